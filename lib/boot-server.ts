@@ -1,0 +1,27 @@
+import "server-only";
+import { ConfigError, getConfig } from "@/lib/config";
+import { getClusterMonitor } from "@/lib/clusters/get-cluster-monitor";
+import { getStore } from "@/lib/db/get-store";
+import { describeError } from "@/lib/errors";
+import { log } from "@/lib/log";
+
+export async function bootServer(): Promise<void> {
+  let config;
+  try {
+    config = getConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`\nRedrive cannot start.\n${e.message}\n`);
+      process.exit(78);
+    }
+    throw e;
+  }
+  log.info("configuration loaded", {
+    source: config.source,
+    clusters: config.clusters.map((c) => `${c.name} (${c.kind})`),
+    store: config.database.kind === "postgres" ? "postgres (DATABASE_URL)" : `embedded (${config.database.dataDir})`,
+  });
+  // The store opening late is survivable (pages say so and it is retried); a broken schema is not.
+  await getStore().catch((e: unknown) => log.error("store unavailable at start-up; will retry on demand", { error: describeError(e) }));
+  await getClusterMonitor();
+}

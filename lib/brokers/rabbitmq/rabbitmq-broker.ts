@@ -1,0 +1,126 @@
+import "server-only";
+import amqp from "amqplib";
+import type { RabbitClusterConfig } from "@/lib/config";
+import { AppError, describeError, redactSecrets } from "@/lib/errors";
+import { log } from "@/lib/log";
+import type { Broker, BrokerProbe, ManagementStatus } from "../types";
+import { unreachable } from "../types";
+import { withTimeout } from "../with-timeout";
+import { ManagementClient } from "./management-client";
+
+type Overview = { rabbitmq_version?: string; management_version?: string; erlang_version?: string; cluster_name?: string };
+type AmqpConnection = Awaited<ReturnType<typeof amqp.connect>>;
+
+export class RabbitBroker implements Broker {
+  readonly kind = "rabbitmq" as const;
+  readonly name: string;
+  readonly management: ManagementClient;
+  private conn: AmqpConnection | undefined;
+  private opening: Promise<AmqpConnection> | undefined;
+  private lastTrouble: string | null = null;
+
+  constructor(
+    private readonly cluster: RabbitClusterConfig,
+    private readonly timeoutMs = 5000,
+  ) {
+    this.name = cluster.name;
+    this.management = new ManagementClient(cluster, timeoutMs);
+  }
+
+  private get where(): string {
+    return redactSecrets(this.cluster.amqpUrl);
+  }
+
+  async connect(): Promise<void> {
+    await this.connection();
+  }
+
+  private async connection(): Promise<AmqpConnection> {
+    if (this.conn) return this.conn;
+    this.opening ??= this.open().finally(() => {
+      this.opening = undefined;
+    });
+    return this.opening;
+  }
+
+  private async open(): Promise<AmqpConnection> {
+    const url = new URL(this.cluster.amqpUrl);
+    url.username = encodeURIComponent(this.cluster.user);
+    url.password = encodeURIComponent(this.cluster.password);
+    try {
+      const conn = await withTimeout(
+        amqp.connect(url.toString(), { timeout: this.timeoutMs, clientProperties: { connection_name: "redrive" } }),
+        this.timeoutMs + 500,
+        `RabbitMQ at ${this.where}`,
+      );
+      conn.on("error", (e: unknown) => {
+        this.lastTrouble = describeError(e);
+      });
+      conn.on("close", () => {
+        if (this.conn === conn) {
+          this.conn = undefined;
+          log.warn("rabbitmq connection closed", { cluster: this.name, reason: this.lastTrouble });
+        }
+      });
+      this.conn = conn;
+      this.lastTrouble = null;
+      return conn;
+    } catch (e) {
+      if (e instanceof AppError) throw e;
+      const reason = describeError(e);
+      if (/ACCESS[-_]REFUSED|403/i.test(reason)) {
+        throw new AppError("BROKER_REFUSED", `RabbitMQ at ${this.where} refused the credentials of user "${this.cluster.user}". Check the user and password for cluster "${this.name}".`, { cause: e });
+      }
+      if (/NOT[-_]ALLOWED|vhost/i.test(reason)) {
+        throw new AppError("BROKER_REFUSED", `RabbitMQ at ${this.where} refused the connection: ${reason}.`, { cause: e });
+      }
+      throw new AppError("BROKER_UNREACHABLE", `Cannot reach RabbitMQ at ${this.where}: ${reason}.`, { cause: e });
+    }
+  }
+
+  private async checkManagement(): Promise<{ status: ManagementStatus; overview: Overview | null }> {
+    try {
+      const overview = await this.management.get<Overview>("/api/overview");
+      return { status: { ok: true, version: overview.management_version ?? null, error: null }, overview };
+    } catch (e) {
+      return { status: { ok: false, version: null, error: describeError(e) }, overview: null };
+    }
+  }
+
+  async probe(): Promise<BrokerProbe> {
+    const started = performance.now();
+    const [amqpResult, mgmt] = await Promise.all([
+      this.connection().then(
+        (c) => ({ ok: true as const, conn: c }),
+        (e: unknown) => ({ ok: false as const, error: describeError(e) }),
+      ),
+      this.checkManagement(),
+    ]);
+    const latencyMs = Math.round(performance.now() - started);
+    if (!amqpResult.ok) return unreachable(amqpResult.error, { management: mgmt.status });
+
+    const props = amqpResult.conn.connection.serverProperties as Record<string, unknown>;
+    const details: Record<string, string> = {};
+    const version = typeof props.version === "string" ? props.version : (mgmt.overview?.rabbitmq_version ?? null);
+    if (mgmt.overview?.erlang_version) details.erlang = mgmt.overview.erlang_version;
+    if (mgmt.overview?.cluster_name) details.cluster = mgmt.overview.cluster_name;
+    return {
+      reachable: true,
+      serverVersion: version,
+      management: mgmt.status,
+      error: mgmt.status.ok ? null : `AMQP works, but ${lowerFirst(mgmt.status.error ?? "the management API does not answer")}`,
+      latencyMs,
+      details,
+    };
+  }
+
+  async close(): Promise<void> {
+    const conn = this.conn;
+    this.conn = undefined;
+    if (conn) await conn.close().catch(() => undefined);
+  }
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}

@@ -1,0 +1,222 @@
+import "server-only";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+// The only module that reads process.env. Parsed once; a bad config stops the process with a
+// message that names the field.
+
+const name = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(100, "must be at most 100 characters")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "may hold only letters, digits, '.', '_' and '-', starting with a letter or digit");
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`);
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be the name of an environment variable");
+
+const natsCluster = z
+  .object({
+    name,
+    kind: z.literal("nats"),
+    servers: z.array(url(["nats:", "tls:"])).min(1, "must list at least one server"),
+    user: z.string().optional(),
+    passwordEnv: envName.optional(),
+    tokenEnv: envName.optional(),
+  })
+  .strict();
+
+const rabbitCluster = z
+  .object({
+    name,
+    kind: z.literal("rabbitmq"),
+    amqpUrl: url(["amqp:", "amqps:"]),
+    managementUrl: url(["http:", "https:"]),
+    /** Defaults to the user and password in amqpUrl. */
+    user: z.string().optional(),
+    passwordEnv: envName.optional(),
+    /** Empty: every vhost the user can see. */
+    vhosts: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+const fileSchema = z
+  .object({
+    clusters: z
+      .array(z.discriminatedUnion("kind", [natsCluster, rabbitCluster]))
+      .min(1, "must list at least one cluster")
+      .superRefine((list, ctx) => {
+        const seen = new Set<string>();
+        list.forEach((c, i) => {
+          if (seen.has(c.name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: `"${c.name}" is used by two clusters` });
+          seen.add(c.name);
+        });
+      }),
+    statusIntervalSeconds: z.number().int().min(1).max(300).default(5),
+    connectTimeoutSeconds: z.number().min(0.5).max(60).default(5),
+  })
+  .strict();
+
+const envSchema = z.object({
+  REDRIVE_CONFIG: z.string().min(1).optional(),
+  DATABASE_URL: url(["postgres:", "postgresql:"]).optional(),
+  REDRIVE_DATA_DIR: z.string().min(1).default(".redrive/data"),
+  REDRIVE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type NatsClusterConfig = {
+  name: string;
+  kind: "nats";
+  servers: string[];
+  user?: string;
+  password?: string;
+  token?: string;
+};
+
+export type RabbitClusterConfig = {
+  name: string;
+  kind: "rabbitmq";
+  amqpUrl: string;
+  managementUrl: string;
+  user: string;
+  password: string;
+  vhosts: string[];
+};
+
+export type ClusterConfig = NatsClusterConfig | RabbitClusterConfig;
+
+export type RedriveConfig = {
+  /** Where the clusters came from: a file path, or "built-in defaults". */
+  source: string;
+  clusters: ClusterConfig[];
+  statusIntervalMs: number;
+  connectTimeoutMs: number;
+  database: { kind: "postgres"; url: string } | { kind: "embedded"; dataDir: string };
+  logLevel: "debug" | "info" | "warn" | "error";
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+export const DEFAULT_CLUSTERS = [
+  { name: "local-nats", kind: "nats", servers: ["nats://127.0.0.1:4222"] },
+  {
+    name: "local-rabbitmq",
+    kind: "rabbitmq",
+    amqpUrl: "amqp://guest:guest@127.0.0.1:5672",
+    managementUrl: "http://127.0.0.1:15672",
+  },
+] as const;
+
+const CONFIG_CANDIDATES = ["redrive.config.json", "redrive.config.yaml", "redrive.config.yml"];
+
+function formatIssues(where: string, error: z.ZodError): string {
+  const lines = error.issues.map((issue) => {
+    const field = issue.path.length ? issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "") : "(top level)";
+    return `  - ${field}: ${issue.message}`;
+  });
+  return `Invalid configuration in ${where}:\n${lines.join("\n")}`;
+}
+
+function readConfigFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(/*turbopackIgnore: true*/ file, "utf8");
+  } catch (e) {
+    throw new ConfigError(`Cannot read the configuration file ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return file.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new ConfigError(`The configuration file ${file} is not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${(e as Error).message}`);
+  }
+}
+
+function secret(env: Record<string, string | undefined>, varName: string | undefined, field: string): string | undefined {
+  if (!varName) return undefined;
+  const v = env[varName];
+  if (v === undefined || v === "") {
+    throw new ConfigError(`Invalid configuration: ${field} names the environment variable ${varName}, which is not set.`);
+  }
+  return v;
+}
+
+/** Parses configuration from an environment and a working directory. Throws ConfigError. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): RedriveConfig {
+  const envParsed = envSchema.safeParse(env);
+  if (!envParsed.success) throw new ConfigError(formatIssues("the environment", envParsed.error));
+  const e = envParsed.data;
+
+  let file: string | undefined;
+  if (e.REDRIVE_CONFIG) {
+    file = path.resolve(cwd, e.REDRIVE_CONFIG);
+    if (!existsSync(/*turbopackIgnore: true*/ file)) throw new ConfigError(`REDRIVE_CONFIG names ${file}, which does not exist.`);
+  } else {
+    file = CONFIG_CANDIDATES.map((c) => path.resolve(cwd, c)).find((c) => existsSync(/*turbopackIgnore: true*/ c));
+  }
+
+  const raw = file ? readConfigFile(file) : { clusters: DEFAULT_CLUSTERS };
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(formatIssues(file ?? "the built-in defaults", parsed.error));
+  const f = parsed.data;
+
+  const clusters: ClusterConfig[] = f.clusters.map((c, i) => {
+    const field = `clusters[${i}]`;
+    if (c.kind === "nats") {
+      return {
+        name: c.name,
+        kind: "nats",
+        servers: c.servers,
+        user: c.user,
+        password: secret(env, c.passwordEnv, `${field}.passwordEnv`),
+        token: secret(env, c.tokenEnv, `${field}.tokenEnv`),
+      };
+    }
+    const amqp = new URL(c.amqpUrl);
+    const password = secret(env, c.passwordEnv, `${field}.passwordEnv`) ?? (decodeURIComponent(amqp.password) || "guest");
+    const user = c.user ?? (decodeURIComponent(amqp.username) || "guest");
+    return {
+      name: c.name,
+      kind: "rabbitmq",
+      amqpUrl: c.amqpUrl,
+      managementUrl: c.managementUrl.replace(/\/+$/, ""),
+      user,
+      password,
+      vhosts: c.vhosts,
+    };
+  });
+
+  return {
+    source: file ?? "built-in defaults",
+    clusters,
+    statusIntervalMs: f.statusIntervalSeconds * 1000,
+    connectTimeoutMs: Math.round(f.connectTimeoutSeconds * 1000),
+    database: e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "embedded", dataDir: path.resolve(cwd, e.REDRIVE_DATA_DIR) },
+    logLevel: e.REDRIVE_LOG_LEVEL,
+  };
+}
+
+let cached: RedriveConfig | undefined;
+
+/** The process's configuration, parsed on first use. */
+export function getConfig(): RedriveConfig {
+  cached ??= loadConfig();
+  return cached;
+}

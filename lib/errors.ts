@@ -1,0 +1,59 @@
+// One error type for everything an operator may read. `message` is the sentence shown to them:
+// what happened and what to do. `cause` keeps the original for the log.
+
+export const ERROR_STATUS = {
+  INVALID_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  INTERNAL: 500,
+  CONFIG_INVALID: 500,
+  BROKER_UNREACHABLE: 502,
+  BROKER_REFUSED: 502,
+  STORE_UNAVAILABLE: 503,
+  TIMEOUT: 504,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.details = options.details;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
+
+/** A short, single-line description of any thrown value, safe to show (credentials are masked). */
+export function describeError(e: unknown): string {
+  let text: string;
+  if (e instanceof AggregateError && e.errors.length > 0) {
+    text = e.errors.map((x) => describeError(x)).join("; ");
+  } else if (e instanceof Error) {
+    const code = (e as { code?: unknown }).code;
+    text = e.message || (typeof code === "string" ? code : e.name);
+    if (typeof code === "string" && !text.includes(code)) text = `${code}: ${text}`;
+  } else {
+    text = String(e);
+  }
+  return redactSecrets(text).replace(/\s+/g, " ").trim();
+}
+
+/** Masks the password in any URL-looking `scheme://user:password@host`. */
+export function redactSecrets(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@/\s]*@/gi, "$1***@");
+}

@@ -1,0 +1,90 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { authorize } from "@/lib/auth/authorize";
+import type { Permission, Principal } from "@/lib/auth/permissions";
+import { AppError, describeError } from "@/lib/errors";
+import { log } from "@/lib/log";
+
+// Every app/api handler is built here: parse params, query and body with zod, authorize a named
+// permission, call the handler, and map any failure to one JSON envelope with a sentence for
+// the operator: { error: { code, message, details?, ref } }. Success is { data }.
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+type Schema = z.ZodType;
+type Out<S> = S extends z.ZodType<infer T> ? T : undefined;
+
+export type RouteSpec<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined> = {
+  /** What the route does, in words for logs and error messages ("list clusters"). */
+  action: string;
+  permission: Permission;
+  params?: P;
+  query?: Q;
+  body?: B;
+};
+
+export type RouteInput<P, Q, B> = { params: P; query: Q; body: B; principal: Principal; request: Request; ref: string };
+type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
+
+export function defineRoute<P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(
+  spec: RouteSpec<P, Q, B>,
+  handler: (input: RouteInput<Out<P>, Out<Q>, Out<B>>) => Promise<unknown>,
+): (request: Request, context: RouteContext) => Promise<Response> {
+  return async (request, context) => {
+    const ref = randomUUID().slice(0, 8);
+    try {
+      const params = parse("path", spec.params, await context.params);
+      const query = parse("query", spec.query, Object.fromEntries(new URL(request.url).searchParams));
+      const body = spec.body ? parse("body", spec.body, await readJson(request)) : undefined;
+      const principal = await authorize(request, spec.permission);
+      const result = await handler({ params, query, body, principal, request, ref } as RouteInput<Out<P>, Out<Q>, Out<B>>);
+      if (result instanceof Response) return result;
+      return json({ data: result }, 200);
+    } catch (e) {
+      return errorResponse(e, spec.action, ref);
+    }
+  };
+}
+
+function parse<S extends Schema | undefined>(where: string, schema: S, value: unknown): Out<S> {
+  if (!schema) return undefined as Out<S>;
+  const r = schema.safeParse(value);
+  if (r.success) return r.data as Out<S>;
+  const fields = r.error.issues.map((i) => `${i.path.length ? i.path.join(".") : where}: ${i.message}`);
+  throw new AppError("INVALID_INPUT", `The request's ${where} is invalid — ${fields.join("; ")}.`, { details: r.error.issues });
+}
+
+async function readJson(request: Request): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new AppError("INVALID_INPUT", "The request body is not valid JSON.", { cause: e });
+  }
+}
+
+export function json(payload: unknown, status: number): Response {
+  return new Response(JSON.stringify(payload, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+  });
+}
+
+export function errorResponse(e: unknown, action: string, ref: string): Response {
+  if (e instanceof AppError) {
+    if (e.status >= 500) log.error(`${action} failed`, { ref, code: e.code, error: e });
+    const body: { code: string; message: string; ref: string; details?: unknown } = { code: e.code, message: e.message, ref };
+    if (e.details !== undefined) body.details = e.details;
+    return json({ error: body }, e.status);
+  }
+  log.error(`${action} failed unexpectedly`, { ref, error: e });
+  return json(
+    { error: { code: "INTERNAL", message: `Redrive could not ${action}: ${describeError(e)}. The server log has the details under reference ${ref}.`, ref } },
+    500,
+  );
+}

@@ -1,0 +1,33 @@
+// Client-side fetch of a Redrive API route: unwraps { data } and turns { error } into an Error
+// whose message is the operator's sentence.
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    readonly ref?: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+type Envelope<T> = { data: T } | { error: { code: string; message: string; ref?: string } };
+
+export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, headers: { accept: "application/json", ...init?.headers } });
+  } catch {
+    throw new ApiError("Redrive's server cannot be reached. Check your connection; the page retries on its own.", 0, "NETWORK");
+  }
+  let body: Envelope<T> | undefined;
+  try {
+    body = (await res.json()) as Envelope<T>;
+  } catch {
+    throw new ApiError(`Redrive's server answered HTTP ${res.status} without a readable body.`, res.status, "BAD_RESPONSE");
+  }
+  if ("error" in body) throw new ApiError(body.error.message, res.status, body.error.code, body.error.ref);
+  return body.data;
+}

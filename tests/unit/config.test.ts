@@ -1,0 +1,96 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, DEFAULT_CLUSTERS, loadConfig } from "@/lib/config";
+
+function dirWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "redrive-config-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+function errorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("watches the local brokers and uses the embedded store when nothing is configured", () => {
+    const dir = dirWith({});
+    const c = loadConfig({}, dir);
+    expect(c.source).toBe("built-in defaults");
+    expect(c.clusters.map((x) => x.name)).toEqual(DEFAULT_CLUSTERS.map((x) => x.name));
+    const rabbit = c.clusters.find((x) => x.kind === "rabbitmq");
+    expect(rabbit).toMatchObject({ user: "guest", password: "guest", managementUrl: DEFAULT_CLUSTERS[1].managementUrl });
+    expect(c.database).toEqual({ kind: "embedded", dataDir: path.join(dir, ".redrive/data") });
+    expect(c.statusIntervalMs).toBe(5000);
+    expect(c.connectTimeoutMs).toBe(5000);
+  });
+
+  it("reads redrive.config.json and takes secrets from the environment", () => {
+    const dir = dirWith({
+      "redrive.config.json": JSON.stringify({
+        clusters: [
+          { name: "prod-rmq", kind: "rabbitmq", amqpUrl: "amqp://ops@rmq:5672", managementUrl: "http://rmq:15672/", passwordEnv: "RMQ_PASS", vhosts: ["orders"] },
+          { name: "prod-nats", kind: "nats", servers: ["nats://a:4222", "nats://b:4222"], tokenEnv: "NATS_TOKEN" },
+        ],
+        statusIntervalSeconds: 10,
+      }),
+    });
+    const c = loadConfig({ RMQ_PASS: "s3cret", NATS_TOKEN: "tok", DATABASE_URL: "postgres://u@db/redrive" }, dir);
+    expect(c.source).toBe(path.join(dir, "redrive.config.json"));
+    expect(c.clusters[0]).toEqual({ name: "prod-rmq", kind: "rabbitmq", amqpUrl: "amqp://ops@rmq:5672", managementUrl: "http://rmq:15672", user: "ops", password: "s3cret", vhosts: ["orders"] });
+    expect(c.clusters[1]).toMatchObject({ kind: "nats", token: "tok", servers: ["nats://a:4222", "nats://b:4222"] });
+    expect(c.database).toEqual({ kind: "postgres", url: "postgres://u@db/redrive" });
+    expect(c.statusIntervalMs).toBe(10_000);
+  });
+
+  it("reads YAML from the path in REDRIVE_CONFIG", () => {
+    const dir = dirWith({ "ops.yaml": "clusters:\n  - name: edge\n    kind: nats\n    servers: [nats://edge:4222]\n" });
+    const c = loadConfig({ REDRIVE_CONFIG: "ops.yaml" }, dir);
+    expect(c.clusters).toEqual([{ name: "edge", kind: "nats", servers: ["nats://edge:4222"], user: undefined, password: undefined, token: undefined }]);
+  });
+
+  it("names the field and the problem when the config is wrong", () => {
+    const dir = dirWith({
+      "redrive.config.json": JSON.stringify({ clusters: [{ name: "x", kind: "rabbitmq", amqpUrl: "http://nope", managementUrl: "http://m:15672" }] }),
+    });
+    const e = errorOf(() => loadConfig({}, dir));
+    expect(e.message).toContain("redrive.config.json");
+    expect(e.message).toContain("clusters[0].amqpUrl: must be a URL starting with amqp:// or amqps://");
+  });
+
+  it("rejects unknown kinds, unknown fields, duplicate names and empty lists", () => {
+    const cases: Array<[unknown, string]> = [
+      [{ clusters: [{ name: "a", kind: "kafka" }] }, "clusters[0].kind"],
+      [{ clusters: [{ name: "a", kind: "nats", servers: ["nats://x:1"], sever: 1 }] }, "sever"],
+      [{ clusters: [{ name: "a", kind: "nats", servers: ["nats://x:1"] }, { name: "a", kind: "nats", servers: ["nats://y:1"] }] }, 'clusters[1].name: "a" is used by two clusters'],
+      [{ clusters: [] }, "clusters: must list at least one cluster"],
+      [{ clusters: [{ name: "a b", kind: "nats", servers: ["nats://x:1"] }] }, "clusters[0].name"],
+    ];
+    for (const [raw, expected] of cases) {
+      const dir = dirWith({ "redrive.config.json": JSON.stringify(raw) });
+      expect(errorOf(() => loadConfig({}, dir)).message).toContain(expected);
+    }
+  });
+
+  it("explains unparseable files, missing files and unset secret variables", () => {
+    expect(errorOf(() => loadConfig({}, dirWith({ "redrive.config.json": "{ clusters: [" }))).message).toMatch(/is not valid JSON/);
+    expect(errorOf(() => loadConfig({}, dirWith({ "redrive.config.yaml": "clusters: [\n  - : :" }))).message).toMatch(/is not valid YAML/);
+    expect(errorOf(() => loadConfig({ REDRIVE_CONFIG: "missing.json" }, dirWith({}))).message).toMatch(/REDRIVE_CONFIG names .*missing\.json, which does not exist/);
+    const dir = dirWith({ "redrive.config.json": JSON.stringify({ clusters: [{ name: "n", kind: "nats", servers: ["nats://x:1"], passwordEnv: "NATS_PW" }] }) });
+    expect(errorOf(() => loadConfig({}, dir)).message).toBe("Invalid configuration: clusters[0].passwordEnv names the environment variable NATS_PW, which is not set.");
+  });
+
+  it("rejects a malformed environment", () => {
+    const e = errorOf(() => loadConfig({ DATABASE_URL: "mysql://x", REDRIVE_LOG_LEVEL: "loud" }, dirWith({})));
+    expect(e.message).toContain("DATABASE_URL: must be a URL starting with postgres:// or postgresql://");
+    expect(e.message).toContain("REDRIVE_LOG_LEVEL");
+  });
+});
