@@ -41,12 +41,16 @@ export function isAppError(e: unknown): e is AppError {
 /** A short, single-line description of any thrown value, safe to show (credentials are masked). */
 export function describeError(e: unknown): string {
   let text: string;
-  if (e instanceof AggregateError && e.errors.length > 0) {
+  if (e instanceof AppError) {
+    text = e.message;
+  } else if (e instanceof AggregateError && e.errors.length > 0) {
     text = e.errors.map((x) => describeError(x)).join("; ");
   } else if (e instanceof Error) {
     const code = (e as { code?: unknown }).code;
     text = e.message || (typeof code === "string" ? code : e.name);
     if (typeof code === "string" && !text.includes(code)) text = `${code}: ${text}`;
+    // fetch() says only "fetch failed"; the reason is in its cause.
+    if (text === "fetch failed" && e.cause !== undefined) text = describeError(e.cause);
   } else {
     text = String(e);
   }

@@ -1,0 +1,153 @@
+import { createHash } from "node:crypto";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RedriveConfig } from "@/lib/config";
+import { openStore, type Store } from "@/lib/db/open-store";
+import { AppError } from "@/lib/errors";
+import { createTestDatabase } from "../support/postgres";
+import { closedPort } from "../support/tcp-proxy";
+
+const MIGRATIONS = path.join(process.cwd(), "prisma/migrations");
+/** The migrations shipped in prisma/migrations, as the directory lists them. */
+const migrationNames = () =>
+  readdirSync(MIGRATIONS, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+
+async function exerciseEveryModel(store: Store): Promise<void> {
+  const { prisma } = store;
+  const cluster = await prisma.cluster.create({ data: { name: `c-${Date.now()}`, kind: "rabbitmq", reachable: true, serverVersion: "3.10.8", stateSince: new Date() } });
+  const consumer = await prisma.consumer.create({ data: { clusterId: cluster.id, key: "/orders", kind: "rabbitmq", config: { prefetch: 10 } } });
+  await prisma.consumerSample.create({
+    data: { consumerId: consumer.id, takenAt: new Date(), backlog: 12n, pending: 10n, inFlight: 2n, inFlightLimit: 10, consumerCount: 1, deliveredTotal: 9_007_199_254_740_993n },
+  });
+  const intent = await prisma.auditEvent.create({ data: { actor: "test", action: "requeue", phase: "intent", clusterId: cluster.id, target: "letter:1", request: { ids: [1] } } });
+  await prisma.auditEvent.create({ data: { actor: "test", action: "requeue", phase: "outcome", intentId: intent.id, result: "ok" } });
+
+  const read = await prisma.cluster.findUniqueOrThrow({
+    where: { id: cluster.id },
+    include: { consumers: { include: { samples: true } }, auditEvents: true },
+  });
+  expect(read.consumers).toHaveLength(1);
+  expect(read.consumers[0]!.config).toEqual({ prefetch: 10 });
+  expect(read.consumers[0]!.samples[0]).toMatchObject({ backlog: 12n, deliveredTotal: 9_007_199_254_740_993n, inFlightLimit: 10 });
+  expect(read.auditEvents.map((a) => a.phase)).toEqual(["intent"]);
+  const outcome = await prisma.auditEvent.findFirstOrThrow({ where: { intentId: intent.id } });
+  expect(outcome.result).toBe("ok");
+}
+
+async function expectPrismaHistory(rows: Array<{ migration_name: string; checksum: string; finished_at: unknown; applied_steps_count: number }>) {
+  expect(rows.map((r) => r.migration_name)).toEqual(migrationNames());
+  for (const r of rows) {
+    const sql = readFileSync(path.join(MIGRATIONS, r.migration_name, "migration.sql"));
+    expect(r.checksum).toBe(createHash("sha256").update(sql).digest("hex"));
+    expect(r.finished_at).not.toBeNull();
+    expect(r.applied_steps_count).toBe(1);
+  }
+}
+
+describe("store on PostgreSQL", () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  const config = (): RedriveConfig["database"] => ({ kind: "postgres", url: db.url });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it("migrates a fresh database, records it as prisma migrate deploy does, and serves every model", async () => {
+    const store = await openStore(config());
+    try {
+      expect(store.migrations.applied).toEqual(migrationNames());
+      const c = new pg.Client({ connectionString: db.url });
+      await c.connect();
+      const { rows } = await c.query(`SELECT * FROM "_prisma_migrations" ORDER BY migration_name`);
+      await c.end();
+      await expectPrismaHistory(rows);
+      await exerciseEveryModel(store);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("applies each migration once, even when two replicas start together", async () => {
+    const [a, b] = await Promise.all([openStore(config()), openStore(config())]);
+    try {
+      expect(a.migrations.applied).toEqual([]);
+      expect(b.migrations.applied).toEqual([]);
+      expect(a.migrations.alreadyApplied).toEqual(migrationNames());
+      const count = await a.prisma.$queryRaw<Array<{ n: bigint }>>`SELECT count(*) AS n FROM "_prisma_migrations"`;
+      expect(Number(count[0]!.n)).toBe(migrationNames().length);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it("rolls back a failing migration whole and names it", async () => {
+    const fresh = await createTestDatabase();
+    const dir = mkdtempSync(path.join(tmpdir(), "redrive-mig-"));
+    try {
+      cpSync(MIGRATIONS, dir, { recursive: true });
+      mkdirSync(path.join(dir, "20991231000000_broken"));
+      writeFileSync(path.join(dir, "20991231000000_broken", "migration.sql"), `CREATE TABLE "half_done" (id int);\nSELECT no_such_function();\n`);
+      const failure = await openStore({ kind: "postgres", url: fresh.url }, dir).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(AppError);
+      expect((failure as AppError).message).toMatch(/Migration 20991231000000_broken failed and was rolled back: .*no_such_function/);
+
+      const c = new pg.Client({ connectionString: fresh.url });
+      await c.connect();
+      const tables = await c.query(`SELECT to_regclass('public.half_done') AS t, to_regclass('public.clusters') AS ok`);
+      const recorded = await c.query(`SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name`);
+      await c.end();
+      expect(tables.rows[0]).toEqual({ t: null, ok: "clusters" });
+      expect(recorded.rows.map((r: { migration_name: string }) => r.migration_name)).toEqual(migrationNames());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await fresh.drop();
+    }
+  });
+
+  it("says which database it cannot open, without its password", async () => {
+    const port = await closedPort();
+    const failure = await openStore({ kind: "postgres", url: `postgresql://redrive:topsecret@127.0.0.1:${port}/redrive` }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(AppError);
+    expect((failure as AppError).code).toBe("STORE_UNAVAILABLE");
+    expect((failure as AppError).message).toMatch(/^Cannot open PostgreSQL \(DATABASE_URL\): .*ECONNREFUSED/);
+    expect((failure as AppError).message).not.toContain("topsecret");
+  });
+});
+
+describe("store embedded (PGlite)", () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "redrive-pglite-"));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("migrates a fresh data folder, serves every model, and keeps data across reopen", async () => {
+    const store = await openStore({ kind: "embedded", dataDir });
+    try {
+      expect(store.kind).toBe("embedded");
+      expect(store.migrations.applied).toEqual(migrationNames());
+      const rows = await store.prisma.$queryRawUnsafe<Array<{ migration_name: string; checksum: string; finished_at: unknown; applied_steps_count: number }>>(
+        `SELECT * FROM "_prisma_migrations" ORDER BY migration_name`,
+      );
+      await expectPrismaHistory(rows);
+      await exerciseEveryModel(store);
+    } finally {
+      await store.close();
+    }
+
+    const again = await openStore({ kind: "embedded", dataDir });
+    try {
+      expect(again.migrations.applied).toEqual([]);
+      expect(await again.prisma.cluster.count()).toBe(1);
+      expect(await again.prisma.auditEvent.count()).toBe(2);
+    } finally {
+      await again.close();
+    }
+  });
+});
