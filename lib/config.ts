@@ -160,7 +160,8 @@ function secret(env: Record<string, string | undefined>, varName: string | undef
 
 /** Parses configuration from an environment and a working directory. Throws ConfigError. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): RedriveConfig {
-  const envParsed = envSchema.safeParse(env);
+  // An empty variable counts as unset, as shells and container runtimes often leave them.
+  const envParsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== "")));
   if (!envParsed.success) throw new ConfigError(formatIssues("the environment", envParsed.error));
   const e = envParsed.data;
 

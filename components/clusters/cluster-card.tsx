@@ -11,6 +11,7 @@ const STATE: Record<ClusterStatus["state"], { tone: Tone; label: string }> = {
 };
 
 const KIND_LABEL = { nats: "NATS JetStream", rabbitmq: "RabbitMQ" } as const;
+const DETAIL_LABEL: Record<string, string> = { jetstream: "JetStream", erlang: "Erlang", cluster: "Cluster name" };
 
 export function ClusterCard({ cluster }: { cluster: ClusterStatus }) {
   const state = STATE[cluster.state];
@@ -40,8 +41,8 @@ export function ClusterCard({ cluster }: { cluster: ClusterStatus }) {
         ) : null}
         {Object.entries(cluster.details).map(([k, v]) => (
           <div key={k} className="contents">
-            <dt className="text-zinc-500 capitalize dark:text-zinc-400">{k}</dt>
-            <dd className="truncate">{v}</dd>
+            <dt className="text-zinc-500 dark:text-zinc-400">{DETAIL_LABEL[k] ?? k}</dt>
+            <dd className="break-words">{v}</dd>
           </div>
         ))}
         <dt className="text-zinc-500 dark:text-zinc-400">{cluster.state === "unknown" ? "Watching since" : `${state.label} since`}</dt>

@@ -13,6 +13,7 @@ export function ClusterList({ initial, refreshMs }: { initial: ClusterStatus[]; 
           Could not refresh cluster status: {error.message} Showing the last known values.
         </p>
       ) : null}
+      <ClusterSummary clusters={data} />
       <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
         {data.map((c) => (
           <ClusterCard key={c.name} cluster={c} />
@@ -22,5 +23,20 @@ export function ClusterList({ initial, refreshMs }: { initial: ClusterStatus[]; 
         Refreshes every {Math.round(refreshMs / 1000)} s{isFetching ? " · refreshing…" : ""}
       </p>
     </div>
+  );
+}
+
+function ClusterSummary({ clusters }: { clusters: ClusterStatus[] }) {
+  const count = (state: ClusterStatus["state"]) => clusters.filter((c) => c.state === state).length;
+  const parts = [
+    `${clusters.length} cluster${clusters.length === 1 ? "" : "s"}`,
+    `${count("up")} reachable`,
+    count("degraded") ? `${count("degraded")} degraded` : null,
+    count("down") ? `${count("down")} unreachable` : null,
+  ].filter(Boolean);
+  return (
+    <p data-testid="cluster-summary" className="mb-4 text-sm font-medium text-zinc-700 dark:text-zinc-300">
+      {parts.join(" · ")}
+    </p>
   );
 }
