@@ -1,0 +1,90 @@
+// Consumer health as the API serves it and the UI shows it. Client-safe: no server imports.
+
+import type { BrokerKind } from "@/lib/brokers/types";
+
+export const HEALTH_STATES = ["OK", "LAGGING", "STALLED", "STOPPED", "FAILING", "UNKNOWN"] as const;
+export type HealthState = (typeof HEALTH_STATES)[number];
+
+/** Worst first: the order an operator wants to read them in. */
+export const STATE_SEVERITY: Record<HealthState, number> = { STOPPED: 0, STALLED: 1, FAILING: 2, LAGGING: 3, UNKNOWN: 4, OK: 5 };
+
+export type ConsumerSummary = {
+  id: string;
+  cluster: string;
+  kind: BrokerKind;
+  /** NATS stream or RabbitMQ vhost. */
+  parent: string;
+  /** NATS consumer or RabbitMQ queue. */
+  name: string;
+  state: HealthState;
+  /** One line an operator can read: "backlog 12,400 and rising 35/s for 10 min". */
+  reason: string;
+  stateSince: string;
+  /** Not yet delivered + delivered and unacknowledged. */
+  backlog: number;
+  pending: number;
+  inFlight: number;
+  inFlightLimit: number | null;
+  consumerCount: number;
+  /** Per-second rates over `rateWindowSeconds`; null when the broker gives no counter for it. */
+  ackRate: number | null;
+  deliverRate: number | null;
+  inflowRate: number | null;
+  redeliverRate: number | null;
+  rateWindowSeconds: number | null;
+  /** Seconds to drain at the current net drain rate; 0 when empty; null when not draining. */
+  etaSeconds: number | null;
+  lastActivityAt: string | null;
+  oldestAgeSeconds: number | null;
+  lastSampledAt: string | null;
+  /** Last few backlog readings, oldest first, for a sparkline. */
+  recentBacklog: number[];
+};
+
+export type ConsumerDetail = ConsumerSummary & {
+  key: string;
+  firstSeenAt: string;
+  goneAt: string | null;
+  /** Broker configuration: ack wait, max deliver, backoff, filter subject, prefetch, DLX… */
+  config: Record<string, unknown>;
+  /** Redelivered messages not yet acked (NATS num_redelivered), where the broker reports it. */
+  redeliveredNow: number | null;
+  thresholds: HealthThresholds;
+};
+
+export type SeriesPoint = {
+  t: string;
+  backlog: number | null;
+  backlogMax: number | null;
+  inFlight: number | null;
+  inFlightLimit: number | null;
+  consumerCount: number | null;
+  ackRate: number | null;
+  deliverRate: number | null;
+  inflowRate: number | null;
+  redeliverRate: number | null;
+};
+
+export type ConsumerSeries = {
+  from: string;
+  to: string;
+  stepSeconds: number;
+  /** "raw" samples or 1-minute "rollup" buckets. */
+  source: "raw" | "rollup";
+  points: SeriesPoint[];
+};
+
+export type HealthThresholds = {
+  /** Sliding window the rules look at. */
+  windowSeconds: number;
+  /** No completed work for this long, with work waiting, is STALLED. */
+  stallSeconds: number;
+  /** Backlog must grow by at least this many messages over the window to be LAGGING. */
+  lagMinGrowth: number;
+  /** Redeliveries / deliveries over the window above this is FAILING. */
+  redeliveryRatio: number;
+  /** Dead letters per minute above this is FAILING (where the dead-letter inflow is known). */
+  deadLetterPerMinute: number;
+};
+
+export type ConsumerListResponse = { items: ConsumerSummary[]; total: number; nextOffset: number | null; sampledAt: string | null };
