@@ -28,6 +28,18 @@ const url = (protocols: string[]) =>
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be the name of an environment variable");
 
+const thresholds = z
+  .object({
+    windowSeconds: z.number().int().min(30).max(3600),
+    stallSeconds: z.number().int().min(10).max(86_400),
+    lagMinGrowth: z.number().int().min(1),
+    redeliveryRatio: z.number().gt(0).max(1),
+    deadLetterPerMinute: z.number().min(0),
+  })
+  .strict();
+
+export const DEFAULT_THRESHOLDS = { windowSeconds: 300, stallSeconds: 120, lagMinGrowth: 100, redeliveryRatio: 0.2, deadLetterPerMinute: 10 };
+
 const natsCluster = z
   .object({
     name,
@@ -36,6 +48,7 @@ const natsCluster = z
     user: z.string().optional(),
     passwordEnv: envName.optional(),
     tokenEnv: envName.optional(),
+    health: thresholds.partial().optional(),
   })
   .strict();
 
@@ -50,6 +63,7 @@ const rabbitCluster = z
     passwordEnv: envName.optional(),
     /** Empty: every vhost the user can see. */
     vhosts: z.array(z.string().min(1)).default([]),
+    health: thresholds.partial().optional(),
   })
   .strict();
 
@@ -67,6 +81,15 @@ const fileSchema = z
       }),
     statusIntervalSeconds: z.number().int().min(1).max(300).default(5),
     connectTimeoutSeconds: z.number().min(0.5).max(60).default(5),
+    sampler: z
+      .object({
+        intervalSeconds: z.number().min(5, "must be at least 5 (seconds)").max(3600).default(10),
+        rawRetentionHours: z.number().min(1).max(24 * 30).default(24),
+        rollupRetentionDays: z.number().min(1).max(3650).default(30),
+      })
+      .strict()
+      .default({ intervalSeconds: 10, rawRetentionHours: 24, rollupRetentionDays: 30 }),
+    health: thresholds.partial().default({}),
   })
   .strict();
 
@@ -77,9 +100,12 @@ const envSchema = z.object({
   REDRIVE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
+export type Thresholds = typeof DEFAULT_THRESHOLDS;
+
 export type NatsClusterConfig = {
   name: string;
   kind: "nats";
+  health?: Thresholds;
   servers: string[];
   user?: string;
   password?: string;
@@ -89,6 +115,7 @@ export type NatsClusterConfig = {
 export type RabbitClusterConfig = {
   name: string;
   kind: "rabbitmq";
+  health?: Thresholds;
   amqpUrl: string;
   managementUrl: string;
   user: string;
@@ -104,6 +131,7 @@ export type RedriveConfig = {
   clusters: ClusterConfig[];
   statusIntervalMs: number;
   connectTimeoutMs: number;
+  sampler: { intervalMs: number; rawRetentionMs: number; rollupRetentionMs: number };
   database: { kind: "postgres"; url: string } | { kind: "embedded"; dataDir: string };
   logLevel: "debug" | "info" | "warn" | "error";
 };
@@ -178,12 +206,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) throw new ConfigError(formatIssues(file ?? "the built-in defaults", parsed.error));
   const f = parsed.data;
 
+  const globalHealth: Thresholds = { ...DEFAULT_THRESHOLDS, ...f.health };
   const clusters: ClusterConfig[] = f.clusters.map((c, i) => {
     const field = `clusters[${i}]`;
+    const health = { ...globalHealth, ...c.health };
     if (c.kind === "nats") {
       return {
         name: c.name,
         kind: "nats",
+        health,
         servers: c.servers,
         user: c.user,
         password: secret(env, c.passwordEnv, `${field}.passwordEnv`),
@@ -196,6 +227,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     return {
       name: c.name,
       kind: "rabbitmq",
+      health,
       amqpUrl: c.amqpUrl,
       managementUrl: c.managementUrl.replace(/\/+$/, ""),
       user,
@@ -209,6 +241,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     clusters,
     statusIntervalMs: f.statusIntervalSeconds * 1000,
     connectTimeoutMs: Math.round(f.connectTimeoutSeconds * 1000),
+    sampler: {
+      intervalMs: Math.round(f.sampler.intervalSeconds * 1000),
+      rawRetentionMs: f.sampler.rawRetentionHours * 3_600_000,
+      rollupRetentionMs: f.sampler.rollupRetentionDays * 86_400_000,
+    },
     database: e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "embedded", dataDir: path.resolve(cwd, e.REDRIVE_DATA_DIR) },
     logLevel: e.REDRIVE_LOG_LEVEL,
   };

@@ -23,6 +23,37 @@ export type BrokerProbe = {
   details: Record<string, string>;
 };
 
+/** One consumer (NATS) or queue (RabbitMQ) as read in one sweep. Counters are cumulative as the
+ *  broker keeps them; rates are derived later from deltas between sweeps. */
+export type ConsumerReading = {
+  /** "stream/consumer" or "vhost/queue": stable identity within a cluster. */
+  key: string;
+  parent: string;
+  name: string;
+  /** Not yet delivered: NATS num_pending, RabbitMQ messages_ready. */
+  pending: number;
+  /** Delivered, not yet acknowledged: NATS num_ack_pending, RabbitMQ messages_unacknowledged. */
+  inFlight: number;
+  /** NATS max_ack_pending; RabbitMQ the sum of its consumers' prefetch (null when unlimited/unknown). */
+  inFlightLimit: number | null;
+  consumerCount: number;
+  /** Every delivery, redeliveries included (NATS delivered.consumer_seq, RabbitMQ deliver_get). */
+  deliveredTotal: number | null;
+  /** Completed work (NATS ack_floor.consumer_seq, RabbitMQ ack + no-ack deliveries and gets). */
+  ackedTotal: number | null;
+  /** Messages that arrived (NATS stream last_seq for an unfiltered consumer, RabbitMQ publish). */
+  publishedTotal: number | null;
+  /** Redeliveries so far (RabbitMQ redeliver); null where the broker has no such counter. */
+  redeliveredTotal: number | null;
+  /** Messages redelivered and not yet acked right now (NATS num_redelivered). */
+  redeliveredNow: number | null;
+  /** Changes when the broker's counters restart (NATS consumer `created`). */
+  counterEpoch: string | null;
+  lastActivityAt: Date | null;
+  oldestAgeSeconds: number | null;
+  config: Record<string, unknown>;
+};
+
 export interface Broker {
   readonly name: string;
   readonly kind: BrokerKind;
@@ -30,6 +61,8 @@ export interface Broker {
   connect(): Promise<void>;
   /** Checks the broker now, reconnecting if needed. Never throws: failures are in the result. */
   probe(): Promise<BrokerProbe>;
+  /** Every consumer (NATS) or queue (RabbitMQ), paged by hand; throws AppError on failure. */
+  listConsumers(): Promise<ConsumerReading[]>;
   close(): Promise<void>;
 }
 

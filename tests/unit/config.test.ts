@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_CLUSTERS, loadConfig } from "@/lib/config";
+import { ConfigError, DEFAULT_CLUSTERS, DEFAULT_THRESHOLDS, loadConfig } from "@/lib/config";
 
 function dirWith(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), "redrive-config-"));
@@ -45,7 +45,7 @@ describe("loadConfig", () => {
     });
     const c = loadConfig({ RMQ_PASS: "s3cret", NATS_TOKEN: "tok", DATABASE_URL: "postgres://u@db/redrive" }, dir);
     expect(c.source).toBe(path.join(dir, "redrive.config.json"));
-    expect(c.clusters[0]).toEqual({ name: "prod-rmq", kind: "rabbitmq", amqpUrl: "amqp://ops@rmq:5672", managementUrl: "http://rmq:15672", user: "ops", password: "s3cret", vhosts: ["orders"] });
+    expect(c.clusters[0]).toEqual({ name: "prod-rmq", kind: "rabbitmq", health: DEFAULT_THRESHOLDS, amqpUrl: "amqp://ops@rmq:5672", managementUrl: "http://rmq:15672", user: "ops", password: "s3cret", vhosts: ["orders"] });
     expect(c.clusters[1]).toMatchObject({ kind: "nats", token: "tok", servers: ["nats://a:4222", "nats://b:4222"] });
     expect(c.database).toEqual({ kind: "postgres", url: "postgres://u@db/redrive" });
     expect(c.statusIntervalMs).toBe(10_000);
@@ -54,7 +54,26 @@ describe("loadConfig", () => {
   it("reads YAML from the path in REDRIVE_CONFIG", () => {
     const dir = dirWith({ "ops.yaml": "clusters:\n  - name: edge\n    kind: nats\n    servers: [nats://edge:4222]\n" });
     const c = loadConfig({ REDRIVE_CONFIG: "ops.yaml" }, dir);
-    expect(c.clusters).toEqual([{ name: "edge", kind: "nats", servers: ["nats://edge:4222"], user: undefined, password: undefined, token: undefined }]);
+    expect(c.clusters).toEqual([{ name: "edge", kind: "nats", health: DEFAULT_THRESHOLDS, servers: ["nats://edge:4222"], user: undefined, password: undefined, token: undefined }]);
+  });
+
+  it("layers health thresholds: defaults, then the file's, then the cluster's; and reads the sampler settings", () => {
+    const dir = dirWith({
+      "redrive.config.json": JSON.stringify({
+        sampler: { intervalSeconds: 15, rawRetentionHours: 6 },
+        health: { stallSeconds: 300 },
+        clusters: [
+          { name: "a", kind: "nats", servers: ["nats://a:4222"], health: { lagMinGrowth: 5000 } },
+          { name: "b", kind: "nats", servers: ["nats://b:4222"] },
+        ],
+      }),
+    });
+    const c = loadConfig({}, dir);
+    expect(c.clusters[0]!.health).toEqual({ ...DEFAULT_THRESHOLDS, stallSeconds: 300, lagMinGrowth: 5000 });
+    expect(c.clusters[1]!.health).toEqual({ ...DEFAULT_THRESHOLDS, stallSeconds: 300 });
+    expect(c.sampler).toEqual({ intervalMs: 15_000, rawRetentionMs: 6 * 3_600_000, rollupRetentionMs: 30 * 86_400_000 });
+    const tooFast = dirWith({ "redrive.config.json": JSON.stringify({ sampler: { intervalSeconds: 2 }, clusters: [{ name: "a", kind: "nats", servers: ["nats://a:4222"] }] }) });
+    expect(errorOf(() => loadConfig({}, tooFast)).message).toContain("sampler.intervalSeconds: must be at least 5 (seconds)");
   });
 
   it("names the field and the problem when the config is wrong", () => {

@@ -1,4 +1,4 @@
-import type { Broker, BrokerKind, BrokerProbe } from "../types";
+import type { Broker, BrokerKind, BrokerProbe, ConsumerReading } from "../types";
 import { unreachable } from "../types";
 
 /** A scripted broker for unit tests of pure logic: each probe returns the next scripted answer. */
@@ -32,6 +32,13 @@ export class FakeBroker implements Broker {
   async probe(): Promise<BrokerProbe> {
     this.probes += 1;
     return this.answer;
+  }
+
+  readings: ConsumerReading[] | Error = [];
+
+  async listConsumers(): Promise<ConsumerReading[]> {
+    if (this.readings instanceof Error) throw this.readings;
+    return this.readings;
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,8 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { NatsClusterConfig } from "@/lib/config";
 import { AppError, describeError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import type { Broker, BrokerProbe } from "../types";
+import type { Broker, BrokerProbe, ConsumerReading } from "../types";
+import { listNatsConsumers } from "./list-nats-consumers";
 import { unreachable } from "../types";
 import { withTimeout } from "../with-timeout";
 
@@ -123,6 +124,17 @@ export class NatsBroker implements Broker {
       return { reachable: true, serverVersion: nc.info?.version ?? null, management: null, error, latencyMs, details };
     } catch (e) {
       return unreachable(`NATS at ${this.where} does not answer: ${describeError(e)}`);
+    }
+  }
+
+  async listConsumers(): Promise<ConsumerReading[]> {
+    const nc = await this.connection();
+    if (!this.connected) throw new AppError("BROKER_UNREACHABLE", `Cannot reach NATS at ${this.where}: ${this.lastTrouble ?? "disconnected"}.`);
+    try {
+      return await listNatsConsumers(nc, this.timeoutMs);
+    } catch (e) {
+      if (e instanceof AppError) throw e;
+      throw new AppError("BROKER_UNREACHABLE", `Could not list JetStream consumers on ${this.where}: ${describeError(e)}.`, { cause: e });
     }
   }
 

@@ -3,7 +3,8 @@ import amqp from "amqplib";
 import type { RabbitClusterConfig } from "@/lib/config";
 import { AppError, describeError, redactSecrets } from "@/lib/errors";
 import { log } from "@/lib/log";
-import type { Broker, BrokerProbe, ManagementStatus } from "../types";
+import type { Broker, BrokerProbe, ConsumerReading, ManagementStatus } from "../types";
+import { listRabbitQueues } from "./list-rabbit-queues";
 import { unreachable } from "../types";
 import { withTimeout } from "../with-timeout";
 import { ManagementClient } from "./management-client";
@@ -112,6 +113,10 @@ export class RabbitBroker implements Broker {
       latencyMs,
       details,
     };
+  }
+
+  async listConsumers(): Promise<ConsumerReading[]> {
+    return (await listRabbitQueues(this.management, this.cluster.vhosts)).readings;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,129 @@
+import "server-only";
+import type { ConsumerReading } from "../types";
+import type { ManagementClient } from "./management-client";
+
+// One sweep of every queue through the management API: pages of 500 sorted by a basic column
+// (so the server augments only each page with stats), trimmed to the columns we read.
+
+const COLUMNS = [
+  "name",
+  "vhost",
+  "type",
+  "state",
+  "messages_ready",
+  "messages_unacknowledged",
+  "consumers",
+  "message_stats.publish",
+  "message_stats.ack",
+  "message_stats.deliver_get",
+  "message_stats.deliver_no_ack",
+  "message_stats.get_no_ack",
+  "message_stats.redeliver",
+  "idle_since",
+  "head_message_timestamp",
+  "arguments",
+  "policy",
+  "effective_policy_definition",
+].join(",");
+
+type QueueItem = {
+  name: string;
+  vhost: string;
+  type?: string;
+  state?: string;
+  messages_ready?: number;
+  messages_unacknowledged?: number;
+  consumers?: number;
+  message_stats?: Partial<Record<"publish" | "ack" | "deliver_get" | "deliver_no_ack" | "get_no_ack" | "redeliver", number>>;
+  idle_since?: string;
+  head_message_timestamp?: number | null;
+  arguments?: Record<string, unknown>;
+  policy?: string | null;
+  effective_policy_definition?: Record<string, unknown> | [];
+};
+type QueuePage = { items: QueueItem[]; page: number; page_count: number };
+type ConsumerItem = { queue?: { name: string; vhost: string }; prefetch_count?: number };
+
+export const PAGE_SIZE = 500;
+
+/** RabbitMQ 3.10 writes idle_since as "2026-11-21 19:40:12" (UTC); later versions as ISO. */
+export function parseIdleSince(v: string | undefined): Date | null {
+  if (!v) return null;
+  const t = Date.parse(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(v) ? v.replace(" ", "T") + "Z" : v);
+  return Number.isNaN(t) ? null : new Date(t);
+}
+
+export async function listQueuePages(api: ManagementClient, vhost: string | null): Promise<{ items: QueueItem[]; requests: number }> {
+  const base = vhost === null ? "/api/queues" : `/api/queues/${encodeURIComponent(vhost)}`;
+  const items: QueueItem[] = [];
+  let requests = 0;
+  for (let page = 1; ; page++) {
+    const r = await api.get<QueuePage>(`${base}?page=${page}&page_size=${PAGE_SIZE}&sort=name&columns=${COLUMNS}`);
+    requests++;
+    items.push(...r.items);
+    if (page >= r.page_count || r.items.length === 0) return { items, requests };
+  }
+}
+
+function toReading(q: QueueItem, prefetch: Map<string, { sum: number; unlimited: boolean }>, now: Date): ConsumerReading {
+  const stats = q.message_stats ?? {};
+  const key = `${q.vhost}/${q.name}`;
+  const p = prefetch.get(key);
+  const consumers = q.consumers ?? 0;
+  const idle = parseIdleSince(q.idle_since);
+  const head = q.head_message_timestamp;
+  const policy = Array.isArray(q.effective_policy_definition) ? {} : (q.effective_policy_definition ?? {});
+  return {
+    key,
+    parent: q.vhost,
+    name: q.name,
+    pending: q.messages_ready ?? 0,
+    inFlight: q.messages_unacknowledged ?? 0,
+    inFlightLimit: p && !p.unlimited && consumers > 0 ? p.sum : null,
+    consumerCount: consumers,
+    deliveredTotal: stats.deliver_get ?? 0,
+    ackedTotal: (stats.ack ?? 0) + (stats.deliver_no_ack ?? 0) + (stats.get_no_ack ?? 0),
+    publishedTotal: stats.publish ?? null,
+    redeliveredTotal: stats.redeliver ?? 0,
+    redeliveredNow: null,
+    counterEpoch: null,
+    // A queue that is not idle is busy now.
+    lastActivityAt: idle ?? (q.state === "running" ? now : null),
+    oldestAgeSeconds: typeof head === "number" && head > 0 ? Math.max(0, Math.round(now.getTime() / 1000 - head)) : null,
+    config: {
+      type: q.type ?? "classic",
+      state: q.state ?? null,
+      prefetch: p ? (p.unlimited ? "unlimited" : p.sum) : null,
+      arguments: q.arguments ?? {},
+      policy: q.policy ?? null,
+      dead_letter_exchange: q.arguments?.["x-dead-letter-exchange"] ?? policy["dead-letter-exchange"] ?? null,
+      dead_letter_routing_key: q.arguments?.["x-dead-letter-routing-key"] ?? policy["dead-letter-routing-key"] ?? null,
+      delivery_limit: q.arguments?.["x-delivery-limit"] ?? policy["delivery-limit"] ?? null,
+      message_ttl_ms: q.arguments?.["x-message-ttl"] ?? policy["message-ttl"] ?? null,
+    },
+  };
+}
+
+export async function listRabbitQueues(api: ManagementClient, vhosts: string[], now = new Date()): Promise<{ readings: ConsumerReading[]; requests: number }> {
+  const scopes = vhosts.length ? vhosts : [null];
+  const queues: QueueItem[] = [];
+  const prefetch = new Map<string, { sum: number; unlimited: boolean }>();
+  let requests = 0;
+  for (const vhost of scopes) {
+    const r = await listQueuePages(api, vhost);
+    queues.push(...r.items);
+    requests += r.requests;
+    // Not paginated by the API; one call per scope.
+    const consumers = await api.get<ConsumerItem[]>(vhost === null ? "/api/consumers?columns=queue.name,queue.vhost,prefetch_count" : `/api/consumers/${encodeURIComponent(vhost)}?columns=queue.name,queue.vhost,prefetch_count`);
+    requests++;
+    for (const c of consumers) {
+      if (!c.queue) continue;
+      const k = `${c.queue.vhost}/${c.queue.name}`;
+      const cur = prefetch.get(k) ?? { sum: 0, unlimited: false };
+      if (!c.prefetch_count) cur.unlimited = true;
+      else cur.sum += c.prefetch_count;
+      prefetch.set(k, cur);
+    }
+  }
+  return { readings: queues.map((q) => toReading(q, prefetch, now)), requests };
+}

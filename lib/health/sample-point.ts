@@ -1,0 +1,60 @@
+// One consumer reading at one instant, with the rates derived from the reading before it.
+
+export type SamplePoint = {
+  /** Local clock, ms since epoch (2.9 and RabbitMQ give no server timestamp). */
+  t: number;
+  pending: number;
+  inFlight: number;
+  backlog: number;
+  inFlightLimit: number | null;
+  consumerCount: number;
+  deliveredTotal: number | null;
+  ackedTotal: number | null;
+  publishedTotal: number | null;
+  redeliveredTotal: number | null;
+  counterEpoch: string | null;
+  lastActivityAt: number | null;
+  /** Per-second rates since the previous point; null on the first point and after a counter reset. */
+  ackRate: number | null;
+  deliverRate: number | null;
+  inflowRate: number | null;
+  redeliverRate: number | null;
+};
+
+export type RawPoint = Omit<SamplePoint, "ackRate" | "deliverRate" | "inflowRate" | "redeliverRate">;
+
+function delta(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : b - a;
+}
+
+/** True when the broker's counters restarted between two readings (consumer recreated, node restarted). */
+export function countersReset(prev: RawPoint, cur: RawPoint): boolean {
+  if (prev.counterEpoch !== cur.counterEpoch) return true;
+  return [delta(prev.deliveredTotal, cur.deliveredTotal), delta(prev.ackedTotal, cur.ackedTotal), delta(prev.publishedTotal, cur.publishedTotal), delta(prev.redeliveredTotal, cur.redeliveredTotal)].some(
+    (d) => d !== null && d < 0,
+  );
+}
+
+/** Rates from counter deltas; never negative, null where a reading lacks the counter or counters reset. */
+export function derivePoint(prev: SamplePoint | RawPoint | undefined, cur: RawPoint): SamplePoint {
+  const none = { ...cur, ackRate: null, deliverRate: null, inflowRate: null, redeliverRate: null };
+  if (!prev) return none;
+  const dt = (cur.t - prev.t) / 1000;
+  if (dt <= 0 || countersReset(prev, cur)) return none;
+  const rate = (d: number | null) => (d === null ? null : Math.max(0, d) / dt);
+  const dAcked = delta(prev.ackedTotal, cur.ackedTotal);
+  const dDelivered = delta(prev.deliveredTotal, cur.deliveredTotal);
+  const dPublished = delta(prev.publishedTotal, cur.publishedTotal);
+  const dBacklog = cur.backlog - prev.backlog;
+  // Arrivals the queue saw: what was published, or (where the broker does not count arrivals, as for
+  // dead-lettered messages) what the backlog grew by plus what was completed meanwhile.
+  const derivedInflow = dAcked === null ? null : dBacklog + dAcked;
+  const inflow = dPublished === null ? derivedInflow : derivedInflow === null ? dPublished : Math.max(dPublished, derivedInflow);
+  let redelivered = delta(prev.redeliveredTotal, cur.redeliveredTotal);
+  if (redelivered === null && dDelivered !== null && dPublished !== null) {
+    // JetStream: deliveries of new messages are the arrivals less what is still pending.
+    const fresh = dPublished - (cur.pending - prev.pending);
+    redelivered = Math.max(0, dDelivered - fresh);
+  }
+  return { ...cur, ackRate: rate(dAcked), deliverRate: rate(dDelivered), inflowRate: rate(inflow), redeliverRate: rate(redelivered) };
+}
