@@ -2,6 +2,7 @@ import "server-only";
 import { ConfigError, getConfig } from "@/lib/config";
 import { getClusterMonitor } from "@/lib/clusters/get-cluster-monitor";
 import { getStore } from "@/lib/db/get-store";
+import { getSampler } from "@/lib/health/sampler/get-sampler";
 import { describeError } from "@/lib/errors";
 import { log } from "@/lib/log";
 
@@ -24,4 +25,6 @@ export async function bootServer(): Promise<void> {
   // The store opening late is survivable (pages say so and it is retried); a broken schema is not.
   await getStore().catch((e: unknown) => log.error("store unavailable at start-up; will retry on demand", { error: describeError(e) }));
   await getClusterMonitor();
+  // Without a store there is nowhere to put samples; the next request that needs them retries.
+  await getSampler().catch((e: unknown) => log.error("sampler not started: store unavailable", { error: describeError(e) }));
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { createBroker } from "@/lib/brokers/create-broker";
+import { getBrokers } from "@/lib/brokers/get-brokers";
 import { getConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import { log } from "@/lib/log";
@@ -17,8 +17,7 @@ export function getClusterMonitor(): Promise<ClusterMonitor> {
 
 async function startMonitor(): Promise<ClusterMonitor> {
   const config = getConfig();
-  const brokers = config.clusters.map((c) => createBroker(c, config.connectTimeoutMs));
-  const monitor = new ClusterMonitor(brokers, {
+  const monitor = new ClusterMonitor(getBrokers(), {
     intervalMs: config.statusIntervalMs,
     onRound: async (statuses) => recordClusterStatuses((await getStore()).prisma, statuses),
     onError: (message, error) => log.warn(message, { error }),

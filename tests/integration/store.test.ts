@@ -25,16 +25,21 @@ async function exerciseEveryModel(store: Store): Promise<void> {
   await prisma.consumerSample.create({
     data: { consumerId: consumer.id, takenAt: new Date(), backlog: 12n, pending: 10n, inFlight: 2n, inFlightLimit: 10, consumerCount: 1, deliveredTotal: 9_007_199_254_740_993n },
   });
+  await prisma.consumerRollup.create({
+    data: { consumerId: consumer.id, bucket: new Date("2026-01-01T10:00:00Z"), samples: 6, backlogAvg: 11.5, backlogMax: 12n, inFlightAvg: 2, consumerCountMin: 1, consumerCountMax: 1, ackRate: 3.5 },
+  });
   const intent = await prisma.auditEvent.create({ data: { actor: "test", action: "requeue", phase: "intent", clusterId: cluster.id, target: "letter:1", request: { ids: [1] } } });
   await prisma.auditEvent.create({ data: { actor: "test", action: "requeue", phase: "outcome", intentId: intent.id, result: "ok" } });
 
   const read = await prisma.cluster.findUniqueOrThrow({
     where: { id: cluster.id },
-    include: { consumers: { include: { samples: true } }, auditEvents: true },
+    include: { consumers: { include: { samples: true, rollups: true } }, auditEvents: true },
   });
   expect(read.consumers).toHaveLength(1);
   expect(read.consumers[0]!.config).toEqual({ prefetch: 10 });
   expect(read.consumers[0]!.samples[0]).toMatchObject({ backlog: 12n, deliveredTotal: 9_007_199_254_740_993n, inFlightLimit: 10 });
+  expect(read.consumers[0]!.rollups[0]).toMatchObject({ samples: 6, backlogAvg: 11.5, backlogMax: 12n, ackRate: 3.5, deliverRate: null });
+  expect(read.consumers[0]).toMatchObject({ state: "UNKNOWN", severity: 4, recentBacklog: [] });
   expect(read.auditEvents.map((a) => a.phase)).toEqual(["intent"]);
   const outcome = await prisma.auditEvent.findFirstOrThrow({ where: { intentId: intent.id } });
   expect(outcome.result).toBe("ok");

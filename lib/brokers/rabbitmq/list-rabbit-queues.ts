@@ -87,8 +87,8 @@ function toReading(q: QueueItem, prefetch: Map<string, { sum: number; unlimited:
     redeliveredTotal: stats.redeliver ?? 0,
     redeliveredNow: null,
     counterEpoch: null,
-    // A queue that is not idle is busy now.
-    lastActivityAt: idle ?? (q.state === "running" ? now : null),
+    // Only an idle queue says when it was last active; a busy one's activity shows in its rates.
+    lastActivityAt: idle,
     oldestAgeSeconds: typeof head === "number" && head > 0 ? Math.max(0, Math.round(now.getTime() / 1000 - head)) : null,
     config: {
       type: q.type ?? "classic",

@@ -1,0 +1,6 @@
+import { listConsumers, consumerListQuery } from "@/lib/health/list-consumers";
+import { defineRoute } from "@/lib/http/define-route";
+
+export const dynamic = "force-dynamic";
+
+export const GET = defineRoute({ action: "list consumers", permission: "consumers:read", query: consumerListQuery }, ({ query }) => listConsumers(query));

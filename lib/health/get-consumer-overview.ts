@@ -1,0 +1,36 @@
+import "server-only";
+import { getStore } from "@/lib/db/get-store";
+import type { ConsumerOverview } from "./overview-types";
+import { toSummary } from "./to-summary";
+import { HEALTH_STATES, type HealthState } from "./types";
+
+export async function getConsumerOverview(): Promise<ConsumerOverview> {
+  const { prisma } = await getStore();
+  const [groups, clusters, worst, latest] = await Promise.all([
+    prisma.consumer.groupBy({ by: ["clusterId", "state"], where: { goneAt: null }, _count: { _all: true }, _sum: { backlog: true } }),
+    prisma.cluster.findMany({ select: { id: true, name: true, kind: true } }),
+    prisma.consumer.findMany({
+      where: { goneAt: null, state: { not: "OK" } },
+      orderBy: [{ severity: "asc" }, { backlog: "desc" }, { id: "asc" }],
+      take: 10,
+      include: { cluster: { select: { name: true } } },
+    }),
+    prisma.consumer.aggregate({ where: { goneAt: null }, _max: { lastSampledAt: true } }),
+  ]);
+  const empty = () => Object.fromEntries(HEALTH_STATES.map((s) => [s, 0])) as Record<HealthState, number>;
+  const out = clusters
+    .map((c) => {
+      const mine = groups.filter((g) => g.clusterId === c.id);
+      const byState = empty();
+      for (const g of mine) byState[g.state as HealthState] = g._count._all;
+      return {
+        cluster: c.name,
+        kind: c.kind,
+        total: mine.reduce((a, g) => a + g._count._all, 0),
+        byState,
+        backlog: mine.reduce((a, g) => a + Number(g._sum.backlog ?? 0), 0),
+      };
+    })
+    .sort((a, b) => a.cluster.localeCompare(b.cluster));
+  return { clusters: out, worst: worst.map(toSummary), sampledAt: latest._max.lastSampledAt?.toISOString() ?? null };
+}

@@ -1,0 +1,75 @@
+import "server-only";
+import type { PrismaClient } from "@/lib/db/generated/client";
+import type { SamplePoint } from "../sample-point";
+import type { HealthState } from "../types";
+
+type StateMark = { state: HealthState; since: Date };
+
+/** The sliding window of recent samples per consumer, held by the sampling leader. */
+export class ConsumerWindows {
+  private readonly points = new Map<string, SamplePoint[]>();
+  private readonly states = new Map<string, StateMark>();
+
+  constructor(private readonly keepMs: number) {}
+
+  get(id: string): SamplePoint[] {
+    return this.points.get(id) ?? [];
+  }
+
+  last(id: string): SamplePoint | undefined {
+    const list = this.points.get(id);
+    return list?.[list.length - 1];
+  }
+
+  push(id: string, point: SamplePoint): SamplePoint[] {
+    const list = this.points.get(id) ?? [];
+    list.push(point);
+    const cutoff = point.t - this.keepMs;
+    while (list.length > 2 && list[0]!.t < cutoff) list.shift();
+    this.points.set(id, list);
+    return list;
+  }
+
+  /** Records the state; returns since when the consumer has been in it. */
+  mark(id: string, state: HealthState, at: Date): Date {
+    const prev = this.states.get(id);
+    if (prev && prev.state === state) return prev.since;
+    this.states.set(id, { state, since: at });
+    return at;
+  }
+
+  forget(id: string): void {
+    this.points.delete(id);
+    this.states.delete(id);
+  }
+
+  /** A new leader picks up where the last one left off: recent samples and states from the store. */
+  async load(prisma: PrismaClient, now: Date): Promise<void> {
+    const since = new Date(now.getTime() - this.keepMs);
+    const rows = await prisma.consumerSample.findMany({ where: { takenAt: { gte: since } }, orderBy: [{ consumerId: "asc" }, { takenAt: "asc" }] });
+    for (const r of rows) {
+      const list = this.points.get(r.consumerId) ?? [];
+      list.push({
+        t: r.takenAt.getTime(),
+        pending: Number(r.pending),
+        inFlight: Number(r.inFlight),
+        backlog: Number(r.backlog),
+        inFlightLimit: r.inFlightLimit,
+        consumerCount: r.consumerCount,
+        deliveredTotal: r.deliveredTotal === null ? null : Number(r.deliveredTotal),
+        ackedTotal: r.ackedTotal === null ? null : Number(r.ackedTotal),
+        publishedTotal: r.publishedTotal === null ? null : Number(r.publishedTotal),
+        redeliveredTotal: r.redeliveredTotal === null ? null : Number(r.redeliveredTotal),
+        counterEpoch: r.counterEpoch,
+        lastActivityAt: null,
+        ackRate: r.ackRate,
+        deliverRate: r.deliverRate,
+        inflowRate: r.inflowRate,
+        redeliverRate: r.redeliverRate,
+      });
+      this.points.set(r.consumerId, list);
+    }
+    const states = await prisma.consumer.findMany({ where: { goneAt: null }, select: { id: true, state: true, stateSince: true } });
+    for (const s of states) this.states.set(s.id, { state: s.state as HealthState, since: s.stateSince });
+  }
+}

@@ -1,0 +1,33 @@
+import "server-only";
+import { getBrokers } from "@/lib/brokers/get-brokers";
+import { DEFAULT_THRESHOLDS, getConfig } from "@/lib/config";
+import { getStore } from "@/lib/db/get-store";
+import { log } from "@/lib/log";
+import { createLeaderLock } from "./leader-lock";
+import { Sampler } from "./sampler";
+
+const holder = globalThis as typeof globalThis & { __redriveSampler?: Promise<Sampler> };
+
+/** The process's sampler, started on first use. */
+export function getSampler(): Promise<Sampler> {
+  holder.__redriveSampler ??= (async () => {
+    const config = getConfig();
+    const store = await getStore();
+    const brokers = getBrokers();
+    const targets = config.clusters.map((cluster, i) => ({ cluster, broker: brokers[i]! }));
+    const windowMs = Math.max(...config.clusters.map((c) => (c.health ?? DEFAULT_THRESHOLDS).windowSeconds * 1000), DEFAULT_THRESHOLDS.windowSeconds * 1000);
+    const sampler = new Sampler(store.prisma, targets, createLeaderLock(config.database, (m) => log.warn(m)), {
+      intervalMs: config.sampler.intervalMs,
+      rawRetentionMs: config.sampler.rawRetentionMs,
+      rollupRetentionMs: config.sampler.rollupRetentionMs,
+      windowMs,
+      log: (level, message, context) => log[level](message, context),
+    });
+    sampler.start();
+    return sampler;
+  })().catch((e: unknown) => {
+    holder.__redriveSampler = undefined;
+    throw e;
+  });
+  return holder.__redriveSampler;
+}

@@ -1,0 +1,76 @@
+import "server-only";
+import type { Broker, ConsumerReading } from "@/lib/brokers/types";
+import { DEFAULT_THRESHOLDS, type ClusterConfig } from "@/lib/config";
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { describeError } from "@/lib/errors";
+import { evaluateHealth } from "../evaluate-health";
+import { derivePoint, type RawPoint } from "../sample-point";
+import type { ConsumerWindows } from "./consumer-windows";
+import { ensureCluster, markGone, upsertConsumers, writeSamples, writeVerdicts, type SweepRow } from "./write-sweep";
+
+export type SweepResult = { cluster: string; consumers: number; ms: number; error: string | null };
+
+const SPARKLINE_POINTS = 30;
+
+function toRaw(r: ConsumerReading, t: number): RawPoint {
+  return {
+    t,
+    pending: r.pending,
+    inFlight: r.inFlight,
+    backlog: r.pending + r.inFlight,
+    inFlightLimit: r.inFlightLimit,
+    consumerCount: r.consumerCount,
+    deliveredTotal: r.deliveredTotal,
+    ackedTotal: r.ackedTotal,
+    publishedTotal: r.publishedTotal,
+    redeliveredTotal: r.redeliveredTotal,
+    counterEpoch: r.counterEpoch,
+    lastActivityAt: r.lastActivityAt?.getTime() ?? null,
+  };
+}
+
+/** Reads every consumer of one cluster, derives rates and health, and stores one sample each. */
+export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker; cluster: ClusterConfig; windows: ConsumerWindows; intervalMs: number; now?: () => Date }): Promise<SweepResult> {
+  const { prisma, broker, cluster, windows, intervalMs } = deps;
+  const now = deps.now ?? (() => new Date());
+  const thresholds = cluster.health ?? DEFAULT_THRESHOLDS;
+  const clusterId = await ensureCluster(prisma, cluster.name, cluster.kind);
+  const started = performance.now();
+
+  let readings: ConsumerReading[];
+  try {
+    readings = await broker.listConsumers();
+  } catch (e) {
+    const reason = describeError(e);
+    const at = now();
+    const known = await prisma.consumer.findMany({ where: { clusterId, goneAt: null }, select: { id: true } });
+    await writeVerdicts(
+      prisma,
+      known.map(({ id }) => {
+        const verdict = evaluateHealth(windows.get(id), { now: at.getTime(), intervalMs, thresholds, reachable: false, unreachableReason: reason });
+        return { id, verdict, stateSince: windows.mark(id, verdict.state, at) };
+      }),
+    );
+    const ms = Math.round(performance.now() - started);
+    await prisma.cluster.update({ where: { id: clusterId }, data: { lastSampleError: reason, lastSampleMs: ms } });
+    return { cluster: cluster.name, consumers: known.length, ms, error: reason };
+  }
+
+  const at = now();
+  const ids = await upsertConsumers(prisma, clusterId, cluster.kind, readings, at);
+  const rows: SweepRow[] = [];
+  for (const reading of readings) {
+    const id = ids.get(reading.key);
+    if (!id) continue;
+    const point = derivePoint(windows.last(id), toRaw(reading, at.getTime()));
+    const window = windows.push(id, point);
+    const verdict = evaluateHealth(window, { now: at.getTime(), intervalMs, thresholds, reachable: true });
+    const recentBacklog = window.slice(-SPARKLINE_POINTS).map((p) => p.backlog);
+    rows.push({ id, reading, point, verdict, stateSince: windows.mark(id, verdict.state, at), recentBacklog });
+  }
+  await writeSamples(prisma, rows, at);
+  for (const id of await markGone(prisma, clusterId, at)) windows.forget(id);
+  const ms = Math.round(performance.now() - started);
+  await prisma.cluster.update({ where: { id: clusterId }, data: { lastSampledAt: at, lastSampleError: null, lastSampleMs: ms, lastSampleConsumers: rows.length } });
+  return { cluster: cluster.name, consumers: rows.length, ms, error: null };
+}

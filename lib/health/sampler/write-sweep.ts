@@ -1,0 +1,136 @@
+import "server-only";
+import type { BrokerKind, ConsumerReading } from "@/lib/brokers/types";
+import type { PrismaClient } from "@/lib/db/generated/client";
+import type { Verdict } from "../evaluate-health";
+import type { SamplePoint } from "../sample-point";
+import { STATE_SEVERITY } from "../types";
+
+// Bulk writes for one sweep: thousands of consumers per cluster in a handful of statements
+// (unnest of arrays), the same SQL on PostgreSQL and the embedded store.
+
+const CHUNK = 2000;
+
+function chunks<T>(list: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK));
+  return out;
+}
+
+const big = (v: number | null) => (v === null ? null : String(Math.trunc(v)));
+
+export async function ensureCluster(prisma: PrismaClient, name: string, kind: BrokerKind): Promise<string> {
+  const row = await prisma.cluster.upsert({ where: { name }, create: { name, kind }, update: {}, select: { id: true } });
+  return row.id;
+}
+
+/** Inserts new consumers and refreshes known ones; returns key → id. */
+export async function upsertConsumers(prisma: PrismaClient, clusterId: string, kind: BrokerKind, readings: ConsumerReading[], at: Date): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const part of chunks(readings)) {
+    const rows = await prisma.$queryRawUnsafe<Array<{ id: string; key: string }>>(
+      `INSERT INTO "consumers" ("id", "cluster_id", "key", "kind", "parent", "name", "config", "last_seen_at", "gone_at")
+       SELECT gen_random_uuid(), $1::uuid, u.k, $2::"BrokerKind", u.p, u.n, u.c::jsonb, $3::timestamptz, NULL
+       FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS u(k, p, n, c)
+       ON CONFLICT ("cluster_id", "key") DO UPDATE SET "parent" = EXCLUDED."parent", "name" = EXCLUDED."name",
+         "config" = EXCLUDED."config", "last_seen_at" = EXCLUDED."last_seen_at", "gone_at" = NULL
+       RETURNING "id"::text AS id, "key"`,
+      clusterId,
+      kind,
+      at.toISOString(),
+      part.map((r) => r.key),
+      part.map((r) => r.parent),
+      part.map((r) => r.name),
+      part.map((r) => JSON.stringify(r.config)),
+    );
+    for (const r of rows) ids.set(r.key, r.id);
+  }
+  return ids;
+}
+
+export type SweepRow = { id: string; reading: ConsumerReading; point: SamplePoint; verdict: Verdict; stateSince: Date; recentBacklog: number[] };
+
+export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: Date): Promise<void> {
+  for (const part of chunks(rows)) {
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO "consumer_samples" ("consumer_id", "taken_at", "backlog", "pending", "in_flight", "in_flight_limit", "consumer_count",
+         "delivered_total", "acked_total", "published_total", "redelivered_total", "redelivered_now", "counter_epoch",
+         "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate")
+       SELECT u.id, $1::timestamptz, u.backlog, u.pending, u.in_flight, u.lim, u.cc, u.dt, u.at, u.pt, u.rt, u.rn, u.ep, u.ar, u.dr, u.ir, u.rr
+       FROM unnest($2::uuid[], $3::int8[], $4::int8[], $5::int8[], $6::int4[], $7::int4[], $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::int8[],
+                   $13::text[], $14::float8[], $15::float8[], $16::float8[], $17::float8[])
+         AS u(id, backlog, pending, in_flight, lim, cc, dt, at, pt, rt, rn, ep, ar, dr, ir, rr)`,
+      at.toISOString(),
+      part.map((r) => r.id),
+      part.map((r) => big(r.point.backlog)),
+      part.map((r) => big(r.point.pending)),
+      part.map((r) => big(r.point.inFlight)),
+      part.map((r) => r.point.inFlightLimit),
+      part.map((r) => r.point.consumerCount),
+      part.map((r) => big(r.point.deliveredTotal)),
+      part.map((r) => big(r.point.ackedTotal)),
+      part.map((r) => big(r.point.publishedTotal)),
+      part.map((r) => big(r.point.redeliveredTotal)),
+      part.map((r) => big(r.reading.redeliveredNow)),
+      part.map((r) => r.point.counterEpoch),
+      part.map((r) => r.point.ackRate),
+      part.map((r) => r.point.deliverRate),
+      part.map((r) => r.point.inflowRate),
+      part.map((r) => r.point.redeliverRate),
+    );
+    await prisma.$executeRawUnsafe(
+      `UPDATE "consumers" AS c SET "state" = u.state, "severity" = u.sev, "state_reason" = u.reason, "state_since" = u.since,
+         "backlog" = u.backlog, "pending" = u.pending, "in_flight" = u.in_flight, "in_flight_limit" = u.lim, "consumer_count" = u.cc,
+         "ack_rate" = u.ar, "deliver_rate" = u.dr, "inflow_rate" = u.ir, "redeliver_rate" = u.rr, "rate_window_seconds" = u.win,
+         "eta_seconds" = u.eta, "redelivered_now" = u.rn, "last_activity_at" = u.act, "oldest_age_seconds" = u.oldest,
+         "last_sampled_at" = $1::timestamptz, "recent_backlog" = u.recent::jsonb
+       FROM unnest($2::uuid[], $3::text[], $4::int4[], $5::text[], $6::timestamptz[], $7::int8[], $8::int8[], $9::int8[], $10::int4[], $11::int4[],
+                   $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::int8[], $19::timestamptz[], $20::int4[], $21::text[])
+         AS u(id, state, sev, reason, since, backlog, pending, in_flight, lim, cc, ar, dr, ir, rr, win, eta, rn, act, oldest, recent)
+       WHERE c."id" = u.id`,
+      at.toISOString(),
+      part.map((r) => r.id),
+      part.map((r) => r.verdict.state),
+      part.map((r) => STATE_SEVERITY[r.verdict.state]),
+      part.map((r) => r.verdict.reason),
+      part.map((r) => r.stateSince.toISOString()),
+      part.map((r) => big(r.point.backlog)),
+      part.map((r) => big(r.point.pending)),
+      part.map((r) => big(r.point.inFlight)),
+      part.map((r) => r.point.inFlightLimit),
+      part.map((r) => r.point.consumerCount),
+      part.map((r) => r.point.ackRate),
+      part.map((r) => r.point.deliverRate),
+      part.map((r) => r.point.inflowRate),
+      part.map((r) => r.point.redeliverRate),
+      part.map((r) => r.verdict.windowSeconds),
+      part.map((r) => r.verdict.etaSeconds),
+      part.map((r) => big(r.reading.redeliveredNow)),
+      part.map((r) => r.reading.lastActivityAt?.toISOString() ?? null),
+      part.map((r) => r.reading.oldestAgeSeconds),
+      part.map((r) => JSON.stringify(r.recentBacklog)),
+    );
+  }
+}
+
+/** Consumers of a cluster that a sweep no longer found: kept, with their history, and marked gone. */
+export async function markGone(prisma: PrismaClient, clusterId: string, at: Date): Promise<string[]> {
+  const gone = await prisma.consumer.findMany({ where: { clusterId, goneAt: null, lastSeenAt: { lt: at } }, select: { id: true } });
+  if (gone.length) await prisma.consumer.updateMany({ where: { id: { in: gone.map((g) => g.id) } }, data: { goneAt: at } });
+  return gone.map((g) => g.id);
+}
+
+/** A cluster that could not be read: its consumers keep their last values, and say why they are UNKNOWN. */
+export async function writeVerdicts(prisma: PrismaClient, rows: Array<{ id: string; verdict: Verdict; stateSince: Date }>): Promise<void> {
+  for (const part of chunks(rows)) {
+    await prisma.$executeRawUnsafe(
+      `UPDATE "consumers" AS c SET "state" = u.state, "severity" = u.sev, "state_reason" = u.reason, "state_since" = u.since, "eta_seconds" = NULL
+       FROM unnest($1::uuid[], $2::text[], $3::int4[], $4::text[], $5::timestamptz[]) AS u(id, state, sev, reason, since)
+       WHERE c."id" = u.id`,
+      part.map((r) => r.id),
+      part.map((r) => r.verdict.state),
+      part.map((r) => STATE_SEVERITY[r.verdict.state]),
+      part.map((r) => r.verdict.reason),
+      part.map((r) => r.stateSince.toISOString()),
+    );
+  }
+}

@@ -1,0 +1,36 @@
+import "server-only";
+import type { Consumer } from "@/lib/db/generated/client";
+import type { ConsumerSummary, HealthState } from "./types";
+
+type Row = Consumer & { cluster: { name: string } };
+
+const num = (v: bigint | number | null) => (v === null ? null : Number(v));
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+
+export function toSummary(r: Row): ConsumerSummary {
+  return {
+    id: r.id,
+    cluster: r.cluster.name,
+    kind: r.kind,
+    parent: r.parent,
+    name: r.name,
+    state: r.state as HealthState,
+    reason: r.stateReason,
+    stateSince: r.stateSince.toISOString(),
+    backlog: Number(r.backlog),
+    pending: Number(r.pending),
+    inFlight: Number(r.inFlight),
+    inFlightLimit: r.inFlightLimit,
+    consumerCount: r.consumerCount,
+    ackRate: r.ackRate,
+    deliverRate: r.deliverRate,
+    inflowRate: r.inflowRate,
+    redeliverRate: r.redeliverRate,
+    rateWindowSeconds: r.rateWindowSeconds,
+    etaSeconds: r.etaSeconds,
+    lastActivityAt: iso(r.lastActivityAt),
+    oldestAgeSeconds: r.oldestAgeSeconds,
+    lastSampledAt: iso(r.lastSampledAt),
+    recentBacklog: Array.isArray(r.recentBacklog) ? (r.recentBacklog as unknown[]).map((v) => num(v as number) ?? 0) : [],
+  };
+}
