@@ -25,6 +25,13 @@ export async function bootServer(): Promise<void> {
   // The store opening late is survivable (pages say so and it is retried); a broken schema is not.
   await getStore().catch((e: unknown) => log.error("store unavailable at start-up; will retry on demand", { error: describeError(e) }));
   await getClusterMonitor();
-  // Without a store there is nowhere to put samples; the next request that needs them retries.
-  await getSampler().catch((e: unknown) => log.error("sampler not started: store unavailable", { error: describeError(e) }));
+  startSamplerWhenStoreIsUp(config.sampler.intervalMs);
+}
+
+/** Without a store there is nowhere to put samples: keep trying on the sampling interval. */
+function startSamplerWhenStoreIsUp(retryMs: number): void {
+  getSampler().catch((e: unknown) => {
+    log.error("sampler not started: store unavailable; retrying", { error: describeError(e) });
+    setTimeout(() => startSamplerWhenStoreIsUp(retryMs), retryMs).unref();
+  });
 }
