@@ -64,13 +64,19 @@ function latest(...isos: Array<string | undefined>): Date | null {
   return times.length ? new Date(Math.max(...times)) : null;
 }
 
-export function toReading(stream: StreamInfo, c: ConsumerInfo): ConsumerReading {
+/** A pull consumer whose workers fetch one batch at a time often has no request waiting at the
+ *  instant we look; one that delivered within this long still counts as consumed. */
+const PULL_ACTIVE_MS = 30_000;
+
+export function toReading(stream: StreamInfo, c: ConsumerInfo, now = Date.now()): ConsumerReading {
   const filter = c.config.filter_subject ?? "";
   const subjects = stream.config.subjects ?? [];
   // Only an unfiltered consumer sees every arrival, so only then is the stream's last_seq its inflow.
   const unfiltered = filter === "" || (subjects.length === 1 && subjects[0] === filter);
   const isPush = !!c.config.deliver_subject;
   const limit = c.config.max_ack_pending;
+  const lastDelivery = latest(c.delivered.last_active);
+  const pulledLately = lastDelivery !== null && now - lastDelivery.getTime() < PULL_ACTIVE_MS;
   return {
     key: `${c.stream_name}/${c.name}`,
     parent: c.stream_name,
@@ -78,7 +84,7 @@ export function toReading(stream: StreamInfo, c: ConsumerInfo): ConsumerReading 
     pending: c.num_pending,
     inFlight: c.num_ack_pending,
     inFlightLimit: limit !== undefined && limit > 0 ? limit : null,
-    consumerCount: isPush ? (c.push_bound ? 1 : 0) : c.num_waiting,
+    consumerCount: isPush ? (c.push_bound ? 1 : 0) : Math.max(c.num_waiting, pulledLately ? 1 : 0),
     deliveredTotal: c.delivered.consumer_seq,
     ackedTotal: c.ack_floor.consumer_seq,
     publishedTotal: unfiltered ? stream.state.last_seq : null,

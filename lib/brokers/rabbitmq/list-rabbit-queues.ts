@@ -1,4 +1,5 @@
 import "server-only";
+import { AppError } from "@/lib/errors";
 import type { ConsumerReading } from "../types";
 import type { ManagementClient } from "./management-client";
 
@@ -58,7 +59,14 @@ export async function listQueuePages(api: ManagementClient, vhost: string | null
   const items: QueueItem[] = [];
   let requests = 0;
   for (let page = 1; ; page++) {
-    const r = await api.get<QueuePage>(`${base}?page=${page}&page_size=${PAGE_SIZE}&sort=name&columns=${COLUMNS}`);
+    let r: QueuePage;
+    try {
+      r = await api.get<QueuePage>(`${base}?page=${page}&page_size=${PAGE_SIZE}&sort=name&columns=${COLUMNS}`);
+    } catch (e) {
+      // Queues deleted while we paged can leave fewer pages than the first page promised.
+      if (page > 1 && e instanceof AppError && (e.details as { error?: string } | undefined)?.error === "page_out_of_range") return { items, requests: requests + 1 };
+      throw e;
+    }
     requests++;
     items.push(...r.items);
     if (page >= r.page_count || r.items.length === 0) return { items, requests };

@@ -38,7 +38,13 @@ export class ManagementClient {
       throw new AppError("BROKER_REFUSED", `User "${this.cluster.user}" may not use the RabbitMQ management API (403): give it the "monitoring" tag or higher.`);
     }
     if (!res.ok) {
-      throw new AppError("BROKER_UNREACHABLE", `The RabbitMQ management API at ${url.replace(/\?.*$/, "")} answered HTTP ${res.status}; is this the management port?`);
+      const where = url.replace(/\?.*$/, "");
+      const body = await res.json().then((b: { error?: unknown; reason?: unknown }) => b, () => null);
+      if (body && typeof body.error === "string") {
+        const reason = typeof body.reason === "string" ? body.reason : body.error;
+        throw new AppError("BROKER_REFUSED", `The RabbitMQ management API refused ${where} (HTTP ${res.status}: ${reason}).`, { details: { status: res.status, error: body.error } });
+      }
+      throw new AppError("BROKER_UNREACHABLE", `The RabbitMQ management API at ${where} answered HTTP ${res.status}; is this the management port?`);
     }
     try {
       return (await res.json()) as T;
