@@ -1,14 +1,21 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
+import { ConsumerListView } from "@/components/consumers/consumer-list-view";
 import { PageHeader } from "@/components/layout/page-header";
-import { EmptyState } from "@/components/ui/empty-state";
 
 export const metadata: Metadata = { title: "Consumers" };
 
-export default function Page() {
+export default function ConsumersPage() {
   return (
     <>
-      <PageHeader title="Consumers" description="Backlog, ack and delivery rates, redeliveries and health of every JetStream consumer and RabbitMQ queue." />
-      <EmptyState title="No consumer samples yet">This version of Redrive does not sample consumers yet; the Overview shows which brokers it can reach.</EmptyState>
+      <PageHeader
+        title="Consumers"
+        description="Every JetStream consumer and RabbitMQ queue: health, backlog, in-flight, ack, delivery and redelivery rates, and time to drain. Click a column to sort, a row to see its history."
+      />
+      {/* The view reads its filters from the URL, which only the browser has at render time. */}
+      <Suspense fallback={<p className="py-12 text-center text-sm text-zinc-500">Loading consumers…</p>}>
+        <ConsumerListView />
+      </Suspense>
     </>
   );
 }

@@ -1,5 +1,16 @@
+import type { ConsumerListFilters } from "./use-consumers";
+import type { SeriesRangeKey } from "./use-consumer-series";
+
 // One factory for every TanStack Query key, so invalidation can target a resource or all of it.
 export const queryKeys = {
   clusters: { all: ["clusters"] as const },
   health: { all: ["health"] as const },
+  consumers: {
+    all: ["consumers"] as const,
+    lists: () => ["consumers", "list"] as const,
+    list: (filters: ConsumerListFilters) => ["consumers", "list", filters] as const,
+    detail: (id: string) => ["consumers", "detail", id] as const,
+    series: (id: string, range: SeriesRangeKey) => ["consumers", "detail", id, "series", range] as const,
+    overview: () => ["consumers", "overview"] as const,
+  },
 };

@@ -66,7 +66,9 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
     const window = windows.push(id, point);
     const verdict = evaluateHealth(window, { now: at.getTime(), intervalMs, thresholds, reachable: true });
     const recentBacklog = window.slice(-SPARKLINE_POINTS).map((p) => p.backlog);
-    rows.push({ id, reading, point, verdict, stateSince: windows.mark(id, verdict.state, at), recentBacklog });
+    const prev = window[window.length - 2];
+    const rateWindowSeconds = prev && point.ackRate !== null ? (point.t - prev.t) / 1000 : null;
+    rows.push({ id, reading, point, verdict, stateSince: windows.mark(id, verdict.state, at), recentBacklog, rateWindowSeconds });
   }
   await writeSamples(prisma, rows, at);
   for (const id of await markGone(prisma, clusterId, at)) windows.forget(id);

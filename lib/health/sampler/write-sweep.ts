@@ -47,7 +47,16 @@ export async function upsertConsumers(prisma: PrismaClient, clusterId: string, k
   return ids;
 }
 
-export type SweepRow = { id: string; reading: ConsumerReading; point: SamplePoint; verdict: Verdict; stateSince: Date; recentBacklog: number[] };
+export type SweepRow = {
+  id: string;
+  reading: ConsumerReading;
+  point: SamplePoint;
+  verdict: Verdict;
+  stateSince: Date;
+  recentBacklog: number[];
+  /** Seconds between this sample and the one its rates were derived from. */
+  rateWindowSeconds: number | null;
+};
 
 export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: Date): Promise<void> {
   for (const part of chunks(rows)) {
@@ -102,7 +111,7 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
       part.map((r) => r.point.deliverRate),
       part.map((r) => r.point.inflowRate),
       part.map((r) => r.point.redeliverRate),
-      part.map((r) => r.verdict.windowSeconds),
+      part.map((r) => r.rateWindowSeconds),
       part.map((r) => r.verdict.etaSeconds),
       part.map((r) => big(r.reading.redeliveredNow)),
       part.map((r) => r.reading.lastActivityAt?.toISOString() ?? null),

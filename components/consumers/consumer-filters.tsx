@@ -1,0 +1,145 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import type { BrokerKind } from "@/lib/brokers/types";
+import type { HealthState } from "@/lib/health/types";
+import type { ConsumerListFilters } from "@/lib/queries/use-consumers";
+import { KIND_LABEL, STATE_LABEL, STATES_WORST_FIRST } from "./format";
+
+const SEARCH_DEBOUNCE_MS = 250;
+
+const control =
+  "h-9 rounded-md border border-zinc-300 bg-white px-2.5 text-sm text-zinc-900 shadow-sm focus:border-zinc-500 focus:outline-none focus:ring-2 focus:ring-zinc-400/40 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:focus:border-zinc-500";
+
+export function ConsumerFilters({
+  filters,
+  clusters,
+  onChange,
+}: {
+  filters: ConsumerListFilters;
+  /** Cluster names to offer, with how many consumers each has when known. */
+  clusters: Array<{ name: string; total: number | null }>;
+  onChange: (next: ConsumerListFilters) => void;
+}) {
+  const hasFilters = Boolean(filters.cluster || filters.kind || filters.states.length || filters.q);
+  return (
+    <div className="mb-3 flex flex-wrap items-center gap-2" role="search" aria-label="Filter consumers">
+      <SearchBox value={filters.q} onSearch={(q) => onChange({ ...filters, q })} />
+
+      <label className="sr-only" htmlFor="consumer-cluster">
+        Cluster
+      </label>
+      <select
+        id="consumer-cluster"
+        data-testid="filter-cluster"
+        className={control}
+        value={filters.cluster ?? ""}
+        onChange={(e) => onChange({ ...filters, cluster: e.target.value || undefined })}
+      >
+        <option value="">All clusters</option>
+        {clusters.map((c) => (
+          <option key={c.name} value={c.name}>
+            {c.total === null ? c.name : `${c.name} (${c.total.toLocaleString("en-US")})`}
+          </option>
+        ))}
+      </select>
+
+      <label className="sr-only" htmlFor="consumer-kind">
+        Broker kind
+      </label>
+      <select
+        id="consumer-kind"
+        data-testid="filter-kind"
+        className={control}
+        value={filters.kind ?? ""}
+        onChange={(e) => onChange({ ...filters, kind: (e.target.value || undefined) as BrokerKind | undefined })}
+      >
+        <option value="">NATS and RabbitMQ</option>
+        <option value="nats">{KIND_LABEL.nats} only</option>
+        <option value="rabbitmq">{KIND_LABEL.rabbitmq} only</option>
+      </select>
+
+      <StateToggles selected={filters.states} onChange={(states) => onChange({ ...filters, states })} />
+
+      {hasFilters ? (
+        <button
+          type="button"
+          data-testid="filter-clear"
+          onClick={() => onChange({ ...filters, cluster: undefined, kind: undefined, states: [], q: "" })}
+          className="h-9 rounded-md px-2.5 text-sm text-zinc-600 underline-offset-2 hover:text-zinc-900 hover:underline dark:text-zinc-400 dark:hover:text-white"
+        >
+          Clear filters
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function SearchBox({ value, onSearch }: { value: string; onSearch: (q: string) => void }) {
+  const [text, setText] = useState(value);
+  const inputRef = useRef<HTMLInputElement>(null);
+  // The debounce timer must call the latest handler without restarting when the handler changes.
+  const onSearchRef = useRef(onSearch);
+  useEffect(() => {
+    onSearchRef.current = onSearch;
+  });
+
+  // The URL changed under us (back button, "Clear filters"): show it, unless the operator is typing.
+  useEffect(() => {
+    if (document.activeElement !== inputRef.current) setText(value);
+  }, [value]);
+
+  useEffect(() => {
+    if (text.trim() === value) return;
+    const t = setTimeout(() => onSearchRef.current(text.trim()), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(t);
+  }, [text, value]);
+
+  return (
+    <>
+      <label className="sr-only" htmlFor="consumer-search">
+        Name, stream or vhost contains
+      </label>
+      <input
+        ref={inputRef}
+        id="consumer-search"
+        data-testid="filter-search"
+        type="search"
+        placeholder="Name, stream or vhost…"
+        autoComplete="off"
+        spellCheck={false}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        className={`${control} w-56`}
+      />
+    </>
+  );
+}
+
+function StateToggles({ selected, onChange }: { selected: HealthState[]; onChange: (states: HealthState[]) => void }) {
+  const toggle = (s: HealthState) => onChange(selected.includes(s) ? selected.filter((x) => x !== s) : [...selected, s]);
+  return (
+    <div role="group" aria-label="States" className="flex flex-wrap items-center gap-1" data-testid="filter-states">
+      {STATES_WORST_FIRST.map((s) => {
+        const on = selected.includes(s);
+        return (
+          <button
+            key={s}
+            type="button"
+            aria-pressed={on}
+            data-state={s}
+            onClick={() => toggle(s)}
+            className={
+              "h-9 rounded-md border px-2 text-sm " +
+              (on
+                ? "border-zinc-900 bg-zinc-900 text-white dark:border-zinc-100 dark:bg-zinc-100 dark:text-zinc-900"
+                : "border-zinc-300 bg-white text-zinc-700 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-300 dark:hover:bg-zinc-800")
+            }
+          >
+            {STATE_LABEL[s]}
+          </button>
+        );
+      })}
+    </div>
+  );
+}
