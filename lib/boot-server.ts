@@ -2,6 +2,7 @@ import "server-only";
 import { ConfigError, getConfig } from "@/lib/config";
 import { getClusterMonitor } from "@/lib/clusters/get-cluster-monitor";
 import { getStore } from "@/lib/db/get-store";
+import { getCollector } from "@/lib/dead-letters/collector/get-collector";
 import { getSampler } from "@/lib/health/sampler/get-sampler";
 import { describeError } from "@/lib/errors";
 import { log } from "@/lib/log";
@@ -28,9 +29,9 @@ export async function bootServer(): Promise<void> {
   startSamplerWhenStoreIsUp(config.sampler.intervalMs);
 }
 
-/** Without a store there is nowhere to put samples: keep trying on the sampling interval. */
+/** Without a store there is nowhere to put samples or letters: keep trying on the sampling interval. */
 function startSamplerWhenStoreIsUp(retryMs: number): void {
-  getSampler().catch((e: unknown) => {
+  Promise.all([getSampler(), getCollector()]).catch((e: unknown) => {
     log.error("sampler not started: store unavailable; retrying", { error: describeError(e) });
     setTimeout(() => startSamplerWhenStoreIsUp(retryMs), retryMs).unref();
   });

@@ -49,6 +49,17 @@ const natsCluster = z
     passwordEnv: envName.optional(),
     tokenEnv: envName.optional(),
     health: thresholds.partial().optional(),
+    capture: z
+      .object({
+        enabled: z.boolean().default(true),
+        stream: z.string().regex(/^[A-Za-z0-9_-]+$/, "may hold only letters, digits, '_' and '-'").default("REDRIVE_DLQ_EVENTS"),
+        consumer: z.string().regex(/^[A-Za-z0-9_-]+$/, "may hold only letters, digits, '_' and '-'").default("redrive-capture"),
+        maxAgeHours: z.number().min(1).max(24 * 365).default(336),
+        /** "all": collect every advisory the stream still holds when the consumer is first made; "new": only later ones. */
+        startFrom: z.enum(["all", "new"]).default("all"),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -64,6 +75,16 @@ const rabbitCluster = z
     /** Empty: every vhost the user can see. */
     vhosts: z.array(z.string().min(1)).default([]),
     health: thresholds.partial().optional(),
+    deadLetters: z
+      .object({
+        /** "vhost/queue" patterns ("*" matches anything) of DLQs Redrive adopts without an admin. */
+        adopt: z.array(z.string().min(1)).default([]),
+        /** Extra DLQs ("vhost/queue") that no dead-letter exchange points at. */
+        queues: z.array(z.string().regex(/^[^/]+\/.+$/, 'must be "vhost/queue"')).default([]),
+        prefetch: z.number().int().min(1).max(10_000).default(200),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -102,10 +123,16 @@ const envSchema = z.object({
 
 export type Thresholds = typeof DEFAULT_THRESHOLDS;
 
+export type CaptureConfig = { enabled: boolean; stream: string; consumer: string; maxAgeHours: number; startFrom: "all" | "new" };
+export type RabbitDeadLetterConfig = { adopt: string[]; queues: string[]; prefetch: number };
+export const DEFAULT_CAPTURE: CaptureConfig = { enabled: true, stream: "REDRIVE_DLQ_EVENTS", consumer: "redrive-capture", maxAgeHours: 336, startFrom: "all" };
+export const DEFAULT_RABBIT_DEAD_LETTERS: RabbitDeadLetterConfig = { adopt: [], queues: [], prefetch: 200 };
+
 export type NatsClusterConfig = {
   name: string;
   kind: "nats";
   health?: Thresholds;
+  capture?: CaptureConfig;
   servers: string[];
   user?: string;
   password?: string;
@@ -116,6 +143,7 @@ export type RabbitClusterConfig = {
   name: string;
   kind: "rabbitmq";
   health?: Thresholds;
+  deadLetters?: RabbitDeadLetterConfig;
   amqpUrl: string;
   managementUrl: string;
   user: string;
@@ -215,6 +243,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         name: c.name,
         kind: "nats",
         health,
+        capture: c.capture ?? DEFAULT_CAPTURE,
         servers: c.servers,
         user: c.user,
         password: secret(env, c.passwordEnv, `${field}.passwordEnv`),
@@ -228,6 +257,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       name: c.name,
       kind: "rabbitmq",
       health,
+      deadLetters: c.deadLetters ?? DEFAULT_RABBIT_DEAD_LETTERS,
       amqpUrl: c.amqpUrl,
       managementUrl: c.managementUrl.replace(/\/+$/, ""),
       user,

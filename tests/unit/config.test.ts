@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_CLUSTERS, DEFAULT_THRESHOLDS, loadConfig } from "@/lib/config";
+import { ConfigError, DEFAULT_CAPTURE, DEFAULT_CLUSTERS, DEFAULT_RABBIT_DEAD_LETTERS, DEFAULT_THRESHOLDS, loadConfig } from "@/lib/config";
 
 function dirWith(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), "redrive-config-"));
@@ -45,7 +45,7 @@ describe("loadConfig", () => {
     });
     const c = loadConfig({ RMQ_PASS: "s3cret", NATS_TOKEN: "tok", DATABASE_URL: "postgres://u@db/redrive" }, dir);
     expect(c.source).toBe(path.join(dir, "redrive.config.json"));
-    expect(c.clusters[0]).toEqual({ name: "prod-rmq", kind: "rabbitmq", health: DEFAULT_THRESHOLDS, amqpUrl: "amqp://ops@rmq:5672", managementUrl: "http://rmq:15672", user: "ops", password: "s3cret", vhosts: ["orders"] });
+    expect(c.clusters[0]).toEqual({ name: "prod-rmq", kind: "rabbitmq", health: DEFAULT_THRESHOLDS, deadLetters: DEFAULT_RABBIT_DEAD_LETTERS, amqpUrl: "amqp://ops@rmq:5672", managementUrl: "http://rmq:15672", user: "ops", password: "s3cret", vhosts: ["orders"] });
     expect(c.clusters[1]).toMatchObject({ kind: "nats", token: "tok", servers: ["nats://a:4222", "nats://b:4222"] });
     expect(c.database).toEqual({ kind: "postgres", url: "postgres://u@db/redrive" });
     expect(c.statusIntervalMs).toBe(10_000);
@@ -54,7 +54,7 @@ describe("loadConfig", () => {
   it("reads YAML from the path in REDRIVE_CONFIG", () => {
     const dir = dirWith({ "ops.yaml": "clusters:\n  - name: edge\n    kind: nats\n    servers: [nats://edge:4222]\n" });
     const c = loadConfig({ REDRIVE_CONFIG: "ops.yaml" }, dir);
-    expect(c.clusters).toEqual([{ name: "edge", kind: "nats", health: DEFAULT_THRESHOLDS, servers: ["nats://edge:4222"], user: undefined, password: undefined, token: undefined }]);
+    expect(c.clusters).toEqual([{ name: "edge", kind: "nats", health: DEFAULT_THRESHOLDS, capture: DEFAULT_CAPTURE, servers: ["nats://edge:4222"], user: undefined, password: undefined, token: undefined }]);
   });
 
   it("layers health thresholds: defaults, then the file's, then the cluster's; and reads the sampler settings", () => {

@@ -35,6 +35,11 @@ export class NatsBroker implements Broker {
     await this.connection();
   }
 
+  /** The shared connection, for other parts (the dead-letter collector) to use JetStream on. */
+  async natsConnection(): Promise<NatsConnection> {
+    return this.connection();
+  }
+
   private async connection(): Promise<NatsConnection> {
     if (this.nc && !this.nc.isClosed()) return this.nc;
     this.opening ??= this.open().finally(() => {

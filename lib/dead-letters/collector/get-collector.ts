@@ -1,0 +1,34 @@
+import "server-only";
+import { getBrokers } from "@/lib/brokers/get-brokers";
+import type { NatsBroker } from "@/lib/brokers/nats/nats-broker";
+import type { RabbitBroker } from "@/lib/brokers/rabbitmq/rabbitmq-broker";
+import { getConfig } from "@/lib/config";
+import { getStore } from "@/lib/db/get-store";
+import { COLLECTOR_LOCK, createLeaderLock } from "@/lib/health/sampler/leader-lock";
+import { log } from "@/lib/log";
+import { Collector, type CollectorTarget } from "./collector";
+
+const holder = globalThis as typeof globalThis & { __redriveCollector?: Promise<Collector> };
+
+export function getCollector(): Promise<Collector> {
+  holder.__redriveCollector ??= (async () => {
+    const config = getConfig();
+    const store = await getStore();
+    const brokers = getBrokers();
+    const targets = config.clusters.map((cluster, i): CollectorTarget =>
+      cluster.kind === "nats" ? { cluster, broker: brokers[i] as NatsBroker } : { cluster, broker: brokers[i] as RabbitBroker },
+    );
+    const collector = new Collector(store.prisma, targets, createLeaderLock(config.database, (m) => log.warn(m), COLLECTOR_LOCK), {
+      intervalMs: 5000,
+      discoveryMs: 30_000,
+      timeoutMs: config.connectTimeoutMs,
+      log: (level, message, context) => log[level](message, context),
+    });
+    collector.start();
+    return collector;
+  })().catch((e: unknown) => {
+    holder.__redriveCollector = undefined;
+    throw e;
+  });
+  return holder.__redriveCollector;
+}

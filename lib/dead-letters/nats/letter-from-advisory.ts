@@ -1,0 +1,84 @@
+import "server-only";
+import type { StoredMsg } from "@nats-io/jetstream";
+import type { NewLetter } from "../new-letter";
+
+export type Advisory = {
+  type: string;
+  id: string;
+  timestamp: string;
+  stream: string;
+  consumer: string;
+  stream_seq: number;
+  consumer_seq?: number;
+  deliveries: number;
+};
+
+export const MAX_DELIVER_TYPE = "io.nats.jetstream.advisory.v1.max_deliver";
+export const TERMINATED_TYPE = "io.nats.jetstream.advisory.v1.terminated";
+
+export function parseAdvisory(data: Uint8Array): Advisory | null {
+  try {
+    const a = JSON.parse(new TextDecoder().decode(data)) as Partial<Advisory>;
+    if ((a.type !== MAX_DELIVER_TYPE && a.type !== TERMINATED_TYPE) || typeof a.stream !== "string" || typeof a.consumer !== "string" || typeof a.stream_seq !== "number") return null;
+    return { type: a.type, id: String(a.id ?? ""), timestamp: String(a.timestamp ?? ""), stream: a.stream, consumer: a.consumer, stream_seq: a.stream_seq, consumer_seq: a.consumer_seq, deliveries: Number(a.deliveries ?? 0) };
+  } catch {
+    return null;
+  }
+}
+
+function missingReason(a: Advisory, retention: string | null): string {
+  if (a.type === TERMINATED_TYPE && retention === "workqueue") {
+    return `Stream ${a.stream} no longer holds message ${a.stream_seq}: on a work-queue stream a terminated message is removed at once, so only what the advisory says is known.`;
+  }
+  if (a.type === TERMINATED_TYPE && retention === "interest") {
+    return `Stream ${a.stream} no longer holds message ${a.stream_seq}: on an interest stream a terminated message is removed once no other consumer needs it.`;
+  }
+  return `Stream ${a.stream} no longer holds message ${a.stream_seq}: its limits (age, count or size) removed it before Redrive could copy it.`;
+}
+
+/** Builds the inbox entry for an advisory, with the original message when the stream still holds it. */
+export function letterFromAdvisory(
+  a: Advisory,
+  original: StoredMsg | null,
+  ctx: { clusterId: string; clusterName: string; captureStream: string; retention: string | null },
+): NewLetter {
+  const reason = a.type === MAX_DELIVER_TYPE ? "max_deliveries" : "terminated";
+  const headers: Record<string, unknown> = {};
+  if (original?.header) {
+    for (const [k, values] of original.header) headers[k] = values.length === 1 ? values[0] : values;
+  }
+  const at = Number.isNaN(Date.parse(a.timestamp)) ? null : new Date(a.timestamp);
+  const source = `${a.stream}/${a.consumer}`;
+  const msgId = original?.header?.get("Nats-Msg-Id") || null;
+  return {
+    clusterId: ctx.clusterId,
+    clusterName: ctx.clusterName,
+    kind: "nats",
+    // One letter per death of one stored message: deterministic, so a replayed advisory is recognised.
+    dedupeKey: `nats:${a.stream}:${a.consumer}:${a.stream_seq}:${reason}`,
+    source,
+    destination: original?.subject ?? "",
+    collectedFrom: ctx.captureStream,
+    reason,
+    messageId: msgId,
+    contentType: typeof headers["Content-Type"] === "string" ? (headers["Content-Type"] as string) : null,
+    payload: original ? original.data : null,
+    payloadMissing: original ? null : missingReason(a, ctx.retention),
+    properties: {
+      stream: a.stream,
+      consumer: a.consumer,
+      streamSequence: a.stream_seq,
+      ...(a.consumer_seq !== undefined ? { consumerSequence: a.consumer_seq } : {}),
+      deliveries: a.deliveries,
+      subject: original?.subject ?? null,
+      storedAt: original?.timestamp ?? null,
+      advisoryId: a.id,
+      retention: ctx.retention,
+    },
+    headers,
+    deaths: [{ reason, source, exchange: null, routingKeys: original ? [original.subject] : [], count: 1, at: at?.toISOString() ?? null }],
+    deathCount: Math.max(1, a.deliveries),
+    firstDeathAt: at,
+    lastDeathAt: at,
+  };
+}

@@ -1,0 +1,51 @@
+import "server-only";
+import { toJsonValue } from "../encode";
+import { sha256, type NewLetter } from "../new-letter";
+import { parseXDeath } from "../parse-x-death";
+
+export type AmqpMessage = {
+  content: Uint8Array;
+  properties: Record<string, unknown> & { headers?: Record<string, unknown> };
+};
+
+const PROPERTY_NAMES = ["contentType", "contentEncoding", "deliveryMode", "priority", "correlationId", "replyTo", "expiration", "messageId", "timestamp", "type", "userId", "appId", "clusterId"];
+
+/** Builds the inbox entry for a message consumed from a RabbitMQ DLQ. */
+export function letterFromAmqp(msg: AmqpMessage, ctx: { clusterId: string; clusterName: string; vhost: string; dlq: string }): NewLetter {
+  const rawHeaders = msg.properties.headers ?? {};
+  const headers = toJsonValue(rawHeaders) as Record<string, unknown>;
+  const properties: Record<string, unknown> = {};
+  for (const name of PROPERTY_NAMES) {
+    const v = msg.properties[name];
+    if (v !== undefined && v !== null) properties[name] = name === "timestamp" && typeof v === "number" ? new Date(v * 1000).toISOString() : toJsonValue(v);
+  }
+  const deaths = parseXDeath(rawHeaders);
+  const latest = deaths[0];
+  const times = deaths.map((d) => d.at).filter((t): t is string => t !== null).map((t) => Date.parse(t));
+  const collectedFrom = `${ctx.vhost}/${ctx.dlq}`;
+  const messageId = typeof properties.messageId === "string" ? properties.messageId : null;
+  // The same death delivered twice (a crash between storing and acknowledging) has the same bytes,
+  // properties and x-death; a later death of the same message changes x-death, so it is kept too.
+  const dedupeKey = "rmq:" + sha256(collectedFrom, msg.content, JSON.stringify(properties), JSON.stringify(headers));
+  return {
+    clusterId: ctx.clusterId,
+    clusterName: ctx.clusterName,
+    kind: "rabbitmq",
+    dedupeKey,
+    source: latest ? `${ctx.vhost}/${latest.source}` : collectedFrom,
+    // Requeue goes back through the default exchange, keyed by the queue it died in.
+    destination: latest ? `${ctx.vhost}/${latest.source}` : "",
+    collectedFrom,
+    reason: latest?.reason ?? "unknown (no x-death header)",
+    messageId,
+    contentType: typeof properties.contentType === "string" ? properties.contentType : null,
+    payload: msg.content,
+    payloadMissing: null,
+    properties,
+    headers,
+    deaths,
+    deathCount: deaths.reduce((n, d) => n + d.count, 0) || 1,
+    firstDeathAt: times.length ? new Date(Math.min(...times)) : null,
+    lastDeathAt: latest?.at ? new Date(latest.at) : null,
+  };
+}

@@ -1,0 +1,76 @@
+import "server-only";
+import amqp from "amqplib";
+import type { RabbitClusterConfig } from "@/lib/config";
+import { DEFAULT_RABBIT_DEAD_LETTERS } from "@/lib/config";
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { describeError } from "@/lib/errors";
+import { DlqConsumer } from "./dlq-consumer";
+
+type Connection = Awaited<ReturnType<typeof amqp.connect>>;
+
+/** Keeps one consumer per adopted DLQ of one RabbitMQ cluster (one AMQP connection per vhost). */
+export class RabbitCollector {
+  private readonly connections = new Map<string, Connection>();
+  private readonly consumers = new Map<string, DlqConsumer>();
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly cluster: RabbitClusterConfig,
+    private readonly clusterId: string,
+    private readonly options: { batchSize?: number; flushMs?: number; timeoutMs: number; onError: (message: string) => void },
+  ) {}
+
+  private async connection(vhost: string): Promise<Connection> {
+    const existing = this.connections.get(vhost);
+    if (existing) return existing;
+    const url = new URL(this.cluster.amqpUrl);
+    url.username = encodeURIComponent(this.cluster.user);
+    url.password = encodeURIComponent(this.cluster.password);
+    url.pathname = "/" + encodeURIComponent(vhost);
+    const conn = await amqp.connect(url.toString(), { timeout: this.options.timeoutMs, clientProperties: { connection_name: "redrive-collector" } });
+    conn.on("error", (e: unknown) => this.options.onError(`collector connection to vhost ${vhost} failed: ${describeError(e)}`));
+    conn.on("close", () => {
+      if (this.connections.get(vhost) === conn) this.connections.delete(vhost);
+    });
+    this.connections.set(vhost, conn);
+    return conn;
+  }
+
+  /** Collects from exactly these DLQs ("vhost/queue"): starts new ones, restarts broken ones, stops released ones. */
+  async reconcile(adopted: Array<{ vhost: string; queue: string }>): Promise<void> {
+    const wanted = new Map(adopted.map((d) => [`${d.vhost}/${d.queue}`, d]));
+    for (const [id, c] of this.consumers) {
+      if (!wanted.has(id) || c.closed) {
+        await c.close();
+        this.consumers.delete(id);
+      }
+    }
+    const prefetch = (this.cluster.deadLetters ?? DEFAULT_RABBIT_DEAD_LETTERS).prefetch;
+    for (const [id, d] of wanted) {
+      if (this.consumers.has(id)) continue;
+      try {
+        const channel = await (await this.connection(d.vhost)).createChannel();
+        const consumer = new DlqConsumer(this.prisma, channel, { clusterId: this.clusterId, clusterName: this.cluster.name, vhost: d.vhost, dlq: d.queue }, {
+          batchSize: this.options.batchSize ?? Math.min(prefetch, 100),
+          flushMs: this.options.flushMs ?? 50,
+          onError: this.options.onError,
+        });
+        await consumer.start(prefetch);
+        this.consumers.set(id, consumer);
+      } catch (e) {
+        this.options.onError(`cannot collect from ${id}: ${describeError(e)}`);
+      }
+    }
+  }
+
+  collected(id: string): number {
+    return this.consumers.get(id)?.collected ?? 0;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers.values()].map((c) => c.close()));
+    this.consumers.clear();
+    await Promise.all([...this.connections.values()].map((c) => c.close().catch(() => undefined)));
+    this.connections.clear();
+  }
+}

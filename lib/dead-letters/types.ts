@@ -1,0 +1,103 @@
+// Dead letters as the API serves them and the UI shows them. Client-safe: no server imports.
+
+import type { BrokerKind } from "@/lib/brokers/types";
+
+export const LETTER_STATES = ["dead", "requeued", "terminated"] as const;
+export type LetterState = (typeof LETTER_STATES)[number];
+
+/** One death in a letter's history (RabbitMQ x-death entry, or a JetStream advisory). */
+export type Death = {
+  /** rejected | expired | maxlen | delivery_limit (RabbitMQ); max_deliveries | terminated (NATS). */
+  reason: string;
+  /** Queue it died in (RabbitMQ) or "stream/consumer" (NATS). */
+  source: string;
+  exchange: string | null;
+  routingKeys: string[];
+  count: number;
+  /** ISO time of the (latest) death of this kind. */
+  at: string | null;
+};
+
+export type LetterSummary = {
+  id: string;
+  cluster: string;
+  kind: BrokerKind;
+  /** Where it died: "vhost/queue" (RabbitMQ) or "stream/consumer" (NATS). */
+  source: string;
+  /** Where it would be requeued to: the original queue (RabbitMQ) or subject (NATS). */
+  destination: string;
+  /** Where Redrive collected it from: the DLQ (RabbitMQ) or the advisory stream (NATS). */
+  collectedFrom: string;
+  reason: string;
+  /** The producer's error header, when it set one (x-error, x-exception, error…). */
+  errorText: string | null;
+  fingerprint: string;
+  state: LetterState;
+  messageId: string | null;
+  contentType: string | null;
+  payloadSize: number;
+  /** Why there is no payload (e.g. terminated on a work-queue stream); null when it is stored. */
+  payloadMissing: string | null;
+  /** Total deaths across its history; NATS: deliveries when it died. */
+  deathCount: number;
+  firstDeathAt: string | null;
+  lastDeathAt: string | null;
+  capturedAt: string;
+  /** The first bytes of the payload as text (invalid UTF-8 replaced), for the list. */
+  preview: string;
+};
+
+export type LetterDetail = LetterSummary & {
+  /** AMQP properties (content type, message id, timestamp, …) or NATS message facts (subject, seq, time). */
+  properties: Record<string, unknown>;
+  /** Headers as the broker delivered them, values as text or JSON. */
+  headers: Record<string, unknown>;
+  deaths: Death[];
+  /** Payload in base64, up to `payloadInlineLimit` bytes; the rest only through the download. */
+  payloadBase64: string | null;
+  payloadTruncated: boolean;
+  /** True when the payload bytes are valid UTF-8. */
+  payloadIsUtf8: boolean;
+};
+
+/** GET /api/dead-letters?cluster&source&reason&state&from&to&header=key:value&messageId&q&fingerprint&cursor&limit */
+export type LetterPage = { items: LetterSummary[]; nextCursor: string | null };
+
+/** GET /api/dead-letters/groups?(same filters) — one row per cause fingerprint. */
+export type LetterGroup = {
+  fingerprint: string;
+  cluster: string;
+  kind: BrokerKind;
+  source: string;
+  reason: string;
+  errorText: string | null;
+  /** e.g. "json{orderId,amount}" or "text" or "binary". */
+  payloadShape: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  /** Arrivals per hour over the last 24 h, oldest first (24 numbers). */
+  arrivals: number[];
+};
+
+/** GET /api/dlqs — every RabbitMQ DLQ Redrive found, and the NATS capture stream. */
+export type DlqInfo = {
+  cluster: string;
+  kind: BrokerKind;
+  /** "vhost/queue" or the NATS capture stream name. */
+  name: string;
+  /** Queues (or streams) that dead-letter into it. */
+  sources: string[];
+  adopted: boolean;
+  /** How it was found: "dead-letter-exchange of orders", "configured", "capture stream". */
+  foundBy: string;
+  depth: number | null;
+  /** Letters Redrive collected from it. */
+  collected: number;
+  problem: string | null;
+};
+
+/** A source whose dead letters are being dropped (DLX missing or routing nowhere). */
+export type DlqProblem = { cluster: string; source: string; problem: string };
+
+export type DlqOverview = { dlqs: DlqInfo[]; problems: DlqProblem[] };
