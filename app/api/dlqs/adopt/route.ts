@@ -1,0 +1,8 @@
+import { adoptionBody, setDlqAdoption } from "@/lib/dead-letters/set-dlq-adoption";
+import { defineRoute } from "@/lib/http/define-route";
+
+export const dynamic = "force-dynamic";
+
+export const POST = defineRoute({ action: "adopt a dead-letter queue", permission: "admin", body: adoptionBody }, ({ body, principal, request }) =>
+  setDlqAdoption(body, principal, request.headers.get("x-forwarded-for")),
+);

@@ -1,0 +1,40 @@
+import "server-only";
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { AppError, describeError } from "@/lib/errors";
+
+export type AuditIntent = {
+  actor: string;
+  address?: string | null;
+  action: string;
+  target: string;
+  clusterId?: string | null;
+  request: Record<string, unknown>;
+};
+
+/**
+ * Runs an action between an intent row, written before anything is touched, and an outcome row.
+ * No intent row, no action: if the intent cannot be written the action does not run (fail closed).
+ */
+export async function withAudit<T>(prisma: PrismaClient, intent: AuditIntent, action: () => Promise<T>): Promise<T> {
+  let intentId: bigint;
+  try {
+    const row = await prisma.auditEvent.create({
+      data: { actor: intent.actor, address: intent.address ?? null, action: intent.action, phase: "intent", target: intent.target, clusterId: intent.clusterId ?? null, request: intent.request as object },
+    });
+    intentId = row.id;
+  } catch (e) {
+    throw new AppError("STORE_UNAVAILABLE", `Nothing was done: Redrive could not record the action in its audit log (${describeError(e)}). Try again once the store is back.`, { cause: e });
+  }
+  const outcome = (result: string, detail: unknown) =>
+    prisma.auditEvent.create({
+      data: { actor: intent.actor, address: intent.address ?? null, action: intent.action, phase: "outcome", intentId, target: intent.target, clusterId: intent.clusterId ?? null, result, detail: detail as object },
+    });
+  try {
+    const value = await action();
+    await outcome("ok", {});
+    return value;
+  } catch (e) {
+    await outcome("failed", { error: describeError(e) }).catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,52 @@
+import "server-only";
+import { z } from "zod";
+import { LETTER_STATES } from "./types";
+
+// The filters every inbox view shares, parsed from the URL and turned into one SQL WHERE clause.
+
+export const letterFilters = z.object({
+  cluster: z.string().max(100).optional(),
+  source: z.string().max(500).optional(),
+  reason: z.string().max(100).optional(),
+  state: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(",").filter(Boolean) : []))
+    .pipe(z.array(z.enum(LETTER_STATES))),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  header: z
+    .string()
+    .max(500)
+    .regex(/^[^:]+:.*$/, 'must be "key:value"')
+    .optional(),
+  messageId: z.string().max(500).optional(),
+  q: z.string().min(1).max(500).optional(),
+  fingerprint: z.string().regex(/^[0-9a-f]{16}$/, "must be a fingerprint from a group").optional(),
+});
+
+export type LetterFilters = z.infer<typeof letterFilters>;
+
+/** `d` is dead_letters, `c` clusters. Returns the clause (without WHERE) and its parameters from $1. */
+export function whereClause(f: LetterFilters, firstParam = 1): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${firstParam + params.length - 1}`;
+  };
+  if (f.cluster) parts.push(`c."name" = ${p(f.cluster)}`);
+  if (f.source) parts.push(`d."source" = ${p(f.source)}`);
+  if (f.reason) parts.push(`d."reason" = ${p(f.reason)}`);
+  if (f.state.length) parts.push(`d."state" = ANY(${p(f.state)}::text[])`);
+  if (f.from) parts.push(`d."captured_at" >= ${p(f.from)}::timestamptz`);
+  if (f.to) parts.push(`d."captured_at" < ${p(f.to)}::timestamptz`);
+  if (f.header) {
+    const i = f.header.indexOf(":");
+    parts.push(`d."headers" ->> ${p(f.header.slice(0, i).trim())} = ${p(f.header.slice(i + 1).trim())}`);
+  }
+  if (f.messageId) parts.push(`d."message_id" = ${p(f.messageId)}`);
+  if (f.q) parts.push(`d."payload_text" ILIKE ${p("%" + f.q.replace(/[\\%_]/g, (m) => "\\" + m) + "%")}`);
+  if (f.fingerprint) parts.push(`d."fingerprint" = ${p(f.fingerprint)}`);
+  return { sql: parts.length ? parts.join(" AND ") : "TRUE", params };
+}

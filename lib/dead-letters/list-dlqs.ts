@@ -1,0 +1,46 @@
+import "server-only";
+import { DEFAULT_CAPTURE, getConfig } from "@/lib/config";
+import { getStore } from "@/lib/db/get-store";
+import type { DlqInfo, DlqOverview, DlqProblem } from "./types";
+
+export async function listDlqs(): Promise<DlqOverview> {
+  const { prisma } = await getStore();
+  const [rows, clusters, collected] = await Promise.all([
+    prisma.dlq.findMany({ include: { cluster: { select: { name: true, kind: true } } }, orderBy: [{ cluster: { name: "asc" } }, { name: "asc" }] }),
+    prisma.cluster.findMany({ select: { id: true, name: true, kind: true, deadLetterProblems: true } }),
+    prisma.deadLetter.groupBy({ by: ["clusterId", "collectedFrom"], _count: { _all: true } }),
+  ]);
+  const count = (clusterId: string, from: string) => collected.find((c) => c.clusterId === clusterId && c.collectedFrom === from)?._count._all ?? 0;
+  const dlqs: DlqInfo[] = rows.map((d) => ({
+    cluster: d.cluster.name,
+    kind: d.cluster.kind,
+    name: d.name,
+    sources: Array.isArray(d.sources) ? (d.sources as string[]) : [],
+    adopted: d.adopted,
+    foundBy: d.foundBy,
+    depth: d.depth === null ? null : Number(d.depth),
+    collected: count(d.clusterId, d.name),
+    problem: d.problem,
+  }));
+  // JetStream has no DLQs: each NATS cluster's capture stream stands in for them.
+  for (const c of getConfig().clusters) {
+    if (c.kind !== "nats") continue;
+    const capture = c.capture ?? DEFAULT_CAPTURE;
+    const row = clusters.find((x) => x.name === c.name);
+    dlqs.push({
+      cluster: c.name,
+      kind: "nats",
+      name: capture.stream,
+      sources: ["every consumer's MAX_DELIVERIES and MSG_TERMINATED advisories"],
+      adopted: capture.enabled,
+      foundBy: "capture stream",
+      depth: null,
+      collected: row ? count(row.id, capture.stream) : 0,
+      problem: capture.enabled ? null : "capture is disabled in the configuration: JetStream dead letters are not collected",
+    });
+  }
+  const problems: DlqProblem[] = clusters.flatMap((c) =>
+    (Array.isArray(c.deadLetterProblems) ? (c.deadLetterProblems as Array<{ source: string; problem: string }>) : []).map((p) => ({ cluster: c.name, source: p.source, problem: p.problem })),
+  );
+  return { dlqs, problems };
+}
