@@ -15,15 +15,17 @@ export class ManagementClient {
     this.auth = "Basic " + Buffer.from(`${cluster.user}:${cluster.password}`).toString("base64");
   }
 
-  async get<T>(path: string): Promise<T> {
+  /** `timeoutMs` overrides the client's for calls known to be slow (a page of 500 queues with stats). */
+  async get<T>(path: string, options: { timeoutMs?: number } = {}): Promise<T> {
     const url = `${this.cluster.managementUrl}${path}`;
+    const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     let res: Response;
     try {
-      res = await fetch(url, { headers: { authorization: this.auth, accept: "application/json" }, signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await fetch(url, { headers: { authorization: this.auth, accept: "application/json" }, signal: AbortSignal.timeout(timeoutMs) });
     } catch (e) {
       const reason = describeError(e);
       if (/timeout|aborted/i.test(reason)) {
-        throw new AppError("TIMEOUT", `The RabbitMQ management API at ${this.cluster.managementUrl} did not answer within ${this.timeoutMs / 1000} s.`, { cause: e });
+        throw new AppError("TIMEOUT", `The RabbitMQ management API at ${this.cluster.managementUrl} did not answer within ${timeoutMs / 1000} s.`, { cause: e });
       }
       throw new AppError(
         "BROKER_UNREACHABLE",
