@@ -27,6 +27,7 @@ export async function listDlqs(): Promise<DlqOverview> {
     if (c.kind !== "nats") continue;
     const capture = c.capture ?? DEFAULT_CAPTURE;
     const row = clusters.find((x) => x.name === c.name);
+    const captureProblem = (Array.isArray(row?.deadLetterProblems) ? (row.deadLetterProblems as Array<{ source: string; problem: string }>) : []).find((p) => p.source === capture.stream);
     dlqs.push({
       cluster: c.name,
       kind: "nats",
@@ -36,10 +37,10 @@ export async function listDlqs(): Promise<DlqOverview> {
       foundBy: "capture stream",
       depth: null,
       collected: row ? count(row.id, capture.stream) : 0,
-      problem: capture.enabled ? null : "capture is disabled in the configuration: JetStream dead letters are not collected",
+      problem: capture.enabled ? (captureProblem?.problem ?? null) : "capture is disabled in the configuration: JetStream dead letters are not collected",
     });
   }
-  const problems: DlqProblem[] = clusters.flatMap((c) =>
+  const problems: DlqProblem[] = clusters.filter((c) => c.kind === "rabbitmq").flatMap((c) =>
     (Array.isArray(c.deadLetterProblems) ? (c.deadLetterProblems as Array<{ source: string; problem: string }>) : []).map((p) => ({ cluster: c.name, source: p.source, problem: p.problem })),
   );
   return { dlqs, problems };

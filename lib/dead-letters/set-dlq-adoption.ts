@@ -5,6 +5,7 @@ import type { Principal } from "@/lib/auth/permissions";
 import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
 import { listDlqs } from "./list-dlqs";
+import { GONE_PROBLEM } from "./rabbitmq/queue-id";
 import type { DlqInfo } from "./types";
 
 export const adoptionBody = z.object({ cluster: z.string().min(1).max(100), name: z.string().min(1).max(500), adopted: z.boolean() });
@@ -14,6 +15,9 @@ export async function setDlqAdoption(input: z.infer<typeof adoptionBody>, actor:
   const { prisma } = await getStore();
   const dlq = await prisma.dlq.findFirst({ where: { name: input.name, cluster: { name: input.cluster } } });
   if (!dlq) throw new AppError("NOT_FOUND", `Redrive knows no dead-letter queue ${input.name} on ${input.cluster}. Only queues found as dead-letter targets (or listed in the configuration) can be adopted.`);
+  if (input.adopted && dlq.problem === GONE_PROBLEM) {
+    throw new AppError("CONFLICT", `${input.name} is no longer on ${input.cluster} (or no longer in a watched vhost), so there is nothing to collect from it.`);
+  }
   await withAudit(
     prisma,
     { actor: actor.name, address, action: input.adopted ? "dlq.adopt" : "dlq.release", target: `dlq:${input.cluster}/${input.name}`, clusterId: dlq.clusterId, request: input },

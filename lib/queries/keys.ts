@@ -1,5 +1,6 @@
 import type { ConsumerListFilters } from "./use-consumers";
 import type { SeriesRangeKey } from "./use-consumer-series";
+import type { LetterFilters } from "./use-dead-letters";
 
 // One factory for every TanStack Query key, so invalidation can target a resource or all of it.
 export const queryKeys = {
@@ -12,5 +13,14 @@ export const queryKeys = {
     detail: (id: string) => ["consumers", "detail", id] as const,
     series: (id: string, range: SeriesRangeKey) => ["consumers", "detail", id, "series", range] as const,
     overview: () => ["consumers", "overview"] as const,
+  },
+  deadLetters: {
+    all: ["dead-letters"] as const,
+    lists: () => ["dead-letters", "list"] as const,
+    list: (filters: LetterFilters) => ["dead-letters", "list", filters] as const,
+    allGroups: () => ["dead-letters", "groups"] as const,
+    groups: (filters: LetterFilters) => ["dead-letters", "groups", filters] as const,
+    detail: (id: string) => ["dead-letters", "detail", id] as const,
+    dlqs: () => ["dead-letters", "dlqs"] as const,
   },
 };

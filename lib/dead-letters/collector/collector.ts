@@ -83,17 +83,26 @@ export class Collector {
         c = new RabbitCollector(this.prisma, t.cluster, clusterId, { timeoutMs: this.options.timeoutMs, onError: (m) => this.warn(m) });
         this.rabbit.set(t.cluster.name, c);
       }
-      await c.reconcile(adopted);
+      const failures = await c.reconcile(adopted);
+      for (const [name, problem] of failures) await this.prisma.dlq.updateMany({ where: { clusterId, name }, data: { problem } });
       return;
     }
     const capture = t.cluster.capture ?? DEFAULT_CAPTURE;
     if (!capture.enabled) return;
     const existing = this.nats.get(t.cluster.name);
     if (existing?.running) return;
-    const nc = await (t.broker as NatsBroker).natsConnection();
-    const c = new CaptureCollector(this.prisma, nc, capture, { clusterId, clusterName: t.cluster.name }, (m) => this.warn(m));
-    await c.start();
-    this.nats.set(t.cluster.name, c);
+    try {
+      const nc = await (t.broker as NatsBroker).natsConnection();
+      const c = new CaptureCollector(this.prisma, nc, capture, { clusterId, clusterName: t.cluster.name }, (m) => this.warn(m));
+      await c.start();
+      this.nats.set(t.cluster.name, c);
+      await this.prisma.cluster.update({ where: { id: clusterId }, data: { deadLetterProblems: [] } });
+    } catch (e) {
+      // Shown with the capture stream on the Dead letters page, not only in the log.
+      const problem = `cannot capture JetStream dead letters: ${describeError(e)}`;
+      await this.prisma.cluster.update({ where: { id: clusterId }, data: { deadLetterProblems: [{ source: capture.stream, problem }] } });
+      throw e;
+    }
   }
 
   /** Another replica took the lock: stop collecting; unacked messages return to their queues. */

@@ -5,6 +5,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import type { ManagementClient } from "@/lib/brokers/rabbitmq/management-client";
 import { listQueuePages } from "@/lib/brokers/rabbitmq/list-rabbit-queues";
 import { discoverDlqs, type QueueFacts } from "../rabbitmq/discover-dlqs";
+import { GONE_PROBLEM, queueId, splitQueueId } from "../rabbitmq/queue-id";
 
 function globToRegExp(glob: string): RegExp {
   return new RegExp("^" + glob.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$");
@@ -22,12 +23,12 @@ export async function syncDlqs(prisma: PrismaClient, api: ManagementClient, clus
       queues.push({ vhost: q.vhost, name: q.name, messages: (q.messages_ready ?? 0) + (q.messages_unacknowledged ?? 0), arguments: q.arguments ?? {}, policy });
     }
   }
-  const configured = settings.queues.map((id) => ({ vhost: id.slice(0, id.indexOf("/")), queue: id.slice(id.indexOf("/") + 1) }));
+  const configured = settings.queues.map(splitQueueId);
   const { dlqs, problems } = await discoverDlqs(api, queues, configured);
   const adoptPatterns = settings.adopt.map(globToRegExp);
 
   for (const d of dlqs) {
-    const name = `${d.vhost}/${d.queue}`;
+    const name = queueId(d.vhost, d.queue);
     const byConfig = adoptPatterns.some((r) => r.test(name) || r.test(d.queue));
     await prisma.dlq.upsert({
       where: { clusterId_name: { clusterId, name } },
@@ -36,7 +37,7 @@ export async function syncDlqs(prisma: PrismaClient, api: ManagementClient, clus
     });
   }
   // A DLQ no longer found keeps its row (and its letters), marked with why.
-  await prisma.dlq.updateMany({ where: { clusterId, lastSeenAt: { lt: now } }, data: { problem: "no longer found on the broker" } });
+  await prisma.dlq.updateMany({ where: { clusterId, lastSeenAt: { lt: now } }, data: { problem: GONE_PROBLEM } });
 
   await prisma.cluster.update({ where: { id: clusterId }, data: { deadLetterProblems: problems } });
 
@@ -44,6 +45,6 @@ export async function syncDlqs(prisma: PrismaClient, api: ManagementClient, clus
 }
 
 export async function adoptedDlqs(prisma: PrismaClient, clusterId: string): Promise<Array<{ vhost: string; queue: string }>> {
-  const adopted = await prisma.dlq.findMany({ where: { clusterId, adopted: true, problem: null }, select: { name: true } });
-  return adopted.map((a) => ({ vhost: a.name.slice(0, a.name.indexOf("/")), queue: a.name.slice(a.name.indexOf("/") + 1) }));
+  const adopted = await prisma.dlq.findMany({ where: { clusterId, adopted: true, OR: [{ problem: null }, { problem: { not: GONE_PROBLEM } }] }, select: { name: true } });
+  return adopted.map((a) => splitQueueId(a.name));
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import type { ManagementClient } from "@/lib/brokers/rabbitmq/management-client";
 import { AppError } from "@/lib/errors";
+import { queueId } from "./queue-id";
 import { topicMatches } from "./topic-match";
 
 // Finds the queues dead letters end up in: for every queue with a dead-letter exchange (from its
@@ -51,10 +52,10 @@ export async function discoverDlqs(api: ManagementClient, queues: QueueFacts[], 
     return p;
   };
 
-  const byName = new Map(queues.map((q) => [`${q.vhost}/${q.name}`, q]));
+  const byName = new Map(queues.map((q) => [queueId(q.vhost, q.name), q]));
   const found = new Map<string, DlqFound>();
   const add = (vhost: string, queue: string, source: string | null, foundBy: string) => {
-    const id = `${vhost}/${queue}`;
+    const id = queueId(vhost, queue);
     const entry = found.get(id) ?? { vhost, queue, sources: [], foundBy, depth: byName.get(id)?.messages ?? null };
     if (source && !entry.sources.includes(source)) entry.sources.push(source);
     found.set(id, entry);
@@ -64,28 +65,29 @@ export async function discoverDlqs(api: ManagementClient, queues: QueueFacts[], 
   for (const q of queues) {
     const dlx = dlxOf(q);
     if (!dlx) continue;
-    const source = `${q.vhost}/${q.name}`;
+    const source = queueId(q.vhost, q.name);
     if (dlx.exchange === "") {
       // The default exchange routes by queue name; without a routing key it uses the original keys.
       if (dlx.routingKey === null) continue;
-      if (byName.has(`${q.vhost}/${dlx.routingKey}`)) add(q.vhost, dlx.routingKey, q.name, `dead-letter routing key of ${q.name}`);
+      if (byName.has(queueId(q.vhost, dlx.routingKey))) add(q.vhost, dlx.routingKey, q.name, `dead-letter routing key of ${q.name}`);
       else problems.push({ source, problem: `its dead letters go to queue "${dlx.routingKey}" through the default exchange, and no such queue exists: they are dropped` });
       continue;
     }
     const targets = new Set<string>();
     const visited = new Set<string>();
+    // Without a dead-letter routing key a message keeps its original keys, which cannot be known
+    // ahead; the common case is a publish through the default exchange, keyed by the queue's name.
+    const key = dlx.routingKey ?? q.name;
     const walk = async (exchangeName: string): Promise<boolean> => {
       if (visited.has(exchangeName)) return true;
       visited.add(exchangeName);
       const { exchange, bindings } = await lookup(q.vhost, exchangeName);
       if (!exchange) return false;
+      const keyed = (b: Binding) => (exchange.type === "topic" ? topicMatches(b.routing_key, key) : b.routing_key === key);
+      const guessByName = dlx.routingKey === null && (exchange.type === "direct" || exchange.type === "topic") && bindings.some(keyed);
       for (const b of bindings) {
         const matches =
-          exchange.type === "fanout" || exchange.type === "headers" || dlx.routingKey === null
-            ? true
-            : exchange.type === "topic"
-              ? topicMatches(b.routing_key, dlx.routingKey)
-              : b.routing_key === dlx.routingKey;
+          exchange.type === "fanout" || exchange.type === "headers" ? true : dlx.routingKey === null && !guessByName ? true : keyed(b);
         if (!matches) continue;
         if (b.destination_type === "queue") targets.add(b.destination);
         else await walk(b.destination);

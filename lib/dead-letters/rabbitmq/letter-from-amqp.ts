@@ -2,6 +2,7 @@ import "server-only";
 import { toJsonValue } from "../encode";
 import { sha256, type NewLetter } from "../new-letter";
 import { parseXDeath } from "../parse-x-death";
+import { queueId } from "./queue-id";
 
 export type AmqpMessage = {
   content: Uint8Array;
@@ -22,7 +23,7 @@ export function letterFromAmqp(msg: AmqpMessage, ctx: { clusterId: string; clust
   const deaths = parseXDeath(rawHeaders);
   const latest = deaths[0];
   const times = deaths.map((d) => d.at).filter((t): t is string => t !== null).map((t) => Date.parse(t));
-  const collectedFrom = `${ctx.vhost}/${ctx.dlq}`;
+  const collectedFrom = queueId(ctx.vhost, ctx.dlq);
   const messageId = typeof properties.messageId === "string" ? properties.messageId : null;
   // The same death delivered twice (a crash between storing and acknowledging) has the same bytes,
   // properties and x-death; a later death of the same message changes x-death, so it is kept too.
@@ -32,9 +33,9 @@ export function letterFromAmqp(msg: AmqpMessage, ctx: { clusterId: string; clust
     clusterName: ctx.clusterName,
     kind: "rabbitmq",
     dedupeKey,
-    source: latest ? `${ctx.vhost}/${latest.source}` : collectedFrom,
+    source: latest ? queueId(ctx.vhost, latest.source) : collectedFrom,
     // Requeue goes back through the default exchange, keyed by the queue it died in.
-    destination: latest ? `${ctx.vhost}/${latest.source}` : "",
+    destination: latest ? queueId(ctx.vhost, latest.source) : "",
     collectedFrom,
     reason: latest?.reason ?? "unknown (no x-death header)",
     messageId,

@@ -5,6 +5,7 @@ import { DEFAULT_RABBIT_DEAD_LETTERS } from "@/lib/config";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import { DlqConsumer } from "./dlq-consumer";
+import { queueId } from "./queue-id";
 
 type Connection = Awaited<ReturnType<typeof amqp.connect>>;
 
@@ -36,9 +37,13 @@ export class RabbitCollector {
     return conn;
   }
 
-  /** Collects from exactly these DLQs ("vhost/queue"): starts new ones, restarts broken ones, stops released ones. */
-  async reconcile(adopted: Array<{ vhost: string; queue: string }>): Promise<void> {
-    const wanted = new Map(adopted.map((d) => [`${d.vhost}/${d.queue}`, d]));
+  /**
+   * Collects from exactly these DLQs: starts new ones, restarts broken ones, stops released ones.
+   * Returns, by "vhost/queue" id, why a DLQ could not be collected from.
+   */
+  async reconcile(adopted: Array<{ vhost: string; queue: string }>): Promise<Map<string, string>> {
+    const failures = new Map<string, string>();
+    const wanted = new Map(adopted.map((d) => [queueId(d.vhost, d.queue), d]));
     for (const [id, c] of this.consumers) {
       if (!wanted.has(id) || c.closed) {
         await c.close();
@@ -58,9 +63,11 @@ export class RabbitCollector {
         await consumer.start(prefetch);
         this.consumers.set(id, consumer);
       } catch (e) {
+        failures.set(id, `cannot collect: ${describeError(e)}`);
         this.options.onError(`cannot collect from ${id}: ${describeError(e)}`);
       }
     }
+    return failures;
   }
 
   collected(id: string): number {

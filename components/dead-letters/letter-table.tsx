@@ -1,0 +1,290 @@
+"use client";
+
+import { useVirtualizer } from "@tanstack/react-virtual";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { memo, useEffect, useRef, type MouseEvent, type ReactNode } from "react";
+import { formatAge, formatCount, KIND_LABEL } from "@/components/consumers/format";
+import type { LetterSummary } from "@/lib/dead-letters/types";
+import { formatBytes, formatExactBytes, formatFullLocalTime, formatLocalTime, previewLine, REASON_HINT } from "./format";
+import { LetterStateBadge } from "./letter-state-badge";
+import { letterHref } from "./list-params";
+
+// Fixed row height: the virtualiser places rows by arithmetic, so 100,000 rows cost what 30 do.
+const ROW_HEIGHT = 52;
+const HEADER_HEIGHT = 36;
+/** Ask for the next page this many rows before the end, so scrolling rarely waits. */
+const PREFETCH_ROWS = 15;
+
+type Column = {
+  id: string;
+  label: string;
+  title?: string;
+  /** 0: shares what the screen has beyond the others, at least `minWidth`. */
+  width: number;
+  minWidth?: number;
+  numeric?: boolean;
+  stickyLeft?: number;
+  cell: (l: LetterSummary, now: number | null) => ReactNode;
+};
+
+const muted = "text-zinc-500 dark:text-zinc-400";
+
+const COLUMNS: Column[] = [
+  {
+    id: "time",
+    label: "Captured",
+    title: "When Redrive captured it (the list's order, and what From/To filter on), and below, how long ago it last died; your local time",
+    width: 124,
+    stickyLeft: 0,
+    cell: (l, now) => {
+      const died = l.lastDeathAt ?? l.firstDeathAt;
+      return (
+        <div className="min-w-0" title={`Captured ${formatFullLocalTime(l.capturedAt)} · last death ${formatFullLocalTime(l.lastDeathAt)}`}>
+          <p className="truncate tabular-nums">{now === null ? "\u00a0" : formatLocalTime(l.capturedAt, now)}</p>
+          <p className={`truncate text-xs ${muted}`}>{now === null ? "\u00a0" : died ? `died ${formatAge(died, now)} ago` : "death time unknown"}</p>
+        </div>
+      );
+    },
+  },
+  {
+    id: "route",
+    label: "Source → destination",
+    title: "Where it died → where a requeue sends it (one name when they are the same); cluster and broker below",
+    width: 236,
+    cell: (l) => (
+      <div className="min-w-0">
+        <p className="truncate" title={`${l.source} → ${l.destination || "destination unknown"}`}>
+          {/* No prefetch: scrolling through thousands of rows would fetch every letter it passes. */}
+          <Link href={letterHref(l.id)} prefetch={false} className="font-medium hover:underline" data-testid="letter-link">
+            {l.source}
+          </Link>
+          {/* RabbitMQ letters usually go back where they died: the name once is enough. */}
+          {l.destination === l.source ? null : <span className={muted}> → {l.destination || "destination unknown"}</span>}
+        </p>
+        <p className={`truncate text-xs ${muted}`} title={`collected from ${l.collectedFrom}`}>
+          {l.cluster} · {KIND_LABEL[l.kind]}
+        </p>
+      </div>
+    ),
+  },
+  {
+    id: "reason",
+    label: "Reason",
+    width: 168,
+    cell: (l) => (
+      <div className="min-w-0">
+        <p className="truncate font-medium" title={REASON_HINT[l.reason] ?? l.reason}>
+          {l.reason}
+        </p>
+        <p className={`truncate text-xs ${l.errorText ? "text-rose-700 dark:text-rose-300" : muted}`} title={l.errorText ?? undefined}>
+          {l.errorText ? previewLine(l.errorText, 200) : "no error header"}
+        </p>
+      </div>
+    ),
+  },
+  { id: "state", label: "State", width: 104, cell: (l) => <LetterStateBadge state={l.state} /> },
+  {
+    id: "deaths",
+    label: "Deaths",
+    title: "Deaths across its history (NATS: deliveries when it died)",
+    width: 64,
+    numeric: true,
+    cell: (l) => formatCount(l.deathCount),
+  },
+  {
+    id: "size",
+    label: "Size",
+    width: 76,
+    numeric: true,
+    cell: (l) =>
+      l.payloadMissing ? <span className={muted}>—</span> : <span title={formatExactBytes(l.payloadSize)}>{formatBytes(l.payloadSize)}</span>,
+  },
+  {
+    id: "messageId",
+    label: "Message id",
+    width: 136,
+    cell: (l) =>
+      l.messageId ? (
+        <span className="block truncate font-mono text-xs" title={l.messageId}>
+          {l.messageId}
+        </span>
+      ) : (
+        <span className={`text-xs ${muted}`}>none</span>
+      ),
+  },
+  {
+    id: "preview",
+    label: "Payload",
+    width: 0,
+    minWidth: 240,
+    cell: (l) =>
+      l.payloadMissing ? (
+        <span
+          data-testid="payload-missing"
+          title={l.payloadMissing}
+          className="inline-flex max-w-full items-center truncate rounded bg-amber-50 px-1.5 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-500/10 dark:text-amber-300"
+        >
+          payload missing
+        </span>
+      ) : l.payloadSize === 0 ? (
+        <span className={`text-xs ${muted}`}>empty</span>
+      ) : (
+        // Text only: a payload is never markup here, whatever it contains.
+        <span className="block truncate font-mono text-xs text-zinc-700 dark:text-zinc-300" data-testid="letter-preview">
+          {previewLine(l.preview)}
+        </span>
+      ),
+  },
+];
+
+const TABLE_MIN_WIDTH = COLUMNS.reduce((sum, c) => sum + (c.width || c.minWidth || 160), 0);
+
+export type LoadMore = {
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  /** The last attempt to load the next page failed: wait for the operator instead of looping. */
+  nextPageError: Error | null;
+  fetchNextPage: () => void;
+};
+
+export function LetterTable({ items, now, dimmed = false, more }: { items: LetterSummary[]; now: number | null; dimmed?: boolean; more: LoadMore }) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    paddingStart: HEADER_HEIGHT,
+    overscan: 12,
+    getItemKey: (i) => items[i]?.id ?? i,
+  });
+  const rows = virtualizer.getVirtualItems();
+  const padTop = (rows[0]?.start ?? HEADER_HEIGHT) - HEADER_HEIGHT;
+  const padBottom = virtualizer.getTotalSize() - (rows.at(-1)?.end ?? HEADER_HEIGHT);
+
+  const lastIndex = rows.at(-1)?.index ?? -1;
+  const { hasNextPage, isFetchingNextPage, nextPageError, fetchNextPage } = more;
+  useEffect(() => {
+    if (lastIndex >= items.length - 1 - PREFETCH_ROWS && hasNextPage && !isFetchingNextPage && !nextPageError) fetchNextPage();
+  }, [lastIndex, items.length, hasNextPage, isFetchingNextPage, nextPageError, fetchNextPage]);
+
+  return (
+    <div
+      ref={scrollRef}
+      data-testid="letter-table"
+      className={
+        "max-h-[calc(100vh-300px)] min-h-[280px] overflow-auto rounded-lg border border-zinc-200 bg-white shadow-sm transition-opacity dark:border-zinc-800 dark:bg-zinc-900 " +
+        (dimmed ? "opacity-60" : "")
+      }
+    >
+      <table className="w-full table-fixed border-separate border-spacing-0 text-sm" style={{ minWidth: TABLE_MIN_WIDTH }} aria-rowcount={items.length + 1}>
+        <colgroup>
+          {COLUMNS.map((c) => (
+            <col key={c.id} style={c.width ? { width: c.width } : undefined} />
+          ))}
+        </colgroup>
+        <thead>
+          <tr style={{ height: HEADER_HEIGHT }}>
+            {COLUMNS.map((c) => (
+              <th
+                key={c.id}
+                scope="col"
+                title={c.title}
+                style={c.stickyLeft !== undefined ? { left: c.stickyLeft } : undefined}
+                className={
+                  `sticky top-0 ${c.stickyLeft !== undefined ? "z-20" : "z-10"} border-b border-zinc-200 bg-zinc-50 px-1.5 text-xs font-medium whitespace-nowrap text-zinc-600 first:pl-3 last:pr-3 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-300 ` +
+                  (c.numeric ? "text-right" : "text-left")
+                }
+              >
+                {c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {padTop > 0 ? (
+            <tr aria-hidden style={{ height: padTop }}>
+              <td colSpan={COLUMNS.length} />
+            </tr>
+          ) : null}
+          {rows.map((row) => {
+            const l = items[row.index];
+            return l ? <Row key={row.key} letter={l} index={row.index} now={now} /> : null;
+          })}
+          {padBottom > 0 ? (
+            <tr aria-hidden style={{ height: padBottom }}>
+              <td colSpan={COLUMNS.length} />
+            </tr>
+          ) : null}
+        </tbody>
+      </table>
+      <ListFooter count={items.length} more={more} />
+    </div>
+  );
+}
+
+function ListFooter({ count, more }: { count: number; more: LoadMore }) {
+  const base = "sticky left-0 px-3 py-3 text-center text-xs text-zinc-500 dark:text-zinc-400";
+  if (more.nextPageError) {
+    return (
+      <div role="alert" className={`${base} text-rose-800 dark:text-rose-200`} data-testid="letter-more-error">
+        Could not load more letters: {more.nextPageError.message}{" "}
+        <button type="button" className="underline" onClick={() => more.fetchNextPage()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  if (more.isFetchingNextPage) return <div className={base}>Loading more letters…</div>;
+  if (more.hasNextPage) {
+    return (
+      <div className={base}>
+        <button type="button" className="underline" onClick={() => more.fetchNextPage()} data-testid="letter-more">
+          Load more letters
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className={base} data-testid="letter-end">
+      {count === 1 ? "That is the only letter." : `That is all ${formatCount(count)} letters.`}
+    </div>
+  );
+}
+
+const Row = memo(function Row({ letter: l, index, now }: { letter: LetterSummary; index: number; now: number | null }) {
+  const router = useRouter();
+  const href = letterHref(l.id);
+  // The whole row opens the letter; the source is the real link (new tab, copy link, keyboard).
+  const open = (e: MouseEvent<HTMLTableRowElement>) => {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    if ((e.target as Element).closest("a, button")) return;
+    if (window.getSelection()?.toString()) return;
+    router.push(href);
+  };
+  return (
+    <tr
+      data-testid="letter-row"
+      data-letter-id={l.id}
+      data-state={l.state}
+      aria-rowindex={index + 2}
+      onClick={open}
+      style={{ height: ROW_HEIGHT }}
+      className="group cursor-pointer"
+    >
+      {COLUMNS.map((col) => (
+        <td
+          key={col.id}
+          style={col.stickyLeft !== undefined ? { left: col.stickyLeft } : undefined}
+          className={
+            "overflow-hidden border-b border-zinc-100 bg-white px-1.5 align-middle first:pl-3 last:pr-3 group-hover:bg-zinc-50 dark:border-zinc-800/70 dark:bg-zinc-900 dark:group-hover:bg-zinc-800 " +
+            (col.numeric ? "text-right tabular-nums " : "") +
+            (col.stickyLeft !== undefined ? "sticky z-[1]" : "")
+          }
+        >
+          {col.cell(l, now)}
+        </td>
+      ))}
+    </tr>
+  );
+});
