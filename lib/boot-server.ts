@@ -4,6 +4,7 @@ import { getClusterMonitor } from "@/lib/clusters/get-cluster-monitor";
 import { getStore } from "@/lib/db/get-store";
 import { getCollector } from "@/lib/dead-letters/collector/get-collector";
 import { getSampler } from "@/lib/health/sampler/get-sampler";
+import { getJobRunner } from "@/lib/redrive/get-job-runner";
 import { describeError } from "@/lib/errors";
 import { log } from "@/lib/log";
 
@@ -31,7 +32,7 @@ export async function bootServer(): Promise<void> {
 
 /** Without a store there is nowhere to put samples or letters: keep trying on the sampling interval. */
 function startSamplerWhenStoreIsUp(retryMs: number): void {
-  Promise.all([getSampler(), getCollector()]).catch((e: unknown) => {
+  Promise.all([getSampler(), getCollector(), getJobRunner()]).catch((e: unknown) => {
     log.error("sampler not started: store unavailable; retrying", { error: describeError(e) });
     setTimeout(() => startSamplerWhenStoreIsUp(retryMs), retryMs).unref();
   });

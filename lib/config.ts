@@ -111,6 +111,18 @@ const fileSchema = z
       .strict()
       .default({ intervalSeconds: 10, rawRetentionHours: 24, rollupRetentionDays: 30 }),
     health: thresholds.partial().default({}),
+    redrive: z
+      .object({
+        defaultRate: z.number().int().min(1).max(100_000).default(100),
+        maxRate: z.number().int().min(1).max(1_000_000).default(5000),
+        /** Publishes awaiting their broker confirm at once, per job. */
+        maxInFlight: z.number().int().min(1).max(10_000).default(200),
+        /** A letter that died again after this many requeues is poison: left out of bulk jobs. */
+        poisonAfter: z.number().int().min(1).max(1000).default(3),
+        confirmTimeoutSeconds: z.number().min(1).max(600).default(15),
+      })
+      .strict()
+      .default({ defaultRate: 100, maxRate: 5000, maxInFlight: 200, poisonAfter: 3, confirmTimeoutSeconds: 15 }),
   })
   .strict();
 
@@ -160,6 +172,7 @@ export type RedriveConfig = {
   statusIntervalMs: number;
   connectTimeoutMs: number;
   sampler: { intervalMs: number; rawRetentionMs: number; rollupRetentionMs: number };
+  redrive: { defaultRate: number; maxRate: number; maxInFlight: number; poisonAfter: number; confirmTimeoutMs: number };
   database: { kind: "postgres"; url: string } | { kind: "embedded"; dataDir: string };
   logLevel: "debug" | "info" | "warn" | "error";
 };
@@ -276,6 +289,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rawRetentionMs: f.sampler.rawRetentionHours * 3_600_000,
       rollupRetentionMs: f.sampler.rollupRetentionDays * 86_400_000,
     },
+    redrive: { ...f.redrive, confirmTimeoutMs: Math.round(f.redrive.confirmTimeoutSeconds * 1000) },
     database: e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "embedded", dataDir: path.resolve(cwd, e.REDRIVE_DATA_DIR) },
     logLevel: e.REDRIVE_LOG_LEVEL,
   };

@@ -22,6 +22,10 @@ export type NewLetter = {
   payloadMissing: string | null;
   properties: Record<string, unknown>;
   headers: Record<string, unknown>;
+  /** Headers as the broker typed them, for a faithful requeue (RabbitMQ); null where headers are plain text. */
+  rawHeaders: Record<string, unknown> | null;
+  /** How many times Redrive had requeued the message before this death (from its own header). */
+  redriveCount: number;
   deaths: Death[];
   deathCount: number;
   firstDeathAt: Date | null;
@@ -64,6 +68,8 @@ export async function storeLetters(prisma: PrismaClient, letters: NewLetter[]): 
         payloadText: l.payload === null ? null : payloadText(l.payload),
         properties: l.properties as object,
         headers: l.headers as object,
+        rawHeaders: l.rawHeaders === null ? undefined : (l.rawHeaders as object),
+        redriveCount: l.redriveCount,
         deaths: l.deaths as object,
         deathCount: l.deathCount,
         firstDeathAt: l.firstDeathAt,

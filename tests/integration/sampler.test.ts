@@ -10,7 +10,7 @@ import { openStore, type Store } from "@/lib/db/open-store";
 import { createLeaderLock } from "@/lib/health/sampler/leader-lock";
 import { Sampler } from "@/lib/health/sampler/sampler";
 import { createTestDatabase } from "../support/postgres";
-import { createVhost, queueStats, until } from "../support/rabbit-admin";
+import { createVhost, mgmt, queueStats, until } from "../support/rabbit-admin";
 import { TcpProxy } from "../support/tcp-proxy";
 
 const id = randomBytes(3).toString("hex");
@@ -101,6 +101,8 @@ describe("the sampler against real brokers", () => {
     // RabbitMQ's management stats refresh every 5 s: wait until it reports what we published.
     await until(() => queueStats(VHOST, "stopped-q"), (s) => s.messages_ready === 40);
     await until(() => queueStats(VHOST, "stalled-q"), (s) => s.messages_unacknowledged === 10);
+    // The consumer list (for prefetch) is cached separately by the management plugin: wait for it too.
+    await until(() => mgmt<Array<{ prefetch_count: number }>>("GET", `/api/consumers/${encodeURIComponent(VHOST)}`), (list) => list.length >= 2, 30_000);
   });
 
   afterAll(async () => {

@@ -13,6 +13,9 @@ export type Advisory = {
   deliveries: number;
 };
 
+/** Set by Redrive on every requeue: how many times this message has been sent back. */
+export const NATS_REDRIVE_COUNT_HEADER = "Redrive-Count";
+
 export const MAX_DELIVER_TYPE = "io.nats.jetstream.advisory.v1.max_deliver";
 export const TERMINATED_TYPE = "io.nats.jetstream.advisory.v1.terminated";
 
@@ -76,6 +79,8 @@ export function letterFromAdvisory(
       retention: ctx.retention,
     },
     headers,
+    rawHeaders: null,
+    redriveCount: Math.max(0, Math.trunc(Number(original?.header?.get(NATS_REDRIVE_COUNT_HEADER) || 0)) || 0),
     deaths: [{ reason, source, exchange: null, routingKeys: original ? [original.subject] : [], count: 1, at: at?.toISOString() ?? null }],
     deathCount: Math.max(1, a.deliveries),
     firstDeathAt: at,

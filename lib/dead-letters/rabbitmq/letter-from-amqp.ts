@@ -2,12 +2,16 @@ import "server-only";
 import { toJsonValue } from "../encode";
 import { sha256, type NewLetter } from "../new-letter";
 import { parseXDeath } from "../parse-x-death";
+import { encodeAmqpTable } from "./amqp-table";
 import { queueId } from "./queue-id";
 
 export type AmqpMessage = {
   content: Uint8Array;
   properties: Record<string, unknown> & { headers?: Record<string, unknown> };
 };
+
+/** Set by Redrive on every requeue: how many times this message has been sent back. */
+export const REDRIVE_COUNT_HEADER = "x-redrive-count";
 
 const PROPERTY_NAMES = ["contentType", "contentEncoding", "deliveryMode", "priority", "correlationId", "replyTo", "expiration", "messageId", "timestamp", "type", "userId", "appId", "clusterId"];
 
@@ -44,6 +48,8 @@ export function letterFromAmqp(msg: AmqpMessage, ctx: { clusterId: string; clust
     payloadMissing: null,
     properties,
     headers,
+    rawHeaders: encodeAmqpTable(rawHeaders) as Record<string, unknown>,
+    redriveCount: Math.max(0, Math.trunc(Number(toJsonValue(rawHeaders[REDRIVE_COUNT_HEADER])) || 0)),
     deaths,
     deathCount: deaths.reduce((n, d) => n + d.count, 0) || 1,
     firstDeathAt: times.length ? new Date(Math.min(...times)) : null,

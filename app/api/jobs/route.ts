@@ -1,0 +1,12 @@
+import { defineRoute, json } from "@/lib/http/define-route";
+import { jobRequest } from "@/lib/redrive/job-scope";
+import { jobListQuery, listJobs } from "@/lib/redrive/list-jobs";
+import { startJob } from "@/lib/redrive/start-job";
+
+export const dynamic = "force-dynamic";
+
+export const GET = defineRoute({ action: "list jobs", permission: "jobs:read", query: jobListQuery }, ({ query }) => listJobs(query));
+
+export const POST = defineRoute({ action: "start a job", permission: "dead-letters:act", body: jobRequest }, async ({ body, principal, request }) =>
+  json({ data: await startJob(body, principal, request.headers.get("x-forwarded-for")) }, 201),
+);

@@ -1,0 +1,38 @@
+import "server-only";
+import { getBrokers } from "@/lib/brokers/get-brokers";
+import { NatsBroker } from "@/lib/brokers/nats/nats-broker";
+import { getConfig } from "@/lib/config";
+import { getStore } from "@/lib/db/get-store";
+import { AppError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { JobRunner } from "./job-runner";
+import { NatsPublisher } from "./publishers/nats-publisher";
+import { RabbitPublisher } from "./publishers/rabbit-publisher";
+
+const holder = globalThis as typeof globalThis & { __redriveJobRunner?: Promise<JobRunner> };
+
+export function getJobRunner(): Promise<JobRunner> {
+  holder.__redriveJobRunner ??= (async () => {
+    const config = getConfig();
+    const store = await getStore();
+    const runner = new JobRunner({
+      prisma: store.prisma,
+      maxInFlight: config.redrive.maxInFlight,
+      log: (level, message, context) => log[level](message, context),
+      publisherFor: async (clusterName) => {
+        const cluster = config.clusters.find((c) => c.name === clusterName);
+        if (!cluster) throw new AppError("NOT_FOUND", `Cluster ${clusterName} is no longer configured; its letters cannot be requeued.`);
+        if (cluster.kind === "rabbitmq") return new RabbitPublisher(cluster, config.redrive.confirmTimeoutMs);
+        const broker = getBrokers().find((b) => b.name === clusterName);
+        if (!(broker instanceof NatsBroker)) throw new AppError("INTERNAL", `No NATS connection for ${clusterName}.`);
+        return new NatsPublisher(await broker.natsConnection(), config.redrive.confirmTimeoutMs);
+      },
+    });
+    runner.start();
+    return runner;
+  })().catch((e: unknown) => {
+    holder.__redriveJobRunner = undefined;
+    throw e;
+  });
+  return holder.__redriveJobRunner;
+}

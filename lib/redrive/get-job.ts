@@ -1,0 +1,48 @@
+import "server-only";
+import { getStore } from "@/lib/db/get-store";
+import type { RedriveJob } from "@/lib/db/generated/client";
+import { AppError } from "@/lib/errors";
+import { LETTER_OUTCOMES, type JobAction, type JobCounts, type JobState, type JobSummary } from "./types";
+
+export async function jobCounts(jobIds: string[]): Promise<Map<string, JobCounts>> {
+  const { prisma } = await getStore();
+  const rows = await prisma.redriveJobLetter.groupBy({ by: ["jobId", "outcome"], where: { jobId: { in: jobIds } }, _count: { _all: true } });
+  const out = new Map<string, JobCounts>();
+  for (const id of jobIds) out.set(id, Object.fromEntries(LETTER_OUTCOMES.map((o) => [o, 0])) as JobCounts);
+  for (const r of rows) (out.get(r.jobId)!)[r.outcome as keyof JobCounts] = r._count._all;
+  return out;
+}
+
+export async function recentRates(jobIds: string[]): Promise<Map<string, number>> {
+  const { prisma } = await getStore();
+  const rows = await prisma.redriveJobLetter.groupBy({ by: ["jobId"], where: { jobId: { in: jobIds }, finishedAt: { gte: new Date(Date.now() - 5000) } }, _count: { _all: true } });
+  return new Map(rows.map((r) => [r.jobId, r._count._all / 5]));
+}
+
+export function toJobSummary(j: RedriveJob, counts: JobCounts, rate: number | null): JobSummary {
+  return {
+    id: j.id,
+    number: Number(j.number),
+    action: j.action as JobAction,
+    state: j.state as JobState,
+    description: j.description,
+    createdBy: j.createdBy,
+    createdAt: j.createdAt.toISOString(),
+    startedAt: j.startedAt?.toISOString() ?? null,
+    finishedAt: j.finishedAt?.toISOString() ?? null,
+    rate: j.rate,
+    total: j.total,
+    counts,
+    currentRate: j.state === "running" || j.state === "cancelling" ? rate : null,
+    destination: j.destination,
+    error: j.error,
+  };
+}
+
+export async function getJob(id: string): Promise<JobSummary> {
+  const { prisma } = await getStore();
+  const j = await prisma.redriveJob.findUnique({ where: { id } });
+  if (!j) throw new AppError("NOT_FOUND", "There is no such job.");
+  const [counts, rates] = await Promise.all([jobCounts([id]), recentRates([id])]);
+  return toJobSummary(j, counts.get(id)!, rates.get(id) ?? 0);
+}

@@ -1,0 +1,271 @@
+import "server-only";
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import type { PrismaClient } from "@/lib/db/generated/client";
+import { describeError } from "@/lib/errors";
+import type { LetterPublisher, OutgoingLetter, PublishResult } from "./publishers/types";
+
+// Runs jobs. Any replica may run a job: it takes a lease on it and renews it; when a process dies
+// its lease lapses and another (or the restarted one) takes over. Letters go through in chunks:
+// audit intents and "in flight" are written before the broker is touched; outcomes after.
+
+const LEASE_MS = 15_000;
+const POLL_MS = 500;
+
+export type RunnerDeps = {
+  prisma: PrismaClient;
+  /** A publisher for the cluster a letter belongs to (one per job, closed when the job stops). */
+  publisherFor: (clusterName: string) => Promise<LetterPublisher>;
+  maxInFlight: number;
+  log?: (level: "info" | "warn", message: string, context?: Record<string, unknown>) => void;
+};
+
+type LetterRow = {
+  letter_id: string;
+  kind: "nats" | "rabbitmq";
+  cluster: string;
+  destination: string;
+  payload: Uint8Array | null;
+  properties: Record<string, unknown>;
+  headers: Record<string, unknown>;
+  raw_headers: Record<string, unknown> | null;
+  redrive_count: number;
+};
+
+type Job = { id: string; action: string; state: string; rate: number; destination: string | null; edit: unknown; createdBy: string };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const OUTCOME_STATE: Record<string, string> = { requeue: "requeued", terminate: "terminated", restore: "dead" };
+
+export class JobRunner {
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+  private readonly active = new Map<string, Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = true;
+  /** Set by stop(): running jobs hand back at the next chunk boundary. */
+  private closing = false;
+
+  constructor(private readonly deps: RunnerDeps) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    void this.poll();
+  }
+
+  private async poll(): Promise<void> {
+    try {
+      await this.claim();
+    } catch (e) {
+      this.deps.log?.("warn", "job runner could not look for work", { error: describeError(e) });
+    }
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.poll(), POLL_MS);
+    this.timer.unref?.();
+  }
+
+  /** Takes every running job whose lease is free or lapsed, and runs it. */
+  async claim(): Promise<string[]> {
+    const rows = await this.deps.prisma.$queryRawUnsafe<Array<{ id: string }>>(
+      `UPDATE "redrive_jobs" SET "lease_owner" = $1, "lease_until" = now() + make_interval(secs => $2)
+       WHERE "state" IN ('running', 'cancelling', 'paused') AND ("lease_owner" IS NULL OR "lease_owner" = $1 OR "lease_until" < now())
+       RETURNING "id"::text AS id`,
+      this.owner,
+      LEASE_MS / 1000,
+    );
+    for (const { id } of rows) {
+      if (this.active.has(id)) continue;
+      this.active.set(
+        id,
+        this.run(id)
+          .catch((e: unknown) => this.deps.log?.("warn", "job stopped on an error; it resumes when its lease lapses", { job: id, error: describeError(e) }))
+          .finally(() => this.active.delete(id)),
+      );
+    }
+    return rows.map((r) => r.id);
+  }
+
+  /** Waits for the jobs this runner holds to stop or finish (tests). */
+  async idle(): Promise<void> {
+    await Promise.all(this.active.values());
+  }
+
+  private async renew(id: string): Promise<boolean> {
+    const n = await this.deps.prisma.$executeRawUnsafe(
+      `UPDATE "redrive_jobs" SET "lease_until" = now() + make_interval(secs => $3) WHERE "id" = $1::uuid AND "lease_owner" = $2`,
+      id,
+      this.owner,
+      LEASE_MS / 1000,
+    );
+    return n === 1;
+  }
+
+  private async job(id: string): Promise<Job | null> {
+    return this.deps.prisma.redriveJob.findUnique({ where: { id }, select: { id: true, action: true, state: true, rate: true, destination: true, edit: true, createdBy: true } });
+  }
+
+  /** Letters a dead process left in flight: JetStream ones go again under the same Nats-Msg-Id (deduplicated); RabbitMQ ones are "unknown". */
+  private async recover(id: string): Promise<void> {
+    const p = this.deps.prisma;
+    await p.$executeRawUnsafe(
+      `UPDATE "redrive_job_letters" jl SET "outcome" = 'pending' FROM "dead_letters" d
+       WHERE jl."job_id" = $1::uuid AND jl."outcome" = 'in_flight' AND d."id" = jl."letter_id" AND d."kind" = 'nats'`,
+      id,
+    );
+    const unknown = await p.$queryRawUnsafe<Array<{ letter_id: string }>>(
+      `UPDATE "redrive_job_letters" SET "outcome" = 'unknown', "finished_at" = now(),
+         "detail" = 'Redrive stopped while this publish awaited its confirm; not retried, so it cannot be doubled. Check the destination, then retry.'
+       WHERE "job_id" = $1::uuid AND "outcome" = 'in_flight' RETURNING "letter_id"::text AS letter_id`,
+      id,
+    );
+    if (unknown.length) await p.deadLetter.updateMany({ where: { id: { in: unknown.map((u) => u.letter_id) }, jobId: id }, data: { jobId: null } });
+  }
+
+  private async run(id: string): Promise<void> {
+    await this.recover(id);
+    const publishers = new Map<string, Promise<LetterPublisher>>();
+    let lastRenew = Date.now();
+    try {
+      for (;;) {
+        if (this.closing) return;
+        if (Date.now() - lastRenew > LEASE_MS / 3) {
+          if (!(await this.renew(id))) return; // another process owns it now
+          lastRenew = Date.now();
+        }
+        const job = await this.job(id);
+        if (!job) return;
+        if (job.state === "paused") {
+          await sleep(250);
+          continue;
+        }
+        if (job.state === "cancelling") return await this.finish(job, "cancelled");
+        if (job.state !== "running") return;
+        // Small enough chunks that pause and cancel take effect within a second at the job's rate.
+        const chunk = Math.max(1, Math.min(this.deps.maxInFlight, Math.floor(job.rate / 2)));
+        const letters = await this.next(id, chunk);
+        if (letters.length === 0) return await this.finish(job, "completed");
+        await this.process(job, letters, publishers);
+      }
+    } finally {
+      for (const p of publishers.values()) await (await p.catch(() => null))?.close().catch(() => undefined);
+    }
+  }
+
+  private next(id: string, limit: number): Promise<LetterRow[]> {
+    return this.deps.prisma.$queryRawUnsafe<LetterRow[]>(
+      `SELECT jl."letter_id"::text AS letter_id, d."kind"::text AS kind, c."name" AS cluster, d."destination", d."payload", d."properties", d."headers", d."raw_headers", d."redrive_count"
+       FROM "redrive_job_letters" jl JOIN "dead_letters" d ON d."id" = jl."letter_id" JOIN "clusters" c ON c."id" = d."cluster_id"
+       WHERE jl."job_id" = $1::uuid AND jl."outcome" = 'pending' ORDER BY jl."seq" LIMIT $2`,
+      id,
+      limit,
+    );
+  }
+
+  private async process(job: Job, letters: LetterRow[], publishers: Map<string, Promise<LetterPublisher>>): Promise<void> {
+    const p = this.deps.prisma;
+    const ids = letters.map((l) => l.letter_id);
+    const attempt = (letterId: string) => `redrive:${job.id}:${letterId}`;
+    // Fail closed: without the per-letter intents recorded, nothing is touched.
+    await p.$transaction([
+      p.auditEvent.createMany({ data: letters.map((l) => ({ actor: job.createdBy, action: `letter.${job.action}`, phase: "intent", target: `letter:${l.letter_id}`, request: { job: job.id } })) }),
+      p.$executeRawUnsafe(
+        `UPDATE "redrive_job_letters" SET "outcome" = 'in_flight', "attempt_id" = 'redrive:' || "job_id"::text || ':' || "letter_id"::text
+         WHERE "job_id" = $1::uuid AND "letter_id" = ANY($2::uuid[])`,
+        job.id,
+        ids,
+      ),
+    ]);
+
+    let results: PublishResult[];
+    if (job.action !== "requeue") {
+      results = letters.map(() => ({ outcome: "done", detail: null }));
+      await sleep(Math.round((letters.length / job.rate) * 1000));
+    } else {
+      const spacing = 1000 / job.rate;
+      const started = Date.now();
+      results = await Promise.all(
+        letters.map(async (l, i) => {
+          const wait = started + i * spacing - Date.now();
+          if (wait > 0) await sleep(wait);
+          try {
+            let pub = publishers.get(l.cluster);
+            if (!pub) {
+              pub = this.deps.publisherFor(l.cluster);
+              publishers.set(l.cluster, pub);
+            }
+            return await (await pub).publish(this.outgoing(job, l, attempt(l.letter_id)));
+          } catch (e) {
+            return { outcome: "failed" as const, detail: describeError(e) };
+          }
+        }),
+      );
+    }
+
+    const now = new Date();
+    const done = letters.filter((_, i) => results[i]!.outcome === "done").map((l) => l.letter_id);
+    await p.$transaction([
+      p.$executeRawUnsafe(
+        `UPDATE "redrive_job_letters" jl SET "outcome" = u.outcome, "detail" = u.detail, "finished_at" = $2::timestamptz
+         FROM unnest($3::uuid[], $4::text[], $5::text[]) AS u(letter_id, outcome, detail)
+         WHERE jl."job_id" = $1::uuid AND jl."letter_id" = u.letter_id`,
+        job.id,
+        now.toISOString(),
+        ids,
+        results.map((r) => r.outcome),
+        results.map((r) => r.detail),
+      ),
+      p.deadLetter.updateMany({ where: { id: { in: done } }, data: { state: OUTCOME_STATE[job.action]!, stateChangedAt: now, jobId: null } }),
+      p.deadLetter.updateMany({ where: { id: { in: ids.filter((x) => !done.includes(x)) }, jobId: job.id }, data: { jobId: null } }),
+      p.auditEvent.createMany({
+        data: letters.map((l, i) => ({ actor: job.createdBy, action: `letter.${job.action}`, phase: "outcome", target: `letter:${l.letter_id}`, result: results[i]!.outcome, detail: { job: job.id, detail: results[i]!.detail } })),
+      }),
+    ]);
+  }
+
+  private outgoing(job: Job, l: LetterRow, attemptId: string): OutgoingLetter {
+    const edit = (job.edit ?? null) as { payloadBase64?: string; headers?: Record<string, string | null> } | null;
+    const payload = edit?.payloadBase64 !== undefined ? Buffer.from(edit.payloadBase64, "base64") : l.payload ?? new Uint8Array();
+    const headers: Record<string, unknown> = { ...(l.kind === "rabbitmq" ? (l.raw_headers ?? l.headers) : l.headers) };
+    for (const [k, v] of Object.entries(edit?.headers ?? {})) {
+      if (v === null) delete headers[k];
+      else headers[k] = v;
+    }
+    const props = l.properties ?? {};
+    const overridden = job.destination !== null;
+    return {
+      letterId: l.letter_id,
+      destination: job.destination ?? l.destination,
+      payload,
+      properties: props,
+      headers,
+      redriveCount: l.redrive_count,
+      origin: {
+        stream: !overridden && typeof props.stream === "string" ? props.stream : undefined,
+        seq: typeof props.streamSequence === "number" ? props.streamSequence : undefined,
+        retention: typeof props.retention === "string" ? props.retention : null,
+      },
+      attemptId,
+    };
+  }
+
+  private async finish(job: Job, state: "completed" | "cancelled"): Promise<void> {
+    const p = this.deps.prisma;
+    if (state === "cancelled") {
+      const left = await p.redriveJobLetter.findMany({ where: { jobId: job.id, outcome: "pending" }, select: { letterId: true } });
+      await p.$transaction([
+        p.redriveJobLetter.updateMany({ where: { jobId: job.id, outcome: "pending" }, data: { outcome: "cancelled", finishedAt: new Date(), detail: "cancelled before it was sent" } }),
+        p.deadLetter.updateMany({ where: { id: { in: left.map((l) => l.letterId) }, jobId: job.id }, data: { jobId: null } }),
+      ]);
+    }
+    await p.redriveJob.update({ where: { id: job.id }, data: { state, finishedAt: new Date(), leaseOwner: null, leaseUntil: null } });
+    await p.auditEvent.create({ data: { actor: job.createdBy, action: `job.${job.action}`, phase: "outcome", target: `job:${job.id}`, result: state, request: {} } });
+    this.deps.log?.("info", `job ${state}`, { job: job.id });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.closing = true;
+    clearTimeout(this.timer);
+    await this.idle();
+  }
+}

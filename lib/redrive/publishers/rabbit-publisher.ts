@@ -1,0 +1,131 @@
+import "server-only";
+import amqp, { type ConfirmChannel, type Message, type Options } from "amqplib";
+import type { RabbitClusterConfig } from "@/lib/config";
+import { describeError } from "@/lib/errors";
+import { REDRIVE_COUNT_HEADER } from "@/lib/dead-letters/rabbitmq/letter-from-amqp";
+import { decodeAmqpTable } from "@/lib/dead-letters/rabbitmq/amqp-table";
+import { splitQueueId } from "@/lib/dead-letters/rabbitmq/queue-id";
+import type { LetterPublisher, OutgoingLetter, PublishResult } from "./types";
+
+// Requeue on RabbitMQ: publish to the default exchange keyed by the destination queue, mandatory,
+// on a confirm channel. Done only on a confirm without a return; a return is a failure with the
+// broker's reason; no confirm in time (or a closed channel) is "outcome unknown" and never retried
+// automatically — RabbitMQ has no dedupe, so a retry could double the message.
+
+const STRIP_HEADERS = new Set(["CC", "BCC", "x-delivery-count"]);
+const OP_HEADER = "x-redrive-op";
+
+type Channel = { ch: ConfirmChannel; pending: Map<string, (r: PublishResult) => void>; returned: Map<string, string> };
+
+export class RabbitPublisher implements LetterPublisher {
+  private readonly connections = new Map<string, Promise<Channel>>();
+  private readonly conns: Array<Awaited<ReturnType<typeof amqp.connect>>> = [];
+
+  constructor(
+    private readonly cluster: RabbitClusterConfig,
+    private readonly confirmTimeoutMs: number,
+  ) {}
+
+  private channel(vhost: string): Promise<Channel> {
+    let p = this.connections.get(vhost);
+    if (!p) {
+      p = (async () => {
+        const url = new URL(this.cluster.amqpUrl);
+        url.username = encodeURIComponent(this.cluster.user);
+        url.password = encodeURIComponent(this.cluster.password);
+        url.pathname = "/" + encodeURIComponent(vhost);
+        const conn = await amqp.connect(url.toString(), { timeout: 5000, clientProperties: { connection_name: "redrive-requeue" } });
+        this.conns.push(conn);
+        const ch = await conn.createConfirmChannel();
+        const state: Channel = { ch, pending: new Map(), returned: new Map() };
+        // The broker sends basic.return before the ack, so the return is known when the confirm lands.
+        ch.on("return", (m: Message) => {
+          const op = m.properties.headers?.[OP_HEADER];
+          const f = m.fields as unknown as { replyCode?: number; replyText?: string };
+          if (typeof op === "string") state.returned.set(op, `${f.replyCode ?? 312} ${f.replyText ?? "NO_ROUTE"}`);
+        });
+        const fail = (why: string) => {
+          this.connections.delete(vhost);
+          for (const [, resolve] of state.pending) resolve({ outcome: "unknown", detail: `${why} before RabbitMQ confirmed the publish; not retried, so it cannot be doubled` });
+          state.pending.clear();
+        };
+        ch.on("close", () => fail("the channel closed"));
+        ch.on("error", (e: unknown) => fail(`the channel failed (${describeError(e)})`));
+        conn.on("error", () => undefined);
+        return state;
+      })();
+      p.catch(() => this.connections.delete(vhost));
+      this.connections.set(vhost, p);
+    }
+    return p;
+  }
+
+  private options(l: OutgoingLetter): Options.Publish {
+    const p = l.properties;
+    const headers: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries((decodeAmqpTable(l.headers) ?? {}) as Record<string, unknown>)) if (!STRIP_HEADERS.has(k)) headers[k] = v;
+    headers[REDRIVE_COUNT_HEADER] = l.redriveCount + 1;
+    headers[OP_HEADER] = l.attemptId;
+    const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+    const ts = str(p.timestamp) ? Math.floor(Date.parse(p.timestamp as string) / 1000) : undefined;
+    return {
+      mandatory: true,
+      headers,
+      contentType: str(p.contentType),
+      contentEncoding: str(p.contentEncoding),
+      deliveryMode: typeof p.deliveryMode === "number" ? p.deliveryMode : 2,
+      priority: typeof p.priority === "number" ? p.priority : undefined,
+      correlationId: str(p.correlationId),
+      replyTo: str(p.replyTo),
+      // Keeps consumers able to deduplicate: RabbitMQ itself does not.
+      messageId: str(p.messageId) ?? l.attemptId,
+      timestamp: Number.isFinite(ts) ? ts : undefined,
+      type: str(p.type),
+      appId: str(p.appId),
+      // expiration is dropped (it could expire again at once); userId only if it is ours (else 406).
+      userId: str(p.userId) === this.cluster.user ? this.cluster.user : undefined,
+    };
+  }
+
+  async publish(l: OutgoingLetter): Promise<PublishResult> {
+    const { vhost, queue } = splitQueueId(l.destination);
+    let state: Channel;
+    try {
+      state = await this.channel(vhost);
+    } catch (e) {
+      return { outcome: "failed", detail: `cannot open a channel to vhost ${vhost}: ${describeError(e)}` };
+    }
+    return new Promise<PublishResult>((resolve) => {
+      let settled = false;
+      const done = (r: PublishResult) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        state.pending.delete(l.attemptId);
+        state.returned.delete(l.attemptId);
+        resolve(r);
+      };
+      const timer = setTimeout(
+        () => done({ outcome: "unknown", detail: `RabbitMQ did not confirm within ${this.confirmTimeoutMs / 1000} s (is a resource alarm blocking publishers?); not retried, so it cannot be doubled` }),
+        this.confirmTimeoutMs,
+      );
+      state.pending.set(l.attemptId, done);
+      try {
+        state.ch.publish("", queue, Buffer.from(l.payload), this.options(l), (err: unknown) => {
+          if (err) return done({ outcome: "failed", detail: `RabbitMQ refused the publish: ${describeError(err)}` });
+          const returned = state.returned.get(l.attemptId);
+          if (returned) return done({ outcome: "failed", detail: `unroutable: ${returned} — no queue "${queue}" in vhost ${vhost}` });
+          done({ outcome: "done", detail: null });
+        });
+      } catch (e) {
+        done({ outcome: "unknown", detail: `publishing failed mid-way (${describeError(e)}); not retried, so it cannot be doubled` });
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.conns.map((c) => c.close().catch(() => undefined)));
+    this.conns.length = 0;
+    this.connections.clear();
+  }
+}

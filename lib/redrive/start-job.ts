@@ -1,0 +1,84 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { withAudit } from "@/lib/audit/record-audit";
+import type { Principal } from "@/lib/auth/permissions";
+import { getConfig } from "@/lib/config";
+import { getStore } from "@/lib/db/get-store";
+import { AppError } from "@/lib/errors";
+import { getJob } from "./get-job";
+import { describeScope, FROM_STATE, scopeSql, type JobRequestInput } from "./job-scope";
+import type { HeldDetails, JobSummary } from "./types";
+
+/** Which letters a request selects, as SQL over `d` (dead_letters) and `c` (clusters), plus its params. */
+export function selection(input: JobRequestInput, poisonAfter: number): { sql: string; params: unknown[]; explicit: boolean } {
+  const s = scopeSql(input, poisonAfter);
+  let sql = `(${s.sql}) AND d."state" = '${FROM_STATE[input.action]}'`;
+  if (input.action === "requeue") sql += ` AND d."payload" IS NOT NULL`;
+  if (!s.explicit && !input.includePoison) sql += ` AND d."redrive_count" < ${Math.trunc(poisonAfter)}`;
+  return { sql, params: s.params, explicit: s.explicit };
+}
+
+function validate(input: JobRequestInput, maxRate: number): void {
+  if (input.rate !== undefined && input.rate > maxRate) throw new AppError("INVALID_INPUT", `The rate may be at most ${maxRate} letters per second (redrive.maxRate in the configuration).`);
+  if (input.action !== "requeue" && (input.destination || input.edit)) throw new AppError("INVALID_INPUT", `A ${input.action} job takes no destination and no edit.`);
+  if (input.edit && !(input.scope.kind === "letters" && input.scope.ids.length === 1)) throw new AppError("INVALID_INPUT", "An edited requeue applies to exactly one letter.");
+}
+
+/**
+ * Starts a job: records the intent, claims the letters (one job per letter: a letter held by
+ * another job is skipped, or refused with 409 when picked by hand) and leaves the rest to the runner.
+ */
+export async function startJob(input: JobRequestInput, actor: Principal, address: string | null): Promise<JobSummary> {
+  const config = getConfig();
+  validate(input, config.redrive.maxRate);
+  const { prisma } = await getStore();
+  const sel = selection(input, config.redrive.poisonAfter);
+  const id = randomUUID();
+  const rate = input.rate ?? config.redrive.defaultRate;
+
+  await withAudit(prisma, { actor: actor.name, address, action: `job.${input.action}`, target: `job:${id}`, request: input as unknown as Record<string, unknown> }, async () => {
+    await prisma.$transaction(
+      async (tx) => {
+        await tx.redriveJob.create({
+          data: { id, action: input.action, state: "running", description: "", scope: input.scope, createdBy: actor.name, startedAt: new Date(), rate, includePoison: input.includePoison, destination: input.destination ?? null, edit: input.edit ?? undefined },
+        });
+        const n = sel.params.length;
+        // Letters picked by hand wait for a concurrent job's claim to settle, so the loser can be told
+        // who won; bulk scopes skip rows another job is claiming and take the rest.
+        const claimed = await tx.$executeRawUnsafe(
+          `WITH picked AS (
+             SELECT d."id", d."captured_at" FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"
+             WHERE ${sel.sql} AND d."job_id" IS NULL ORDER BY d."captured_at", d."id" FOR UPDATE OF d ${sel.explicit ? "" : "SKIP LOCKED"}),
+           claimed AS (UPDATE "dead_letters" u SET "job_id" = $${n + 1}::uuid FROM picked WHERE u."id" = picked."id" RETURNING u."id", picked."captured_at")
+           INSERT INTO "redrive_job_letters" ("job_id", "letter_id", "seq")
+           SELECT $${n + 1}::uuid, "id", row_number() OVER (ORDER BY "captured_at", "id") FROM claimed`,
+          ...sel.params,
+          id,
+        );
+        if (sel.explicit && input.scope.kind === "letters") {
+          const held = await tx.$queryRawUnsafe<Array<{ job_id: string; number: bigint; n: bigint }>>(
+            `SELECT d."job_id"::text AS job_id, j."number", count(*) AS n FROM "dead_letters" d JOIN "redrive_jobs" j ON j."id" = d."job_id"
+             WHERE d."id" = ANY($1::uuid[]) AND d."job_id" <> $2::uuid GROUP BY 1, 2 ORDER BY 3 DESC`,
+            input.scope.ids,
+            id,
+          );
+          const first = held[0];
+          if (first) {
+            const details: HeldDetails = { jobId: first.job_id, jobNumber: Number(first.number), href: `/jobs/${first.job_id}`, letters: Number(first.n) };
+            throw new AppError("CONFLICT", `Job ${details.jobNumber} already has ${details.letters === 1 ? "this letter" : `${details.letters} of these letters`}; wait for it to finish or cancel it.`, { details });
+          }
+        }
+        if (claimed === 0) {
+          throw new AppError("CONFLICT", `There is nothing to ${input.action}: no letter in this scope is ${FROM_STATE[input.action]}${input.action === "requeue" ? " with a stored payload" : ""}${sel.explicit ? "" : ", free of other jobs and not poison"}.`);
+        }
+        const sample = await tx.$queryRawUnsafe<Array<{ source: string; reason: string }>>(
+          `SELECT d."source", d."reason" FROM "redrive_job_letters" jl JOIN "dead_letters" d ON d."id" = jl."letter_id" WHERE jl."job_id" = $1::uuid ORDER BY jl."seq" LIMIT 1`,
+          id,
+        );
+        await tx.redriveJob.update({ where: { id }, data: { total: claimed, description: describeScope(input, claimed, sample[0] ?? null) } });
+      },
+      { timeout: 120_000, maxWait: 10_000 },
+    );
+  });
+  return getJob(id);
+}

@@ -1,0 +1,220 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import amqp from "amqplib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ANONYMOUS } from "@/lib/auth/permissions";
+import type { RabbitClusterConfig } from "@/lib/config";
+import { getStore } from "@/lib/db/get-store";
+import type { Store } from "@/lib/db/open-store";
+import { storeLetters } from "@/lib/dead-letters/new-letter";
+import { letterFromAmqp } from "@/lib/dead-letters/rabbitmq/letter-from-amqp";
+import { controlJob } from "@/lib/redrive/control-job";
+import { getJob } from "@/lib/redrive/get-job";
+import { JobRunner } from "@/lib/redrive/job-runner";
+import { planJob } from "@/lib/redrive/plan-job";
+import { RabbitPublisher } from "@/lib/redrive/publishers/rabbit-publisher";
+import { startJob } from "@/lib/redrive/start-job";
+import { AppError } from "@/lib/errors";
+import { createTestDatabase } from "../support/postgres";
+import { createVhost, until } from "../support/rabbit-admin";
+
+const id = randomBytes(3).toString("hex");
+const VHOST = `it-jobs-${id}`;
+const CLUSTER = `rmq-jobs-${id}`;
+const cluster: RabbitClusterConfig = { name: CLUSTER, kind: "rabbitmq", amqpUrl: "amqp://127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", user: "guest", password: "guest", vhosts: [VHOST] };
+
+describe("redrive jobs against real RabbitMQ", () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let store: Store;
+  let vhost: Awaited<ReturnType<typeof createVhost>>;
+  let conn: Awaited<ReturnType<typeof amqp.connect>>;
+  let ch: amqp.Channel;
+  let runner: JobRunner;
+  const received = new Map<string, Array<{ body: Buffer; headers: Record<string, unknown>; messageId: string | undefined }>>();
+
+  /** Makes dead letters the way the collector stores them: real messages, dead-lettered by RabbitMQ itself. */
+  async function makeLetters(n: number, tag: string, extraHeaders: Record<string, unknown> = {}): Promise<string[]> {
+    const confirm = await conn.createConfirmChannel();
+    for (let i = 0; i < n; i++) {
+      const body = i % 3 === 2 ? randomBytes(64) : Buffer.from(JSON.stringify({ tag, i }));
+      confirm.sendToQueue("orders", body, { messageId: `${tag}-${i}`, contentType: "application/json", timestamp: 1_700_000_000, headers: { "x-tenant": "acme", ...extraHeaders } });
+    }
+    await confirm.waitForConfirms();
+    await confirm.close();
+    const rejecter = await conn.createChannel();
+    await rejecter.consume("orders", (m) => m && rejecter.nack(m, false, false));
+    const got: amqp.GetMessage[] = [];
+    const deadline = Date.now() + 20_000;
+    while (got.length < n && Date.now() < deadline) {
+      const m = await ch.get("orders.dlq", { noAck: false });
+      if (m === false) await new Promise((r) => setTimeout(r, 100));
+      else got.push(m);
+    }
+    await rejecter.close();
+    expect(got).toHaveLength(n);
+    const c = await store.prisma.cluster.upsert({ where: { name: CLUSTER }, create: { name: CLUSTER, kind: "rabbitmq" }, update: {} });
+    await storeLetters(store.prisma, got.map((m) => letterFromAmqp({ content: m.content, properties: m.properties as unknown as Record<string, unknown> }, { clusterId: c.id, clusterName: CLUSTER, vhost: VHOST, dlq: "orders.dlq" })));
+    for (const m of got) ch.ack(m);
+    const rows = await store.prisma.deadLetter.findMany({ where: { messageId: { startsWith: `${tag}-` } }, select: { id: true } });
+    return rows.map((r) => r.id);
+  }
+
+  const arrivals = (tag: string) => [...received.entries()].filter(([k]) => k.startsWith(`${tag}-`));
+  const run = async (jobId: string) => {
+    await runner.claim();
+    await runner.idle();
+    return getJob(jobId);
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const dir = mkdtempSync(path.join(tmpdir(), "redrive-jobs-"));
+    writeFileSync(path.join(dir, "redrive.config.json"), JSON.stringify({ clusters: [{ name: CLUSTER, kind: "rabbitmq", amqpUrl: "amqp://guest:guest@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", vhosts: [VHOST] }], redrive: { poisonAfter: 2 } }));
+    // The job functions read the process configuration and store, as they do in the server.
+    process.env.REDRIVE_CONFIG = path.join(dir, "redrive.config.json");
+    process.env.DATABASE_URL = db.url;
+    store = await getStore();
+    vhost = await createVhost(VHOST);
+    conn = await amqp.connect(`amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(VHOST)}`);
+    ch = await conn.createChannel();
+    await ch.assertExchange("dlx", "direct");
+    await ch.assertQueue("orders.dlq");
+    await ch.bindQueue("orders.dlq", "dlx", "orders");
+    await ch.assertQueue("orders", { arguments: { "x-dead-letter-exchange": "dlx" } });
+    runner = new JobRunner({ prisma: store.prisma, maxInFlight: 50, publisherFor: async () => new RabbitPublisher(cluster, 5000), log: (level, message, context) => console.error(level, message, JSON.stringify(context)) });
+  });
+
+  afterAll(async () => {
+    await runner?.stop();
+    await conn?.close().catch(() => undefined);
+    await vhost?.drop();
+    await store?.close();
+    await db?.drop();
+  });
+
+  /** Reads what arrived in `orders` (the consumer a requeue is for), without acking anything else. */
+  async function drainOrders(): Promise<void> {
+    for (;;) {
+      const m = await ch.get("orders", { noAck: true });
+      if (m === false) return;
+      const key = String(m.properties.messageId);
+      const list = received.get(key) ?? [];
+      list.push({ body: m.content, headers: (m.properties.headers ?? {}) as Record<string, unknown>, messageId: m.properties.messageId as string | undefined });
+      received.set(key, list);
+    }
+  }
+
+  it("plans without touching anything, then requeues a group to its queue exactly once, byte for byte, audited", async () => {
+    const ids = await makeLetters(30, "grp");
+    const letter = await store.prisma.deadLetter.findUniqueOrThrow({ where: { id: ids[0]! } });
+    const plan = await planJob({ action: "requeue", scope: { kind: "group", fingerprint: letter.fingerprint }, includePoison: false });
+    const sameGroup = await store.prisma.deadLetter.count({ where: { fingerprint: letter.fingerprint, state: "dead" } });
+    expect(plan.total).toBe(sameGroup);
+    expect(plan.destinations).toEqual([{ cluster: CLUSTER, destination: `${VHOST}/orders`, count: sameGroup, exists: true, problem: null }]);
+    expect(await store.prisma.redriveJob.count()).toBe(0);
+
+    const job = await startJob({ action: "requeue", scope: { kind: "filter", filters: { source: `${VHOST}/orders` } }, includePoison: false, rate: 1000 }, ANONYMOUS, null);
+    expect(job).toMatchObject({ state: "running", total: 30, action: "requeue" });
+    const done = await run(job.id);
+    expect(done).toMatchObject({ state: "completed" });
+    expect(done.counts.done).toBe(30);
+
+    await until(async () => (await drainOrders(), arrivals("grp").length), (n) => n === 30, 20_000);
+    for (const letterId of ids) {
+      const l = await store.prisma.deadLetter.findUniqueOrThrow({ where: { id: letterId } });
+      expect(l.state).toBe("requeued");
+      expect(l.jobId).toBeNull();
+      const copies = received.get(l.messageId!)!;
+      expect(copies).toHaveLength(1);
+      expect(Buffer.compare(copies[0]!.body, Buffer.from(l.payload!))).toBe(0);
+      expect(copies[0]!.headers).toMatchObject({ "x-tenant": "acme", "x-redrive-count": 1, "x-first-death-queue": "orders" });
+      expect(Array.isArray(copies[0]!.headers["x-death"])).toBe(true);
+    }
+    const audit = await store.prisma.auditEvent.groupBy({ by: ["action", "phase"], _count: { _all: true }, where: { OR: [{ target: `job:${job.id}` }, { action: "letter.requeue" }] } });
+    const count = (action: string, phase: string) => audit.find((a) => a.action === action && a.phase === phase)?._count._all;
+    expect([count("job.requeue", "intent"), count("job.requeue", "outcome"), count("letter.requeue", "intent"), count("letter.requeue", "outcome")]).toEqual([1, 2, 30, 30]);
+  });
+
+  it("gives a letter to one job only: a second job on it is told which job has it (409)", async () => {
+    const ids = await makeLetters(5, "race");
+    const results = await Promise.allSettled([
+      startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, rate: 10 }, ANONYMOUS, null),
+      startJob({ action: "terminate", scope: { kind: "letters", ids }, includePoison: false, rate: 10 }, ANONYMOUS, null),
+    ]);
+    const won = results.filter((r) => r.status === "fulfilled");
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    const err = lost[0]!.reason as AppError;
+    expect(err.code).toBe("CONFLICT");
+    const winner = (won[0] as PromiseFulfilledResult<{ id: string; number: number }>).value;
+    expect(err.details).toMatchObject({ jobId: winner.id, jobNumber: winner.number, href: `/jobs/${winner.id}`, letters: 5 });
+    expect((await run(winner.id)).counts.done).toBe(5);
+    await drainOrders();
+  });
+
+  it("leaves letters dead with the broker's reason when the destination does not exist", async () => {
+    const ids = await makeLetters(3, "noroute");
+    const plan = await planJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, destination: `${VHOST}/no-such-queue` });
+    expect(plan.destinations[0]).toMatchObject({ exists: false, count: 3 });
+    expect(plan.destinations[0]!.problem).toMatch(/no queue "no-such-queue"/);
+    const job = await startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, destination: `${VHOST}/no-such-queue`, rate: 100 }, ANONYMOUS, null);
+    const done = await run(job.id);
+    expect(done.counts).toMatchObject({ failed: 3, done: 0 });
+    const outcomes = await store.prisma.redriveJobLetter.findMany({ where: { jobId: job.id } });
+    for (const o of outcomes) expect(o.detail).toMatch(/^unroutable: 312 NO_ROUTE/);
+    expect(await store.prisma.deadLetter.count({ where: { id: { in: ids }, state: "dead", jobId: null } })).toBe(3);
+  });
+
+  it("stops within a second of a cancel; what moved stays moved and the rest is released", async () => {
+    const ids = await makeLetters(40, "cancel");
+    const job = await startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, rate: 10 }, ANONYMOUS, null);
+    await runner.claim();
+    await until(() => getJob(job.id), (j) => j.counts.done >= 5, 20_000);
+    const asked = Date.now();
+    await controlJob(job.id, "cancel", ANONYMOUS, null);
+    await runner.idle();
+    const after = await getJob(job.id);
+    expect(after.state).toBe("cancelled");
+    expect(Date.parse(after.finishedAt!) - asked).toBeLessThan(1500);
+    expect(after.counts.done + after.counts.cancelled).toBe(40);
+    expect(after.counts.cancelled).toBeGreaterThan(0);
+    expect(await store.prisma.deadLetter.count({ where: { id: { in: ids }, state: "dead", jobId: null } })).toBe(after.counts.cancelled);
+    await until(async () => (await drainOrders(), arrivals("cancel").length), (n) => n === after.counts.done, 20_000);
+  });
+
+  it("resumes after a crash without losing or doubling a letter", async () => {
+    const ids = await makeLetters(12, "crash");
+    const job = await startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, rate: 1000 }, ANONYMOUS, null);
+    // What a process killed mid-chunk leaves behind: four letters marked in flight (never confirmed), a lease held.
+    const inFlight = ids.slice(0, 4);
+    await store.prisma.redriveJobLetter.updateMany({ where: { jobId: job.id, letterId: { in: inFlight } }, data: { outcome: "in_flight" } });
+    await store.prisma.redriveJob.update({ where: { id: job.id }, data: { leaseOwner: "dead-process", leaseUntil: new Date(Date.now() - 1000) } });
+    const done = await run(job.id);
+    expect(done.state).toBe("completed");
+    expect(done.counts.done + done.counts.unknown).toBe(12);
+    expect(done.counts.unknown).toBe(4);
+    await until(async () => (await drainOrders(), arrivals("crash").length), (n) => n === 8, 20_000);
+    for (const [, copies] of arrivals("crash")) expect(copies).toHaveLength(1);
+    // "Outcome unknown" letters are not lost: still dead in the inbox, free for an operator's retry.
+    expect(await store.prisma.deadLetter.count({ where: { id: { in: inFlight }, state: "dead", jobId: null } })).toBe(4);
+  });
+
+  it("leaves poison out of bulk jobs unless asked, and terminates and restores", async () => {
+    const ids = await makeLetters(4, "poison", { "x-redrive-count": 2 });
+    const fresh = await makeLetters(2, "fresh");
+    const plan = await planJob({ action: "terminate", scope: { kind: "filter", filters: { messageId: "" } }, includePoison: false });
+    expect(plan.poison).toBeGreaterThanOrEqual(4);
+    const bulk = await startJob({ action: "terminate", scope: { kind: "filter", filters: { source: `${VHOST}/orders` } }, includePoison: false, rate: 1000 }, ANONYMOUS, null);
+    await run(bulk.id);
+    expect(await store.prisma.deadLetter.count({ where: { id: { in: ids }, state: "dead" } })).toBe(4);
+    expect(await store.prisma.deadLetter.count({ where: { id: { in: fresh }, state: "terminated" } })).toBe(2);
+    const explicit = await startJob({ action: "terminate", scope: { kind: "letters", ids }, includePoison: false, rate: 1000 }, ANONYMOUS, null);
+    expect((await run(explicit.id)).counts.done).toBe(4);
+    const restore = await startJob({ action: "restore", scope: { kind: "letters", ids: fresh }, includePoison: false, rate: 1000 }, ANONYMOUS, null);
+    expect((await run(restore.id)).counts.done).toBe(2);
+    expect(await store.prisma.deadLetter.count({ where: { id: { in: fresh }, state: "dead" } })).toBe(2);
+  });
+});
