@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { getConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
 import { letterFilters, whereClause } from "./letter-filters";
@@ -32,13 +33,16 @@ export type LetterRow = {
   last_death_at: Date | null;
   captured_at: Date;
   preview: string | null;
+  redrive_count: number;
+  job_id: string | null;
 };
 
 export const LETTER_COLUMNS = `d."id"::text AS id, c."name" AS cluster, d."kind"::text AS kind, d."source", d."destination", d."collected_from", d."reason",
   d."error_text", d."fingerprint", d."state", d."message_id", d."content_type", d."payload_size", d."payload_missing", d."death_count",
-  d."first_death_at", d."last_death_at", d."captured_at", left(d."payload_text", 200) AS preview`;
+  d."first_death_at", d."last_death_at", d."captured_at", left(d."payload_text", 200) AS preview, d."redrive_count", d."job_id"::text AS job_id`;
 
 export function toLetterSummary(r: LetterRow): LetterSummary {
+  const poisonAfter = getConfig().redrive.poisonAfter;
   const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
   return {
     id: r.id,
@@ -60,6 +64,9 @@ export function toLetterSummary(r: LetterRow): LetterSummary {
     lastDeathAt: iso(r.last_death_at),
     capturedAt: new Date(r.captured_at).toISOString(),
     preview: r.preview ?? "",
+    redriveCount: Number(r.redrive_count),
+    poison: Number(r.redrive_count) >= poisonAfter,
+    jobId: r.job_id,
   };
 }
 

@@ -45,6 +45,12 @@ export type LetterSummary = {
   capturedAt: string;
   /** The first bytes of the payload as text (invalid UTF-8 replaced), for the list. */
   preview: string;
+  /** Times Redrive had requeued this message before it died this time. */
+  redriveCount: number;
+  /** Died again after too many requeues (redrive.poisonAfter): left out of bulk jobs unless included. */
+  poison: boolean;
+  /** The running job holding this letter, if any. */
+  jobId: string | null;
 };
 
 export type LetterDetail = LetterSummary & {
