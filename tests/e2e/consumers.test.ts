@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConsumerListResponse, ConsumerSeries } from "@/lib/health/types";
 import { createTestDatabase } from "../support/postgres";
 import { createVhost, queueStats, until } from "../support/rabbit-admin";
-import { startApp, type RunningApp } from "./support/app-server";
+import { api, startApp, type RunningApp } from "./support/app-server";
 import { launchBrowser } from "./support/browser";
 
 const ARTIFACTS = path.join(process.cwd(), "test-results");
@@ -15,12 +15,6 @@ const id = randomBytes(3).toString("hex");
 const VHOST = `e2e-consumers-${id}`;
 const TICK_S = 5;
 
-async function api<T>(app: RunningApp, url: string): Promise<T> {
-  const res = await fetch(app.url + url);
-  const body = (await res.json()) as { data?: T; error?: { message: string } };
-  if (!res.ok || body.data === undefined) throw new Error(`${url}: HTTP ${res.status} ${body.error?.message ?? ""}`);
-  return body.data;
-}
 
 describe("consumer health in the console", () => {
   let app: RunningApp;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DlqOverview, LetterDetail, LetterGroup, LetterPage } from "@/lib/dead-letters/types";
 import { createTestDatabase } from "../support/postgres";
 import { createVhost, queueStats, until } from "../support/rabbit-admin";
-import { startApp, type RunningApp } from "./support/app-server";
+import { api, startApp, type RunningApp } from "./support/app-server";
 import { launchBrowser } from "./support/browser";
 
 const ARTIFACTS = path.join(process.cwd(), "test-results");
@@ -16,12 +16,6 @@ const id = randomBytes(3).toString("hex");
 const VHOST = `e2e-letters-${id}`;
 const HOSTILE = `<script>window.__pwned = true; alert("x")</script><img src=x onerror="window.__pwned=true">`;
 
-async function api<T>(app: RunningApp, url: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(app.url + url, init);
-  const body = (await res.json()) as { data?: T; error?: { message: string } };
-  if (!res.ok || body.data === undefined) throw new Error(`${url}: HTTP ${res.status} ${body.error?.message ?? ""}`);
-  return body.data;
-}
 
 describe("the dead-letter inbox", () => {
   let app: RunningApp;

@@ -66,3 +66,11 @@ export async function runAppExpectingExit(configText: string): Promise<{ code: n
   await stop();
   return { code, output: out.text };
 }
+
+/** Calls one of the app's API routes and unwraps its { data } envelope, failing with the operator's sentence. */
+export async function api<T>(app: RunningApp, url: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(app.url + url, init);
+  const body = (await res.json()) as { data?: T; error?: { message: string } };
+  if (!res.ok || body.data === undefined) throw new Error(`${url}: HTTP ${res.status} ${body.error?.message ?? ""}`);
+  return body.data;
+}
