@@ -34,14 +34,19 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * True for an AppError, also one made by another bundle's copy of this module (the server's
+ * instrumentation and its routes are bundled apart, and share broker objects), where instanceof fails.
+ */
 export function isAppError(e: unknown): e is AppError {
-  return e instanceof AppError;
+  if (e instanceof AppError) return true;
+  return e instanceof Error && e.name === "AppError" && typeof (e as unknown as { code?: unknown }).code === "string" && ((e as unknown as { code: string }).code in ERROR_STATUS);
 }
 
 /** A short, single-line description of any thrown value, safe to show (credentials are masked). */
 export function describeError(e: unknown): string {
   let text: string;
-  if (e instanceof AppError) {
+  if (isAppError(e)) {
     text = e.message;
   } else if (e instanceof AggregateError && e.errors.length > 0) {
     text = e.errors.map((x) => describeError(x)).join("; ");

@@ -1,14 +1,21 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
+import { JobListView } from "@/components/jobs/job-list-view";
 import { PageHeader } from "@/components/layout/page-header";
-import { EmptyState } from "@/components/ui/empty-state";
 
 export const metadata: Metadata = { title: "Jobs" };
 
-export default function Page() {
+export default function JobsPage() {
   return (
     <>
-      <PageHeader title="Jobs" description="Requeue and terminate jobs: progress, rate and the outcome of every letter." />
-      <EmptyState title="No jobs yet">Requeue and terminate jobs appear here once they can be started from Dead letters.</EmptyState>
+      <PageHeader
+        title="Jobs"
+        description="Every requeue, terminate and restore, newest first: what was asked, by whom, how far it got and how each letter ended. Start one from Dead letters."
+      />
+      {/* The state filter is read from the URL, which only the browser has at render time. */}
+      <Suspense fallback={<p className="py-12 text-center text-sm text-zinc-500">Loading jobs…</p>}>
+        <JobListView />
+      </Suspense>
     </>
   );
 }

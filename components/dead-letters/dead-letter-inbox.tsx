@@ -2,9 +2,11 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { formatCount } from "@/components/consumers/format";
 import { LoadError } from "@/components/consumers/load-error";
+import { BulkActionBar, GroupActions } from "@/components/redrive/bulk-actions";
+import { toggleSelection } from "@/components/redrive/format";
 import { EmptyState } from "@/components/ui/empty-state";
 import { useNow } from "@/components/ui/use-now";
 import type { LetterGroup, LetterSummary } from "@/lib/dead-letters/types";
@@ -17,7 +19,7 @@ import { DeadLetterFilters } from "./dead-letter-filters";
 import { DlqPanel } from "./dlq-panel";
 import { previewLine } from "./format";
 import { GroupTable } from "./group-table";
-import { LetterTable } from "./letter-table";
+import { LetterTable, type LetterSelection } from "./letter-table";
 import { EMPTY_FILTERS, hasLetterFilters, inboxParamsToQuery, parseInboxParams, type InboxParams, type LetterView } from "./list-params";
 
 /** /dead-letters: the DLQs, then the letters (or their cause groups) under filters held in the URL. */
@@ -98,10 +100,40 @@ function LettersSection({ filters, onFilters }: { filters: LetterFilters; onFilt
   // A failed refresh of pages already shown is a warning; a failed next page is said at the list's end.
   const refreshError = q.isFetchNextPageError ? null : q.error;
 
+  // Ticked letters live in this view only, for these filters: a reload or another filter starts
+  // with nothing selected, so no action ever runs on a selection the operator cannot see.
+  const filterKey = inboxParamsToQuery({ view: "letters", filters });
+  const [picked, setPicked] = useState<{ key: string; ids: Set<string>; anchor: string | null }>({ key: filterKey, ids: new Set(), anchor: null });
+  const selected = useMemo(() => (picked.key === filterKey ? picked.ids : new Set<string>()), [picked, filterKey]);
+  const order = useMemo(() => items.map((l) => l.id), [items]);
+  const onToggle = useCallback(
+    (id: string, range: boolean) =>
+      setPicked((p) => {
+        const current = p.key === filterKey ? p : { key: filterKey, ids: new Set<string>(), anchor: null };
+        return { key: filterKey, ids: toggleSelection(current.ids, order, id, current.anchor, range), anchor: id };
+      }),
+    [filterKey, order],
+  );
+  const onToggleAll = useCallback(
+    () =>
+      setPicked((p) => {
+        const current = p.key === filterKey ? p.ids : new Set<string>();
+        const all = order.length > 0 && order.every((id) => current.has(id));
+        return { key: filterKey, ids: all ? new Set() : new Set(order), anchor: null };
+      }),
+    [filterKey, order],
+  );
+  const clearSelection = useCallback(() => setPicked({ key: filterKey, ids: new Set(), anchor: null }), [filterKey]);
+  const selection = useMemo<LetterSelection>(() => ({ selected, onToggle, onToggleAll }), [selected, onToggle, onToggleAll]);
+  const selectedIds = useMemo(() => [...selected], [selected]);
+
   return (
     <section aria-label="Dead letters">
       {refreshError ? <LoadError what="the dead letters" error={refreshError} hasData={Boolean(q.data)} testId="letter-error" /> : null}
-      {filters.fingerprint ? <GroupScope fingerprint={filters.fingerprint} sample={items[0]} onClear={() => onFilters({ ...filters, fingerprint: undefined })} /> : null}
+      {filters.fingerprint ? (
+        <GroupScope fingerprint={filters.fingerprint} filters={filters} sample={items[0]} onClear={() => onFilters({ ...filters, fingerprint: undefined })} />
+      ) : null}
+      {q.data && items.length > 0 ? <BulkActionBar filters={filters} selected={selectedIds} onClearSelection={clearSelection} /> : null}
 
       {q.data && items.length > 0 ? (
         <div className="mb-2 flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1 text-sm">
@@ -141,6 +173,7 @@ function LettersSection({ filters, onFilters }: { filters: LetterFilters; onFilt
           items={items}
           now={now}
           dimmed={q.isPlaceholderData}
+          selection={selection}
           more={{ hasNextPage: q.hasNextPage, isFetchingNextPage: q.isFetchingNextPage, nextPageError: q.isFetchNextPageError ? q.error : null, fetchNextPage }}
         />
       )}
@@ -152,7 +185,17 @@ function LettersSection({ filters, onFilters }: { filters: LetterFilters; onFilt
  * The letters of one cause. Actions on the whole group ("requeue all 4,212 `orders` letters that
  * failed with `timeout`") belong in this bar, beside the scope they act on.
  */
-function GroupScope({ fingerprint, sample, onClear }: { fingerprint: string; sample: LetterSummary | undefined; onClear: () => void }) {
+function GroupScope({
+  fingerprint,
+  filters,
+  sample,
+  onClear,
+}: {
+  fingerprint: string;
+  filters: LetterFilters;
+  sample: LetterSummary | undefined;
+  onClear: () => void;
+}) {
   return (
     <div
       data-testid="group-scope"
@@ -170,7 +213,8 @@ function GroupScope({ fingerprint, sample, onClear }: { fingerprint: string; sam
           <code className="font-mono text-xs break-all">{fingerprint}</code>
         )}
       </p>
-      <div className="flex items-center gap-2" data-slot="group-actions">
+      <div className="flex flex-wrap items-center gap-2" data-slot="group-actions">
+        <GroupActions fingerprint={fingerprint} filters={filters} />
         <button type="button" onClick={onClear} className="text-sm text-zinc-600 underline-offset-2 hover:underline dark:text-zinc-400">
           Show every cause
         </button>
@@ -206,7 +250,13 @@ function GroupsSection({ filters, onOpen, onFilters }: { filters: LetterFilters;
           <NothingCollected />
         )
       ) : (
-        <GroupTable groups={groups} now={now} dimmed={q.isPlaceholderData} onOpen={onOpen} />
+        <GroupTable
+          groups={groups}
+          now={now}
+          dimmed={q.isPlaceholderData}
+          onOpen={onOpen}
+          actions={(g) => <GroupActions fingerprint={g.fingerprint} filters={filters} compact />}
+        />
       )}
     </section>
   );

@@ -1,5 +1,6 @@
 "use client";
 
+import type { ReactNode } from "react";
 import { Sparkline } from "@/components/charts/sparkline";
 import { formatAge, formatCount, KIND_LABEL } from "@/components/consumers/format";
 import type { LetterGroup } from "@/lib/dead-letters/types";
@@ -18,11 +19,14 @@ export function GroupTable({
   now,
   dimmed = false,
   onOpen,
+  actions,
 }: {
   groups: LetterGroup[];
   now: number | null;
   dimmed?: boolean;
   onOpen: (g: LetterGroup) => void;
+  /** What can be done with a whole cause (requeue, terminate), at the end of its row. */
+  actions?: (g: LetterGroup) => ReactNode;
 }) {
   const shown = groups.slice(0, GROUPS_SHOWN_MAX);
   return (
@@ -57,11 +61,16 @@ export function GroupTable({
             <th scope="col" className={th}>
               Last seen
             </th>
+            {actions ? (
+              <th scope="col" className={th}>
+                <span className="sr-only">Actions</span>
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody>
           {shown.map((g) => (
-            <GroupRow key={g.fingerprint} group={g} now={now} onOpen={onOpen} />
+            <GroupRow key={g.fingerprint} group={g} now={now} onOpen={onOpen} actions={actions} />
           ))}
         </tbody>
       </table>
@@ -74,7 +83,17 @@ export function GroupTable({
   );
 }
 
-function GroupRow({ group: g, now, onOpen }: { group: LetterGroup; now: number | null; onOpen: (g: LetterGroup) => void }) {
+function GroupRow({
+  group: g,
+  now,
+  onOpen,
+  actions,
+}: {
+  group: LetterGroup;
+  now: number | null;
+  onOpen: (g: LetterGroup) => void;
+  actions?: (g: LetterGroup) => ReactNode;
+}) {
   const arrivals = g.arrivals.reduce((a, b) => a + b, 0);
   return (
     <tr
@@ -135,6 +154,7 @@ function GroupRow({ group: g, now, onOpen }: { group: LetterGroup; now: number |
           </>
         )}
       </td>
+      {actions ? <td className={`${td} text-right whitespace-nowrap`}>{actions(g)}</td> : null}
     </tr>
   );
 }

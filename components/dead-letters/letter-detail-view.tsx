@@ -4,7 +4,8 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback } from "react";
 import { LoadError } from "@/components/consumers/load-error";
-import { Card } from "@/components/ui/card";
+import { LetterActions } from "@/components/redrive/letter-actions";
+import { LetterHistory } from "@/components/redrive/letter-history";
 import { EmptyState } from "@/components/ui/empty-state";
 import { useNow } from "@/components/ui/use-now";
 import { ApiError } from "@/lib/queries/fetch-json";
@@ -38,7 +39,7 @@ export function LetterDetailView({ id }: { id: string }) {
   const l = letter.data;
   return (
     <div>
-      {l ? <LetterHeader letter={l} now={now} /> : letter.error ? null : <p className="py-6 text-sm text-zinc-500">Loading the dead letter…</p>}
+      {l ? <LetterHeader letter={l} now={now} actions={<LetterActions letter={l} />} /> : letter.error ? null : <p className="py-6 text-sm text-zinc-500">Loading the dead letter…</p>}
       {letter.error ? <LoadError what="this dead letter" error={letter.error} hasData={Boolean(l)} testId="letter-error" /> : null}
       {l ? (
         <>
@@ -48,10 +49,7 @@ export function LetterDetailView({ id }: { id: string }) {
             </div>
             <div className="min-w-0 space-y-4">
               <DeathTimeline deaths={l.deaths} />
-              <Card data-testid="redrive-history">
-                <h2 className="text-sm font-semibold">Redrive history</h2>
-                <p className="mt-2 text-sm text-zinc-500 dark:text-zinc-400">No actions yet.</p>
-              </Card>
+              <LetterHistory id={l.id} />
             </div>
           </div>
           <div className="grid gap-4 lg:grid-cols-2">

@@ -10,7 +10,7 @@ import { LetterStateBadge } from "./letter-state-badge";
 import { deadLettersHref } from "./list-params";
 
 /** Where it died and where it would go back to, why, what state it is in, and its ids and times. */
-export function LetterHeader({ letter: l, now }: { letter: LetterDetail; now: number | null }) {
+export function LetterHeader({ letter: l, now, actions }: { letter: LetterDetail; now: number | null; actions?: ReactNode }) {
   return (
     <header className="mb-6" data-testid="letter-header" data-letter-id={l.id} data-state={l.state}>
       <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-500 dark:text-zinc-400">
@@ -49,6 +49,7 @@ export function LetterHeader({ letter: l, now }: { letter: LetterDetail; now: nu
           {l.deathCount > 1 ? <span className="font-normal text-zinc-500 dark:text-zinc-400"> · died {formatCount(l.deathCount)} times</span> : null}
         </p>
         <p className="text-sm text-zinc-500 dark:text-zinc-400">{LETTER_STATE_HINT[l.state]}.</p>
+        {actions ? <div className="basis-full pt-2 sm:ml-auto sm:basis-auto sm:pt-0">{actions}</div> : null}
       </div>
       {l.errorText ? (
         <p className="mt-2 rounded-md bg-rose-50 px-3 py-2 font-mono text-xs break-all whitespace-pre-wrap text-rose-900 dark:bg-rose-500/10 dark:text-rose-200" data-testid="letter-error-text">

@@ -139,6 +139,16 @@ const COLUMNS: Column[] = [
 ];
 
 const TABLE_MIN_WIDTH = COLUMNS.reduce((sum, c) => sum + (c.width || c.minWidth || 160), 0);
+/** The checkbox column, when letters can be selected; the sticky time column moves right by as much. */
+const SELECT_WIDTH = 36;
+
+/** Letters picked for an action, by id. `onToggle(id, range)`: range is a shift-click from the last one toggled. */
+export type LetterSelection = {
+  selected: ReadonlySet<string>;
+  onToggle: (id: string, range: boolean) => void;
+  /** Select every loaded letter, or none when they all are. */
+  onToggleAll: () => void;
+};
 
 export type LoadMore = {
   hasNextPage: boolean;
@@ -148,7 +158,21 @@ export type LoadMore = {
   fetchNextPage: () => void;
 };
 
-export function LetterTable({ items, now, dimmed = false, more }: { items: LetterSummary[]; now: number | null; dimmed?: boolean; more: LoadMore }) {
+export function LetterTable({
+  items,
+  now,
+  dimmed = false,
+  more,
+  selection,
+}: {
+  items: LetterSummary[];
+  now: number | null;
+  dimmed?: boolean;
+  more: LoadMore;
+  selection?: LetterSelection;
+}) {
+  const selectable = selection !== undefined;
+  const colCount = COLUMNS.length + (selectable ? 1 : 0);
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: items.length,
@@ -177,20 +201,26 @@ export function LetterTable({ items, now, dimmed = false, more }: { items: Lette
         (dimmed ? "opacity-60" : "")
       }
     >
-      <table className="w-full table-fixed border-separate border-spacing-0 text-sm" style={{ minWidth: TABLE_MIN_WIDTH }} aria-rowcount={items.length + 1}>
+      <table
+        className="w-full table-fixed border-separate border-spacing-0 text-sm"
+        style={{ minWidth: TABLE_MIN_WIDTH + (selectable ? SELECT_WIDTH : 0) }}
+        aria-rowcount={items.length + 1}
+      >
         <colgroup>
+          {selectable ? <col style={{ width: SELECT_WIDTH }} /> : null}
           {COLUMNS.map((c) => (
             <col key={c.id} style={c.width ? { width: c.width } : undefined} />
           ))}
         </colgroup>
         <thead>
           <tr style={{ height: HEADER_HEIGHT }}>
+            {selection ? <SelectAllHeader items={items} selection={selection} /> : null}
             {COLUMNS.map((c) => (
               <th
                 key={c.id}
                 scope="col"
                 title={c.title}
-                style={c.stickyLeft !== undefined ? { left: c.stickyLeft } : undefined}
+                style={c.stickyLeft !== undefined ? { left: c.stickyLeft + (selectable ? SELECT_WIDTH : 0) } : undefined}
                 className={
                   `sticky top-0 ${c.stickyLeft !== undefined ? "z-20" : "z-10"} border-b border-zinc-200 bg-zinc-50 px-1.5 text-xs font-medium whitespace-nowrap text-zinc-600 first:pl-3 last:pr-3 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-300 ` +
                   (c.numeric ? "text-right" : "text-left")
@@ -204,16 +234,25 @@ export function LetterTable({ items, now, dimmed = false, more }: { items: Lette
         <tbody>
           {padTop > 0 ? (
             <tr aria-hidden style={{ height: padTop }}>
-              <td colSpan={COLUMNS.length} />
+              <td colSpan={colCount} />
             </tr>
           ) : null}
           {rows.map((row) => {
             const l = items[row.index];
-            return l ? <Row key={row.key} letter={l} index={row.index} now={now} /> : null;
+            return l ? (
+              <Row
+                key={row.key}
+                letter={l}
+                index={row.index}
+                now={now}
+                selected={selection ? selection.selected.has(l.id) : null}
+                onToggle={selection?.onToggle}
+              />
+            ) : null;
           })}
           {padBottom > 0 ? (
             <tr aria-hidden style={{ height: padBottom }}>
-              <td colSpan={COLUMNS.length} />
+              <td colSpan={colCount} />
             </tr>
           ) : null}
         </tbody>
@@ -252,13 +291,53 @@ function ListFooter({ count, more }: { count: number; more: LoadMore }) {
   );
 }
 
-const Row = memo(function Row({ letter: l, index, now }: { letter: LetterSummary; index: number; now: number | null }) {
+function SelectAllHeader({ items, selection }: { items: LetterSummary[]; selection: LetterSelection }) {
+  const ref = useRef<HTMLInputElement>(null);
+  const count = items.reduce((n, l) => n + (selection.selected.has(l.id) ? 1 : 0), 0);
+  const all = items.length > 0 && count === items.length;
+  useEffect(() => {
+    if (ref.current) ref.current.indeterminate = count > 0 && !all;
+  }, [count, all]);
+  return (
+    <th
+      scope="col"
+      style={{ left: 0 }}
+      className="sticky top-0 z-20 border-b border-zinc-200 bg-zinc-50 pl-3 text-left dark:border-zinc-800 dark:bg-zinc-900"
+    >
+      <input
+        ref={ref}
+        type="checkbox"
+        data-testid="letter-select-all"
+        aria-label={all ? "Clear the selection" : `Select all ${formatCount(items.length)} loaded letters`}
+        title={all ? "Clear the selection" : `Select all ${formatCount(items.length)} loaded letters`}
+        checked={all}
+        onChange={() => selection.onToggleAll()}
+        className="h-4 w-4 cursor-pointer align-middle accent-zinc-900 dark:accent-zinc-100"
+      />
+    </th>
+  );
+}
+
+const Row = memo(function Row({
+  letter: l,
+  index,
+  now,
+  selected,
+  onToggle,
+}: {
+  letter: LetterSummary;
+  index: number;
+  now: number | null;
+  /** null: the table has no selection column. */
+  selected: boolean | null;
+  onToggle: LetterSelection["onToggle"] | undefined;
+}) {
   const router = useRouter();
   const href = letterHref(l.id);
   // The whole row opens the letter; the source is the real link (new tab, copy link, keyboard).
   const open = (e: MouseEvent<HTMLTableRowElement>) => {
     if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-    if ((e.target as Element).closest("a, button")) return;
+    if ((e.target as Element).closest("a, button, input, label")) return;
     if (window.getSelection()?.toString()) return;
     router.push(href);
   };
@@ -267,17 +346,42 @@ const Row = memo(function Row({ letter: l, index, now }: { letter: LetterSummary
       data-testid="letter-row"
       data-letter-id={l.id}
       data-state={l.state}
+      data-selected={selected ?? undefined}
       aria-rowindex={index + 2}
+      aria-selected={selected ?? undefined}
       onClick={open}
       style={{ height: ROW_HEIGHT }}
       className="group cursor-pointer"
     >
+      {selected !== null ? (
+        <td
+          style={{ left: 0 }}
+          className={
+            "sticky z-[1] border-b border-zinc-100 p-0 align-middle dark:border-zinc-800/70 " +
+            (selected ? "bg-sky-50 dark:bg-sky-950" : "bg-white group-hover:bg-zinc-50 dark:bg-zinc-900 dark:group-hover:bg-zinc-800")
+          }
+        >
+          {/* The whole cell toggles, so the small box is easy to hit; shift-click selects a range. */}
+          <label className="flex h-full w-full cursor-pointer items-center pl-3" onClick={(e) => e.stopPropagation()}>
+            <input
+              type="checkbox"
+              data-testid="letter-select"
+              aria-label={`Select the letter from ${l.source}`}
+              checked={selected}
+              onClick={(e) => onToggle?.(l.id, e.shiftKey)}
+              onChange={() => {}}
+              className="h-4 w-4 cursor-pointer accent-zinc-900 dark:accent-zinc-100"
+            />
+          </label>
+        </td>
+      ) : null}
       {COLUMNS.map((col) => (
         <td
           key={col.id}
-          style={col.stickyLeft !== undefined ? { left: col.stickyLeft } : undefined}
+          style={col.stickyLeft !== undefined ? { left: col.stickyLeft + (selected !== null ? SELECT_WIDTH : 0) } : undefined}
           className={
-            "overflow-hidden border-b border-zinc-100 bg-white px-1.5 align-middle first:pl-3 last:pr-3 group-hover:bg-zinc-50 dark:border-zinc-800/70 dark:bg-zinc-900 dark:group-hover:bg-zinc-800 " +
+            "overflow-hidden border-b border-zinc-100 px-1.5 align-middle first:pl-3 last:pr-3 dark:border-zinc-800/70 " +
+            (selected ? "bg-sky-50 dark:bg-sky-950 " : "bg-white group-hover:bg-zinc-50 dark:bg-zinc-900 dark:group-hover:bg-zinc-800 ") +
             (col.numeric ? "text-right tabular-nums " : "") +
             (col.stickyLeft !== undefined ? "sticky z-[1]" : "")
           }

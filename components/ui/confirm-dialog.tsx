@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useEffect, useId, useLayoutEffect, useRef, type ReactNode } from "react";
 
 /**
  * A modal confirmation on the native <dialog>: focus is trapped and restored by the browser,
@@ -19,6 +19,9 @@ export function ConfirmDialog({
   onConfirm,
   onCancel,
   testId,
+  confirmTestId,
+  confirmDisabled = false,
+  wide = false,
 }: {
   open: boolean;
   title: string;
@@ -29,10 +32,16 @@ export function ConfirmDialog({
   danger?: boolean;
   busy?: boolean;
   /** A sentence saying why the last attempt failed; the dialog stays open so it can be read. */
-  error?: string | null;
+  error?: ReactNode;
   onConfirm: () => void;
   onCancel: () => void;
   testId?: string;
+  /** The confirm button's test id; `${testId}-confirm` by default. */
+  confirmTestId?: string;
+  /** Not yet confirmable (e.g. the dry run has not answered); Cancel still works. */
+  confirmDisabled?: boolean;
+  /** For dialogs that lay out a plan: tables of destinations and counts. */
+  wide?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -45,6 +54,15 @@ export function ConfirmDialog({
     else if (!open && d.open) d.close();
   }, [open]);
 
+  // Unmounted while open (its owner went away): close it while it is still in the page, so the
+  // browser hands focus back to whatever opened it.
+  useLayoutEffect(() => {
+    const d = ref.current;
+    return () => {
+      if (d?.open) d.close();
+    };
+  }, []);
+
   return (
     <dialog
       ref={ref}
@@ -56,14 +74,14 @@ export function ConfirmDialog({
         e.preventDefault();
         if (!busy) onCancel();
       }}
-      className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg border border-zinc-200 bg-white p-0 text-zinc-900 shadow-xl backdrop:bg-zinc-950/50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+      className={`m-auto ${wide ? "w-[min(44rem,calc(100vw-2rem))]" : "w-[min(32rem,calc(100vw-2rem))]"} rounded-lg border border-zinc-200 bg-white p-0 text-left font-normal whitespace-normal text-zinc-900 shadow-xl backdrop:bg-zinc-950/50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100`}
     >
       <form
         method="dialog"
         className="p-5"
         onSubmit={(e) => {
           e.preventDefault();
-          if (!busy) onConfirm();
+          if (!busy && !confirmDisabled) onConfirm();
         }}
       >
         <h2 id={titleId} className="text-base font-semibold">
@@ -73,9 +91,9 @@ export function ConfirmDialog({
           {children}
         </div>
         {error ? (
-          <p role="alert" className="mt-3 rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-900 dark:bg-rose-500/10 dark:text-rose-200">
+          <div role="alert" className="mt-3 rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-900 dark:bg-rose-500/10 dark:text-rose-200">
             {error}
-          </p>
+          </div>
         ) : null}
         <div className="mt-5 flex justify-end gap-2">
           <button
@@ -88,8 +106,8 @@ export function ConfirmDialog({
           </button>
           <button
             type="submit"
-            disabled={busy}
-            data-testid={testId ? `${testId}-confirm` : undefined}
+            disabled={busy || confirmDisabled}
+            data-testid={confirmTestId ?? (testId ? `${testId}-confirm` : undefined)}
             className={
               "h-9 rounded-md px-3 text-sm font-medium text-white disabled:opacity-60 " +
               (danger

@@ -1,5 +1,6 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db/generated/client";
+import { ensureCluster } from "@/lib/health/sampler/write-sweep";
 import type { ClusterStatus } from "./cluster-status";
 import type { PriorStatus } from "./cluster-monitor";
 
@@ -16,7 +17,8 @@ export async function recordClusterStatuses(prisma: PrismaClient, statuses: Clus
       lastError: s.error,
       stateSince: new Date(s.since),
     };
-    await prisma.cluster.upsert({ where: { name: s.name }, create: { name: s.name, ...fields }, update: fields });
+    const id = await ensureCluster(prisma, s.name, s.kind);
+    await prisma.cluster.update({ where: { id }, data: fields });
   }
 }
 

@@ -3,7 +3,7 @@ import { mkdir } from "node:fs/promises";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { RedriveConfig } from "@/lib/config";
-import { AppError, describeError } from "@/lib/errors";
+import { AppError, describeError, isAppError } from "@/lib/errors";
 import { PrismaClient } from "./generated/client";
 import { applyMigrations, readMigrations, type MigrationReport } from "./migrate";
 import { pgliteRunner, pgRunner } from "./sql-runner";
@@ -62,6 +62,6 @@ export async function openStore(database: RedriveConfig["database"], migrationsD
 }
 
 function storeError(e: unknown, what: string): AppError {
-  if (e instanceof AppError) return e;
+  if (isAppError(e)) return e;
   return new AppError("STORE_UNAVAILABLE", `Cannot open ${what}: ${describeError(e)}. Check that it is running and reachable.`, { cause: e });
 }

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { authorize } from "@/lib/auth/authorize";
 import type { Permission, Principal } from "@/lib/auth/permissions";
-import { AppError, describeError } from "@/lib/errors";
+import { AppError, describeError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 
 // Every app/api handler is built here: parse params, query and body with zod, authorize a named
@@ -76,7 +76,7 @@ export function json(payload: unknown, status: number): Response {
 }
 
 export function errorResponse(e: unknown, action: string, ref: string): Response {
-  if (e instanceof AppError) {
+  if (isAppError(e)) {
     if (e.status >= 500) log.error(`${action} failed`, { ref, code: e.code, error: e });
     const body: { code: string; message: string; ref: string; details?: unknown } = { code: e.code, message: e.message, ref };
     if (e.details !== undefined) body.details = e.details;

@@ -7,13 +7,15 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     readonly ref?: string,
+    /** What the server added for the client to act on (e.g. the job holding the letters, on a 409). */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = "ApiError";
   }
 }
 
-type Envelope<T> = { data: T } | { error: { code: string; message: string; ref?: string } };
+type Envelope<T> = { data: T } | { error: { code: string; message: string; ref?: string; details?: unknown } };
 
 export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
   let res: Response;
@@ -28,6 +30,6 @@ export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> 
   } catch {
     throw new ApiError(`Redrive's server answered HTTP ${res.status} without a readable body.`, res.status, "BAD_RESPONSE");
   }
-  if ("error" in body) throw new ApiError(body.error.message, res.status, body.error.code, body.error.ref);
+  if ("error" in body) throw new ApiError(body.error.message, res.status, body.error.code, body.error.ref, body.error.details);
   return body.data;
 }

@@ -1,6 +1,9 @@
 import type { ConsumerListFilters } from "./use-consumers";
 import type { SeriesRangeKey } from "./use-consumer-series";
 import type { LetterFilters } from "./use-dead-letters";
+import type { JobLetterOutcomeFilter } from "./use-job-letters";
+import type { JobListFilters } from "./use-jobs";
+import type { PlanKey } from "./use-plan-job";
 
 // One factory for every TanStack Query key, so invalidation can target a resource or all of it.
 export const queryKeys = {
@@ -21,6 +24,15 @@ export const queryKeys = {
     allGroups: () => ["dead-letters", "groups"] as const,
     groups: (filters: LetterFilters) => ["dead-letters", "groups", filters] as const,
     detail: (id: string) => ["dead-letters", "detail", id] as const,
+    history: (id: string) => ["dead-letters", "detail", id, "history"] as const,
     dlqs: () => ["dead-letters", "dlqs"] as const,
+  },
+  jobs: {
+    all: ["jobs"] as const,
+    lists: () => ["jobs", "list"] as const,
+    list: (filters: JobListFilters) => ["jobs", "list", filters] as const,
+    detail: (id: string) => ["jobs", "detail", id] as const,
+    letters: (id: string, outcome: JobLetterOutcomeFilter) => ["jobs", "detail", id, "letters", outcome] as const,
+    plan: (key: PlanKey) => ["jobs", "plan", key] as const,
   },
 };

@@ -1,6 +1,6 @@
 import "server-only";
 import { getBrokers } from "@/lib/brokers/get-brokers";
-import { NatsBroker } from "@/lib/brokers/nats/nats-broker";
+import type { NatsBroker } from "@/lib/brokers/nats/nats-broker";
 import { getConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
@@ -24,8 +24,8 @@ export function getJobRunner(): Promise<JobRunner> {
         if (!cluster) throw new AppError("NOT_FOUND", `Cluster ${clusterName} is no longer configured; its letters cannot be requeued.`);
         if (cluster.kind === "rabbitmq") return new RabbitPublisher(cluster, config.redrive.confirmTimeoutMs);
         const broker = getBrokers().find((b) => b.name === clusterName);
-        if (!(broker instanceof NatsBroker)) throw new AppError("INTERNAL", `No NATS connection for ${clusterName}.`);
-        return new NatsPublisher(await broker.natsConnection(), config.redrive.confirmTimeoutMs);
+        if (broker?.kind !== "nats") throw new AppError("INTERNAL", `No NATS connection for ${clusterName}.`);
+        return new NatsPublisher(await (broker as NatsBroker).natsConnection(), config.redrive.confirmTimeoutMs);
       },
     });
     runner.start();

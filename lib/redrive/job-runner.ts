@@ -124,6 +124,8 @@ export class JobRunner {
   private async run(id: string): Promise<void> {
     await this.recover(id);
     const publishers = new Map<string, Promise<LetterPublisher>>();
+    // The job's pace runs across chunks: each letter goes out no sooner than 1/rate after the last.
+    const pace = { next: Date.now() };
     let lastRenew = Date.now();
     try {
       for (;;) {
@@ -144,7 +146,7 @@ export class JobRunner {
         const chunk = Math.max(1, Math.min(this.deps.maxInFlight, Math.floor(job.rate / 2)));
         const letters = await this.next(id, chunk);
         if (letters.length === 0) return await this.finish(job, "completed");
-        await this.process(job, letters, publishers);
+        await this.process(job, letters, publishers, pace);
       }
     } finally {
       for (const p of publishers.values()) await (await p.catch(() => null))?.close().catch(() => undefined);
@@ -161,7 +163,7 @@ export class JobRunner {
     );
   }
 
-  private async process(job: Job, letters: LetterRow[], publishers: Map<string, Promise<LetterPublisher>>): Promise<void> {
+  private async process(job: Job, letters: LetterRow[], publishers: Map<string, Promise<LetterPublisher>>, pace: { next: number }): Promise<void> {
     const p = this.deps.prisma;
     const ids = letters.map((l) => l.letter_id);
     const attempt = (letterId: string) => `redrive:${job.id}:${letterId}`;
@@ -176,16 +178,18 @@ export class JobRunner {
       ),
     ]);
 
+    const spacing = 1000 / job.rate;
+    pace.next = Math.max(pace.next, Date.now() - spacing);
+    const slots = letters.map(() => (pace.next += spacing));
     let results: PublishResult[];
     if (job.action !== "requeue") {
       results = letters.map(() => ({ outcome: "done", detail: null }));
-      await sleep(Math.round((letters.length / job.rate) * 1000));
+      const wait = slots[slots.length - 1]! - Date.now();
+      if (wait > 0) await sleep(wait);
     } else {
-      const spacing = 1000 / job.rate;
-      const started = Date.now();
       results = await Promise.all(
         letters.map(async (l, i) => {
-          const wait = started + i * spacing - Date.now();
+          const wait = slots[i]! - Date.now();
           if (wait > 0) await sleep(wait);
           try {
             let pub = publishers.get(l.cluster);

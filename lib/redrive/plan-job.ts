@@ -1,13 +1,13 @@
 import "server-only";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { getBrokers } from "@/lib/brokers/get-brokers";
-import { NatsBroker } from "@/lib/brokers/nats/nats-broker";
-import { RabbitBroker } from "@/lib/brokers/rabbitmq/rabbitmq-broker";
+import type { NatsBroker } from "@/lib/brokers/nats/nats-broker";
+import type { RabbitBroker } from "@/lib/brokers/rabbitmq/rabbitmq-broker";
 import { getConfig } from "@/lib/config";
 import { splitQueueId } from "@/lib/dead-letters/rabbitmq/queue-id";
 import { topicMatches } from "@/lib/dead-letters/rabbitmq/topic-match";
 import { getStore } from "@/lib/db/get-store";
-import { AppError, describeError } from "@/lib/errors";
+import { AppError, describeError, isAppError } from "@/lib/errors";
 import { FROM_STATE, scopeSql, type JobRequestInput } from "./job-scope";
 import { selection } from "./start-job";
 import type { JobPlan } from "./types";
@@ -18,22 +18,24 @@ type Dest = { cluster: string; kind: "nats" | "rabbitmq"; destination: string; c
 const natsMatches = (filter: string, subject: string) => filter === "" || topicMatches(filter.replace(/>$/, "#"), subject);
 
 async function checkDestination(d: Dest): Promise<{ exists: boolean | null; problem: string | null; consumers: string[] }> {
+  // By kind, not instanceof: the shared brokers may come from another bundle of the same class.
   const broker = getBrokers().find((b) => b.name === d.cluster);
   try {
-    if (broker instanceof RabbitBroker) {
+    if (broker?.kind === "rabbitmq") {
+      const rabbit = broker as RabbitBroker;
       const { vhost, queue } = splitQueueId(d.destination);
       try {
-        await broker.management.get(`/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`);
+        await rabbit.management.get(`/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`);
         return { exists: true, problem: null, consumers: [] };
       } catch (e) {
-        if (e instanceof AppError && (e.details as { status?: number } | undefined)?.status === 404) {
+        if (isAppError(e) && (e.details as { status?: number } | undefined)?.status === 404) {
           return { exists: false, problem: `no queue "${queue}" in vhost ${vhost}: these letters would stay dead (NO_ROUTE)`, consumers: [] };
         }
         throw e;
       }
     }
-    if (broker instanceof NatsBroker) {
-      const jsm = await jetstreamManager(await broker.natsConnection());
+    if (broker?.kind === "nats") {
+      const jsm = await jetstreamManager(await (broker as NatsBroker).natsConnection());
       const stream = await jsm.streams.find(d.destination).catch(() => null);
       if (!stream) return { exists: false, problem: `no stream captures subject ${d.destination}: these letters would fail`, consumers: [] };
       const info = await jsm.streams.info(stream);
@@ -43,7 +45,7 @@ async function checkDestination(d: Dest): Promise<{ exists: boolean | null; prob
       }
       return { exists: true, problem: null, consumers };
     }
-    return { exists: null, problem: `cluster ${d.cluster} is not configured`, consumers: [] };
+    return { exists: null, problem: `cluster ${d.cluster} is no longer in the configuration`, consumers: [] };
   } catch (e) {
     return { exists: null, problem: `could not check: ${describeError(e)}`, consumers: [] };
   }

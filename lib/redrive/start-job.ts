@@ -40,7 +40,7 @@ export async function startJob(input: JobRequestInput, actor: Principal, address
     await prisma.$transaction(
       async (tx) => {
         await tx.redriveJob.create({
-          data: { id, action: input.action, state: "running", description: "", scope: input.scope, createdBy: actor.name, startedAt: new Date(), rate, includePoison: input.includePoison, destination: input.destination ?? null, edit: input.edit ?? undefined },
+          data: { id, action: input.action, state: "running", description: "", scope: input.scope, createdBy: actor.name, createdAt: new Date(), startedAt: new Date(), rate, includePoison: input.includePoison, destination: input.destination ?? null, edit: input.edit ?? undefined },
         });
         const n = sel.params.length;
         // Letters picked by hand wait for a concurrent job's claim to settle, so the loser can be told

@@ -23,3 +23,17 @@ describe("errors", () => {
     for (const status of Object.values(ERROR_STATUS)) expect(status).toBeGreaterThanOrEqual(400);
   });
 });
+
+describe("isAppError", () => {
+  it("recognises an AppError made by another copy of the module, and nothing else", async () => {
+    const { isAppError } = await import("@/lib/errors");
+    class ForeignAppError extends Error {
+      code = "NOT_FOUND";
+      override name = "AppError";
+    }
+    expect(isAppError(new AppError("CONFLICT", "x"))).toBe(true);
+    expect(isAppError(new ForeignAppError("gone"))).toBe(true);
+    expect(isAppError(Object.assign(new Error("y"), { name: "AppError", code: "MADE_UP" }))).toBe(false);
+    expect(isAppError(new Error("plain"))).toBe(false);
+  });
+});

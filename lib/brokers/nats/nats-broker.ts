@@ -2,7 +2,7 @@ import "server-only";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { NatsClusterConfig } from "@/lib/config";
-import { AppError, describeError } from "@/lib/errors";
+import { AppError, describeError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import type { Broker, BrokerProbe, ConsumerReading } from "../types";
 import { listNatsConsumers } from "./list-nats-consumers";
@@ -138,7 +138,7 @@ export class NatsBroker implements Broker {
     try {
       return await listNatsConsumers(nc, this.timeoutMs);
     } catch (e) {
-      if (e instanceof AppError) throw e;
+      if (isAppError(e)) throw e;
       throw new AppError("BROKER_UNREACHABLE", `Could not list JetStream consumers on ${this.where}: ${describeError(e)}.`, { cause: e });
     }
   }

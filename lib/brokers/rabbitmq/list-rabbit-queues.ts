@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import type { ConsumerReading } from "../types";
 import type { ManagementClient } from "./management-client";
 
@@ -67,7 +67,7 @@ export async function listQueuePages(api: ManagementClient, vhost: string | null
       r = await api.get<QueuePage>(`${base}?page=${page}&page_size=${PAGE_SIZE}&columns=${COLUMNS}`, { timeoutMs: PAGE_TIMEOUT_MS });
     } catch (e) {
       // Queues deleted while we paged can leave fewer pages than the first page promised.
-      if (page > 1 && e instanceof AppError && (e.details as { error?: string } | undefined)?.error === "page_out_of_range") return { items, requests: requests + 1 };
+      if (page > 1 && isAppError(e) && (e.details as { error?: string } | undefined)?.error === "page_out_of_range") return { items, requests: requests + 1 };
       throw e;
     }
     requests++;

@@ -1,7 +1,7 @@
 import "server-only";
 import amqp from "amqplib";
 import type { RabbitClusterConfig } from "@/lib/config";
-import { AppError, describeError, redactSecrets } from "@/lib/errors";
+import { AppError, describeError, isAppError, redactSecrets } from "@/lib/errors";
 import { log } from "@/lib/log";
 import type { Broker, BrokerProbe, ConsumerReading, ManagementStatus } from "../types";
 import { listRabbitQueues } from "./list-rabbit-queues";
@@ -67,7 +67,7 @@ export class RabbitBroker implements Broker {
       this.lastTrouble = null;
       return conn;
     } catch (e) {
-      if (e instanceof AppError) throw e;
+      if (isAppError(e)) throw e;
       const reason = describeError(e);
       if (/ACCESS[-_]REFUSED|403/i.test(reason)) {
         throw new AppError("BROKER_REFUSED", `RabbitMQ at ${this.where} refused the credentials of user "${this.cluster.user}". Check the user and password for cluster "${this.name}".`, { cause: e });

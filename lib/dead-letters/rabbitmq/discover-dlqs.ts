@@ -1,6 +1,6 @@
 import "server-only";
 import type { ManagementClient } from "@/lib/brokers/rabbitmq/management-client";
-import { AppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import { queueId } from "./queue-id";
 import { topicMatches } from "./topic-match";
 
@@ -43,7 +43,7 @@ export async function discoverDlqs(api: ManagementClient, queues: QueueFacts[], 
           const bindings = await api.get<Binding[]>(`/api/exchanges/${enc(vhost)}/${enc(name)}/bindings/source`);
           return { exchange, bindings };
         } catch (e) {
-          if (e instanceof AppError && (e.details as { status?: number } | undefined)?.status === 404) return { exchange: null, bindings: [] };
+          if (isAppError(e) && (e.details as { status?: number } | undefined)?.status === 404) return { exchange: null, bindings: [] };
           throw e;
         }
       })();

@@ -1,0 +1,121 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import amqp from "amqplib";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LetterPage } from "@/lib/dead-letters/types";
+import { createTestDatabase } from "../support/postgres";
+import { createVhost, until } from "../support/rabbit-admin";
+import { api, startApp, type RunningApp } from "./support/app-server";
+import { launchBrowser } from "./support/browser";
+
+const ARTIFACTS = path.join(process.cwd(), "test-results");
+const id = randomBytes(3).toString("hex");
+const VHOST = `e2e-jobs-${id}`;
+
+describe("an operator requeues and terminates dead letters", () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let page: Page;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let vhost: Awaited<ReturnType<typeof createVhost>>;
+  let conn: Awaited<ReturnType<typeof amqp.connect>>;
+  const cluster = `rmq-${id}`;
+  const sent = new Map<string, Buffer>();
+  const received: Array<{ messageId: string; body: Buffer }> = [];
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    db = await createTestDatabase("redrive_e2e");
+    vhost = await createVhost(VHOST);
+    conn = await amqp.connect(`amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(VHOST)}`);
+    const ch = await conn.createConfirmChannel();
+    await ch.assertExchange("dlx", "direct");
+    await ch.assertQueue("orders.dlq");
+    await ch.bindQueue("orders.dlq", "dlx", "orders");
+    await ch.bindQueue("orders.dlq", "dlx", "payments");
+    await ch.assertQueue("orders", { arguments: { "x-dead-letter-exchange": "dlx" } });
+    await ch.assertQueue("payments", { arguments: { "x-dead-letter-exchange": "dlx" } });
+    for (let i = 0; i < 6; i++) {
+      const body = Buffer.from(JSON.stringify({ order: i }));
+      sent.set(`o-${i}`, body);
+      ch.sendToQueue("orders", body, { messageId: `o-${i}`, contentType: "application/json", headers: { "x-error": "timeout" } });
+    }
+    for (let i = 0; i < 4; i++) ch.sendToQueue("payments", Buffer.from(`payment ${i}`), { messageId: `p-${i}`, headers: { "x-error": "card declined" } });
+    await ch.waitForConfirms();
+    const rejecter = await conn.createChannel();
+    for (const q of ["orders", "payments"]) await rejecter.consume(q, (m) => m && rejecter.nack(m, false, false));
+    app = await startApp(
+      {
+        sampler: { intervalSeconds: 5 },
+        clusters: [{ name: cluster, kind: "rabbitmq", amqpUrl: "amqp://guest:guest@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", vhosts: [VHOST], deadLetters: { adopt: ["*/orders.dlq"] } }],
+      },
+      { DATABASE_URL: db.url },
+    );
+    await until(() => api<LetterPage>(app, `/api/dead-letters?cluster=${cluster}&limit=50`), (p) => p.items.length === 10, 60_000, 1000);
+    await rejecter.close();
+    // The consumer the requeue is for: it now keeps what it gets.
+    const consumer = await conn.createChannel();
+    await consumer.consume("orders", (m) => {
+      if (!m) return;
+      received.push({ messageId: String(m.properties.messageId), body: m.content });
+      consumer.ack(m);
+    });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await conn?.close().catch(() => undefined);
+    await vhost?.drop();
+    await db?.drop();
+  });
+
+  it("selects letters, sees the dry run, requeues them, watches the job finish, and the consumer gets each once", async () => {
+    await page.goto(`${app.url}/dead-letters?cluster=${cluster}&source=${encodeURIComponent(`${VHOST}/orders`)}`);
+    const rows = page.locator('[data-testid="letter-row"]');
+    await rows.first().waitFor({ timeout: 30_000 });
+    expect(await rows.count()).toBe(6);
+    for (let i = 0; i < 3; i++) await rows.nth(i).getByTestId("letter-select").check();
+    await page.getByTestId("requeue-selected").click();
+    const dialog = page.getByTestId("plan-dialog");
+    await dialog.waitFor();
+    await dialog.getByTestId("plan-total").waitFor();
+    expect(await dialog.getByTestId("plan-total").getAttribute("data-total")).toBe("3");
+    expect(await dialog.textContent()).toContain(`${VHOST}/orders`);
+    await page.screenshot({ path: path.join(ARTIFACTS, "plan-dialog.png") });
+    await dialog.getByTestId("confirm-action").click();
+
+    await page.waitForURL(/\/jobs\/[0-9a-f-]{36}/, { timeout: 30_000 });
+    await page.locator('[data-testid="job-state"][data-state="completed"]').waitFor({ timeout: 60_000 });
+    expect(await page.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("3");
+    await page.screenshot({ path: path.join(ARTIFACTS, "job-done.png"), fullPage: true });
+
+    await until(async () => received.length, (n) => n === 3, 20_000);
+    const ids = received.map((r) => r.messageId).sort();
+    expect(new Set(ids).size).toBe(3);
+    for (const r of received) expect(r.body.equals(sent.get(r.messageId)!)).toBe(true);
+    const requeued = await api<LetterPage>(app, `/api/dead-letters?cluster=${cluster}&state=requeued`);
+    expect(requeued.items.map((l) => l.messageId).sort()).toEqual(ids);
+  });
+
+  it("terminates a whole cause group from the groups view", async () => {
+    await page.goto(`${app.url}/dead-letters?cluster=${cluster}&view=groups&source=${encodeURIComponent(`${VHOST}/payments`)}`);
+    const group = page.locator('[data-testid="group-row"]').first();
+    await group.waitFor({ timeout: 30_000 });
+    await group.getByTestId("terminate-group").click();
+    const dialog = page.getByTestId("plan-dialog");
+    await dialog.getByTestId("plan-total").waitFor();
+    expect(await dialog.getByTestId("plan-total").getAttribute("data-total")).toBe("4");
+    await dialog.getByTestId("confirm-action").click();
+    await until(() => api<LetterPage>(app, `/api/dead-letters?cluster=${cluster}&state=terminated`), (p) => p.items.length === 4, 30_000, 500);
+    const audit = await api<{ items: Array<{ action: string; state: string; counts: { done: number } }> }>(app, "/api/jobs");
+    expect(audit.items.map((j) => [j.action, j.state, j.counts.done])).toEqual([
+      ["terminate", "completed", 4],
+      ["requeue", "completed", 3],
+    ]);
+  });
+});
