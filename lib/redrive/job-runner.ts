@@ -44,6 +44,8 @@ export class JobRunner {
   private stopped = true;
   /** Set by stop(): running jobs hand back at the next chunk boundary. */
   private closing = false;
+  /** Grows while the broker cannot be reached, so a job waits longer between tries. */
+  private backoff = 0;
 
   constructor(private readonly deps: RunnerDeps) {}
 
@@ -163,9 +165,9 @@ export class JobRunner {
     );
   }
 
-  private async process(job: Job, letters: LetterRow[], publishers: Map<string, Promise<LetterPublisher>>, pace: { next: number }): Promise<void> {
+  private async process(job: Job, chunk: LetterRow[], publishers: Map<string, Promise<LetterPublisher>>, pace: { next: number }): Promise<void> {
     const p = this.deps.prisma;
-    const ids = letters.map((l) => l.letter_id);
+    let letters = chunk;
     const attempt = (letterId: string) => `redrive:${job.id}:${letterId}`;
     // Fail closed: without the per-letter intents recorded, nothing is touched.
     await p.$transaction([
@@ -174,7 +176,7 @@ export class JobRunner {
         `UPDATE "redrive_job_letters" SET "outcome" = 'in_flight', "attempt_id" = 'redrive:' || "job_id"::text || ':' || "letter_id"::text
          WHERE "job_id" = $1::uuid AND "letter_id" = ANY($2::uuid[])`,
         job.id,
-        ids,
+        chunk.map((l) => l.letter_id),
       ),
     ]);
 
@@ -205,6 +207,27 @@ export class JobRunner {
       );
     }
 
+    // Letters that never reached the broker go back in line; the job waits for the broker to return.
+    const notSent = letters.filter((_, i) => results[i]!.outcome === "not_sent");
+    if (notSent.length) {
+      const why = results.find((r) => r.outcome === "not_sent")!.detail;
+      await p.$transaction([
+        p.redriveJobLetter.updateMany({ where: { jobId: job.id, letterId: { in: notSent.map((l) => l.letter_id) } }, data: { outcome: "pending", attemptId: null } }),
+        p.auditEvent.createMany({ data: notSent.map((l) => ({ actor: job.createdBy, action: `letter.${job.action}`, phase: "outcome", target: `letter:${l.letter_id}`, result: "not_sent", detail: { job: job.id, detail: why } })) }),
+        p.redriveJob.update({ where: { id: job.id }, data: { error: `Waiting for the broker: ${why}. Letters not yet sent wait; nothing is lost.` } }),
+      ]);
+      letters = letters.filter((_, i) => results[i]!.outcome !== "not_sent");
+      results = results.filter((r) => r.outcome !== "not_sent");
+      this.backoff = Math.min(10_000, Math.max(1000, this.backoff * 2));
+      if (letters.length === 0) {
+        await sleep(this.backoff);
+        return;
+      }
+    } else if (this.backoff) {
+      this.backoff = 0;
+      await p.redriveJob.update({ where: { id: job.id }, data: { error: null } });
+    }
+    const ids = letters.map((l) => l.letter_id);
     const now = new Date();
     const done = letters.filter((_, i) => results[i]!.outcome === "done").map((l) => l.letter_id);
     await p.$transaction([

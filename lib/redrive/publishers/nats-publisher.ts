@@ -44,6 +44,7 @@ export class NatsPublisher implements LetterPublisher {
       const why = describeError(e);
       if (/timeout|TIMEOUT/.test(why)) return { outcome: "unknown", detail: `JetStream did not acknowledge within ${this.confirmTimeoutMs / 1000} s; a retry within the stream's duplicate window will not double it` };
       if (/no responders|503/i.test(why)) return { outcome: "failed", detail: `no stream captures subject ${l.destination}` };
+      if (/closed|disconnect|CONNECTION_/i.test(why)) return { outcome: "not_sent", detail: `cannot reach NATS: ${why}` };
       return { outcome: "failed", detail: `JetStream refused the publish: ${why}` };
     }
     // A message that hit max deliveries stays in a work-queue stream forever; the requeued copy replaces it.

@@ -36,6 +36,7 @@ export class RabbitPublisher implements LetterPublisher {
         url.pathname = "/" + encodeURIComponent(vhost);
         const conn = await amqp.connect(url.toString(), { timeout: 5000, clientProperties: { connection_name: "redrive-requeue" } });
         this.conns.push(conn);
+        conn.on("close", () => this.connections.delete(vhost));
         const ch = await conn.createConfirmChannel();
         const state: Channel = { ch, pending: new Map(), returned: new Map() };
         // The broker sends basic.return before the ack, so the return is known when the confirm lands.
@@ -93,7 +94,7 @@ export class RabbitPublisher implements LetterPublisher {
     try {
       state = await this.channel(vhost);
     } catch (e) {
-      return { outcome: "failed", detail: `cannot open a channel to vhost ${vhost}: ${describeError(e)}` };
+      return { outcome: "not_sent", detail: `cannot reach RabbitMQ (vhost ${vhost}): ${describeError(e)}` };
     }
     return new Promise<PublishResult>((resolve) => {
       let settled = false;

@@ -16,7 +16,8 @@ export type OutgoingLetter = {
   attemptId: string;
 };
 
-export type PublishResult = { outcome: "done" | "failed" | "unknown"; detail: string | null };
+/** "not_sent": nothing reached the broker (no connection): the letter can simply go again later. */
+export type PublishResult = { outcome: "done" | "failed" | "unknown" | "not_sent"; detail: string | null };
 
 export interface LetterPublisher {
   publish(letter: OutgoingLetter): Promise<PublishResult>;
