@@ -1,5 +1,6 @@
 import { ClusterList } from "@/components/clusters/cluster-list";
 import { ConsumerOverview } from "@/components/consumers/consumer-overview";
+import { InboxOverview } from "@/components/dead-letters/inbox-overview";
 import { PageHeader } from "@/components/layout/page-header";
 import { StoreBanner } from "@/components/layout/store-banner";
 import { listClusterStatuses } from "@/lib/clusters/list-cluster-statuses";
@@ -15,11 +16,12 @@ export default async function OverviewPage() {
     <>
       <PageHeader
         title="Overview"
-        description={`Every configured cluster, whether Redrive can reach it and since when, and the health of its consumers. Clusters from ${config.source}.`}
+        description={`Every configured cluster, whether Redrive can reach it and since when, the health of its consumers, and its dead letters. Clusters from ${config.source}.`}
       />
       <StoreBanner store={store} />
       <ClusterList initial={clusters} refreshMs={config.statusIntervalMs} />
       <ConsumerOverview />
+      <InboxOverview />
     </>
   );
 }

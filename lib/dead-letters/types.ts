@@ -107,3 +107,16 @@ export type DlqInfo = {
 export type DlqProblem = { cluster: string; source: string; problem: string };
 
 export type DlqOverview = { dlqs: DlqInfo[]; problems: DlqProblem[] };
+
+/** GET /api/overview/dead-letters: the inbox at a glance. */
+export type InboxTotals = {
+  byState: Record<LetterState, number>;
+  /** Letters captured in the last hour. */
+  lastHour: number;
+  /** Dead letters per cluster. */
+  clusters: Array<{ cluster: string; dead: number }>;
+  /** Sources whose dead letters are being dropped. */
+  problems: number;
+  /** DLQs Redrive knows and does not collect from, with their depth. */
+  notAdopted: Array<{ cluster: string; name: string; depth: number | null }>;
+};

@@ -26,6 +26,7 @@ export const queryKeys = {
     detail: (id: string) => ["dead-letters", "detail", id] as const,
     history: (id: string) => ["dead-letters", "detail", id, "history"] as const,
     dlqs: () => ["dead-letters", "dlqs"] as const,
+    totals: () => ["dead-letters", "totals"] as const,
   },
   jobs: {
     all: ["jobs"] as const,

@@ -123,6 +123,13 @@ describe("the dead-letter inbox", () => {
     expect(createHash("sha256").update(bytes).digest("hex")).toBe(createHash("sha256").update(big).digest("hex"));
   });
 
+  it("counts the inbox on the Overview", async () => {
+    const dead = (await api<LetterPage>(app, `/api/dead-letters?state=dead&limit=200`)).items.length;
+    await page.goto(`${app.url}/`);
+    await page.getByTestId("inbox-dead").waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId("inbox-dead").textContent()).toBe(String(dead));
+  });
+
   it("renders hostile payloads as text and binary ones as hex in the browser", async () => {
     const dialogs: string[] = [];
     page.on("dialog", (d) => {

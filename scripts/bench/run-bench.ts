@@ -1,0 +1,157 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { openStore, type Store } from "@/lib/db/open-store";
+import { describeError } from "@/lib/errors";
+import type { BenchOptions } from "./args";
+import { Cleanup } from "./cleanup";
+import { mgmtExists } from "./local";
+import { describeMachine, loadAverage, rabbitMemoryMiB } from "./machine";
+import { measureApp } from "./measure-app";
+import { connectNats, createNatsLoad, streamsWithPrefix } from "./nats-load";
+import { createRabbitLoad, rabbitShape } from "./rabbit-load";
+import { renderMarkdown, type BenchReport } from "./report";
+import { createBenchSampler, measureRounds } from "./sweep";
+import { createDatabase, databaseExists, dropDatabase } from "./temp-database";
+import { columnsOf, probePages } from "./walks";
+
+export const ROOT = path.resolve(import.meta.dirname, "../..");
+
+export type BenchRun = { report: BenchReport; markdown: string; written: string | null };
+
+/** What is left of a run's objects on the brokers and PostgreSQL (empty when all is gone). */
+export async function findLeftovers(names: BenchReport["names"]): Promise<string[]> {
+  const left: string[] = [];
+  if (await mgmtExists(`/api/vhosts/${encodeURIComponent(names.vhost)}`)) left.push(`RabbitMQ vhost "${names.vhost}"`);
+  const nc = await connectNats("redrive-bench-check");
+  try {
+    const streams = await streamsWithPrefix(await jetstreamManager(nc), `${names.natsPrefix}_`);
+    if (streams.length) left.push(`JetStream streams ${streams.join(", ")}`);
+  } finally {
+    await nc.close();
+  }
+  if (await databaseExists(names.database)) left.push(`PostgreSQL database "${names.database}"`);
+  return left;
+}
+
+/**
+ * The whole bench: make the load, sweep it, walk it, serve it, clean it up. Everything it made is
+ * removed in `finally` (unless `keep`), also when a step fails or `signal` aborts (Ctrl-C).
+ */
+export async function runBench(options: BenchOptions, signal: AbortSignal, log: (line: string) => void = console.log): Promise<BenchRun> {
+  const started = performance.now();
+  const id = randomBytes(3).toString("hex");
+  const names = { vhost: `bench-${id}`, natsPrefix: `BENCH_${id.toUpperCase()}`, database: `redrive_bench_${id}` };
+  const cleanup = new Cleanup();
+  const warnings: string[] = [];
+  const setup: BenchReport["setup"] = [];
+  const step = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
+    signal.throwIfAborted();
+    const t = performance.now();
+    const v = await fn();
+    setup.push({ label, ms: performance.now() - t });
+    return v;
+  };
+
+  const machine = await describeMachine();
+  log(`redrive bench: ${options.queues} queues in vhost ${names.vhost}, ${options.consumers} JetStream consumers on ${options.streams} streams ${names.natsPrefix}_*, database ${names.database}`);
+  let partial: Omit<BenchReport, "cleanup" | "leftovers" | "totalMs" | "loadAverageAfter"> | undefined;
+  let failure: unknown;
+  let stopTraffic = () => {};
+  try {
+    signal.throwIfAborted();
+    const rabbit = await createRabbitLoad({ vhost: names.vhost, queues: options.queues, signal, cleanup, log });
+    stopTraffic = rabbit.stopTraffic;
+    const rt = rabbit.timings;
+    setup.push(
+      { label: "RabbitMQ: vhost and permissions", ms: rt.vhostMs },
+      { label: `RabbitMQ: declare ${options.queues.toLocaleString("en-US")} queues (nowait, 16 channels) — ${Math.round(options.queues / (rt.declareMs / 1000))} queues/s`, ms: rt.declareMs },
+      { label: `RabbitMQ: publish ${rabbit.messages.toLocaleString("en-US")} messages (confirmed)`, ms: rt.publishMs },
+      { label: `RabbitMQ: start ${rabbit.consumers} consumers`, ms: rt.consumersMs },
+      { label: "RabbitMQ: wait for the management stats to show them", ms: rt.settleMs },
+    );
+    log(`  rabbitmq: ready (${Math.round(rt.declareMs)} ms to declare ${options.queues} queues)`);
+    const nats = await createNatsLoad({ prefix: names.natsPrefix, streams: options.streams, consumers: options.consumers, signal, cleanup, log });
+    const stopRabbit = stopTraffic;
+    stopTraffic = () => (stopRabbit(), nats.stopTraffic());
+    setup.push(
+      { label: `JetStream: ${options.streams} memory streams`, ms: nats.timings.streamsMs },
+      { label: `JetStream: ${options.consumers.toLocaleString("en-US")} durable pull consumers (32 at a time)`, ms: nats.timings.consumersMs },
+      { label: "JetStream: publish, fetch and ack", ms: nats.timings.publishMs },
+    );
+    log(`  nats: ready (${nats.before.streams} streams / ${nats.before.consumers} consumers existed before)`);
+
+    const db = await step("PostgreSQL: temp database", () => createDatabase(names.database));
+    cleanup.add(`PostgreSQL database "${names.database}"`, () => dropDatabase(names.database), true);
+    const store: Store = await step("PostgreSQL: open the store, apply migrations", () => openStore({ kind: "postgres", url: db.url }, path.join(ROOT, "prisma/migrations")));
+    cleanup.add("the bench's store", () => store.close());
+    const bench = await createBenchSampler({ store, databaseUrl: db.url, id, vhost: names.vhost, intervalMs: options.tickIntervalMs });
+    cleanup.add("the bench's sampler and broker connections", () => bench.close());
+    const memory = await rabbitMemoryMiB();
+
+    log(`sweeps: 1 warm-up + ${options.rounds} rounds, ticks ${options.tickIntervalMs / 1000} s apart`);
+    const rounds = await measureRounds({ bench, vhost: names.vhost, queues: options.queues, rounds: options.rounds, intervalMs: options.tickIntervalMs, signal, log });
+    const queuePaths = bench.rabbitPaths.filter((p) => p.startsWith("/api/queues/"));
+    const columns = columnsOf(queuePaths[0]);
+    log("pages: one page of 500 by query shape");
+    const pages = columns ? await probePages(names.vhost, options.queues, columns) : null;
+    const [consumers, samples] = await Promise.all([store.prisma.consumer.count({ where: { goneAt: null } }), store.prisma.consumerSample.count()]);
+
+    const app = options.api
+      ? await measureApp({ root: ROOT, bench, store, databaseUrl: db.url, queues: options.queues, requests: options.apiRequests, signal, cleanup, log })
+      : { api: null, apiNote: "--no-api", build: null };
+    if (app.apiNote?.startsWith("failed")) warnings.push(`/api/consumers was not measured: ${app.apiNote}`);
+    // Failed sweeps are listed per round below; the sampler's own line for them would repeat it.
+    warnings.push(...bench.warnings.filter((w) => !w.startsWith("sampler: sweep failed")));
+    for (const r of rounds) {
+      for (const [what, err] of [["RabbitMQ sweep", r.rabbit.error], ["NATS sweep", r.nats.error], ["plain walk", r.plain.error], ["walk with columns", r.columns.error], ["NATS listers", r.natsWalk.error]] as const) {
+        if (err) warnings.push(`round ${r.round}: ${what} failed: ${err}`);
+      }
+    }
+    partial = {
+      options,
+      names,
+      machine,
+      versions: { nats: nats.serverVersion, postgres: db.version },
+      before: { natsStreams: nats.before.streams, natsConsumers: nats.before.consumers },
+      load: {
+        queues: options.queues,
+        messages: rabbit.messages,
+        rabbitConsumers: rabbit.consumers,
+        busyQueues: Array.from({ length: options.queues }, (_, i) => i).filter(rabbitShape.busy).length,
+        streams: options.streams,
+        natsConsumers: options.consumers,
+      },
+      setup,
+      rabbitMemoryMiB: memory,
+      rounds,
+      pages,
+      redriveQuery: queuePaths[0]?.replace(/columns=[^&]*/, "columns=…") ?? null,
+      store: { consumers, samples },
+      ...app,
+      warnings,
+    };
+  } catch (e) {
+    failure = e;
+  } finally {
+    stopTraffic();
+    log(options.keep ? "cleanup: closing connections, keeping the load (--keep)" : "cleanup: removing everything the bench made");
+  }
+  const cleaned = await cleanup.run(options.keep, log);
+  const leftovers = options.keep ? cleanup.leftovers() : await findLeftovers(names).catch((e: unknown) => [`could not check: ${describeError(e)}`]);
+  if (failure !== undefined || !partial) {
+    if (leftovers.length) log(`left behind: ${leftovers.join("; ")}`);
+    throw failure instanceof Error ? failure : new Error(describeError(failure));
+  }
+  const report: BenchReport = { ...partial, cleanup: cleaned, leftovers, totalMs: performance.now() - started, loadAverageAfter: loadAverage() };
+  const markdown = renderMarkdown(report);
+  let written: string | null = null;
+  if (options.out) {
+    written = path.resolve(ROOT, options.out);
+    if (!existsSync(path.dirname(written))) await mkdir(path.dirname(written), { recursive: true });
+    await writeFile(written, markdown);
+  }
+  return { report, markdown, written };
+}

@@ -1,0 +1,75 @@
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { benchOptions } from "../../scripts/bench/args";
+import { runBench } from "../../scripts/bench/run-bench";
+import { ADMIN_URL } from "../support/postgres";
+import { mgmt } from "../support/rabbit-admin";
+
+// `npm run bench -- --quick`, imported and run in-process against the real local brokers and
+// PostgreSQL: it must produce figures and leave nothing of its load behind. Timings are not judged.
+
+describe("the sweep benchmark, quick mode", () => {
+  it("measures sweeps, bare walks and /api/consumers, writes no file, and cleans up", { timeout: 8 * 60_000 }, async () => {
+    const options = benchOptions({ quick: true, out: null, command: "vitest tests/integration/bench-smoke.test.ts" });
+    const { report, written, markdown } = await runBench(options, new AbortController().signal, () => undefined);
+    expect(written).toBeNull();
+    expect(markdown).toContain("## Sweep vs bare walks");
+
+    const pages = Math.ceil(options.queues / 500);
+    const measured = report.rounds.filter((r) => !r.warmup);
+    expect(measured).toHaveLength(options.rounds);
+    for (const r of [...measured, report.rounds[0]!]) {
+      expect(r.rabbit.error, `round ${r.round} rabbitmq`).toBeNull();
+      expect(r.nats.error, `round ${r.round} nats`).toBeNull();
+      expect(r.tickMs).toBeGreaterThan(0);
+      expect(r.rabbit.ms).toBeGreaterThan(0);
+      expect(r.nats.ms).toBeGreaterThan(0);
+      expect(r.rabbit.consumers).toBe(options.queues);
+      // Queue pages plus the one consumers call.
+      expect(r.rabbit.requests).toBe(pages + 1);
+      expect(r.nats.consumers).toBeGreaterThanOrEqual(options.consumers);
+      expect(r.nats.requests).toBeGreaterThan(options.streams);
+      for (const walk of [r.plain, r.columns]) {
+        expect(walk.error).toBeNull();
+        expect(walk.ms).toBeGreaterThan(0);
+        expect(walk.requests).toBe(pages);
+        expect(walk.items).toBe(options.queues);
+      }
+      expect(r.natsWalk.error).toBeNull();
+      expect(r.natsWalk.items).toBeGreaterThanOrEqual(options.consumers);
+    }
+    expect(report.store.consumers).toBeGreaterThanOrEqual(options.queues + options.consumers);
+
+    expect(report.apiNote).toBeNull();
+    const api = report.api!;
+    expect(api.total).toBe(report.store.consumers);
+    expect(api.sequential.map((k) => k.kind).sort()).toEqual(["all", "backlog", "default", "name", "offset", "state"]);
+    for (const k of [...api.sequential, ...api.concurrent.perKind, ...(api.inProcess ?? [])]) expect(k.latency.p50).toBeGreaterThan(0);
+    expect(api.sequential.find((k) => k.kind === "all")!.itemsP50).toBe(api.total);
+    expect(api.health.p50).toBeGreaterThan(0);
+    expect(api.select1.n).toBeGreaterThan(0);
+
+    // Nothing with the run's names is left on the brokers or the database server.
+    const vhosts = await mgmt<Array<{ name: string }>>("GET", "/api/vhosts");
+    expect(vhosts.map((v) => v.name).filter((n) => n.startsWith(report.names.vhost))).toEqual([]);
+    const nc = await connect({ servers: "nats://127.0.0.1:4222" });
+    try {
+      const streams: string[] = [];
+      for await (const name of (await jetstreamManager(nc)).streams.names()) streams.push(name);
+      expect(streams.filter((s) => s.startsWith(report.names.natsPrefix))).toEqual([]);
+    } finally {
+      await nc.close();
+    }
+    expect(report.leftovers).toEqual([]);
+    expect(report.cleanup.filter((c) => c.error)).toEqual([]);
+    const pgAdmin = new pg.Client({ connectionString: ADMIN_URL });
+    await pgAdmin.connect();
+    try {
+      expect((await pgAdmin.query("SELECT 1 FROM pg_database WHERE datname = $1", [report.names.database])).rowCount).toBe(0);
+    } finally {
+      await pgAdmin.end();
+    }
+  });
+});
