@@ -139,7 +139,7 @@ export class NatsBroker implements Broker {
       return await listNatsConsumers(nc, this.timeoutMs);
     } catch (e) {
       if (isAppError(e)) throw e;
-      throw new AppError("BROKER_UNREACHABLE", `Could not list JetStream consumers on ${this.where}: ${describeError(e)}.`, { cause: e });
+      throw new AppError("BROKER_UNREACHABLE", `Could not list the JetStream consumers of NATS at ${this.where}: ${describeError(e)}.`, { cause: e });
     }
   }
 

@@ -90,7 +90,8 @@ function toReading(q: QueueItem, prefetch: Map<string, { sum: number; unlimited:
     name: q.name,
     pending: q.messages_ready ?? 0,
     inFlight: q.messages_unacknowledged ?? 0,
-    inFlightLimit: p && !p.unlimited && consumers > 0 ? p.sum : null,
+    // From the consumer list itself: the queue's own consumer count can lag it by a stats interval.
+    inFlightLimit: p && !p.unlimited ? p.sum : null,
     consumerCount: consumers,
     deliveredTotal: stats.deliver_get ?? 0,
     ackedTotal: (stats.ack ?? 0) + (stats.deliver_no_ack ?? 0) + (stats.get_no_ack ?? 0),
