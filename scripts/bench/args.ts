@@ -15,6 +15,12 @@ export type BenchOptions = {
   api: boolean;
   /** Sequential /api/consumers requests (the concurrent phase issues half as many). */
   apiRequests: number;
+  /** The dead-letter sections (collection burst, inbox at scale, requeue throughput), and their sizes. */
+  deadLetters: boolean;
+  collect: number;
+  inbox: number;
+  requeue: number;
+  requeueNats: number;
   /** Where the markdown report goes; null: print only. */
   out: string | null;
   /** The command line, for the report. */
@@ -23,7 +29,8 @@ export type BenchOptions = {
 
 export const DEFAULT_OUT = "docs/benchmarks.md";
 
-export const USAGE = `Usage: npm run bench -- [--queues N] [--consumers N] [--rounds N] [--keep] [--quick] [--no-api] [--out PATH | --no-write]
+export const USAGE = `Usage: npm run bench -- [--queues N] [--consumers N] [--rounds N] [--collect N] [--inbox N] [--requeue N] [--requeue-nats N]
+                       [--keep] [--quick] [--no-api] [--no-dead-letters] [--out PATH | --no-write]
 
 Creates its own load on the local brokers (127.0.0.1 only): N RabbitMQ queues in a private vhost and
 N JetStream consumers, measures Redrive's sampler sweep against bare management-API walks and the
@@ -32,6 +39,11 @@ N JetStream consumers, measures Redrive's sampler sweep against bare management-
   --queues N      RabbitMQ queues (default 10000; --quick: 500)
   --consumers N   JetStream durable pull consumers (default 2000; --quick: 100)
   --rounds N      measured rounds after one warm-up round (default 5; --quick: 2)
+  --collect N     dead letters collected from one RabbitMQ DLQ (default 20000; --quick: 500)
+  --inbox N       letters inserted into the inbox for the listing figures (default 1000000; --quick: 10000)
+  --requeue N     letters requeued to RabbitMQ by one job (default 100000; --quick: 1000)
+  --requeue-nats N  letters requeued to JetStream by one job (default 20000; --quick: 500)
+  --no-dead-letters  skip the collection, inbox and requeue sections
   --keep          do not delete the vhost, the streams and the database afterwards
   --quick         a small, fast run (the defaults above marked --quick, ticks 2 s apart)
   --no-api        skip building and serving the app (no /api/consumers figures)
@@ -69,6 +81,11 @@ export function benchOptions(overrides: Partial<BenchOptions> & { quick?: boolea
     tickIntervalMs: quick ? 2000 : 10_000,
     api: true,
     apiRequests: quick ? 60 : 200,
+    deadLetters: true,
+    collect: quick ? 500 : 20_000,
+    inbox: quick ? 10_000 : 1_000_000,
+    requeue: quick ? 1_000 : 100_000,
+    requeueNats: quick ? 500 : 20_000,
     out: DEFAULT_OUT,
     command: "npm run bench",
     ...overrides,
@@ -96,6 +113,21 @@ export function parseArgs(argv: readonly string[]): BenchOptions | "help" {
         break;
       case "--rounds":
         set.rounds = count(flag, value(), 50);
+        break;
+      case "--collect":
+        set.collect = count(flag, value(), 1_000_000);
+        break;
+      case "--inbox":
+        set.inbox = count(flag, value(), 10_000_000);
+        break;
+      case "--requeue":
+        set.requeue = count(flag, value(), 1_000_000);
+        break;
+      case "--requeue-nats":
+        set.requeueNats = count(flag, value(), 1_000_000);
+        break;
+      case "--no-dead-letters":
+        set.deadLetters = false;
         break;
       case "--keep":
         set.keep = true;

@@ -2,6 +2,8 @@ import type { ApiFigures, KindFigures } from "./api-latency";
 import { KIND_LABELS } from "./api-latency";
 import type { BenchOptions } from "./args";
 import type { CleanupStep } from "./cleanup";
+import type { DeadLetterFigures } from "./dead-letters";
+import { renderDeadLetters } from "./dead-letters-report";
 import type { Machine } from "./machine";
 import { bytes, int, ms, ratio, summarize, type Summary } from "./stats";
 import type { Round } from "./sweep";
@@ -24,6 +26,8 @@ export type BenchReport = {
   build: { ms: number } | null;
   api: ApiFigures | null;
   apiNote: string | null;
+  /** Collection burst, inbox at scale, requeue throughput; null with --no-dead-letters. */
+  deadLetters: DeadLetterFigures | null;
   cleanup: CleanupStep[];
   leftovers: string[];
   warnings: string[];
@@ -151,7 +155,7 @@ export function renderMarkdown(r: BenchReport): string {
   const out: string[] = [
     "# Benchmarks",
     "",
-    "The consumer-health sweep and `/api/consumers` under load, measured by `npm run bench` (`scripts/bench/`).",
+    "The consumer-health sweep and `/api/consumers` under load, dead-letter collection, the inbox at scale and requeue throughput, measured by `npm run bench` (`scripts/bench/`).",
     "Timings are wall-clock (`performance.now()`), printed and never asserted; every baseline ran in the same run.",
     "",
     `- **Date:** ${m.date}`,
@@ -202,6 +206,7 @@ export function renderMarkdown(r: BenchReport): string {
   } else {
     out.push(`Not measured: ${r.apiNote ?? "--no-api"}.`);
   }
+  if (r.deadLetters) out.push("", ...renderDeadLetters(r.deadLetters));
   out.push("", "## Cleanup", "", "| step | time |", "| --- | ---: |", ...r.cleanup.map((c) => `| ${c.label}${c.error ? ` — **failed: ${c.error}**` : ""} | ${ms(c.ms)} |`));
   if (r.leftovers.length) out.push("", `**Left behind:** ${r.leftovers.join("; ")}`);
   out.push("", `Whole run: ${ms(r.totalMs)}.`);

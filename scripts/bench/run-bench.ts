@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { openStore, type Store } from "@/lib/db/open-store";
@@ -8,6 +9,7 @@ import { describeError } from "@/lib/errors";
 import type { BenchOptions } from "./args";
 import { Cleanup } from "./cleanup";
 import { mgmtExists } from "./local";
+import { BENCH_REDRIVE, dlClusterNames, dlVhost, measureDeadLetters } from "./dead-letters";
 import { describeMachine, loadAverage, rabbitMemoryMiB } from "./machine";
 import { measureApp } from "./measure-app";
 import { connectNats, createNatsLoad, streamsWithPrefix } from "./nats-load";
@@ -24,7 +26,9 @@ export type BenchRun = { report: BenchReport; markdown: string; written: string 
 /** What is left of a run's objects on the brokers and PostgreSQL (empty when all is gone). */
 export async function findLeftovers(names: BenchReport["names"]): Promise<string[]> {
   const left: string[] = [];
-  if (await mgmtExists(`/api/vhosts/${encodeURIComponent(names.vhost)}`)) left.push(`RabbitMQ vhost "${names.vhost}"`);
+  for (const vhost of [names.vhost, dlVhost(names.vhost)]) {
+    if (await mgmtExists(`/api/vhosts/${encodeURIComponent(vhost)}`)) left.push(`RabbitMQ vhost "${vhost}"`);
+  }
   const nc = await connectNats("redrive-bench-check");
   try {
     const streams = await streamsWithPrefix(await jetstreamManager(nc), `${names.natsPrefix}_`);
@@ -60,6 +64,27 @@ export async function runBench(options: BenchOptions, signal: AbortSignal, log: 
   let partial: Omit<BenchReport, "cleanup" | "leftovers" | "totalMs" | "loadAverageAfter"> | undefined;
   let failure: unknown;
   let stopTraffic = () => {};
+  // The lib functions the dead-letter sections call in-process (startJob, listLetters) read the
+  // process configuration: the bench's own, set before anything reads and caches it.
+  const env = { REDRIVE_CONFIG: process.env.REDRIVE_CONFIG, DATABASE_URL: process.env.DATABASE_URL, REDRIVE_LOG_LEVEL: process.env.REDRIVE_LOG_LEVEL };
+  const configDir = await mkdtemp(path.join(tmpdir(), "redrive-bench-"));
+  cleanup.add("the bench's configuration file", () => rm(configDir, { recursive: true, force: true }));
+  const dl = dlClusterNames(id);
+  await writeFile(
+    path.join(configDir, "redrive.config.json"),
+    JSON.stringify({
+      clusters: [
+        { name: `bench-rabbitmq-${id}`, kind: "rabbitmq", amqpUrl: "amqp://guest:guest@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", vhosts: [names.vhost] },
+        { name: `bench-nats-${id}`, kind: "nats", servers: ["nats://127.0.0.1:4222"] },
+        { name: dl.rabbit, kind: "rabbitmq", amqpUrl: "amqp://guest:guest@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", vhosts: [dlVhost(names.vhost)] },
+        { name: dl.nats, kind: "nats", servers: ["nats://127.0.0.1:4222"] },
+      ],
+      redrive: BENCH_REDRIVE,
+    }),
+  );
+  process.env.REDRIVE_CONFIG = path.join(configDir, "redrive.config.json");
+  process.env.DATABASE_URL = `postgresql://postgres@127.0.0.1:5432/${names.database}`;
+  process.env.REDRIVE_LOG_LEVEL = "warn";
   try {
     signal.throwIfAborted();
     const rabbit = await createRabbitLoad({ vhost: names.vhost, queues: options.queues, signal, cleanup, log });
@@ -103,6 +128,22 @@ export async function runBench(options: BenchOptions, signal: AbortSignal, log: 
       ? await measureApp({ root: ROOT, bench, store, databaseUrl: db.url, queues: options.queues, requests: options.apiRequests, signal, cleanup, log })
       : { api: null, apiNote: "--no-api", build: null };
     if (app.apiNote?.startsWith("failed")) warnings.push(`/api/consumers was not measured: ${app.apiNote}`);
+    // The sweep and the API are measured: the trickle stops so it does not share the machine with the dead-letter figures.
+    stopTraffic();
+    const deadLetters = options.deadLetters
+      ? await measureDeadLetters({
+          id,
+          vhost: names.vhost,
+          natsPrefix: names.natsPrefix,
+          store,
+          databaseUrl: db.url,
+          sizes: { collect: options.collect, inbox: options.inbox, requeue: options.requeue, requeueNats: options.requeueNats },
+          signal,
+          cleanup,
+          log,
+        })
+      : null;
+    if (deadLetters) warnings.push(...deadLetters.warnings);
     // Failed sweeps are listed per round below; the sampler's own line for them would repeat it.
     warnings.push(...bench.warnings.filter((w) => !w.startsWith("sampler: sweep failed")));
     for (const r of rounds) {
@@ -131,6 +172,7 @@ export async function runBench(options: BenchOptions, signal: AbortSignal, log: 
       redriveQuery: queuePaths[0]?.replace(/columns=[^&]*/, "columns=…") ?? null,
       store: { consumers, samples },
       ...app,
+      deadLetters: deadLetters?.figures ?? null,
       warnings,
     };
   } catch (e) {
@@ -140,6 +182,10 @@ export async function runBench(options: BenchOptions, signal: AbortSignal, log: 
     log(options.keep ? "cleanup: closing connections, keeping the load (--keep)" : "cleanup: removing everything the bench made");
   }
   const cleaned = await cleanup.run(options.keep, log);
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
   const leftovers = options.keep ? cleanup.leftovers() : await findLeftovers(names).catch((e: unknown) => [`could not check: ${describeError(e)}`]);
   if (failure !== undefined || !partial) {
     if (leftovers.length) log(`left behind: ${leftovers.join("; ")}`);

@@ -51,6 +51,27 @@ describe("the sweep benchmark, quick mode", () => {
     expect(api.health.p50).toBeGreaterThan(0);
     expect(api.select1.n).toBeGreaterThan(0);
 
+    // The dead-letter sections: positive rates, every letter accounted for.
+    const dl = report.deadLetters!;
+    expect(markdown).toContain("## Collection burst");
+    expect(markdown).toContain("## Inbox at scale");
+    expect(markdown).toContain("## Requeue throughput");
+    const rates = [dl.collect.redrive, dl.collect.bareAck, dl.collect.plainInsert, dl.requeue.rabbit.run, dl.requeue.rabbit.shovel, dl.requeue.rabbit.bare, dl.requeue.nats.run, dl.requeue.nats.bare];
+    for (const r of rates) expect(r.perSecond).toBeGreaterThan(0);
+    expect(dl.collect.stored).toBe(options.collect);
+    expect(dl.collect.left).toBe(0);
+    expect(dl.inbox.rows).toBeGreaterThanOrEqual(options.inbox);
+    expect(dl.inbox.kinds.map((k) => k.key).sort()).toEqual(["deep", "fingerprint", "first", "groups", "header", "messageId", "q", "source"]);
+    for (const k of dl.inbox.kinds) {
+      expect(k.latency.p50, k.key).toBeGreaterThan(0);
+      expect(k.items, k.key).toBeGreaterThan(0);
+    }
+    expect(dl.inbox.kinds.find((k) => k.key === "first")!.items).toBe(50);
+    expect(dl.inbox.kinds.find((k) => k.key === "messageId")!.items).toBe(1);
+    expect(dl.inbox.baseline.p50).toBeGreaterThan(0);
+    expect(dl.requeue.rabbit).toMatchObject({ destination: options.requeue, requeued: options.requeue, failed: 0, shovelMoved: options.requeue });
+    expect(dl.requeue.nats).toMatchObject({ destination: options.requeueNats, requeued: options.requeueNats, failed: 0, bareStored: options.requeueNats });
+
     // Nothing with the run's names is left on the brokers or the database server.
     const vhosts = await mgmt<Array<{ name: string }>>("GET", "/api/vhosts");
     expect(vhosts.map((v) => v.name).filter((n) => n.startsWith(report.names.vhost))).toEqual([]);
