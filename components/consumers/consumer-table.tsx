@@ -1,15 +1,15 @@
 "use client";
 
-import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { memo, useRef, type MouseEvent, type ReactNode } from "react";
+import { memo, type MouseEvent, type ReactNode } from "react";
 import { Sparkline } from "@/components/charts/sparkline";
 import type { ConsumerSummary } from "@/lib/health/types";
 import type { ConsumerSortKey, SortDir } from "@/lib/queries/use-consumers";
 import { formatAge, formatCount, formatDuration, formatEta, formatInFlight, formatRate, isStale, KIND_LABEL, PARENT_LABEL } from "./format";
 import { consumerHref } from "./list-params";
 import { StateBadge } from "./state-badge";
+import { useVirtualRows } from "@/components/ui/use-virtual-rows";
 
 // Fixed row height: the virtualiser places rows by arithmetic, so 10,000 rows cost what 30 do.
 const ROW_HEIGHT = 52;
@@ -168,19 +168,7 @@ export function ConsumerTable({
   now: number | null;
   dimmed?: boolean;
 }) {
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: items.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    // Rows start below the sticky header, inside the same scroll container.
-    paddingStart: HEADER_HEIGHT,
-    overscan: 12,
-    getItemKey: (i) => items[i]?.id ?? i,
-  });
-  const rows = virtualizer.getVirtualItems();
-  const padTop = (rows[0]?.start ?? HEADER_HEIGHT) - HEADER_HEIGHT;
-  const padBottom = virtualizer.getTotalSize() - (rows.at(-1)?.end ?? HEADER_HEIGHT);
+  const { scrollRef, rows, padTop, padBottom } = useVirtualRows({ count: items.length, rowHeight: ROW_HEIGHT, headerHeight: HEADER_HEIGHT, getKey: (i) => items[i]?.id ?? i });
 
   return (
     <div

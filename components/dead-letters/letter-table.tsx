@@ -1,6 +1,5 @@
 "use client";
 
-import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { memo, useEffect, useRef, type MouseEvent, type ReactNode } from "react";
@@ -9,12 +8,12 @@ import type { LetterSummary } from "@/lib/dead-letters/types";
 import { formatBytes, formatExactBytes, formatFullLocalTime, formatLocalTime, previewLine, REASON_HINT } from "./format";
 import { LetterStateBadge } from "./letter-state-badge";
 import { letterHref } from "./list-params";
+import { useVirtualRows, type LoadMore } from "@/components/ui/use-virtual-rows";
 
 // Fixed row height: the virtualiser places rows by arithmetic, so 100,000 rows cost what 30 do.
 const ROW_HEIGHT = 52;
 const HEADER_HEIGHT = 36;
 /** Ask for the next page this many rows before the end, so scrolling rarely waits. */
-const PREFETCH_ROWS = 15;
 
 type Column = {
   id: string;
@@ -150,13 +149,7 @@ export type LetterSelection = {
   onToggleAll: () => void;
 };
 
-export type LoadMore = {
-  hasNextPage: boolean;
-  isFetchingNextPage: boolean;
-  /** The last attempt to load the next page failed: wait for the operator instead of looping. */
-  nextPageError: Error | null;
-  fetchNextPage: () => void;
-};
+export type { LoadMore };
 
 export function LetterTable({
   items,
@@ -173,24 +166,7 @@ export function LetterTable({
 }) {
   const selectable = selection !== undefined;
   const colCount = COLUMNS.length + (selectable ? 1 : 0);
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: items.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    paddingStart: HEADER_HEIGHT,
-    overscan: 12,
-    getItemKey: (i) => items[i]?.id ?? i,
-  });
-  const rows = virtualizer.getVirtualItems();
-  const padTop = (rows[0]?.start ?? HEADER_HEIGHT) - HEADER_HEIGHT;
-  const padBottom = virtualizer.getTotalSize() - (rows.at(-1)?.end ?? HEADER_HEIGHT);
-
-  const lastIndex = rows.at(-1)?.index ?? -1;
-  const { hasNextPage, isFetchingNextPage, nextPageError, fetchNextPage } = more;
-  useEffect(() => {
-    if (lastIndex >= items.length - 1 - PREFETCH_ROWS && hasNextPage && !isFetchingNextPage && !nextPageError) fetchNextPage();
-  }, [lastIndex, items.length, hasNextPage, isFetchingNextPage, nextPageError, fetchNextPage]);
+  const { scrollRef, rows, padTop, padBottom } = useVirtualRows({ count: items.length, rowHeight: ROW_HEIGHT, headerHeight: HEADER_HEIGHT, getKey: (i) => items[i]?.id ?? i, more });
 
   return (
     <div

@@ -1,13 +1,12 @@
 "use client";
 
-import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { memo, useEffect, useRef, type MouseEvent } from "react";
+import { memo, type MouseEvent } from "react";
 import { formatCount } from "@/components/consumers/format";
 import { formatFullLocalTime, formatLocalTime, neutraliseBidi, previewLine } from "@/components/dead-letters/format";
 import { letterHref } from "@/components/dead-letters/list-params";
-import type { LoadMore } from "@/components/dead-letters/letter-table";
+import { useVirtualRows, type LoadMore } from "@/components/ui/use-virtual-rows";
 import { OUTCOME_HINT, OUTCOME_LABEL, OUTCOME_TONE } from "@/components/redrive/format";
 import { Badge } from "@/components/ui/badge";
 import type { JobLetter } from "@/lib/redrive/types";
@@ -23,23 +22,7 @@ const td = "overflow-hidden border-b border-zinc-100 bg-white px-1.5 align-middl
 
 /** Every letter of a job and what happened to it; each row opens the letter. */
 export function JobLetterTable({ items, now, dimmed, more }: { items: JobLetter[]; now: number | null; dimmed: boolean; more: LoadMore }) {
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: items.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    paddingStart: HEADER_HEIGHT,
-    overscan: 12,
-    getItemKey: (i) => items[i]?.letterId ?? i,
-  });
-  const rows = virtualizer.getVirtualItems();
-  const padTop = (rows[0]?.start ?? HEADER_HEIGHT) - HEADER_HEIGHT;
-  const padBottom = virtualizer.getTotalSize() - (rows.at(-1)?.end ?? HEADER_HEIGHT);
-  const lastIndex = rows.at(-1)?.index ?? -1;
-  const { hasNextPage, isFetchingNextPage, nextPageError, fetchNextPage } = more;
-  useEffect(() => {
-    if (lastIndex >= items.length - 1 - PREFETCH_ROWS && hasNextPage && !isFetchingNextPage && !nextPageError) fetchNextPage();
-  }, [lastIndex, items.length, hasNextPage, isFetchingNextPage, nextPageError, fetchNextPage]);
+  const { scrollRef, rows, padTop, padBottom } = useVirtualRows({ count: items.length, rowHeight: ROW_HEIGHT, headerHeight: HEADER_HEIGHT, getKey: (i) => items[i]?.letterId ?? i, more, prefetchRows: PREFETCH_ROWS });
 
   return (
     <div
