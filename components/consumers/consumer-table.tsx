@@ -1,8 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { memo, type MouseEvent, type ReactNode } from "react";
+import { useRowLink } from "@/components/ui/use-row-link";
+import { memo, type ReactNode } from "react";
 import { Sparkline } from "@/components/charts/sparkline";
 import type { ConsumerSummary } from "@/lib/health/types";
 import type { ConsumerSortKey, SortDir } from "@/lib/queries/use-consumers";
@@ -247,15 +247,9 @@ function HeaderCell({ column, active, dir, onSort }: { column: Column; active: b
 
 // Memoised: a refetch keeps unchanged rows as the same objects (structural sharing), so they skip.
 const Row = memo(function Row({ consumer: c, index, now }: { consumer: ConsumerSummary; index: number; now: number | null }) {
-  const router = useRouter();
   const href = consumerHref(c.id);
-  // The whole row opens the consumer; the name is the real link (new tab, copy link, keyboard).
-  const open = (e: MouseEvent<HTMLTableRowElement>) => {
-    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-    if ((e.target as Element).closest("a, button")) return;
-    if (window.getSelection()?.toString()) return;
-    router.push(href);
-  };
+  // The whole row opens the consumer; the name is the real link.
+  const open = useRowLink(href);
   return (
     <tr
       data-testid="consumer-row"

@@ -1,8 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { memo, useEffect, useRef, type MouseEvent, type ReactNode } from "react";
+import { useRowLink } from "@/components/ui/use-row-link";
+import { memo, useEffect, useRef, type ReactNode } from "react";
 import { formatAge, formatCount, KIND_LABEL } from "@/components/consumers/format";
 import type { LetterSummary } from "@/lib/dead-letters/types";
 import { formatBytes, formatExactBytes, formatFullLocalTime, formatLocalTime, previewLine, REASON_HINT } from "./format";
@@ -308,15 +308,9 @@ const Row = memo(function Row({
   selected: boolean | null;
   onToggle: LetterSelection["onToggle"] | undefined;
 }) {
-  const router = useRouter();
   const href = letterHref(l.id);
-  // The whole row opens the letter; the source is the real link (new tab, copy link, keyboard).
-  const open = (e: MouseEvent<HTMLTableRowElement>) => {
-    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-    if ((e.target as Element).closest("a, button, input, label")) return;
-    if (window.getSelection()?.toString()) return;
-    router.push(href);
-  };
+  // The whole row opens the letter; the source is the real link.
+  const open = useRowLink(href);
   return (
     <tr
       data-testid="letter-row"

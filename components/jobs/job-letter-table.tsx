@@ -1,8 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { memo, type MouseEvent } from "react";
+import { useRowLink } from "@/components/ui/use-row-link";
+import { memo } from "react";
 import { formatCount } from "@/components/consumers/format";
 import { formatFullLocalTime, formatLocalTime, neutraliseBidi, previewLine } from "@/components/dead-letters/format";
 import { letterHref } from "@/components/dead-letters/list-params";
@@ -108,14 +108,8 @@ function Footer({ count, more }: { count: number; more: LoadMore }) {
 }
 
 const Row = memo(function Row({ letter: l, index, now }: { letter: JobLetter; index: number; now: number | null }) {
-  const router = useRouter();
   const href = letterHref(l.letterId);
-  const open = (e: MouseEvent<HTMLTableRowElement>) => {
-    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-    if ((e.target as Element).closest("a, button")) return;
-    if (window.getSelection()?.toString()) return;
-    router.push(href);
-  };
+  const open = useRowLink(href);
   return (
     <tr
       data-testid="job-letter-row"

@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useRowLink } from "@/components/ui/use-row-link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useMemo } from "react";
 import { formatAge, formatCount, formatRate } from "@/components/consumers/format";
@@ -170,8 +171,8 @@ function JobTable({ jobs, now, dimmed }: { jobs: JobSummary[]; now: number | nul
 }
 
 function JobRow({ job: j, now }: { job: JobSummary; now: number | null }) {
-  const router = useRouter();
   const href = jobHref(j.id);
+  const open = useRowLink(href);
   const p = jobProgress(j.counts, j.total);
   const active = isActiveState(j.state);
   return (
@@ -180,12 +181,7 @@ function JobRow({ job: j, now }: { job: JobSummary; now: number | null }) {
       data-job-id={j.id}
       data-state={j.state}
       className="group cursor-pointer hover:bg-zinc-50 dark:hover:bg-zinc-800"
-      onClick={(e) => {
-        if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-        if ((e.target as Element).closest("a, button")) return;
-        if (window.getSelection()?.toString()) return;
-        router.push(href);
-      }}
+      onClick={open}
     >
       <td className={`${td} whitespace-nowrap`}>
         <Link href={href} className="font-medium hover:underline" data-testid="job-link">
