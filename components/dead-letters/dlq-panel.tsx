@@ -1,5 +1,7 @@
 "use client";
 
+import { useCan } from "@/components/auth/session-provider";
+import Link from "next/link";
 import { useState } from "react";
 import { formatCount, KIND_LABEL } from "@/components/consumers/format";
 import { LoadError } from "@/components/consumers/load-error";
@@ -165,11 +167,18 @@ function AdoptExplanation({ dlq }: { dlq: DlqInfo }) {
 }
 
 function DlqRow({ dlq: d, busy, onAct }: { dlq: DlqInfo; busy: boolean; onAct: () => void }) {
+  const canAdopt = useCan("dlqs:adopt");
   return (
     <>
       <tr data-testid="dlq-row" data-dlq={d.name} data-cluster={d.cluster} data-adopted={d.adopted} data-problem={d.problem ? "true" : undefined}>
         <td className={`${td} max-w-72 ${d.problem ? "border-b-0" : ""}`}>
-          <p className="font-mono text-xs font-medium break-all">{d.name}</p>
+          {d.id ? (
+            <Link href={`/dlqs/${encodeURIComponent(d.id)}`} className="font-mono text-xs font-medium break-all hover:underline" data-testid="dlq-link">
+              {d.name}
+            </Link>
+          ) : (
+            <p className="font-mono text-xs font-medium break-all">{d.name}</p>
+          )}
           <p className={`text-xs ${muted}`}>
             {d.cluster} · {KIND_LABEL[d.kind]} · {d.foundBy}
           </p>
@@ -193,7 +202,7 @@ function DlqRow({ dlq: d, busy, onAct }: { dlq: DlqInfo; busy: boolean; onAct: (
           )}
         </td>
         <td className={`${td} text-right ${d.problem ? "border-b-0" : ""}`}>
-          {d.kind === "rabbitmq" ? (
+          {d.kind === "rabbitmq" && canAdopt ? (
             <button
               type="button"
               data-testid="adopt-button"

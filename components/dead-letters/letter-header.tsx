@@ -3,6 +3,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { formatAge, formatCount, KIND_LABEL } from "@/components/consumers/format";
+import { AuditTrailLink } from "@/components/audit/audit-trail-link";
 import { Card } from "@/components/ui/card";
 import type { LetterDetail } from "@/lib/dead-letters/types";
 import { formatBytes, formatExactBytes, formatFullLocalTime, LETTER_STATE_HINT, neutraliseBidi, REASON_HINT } from "./format";
@@ -13,19 +14,22 @@ import { deadLettersHref } from "./list-params";
 export function LetterHeader({ letter: l, now, actions }: { letter: LetterDetail; now: number | null; actions?: ReactNode }) {
   return (
     <header className="mb-6" data-testid="letter-header" data-letter-id={l.id} data-state={l.state}>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-500 dark:text-zinc-400">
-        <Link href="/dead-letters" className="hover:underline">
-          Dead letters
-        </Link>
-        {" / "}
-        <Link href={deadLettersHref({ cluster: l.cluster })} className="hover:underline">
-          {l.cluster}
-        </Link>
-        {" / "}
-        <Link href={deadLettersHref({ cluster: l.cluster, source: l.source })} className="hover:underline">
-          {l.source}
-        </Link>
-      </nav>
+      <div className="mb-2 flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1 text-sm">
+        <nav aria-label="Breadcrumb" className="text-zinc-500 dark:text-zinc-400">
+          <Link href="/dead-letters" className="hover:underline">
+            Dead letters
+          </Link>
+          {" / "}
+          <Link href={deadLettersHref({ cluster: l.cluster })} className="hover:underline">
+            {l.cluster}
+          </Link>
+          {" / "}
+          <Link href={deadLettersHref({ cluster: l.cluster, source: l.source })} className="hover:underline">
+            {l.source}
+          </Link>
+        </nav>
+        <AuditTrailLink letter={l.id} testId="letter-audit-trail" title="Every recorded action on this letter" />
+      </div>
       <h1 className="text-2xl font-semibold tracking-tight break-all" data-testid="letter-title">
         {l.source} <span className="text-zinc-400 dark:text-zinc-500">→</span> {l.destination || <span className="text-zinc-400 dark:text-zinc-500">destination unknown</span>}
       </h1>

@@ -39,6 +39,15 @@ export function PayloadViewer({ letter, tab: wanted, onTab }: { letter: LetterDe
 
   const download = deadLetterPayloadUrl(letter.id);
 
+  if (letter.payloadHidden) {
+    return (
+      <Shell>
+        <p className="rounded-md bg-zinc-100 px-3 py-2 text-sm text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300" data-testid="payload-hidden">
+          Your role does not include reading payloads. The metadata, headers and death history below are yours to see; ask an admin for the operator role to see the bytes.
+        </p>
+      </Shell>
+    );
+  }
   if (letter.payloadMissing) {
     return (
       <Shell>

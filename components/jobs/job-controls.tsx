@@ -1,5 +1,6 @@
 "use client";
 
+import { useCan } from "@/components/auth/session-provider";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { formatCount } from "@/components/consumers/format";
@@ -24,7 +25,7 @@ import type { JobSummary } from "@/lib/redrive/types";
  * Pause, resume or cancel by state; retry the letters that failed or whose outcome is unknown once
  * the job is over. Cancel and retry ask first; one request at a time, never repeated by itself.
  */
-export function JobControls({ job }: { job: JobSummary }) {
+function JobControlsInner({ job }: { job: JobSummary }) {
   const control = useJobControl(job.id);
   const toast = useToast();
   const router = useRouter();
@@ -155,4 +156,9 @@ export function JobControls({ job }: { job: JobSummary }) {
       </ConfirmDialog>
     </div>
   );
+}
+
+/** Shown only to roles that may act ("jobs:act"); the server refuses the others anyway. */
+export function JobControls(props: Parameters<typeof JobControlsInner>[0]) {
+  return useCan("jobs:act") ? <JobControlsInner {...props} /> : null;
 }

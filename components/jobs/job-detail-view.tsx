@@ -5,6 +5,7 @@ import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, type ReactNode } from "react";
 import { formatAge, formatCount, formatDuration, formatRate } from "@/components/consumers/format";
+import { AuditTrailLink } from "@/components/audit/audit-trail-link";
 import { LoadError } from "@/components/consumers/load-error";
 import { formatFullLocalTime, neutraliseBidi } from "@/components/dead-letters/format";
 import {
@@ -86,13 +87,16 @@ export function JobDetailView({ id }: { id: string }) {
 function JobHeader({ job: j, now }: { job: JobSummary; now: number | null }) {
   return (
     <header className="mb-6" data-testid="job-header" data-job-id={j.id} data-state={j.state}>
-      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-500 dark:text-zinc-400">
-        <Link href="/jobs" className="hover:underline">
-          Jobs
-        </Link>
-        {" / "}
-        {jobName(j.number)}
-      </nav>
+      <div className="mb-2 flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1 text-sm">
+        <nav aria-label="Breadcrumb" className="text-zinc-500 dark:text-zinc-400">
+          <Link href="/jobs" className="hover:underline">
+            Jobs
+          </Link>
+          {" / "}
+          {jobName(j.number)}
+        </nav>
+        <AuditTrailLink job={j.id} testId="job-audit-trail" title="Every recorded action on this job and its letters" />
+      </div>
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-semibold tracking-tight" data-testid="job-title">

@@ -2,20 +2,26 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useSession } from "@/components/auth/session-provider";
+import type { Permission } from "@/lib/auth/permissions";
 
-export const NAV_ITEMS = [
-  { href: "/", label: "Overview" },
-  { href: "/consumers", label: "Consumers" },
-  { href: "/dead-letters", label: "Dead letters" },
-  { href: "/jobs", label: "Jobs" },
-  { href: "/audit", label: "Audit" },
-] as const;
+// Each item shows only to roles that may open it.
+export const NAV_ITEMS: ReadonlyArray<{ href: string; label: string; permission: Permission }> = [
+  { href: "/", label: "Overview", permission: "health:read" },
+  { href: "/consumers", label: "Consumers", permission: "consumers:read" },
+  { href: "/dead-letters", label: "Dead letters", permission: "dead-letters:read" },
+  { href: "/jobs", label: "Jobs", permission: "jobs:read" },
+  { href: "/audit", label: "Audit", permission: "audit:read" },
+  { href: "/settings/notifications", label: "Notifications", permission: "settings:manage" },
+  { href: "/settings/users", label: "Users & tokens", permission: "users:manage" },
+];
 
 export function Nav() {
   const pathname = usePathname();
+  const session = useSession();
   return (
     <nav aria-label="Main" className="flex gap-1 overflow-x-auto px-2 pb-2 md:flex-col md:pb-4">
-      {NAV_ITEMS.map((item) => {
+      {NAV_ITEMS.filter((item) => session?.permissions.includes(item.permission)).map((item) => {
         const active = item.href === "/" ? pathname === "/" : pathname.startsWith(item.href);
         return (
           <Link

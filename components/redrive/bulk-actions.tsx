@@ -1,5 +1,6 @@
 "use client";
 
+import { useCan } from "@/components/auth/session-provider";
 import { useState } from "react";
 import { formatCount } from "@/components/consumers/format";
 import type { LetterFilters } from "@/lib/queries/use-dead-letters";
@@ -23,7 +24,7 @@ function intentFor(action: JobAction, scope: JobScope): JobIntent {
  * The inbox's actions: on the letters ticked in the list, or on every letter the filters match.
  * Each opens the dry run first; nothing happens before the operator confirms it.
  */
-export function BulkActionBar({ filters, selected, onClearSelection }: { filters: LetterFilters; selected: string[]; onClearSelection: () => void }) {
+function BulkActionBarInner({ filters, selected, onClearSelection }: { filters: LetterFilters; selected: string[]; onClearSelection: () => void }) {
   const [intent, setIntent] = useState<JobIntent | null>(null);
   const n = selected.length;
   const deadShown = filtersShowActionable(filters.states, "requeue");
@@ -102,7 +103,7 @@ export function BulkActionBar({ filters, selected, onClearSelection }: { filters
 }
 
 /** "Requeue group" / "Terminate group" for one cause, as its row or the group filter shows it. */
-export function GroupActions({ fingerprint, filters, compact = false }: { fingerprint: string; filters: LetterFilters; compact?: boolean }) {
+function GroupActionsInner({ fingerprint, filters, compact = false }: { fingerprint: string; filters: LetterFilters; compact?: boolean }) {
   const [intent, setIntent] = useState<JobIntent | null>(null);
   const scope = scopeForGroup(fingerprint, filters);
   const deadShown = filtersShowActionable(filters.states, "requeue");
@@ -130,4 +131,14 @@ export function GroupActions({ fingerprint, filters, compact = false }: { finger
       <JobDialog intent={intent} onClose={() => setIntent(null)} />
     </span>
   );
+}
+
+/** Shown only to roles that may act ("dead-letters:act"); the server refuses the others anyway. */
+export function BulkActionBar(props: Parameters<typeof BulkActionBarInner>[0]) {
+  return useCan("dead-letters:act") ? <BulkActionBarInner {...props} /> : null;
+}
+
+/** Shown only to roles that may act ("dead-letters:act"); the server refuses the others anyway. */
+export function GroupActions(props: Parameters<typeof GroupActionsInner>[0]) {
+  return useCan("dead-letters:act") ? <GroupActionsInner {...props} /> : null;
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { useCan } from "@/components/auth/session-provider";
 import { useState } from "react";
 import type { LetterDetail } from "@/lib/dead-letters/types";
 import { actionsForState, scopeForLetters } from "./format";
@@ -11,7 +12,7 @@ export const secondaryButton = `${buttonBase} border border-zinc-300 bg-white te
 export const dangerButton = `${buttonBase} border border-rose-300 bg-white text-rose-800 hover:bg-rose-50 dark:border-rose-500/50 dark:bg-zinc-900 dark:text-rose-300 dark:hover:bg-rose-500/10`;
 
 /** What can be done with one letter, by its state: dead → requeue (as is, elsewhere, edited) or terminate; terminated → restore. */
-export function LetterActions({ letter: l }: { letter: LetterDetail }) {
+function LetterActionsInner({ letter: l }: { letter: LetterDetail }) {
   const [intent, setIntent] = useState<JobIntent | null>(null);
   const actions = actionsForState(l.state);
   if (actions.length === 0) return null;
@@ -78,4 +79,9 @@ export function LetterActions({ letter: l }: { letter: LetterDetail }) {
       <JobDialog intent={intent} onClose={() => setIntent(null)} />
     </div>
   );
+}
+
+/** Shown only to roles that may act ("dead-letters:act"); the server refuses the others anyway. */
+export function LetterActions(props: Parameters<typeof LetterActionsInner>[0]) {
+  return useCan("dead-letters:act") ? <LetterActionsInner {...props} /> : null;
 }

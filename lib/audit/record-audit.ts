@@ -12,8 +12,10 @@ export type AuditIntent = {
 };
 
 /**
- * Runs an action between an intent row, written before anything is touched, and an outcome row.
- * No intent row, no action: if the intent cannot be written the action does not run (fail closed).
+ * Runs an action between an intent row (phase "intent"), written before anything is touched, and
+ * an outcome row (phase "outcome", naming its intent). No intent row, no action: if the intent
+ * cannot be written the action does not run (fail closed). Something that happens in one moment
+ * is recorded with recordEvent (phase "event") instead. Every row joins the log's hash chain.
  */
 export async function withAudit<T>(prisma: PrismaClient, intent: AuditIntent, action: () => Promise<T>): Promise<T> {
   let intentId: bigint;

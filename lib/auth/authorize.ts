@@ -1,12 +1,17 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
-import { ANONYMOUS, type Permission, type Principal } from "./permissions";
+import { authenticate } from "./authenticate";
+import type { Permission, Principal } from "./permissions";
 
-/** Resolves who is asking and checks they hold `permission`; throws FORBIDDEN otherwise. */
-export async function authorize(_request: Request, permission: Permission): Promise<Principal> {
-  const principal = ANONYMOUS;
-  if (!principal.permissions.has(permission)) {
-    throw new AppError("FORBIDDEN", `You do not have the "${permission}" permission needed for this action. Ask an admin for a role that includes it.`);
+/**
+ * Resolves who is asking and checks they hold `permission` ("signed-in": any principal).
+ * Throws UNAUTHENTICATED (401) for nobody, FORBIDDEN (403) for a role without the permission.
+ */
+export async function authorize(request: Request, permission: Permission | "signed-in"): Promise<Principal> {
+  const principal = await authenticate(request.headers);
+  if (!principal) throw new AppError("UNAUTHENTICATED", "Sign in to Redrive first: there is no session, or it has ended (sessions end after a while without activity).");
+  if (permission !== "signed-in" && !principal.permissions.has(permission)) {
+    throw new AppError("FORBIDDEN", `Your role (${principal.role}) does not include the "${permission}" permission needed for this. Ask an admin for a role that includes it.`);
   }
   return principal;
 }

@@ -1,21 +1,51 @@
-// Named permissions, checked by every route. Until sign-in exists every request acts as an
-// anonymous principal holding all of them; the roles arrive with accounts.
+// Named permissions, checked inside every route handler, and the roles that hold them.
+// viewer: health and dead-letter metadata; operator: + payloads, requeue, terminate, edit, restore,
+// job control and the audit log; admin: + users, API tokens, DLQ adoption and settings.
 
 export const PERMISSIONS = [
   "health:read",
   "clusters:read",
   "consumers:read",
   "dead-letters:read",
+  "jobs:read",
+  "metrics:read",
   "dead-letters:payload",
   "dead-letters:act",
-  "jobs:read",
   "jobs:act",
   "audit:read",
-  "admin",
+  "dlqs:adopt",
+  "users:manage",
+  "settings:manage",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-export type Principal = { id: string; name: string; permissions: ReadonlySet<Permission> };
+export const ROLES = ["viewer", "operator", "admin"] as const;
+export type Role = (typeof ROLES)[number];
 
-export const ANONYMOUS: Principal = { id: "anonymous", name: "anonymous", permissions: new Set(PERMISSIONS) };
+const VIEWER: readonly Permission[] = ["health:read", "clusters:read", "consumers:read", "dead-letters:read", "jobs:read", "metrics:read"];
+const OPERATOR: readonly Permission[] = [...VIEWER, "dead-letters:payload", "dead-letters:act", "jobs:act", "audit:read"];
+const ADMIN: readonly Permission[] = [...OPERATOR, "dlqs:adopt", "users:manage", "settings:manage"];
+
+export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
+  viewer: new Set(VIEWER),
+  operator: new Set(OPERATOR),
+  admin: new Set(ADMIN),
+};
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}
+
+/** Who is asking: a signed-in user, an API token, or Redrive itself (background work). */
+export type Principal = {
+  id: string;
+  name: string;
+  kind: "user" | "token" | "system";
+  role: Role;
+  permissions: ReadonlySet<Permission>;
+};
+
+export function principalFor(kind: Principal["kind"], id: string, name: string, role: Role): Principal {
+  return { id, name, kind, role, permissions: ROLE_PERMISSIONS[role] };
+}

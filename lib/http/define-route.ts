@@ -1,16 +1,22 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import type { Authenticated } from "@/lib/auth/authenticate";
 import { authorize } from "@/lib/auth/authorize";
-import type { Permission, Principal } from "@/lib/auth/permissions";
+import { checkOrigin } from "@/lib/auth/check-origin";
+import { principalFor, type Permission } from "@/lib/auth/permissions";
+import { clientAddress } from "@/lib/auth/request-info";
 import { AppError, describeError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 
-// Every app/api handler is built here: parse params, query and body with zod, authorize a named
-// permission, call the handler, and map any failure to one JSON envelope with a sentence for
+// Every app/api handler is built here: refuse state-changing requests from other origins, authorize
+// a named permission (before reading any input, so nobody learns anything unauthenticated), parse
+// params, query and body with zod, call the handler, and map any failure to one JSON envelope with a sentence for
 // the operator: { error: { code, message, details?, ref } }. Success is { data }.
 
 const MAX_BODY_BYTES = 1024 * 1024;
+const STORE_TROUBLE = /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|too many clients already|Can't reach database server/i;
+const PUBLIC = principalFor("system", "public", "public", "viewer");
 
 type Schema = z.ZodType;
 type Out<S> = S extends z.ZodType<infer T> ? T : undefined;
@@ -18,13 +24,25 @@ type Out<S> = S extends z.ZodType<infer T> ? T : undefined;
 export type RouteSpec<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined> = {
   /** What the route does, in words for logs and error messages ("list clusters"). */
   action: string;
-  permission: Permission;
+  /** The permission the caller must hold; "signed-in": anyone signed in; "public": no one need be (sign-in itself). */
+  permission: Permission | "signed-in" | "public";
+  /** When this returns true the route answers without asking who is calling (an endpoint the config opens, such as metrics). */
+  open?: () => boolean;
   params?: P;
   query?: Q;
   body?: B;
 };
 
-export type RouteInput<P, Q, B> = { params: P; query: Q; body: B; principal: Principal; request: Request; ref: string };
+export type RouteInput<P, Q, B> = {
+  params: P;
+  query: Q;
+  body: B;
+  principal: Authenticated;
+  /** The caller's address, for the audit log (see lib/auth/request-info.ts). */
+  address: string | null;
+  request: Request;
+  ref: string;
+};
 type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
 
 export function defineRoute<P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(
@@ -34,11 +52,13 @@ export function defineRoute<P extends Schema | undefined = undefined, Q extends 
   return async (request, context) => {
     const ref = randomUUID().slice(0, 8);
     try {
+      checkOrigin(request);
+      const principal = spec.permission === "public" || spec.open?.() ? PUBLIC : await authorize(request, spec.permission);
       const params = parse("path", spec.params, await context.params);
       const query = parse("query", spec.query, Object.fromEntries(new URL(request.url).searchParams));
       const body = spec.body ? parse("body", spec.body, await readJson(request)) : undefined;
-      const principal = await authorize(request, spec.permission);
-      const result = await handler({ params, query, body, principal, request, ref } as RouteInput<Out<P>, Out<Q>, Out<B>>);
+      const address = clientAddress(request.headers);
+      const result = await handler({ params, query, body, principal, address, request, ref } as RouteInput<Out<P>, Out<Q>, Out<B>>);
       if (result instanceof Response) return result;
       return json({ data: result }, 200);
     } catch (e) {
@@ -68,10 +88,10 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
-export function json(payload: unknown, status: number): Response {
+export function json(payload: unknown, status: number, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(payload, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)), {
     status,
-    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
   });
 }
 
@@ -80,7 +100,13 @@ export function errorResponse(e: unknown, action: string, ref: string): Response
     if (e.status >= 500) log.error(`${action} failed`, { ref, code: e.code, error: e });
     const body: { code: string; message: string; ref: string; details?: unknown } = { code: e.code, message: e.message, ref };
     if (e.details !== undefined) body.details = e.details;
-    return json({ error: body }, e.status);
+    const retry = (e.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    return json({ error: body }, e.status, typeof retry === "number" ? { "retry-after": String(retry) } : {});
+  }
+  // The store's pool had no connection to give in time (many requests at once), or the store is away.
+  if (STORE_TROUBLE.test(describeError(e))) {
+    log.warn(`${action}: the store did not answer`, { ref, error: e });
+    return json({ error: { code: "STORE_UNAVAILABLE", message: `Redrive's store is busy or unreachable and could not ${action} in time (${describeError(e)}). Try again in a moment.`, ref } }, 503);
   }
   log.error(`${action} failed unexpectedly`, { ref, error: e });
   return json(

@@ -30,6 +30,10 @@ export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> 
   } catch {
     throw new ApiError(`Redrive's server answered HTTP ${res.status} without a readable body.`, res.status, "BAD_RESPONSE");
   }
+  // The session ended (idle or too old): go and sign in, then come back to this very page.
+  if (res.status === 401 && typeof window !== "undefined" && !url.startsWith("/api/auth/")) {
+    window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+  }
   if ("error" in body) throw new ApiError(body.error.message, res.status, body.error.code, body.error.ref, body.error.details);
   return body.data;
 }

@@ -1,6 +1,11 @@
 import { letterListQuery, listLetters } from "@/lib/dead-letters/list-letters";
+import { assertPayloadSearchAllowed, canSeePayloads, withoutPreviews } from "@/lib/dead-letters/payload-access";
 import { defineRoute } from "@/lib/http/define-route";
 
 export const dynamic = "force-dynamic";
 
-export const GET = defineRoute({ action: "list dead letters", permission: "dead-letters:read", query: letterListQuery }, ({ query }) => listLetters(query));
+export const GET = defineRoute({ action: "list dead letters", permission: "dead-letters:read", query: letterListQuery }, async ({ query, principal }) => {
+  assertPayloadSearchAllowed(query, principal);
+  const page = await listLetters(query);
+  return canSeePayloads(principal) ? page : withoutPreviews(page);
+});

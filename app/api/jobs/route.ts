@@ -7,6 +7,6 @@ export const dynamic = "force-dynamic";
 
 export const GET = defineRoute({ action: "list jobs", permission: "jobs:read", query: jobListQuery }, ({ query }) => listJobs(query));
 
-export const POST = defineRoute({ action: "start a job", permission: "dead-letters:act", body: jobRequest }, async ({ body, principal, request }) =>
-  json({ data: await startJob(body, principal, request.headers.get("x-forwarded-for")) }, 201),
+export const POST = defineRoute({ action: "start a job", permission: "dead-letters:act", body: jobRequest }, async ({ body, principal, address }) =>
+  json({ data: await startJob(body, principal, address) }, 201),
 );

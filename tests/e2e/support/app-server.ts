@@ -4,13 +4,22 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { closedPort } from "../../support/tcp-proxy";
 
-export type RunningApp = { url: string; logs: () => string; stop(): Promise<void> };
+export type RunningApp = {
+  url: string;
+  logs: () => string;
+  stop(): Promise<void>;
+  /** The admin's session cookie ("redrive_session=…"), or null when the app was started without a first admin. */
+  cookie: string | null;
+};
 
-function spawnServer(configText: string, env: Record<string, string>) {
+/** The first admin every test app starts with (REDRIVE_ADMIN_PASSWORD), unless a test asks for none. */
+export const TEST_ADMIN = { name: "admin", password: "correct horse battery staple" };
+
+function spawnServer(configText: string | ((url: string) => string), env: Record<string, string>) {
   const dir = mkdtempSync(path.join(tmpdir(), "redrive-e2e-"));
   const configPath = path.join(dir, "redrive.config.json");
-  writeFileSync(configPath, configText);
   return closedPort().then((port) => {
+    writeFileSync(configPath, typeof configText === "function" ? configText(`http://127.0.0.1:${port}`) : configText);
     const child: ChildProcess = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
       env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", REDRIVE_CONFIG: configPath, REDRIVE_DATA_DIR: path.join(dir, "data"), ...env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -32,9 +41,15 @@ function spawnServer(configText: string, env: Record<string, string>) {
   });
 }
 
-/** Serves the built app on a free loopback port with its own config file and store. */
+/**
+ * Serves the built app on a free loopback port with its own config file and store, with a first
+ * admin (TEST_ADMIN) signed in: `api()`, `apiRaw()` and `newAppPage()` act as that admin. Pass
+ * `REDRIVE_ADMIN_PASSWORD: ""` in env for an app with no account (first-start setup link). The
+ * config may be a function of the app's own URL (for publicUrl).
+ */
 export async function startApp(config: unknown, env: Record<string, string> = {}): Promise<RunningApp> {
-  const { child, port, out, stop } = await spawnServer(JSON.stringify(config, null, 2), env);
+  const text = typeof config === "function" ? (url: string) => JSON.stringify((config as (url: string) => unknown)(url), null, 2) : JSON.stringify(config, null, 2);
+  const { child, port, out, stop } = await spawnServer(text, { REDRIVE_ADMIN_PASSWORD: TEST_ADMIN.password, ...env });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -43,7 +58,7 @@ export async function startApp(config: unknown, env: Record<string, string> = {}
       throw new Error(`the app exited with code ${child.exitCode} before serving:\n${out.text}`);
     }
     try {
-      const res = await fetch(`${url}/api/health`);
+      const res = await fetch(`${url}/api/health/live`);
       if (res.status === 200 || res.status === 503) break;
     } catch {
       // not listening yet
@@ -54,7 +69,32 @@ export async function startApp(config: unknown, env: Record<string, string> = {}
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, logs: () => out.text, stop };
+  const app: RunningApp = { url, logs: () => out.text, stop, cookie: null };
+  if (env.REDRIVE_ADMIN_PASSWORD !== "") {
+    try {
+      app.cookie = await signIn(app, TEST_ADMIN.name, TEST_ADMIN.password);
+    } catch (e) {
+      await stop();
+      throw e;
+    }
+  }
+  return app;
+}
+
+/** Signs in through the API and returns the session cookie ("redrive_session=…"). */
+export async function signIn(app: Pick<RunningApp, "url">, name: string, password: string): Promise<string> {
+  const res = await fetch(`${app.url}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json", origin: app.url }, body: JSON.stringify({ name, password }) });
+  if (res.status !== 200) throw new Error(`sign-in as ${name}: HTTP ${res.status} ${await res.text()}`);
+  const cookie = res.headers.get("set-cookie")?.split(";")[0];
+  if (!cookie?.startsWith("redrive_session=")) throw new Error(`sign-in as ${name} set no session cookie`);
+  return cookie;
+}
+
+/** Creates an account with the role (as the admin) and returns its session cookie. */
+export async function sessionAs(app: RunningApp, role: "viewer" | "operator" | "admin", name = `${role}-${Math.random().toString(36).slice(2, 8)}`): Promise<string> {
+  const password = `${name} password for tests`;
+  await api(app, "/api/users", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, role, password }) });
+  return signIn(app, name, password);
 }
 
 /** Starts the built server with a config that must stop it, and returns how it exited. */
@@ -67,10 +107,22 @@ export async function runAppExpectingExit(configText: string): Promise<{ code: n
   return { code, output: out.text };
 }
 
+/**
+ * Calls one of the app's API routes as the signed-in admin (or with `cookie`), as the app's own
+ * pages would (same Origin), and returns the raw Response.
+ */
+export function apiRaw(app: RunningApp, url: string, init: RequestInit = {}, cookie: string | null = app.cookie): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (cookie && !headers.has("cookie")) headers.set("cookie", cookie);
+  if (!headers.has("origin")) headers.set("origin", app.url);
+  return fetch(app.url + url, { ...init, headers });
+}
+
 /** Calls one of the app's API routes and unwraps its { data } envelope, failing with the operator's sentence. */
-export async function api<T>(app: RunningApp, url: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(app.url + url, init);
+export async function api<T>(app: RunningApp, url: string, init?: RequestInit, cookie?: string | null): Promise<T> {
+  const res = await apiRaw(app, url, init, cookie === undefined ? app.cookie : cookie);
   const body = (await res.json()) as { data?: T; error?: { message: string } };
   if (!res.ok || body.data === undefined) throw new Error(`${url}: HTTP ${res.status} ${body.error?.message ?? ""}`);
   return body.data;
 }
+

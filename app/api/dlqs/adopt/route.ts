@@ -3,6 +3,6 @@ import { defineRoute } from "@/lib/http/define-route";
 
 export const dynamic = "force-dynamic";
 
-export const POST = defineRoute({ action: "adopt a dead-letter queue", permission: "admin", body: adoptionBody }, ({ body, principal, request }) =>
-  setDlqAdoption(body, principal, request.headers.get("x-forwarded-for")),
+export const POST = defineRoute({ action: "adopt a dead-letter queue", permission: "dlqs:adopt", body: adoptionBody }, ({ body, principal, address }) =>
+  setDlqAdoption(body, principal, address),
 );

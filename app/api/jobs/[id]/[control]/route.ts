@@ -6,8 +6,7 @@ export const dynamic = "force-dynamic";
 
 export const POST = defineRoute(
   { action: "control a job", permission: "jobs:act", params: z.object({ id: z.uuid(), control: z.enum(["pause", "resume", "cancel", "retry"]) }) },
-  ({ params, principal, request }) => {
-    const address = request.headers.get("x-forwarded-for");
+  ({ params, principal, address }) => {
     return params.control === "retry" ? retryJob(params.id, principal, address) : controlJob(params.id, params.control, principal, address);
   },
 );

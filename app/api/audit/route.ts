@@ -1,0 +1,6 @@
+import { auditListQuery, listAuditEvents } from "@/lib/audit/list-audit-events";
+import { defineRoute } from "@/lib/http/define-route";
+
+export const dynamic = "force-dynamic";
+
+export const GET = defineRoute({ action: "list the audit log", permission: "audit:read", query: auditListQuery }, ({ query }) => listAuditEvents(query));

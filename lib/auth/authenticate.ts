@@ -1,0 +1,50 @@
+import "server-only";
+import { getConfig } from "@/lib/config";
+import { getStore } from "@/lib/db/get-store";
+import { isRole, principalFor, type Principal } from "./permissions";
+import { hashSecret } from "./secrets";
+import { sessionTokenFrom } from "./session-cookie";
+
+// Who is asking: an API token in `Authorization: Bearer …`, else the session cookie. Sessions end
+// after `auth.sessionIdleMinutes` without a request and `auth.sessionMaxHours` after sign-in; a
+// disabled account or a revoked/expired token stops working at its next request. Roles are read on
+// every request, so a role change applies at once.
+
+const TOUCH_EVERY_MS = 30_000;
+
+export type Authenticated = Principal & { sessionId?: string };
+
+export async function authenticate(headers: Headers): Promise<Authenticated | null> {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(headers.get("authorization") ?? "")?.[1];
+  if (bearer) return fromApiToken(bearer);
+  const session = sessionTokenFrom(headers);
+  return session ? fromSession(session) : null;
+}
+
+async function fromApiToken(token: string): Promise<Authenticated | null> {
+  const { prisma } = await getStore();
+  const row = await prisma.apiToken.findUnique({ where: { tokenHash: hashSecret(token) } });
+  const now = new Date();
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || !isRole(row.role)) return null;
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
+    await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  }
+  return principalFor("token", row.id, `token:${row.name}`, row.role);
+}
+
+async function fromSession(token: string): Promise<Authenticated | null> {
+  const { prisma } = await getStore();
+  const row = await prisma.session.findUnique({ where: { tokenHash: hashSecret(token) }, include: { user: true } });
+  if (!row) return null;
+  const now = Date.now();
+  const idle = now - row.lastSeenAt.getTime() > getConfig().auth.sessionIdleMs;
+  if (idle || row.expiresAt.getTime() <= now || row.user.disabledAt || !isRole(row.user.role)) {
+    await prisma.session.deleteMany({ where: { id: row.id } });
+    return null;
+  }
+  // Recorded at most every 30 s (less under a short idle limit), not on every request.
+  if (now - row.lastSeenAt.getTime() > Math.min(TOUCH_EVERY_MS, getConfig().auth.sessionIdleMs / 4)) {
+    await prisma.session.updateMany({ where: { id: row.id }, data: { lastSeenAt: new Date(now) } });
+  }
+  return { ...principalFor("user", row.user.id, row.user.name, row.user.role), sessionId: row.id };
+}

@@ -1,0 +1,24 @@
+import "server-only";
+import { z } from "zod";
+import { withAudit } from "@/lib/audit/record-audit";
+import { getStore } from "@/lib/db/get-store";
+import { AppError } from "@/lib/errors";
+import { findUserByName } from "./find-user-by-name";
+import { hashPassword, MAX_PASSWORD_LENGTH, passwordProblem } from "./password";
+import { ROLES, type Principal } from "./permissions";
+import { userName } from "./user-name";
+
+export const createUserBody = z.object({ name: userName, role: z.enum(ROLES), password: z.string().max(MAX_PASSWORD_LENGTH) });
+
+/** An admin makes an account (audited, never with the password in the record). */
+export async function createUser(input: z.infer<typeof createUserBody>, actor: Principal, address: string | null): Promise<{ id: string }> {
+  const problem = passwordProblem(input.password);
+  if (problem) throw new AppError("INVALID_INPUT", problem);
+  const { prisma } = await getStore();
+  const passwordHash = await hashPassword(input.password);
+  return withAudit(prisma, { actor: actor.name, address, action: "user.create", target: `user:${input.name.toLowerCase()}`, request: { name: input.name, role: input.role } }, async () => {
+    if (await findUserByName(prisma, input.name)) throw new AppError("CONFLICT", `An account named "${input.name}" exists already (names are compared without case).`);
+    const row = await prisma.user.create({ data: { name: input.name, role: input.role, passwordHash, createdBy: actor.name } });
+    return { id: row.id };
+  });
+}

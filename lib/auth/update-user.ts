@@ -1,0 +1,47 @@
+import "server-only";
+import { z } from "zod";
+import { withAudit } from "@/lib/audit/record-audit";
+import { getStore } from "@/lib/db/get-store";
+import type { Prisma } from "@/lib/db/generated/client";
+import { AppError } from "@/lib/errors";
+import { listUsers, type UserView } from "./list-users";
+import { hashPassword, MAX_PASSWORD_LENGTH, passwordProblem } from "./password";
+import { ROLES, type Principal } from "./permissions";
+
+export const updateUserBody = z
+  .object({ role: z.enum(ROLES).optional(), disabled: z.boolean().optional(), password: z.string().max(MAX_PASSWORD_LENGTH).optional() })
+  .refine((b) => b.role !== undefined || b.disabled !== undefined || b.password !== undefined, "name at least one of role, disabled, password");
+
+/**
+ * An admin changes an account's role, disables or enables it, or resets its password. Audited
+ * (never with the password). Refused when it would leave no enabled admin. Disabling or a reset
+ * ends the account's sessions; a role change applies at its next request.
+ */
+export async function updateUser(id: string, input: z.infer<typeof updateUserBody>, actor: Principal, address: string | null): Promise<UserView> {
+  if (input.password !== undefined) {
+    const problem = passwordProblem(input.password);
+    if (problem) throw new AppError("INVALID_INPUT", problem);
+  }
+  const { prisma } = await getStore();
+  const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
+  const user = await prisma.user.findUnique({ where: { id } });
+  if (!user) throw new AppError("NOT_FOUND", "No such account.");
+  const asked = { role: input.role, disabled: input.disabled, passwordReset: input.password !== undefined };
+  await withAudit(prisma, { actor: actor.name, address, action: "user.update", target: `user:${user.name.toLowerCase()}`, request: asked }, () =>
+    prisma.$transaction(async (tx) => {
+      // One admin change at a time, so two admins demoting each other cannot leave none.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(72707370)`;
+      const data: Prisma.UserUpdateInput = {};
+      if (input.role !== undefined) data.role = input.role;
+      if (input.disabled !== undefined) data.disabledAt = input.disabled ? (user.disabledAt ?? new Date()) : null;
+      if (passwordHash) Object.assign(data, { passwordHash, passwordChangedAt: new Date() });
+      await tx.user.update({ where: { id }, data });
+      const admins = await tx.user.count({ where: { role: "admin", disabledAt: null } });
+      if (admins === 0) throw new AppError("CONFLICT", "Refused: this would leave Redrive without an enabled admin. Make another admin first.");
+      if (input.disabled || passwordHash) await tx.session.deleteMany({ where: { userId: id } });
+    }),
+  );
+  const view = (await listUsers()).find((u) => u.id === id);
+  if (!view) throw new AppError("NOT_FOUND", "No such account.");
+  return view;
+}

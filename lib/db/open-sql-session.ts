@@ -1,0 +1,47 @@
+import "server-only";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import type { RedriveConfig } from "@/lib/config";
+import { AppError, describeError } from "@/lib/errors";
+import { pgliteRunner, pgRunner, type SqlRunner } from "./sql-runner";
+
+export type SqlSession = { runner: SqlRunner; kind: "postgres" | "embedded"; close(): Promise<void> };
+
+const CONNECT_TIMEOUT_MS = 5000;
+
+/**
+ * One plain SQL session on the configured store, for tools that read it (the audit verifier):
+ * unlike openStore it applies no migration and never creates an embedded store that is not there.
+ */
+export async function openSqlSession(database: RedriveConfig["database"]): Promise<SqlSession> {
+  if (database.kind === "postgres") {
+    const client = new pg.Client({ connectionString: database.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    try {
+      await client.connect();
+    } catch (e) {
+      await client.end().catch(() => undefined);
+      throw new AppError("STORE_UNAVAILABLE", `Cannot open PostgreSQL (DATABASE_URL): ${describeError(e)}. Check that it is running and reachable.`, { cause: e });
+    }
+    return { runner: pgRunner(client), kind: "postgres", close: () => client.end() };
+  }
+  if (!existsSync(/*turbopackIgnore: true*/ database.dataDir)) {
+    throw new AppError("STORE_UNAVAILABLE", `There is no embedded store in ${database.dataDir}. Set DATABASE_URL, or REDRIVE_DATA_DIR to the folder Redrive keeps its data in.`);
+  }
+  // PGlite keeps postmaster.pid in the folder while it has it open; a second opener could corrupt it.
+  if (existsSync(/*turbopackIgnore: true*/ path.join(database.dataDir, "postmaster.pid"))) {
+    throw new AppError(
+      "STORE_UNAVAILABLE",
+      `The embedded store in ${database.dataDir} is open in another process (a running Redrive?); only one process may use it at a time. Stop Redrive and run this again. If no Redrive is running, it stopped without closing the store: start and stop it once.`,
+    );
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  let db;
+  try {
+    db = await PGlite.create(database.dataDir);
+  } catch (e) {
+    throw new AppError("STORE_UNAVAILABLE", `Cannot open the embedded database in ${database.dataDir}: ${describeError(e)}. Only one process may use it at a time: stop Redrive first.`, { cause: e });
+  }
+  const opened = db;
+  return { runner: pgliteRunner(opened), kind: "embedded", close: () => opened.close() };
+}
