@@ -41,6 +41,11 @@ export function ConsumerHeader({ consumer: c, now }: { consumer: ConsumerDetail;
         </p>
       </div>
 
+      {c.deadLetterProblem ? (
+        <p role="alert" data-testid="consumer-dead-letter-problem" className="mt-3 rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-900 dark:border-rose-500/40 dark:bg-rose-500/10 dark:text-rose-200">
+          Its dead letters are being dropped: {c.deadLetterProblem}
+        </p>
+      ) : null}
       {c.goneAt ? (
         <p role="status" className="mt-3 rounded-md bg-zinc-100 px-3 py-2 text-sm text-zinc-800 dark:bg-zinc-800 dark:text-zinc-200">
           This consumer is no longer on the broker (gone <RelativeTime iso={c.goneAt} />). Its history stays here until it expires.

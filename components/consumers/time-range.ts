@@ -21,11 +21,23 @@ function preset(key: string | null) {
   return RANGE_PRESETS.find((p) => p.key === key);
 }
 
-function isoOrNull(v: string | null): string | null {
+/**
+ * An instant from a URL: ISO 8601, or Unix time in seconds (what a Prometheus alert template can
+ * compute) or milliseconds. Null when unreadable.
+ */
+export function parseInstant(v: string | null | undefined): string | null {
   if (!v) return null;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? null : new Date(t).toISOString();
+  const s = v.trim();
+  let t: number;
+  if (/^\d{9,11}(\.\d+)?$/.test(s)) t = Number(s) * 1000;
+  else if (/^\d{12,14}$/.test(s)) t = Number(s);
+  else t = Date.parse(s);
+  if (!Number.isFinite(t)) return null;
+  const d = new Date(t);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
+
+const isoOrNull = parseInstant;
 
 export function parseTimeRange(sp: ParamsLike): TimeRange {
   const from = isoOrNull(sp.get("from"));

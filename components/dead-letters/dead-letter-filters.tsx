@@ -1,5 +1,6 @@
 "use client";
 
+import { useCan } from "@/components/auth/session-provider";
 import { fromLocalInputValue, toLocalInputValue } from "@/components/consumers/time-range";
 import { LETTER_STATES, type LetterState } from "@/lib/dead-letters/types";
 import { isHeaderFilter, type LetterFilters } from "@/lib/queries/use-dead-letters";
@@ -22,9 +23,11 @@ export function DeadLetterFilters({
 }) {
   const set = (patch: Partial<LetterFilters>) => onChange({ ...filters, ...patch });
   const headerInvalid = Boolean(filters.header) && !isHeaderFilter(filters.header);
+  const canSearchPayloads = useCan("dead-letters:payload");
   return (
     <div className="mb-4 space-y-2" role="search" aria-label="Filter dead letters">
       <div className="flex flex-wrap items-center gap-2">
+        {canSearchPayloads && (
         <DebouncedInput
           id="letter-q"
           testId="filter-q"
@@ -34,6 +37,7 @@ export function DeadLetterFilters({
           onCommit={(q) => set({ q })}
           className="w-64"
         />
+        )}
         <label className="sr-only" htmlFor="letter-cluster">
           Cluster
         </label>
@@ -121,6 +125,26 @@ export function DeadLetterFilters({
               aria-label="Remove the group filter"
               title="Remove the group filter"
               onClick={() => set({ fingerprint: undefined })}
+              className="rounded px-1.5 text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 dark:hover:bg-zinc-700 dark:hover:text-white"
+            >
+              ×
+            </button>
+          </span>
+        ) : null}
+        {filters.collectedFrom ? (
+          <span
+            data-testid="filter-collected-from"
+            className="inline-flex h-9 items-center gap-1.5 rounded-md border border-zinc-300 bg-zinc-100 pr-1 pl-2.5 text-sm dark:border-zinc-700 dark:bg-zinc-800"
+          >
+            <span className="text-zinc-500 dark:text-zinc-400">Collected from</span>
+            <code className="max-w-60 truncate font-mono text-xs" title={filters.collectedFrom}>
+              {filters.collectedFrom}
+            </code>
+            <button
+              type="button"
+              aria-label="Remove the DLQ filter"
+              title="Remove the DLQ filter"
+              onClick={() => set({ collectedFrom: undefined })}
               className="rounded px-1.5 text-zinc-500 hover:bg-zinc-200 hover:text-zinc-900 dark:hover:bg-zinc-700 dark:hover:text-white"
             >
               ×

@@ -2,6 +2,7 @@
 // chat message shows exactly what the operator saw. Values from the URL are untrusted: unknown
 // ones drop, times are normalised to ISO.
 
+import { parseInstant } from "@/components/consumers/time-range";
 import { LETTER_STATES, type LetterState } from "@/lib/dead-letters/types";
 import type { LetterFilters } from "@/lib/queries/use-dead-letters";
 
@@ -20,9 +21,7 @@ function text(sp: ParamsLike, name: string): string | undefined {
 }
 
 function isoOrUndefined(v: string | null): string | undefined {
-  if (!v) return undefined;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+  return parseInstant(v) ?? undefined;
 }
 
 export function parseInboxParams(sp: ParamsLike): InboxParams {
@@ -47,6 +46,7 @@ export function parseInboxParams(sp: ParamsLike): InboxParams {
       messageId: text(sp, "messageId"),
       q: (sp.get("q") ?? "").trim(),
       fingerprint: text(sp, "fingerprint"),
+      collectedFrom: text(sp, "collectedFrom"),
     },
   };
 }
@@ -65,11 +65,12 @@ export function inboxParamsToQuery({ view, filters: f }: InboxParams): string {
   if (f.messageId?.trim()) p.set("messageId", f.messageId.trim());
   if (f.q.trim()) p.set("q", f.q.trim());
   if (f.fingerprint) p.set("fingerprint", f.fingerprint);
+  if (f.collectedFrom) p.set("collectedFrom", f.collectedFrom);
   return p.toString();
 }
 
 export function hasLetterFilters(f: LetterFilters): boolean {
-  return Boolean(f.cluster || f.source || f.reason || f.states.length || f.from || f.to || f.header || f.messageId || f.q || f.fingerprint);
+  return Boolean(f.cluster || f.source || f.reason || f.states.length || f.from || f.to || f.header || f.messageId || f.q || f.fingerprint || f.collectedFrom);
 }
 
 export function letterHref(id: string): string {

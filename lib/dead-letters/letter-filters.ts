@@ -23,6 +23,8 @@ export const letterFilters = z.object({
   messageId: z.string().max(500).optional(),
   q: z.string().min(1).max(500).optional(),
   fingerprint: z.string().regex(/^[0-9a-f]{16}$/, "must be a fingerprint from a group").optional(),
+  /** The DLQ ("vhost/queue") or NATS capture stream the letters were collected from. */
+  collectedFrom: z.string().max(500).optional(),
 });
 
 export type LetterFilters = z.infer<typeof letterFilters>;
@@ -48,5 +50,6 @@ export function whereClause(f: LetterFilters, firstParam = 1): { sql: string; pa
   if (f.messageId) parts.push(`d."message_id" = ${p(f.messageId)}`);
   if (f.q) parts.push(`d."payload_text" ILIKE ${p("%" + f.q.replace(/[\\%_]/g, (m) => "\\" + m) + "%")}`);
   if (f.fingerprint) parts.push(`d."fingerprint" = ${p(f.fingerprint)}`);
+  if (f.collectedFrom) parts.push(`d."collected_from" = ${p(f.collectedFrom)}`);
   return { sql: parts.length ? parts.join(" AND ") : "TRUE", params };
 }

@@ -1,0 +1,136 @@
+"use client";
+
+import Link from "next/link";
+import { useSearchParams } from "next/navigation";
+import type { ReactNode } from "react";
+import { formatFullTime } from "@/components/charts/time-axis";
+import { formatCount, formatRate, KIND_LABEL } from "@/components/consumers/format";
+import { parseInstant } from "@/components/consumers/time-range";
+import { LoadError } from "@/components/consumers/load-error";
+import { Badge } from "@/components/ui/badge";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { useIsClient } from "@/components/ui/use-is-client";
+import { ApiError } from "@/lib/queries/fetch-json";
+import { useDlq } from "@/lib/queries/use-dlq";
+import { deadLettersHref } from "./list-params";
+
+function isoOrUndefined(v: string | null): string | undefined {
+  return parseInstant(v) ?? undefined;
+}
+
+/** /dlqs/[id]: one DLQ (or NATS capture stream) — where its dead letters come from, how fast, and its letters in a window from the URL. */
+export function DlqDetailView({ id }: { id: string }) {
+  const sp = useSearchParams();
+  const from = isoOrUndefined(sp.get("from"));
+  const to = isoOrUndefined(sp.get("to"));
+  const window = from && to && Date.parse(from) < Date.parse(to) ? { from, to } : null;
+  const isClient = useIsClient();
+  const { data: d, error } = useDlq(id);
+
+  if (error instanceof ApiError && error.status === 404) {
+    return (
+      <div data-testid="dlq-not-found">
+        <h1 className="mb-6 text-2xl font-semibold tracking-tight">Dead-letter queue not found</h1>
+        <EmptyState title="This DLQ is not known (any more)">
+          Redrive has no dead-letter queue with the id <code className="font-mono break-all">{id}</code>.{" "}
+          <Link href="/dead-letters" className="underline">
+            See every DLQ
+          </Link>
+          .
+        </EmptyState>
+      </div>
+    );
+  }
+
+  const scope = d ? { cluster: d.cluster, collectedFrom: d.name, ...(window ?? {}) } : null;
+  return (
+    <div>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-zinc-500 dark:text-zinc-400">
+        <Link href="/dead-letters" className="hover:underline">
+          Dead letters
+        </Link>
+        {" / DLQs"}
+      </nav>
+      {error ? <LoadError what="this DLQ" error={error} hasData={Boolean(d)} testId="dlq-error" /> : null}
+      {!d ? (
+        error ? null : <p className="py-6 text-sm text-zinc-500">Loading the DLQ…</p>
+      ) : (
+        <div data-testid="dlq-detail" data-dlq={d.name}>
+          <h1 className="text-2xl font-semibold tracking-tight break-all" data-testid="dlq-title">
+            {d.name}
+          </h1>
+          <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-zinc-600 dark:text-zinc-400">
+            <span>
+              {d.kind === "nats" ? "Capture stream" : "Queue"} on cluster <span className="font-medium text-zinc-800 dark:text-zinc-200">{d.cluster}</span> · {KIND_LABEL[d.kind]} · {d.foundBy}
+            </span>
+            {d.kind === "nats" ? <Badge tone="ok">Capture stream</Badge> : d.adopted ? <Badge tone="ok">Adopted · collecting</Badge> : <Badge tone="neutral">Not adopted</Badge>}
+          </p>
+          {d.problem ? (
+            <p role="alert" className="mt-3 rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-900 dark:border-rose-500/40 dark:bg-rose-500/10 dark:text-rose-200">
+              {d.problem}
+            </p>
+          ) : null}
+
+          <Card className="mt-4">
+            <dl className="grid grid-cols-2 gap-x-6 gap-y-3 text-sm sm:grid-cols-4">
+              <Stat label="Dead letters per minute" testId="dlq-inflow">{d.inflowPerMinute === null ? "—" : formatRate(d.inflowPerMinute)}</Stat>
+              <Stat label="Depth on the broker">{formatCount(d.depth)}</Stat>
+              <Stat label="Waiting to be collected">{d.collectorLag === null ? "—" : formatCount(d.collectorLag)}</Stat>
+              <Stat label="Collected into the inbox" testId="dlq-collected">{formatCount(d.collected)}</Stat>
+            </dl>
+            <p className="mt-3 text-xs text-zinc-500 dark:text-zinc-400">
+              Dead letters from: {d.sources.length ? <span className="break-all">{d.sources.join(", ")}</span> : "no source found"}
+            </p>
+          </Card>
+
+          <section className="mt-6" aria-labelledby="dlq-letters-heading">
+            <h2 id="dlq-letters-heading" className="text-lg font-semibold">
+              Its letters
+            </h2>
+            {window && isClient ? (
+              <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400" data-testid="dlq-window">
+                Window {formatFullTime(window.from)} → {formatFullTime(window.to)} (your local time), from the link you followed.
+              </p>
+            ) : null}
+            {scope ? (
+              <ul className="mt-2 flex flex-wrap gap-3 text-sm">
+                <li>
+                  <Link className="underline" data-testid="dlq-letters-link" href={deadLettersHref(scope)}>
+                    Letters collected from it{window ? " in this window" : ""}
+                  </Link>
+                </li>
+                <li>
+                  <Link className="underline" href={deadLettersHref(scope, "groups")}>
+                    Their cause groups
+                  </Link>
+                </li>
+                {window ? (
+                  <li>
+                    <Link className="underline" href={deadLettersHref({ cluster: d.cluster, collectedFrom: d.name })}>
+                      All its letters
+                    </Link>
+                  </li>
+                ) : null}
+              </ul>
+            ) : null}
+            {d.kind === "rabbitmq" && !d.adopted ? (
+              <p className="mt-2 text-sm text-zinc-500 dark:text-zinc-400">Redrive does not collect from this DLQ: adopt it on the Dead letters page to keep its letters in the inbox.</p>
+            ) : null}
+          </section>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Stat({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs text-zinc-500 dark:text-zinc-400">{label}</dt>
+      <dd className="mt-0.5 text-lg leading-tight font-semibold tabular-nums" data-testid={testId}>
+        {children}
+      </dd>
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+import "server-only";
+import { DEFAULT_CAPTURE, getConfig } from "@/lib/config";
+import { getStore } from "@/lib/db/get-store";
+import type { BrokerKind } from "@/lib/brokers/types";
+
+/** One DLQ (or NATS capture stream) with how fast dead letters arrive and how far collection is behind. */
+export type DlqFlow = {
+  /** The DLQ's row id; for a NATS capture stream, its cluster's row id (one capture stream per cluster). */
+  id: string;
+  clusterId: string;
+  cluster: string;
+  kind: BrokerKind;
+  name: string;
+  adopted: boolean;
+  /** As last discovered (the Dead letters page shows the same). */
+  depth: number | null;
+  problem: string | null;
+  /** Dead letters arriving per minute: the queue's sampled inflow, or letters collected over the last 5 minutes. */
+  inflowPerMinute: number | null;
+  collected: number;
+  /** Messages waiting to be collected (adopted DLQs and capture streams only). */
+  collectorLag: number | null;
+  sources: string[];
+  foundBy: string;
+};
+
+const INFLOW_WINDOW_MS = 5 * 60_000;
+
+type QueueRow = { cluster_id: string; key: string; backlog: bigint; inflow_rate: number | null; last_sampled_at: Date | null };
+
+export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
+  const { prisma } = await getStore();
+  const since = new Date(now.getTime() - INFLOW_WINDOW_MS);
+  const [dlqs, clusters, collected, recent] = await Promise.all([
+    prisma.dlq.findMany({ include: { cluster: { select: { name: true, kind: true } } }, orderBy: [{ cluster: { name: "asc" } }, { name: "asc" }] }),
+    prisma.cluster.findMany({ select: { id: true, name: true, kind: true, deadLetterProblems: true } }),
+    prisma.deadLetter.groupBy({ by: ["clusterId", "collectedFrom"], _count: { _all: true } }),
+    prisma.deadLetter.groupBy({ by: ["clusterId", "collectedFrom"], where: { capturedAt: { gte: since } }, _count: { _all: true } }),
+  ]);
+  const count = (list: typeof collected, clusterId: string, from: string) => list.find((c) => c.clusterId === clusterId && c.collectedFrom === from)?._count._all ?? 0;
+
+  const captures = getConfig()
+    .clusters.filter((c) => c.kind === "nats")
+    .map((c) => ({ config: c, capture: c.kind === "nats" ? (c.capture ?? DEFAULT_CAPTURE) : DEFAULT_CAPTURE, row: clusters.find((r) => r.name === c.name) }))
+    .filter((c): c is typeof c & { row: NonNullable<typeof c.row> } => c.row !== undefined);
+
+  // The queues themselves as the sampler last read them (a DLQ is a queue too; so is the capture consumer).
+  const keys = [...dlqs.map((d) => [d.clusterId, d.name] as const), ...captures.map((c) => [c.row.id, `${c.capture.stream}/${c.capture.consumer}`] as const)];
+  const queues = keys.length
+    ? await prisma.$queryRawUnsafe<QueueRow[]>(
+        `SELECT c."cluster_id"::text AS cluster_id, c."key", c."backlog", c."inflow_rate", c."last_sampled_at"
+         FROM "consumers" c JOIN unnest($1::uuid[], $2::text[]) AS k(cid, key) ON c."cluster_id" = k.cid AND c."key" = k.key
+         WHERE c."gone_at" IS NULL`,
+        keys.map((k) => k[0]),
+        keys.map((k) => k[1]),
+      )
+    : [];
+  const queue = (clusterId: string, key: string) => queues.find((q) => q.cluster_id === clusterId && q.key === key);
+  const perMinute = (n: number) => n / (INFLOW_WINDOW_MS / 60_000);
+
+  const flows: DlqFlow[] = dlqs.map((d) => {
+    const q = queue(d.clusterId, d.name);
+    const sampled = q?.inflow_rate == null ? null : q.inflow_rate * 60;
+    const recentCollected = d.adopted ? perMinute(count(recent, d.clusterId, d.name)) : null;
+    const inflow = sampled === null ? recentCollected : recentCollected === null ? sampled : Math.max(sampled, recentCollected);
+    const depth = d.depth === null ? null : Number(d.depth);
+    return {
+      id: d.id,
+      clusterId: d.clusterId,
+      cluster: d.cluster.name,
+      kind: d.cluster.kind,
+      name: d.name,
+      adopted: d.adopted,
+      depth,
+      problem: d.problem,
+      inflowPerMinute: inflow,
+      collected: count(collected, d.clusterId, d.name),
+      collectorLag: d.adopted ? (q ? Number(q.backlog) : depth) : null,
+      sources: Array.isArray(d.sources) ? (d.sources as string[]) : [],
+      foundBy: d.foundBy,
+    };
+  });
+  for (const c of captures) {
+    const q = queue(c.row.id, `${c.capture.stream}/${c.capture.consumer}`);
+    const problem = (Array.isArray(c.row.deadLetterProblems) ? (c.row.deadLetterProblems as Array<{ source: string; problem: string }>) : []).find((p) => p.source === c.capture.stream);
+    flows.push({
+      id: c.row.id,
+      clusterId: c.row.id,
+      cluster: c.config.name,
+      kind: "nats",
+      name: c.capture.stream,
+      adopted: c.capture.enabled,
+      depth: null,
+      problem: c.capture.enabled ? (problem?.problem ?? null) : "capture is disabled in the configuration: JetStream dead letters are not collected",
+      inflowPerMinute: c.capture.enabled ? perMinute(count(recent, c.row.id, c.capture.stream)) : null,
+      collected: count(collected, c.row.id, c.capture.stream),
+      collectorLag: c.capture.enabled && q ? Number(q.backlog) : null,
+      sources: ["every consumer's MAX_DELIVERIES and MSG_TERMINATED advisories"],
+      foundBy: "capture stream",
+    });
+  }
+  return flows;
+}

@@ -1,0 +1,19 @@
+import "server-only";
+import type { z } from "zod";
+import { withAudit } from "@/lib/audit/record-audit";
+import type { Principal } from "@/lib/auth/permissions";
+import { getStore } from "@/lib/db/get-store";
+import { AppError } from "@/lib/errors";
+import { maskUrl } from "./mask-url";
+import type { channelCreate } from "./notification-inputs";
+
+export async function createChannel(input: z.infer<typeof channelCreate>, actor: Principal, address: string | null): Promise<{ id: string }> {
+  const { prisma } = await getStore();
+  if (await prisma.notificationChannel.findUnique({ where: { name: input.name } })) throw new AppError("CONFLICT", `A channel named "${input.name}" already exists.`);
+  const row = await withAudit(
+    prisma,
+    { actor: actor.name, address, action: "notification.channel.create", target: `notification-channel:${input.name}`, request: { ...input, url: maskUrl(input.url) } },
+    () => prisma.notificationChannel.create({ data: { name: input.name, type: input.type, url: input.url, enabled: input.enabled, source: "ui", createdBy: actor.name } }),
+  );
+  return { id: row.id };
+}

@@ -1,0 +1,35 @@
+import "server-only";
+import { getConfig } from "@/lib/config";
+import { getStore } from "@/lib/db/get-store";
+import { describeError } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { getProcessMetrics } from "@/lib/metrics/process-metrics";
+import { DeliveryWorker } from "./delivery-worker";
+import { Notifier } from "./notifier";
+import { syncNotificationConfig } from "./sync-notification-config";
+
+const holder = globalThis as typeof globalThis & { __redriveNotifier?: Promise<Notifier> };
+
+/** The process's notifier and its delivery worker, started on first use (after the config's channels and rules are in the store). */
+export function getNotifier(): Promise<Notifier> {
+  holder.__redriveNotifier ??= (async () => {
+    const config = getConfig();
+    const { prisma } = await getStore();
+    await syncNotificationConfig(prisma, config.notifications, (m) => log.warn(m)).catch((e: unknown) =>
+      log.warn("notification settings from the configuration could not be stored; retried at the next start", { error: describeError(e) }),
+    );
+    const d = config.notifications.delivery;
+    const worker = new DeliveryWorker(prisma, {
+      ...d,
+      channelUrl: (c) => (c.source === "config" ? (config.notifications.channels.find((x) => x.name === c.name)?.url ?? null) : c.url),
+      log: (level, message, context) => log[level](message, context),
+      onAttempt: (channel, ok) => getProcessMetrics().notificationAttempts.inc({ channel, result: ok ? "ok" : "error" }),
+    });
+    worker.start();
+    return new Notifier(prisma, worker, { publicUrl: config.publicUrl, retentionMs: d.retentionMs, log: (level, message, context) => log[level](message, context) });
+  })().catch((e: unknown) => {
+    holder.__redriveNotifier = undefined;
+    throw e;
+  });
+  return holder.__redriveNotifier;
+}
