@@ -12,6 +12,7 @@ export async function listDlqs(): Promise<DlqOverview> {
   ]);
   const count = (clusterId: string, from: string) => collected.find((c) => c.clusterId === clusterId && c.collectedFrom === from)?._count._all ?? 0;
   const dlqs: DlqInfo[] = rows.map((d) => ({
+    id: d.id,
     cluster: d.cluster.name,
     kind: d.cluster.kind,
     name: d.name,
@@ -29,6 +30,7 @@ export async function listDlqs(): Promise<DlqOverview> {
     const row = clusters.find((x) => x.name === c.name);
     const captureProblem = (Array.isArray(row?.deadLetterProblems) ? (row.deadLetterProblems as Array<{ source: string; problem: string }>) : []).find((p) => p.source === capture.stream);
     dlqs.push({
+      id: row?.id ?? "",
       cluster: c.name,
       kind: "nats",
       name: capture.stream,

@@ -11,12 +11,16 @@ import type { LetterPublisher, OutgoingLetter, PublishResult } from "./publisher
 
 const LEASE_MS = 15_000;
 const POLL_MS = 500;
+/** The longest wait between tries to record outcomes while the store is away. */
+const OUTCOME_RETRY_MAX_MS = 5000;
 
 export type RunnerDeps = {
   prisma: PrismaClient;
   /** A publisher for the cluster a letter belongs to (one per job, closed when the job stops). */
   publisherFor: (clusterName: string) => Promise<LetterPublisher>;
   maxInFlight: number;
+  /** How long a job's lease lasts without renewal (default 15 s); another runner takes over after it. */
+  leaseMs?: number;
   log?: (level: "info" | "warn", message: string, context?: Record<string, unknown>) => void;
 };
 
@@ -30,6 +34,8 @@ type LetterRow = {
   headers: Record<string, unknown>;
   raw_headers: Record<string, unknown> | null;
   redrive_count: number;
+  /** Set for a letter whose earlier attempt may have landed (JetStream): when the first attempt was recorded. */
+  previous_attempt_at: Date | null;
 };
 
 type Job = { id: string; action: string; state: string; rate: number; destination: string | null; edit: unknown; createdBy: string };
@@ -47,7 +53,11 @@ export class JobRunner {
   /** Grows while the broker cannot be reached, so a job waits longer between tries. */
   private backoff = 0;
 
-  constructor(private readonly deps: RunnerDeps) {}
+  private readonly leaseMs: number;
+
+  constructor(private readonly deps: RunnerDeps) {
+    this.leaseMs = deps.leaseMs ?? LEASE_MS;
+  }
 
   start(): void {
     if (!this.stopped) return;
@@ -73,7 +83,7 @@ export class JobRunner {
        WHERE "state" IN ('running', 'cancelling', 'paused') AND ("lease_owner" IS NULL OR "lease_owner" = $1 OR "lease_until" < now())
        RETURNING "id"::text AS id`,
       this.owner,
-      LEASE_MS / 1000,
+      this.leaseMs / 1000,
     );
     for (const { id } of rows) {
       if (this.active.has(id)) continue;
@@ -97,7 +107,7 @@ export class JobRunner {
       `UPDATE "redrive_jobs" SET "lease_until" = now() + make_interval(secs => $3) WHERE "id" = $1::uuid AND "lease_owner" = $2`,
       id,
       this.owner,
-      LEASE_MS / 1000,
+      this.leaseMs / 1000,
     );
     return n === 1;
   }
@@ -109,18 +119,39 @@ export class JobRunner {
   /** Letters a dead process left in flight: JetStream ones go again under the same Nats-Msg-Id (deduplicated); RabbitMQ ones are "unknown". */
   private async recover(id: string): Promise<void> {
     const p = this.deps.prisma;
-    await p.$executeRawUnsafe(
+    const again = await p.$queryRawUnsafe<Array<{ letter_id: string }>>(
       `UPDATE "redrive_job_letters" jl SET "outcome" = 'pending' FROM "dead_letters" d
-       WHERE jl."job_id" = $1::uuid AND jl."outcome" = 'in_flight' AND d."id" = jl."letter_id" AND d."kind" = 'nats'`,
+       WHERE jl."job_id" = $1::uuid AND jl."outcome" = 'in_flight' AND d."id" = jl."letter_id" AND d."kind" = 'nats'
+       RETURNING jl."letter_id"::text AS letter_id`,
       id,
     );
+    const why = "Redrive stopped while this publish awaited its confirm; not retried, so it cannot be doubled. Check the destination, then retry.";
     const unknown = await p.$queryRawUnsafe<Array<{ letter_id: string }>>(
-      `UPDATE "redrive_job_letters" SET "outcome" = 'unknown', "finished_at" = now(),
-         "detail" = 'Redrive stopped while this publish awaited its confirm; not retried, so it cannot be doubled. Check the destination, then retry.'
+      `UPDATE "redrive_job_letters" SET "outcome" = 'unknown', "finished_at" = now(), "detail" = $2
        WHERE "job_id" = $1::uuid AND "outcome" = 'in_flight' RETURNING "letter_id"::text AS letter_id`,
       id,
+      why,
     );
     if (unknown.length) await p.deadLetter.updateMany({ where: { id: { in: unknown.map((u) => u.letter_id) }, jobId: id }, data: { jobId: null } });
+    // The intents the dead process wrote get their outcomes, so none is left hanging in the audit log.
+    await this.recordRecovered(id, again, "interrupted", "Redrive stopped while this publish awaited its confirm; it goes again under the same Nats-Msg-Id, which JetStream deduplicates.");
+    await this.recordRecovered(id, unknown, "unknown", why);
+  }
+
+  private async recordRecovered(jobId: string, letters: Array<{ letter_id: string }>, result: string, detail: string): Promise<void> {
+    if (letters.length === 0) return;
+    await this.deps.prisma.$executeRawUnsafe(
+      `INSERT INTO "audit_events" ("actor", "action", "phase", "intent_id", "target", "request", "result", "detail")
+       SELECT j."created_by", 'letter.' || j."action", 'outcome', i."id", 'letter:' || l."letter_id", '{}', $3, jsonb_build_object('job', j."id"::text, 'detail', $4::text)
+       FROM unnest($2::uuid[]) WITH ORDINALITY AS l("letter_id", n) JOIN "redrive_jobs" j ON j."id" = $1::uuid
+       LEFT JOIN LATERAL (SELECT a."id" FROM "audit_events" a WHERE a."target" = 'letter:' || l."letter_id" AND a."phase" = 'intent' AND a."request" ->> 'job' = $5::text ORDER BY a."id" DESC LIMIT 1) i ON TRUE
+       ORDER BY l.n`,
+      jobId,
+      letters.map((l) => l.letter_id),
+      result,
+      detail,
+      jobId,
+    );
   }
 
   private async run(id: string): Promise<void> {
@@ -129,10 +160,13 @@ export class JobRunner {
     // The job's pace runs across chunks: each letter goes out no sooner than 1/rate after the last.
     const pace = { next: Date.now() };
     let lastRenew = Date.now();
+    // The lease is renewed while a chunk awaits its confirms too: a slow broker is not a dead runner.
+    const heartbeat = setInterval(() => void (this.closing || this.renew(id).catch(() => undefined)), this.leaseMs / 3);
+    heartbeat.unref?.();
     try {
       for (;;) {
         if (this.closing) return;
-        if (Date.now() - lastRenew > LEASE_MS / 3) {
+        if (Date.now() - lastRenew > this.leaseMs / 3) {
           if (!(await this.renew(id))) return; // another process owns it now
           lastRenew = Date.now();
         }
@@ -151,13 +185,16 @@ export class JobRunner {
         await this.process(job, letters, publishers, pace);
       }
     } finally {
+      clearInterval(heartbeat);
       for (const p of publishers.values()) await (await p.catch(() => null))?.close().catch(() => undefined);
     }
   }
 
   private next(id: string, limit: number): Promise<LetterRow[]> {
     return this.deps.prisma.$queryRawUnsafe<LetterRow[]>(
-      `SELECT jl."letter_id"::text AS letter_id, d."kind"::text AS kind, c."name" AS cluster, d."destination", d."payload", d."properties", d."headers", d."raw_headers", d."redrive_count"
+      `SELECT jl."letter_id"::text AS letter_id, d."kind"::text AS kind, c."name" AS cluster, d."destination", d."payload", d."properties", d."headers", d."raw_headers", d."redrive_count",
+         CASE WHEN jl."attempt_id" IS NOT NULL THEN (SELECT min(a."at") FROM "audit_events" a
+           WHERE a."target" = 'letter:' || jl."letter_id"::text AND a."phase" = 'intent' AND a."request"->>'job' = jl."job_id"::text) END AS previous_attempt_at
        FROM "redrive_job_letters" jl JOIN "dead_letters" d ON d."id" = jl."letter_id" JOIN "clusters" c ON c."id" = d."cluster_id"
        WHERE jl."job_id" = $1::uuid AND jl."outcome" = 'pending' ORDER BY jl."seq" LIMIT $2`,
       id,
@@ -170,8 +207,11 @@ export class JobRunner {
     let letters = chunk;
     const attempt = (letterId: string) => `redrive:${job.id}:${letterId}`;
     // Fail closed: without the per-letter intents recorded, nothing is touched.
-    await p.$transaction([
-      p.auditEvent.createMany({ data: letters.map((l) => ({ actor: job.createdBy, action: `letter.${job.action}`, phase: "intent", target: `letter:${l.letter_id}`, request: { job: job.id } })) }),
+    const [intents] = await p.$transaction([
+      p.auditEvent.createManyAndReturn({
+        data: letters.map((l) => ({ actor: job.createdBy, action: `letter.${job.action}`, phase: "intent", target: `letter:${l.letter_id}`, request: { job: job.id } })),
+        select: { id: true, target: true },
+      }),
       p.$executeRawUnsafe(
         `UPDATE "redrive_job_letters" SET "outcome" = 'in_flight', "attempt_id" = 'redrive:' || "job_id"::text || ':' || "letter_id"::text
          WHERE "job_id" = $1::uuid AND "letter_id" = ANY($2::uuid[])`,
@@ -179,6 +219,10 @@ export class JobRunner {
         chunk.map((l) => l.letter_id),
       ),
     ]);
+
+    // Each letter's outcome row names the intent it answers.
+    const intentOf = new Map(intents.map((r) => [r.target, r.id]));
+    const intentId = (l: LetterRow) => intentOf.get(`letter:${l.letter_id}`) ?? null;
 
     const spacing = 1000 / job.rate;
     pace.next = Math.max(pace.next, Date.now() - spacing);
@@ -189,33 +233,51 @@ export class JobRunner {
       const wait = slots[slots.length - 1]! - Date.now();
       if (wait > 0) await sleep(wait);
     } else {
-      results = await Promise.all(
-        letters.map(async (l, i) => {
-          const wait = slots[i]! - Date.now();
-          if (wait > 0) await sleep(wait);
-          try {
-            let pub = publishers.get(l.cluster);
-            if (!pub) {
-              pub = this.deps.publisherFor(l.cluster);
-              publishers.set(l.cluster, pub);
+      // While the broker holds publishes already sent (a resource alarm), the job says so.
+      const used = new Set<LetterPublisher>();
+      let noted = false;
+      const watch = setInterval(() => {
+        const why = [...used].map((u) => u.waiting?.() ?? null).find((w) => w !== null);
+        if (!why || noted) return;
+        noted = true;
+        this.backoff = Math.max(this.backoff, 1000);
+        void p.redriveJob.update({ where: { id: job.id }, data: { error: `Waiting for the broker: ${why}. Nothing is lost.` } }).catch(() => undefined);
+      }, 500);
+      try {
+        results = await Promise.all(
+          letters.map(async (l, i) => {
+            const wait = slots[i]! - Date.now();
+            if (wait > 0) await sleep(wait);
+            try {
+              let pub = publishers.get(l.cluster);
+              if (!pub) {
+                pub = this.deps.publisherFor(l.cluster);
+                publishers.set(l.cluster, pub);
+              }
+              const publisher = await pub;
+              used.add(publisher);
+              return await publisher.publish(this.outgoing(job, l, attempt(l.letter_id)));
+            } catch (e) {
+              return { outcome: "failed" as const, detail: describeError(e) };
             }
-            return await (await pub).publish(this.outgoing(job, l, attempt(l.letter_id)));
-          } catch (e) {
-            return { outcome: "failed" as const, detail: describeError(e) };
-          }
-        }),
-      );
+          }),
+        );
+      } finally {
+        clearInterval(watch);
+      }
     }
 
     // Letters that never reached the broker go back in line; the job waits for the broker to return.
     const notSent = letters.filter((_, i) => results[i]!.outcome === "not_sent");
     if (notSent.length) {
       const why = results.find((r) => r.outcome === "not_sent")!.detail;
-      await p.$transaction([
-        p.redriveJobLetter.updateMany({ where: { jobId: job.id, letterId: { in: notSent.map((l) => l.letter_id) } }, data: { outcome: "pending", attemptId: null } }),
-        p.auditEvent.createMany({ data: notSent.map((l) => ({ actor: job.createdBy, action: `letter.${job.action}`, phase: "outcome", target: `letter:${l.letter_id}`, result: "not_sent", detail: { job: job.id, detail: why } })) }),
+      await this.persist(job.id, () => p.$transaction([
+        // An attempt that may have landed keeps its id, so the next one is checked against the dedupe window.
+        p.redriveJobLetter.updateMany({ where: { jobId: job.id, letterId: { in: notSent.filter((l) => !results[letters.indexOf(l)]!.mayHaveLanded).map((l) => l.letter_id) } }, data: { outcome: "pending", attemptId: null } }),
+        p.redriveJobLetter.updateMany({ where: { jobId: job.id, letterId: { in: notSent.filter((l) => results[letters.indexOf(l)]!.mayHaveLanded).map((l) => l.letter_id) } }, data: { outcome: "pending" } }),
+        p.auditEvent.createMany({ data: notSent.map((l) => ({ actor: job.createdBy, action: `letter.${job.action}`, phase: "outcome", intentId: intentId(l), target: `letter:${l.letter_id}`, result: "not_sent", detail: { job: job.id, detail: why } })) }),
         p.redriveJob.update({ where: { id: job.id }, data: { error: `Waiting for the broker: ${why}. Letters not yet sent wait; nothing is lost.` } }),
-      ]);
+      ]));
       letters = letters.filter((_, i) => results[i]!.outcome !== "not_sent");
       results = results.filter((r) => r.outcome !== "not_sent");
       this.backoff = Math.min(10_000, Math.max(1000, this.backoff * 2));
@@ -230,6 +292,28 @@ export class JobRunner {
     const ids = letters.map((l) => l.letter_id);
     const now = new Date();
     const done = letters.filter((_, i) => results[i]!.outcome === "done").map((l) => l.letter_id);
+    await this.persist(job.id, () => this.recordOutcomes(job, letters, results, ids, done, now, intentId));
+  }
+
+  /**
+   * Writes what the broker did. This runner alone knows it, so it keeps trying while the store is
+   * away, rather than leave the letters in flight for recovery to call "unknown".
+   */
+  private async persist(jobId: string, write: () => Promise<unknown>): Promise<void> {
+    for (let wait = 250; ; wait = Math.min(OUTCOME_RETRY_MAX_MS, wait * 2)) {
+      try {
+        await write();
+        return;
+      } catch (e) {
+        if (this.closing) throw e;
+        this.deps.log?.("warn", "could not record what the broker did; retrying", { job: jobId, error: describeError(e) });
+        await sleep(wait);
+      }
+    }
+  }
+
+  private async recordOutcomes(job: Job, letters: LetterRow[], results: PublishResult[], ids: string[], done: string[], now: Date, intentId: (l: LetterRow) => bigint | null): Promise<void> {
+    const p = this.deps.prisma;
     await p.$transaction([
       p.$executeRawUnsafe(
         `UPDATE "redrive_job_letters" jl SET "outcome" = u.outcome, "detail" = u.detail, "finished_at" = $2::timestamptz
@@ -244,7 +328,7 @@ export class JobRunner {
       p.deadLetter.updateMany({ where: { id: { in: done } }, data: { state: OUTCOME_STATE[job.action]!, stateChangedAt: now, jobId: null } }),
       p.deadLetter.updateMany({ where: { id: { in: ids.filter((x) => !done.includes(x)) }, jobId: job.id }, data: { jobId: null } }),
       p.auditEvent.createMany({
-        data: letters.map((l, i) => ({ actor: job.createdBy, action: `letter.${job.action}`, phase: "outcome", target: `letter:${l.letter_id}`, result: results[i]!.outcome, detail: { job: job.id, detail: results[i]!.detail } })),
+        data: letters.map((l, i) => ({ actor: job.createdBy, action: `letter.${job.action}`, phase: "outcome", intentId: intentId(l), target: `letter:${l.letter_id}`, result: results[i]!.outcome, detail: { job: job.id, detail: results[i]!.detail } })),
       }),
     ]);
   }
@@ -272,6 +356,7 @@ export class JobRunner {
         retention: typeof props.retention === "string" ? props.retention : null,
       },
       attemptId,
+      previousAttemptAt: l.previous_attempt_at ?? undefined,
     };
   }
 
@@ -285,7 +370,9 @@ export class JobRunner {
       ]);
     }
     await p.redriveJob.update({ where: { id: job.id }, data: { state, finishedAt: new Date(), leaseOwner: null, leaseUntil: null } });
-    await p.auditEvent.create({ data: { actor: job.createdBy, action: `job.${job.action}`, phase: "outcome", target: `job:${job.id}`, result: state, request: {} } });
+    // The job's end is a second outcome of the intent that started it (the first says it started).
+    const intent = await p.auditEvent.findFirst({ where: { target: `job:${job.id}`, action: `job.${job.action}`, phase: "intent" }, orderBy: { id: "asc" }, select: { id: true } });
+    await p.auditEvent.create({ data: { actor: job.createdBy, action: `job.${job.action}`, phase: "outcome", intentId: intent?.id ?? null, target: `job:${job.id}`, result: state, request: {} } });
     this.deps.log?.("info", `job ${state}`, { job: job.id });
   }
 

@@ -62,9 +62,9 @@ function byKind(samples: Sample[]): KindFigures[] {
   });
 }
 
-async function httpSample(url: string, kind: Kind, params: Record<string, string>): Promise<Sample> {
+async function httpSample(url: string, headers: Record<string, string>, kind: Kind, params: Record<string, string>): Promise<Sample> {
   const started = performance.now();
-  const res = await fetch(`${url}/api/consumers?${new URLSearchParams(params)}`, { signal: AbortSignal.timeout(60_000) });
+  const res = await fetch(`${url}/api/consumers?${new URLSearchParams(params)}`, { headers, signal: AbortSignal.timeout(60_000) });
   const text = await res.text();
   const ms = performance.now() - started;
   if (res.status !== 200) throw new Error(`/api/consumers?${new URLSearchParams(params)} → HTTP ${res.status}: ${text.slice(0, 300)}`);
@@ -107,21 +107,21 @@ async function inProcess(store: Store, mix: Kind[], ctx: { queues: number; total
   }
 }
 
-export async function measureApi(opts: { url: string; store: Store; queues: number; requests: number; signal: AbortSignal; log: (line: string) => void }): Promise<ApiFigures> {
+export async function measureApi(opts: { url: string; headers: Record<string, string>; store: Store; queues: number; requests: number; signal: AbortSignal; log: (line: string) => void }): Promise<ApiFigures> {
   const deadline = Date.now() + 15 * 60_000;
-  const res = await fetch(`${opts.url}/api/consumers?limit=1`, { signal: AbortSignal.timeout(60_000) });
+  const res = await fetch(`${opts.url}/api/consumers?limit=1`, { headers: opts.headers, signal: AbortSignal.timeout(60_000) });
   if (res.status !== 200) throw new Error(`/api/consumers?limit=1 → HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`);
   const total = ((await res.json()) as { data: { total: number } }).data.total;
   const ctx = { queues: opts.queues, total };
   // Warm-up: the first request of each kind loads its code paths.
-  for (const [i, kind] of KINDS.entries()) await httpSample(opts.url, kind, query(kind, i, ctx));
+  for (const [i, kind] of KINDS.entries()) await httpSample(opts.url, opts.headers, kind, query(kind, i, ctx));
 
   const mix = requestMix(opts.requests);
   const sequential: Sample[] = [];
   for (const [i, kind] of mix.entries()) {
     opts.signal.throwIfAborted();
     if (Date.now() > deadline) break;
-    sequential.push(await httpSample(opts.url, kind, query(kind, i, ctx)));
+    sequential.push(await httpSample(opts.url, opts.headers, kind, query(kind, i, ctx)));
   }
   opts.log(`  /api/consumers: ${sequential.length} sequential requests done`);
 
@@ -134,7 +134,7 @@ export async function measureApi(opts: { url: string; store: Store; queues: numb
     Array.from({ length: workers }, async () => {
       while (next < concMix.length && Date.now() < deadline && !opts.signal.aborted) {
         const i = next++;
-        concurrent.push(await httpSample(opts.url, concMix[i]!, query(concMix[i]!, i, ctx)));
+        concurrent.push(await httpSample(opts.url, opts.headers, concMix[i]!, query(concMix[i]!, i, ctx)));
       }
     }),
   );
@@ -146,7 +146,7 @@ export async function measureApi(opts: { url: string; store: Store; queues: numb
   const health = await repeat(
     baselineN,
     async () => {
-      const res = await fetch(`${opts.url}/api/health`, { signal: AbortSignal.timeout(30_000) });
+      const res = await fetch(`${opts.url}/api/health`, { headers: opts.headers, signal: AbortSignal.timeout(30_000) });
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`/api/health → HTTP ${res.status}`);
     },

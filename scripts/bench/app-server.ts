@@ -13,7 +13,10 @@ const SOURCES = ["app", "components", "lib", "public", "prisma", "instrumentatio
 const BUILD_TIMEOUT_MS = 10 * 60_000;
 const READY_TIMEOUT_MS = 90_000;
 
-export type AppServer = { url: string; pid: number; stop(): Promise<void>; output(): string };
+/** `headers` carry the bench admin's session cookie: every API call is made signed in, as the console's are. */
+export type AppServer = { url: string; pid: number; headers: Record<string, string>; stop(): Promise<void>; output(): string };
+
+const BENCH_ADMIN = { name: "bench-admin", password: "bench admin password, local only" };
 
 const tail = (lines: string[]) => lines.slice(-40).join("");
 
@@ -84,7 +87,7 @@ export async function startApp(opts: { dir: string; root: string; env: Record<st
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [path.join(opts.root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", HOST], {
     cwd: opts.dir,
-    env: baseEnv(opts.env),
+    env: baseEnv({ REDRIVE_ADMIN_USER: BENCH_ADMIN.name, REDRIVE_ADMIN_PASSWORD: BENCH_ADMIN.password, ...opts.env }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: string[] = [];
@@ -97,6 +100,7 @@ export async function startApp(opts: { dir: string; root: string; env: Record<st
   const server: AppServer = {
     url,
     pid: child.pid ?? -1,
+    headers: {},
     output: () => tail(lines),
     async stop() {
       if (exited) return;
@@ -113,9 +117,15 @@ export async function startApp(opts: { dir: string; root: string; env: Record<st
     if (exited) throw new Error(`next start exited before it was ready:\n${server.output()}`);
     if (opts.signal.aborted || Date.now() > deadline) break;
     try {
-      const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(5000) });
+      const res = await fetch(`${url}/api/health/live`, { signal: AbortSignal.timeout(5000) });
       await res.arrayBuffer();
-      if (res.status === 200) return server;
+      if (res.status === 200) {
+        const signIn = await fetch(`${url}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json", origin: url }, body: JSON.stringify(BENCH_ADMIN), signal: AbortSignal.timeout(30_000) });
+        const cookie = signIn.headers.get("set-cookie")?.split(";")[0];
+        if (signIn.status !== 200 || !cookie) throw new Error(`signing in to the bench app: HTTP ${signIn.status} ${await signIn.text()}`);
+        server.headers = { cookie };
+        return server;
+      }
     } catch {
       // not listening yet
     }
@@ -123,5 +133,5 @@ export async function startApp(opts: { dir: string; root: string; env: Record<st
   }
   await server.stop();
   opts.signal.throwIfAborted();
-  throw new Error(`the app did not answer /api/health with 200 within ${READY_TIMEOUT_MS / 1000} s:\n${server.output()}`);
+  throw new Error(`the app did not answer /api/health/live with 200 within ${READY_TIMEOUT_MS / 1000} s:\n${server.output()}`);
 }

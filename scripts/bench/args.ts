@@ -21,6 +21,10 @@ export type BenchOptions = {
   inbox: number;
   requeue: number;
   requeueNats: number;
+  /** The load run (scripts/load): its own load, the built app sampling it, concurrent API clients. */
+  load: boolean;
+  loadClients: number;
+  loadSeconds: number;
   /** Where the markdown report goes; null: print only. */
   out: string | null;
   /** The command line, for the report. */
@@ -30,7 +34,7 @@ export type BenchOptions = {
 export const DEFAULT_OUT = "docs/benchmarks.md";
 
 export const USAGE = `Usage: npm run bench -- [--queues N] [--consumers N] [--rounds N] [--collect N] [--inbox N] [--requeue N] [--requeue-nats N]
-                       [--keep] [--quick] [--no-api] [--no-dead-letters] [--out PATH | --no-write]
+                       [--clients N] [--load-seconds N] [--keep] [--quick] [--no-api] [--no-dead-letters] [--no-load] [--out PATH | --no-write]
 
 Creates its own load on the local brokers (127.0.0.1 only): N RabbitMQ queues in a private vhost and
 N JetStream consumers, measures Redrive's sampler sweep against bare management-API walks and the
@@ -44,6 +48,9 @@ N JetStream consumers, measures Redrive's sampler sweep against bare management-
   --requeue N     letters requeued to RabbitMQ by one job (default 100000; --quick: 1000)
   --requeue-nats N  letters requeued to JetStream by one job (default 20000; --quick: 500)
   --no-dead-letters  skip the collection, inbox and requeue sections
+  --clients N     concurrent API clients of the load run (default 50)
+  --load-seconds N  length of the load run's concurrent phase (default 120)
+  --no-load       skip the load run (npm run load on its own: the same section; --quick skips it)
   --keep          do not delete the vhost, the streams and the database afterwards
   --quick         a small, fast run (the defaults above marked --quick, ticks 2 s apart)
   --no-api        skip building and serving the app (no /api/consumers figures)
@@ -86,6 +93,9 @@ export function benchOptions(overrides: Partial<BenchOptions> & { quick?: boolea
     inbox: quick ? 10_000 : 1_000_000,
     requeue: quick ? 1_000 : 100_000,
     requeueNats: quick ? 500 : 20_000,
+    load: !quick,
+    loadClients: 50,
+    loadSeconds: 120,
     out: DEFAULT_OUT,
     command: "npm run bench",
     ...overrides,
@@ -128,6 +138,15 @@ export function parseArgs(argv: readonly string[]): BenchOptions | "help" {
         break;
       case "--no-dead-letters":
         set.deadLetters = false;
+        break;
+      case "--no-load":
+        set.load = false;
+        break;
+      case "--clients":
+        set.loadClients = count(flag, value(), 500);
+        break;
+      case "--load-seconds":
+        set.loadSeconds = count(flag, value(), 3600);
         break;
       case "--keep":
         set.keep = true;

@@ -1,7 +1,7 @@
 import { jetstream, jetstreamManager, StorageType } from "@nats-io/jetstream";
 import amqp from "amqplib";
 import pg from "pg";
-import { ANONYMOUS } from "@/lib/auth/permissions";
+import { principalFor } from "@/lib/auth/permissions";
 import { getConfig, type RabbitClusterConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import type { Store } from "@/lib/db/open-store";
@@ -213,7 +213,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ v: T; ms: number }> {
 
 /** One requeue job through startJob and a JobRunner, bounded in time. */
 async function requeueJob(runner: JobRunner, source: string, jobRate: number, n: number, timeoutMs: number, signal: AbortSignal) {
-  const started = await timed(() => startJob({ action: "requeue", scope: { kind: "filter", filters: { source } }, includePoison: false, rate: jobRate }, ANONYMOUS, null));
+  const started = await timed(() => startJob({ action: "requeue", scope: { kind: "filter", filters: { source } }, includePoison: false, rate: jobRate }, principalFor("system", "bench", "bench", "operator"), null));
   const t = performance.now();
   await runner.claim();
   let timer: NodeJS.Timeout | undefined;
@@ -256,15 +256,15 @@ async function fetchStatus(path: string): Promise<number> {
   return res.status;
 }
 
-async function measureInbox(c: Ctx, clusters: { rabbit: string; nats: string }): Promise<DeadLetterFigures["inbox"]> {
-  const p = c.store.prisma;
-  const m = c.sizes.inbox;
-  const ids = await Promise.all([clusters.rabbit, clusters.nats].map(async (name) => (await p.cluster.findUniqueOrThrow({ where: { name } })).id));
-  const t = performance.now();
+/**
+ * Inserts `m` letters by SQL for two clusters (1 in 5 NATS): 1,000 cause groups over 40 sources and
+ * 4 reasons, 50 tenants in a header, 30 days of arrivals, 1 in 10 already requeued. Then ANALYZE.
+ */
+export async function fillInbox(p: Store["prisma"], ids: [string, string], m: number, signal: AbortSignal, log: (line: string) => void): Promise<void> {
   // 1,000 cause groups over 40 sources and 4 reasons; 50 tenants in a header; 30 days of arrivals, newest first.
   const chunk = 200_000;
   for (let from = 1; from <= m; from += chunk) {
-    c.signal.throwIfAborted();
+    signal.throwIfAborted();
     const to = Math.min(m, from + chunk - 1);
     await p.$executeRawUnsafe(
       `INSERT INTO "dead_letters" (${INSERT_COLUMNS})
@@ -281,9 +281,17 @@ async function measureInbox(c: Ctx, clusters: { rabbit: string; nats: string }):
       from,
       to,
     );
-    c.log(`  inbox: ${to.toLocaleString("en-US")} letters inserted`);
+    log(`  inbox: ${to.toLocaleString("en-US")} letters inserted`);
   }
   await p.$executeRawUnsafe(`ANALYZE "dead_letters"`);
+}
+
+async function measureInbox(c: Ctx, clusters: { rabbit: string; nats: string }): Promise<DeadLetterFigures["inbox"]> {
+  const p = c.store.prisma;
+  const m = c.sizes.inbox;
+  const ids = await Promise.all([clusters.rabbit, clusters.nats].map(async (name) => (await p.cluster.findUniqueOrThrow({ where: { name } })).id));
+  const t = performance.now();
+  await fillInbox(p, [ids[0]!, ids[1]!], m, c.signal, c.log);
   const insertMs = performance.now() - t;
   const rows = await p.deadLetter.count();
 

@@ -38,8 +38,8 @@ export async function measureApp(opts: { root: string; bench: BenchSampler; stor
     const server = await startApp({ dir, root: opts.root, env: { DATABASE_URL: opts.databaseUrl, REDRIVE_CONFIG: configFile, REDRIVE_LOG_LEVEL: "warn" }, signal });
     cleanup.add(`the app server (pid ${server.pid})`, () => server.stop());
     // The app probes both brokers as it starts; let that settle before timing.
-    await waitFor("the app's cluster list", async () => (await fetch(`${server.url}/api/clusters`)).status, (s) => s === 200, 30_000, signal);
-    const api = await measureApi({ url: server.url, store: opts.store, queues: opts.queues, requests: opts.requests, signal, log });
+    await waitFor("the app's cluster list", async () => (await fetch(`${server.url}/api/clusters`, { headers: server.headers })).status, (s) => s === 200, 30_000, signal);
+    const api = await measureApi({ url: server.url, headers: server.headers, store: opts.store, queues: opts.queues, requests: opts.requests, signal, log });
     await server.stop();
     return { api, apiNote: null, build };
   } catch (e) {

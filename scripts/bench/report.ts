@@ -8,6 +8,7 @@ import type { Machine } from "./machine";
 import { bytes, int, ms, ratio, summarize, type Summary } from "./stats";
 import type { Round } from "./sweep";
 import type { PageProbe } from "./walks";
+import { renderLoad, type LoadFigures } from "../load/report";
 
 export type BenchReport = {
   options: BenchOptions;
@@ -28,6 +29,8 @@ export type BenchReport = {
   apiNote: string | null;
   /** Collection burst, inbox at scale, requeue throughput; null with --no-dead-letters. */
   deadLetters: DeadLetterFigures | null;
+  /** The load run (also `npm run load`); null with --no-load or --quick. */
+  loadRun: LoadFigures | null;
   cleanup: CleanupStep[];
   leftovers: string[];
   warnings: string[];
@@ -207,6 +210,8 @@ export function renderMarkdown(r: BenchReport): string {
     out.push(`Not measured: ${r.apiNote ?? "--no-api"}.`);
   }
   if (r.deadLetters) out.push("", ...renderDeadLetters(r.deadLetters));
+  const lr = r.loadRun;
+  if (lr) out.push("", `## Load (issue 8): ${lr.sizes.clients} API clients browsing while the app samples ${int(lr.sizes.queues)} queues and ${int(lr.sizes.consumers)} consumers, ${int(lr.sizes.letters)} letters in the inbox`, "", "Made after the sections above were cleaned up, with a load of its own (same sizes); `npm run load` runs this section alone.", "", ...renderLoad(lr));
   out.push("", "## Cleanup", "", "| step | time |", "| --- | ---: |", ...r.cleanup.map((c) => `| ${c.label}${c.error ? ` — **failed: ${c.error}**` : ""} | ${ms(c.ms)} |`));
   if (r.leftovers.length) out.push("", `**Left behind:** ${r.leftovers.join("; ")}`);
   out.push("", `Whole run: ${ms(r.totalMs)}.`);

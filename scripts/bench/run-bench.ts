@@ -18,6 +18,7 @@ import { renderMarkdown, type BenchReport } from "./report";
 import { createBenchSampler, measureRounds } from "./sweep";
 import { createDatabase, databaseExists, dropDatabase } from "./temp-database";
 import { columnsOf, probePages } from "./walks";
+import { runLoad } from "../load/run-load";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -61,7 +62,7 @@ export async function runBench(options: BenchOptions, signal: AbortSignal, log: 
 
   const machine = await describeMachine();
   log(`redrive bench: ${options.queues} queues in vhost ${names.vhost}, ${options.consumers} JetStream consumers on ${options.streams} streams ${names.natsPrefix}_*, database ${names.database}`);
-  let partial: Omit<BenchReport, "cleanup" | "leftovers" | "totalMs" | "loadAverageAfter"> | undefined;
+  let partial: Omit<BenchReport, "cleanup" | "leftovers" | "totalMs" | "loadAverageAfter" | "loadRun"> | undefined;
   let failure: unknown;
   let stopTraffic = () => {};
   // The lib functions the dead-letter sections call in-process (startJob, listLetters) read the
@@ -191,7 +192,24 @@ export async function runBench(options: BenchOptions, signal: AbortSignal, log: 
     if (leftovers.length) log(`left behind: ${leftovers.join("; ")}`);
     throw failure instanceof Error ? failure : new Error(describeError(failure));
   }
-  const report: BenchReport = { ...partial, cleanup: cleaned, leftovers, totalMs: performance.now() - started, loadAverageAfter: loadAverage() };
+  // The load run makes its own load (the bench's is gone by now), so its figures and baselines stand alone.
+  let loadRun: BenchReport["loadRun"] = null;
+  if (options.load) {
+    log("load: the built app sampling its own load while concurrent clients browse");
+    loadRun = await runLoad(
+      { queues: options.queues, consumers: options.consumers, letters: options.inbox, clients: options.loadClients, seconds: options.loadSeconds, baselineSeconds: 30, quick: false, out: options.out ? "docs/figures/load.json" : null, command: options.command },
+      signal,
+      log,
+    ).then(
+      (r) => r.figures,
+      (e: unknown) => {
+        if (signal.aborted) throw e;
+        partial?.warnings.push(`the load run failed: ${describeError(e)}`);
+        return null;
+      },
+    );
+  }
+  const report: BenchReport = { ...partial, loadRun, cleanup: cleaned, leftovers, totalMs: performance.now() - started, loadAverageAfter: loadAverage() };
   const markdown = renderMarkdown(report);
   let written: string | null = null;
   if (options.out) {

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConsumerListResponse, ConsumerSeries } from "@/lib/health/types";
 import { createTestDatabase } from "../support/postgres";
 import { createVhost, queueStats, until } from "../support/rabbit-admin";
-import { api, startApp, type RunningApp } from "./support/app-server";
-import { launchBrowser } from "./support/browser";
+import { api, startApp, type RunningApp, apiRaw } from "./support/app-server";
+import { launchBrowser, newAppPage } from "./support/browser";
 
 const ARTIFACTS = path.join(process.cwd(), "test-results");
 const id = randomBytes(3).toString("hex");
@@ -46,7 +46,7 @@ describe("consumer health in the console", () => {
       { DATABASE_URL: db.url },
     );
     browser = await launchBrowser();
-    page = await browser.newPage();
+    page = await newAppPage(browser, app);
   });
 
   afterAll(async () => {
@@ -78,7 +78,7 @@ describe("consumer health in the console", () => {
     const byName = await api<ConsumerListResponse>(app, `/api/consumers?cluster=${cluster}&sort=name&dir=desc`);
     expect(byName.items.map((c) => c.name)).toEqual(["parked", "busy"]);
 
-    const bad = await fetch(`${app.url}/api/consumers?sort=colour`);
+    const bad = await apiRaw(app, `/api/consumers?sort=colour`);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^The request's query is invalid — sort: /);
   });
@@ -93,7 +93,7 @@ describe("consumer health in the console", () => {
     const withData = series.points.filter((p) => p.backlog !== null);
     expect(withData.length).toBeGreaterThan(0);
     expect(withData[withData.length - 1]!.backlog).toBe(parked.backlog);
-    const missing = await fetch(`${app.url}/api/consumers/00000000-0000-4000-8000-000000000000`);
+    const missing = await apiRaw(app, `/api/consumers/00000000-0000-4000-8000-000000000000`);
     expect(missing.status).toBe(404);
   });
 

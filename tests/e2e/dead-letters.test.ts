@@ -2,14 +2,13 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import amqp from "amqplib";
-import pg from "pg";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DlqOverview, LetterDetail, LetterGroup, LetterPage } from "@/lib/dead-letters/types";
-import { createTestDatabase } from "../support/postgres";
+import { createTestDatabase, queryRows } from "../support/postgres";
 import { createVhost, queueStats, until } from "../support/rabbit-admin";
-import { api, startApp, type RunningApp } from "./support/app-server";
-import { launchBrowser } from "./support/browser";
+import { api, startApp, type RunningApp, apiRaw } from "./support/app-server";
+import { launchBrowser, newAppPage } from "./support/browser";
 
 const ARTIFACTS = path.join(process.cwd(), "test-results");
 const id = randomBytes(3).toString("hex");
@@ -54,7 +53,7 @@ describe("the dead-letter inbox", () => {
       { DATABASE_URL: db.url },
     );
     browser = await launchBrowser();
-    page = await browser.newPage();
+    page = await newAppPage(browser, app);
   });
 
   afterAll(async () => {
@@ -71,7 +70,7 @@ describe("the dead-letter inbox", () => {
     expect(dlq).toMatchObject({ name: `${VHOST}/orders.dlq`, sources: ["orders"], adopted: false, foundBy: "dead-letter exchange of orders" });
     expect((await queueStats(VHOST, "orders.dlq")).messages_ready).toBe(4);
 
-    const refused = await fetch(app.url + "/api/dlqs/adopt", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ cluster, name: "nope", adopted: true }) });
+    const refused = await apiRaw(app, "/api/dlqs/adopt", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ cluster, name: "nope", adopted: true }) });
     expect(refused.status).toBe(404);
 
     const adopted = await api<{ adopted: boolean }>(app, "/api/dlqs/adopt", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ cluster, name: dlq.name, adopted: true }) });
@@ -80,11 +79,8 @@ describe("the dead-letter inbox", () => {
     expect(letters.items.map((l) => l.messageId).sort()).toEqual(Object.keys(bodies).sort());
     await until(() => queueStats(VHOST, "orders.dlq"), (s) => s.messages_ready === 0 && s.messages_unacknowledged === 0, 30_000);
 
-    const c = new pg.Client({ connectionString: db.url });
-    await c.connect();
-    const audit = await c.query(`SELECT action, phase, result, target FROM audit_events ORDER BY id`);
-    await c.end();
-    expect(audit.rows).toEqual([
+    const audit = await queryRows(db.url, `SELECT action, phase, result, target FROM audit_events WHERE action LIKE 'dlq.%' ORDER BY id`);
+    expect(audit).toEqual([
       { action: "dlq.adopt", phase: "intent", result: null, target: `dlq:${cluster}/${dlq.name}` },
       { action: "dlq.adopt", phase: "outcome", result: "ok", target: `dlq:${cluster}/${dlq.name}` },
     ]);
@@ -108,7 +104,7 @@ describe("the dead-letter inbox", () => {
     const json = groups.find((g) => g.payloadShape === "json{items,note,orderId}")!;
     expect(json).toMatchObject({ count: 1, source: `${VHOST}/orders`, reason: "rejected", errorText: "validation failed for order 7" });
     expect(json.arrivals.reduce((a, b) => a + b, 0)).toBe(1);
-    const bad = await fetch(`${app.url}/api/dead-letters?cursor=garbage`);
+    const bad = await apiRaw(app, `/api/dead-letters?cursor=garbage`);
     expect(bad.status).toBe(400);
   });
 
@@ -117,7 +113,7 @@ describe("the dead-letter inbox", () => {
     const detail = await api<LetterDetail>(app, `/api/dead-letters/${letter!.id}`);
     expect(detail.payloadTruncated).toBe(true);
     expect(Buffer.from(detail.payloadBase64!, "base64").equals(big.subarray(0, 256 * 1024))).toBe(true);
-    const res = await fetch(`${app.url}/api/dead-letters/${letter!.id}/payload`);
+    const res = await apiRaw(app, `/api/dead-letters/${letter!.id}/payload`);
     expect(res.headers.get("content-disposition")).toContain("attachment");
     const bytes = Buffer.from(await res.arrayBuffer());
     expect(createHash("sha256").update(bytes).digest("hex")).toBe(createHash("sha256").update(big).digest("hex"));

@@ -5,16 +5,16 @@ import amqp from "amqplib";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LetterPage } from "@/lib/dead-letters/types";
-import { createTestDatabase } from "../support/postgres";
+import { createTestDatabase, queryRows } from "../support/postgres";
 import { createVhost, until } from "../support/rabbit-admin";
-import { api, startApp, type RunningApp } from "./support/app-server";
-import { launchBrowser } from "./support/browser";
+import { api, apiRaw, sessionAs, startApp, type RunningApp } from "./support/app-server";
+import { launchBrowser, newAppPage } from "./support/browser";
 
 const ARTIFACTS = path.join(process.cwd(), "test-results");
 const id = randomBytes(3).toString("hex");
 const VHOST = `e2e-jobs-${id}`;
 
-describe("an operator requeues and terminates dead letters", () => {
+describe("an operator requeues and terminates dead letters; a viewer cannot", () => {
   let app: RunningApp;
   let browser: Browser;
   let page: Page;
@@ -63,7 +63,8 @@ describe("an operator requeues and terminates dead letters", () => {
       consumer.ack(m);
     });
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    // The operator acts; the admin (app.cookie) only sets up and checks.
+    page = await newAppPage(browser, app, { viewport: { width: 1440, height: 900 }, cookie: await sessionAs(app, "operator", "olivia") });
   });
 
   afterAll(async () => {
@@ -102,6 +103,33 @@ describe("an operator requeues and terminates dead letters", () => {
     expect(requeued.items.map((l) => l.messageId).sort()).toEqual(ids);
   });
 
+  it("shows a viewer the letters without payloads or actions, and refuses the viewer's requeue", async () => {
+    const viewer = await sessionAs(app, "viewer", "victor");
+    const viewerPage = await newAppPage(browser, app, { viewport: { width: 1440, height: 900 }, cookie: viewer });
+    await viewerPage.goto(`${app.url}/dead-letters?cluster=${cluster}&source=${encodeURIComponent(`${VHOST}/payments`)}`);
+    const rows = viewerPage.locator('[data-testid="letter-row"]');
+    await rows.first().waitFor({ timeout: 30_000 });
+    expect(await rows.count()).toBe(4);
+    expect(await viewerPage.getByTestId("filter-q").count()).toBe(0);
+    expect(await viewerPage.getByTestId("requeue-selected").count()).toBe(0);
+    await rows.first().click();
+    await viewerPage.waitForURL(/\/dead-letters\/[0-9a-f-]{36}/);
+    await viewerPage.getByTestId("payload-hidden").waitFor();
+    expect(await viewerPage.getByRole("button", { name: /requeue/i }).count()).toBe(0);
+    expect(await viewerPage.getByRole("link", { name: "Audit" }).count()).toBe(0);
+    await viewerPage.context().close();
+
+    const letters = await api<LetterPage>(app, `/api/dead-letters?cluster=${cluster}&source=${encodeURIComponent(`${VHOST}/payments`)}`);
+    const ids = letters.items.map((l) => l.id);
+    const refused = await apiRaw(app, "/api/jobs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false }) }, viewer);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('Your role (viewer) does not include the "dead-letters:act" permission');
+    const jobs = await api<{ items: unknown[] }>(app, "/api/jobs");
+    expect(jobs.items).toHaveLength(1);
+    const still = await api<LetterPage>(app, `/api/dead-letters?cluster=${cluster}&source=${encodeURIComponent(`${VHOST}/payments`)}`);
+    expect(still.items.map((l) => l.state)).toEqual(["dead", "dead", "dead", "dead"]);
+  });
+
   it("terminates a whole cause group from the groups view", async () => {
     await page.goto(`${app.url}/dead-letters?cluster=${cluster}&view=groups&source=${encodeURIComponent(`${VHOST}/payments`)}`);
     const group = page.locator('[data-testid="group-row"]').first();
@@ -116,6 +144,21 @@ describe("an operator requeues and terminates dead letters", () => {
     expect(audit.items.map((j) => [j.action, j.state, j.counts.done])).toEqual([
       ["terminate", "completed", 4],
       ["requeue", "completed", 3],
+    ]);
+    // Every job and every letter it touched is on record under the operator who asked.
+    const rows = await queryRows<{ actor: string; action: string; phase: string; n: string }>(
+      db.url,
+      `SELECT actor, action, phase, count(*)::text AS n FROM audit_events WHERE action LIKE 'job.%' OR action LIKE 'letter.%' GROUP BY 1, 2, 3 ORDER BY 2, 3`,
+    );
+    expect(rows.map((r) => [r.action, r.phase, r.n, r.actor])).toEqual([
+      ["job.requeue", "intent", "1", "olivia"],
+      ["job.requeue", "outcome", "2", "olivia"],
+      ["job.terminate", "intent", "1", "olivia"],
+      ["job.terminate", "outcome", "2", "olivia"],
+      ["letter.requeue", "intent", "3", "olivia"],
+      ["letter.requeue", "outcome", "3", "olivia"],
+      ["letter.terminate", "intent", "4", "olivia"],
+      ["letter.terminate", "outcome", "4", "olivia"],
     ]);
   });
 });

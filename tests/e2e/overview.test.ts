@@ -5,8 +5,8 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "../support/postgres";
 import { closedPort, TcpProxy } from "../support/tcp-proxy";
-import { startApp, type RunningApp } from "./support/app-server";
-import { launchBrowser } from "./support/browser";
+import { startApp, type RunningApp, apiRaw } from "./support/app-server";
+import { launchBrowser, newAppPage } from "./support/browser";
 
 const ARTIFACTS = path.join(process.cwd(), "test-results");
 
@@ -36,7 +36,7 @@ describe("the console against the local brokers", () => {
       { DATABASE_URL: db.url },
     );
     browser = await launchBrowser();
-    page = await browser.newPage();
+    page = await newAppPage(browser, app);
   });
 
   afterAll(async () => {
@@ -103,7 +103,7 @@ describe("the console against the local brokers", () => {
 
     await page.getByRole("link", { name: "Dead letters", exact: true }).click();
     await page.getByRole("heading", { name: "Dead letters", level: 1 }).waitFor();
-    const health = (await (await fetch(app.url + "/api/health")).json()) as { data: { status: string; store: { ok: boolean; kind: string }; clusters: Array<{ name: string; state: string }> } };
+    const health = (await (await apiRaw(app, "/api/health")).json()) as { data: { status: string; store: { ok: boolean; kind: string }; clusters: Array<{ name: string; state: string }> } };
     expect(health.data.status).toBe("degraded");
     expect(health.data.store).toMatchObject({ ok: true, kind: "postgres" });
     expect(health.data.clusters.find((c) => c.name === "nats-main")?.state).toBe("down");

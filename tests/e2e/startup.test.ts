@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runAppExpectingExit, startApp } from "./support/app-server";
+import { runAppExpectingExit, startApp, apiRaw } from "./support/app-server";
 
 describe("starting Redrive", () => {
   it("stops with a message naming the field when the config is wrong", async () => {
@@ -21,12 +21,12 @@ describe("starting Redrive", () => {
       { DATABASE_URL: "" },
     );
     try {
-      const res = await fetch(app.url + "/api/health");
+      const res = await apiRaw(app, "/api/health");
       const body = (await res.json()) as { data: { status: string; store: { ok: boolean; kind: string } } };
       expect(res.status).toBe(200);
       expect(body.data.store).toMatchObject({ ok: true, kind: "embedded" });
       expect(body.data.status).toBe("ok");
-      const page = await fetch(app.url + "/");
+      const page = await apiRaw(app, "/");
       expect(page.status).toBe(200);
       expect(await page.text()).toContain("local-nats");
     } finally {

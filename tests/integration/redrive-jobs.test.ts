@@ -4,12 +4,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import amqp from "amqplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ANONYMOUS } from "@/lib/auth/permissions";
+import { TEST_OPERATOR } from "../support/principals";
 import type { RabbitClusterConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import type { Store } from "@/lib/db/open-store";
-import { storeLetters } from "@/lib/dead-letters/new-letter";
-import { letterFromAmqp } from "@/lib/dead-letters/rabbitmq/letter-from-amqp";
 import { controlJob } from "@/lib/redrive/control-job";
 import { getJob } from "@/lib/redrive/get-job";
 import { JobRunner } from "@/lib/redrive/job-runner";
@@ -17,6 +15,7 @@ import { planJob } from "@/lib/redrive/plan-job";
 import { RabbitPublisher } from "@/lib/redrive/publishers/rabbit-publisher";
 import { startJob } from "@/lib/redrive/start-job";
 import { AppError } from "@/lib/errors";
+import { rabbitDeadLetters } from "../support/letters";
 import { createTestDatabase } from "../support/postgres";
 import { createVhost, until } from "../support/rabbit-admin";
 import { TcpProxy } from "../support/tcp-proxy";
@@ -36,31 +35,8 @@ describe("redrive jobs against real RabbitMQ", () => {
   const received = new Map<string, Array<{ body: Buffer; headers: Record<string, unknown>; messageId: string | undefined }>>();
 
   /** Makes dead letters the way the collector stores them: real messages, dead-lettered by RabbitMQ itself. */
-  async function makeLetters(n: number, tag: string, extraHeaders: Record<string, unknown> = {}): Promise<string[]> {
-    const confirm = await conn.createConfirmChannel();
-    for (let i = 0; i < n; i++) {
-      const body = i % 3 === 2 ? randomBytes(64) : Buffer.from(JSON.stringify({ tag, i }));
-      confirm.sendToQueue("orders", body, { messageId: `${tag}-${i}`, contentType: "application/json", timestamp: 1_700_000_000, headers: { "x-tenant": "acme", ...extraHeaders } });
-    }
-    await confirm.waitForConfirms();
-    await confirm.close();
-    const rejecter = await conn.createChannel();
-    await rejecter.consume("orders", (m) => m && rejecter.nack(m, false, false));
-    const got: amqp.GetMessage[] = [];
-    const deadline = Date.now() + 20_000;
-    while (got.length < n && Date.now() < deadline) {
-      const m = await ch.get("orders.dlq", { noAck: false });
-      if (m === false) await new Promise((r) => setTimeout(r, 100));
-      else got.push(m);
-    }
-    await rejecter.close();
-    expect(got).toHaveLength(n);
-    const c = await store.prisma.cluster.upsert({ where: { name: CLUSTER }, create: { name: CLUSTER, kind: "rabbitmq" }, update: {} });
-    await storeLetters(store.prisma, got.map((m) => letterFromAmqp({ content: m.content, properties: m.properties as unknown as Record<string, unknown> }, { clusterId: c.id, clusterName: CLUSTER, vhost: VHOST, dlq: "orders.dlq" })));
-    for (const m of got) ch.ack(m);
-    const rows = await store.prisma.deadLetter.findMany({ where: { messageId: { startsWith: `${tag}-` } }, select: { id: true } });
-    return rows.map((r) => r.id);
-  }
+  const makeLetters = (n: number, tag: string, extraHeaders: Record<string, unknown> = {}): Promise<string[]> =>
+    rabbitDeadLetters(store.prisma, { conn, cluster: CLUSTER, vhost: VHOST, queue: "orders", dlq: "orders.dlq", n, tag, headers: extraHeaders });
 
   const arrivals = (tag: string) => [...received.entries()].filter(([k]) => k.startsWith(`${tag}-`));
   const run = async (jobId: string) => {
@@ -116,7 +92,7 @@ describe("redrive jobs against real RabbitMQ", () => {
     expect(plan.destinations).toEqual([{ cluster: CLUSTER, destination: `${VHOST}/orders`, count: sameGroup, exists: true, problem: null }]);
     expect(await store.prisma.redriveJob.count()).toBe(0);
 
-    const job = await startJob({ action: "requeue", scope: { kind: "filter", filters: { source: `${VHOST}/orders` } }, includePoison: false, rate: 1000 }, ANONYMOUS, null);
+    const job = await startJob({ action: "requeue", scope: { kind: "filter", filters: { source: `${VHOST}/orders` } }, includePoison: false, rate: 1000 }, TEST_OPERATOR, null);
     expect(job).toMatchObject({ state: "running", total: 30, action: "requeue" });
     const done = await run(job.id);
     expect(done).toMatchObject({ state: "completed" });
@@ -141,8 +117,8 @@ describe("redrive jobs against real RabbitMQ", () => {
   it("gives a letter to one job only: a second job on it is told which job has it (409)", async () => {
     const ids = await makeLetters(5, "race");
     const results = await Promise.allSettled([
-      startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, rate: 10 }, ANONYMOUS, null),
-      startJob({ action: "terminate", scope: { kind: "letters", ids }, includePoison: false, rate: 10 }, ANONYMOUS, null),
+      startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, rate: 10 }, TEST_OPERATOR, null),
+      startJob({ action: "terminate", scope: { kind: "letters", ids }, includePoison: false, rate: 10 }, TEST_OPERATOR, null),
     ]);
     const won = results.filter((r) => r.status === "fulfilled");
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -161,7 +137,7 @@ describe("redrive jobs against real RabbitMQ", () => {
     const plan = await planJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, destination: `${VHOST}/no-such-queue` });
     expect(plan.destinations[0]).toMatchObject({ exists: false, count: 3 });
     expect(plan.destinations[0]!.problem).toMatch(/no queue "no-such-queue"/);
-    const job = await startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, destination: `${VHOST}/no-such-queue`, rate: 100 }, ANONYMOUS, null);
+    const job = await startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, destination: `${VHOST}/no-such-queue`, rate: 100 }, TEST_OPERATOR, null);
     const done = await run(job.id);
     expect(done.counts).toMatchObject({ failed: 3, done: 0 });
     const outcomes = await store.prisma.redriveJobLetter.findMany({ where: { jobId: job.id } });
@@ -171,11 +147,11 @@ describe("redrive jobs against real RabbitMQ", () => {
 
   it("stops within a second of a cancel; what moved stays moved and the rest is released", async () => {
     const ids = await makeLetters(40, "cancel");
-    const job = await startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, rate: 10 }, ANONYMOUS, null);
+    const job = await startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, rate: 10 }, TEST_OPERATOR, null);
     await runner.claim();
     await until(() => getJob(job.id), (j) => j.counts.done >= 5, 20_000);
     const asked = Date.now();
-    await controlJob(job.id, "cancel", ANONYMOUS, null);
+    await controlJob(job.id, "cancel", TEST_OPERATOR, null);
     await runner.idle();
     const after = await getJob(job.id);
     expect(after.state).toBe("cancelled");
@@ -188,7 +164,7 @@ describe("redrive jobs against real RabbitMQ", () => {
 
   it("resumes after a crash without losing or doubling a letter", async () => {
     const ids = await makeLetters(12, "crash");
-    const job = await startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, rate: 1000 }, ANONYMOUS, null);
+    const job = await startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, rate: 1000 }, TEST_OPERATOR, null);
     // What a process killed mid-chunk leaves behind: four letters marked in flight (never confirmed), a lease held.
     const inFlight = ids.slice(0, 4);
     await store.prisma.redriveJobLetter.updateMany({ where: { jobId: job.id, letterId: { in: inFlight } }, data: { outcome: "in_flight" } });
@@ -201,6 +177,9 @@ describe("redrive jobs against real RabbitMQ", () => {
     for (const [, copies] of arrivals("crash")) expect(copies).toHaveLength(1);
     // "Outcome unknown" letters are not lost: still dead in the inbox, free for an operator's retry.
     expect(await store.prisma.deadLetter.count({ where: { id: { in: inFlight }, state: "dead", jobId: null } })).toBe(4);
+    // And the audit log says so for each of them.
+    const recorded = await store.prisma.auditEvent.findMany({ where: { action: "letter.requeue", phase: "outcome", result: "unknown", detail: { path: ["job"], equals: job.id } } });
+    expect(recorded.map((r) => r.target).sort()).toEqual(inFlight.map((l) => `letter:${l}`).sort());
   });
 
   it("rides out the broker going away mid-job: nothing lost, nothing doubled, every letter accounted for", async () => {
@@ -209,7 +188,7 @@ describe("redrive jobs against real RabbitMQ", () => {
     const port = await proxy.start();
     const viaProxy = new JobRunner({ prisma: store.prisma, maxInFlight: 5, publisherFor: async () => new RabbitPublisher({ ...cluster, amqpUrl: `amqp://127.0.0.1:${port}` }, 3000) });
     try {
-      const job = await startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, rate: 20 }, ANONYMOUS, null);
+      const job = await startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, rate: 20 }, TEST_OPERATOR, null);
       await viaProxy.claim();
       await until(() => getJob(job.id), (j) => j.counts.done >= 5, 20_000, 100);
       await proxy.cut();
@@ -239,13 +218,13 @@ describe("redrive jobs against real RabbitMQ", () => {
     const fresh = await makeLetters(2, "fresh");
     const plan = await planJob({ action: "terminate", scope: { kind: "filter", filters: { messageId: "" } }, includePoison: false });
     expect(plan.poison).toBeGreaterThanOrEqual(4);
-    const bulk = await startJob({ action: "terminate", scope: { kind: "filter", filters: { source: `${VHOST}/orders` } }, includePoison: false, rate: 1000 }, ANONYMOUS, null);
+    const bulk = await startJob({ action: "terminate", scope: { kind: "filter", filters: { source: `${VHOST}/orders` } }, includePoison: false, rate: 1000 }, TEST_OPERATOR, null);
     await run(bulk.id);
     expect(await store.prisma.deadLetter.count({ where: { id: { in: ids }, state: "dead" } })).toBe(4);
     expect(await store.prisma.deadLetter.count({ where: { id: { in: fresh }, state: "terminated" } })).toBe(2);
-    const explicit = await startJob({ action: "terminate", scope: { kind: "letters", ids }, includePoison: false, rate: 1000 }, ANONYMOUS, null);
+    const explicit = await startJob({ action: "terminate", scope: { kind: "letters", ids }, includePoison: false, rate: 1000 }, TEST_OPERATOR, null);
     expect((await run(explicit.id)).counts.done).toBe(4);
-    const restore = await startJob({ action: "restore", scope: { kind: "letters", ids: fresh }, includePoison: false, rate: 1000 }, ANONYMOUS, null);
+    const restore = await startJob({ action: "restore", scope: { kind: "letters", ids: fresh }, includePoison: false, rate: 1000 }, TEST_OPERATOR, null);
     expect((await run(restore.id)).counts.done).toBe(2);
     expect(await store.prisma.deadLetter.count({ where: { id: { in: fresh }, state: "dead" } })).toBe(2);
   });

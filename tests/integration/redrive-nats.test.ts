@@ -5,7 +5,7 @@ import path from "node:path";
 import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy, type JetStreamManager } from "@nats-io/jetstream";
 import { connect as natsConnect, headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ANONYMOUS } from "@/lib/auth/permissions";
+import { TEST_OPERATOR } from "../support/principals";
 import { NatsBroker } from "@/lib/brokers/nats/nats-broker";
 import { DEFAULT_CAPTURE, type NatsClusterConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
@@ -88,7 +88,7 @@ describe("requeue on JetStream", () => {
 
     const plan = await planJob({ action: "requeue", scope: { kind: "letters", ids: [letter.id] }, includePoison: false });
     expect(plan.destinations[0]).toMatchObject({ destination: `${SUBJ}.a`, exists: true, count: 1 });
-    const job = await startJob({ action: "requeue", scope: { kind: "letters", ids: [letter.id] }, includePoison: false, rate: 100 }, ANONYMOUS, null);
+    const job = await startJob({ action: "requeue", scope: { kind: "letters", ids: [letter.id] }, includePoison: false, rate: 100 }, TEST_OPERATOR, null);
     await runner.claim();
     await runner.idle();
     expect((await getJob(job.id)).counts.done).toBe(1);

@@ -2,9 +2,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import { closedPort } from "./tcp-proxy";
 
-/** A private nats-server on a free loopback port (for cases the shared server cannot show, such as auth). */
-export async function startNatsServer(args: string[] = []): Promise<{ port: number; url: string; stop(): Promise<void> }> {
-  const port = await closedPort();
+/**
+ * A private nats-server on a free loopback port (for cases the shared server cannot show, such as
+ * auth, or a restart). Pass the port of a stopped one, and its store folder, to start it again.
+ */
+export async function startNatsServer(args: string[] = [], fixedPort?: number): Promise<{ port: number; url: string; stop(): Promise<void> }> {
+  const port = fixedPort ?? (await closedPort());
   const child: ChildProcess = spawn("/usr/sbin/nats-server", ["-a", "127.0.0.1", "-p", String(port), ...args], { stdio: "ignore" });
   const deadline = Date.now() + 10_000;
   for (;;) {

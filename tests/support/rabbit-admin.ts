@@ -33,3 +33,33 @@ export async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms =
   }
   return last;
 }
+
+/** rabbitmqctl on the local node (the shared one: keep what it changes short, and undo it). */
+export async function rabbitmqctl(...args: string[]): Promise<string> {
+  const { execFile } = await import("node:child_process");
+  return new Promise((resolve, reject) =>
+    execFile("rabbitmqctl", args, { timeout: 120_000 }, (err, stdout, stderr) => (err ? reject(new Error(`rabbitmqctl ${args.join(" ")}: ${stderr || err.message}`)) : resolve(stdout))),
+  );
+}
+
+/** Waits until RabbitMQ takes AMQP connections and its management API answers. */
+export async function rabbitReady(ms = 120_000): Promise<void> {
+  await rabbitmqctl("await_startup", "--timeout", String(Math.round(ms / 1000)));
+  await until(
+    () => fetch(`${BASE}/api/overview`, { headers: { authorization: AUTH } }).then((r) => r.status, () => 0),
+    (s) => s === 200,
+    ms,
+    500,
+  );
+}
+
+/** Stops the RabbitMQ application (the Erlang node stays up) for `downMs`, then starts it again and waits for it. */
+export async function restartRabbitApp(downMs: number): Promise<void> {
+  await rabbitmqctl("stop_app");
+  try {
+    await new Promise((r) => setTimeout(r, downMs));
+  } finally {
+    await rabbitmqctl("start_app");
+    await rabbitReady();
+  }
+}

@@ -17,6 +17,7 @@ const CONTROL = new Set(
 export class NatsPublisher implements LetterPublisher {
   private readonly js: JetStreamClient;
   private jsm: Promise<JetStreamManager> | undefined;
+  private readonly windows = new Map<string, Promise<{ stream: string; ms: number } | null>>();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -25,7 +26,36 @@ export class NatsPublisher implements LetterPublisher {
     this.js = jetstream(nc);
   }
 
+  /** The duplicate window of the stream a letter goes to (pinned, or the one capturing its subject). */
+  private duplicateWindow(l: OutgoingLetter): Promise<{ stream: string; ms: number } | null> {
+    const key = l.origin.stream ?? `subject:${l.destination}`;
+    let w = this.windows.get(key);
+    if (!w) {
+      w = (async () => {
+        this.jsm ??= jetstreamManager(this.nc);
+        const jsm = await this.jsm;
+        const stream = l.origin.stream ?? (await jsm.streams.find(l.destination).catch(() => null));
+        if (!stream) return null;
+        const info = await jsm.streams.info(stream);
+        return { stream, ms: (info.config.duplicate_window ?? 0) / 1e6 };
+      })();
+      w.catch(() => this.windows.delete(key));
+      this.windows.set(key, w);
+    }
+    return w;
+  }
+
   async publish(l: OutgoingLetter): Promise<PublishResult> {
+    // An earlier attempt under this Nats-Msg-Id may have landed. JetStream drops a second copy only
+    // within the stream's duplicate window; past it, sending again could double the message.
+    if (l.previousAttemptAt) {
+      const w = await this.duplicateWindow(l).catch(() => null);
+      const elapsed = Date.now() - l.previousAttemptAt.getTime();
+      if (!w || elapsed + 1000 >= w.ms) {
+        const why = w ? `its duplicate window (${w.ms / 1000} s) on stream ${w.stream} has passed` : "the stream's duplicate window could not be read";
+        return { outcome: "unknown", detail: `an earlier attempt ${Math.round(elapsed / 1000)} s ago may have landed and ${why}, so it was not sent again: check the destination, then retry` };
+      }
+    }
     const h = natsHeaders();
     for (const [k, v] of Object.entries(l.headers)) {
       if (CONTROL.has(k.toLowerCase()) || k === NATS_REDRIVE_COUNT_HEADER) continue;
@@ -42,9 +72,13 @@ export class NatsPublisher implements LetterPublisher {
       });
     } catch (e) {
       const why = describeError(e);
-      if (/timeout|TIMEOUT/.test(why)) return { outcome: "unknown", detail: `JetStream did not acknowledge within ${this.confirmTimeoutMs / 1000} s; a retry within the stream's duplicate window will not double it` };
+      // The publish may have been stored: it goes again under the same Nats-Msg-Id, which JetStream
+      // drops as a duplicate within the stream's window (checked against the first attempt).
+      if (/timeout|TIMEOUT/.test(why)) return { outcome: "not_sent", mayHaveLanded: true, detail: `JetStream did not acknowledge within ${this.confirmTimeoutMs / 1000} s; sent again under the same Nats-Msg-Id while the stream's duplicate window lasts` };
       if (/no responders|503/i.test(why)) return { outcome: "failed", detail: `no stream captures subject ${l.destination}` };
-      if (/closed|disconnect|CONNECTION_/i.test(why)) return { outcome: "not_sent", detail: `cannot reach NATS: ${why}` };
+      if (/closed|disconnect|CONNECTION_/i.test(why)) return { outcome: "not_sent", mayHaveLanded: true, detail: `cannot reach NATS: ${why}` };
+      // A server just restarted answers before JetStream has recovered its streams: wait, do not fail.
+      if (/jetstream is not enabled|temporarily unavailable/i.test(why)) return { outcome: "not_sent", mayHaveLanded: true, detail: `JetStream is not ready on the server yet (${why})` };
       return { outcome: "failed", detail: `JetStream refused the publish: ${why}` };
     }
     // A message that hit max deliveries stays in a work-queue stream forever; the requeued copy replaces it.

@@ -15,10 +15,14 @@ import type { LetterPublisher, OutgoingLetter, PublishResult } from "./types";
 const STRIP_HEADERS = new Set(["CC", "BCC", "x-delivery-count"]);
 const OP_HEADER = "x-redrive-op";
 
-type Channel = { ch: ConfirmChannel; pending: Map<string, (r: PublishResult) => void>; returned: Map<string, string> };
+/** A publish awaiting its confirm: its timer stops while RabbitMQ blocks the connection. */
+type Pending = { resolve: (r: PublishResult) => void; pause(): void; resume(): void };
+/** `blocked`: why RabbitMQ is blocking this connection's publishers (a resource alarm), or null. */
+type Channel = { ch: ConfirmChannel; pending: Map<string, Pending>; returned: Map<string, string>; blocked: string | null };
 
 export class RabbitPublisher implements LetterPublisher {
   private readonly connections = new Map<string, Promise<Channel>>();
+  private readonly blocked = new Map<string, string>();
   private readonly conns: Array<Awaited<ReturnType<typeof amqp.connect>>> = [];
 
   constructor(
@@ -38,7 +42,20 @@ export class RabbitPublisher implements LetterPublisher {
         this.conns.push(conn);
         conn.on("close", () => this.connections.delete(vhost));
         const ch = await conn.createConfirmChannel();
-        const state: Channel = { ch, pending: new Map(), returned: new Map() };
+        const state: Channel = { ch, pending: new Map(), returned: new Map(), blocked: null };
+        // A resource alarm: RabbitMQ stops reading what this connection sends, so the confirms of
+        // publishes already sent are late, not lost. Their timers wait for the alarm to clear, and
+        // nothing new is sent meanwhile (the job waits, and says why).
+        conn.on("blocked", (reason: unknown) => {
+          state.blocked = typeof reason === "string" && reason ? reason : "resource alarm";
+          this.blocked.set(vhost, state.blocked);
+          for (const p of state.pending.values()) p.pause();
+        });
+        conn.on("unblocked", () => {
+          state.blocked = null;
+          this.blocked.delete(vhost);
+          for (const p of state.pending.values()) p.resume();
+        });
         // The broker sends basic.return before the ack, so the return is known when the confirm lands.
         ch.on("return", (m: Message) => {
           const op = m.properties.headers?.[OP_HEADER];
@@ -47,7 +64,8 @@ export class RabbitPublisher implements LetterPublisher {
         });
         const fail = (why: string) => {
           this.connections.delete(vhost);
-          for (const [, resolve] of state.pending) resolve({ outcome: "unknown", detail: `${why} before RabbitMQ confirmed the publish; not retried, so it cannot be doubled` });
+          this.blocked.delete(vhost);
+          for (const [, p] of state.pending) p.resolve({ outcome: "unknown", detail: `${why} before RabbitMQ confirmed the publish; not retried, so it cannot be doubled` });
           state.pending.clear();
         };
         ch.on("close", () => fail("the channel closed"));
@@ -96,8 +114,10 @@ export class RabbitPublisher implements LetterPublisher {
     } catch (e) {
       return { outcome: "not_sent", detail: `cannot reach RabbitMQ (vhost ${vhost}): ${describeError(e)}` };
     }
+    if (state.blocked) return { outcome: "not_sent", detail: `RabbitMQ is blocking publishers (${state.blocked}); letters wait until the alarm clears` };
     return new Promise<PublishResult>((resolve) => {
       let settled = false;
+      let timer: NodeJS.Timeout | undefined;
       const done = (r: PublishResult) => {
         if (settled) return;
         settled = true;
@@ -106,14 +126,22 @@ export class RabbitPublisher implements LetterPublisher {
         state.returned.delete(l.attemptId);
         resolve(r);
       };
-      const timer = setTimeout(
-        () => done({ outcome: "unknown", detail: `RabbitMQ did not confirm within ${this.confirmTimeoutMs / 1000} s (is a resource alarm blocking publishers?); not retried, so it cannot be doubled` }),
-        this.confirmTimeoutMs,
-      );
-      state.pending.set(l.attemptId, done);
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(
+          () => done({ outcome: "unknown", detail: `RabbitMQ did not confirm within ${this.confirmTimeoutMs / 1000} s; not retried, so it cannot be doubled` }),
+          this.confirmTimeoutMs,
+        );
+      };
+      state.pending.set(l.attemptId, { resolve: done, pause: () => clearTimeout(timer), resume: arm });
+      if (!state.blocked) arm();
       try {
         state.ch.publish("", queue, Buffer.from(l.payload), this.options(l), (err: unknown) => {
-          if (err) return done({ outcome: "failed", detail: `RabbitMQ refused the publish: ${describeError(err)}` });
+          // amqplib calls back with "message nacked" for a broker nack (it did not take the message),
+          // and with "channel closed" for every publish still unconfirmed when the channel went:
+          // those may well have landed, so they are unknown, not failed.
+          if (err && describeError(err) === "message nacked") return done({ outcome: "failed", detail: "RabbitMQ refused the publish (nack)" });
+          if (err) return done({ outcome: "unknown", detail: `the channel closed (${describeError(err)}) before RabbitMQ confirmed the publish; not retried, so it cannot be doubled` });
           const returned = state.returned.get(l.attemptId);
           if (returned) return done({ outcome: "failed", detail: `unroutable: ${returned} — no queue "${queue}" in vhost ${vhost}` });
           done({ outcome: "done", detail: null });
@@ -122,6 +150,11 @@ export class RabbitPublisher implements LetterPublisher {
         done({ outcome: "unknown", detail: `publishing failed mid-way (${describeError(e)}); not retried, so it cannot be doubled` });
       }
     });
+  }
+
+  waiting(): string | null {
+    const [reason] = this.blocked.values();
+    return reason === undefined ? null : `RabbitMQ is blocking publishers (${reason}); letters wait until the alarm clears`;
   }
 
   async close(): Promise<void> {

@@ -14,12 +14,20 @@ export type OutgoingLetter = {
   origin: { stream?: string; seq?: number; retention?: string | null };
   /** Stable per (job, letter): the broker's dedupe id (NATS) or Redrive's operation header. */
   attemptId: string;
+  /** When an earlier attempt under the same id was begun by a runner that died before its outcome was known. */
+  previousAttemptAt?: Date;
 };
 
-/** "not_sent": nothing reached the broker (no connection): the letter can simply go again later. */
-export type PublishResult = { outcome: "done" | "failed" | "unknown" | "not_sent"; detail: string | null };
+/**
+ * "not_sent": the letter goes again later. Either nothing reached the broker (no connection), or —
+ * `mayHaveLanded` — the broker deduplicates it (JetStream's Nats-Msg-Id): it goes again under the
+ * same id only while the duplicate window since the first attempt lasts, else it is outcome unknown.
+ */
+export type PublishResult = { outcome: "done" | "failed" | "unknown" | "not_sent"; detail: string | null; mayHaveLanded?: boolean };
 
 export interface LetterPublisher {
   publish(letter: OutgoingLetter): Promise<PublishResult>;
+  /** Why publishes already sent are being held by the broker right now (a resource alarm), or null. */
+  waiting?(): string | null;
   close(): Promise<void>;
 }

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { sharedRead } from "@/lib/db/shared-read";
+
+describe("sharedRead", () => {
+  it("runs one read for callers asking at once, and serves its answer until the time is up", async () => {
+    let calls = 0;
+    const read = async () => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 20));
+      return { n: calls };
+    };
+    const at = await Promise.all(Array.from({ length: 5 }, () => sharedRead("k1", 100, read)));
+    expect(calls).toBe(1);
+    expect(new Set(at).size).toBe(1);
+    expect(await sharedRead("k1", 100, read)).toBe(at[0]);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(await sharedRead("k1", 100, read)).toEqual({ n: 2 });
+    expect(calls).toBe(2);
+  });
+
+  it("keeps no failure: the next caller reads again", async () => {
+    let calls = 0;
+    const failing = async () => {
+      calls++;
+      throw new Error("store away");
+    };
+    await expect(sharedRead("k2", 10_000, failing)).rejects.toThrow("store away");
+    await new Promise((r) => setTimeout(r, 0));
+    await expect(sharedRead("k2", 10_000, async () => "back")).resolves.toBe("back");
+    expect(calls).toBe(1);
+  });
+
+  it("keeps different keys apart", async () => {
+    const [a, b] = await Promise.all([sharedRead("k3", 1000, async () => "a"), sharedRead("k4", 1000, async () => "b")]);
+    expect([a, b]).toEqual(["a", "b"]);
+  });
+});
