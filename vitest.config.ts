@@ -40,6 +40,20 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        ...shared,
+        test: {
+          name: "fault",
+          include: ["tests/fault/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+          // Faults reach the shared RabbitMQ (restart, memory alarm): a group of its own, so no other
+          // file runs meanwhile (after the unit tier, before the one-at-a-time integration and e2e files).
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

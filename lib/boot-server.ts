@@ -1,9 +1,11 @@
 import "server-only";
 import { ConfigError, getConfig } from "@/lib/config";
+import { ensureFirstAdmin } from "@/lib/auth/ensure-first-admin";
 import { getClusterMonitor } from "@/lib/clusters/get-cluster-monitor";
 import { getStore } from "@/lib/db/get-store";
 import { getCollector } from "@/lib/dead-letters/collector/get-collector";
 import { getSampler } from "@/lib/health/sampler/get-sampler";
+import { getNotifier } from "@/lib/notifications/get-notifier";
 import { getJobRunner } from "@/lib/redrive/get-job-runner";
 import { describeError } from "@/lib/errors";
 import { log } from "@/lib/log";
@@ -25,15 +27,20 @@ export async function bootServer(): Promise<void> {
     store: config.database.kind === "postgres" ? "postgres (DATABASE_URL)" : `embedded (${config.database.dataDir})`,
   });
   // The store opening late is survivable (pages say so and it is retried); a broken schema is not.
-  await getStore().catch((e: unknown) => log.error("store unavailable at start-up; will retry on demand", { error: describeError(e) }));
+  const storeUp = await getStore().then(
+    () => true,
+    (e: unknown) => (log.error("store unavailable at start-up; will retry on demand", { error: describeError(e) }), false),
+  );
+  // Before serving: the first admin exists (or the setup link is printed) by the time anyone can sign in.
+  if (storeUp) await ensureFirstAdmin().catch((e: unknown) => log.error("could not check for a first admin", { error: describeError(e) }));
   await getClusterMonitor();
-  startSamplerWhenStoreIsUp(config.sampler.intervalMs);
+  startSamplerWhenStoreIsUp(config.sampler.intervalMs, !storeUp);
 }
 
 /** Without a store there is nowhere to put samples or letters: keep trying on the sampling interval. */
-function startSamplerWhenStoreIsUp(retryMs: number): void {
-  Promise.all([getSampler(), getCollector(), getJobRunner()]).catch((e: unknown) => {
+function startSamplerWhenStoreIsUp(retryMs: number, firstAdminToo: boolean): void {
+  Promise.all([firstAdminToo ? ensureFirstAdmin() : null, getNotifier(), getSampler(), getCollector(), getJobRunner()]).catch((e: unknown) => {
     log.error("sampler not started: store unavailable; retrying", { error: describeError(e) });
-    setTimeout(() => startSamplerWhenStoreIsUp(retryMs), retryMs).unref();
+    setTimeout(() => startSamplerWhenStoreIsUp(retryMs, firstAdminToo), retryMs).unref();
   });
 }

@@ -88,6 +88,46 @@ const rabbitCluster = z
   })
   .strict();
 
+/** Names of channels and rules are shown to people, so they may hold spaces. */
+const displayName = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(100, "must be at most 100 characters")
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, "may hold only letters, digits, spaces, '.', '_' and '-', starting with a letter or digit");
+
+const notificationChannel = z
+  .object({
+    name: displayName,
+    /** "webhook": a generic JSON body; "slack": a Slack-compatible incoming-webhook body. */
+    type: z.enum(["webhook", "slack"]),
+    url: url(["http:", "https:"]).optional(),
+    /** The environment variable holding the URL (webhook URLs often carry their secret). */
+    urlEnv: envName.optional(),
+  })
+  .strict()
+  .refine((c) => (c.url === undefined) !== (c.urlEnv === undefined), { message: "must give exactly one of url and urlEnv" });
+
+const ruleScope = {
+  name: displayName,
+  /** Only consumers or DLQs of this cluster. */
+  cluster: z.string().min(1).optional(),
+  /** Only targets whose "parent/name" (vhost/queue, stream/consumer) matches this pattern ("*" matches anything). */
+  match: z.string().min(1).max(500).optional(),
+  /** The condition must hold this long before the rule fires. */
+  forSeconds: z.number().int().min(0).max(86_400).default(0),
+  /** Channel names to send to. */
+  channels: z.array(z.string().min(1)).min(1, "must name at least one channel"),
+  enabled: z.boolean().default(true),
+};
+
+const notificationRule = z.discriminatedUnion("kind", [
+  z.object({ ...ruleScope, kind: z.literal("consumer-state"), states: z.array(z.enum(["STALLED", "STOPPED", "FAILING", "LAGGING", "UNKNOWN"])).min(1).default(["STALLED", "STOPPED", "FAILING"]) }).strict(),
+  z.object({ ...ruleScope, kind: z.literal("time-to-drain"), aboveSeconds: z.number().int().min(1), includeNotDraining: z.boolean().default(false) }).strict(),
+  z.object({ ...ruleScope, kind: z.literal("dead-letter-inflow"), perMinute: z.number().min(0) }).strict(),
+  z.object({ ...ruleScope, kind: z.literal("dlx-routes-nowhere") }).strict(),
+]);
+
 const fileSchema = z
   .object({
     clusters: z
@@ -123,6 +163,68 @@ const fileSchema = z
       })
       .strict()
       .default({ defaultRate: 100, maxRate: 5000, maxInFlight: 200, poisonAfter: 3, confirmTimeoutSeconds: 15 }),
+    auth: z
+      .object({
+        /** A session ends after this long without a request. */
+        sessionIdleMinutes: z.number().min(0.05).max(24 * 60).default(30),
+        /** A session ends this long after sign-in, however busy. */
+        sessionMaxHours: z.number().min(0.001).max(24 * 30).default(8),
+        /** Failed sign-ins allowed per account, and per address, within the window before sign-in is refused. */
+        signInFailuresPerAccount: z.number().int().min(1).max(1000).default(5),
+        signInFailuresPerAddress: z.number().int().min(1).max(10_000).default(20),
+        signInWindowMinutes: z.number().min(0.05).max(24 * 60).default(15),
+        /** Take the client's address from X-Forwarded-For (set this when a reverse proxy you run sets it). */
+        trustProxy: z.boolean().default(false),
+        /** Origins, besides Redrive's own, whose pages may send state-changing requests (e.g. a reverse proxy's public URL). */
+        allowedOrigins: z.array(url(["http:", "https:"])).default([]),
+        /** How long the one-time setup link printed on first start stays valid. */
+        setupLinkHours: z.number().min(0.1).max(24 * 7).default(24),
+      })
+      .strict()
+      .default({ sessionIdleMinutes: 30, sessionMaxHours: 8, signInFailuresPerAccount: 5, signInFailuresPerAddress: 20, signInWindowMinutes: 15, trustProxy: false, allowedOrigins: [], setupLinkHours: 24 }),
+    /** Where operators reach this Redrive: the base of every link in a notification. */
+    publicUrl: url(["http:", "https:"]).default("http://localhost:3000"),
+    metrics: z
+      .object({
+        /** true: /api/metrics answers without credentials (for a scraper inside a trusted network). */
+        open: z.boolean().default(false),
+      })
+      .strict()
+      .default({ open: false }),
+    notifications: z
+      .object({
+        channels: z.array(notificationChannel).default([]),
+        rules: z.array(notificationRule).default([]),
+        delivery: z
+          .object({
+            timeoutSeconds: z.number().min(1).max(120).default(10),
+            maxAttempts: z.number().int().min(1).max(50).default(8),
+            /** The first retry waits this long; each next one twice as long, up to maxBackoffSeconds. */
+            backoffSeconds: z.number().min(0.1).max(3600).default(5),
+            maxBackoffSeconds: z.number().min(1).max(86_400).default(900),
+            /** Resolved incidents and finished deliveries are kept this long. */
+            retentionDays: z.number().min(1).max(3650).default(30),
+          })
+          .strict()
+          .default({ timeoutSeconds: 10, maxAttempts: 8, backoffSeconds: 5, maxBackoffSeconds: 900, retentionDays: 30 }),
+      })
+      .strict()
+      .superRefine((n, ctx) => {
+        const channels = new Set<string>();
+        n.channels.forEach((c, i) => {
+          if (channels.has(c.name)) ctx.addIssue({ code: "custom", path: ["channels", i, "name"], message: `"${c.name}" is used by two channels` });
+          channels.add(c.name);
+        });
+        const rules = new Set<string>();
+        n.rules.forEach((r, i) => {
+          if (rules.has(r.name)) ctx.addIssue({ code: "custom", path: ["rules", i, "name"], message: `"${r.name}" is used by two rules` });
+          rules.add(r.name);
+          r.channels.forEach((c, j) => {
+            if (!channels.has(c)) ctx.addIssue({ code: "custom", path: ["rules", i, "channels", j], message: `names no channel "${c}" of notifications.channels` });
+          });
+        });
+      })
+      .default({ channels: [], rules: [], delivery: { timeoutSeconds: 10, maxAttempts: 8, backoffSeconds: 5, maxBackoffSeconds: 900, retentionDays: 30 } }),
   })
   .strict();
 
@@ -131,6 +233,9 @@ const envSchema = z.object({
   DATABASE_URL: url(["postgres:", "postgresql:"]).optional(),
   REDRIVE_DATA_DIR: z.string().min(1).default(".redrive/data"),
   REDRIVE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  REDRIVE_ADMIN_USER: z.string().trim().min(1).max(100).default("admin"),
+  REDRIVE_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").max(1024).optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).optional(),
 });
 
 export type Thresholds = typeof DEFAULT_THRESHOLDS;
@@ -165,6 +270,10 @@ export type RabbitClusterConfig = {
 
 export type ClusterConfig = NatsClusterConfig | RabbitClusterConfig;
 
+export type NotificationChannelConfig = { name: string; type: "webhook" | "slack"; url: string };
+export type NotificationRuleConfig = z.infer<typeof notificationRule>;
+export type NotificationDeliveryConfig = { timeoutMs: number; maxAttempts: number; backoffMs: number; maxBackoffMs: number; retentionMs: number };
+
 export type RedriveConfig = {
   /** Where the clusters came from: a file path, or "built-in defaults". */
   source: string;
@@ -173,8 +282,26 @@ export type RedriveConfig = {
   connectTimeoutMs: number;
   sampler: { intervalMs: number; rawRetentionMs: number; rollupRetentionMs: number };
   redrive: { defaultRate: number; maxRate: number; maxInFlight: number; poisonAfter: number; confirmTimeoutMs: number };
+  /** Base URL of links in notifications, without a trailing slash. */
+  publicUrl: string;
+  metrics: { open: boolean };
+  notifications: { channels: NotificationChannelConfig[]; rules: NotificationRuleConfig[]; delivery: NotificationDeliveryConfig };
   database: { kind: "postgres"; url: string } | { kind: "embedded"; dataDir: string };
   logLevel: "debug" | "info" | "warn" | "error";
+  auth: {
+    sessionIdleMs: number;
+    sessionMaxMs: number;
+    signInFailuresPerAccount: number;
+    signInFailuresPerAddress: number;
+    signInWindowMs: number;
+    trustProxy: boolean;
+    allowedOrigins: string[];
+    setupLinkMs: number;
+    /** The first admin, made on first start when no account exists (REDRIVE_ADMIN_USER / REDRIVE_ADMIN_PASSWORD). */
+    firstAdmin: { name: string; password: string | undefined };
+    /** Where the setup link printed on first start points (the port `next start` serves on). */
+    localUrl: string;
+  };
 };
 
 export class ConfigError extends Error {
@@ -290,8 +417,39 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rollupRetentionMs: f.sampler.rollupRetentionDays * 86_400_000,
     },
     redrive: { ...f.redrive, confirmTimeoutMs: Math.round(f.redrive.confirmTimeoutSeconds * 1000) },
+    publicUrl: f.publicUrl.replace(/\/+$/, ""),
+    metrics: f.metrics,
+    notifications: {
+      channels: f.notifications.channels.map((c, i) => {
+        const fromEnv = secret(env, c.urlEnv, `notifications.channels[${i}].urlEnv`);
+        if (fromEnv !== undefined && !/^https?:\/\/[^\s]+$/i.test(fromEnv)) {
+          throw new ConfigError(`Invalid configuration: notifications.channels[${i}].urlEnv names ${c.urlEnv}, which does not hold an http:// or https:// URL.`);
+        }
+        return { name: c.name, type: c.type, url: fromEnv ?? c.url! };
+      }),
+      rules: f.notifications.rules,
+      delivery: {
+        timeoutMs: Math.round(f.notifications.delivery.timeoutSeconds * 1000),
+        maxAttempts: f.notifications.delivery.maxAttempts,
+        backoffMs: Math.round(f.notifications.delivery.backoffSeconds * 1000),
+        maxBackoffMs: Math.round(f.notifications.delivery.maxBackoffSeconds * 1000),
+        retentionMs: f.notifications.delivery.retentionDays * 86_400_000,
+      },
+    },
     database: e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "embedded", dataDir: path.resolve(cwd, e.REDRIVE_DATA_DIR) },
     logLevel: e.REDRIVE_LOG_LEVEL,
+    auth: {
+      sessionIdleMs: Math.round(f.auth.sessionIdleMinutes * 60_000),
+      sessionMaxMs: Math.round(f.auth.sessionMaxHours * 3_600_000),
+      signInFailuresPerAccount: f.auth.signInFailuresPerAccount,
+      signInFailuresPerAddress: f.auth.signInFailuresPerAddress,
+      signInWindowMs: Math.round(f.auth.signInWindowMinutes * 60_000),
+      trustProxy: f.auth.trustProxy,
+      allowedOrigins: f.auth.allowedOrigins.map((o) => new URL(o).origin),
+      setupLinkMs: Math.round(f.auth.setupLinkHours * 3_600_000),
+      firstAdmin: { name: e.REDRIVE_ADMIN_USER, password: e.REDRIVE_ADMIN_PASSWORD },
+      localUrl: `http://localhost:${e.PORT ?? 3000}`,
+    },
   };
 }
 

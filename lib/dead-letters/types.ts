@@ -64,6 +64,8 @@ export type LetterDetail = LetterSummary & {
   payloadTruncated: boolean;
   /** True when the payload bytes are valid UTF-8. */
   payloadIsUtf8: boolean;
+  /** Set when the caller's role may not read payloads: the bytes were left out. */
+  payloadHidden?: boolean;
 };
 
 /** GET /api/dead-letters?cluster&source&reason&state&from&to&header=key:value&messageId&q&fingerprint&cursor&limit */
@@ -88,6 +90,8 @@ export type LetterGroup = {
 
 /** GET /api/dlqs — every RabbitMQ DLQ Redrive found, and the NATS capture stream. */
 export type DlqInfo = {
+  /** Its permanent id (/dlqs/{id}); a NATS capture stream has its cluster's id. Empty before the cluster was first stored. */
+  id: string;
   cluster: string;
   kind: BrokerKind;
   /** "vhost/queue" or the NATS capture stream name. */
@@ -101,6 +105,14 @@ export type DlqInfo = {
   /** Letters Redrive collected from it. */
   collected: number;
   problem: string | null;
+};
+
+/** GET /api/dlqs/{id}: one DLQ with how fast dead letters arrive and how far collection is behind. */
+export type DlqDetail = DlqInfo & {
+  /** Dead letters per minute: the queue's sampled inflow, or letters collected over the last 5 minutes. */
+  inflowPerMinute: number | null;
+  /** Messages waiting on the broker to be collected (adopted DLQs and capture streams). */
+  collectorLag: number | null;
 };
 
 /** A source whose dead letters are being dropped (DLX missing or routing nowhere). */

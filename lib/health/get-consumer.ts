@@ -7,7 +7,7 @@ import type { ConsumerDetail } from "./types";
 
 export async function getConsumer(id: string): Promise<ConsumerDetail> {
   const { prisma } = await getStore();
-  const r = await prisma.consumer.findUnique({ where: { id }, include: { cluster: { select: { name: true } } } });
+  const r = await prisma.consumer.findUnique({ where: { id }, include: { cluster: { select: { name: true, deadLetterProblems: true } } } });
   if (!r) throw new AppError("NOT_FOUND", "This consumer is not known to Redrive (any more). It may have been deleted before Redrive last sampled it.");
   const cluster = getConfig().clusters.find((c) => c.name === r.cluster.name);
   return {
@@ -18,5 +18,6 @@ export async function getConsumer(id: string): Promise<ConsumerDetail> {
     config: (r.config ?? {}) as Record<string, unknown>,
     redeliveredNow: r.redeliveredNow === null ? null : Number(r.redeliveredNow),
     thresholds: cluster?.health ?? DEFAULT_THRESHOLDS,
+    deadLetterProblem: (Array.isArray(r.cluster.deadLetterProblems) ? (r.cluster.deadLetterProblems as Array<{ source: string; problem: string }>) : []).find((p) => p.source === r.key)?.problem ?? null,
   };
 }

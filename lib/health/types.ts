@@ -50,6 +50,8 @@ export type ConsumerDetail = ConsumerSummary & {
   /** Redelivered messages not yet acked (NATS num_redelivered), where the broker reports it. */
   redeliveredNow: number | null;
   thresholds: HealthThresholds;
+  /** Why this queue's dead letters are dropped (its dead-letter exchange is missing or routes nowhere), if they are. */
+  deadLetterProblem: string | null;
 };
 
 export type SeriesPoint = {

@@ -1,3 +1,4 @@
+import type { AuditLogFilters } from "./use-audit-events";
 import type { ConsumerListFilters } from "./use-consumers";
 import type { SeriesRangeKey } from "./use-consumer-series";
 import type { LetterFilters } from "./use-dead-letters";
@@ -8,6 +9,7 @@ import type { PlanKey } from "./use-plan-job";
 // One factory for every TanStack Query key, so invalidation can target a resource or all of it.
 export const queryKeys = {
   clusters: { all: ["clusters"] as const },
+  accounts: { users: ["accounts", "users"] as const, tokens: ["accounts", "tokens"] as const },
   health: { all: ["health"] as const },
   consumers: {
     all: ["consumers"] as const,
@@ -26,8 +28,10 @@ export const queryKeys = {
     detail: (id: string) => ["dead-letters", "detail", id] as const,
     history: (id: string) => ["dead-letters", "detail", id, "history"] as const,
     dlqs: () => ["dead-letters", "dlqs"] as const,
+    dlq: (id: string) => ["dead-letters", "dlqs", id] as const,
     totals: () => ["dead-letters", "totals"] as const,
   },
+  notifications: { all: ["notifications"] as const },
   jobs: {
     all: ["jobs"] as const,
     lists: () => ["jobs", "list"] as const,
@@ -35,5 +39,10 @@ export const queryKeys = {
     detail: (id: string) => ["jobs", "detail", id] as const,
     letters: (id: string, outcome: JobLetterOutcomeFilter) => ["jobs", "detail", id, "letters", outcome] as const,
     plan: (key: PlanKey) => ["jobs", "plan", key] as const,
+  },
+  audit: {
+    all: ["audit"] as const,
+    list: (filters: AuditLogFilters) => ["audit", "list", filters] as const,
+    detail: (id: string) => ["audit", "detail", id] as const,
   },
 };

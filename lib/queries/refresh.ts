@@ -6,3 +6,5 @@ export const DEAD_LETTER_REFRESH_MS = 10_000;
 export const JOB_ACTIVE_REFRESH_MS = 1_000;
 /** Jobs that are over change no more; the list still looks for new ones now and then. */
 export const JOB_IDLE_REFRESH_MS = 10_000;
+/** The audit log grows with every action; new entries show within this. */
+export const AUDIT_REFRESH_MS = 10_000;

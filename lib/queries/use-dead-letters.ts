@@ -22,6 +22,8 @@ export type LetterFilters = {
   /** Text in the payload. */
   q: string;
   fingerprint?: string;
+  /** The DLQ or capture stream the letters were collected from. */
+  collectedFrom?: string;
 };
 
 export const LETTER_PAGE_SIZE = 50;
@@ -61,6 +63,7 @@ export function letterFilterParams(f: LetterFilters): URLSearchParams {
   if (f.messageId) p.set("messageId", f.messageId);
   if (f.q) p.set("q", f.q);
   if (f.fingerprint) p.set("fingerprint", f.fingerprint);
+  if (f.collectedFrom) p.set("collectedFrom", f.collectedFrom);
   return p;
 }
 

@@ -112,4 +112,50 @@ describe("loadConfig", () => {
     expect(e.message).toContain("DATABASE_URL: must be a URL starting with postgres:// or postgresql://");
     expect(e.message).toContain("REDRIVE_LOG_LEVEL");
   });
+  it("reads publicUrl, metrics and notifications, with webhook URLs from the environment", () => {
+    const none = loadConfig({}, dirWith({}));
+    expect(none.publicUrl).toBe("http://localhost:3000");
+    expect(none.metrics).toEqual({ open: false });
+    expect(none.notifications).toEqual({ channels: [], rules: [], delivery: { timeoutMs: 10_000, maxAttempts: 8, backoffMs: 5000, maxBackoffMs: 900_000, retentionMs: 30 * 86_400_000 } });
+
+    const dir = dirWith({
+      "redrive.config.json": JSON.stringify({
+        clusters: [{ name: "n", kind: "nats", servers: ["nats://x:1"] }],
+        publicUrl: "https://redrive.example.com/",
+        metrics: { open: true },
+        notifications: {
+          channels: [
+            { name: "ops", type: "webhook", url: "https://hooks.example.com/ops" },
+            { name: "chat", type: "slack", urlEnv: "SLACK_HOOK" },
+          ],
+          rules: [{ name: "trouble", kind: "consumer-state", channels: ["ops", "chat"] }],
+          delivery: { timeoutSeconds: 3, backoffSeconds: 0.5 },
+        },
+      }),
+    });
+    const c = loadConfig({ SLACK_HOOK: "https://hooks.slack.com/services/T/B/X" }, dir);
+    expect(c.publicUrl).toBe("https://redrive.example.com");
+    expect(c.metrics.open).toBe(true);
+    expect(c.notifications.channels).toEqual([
+      { name: "ops", type: "webhook", url: "https://hooks.example.com/ops" },
+      { name: "chat", type: "slack", url: "https://hooks.slack.com/services/T/B/X" },
+    ]);
+    expect(c.notifications.rules[0]).toMatchObject({ name: "trouble", kind: "consumer-state", states: ["STALLED", "STOPPED", "FAILING"], forSeconds: 0, enabled: true });
+    expect(c.notifications.delivery).toMatchObject({ timeoutMs: 3000, backoffMs: 500, maxAttempts: 8 });
+  });
+
+  it("rejects notification rules naming unknown channels and channels without exactly one URL", () => {
+    const cases: Array<[unknown, string]> = [
+      [{ rules: [{ name: "r", kind: "dlx-routes-nowhere", channels: ["nowhere"] }] }, 'notifications.rules[0].channels[0]: names no channel "nowhere"'],
+      [{ channels: [{ name: "c", type: "webhook" }] }, "notifications.channels[0]: must give exactly one of url and urlEnv"],
+      [{ channels: [{ name: "c", type: "webhook", url: "ftp://x" }] }, "notifications.channels[0].url"],
+      [{ rules: [{ name: "r", kind: "time-to-drain", channels: [] }] }, "notifications.rules[0]"],
+    ];
+    for (const [notifications, expected] of cases) {
+      const dir = dirWith({ "redrive.config.json": JSON.stringify({ clusters: [{ name: "n", kind: "nats", servers: ["nats://x:1"] }], notifications }) });
+      expect(errorOf(() => loadConfig({}, dir)).message).toContain(expected);
+    }
+    const dir = dirWith({ "redrive.config.json": JSON.stringify({ clusters: [{ name: "n", kind: "nats", servers: ["nats://x:1"] }], notifications: { channels: [{ name: "c", type: "slack", urlEnv: "HOOK" }] } }) });
+    expect(errorOf(() => loadConfig({ HOOK: "not a url" }, dir)).message).toMatch(/urlEnv names HOOK, which does not hold an http/);
+  });
 });

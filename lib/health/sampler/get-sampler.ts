@@ -2,7 +2,10 @@ import "server-only";
 import { getBrokers } from "@/lib/brokers/get-brokers";
 import { DEFAULT_THRESHOLDS, getConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
+import { describeError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { recordSamplerTick } from "@/lib/metrics/record-sampler-tick";
+import { getNotifier } from "@/lib/notifications/get-notifier";
 import { createLeaderLock } from "./leader-lock";
 import { Sampler } from "./sampler";
 
@@ -22,6 +25,11 @@ export function getSampler(): Promise<Sampler> {
       rollupRetentionMs: config.sampler.rollupRetentionMs,
       windowMs,
       log: (level, message, context) => log[level](message, context),
+      afterTick: ({ ms, result }) => {
+        recordSamplerTick({ ms, leader: result.leader, sweeps: result.sweeps });
+        // Only the leader has fresh numbers; the rules run beside the sampler, never holding it up.
+        if (result.leader) getNotifier().then((n) => n.afterSweep(), (e: unknown) => log.warn("notifications unavailable", { error: describeError(e) }));
+      },
     });
     sampler.start();
     return sampler;

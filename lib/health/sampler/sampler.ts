@@ -16,6 +16,11 @@ export type SamplerOptions = {
   windowMs: number;
   now?: () => Date;
   log?: (level: "info" | "warn", message: string, context?: Record<string, unknown>) => void;
+  /**
+   * Called after every tick, leader or not, with what it did. Must return at once: whatever it starts
+   * (metrics, notification rules) runs beside the sampler, never in its way.
+   */
+  afterTick?: (tick: { at: Date; ms: number; result: TickResult }) => void;
 };
 
 export type TickResult = { leader: boolean; sweeps: SweepResult[] };
@@ -95,7 +100,13 @@ export class Sampler {
   }
 
   private finish(started: number, result: TickResult): TickResult {
-    this.lastTick = { at: this.now(), ms: Math.round(performance.now() - started), result };
+    const tick = { at: this.now(), ms: Math.round(performance.now() - started), result };
+    this.lastTick = tick;
+    try {
+      this.options.afterTick?.(tick);
+    } catch (e) {
+      this.options.log?.("warn", "after-tick hook failed", { error: describeError(e) });
+    }
     return result;
   }
 
