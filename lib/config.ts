@@ -204,9 +204,11 @@ const fileSchema = z
             maxBackoffSeconds: z.number().min(1).max(86_400).default(900),
             /** Resolved incidents and finished deliveries are kept this long. */
             retentionDays: z.number().min(1).max(3650).default(30),
+            /** When one rule fires (or resolves) for more targets than this at once, each channel gets one summary instead. */
+            groupAbove: z.number().int().min(1).max(10_000).default(10),
           })
           .strict()
-          .default({ timeoutSeconds: 10, maxAttempts: 8, backoffSeconds: 5, maxBackoffSeconds: 900, retentionDays: 30 }),
+          .default({ timeoutSeconds: 10, maxAttempts: 8, backoffSeconds: 5, maxBackoffSeconds: 900, retentionDays: 30, groupAbove: 10 }),
       })
       .strict()
       .superRefine((n, ctx) => {
@@ -224,7 +226,7 @@ const fileSchema = z
           });
         });
       })
-      .default({ channels: [], rules: [], delivery: { timeoutSeconds: 10, maxAttempts: 8, backoffSeconds: 5, maxBackoffSeconds: 900, retentionDays: 30 } }),
+      .default({ channels: [], rules: [], delivery: { timeoutSeconds: 10, maxAttempts: 8, backoffSeconds: 5, maxBackoffSeconds: 900, retentionDays: 30, groupAbove: 10 } }),
   })
   .strict();
 
@@ -272,7 +274,7 @@ export type ClusterConfig = NatsClusterConfig | RabbitClusterConfig;
 
 export type NotificationChannelConfig = { name: string; type: "webhook" | "slack"; url: string };
 export type NotificationRuleConfig = z.infer<typeof notificationRule>;
-export type NotificationDeliveryConfig = { timeoutMs: number; maxAttempts: number; backoffMs: number; maxBackoffMs: number; retentionMs: number };
+export type NotificationDeliveryConfig = { timeoutMs: number; maxAttempts: number; backoffMs: number; maxBackoffMs: number; retentionMs: number; groupAbove: number };
 
 export type RedriveConfig = {
   /** Where the clusters came from: a file path, or "built-in defaults". */
@@ -434,6 +436,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         backoffMs: Math.round(f.notifications.delivery.backoffSeconds * 1000),
         maxBackoffMs: Math.round(f.notifications.delivery.maxBackoffSeconds * 1000),
         retentionMs: f.notifications.delivery.retentionDays * 86_400_000,
+        groupAbove: f.notifications.delivery.groupAbove,
       },
     },
     database: e.DATABASE_URL ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "embedded", dataDir: path.resolve(cwd, e.REDRIVE_DATA_DIR) },

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { BrokerKind } from "@/lib/brokers/types";
 import type { HealthState } from "@/lib/health/types";
-import type { ConsumerListFilters } from "@/lib/queries/use-consumers";
+import type { ConsumerListFilters, ConsumerRoleFilter } from "@/lib/queries/use-consumers";
 import { KIND_LABEL, STATE_LABEL, STATES_WORST_FIRST } from "./format";
 
 const SEARCH_DEBOUNCE_MS = 250;
@@ -21,7 +21,7 @@ export function ConsumerFilters({
   clusters: Array<{ name: string; total: number | null }>;
   onChange: (next: ConsumerListFilters) => void;
 }) {
-  const hasFilters = Boolean(filters.cluster || filters.kind || filters.states.length || filters.q);
+  const hasFilters = Boolean(filters.cluster || filters.kind || filters.role || filters.states.length || filters.q);
   return (
     <div className="mb-3 flex flex-wrap items-center gap-2" role="search" aria-label="Filter consumers">
       <SearchBox value={filters.q} onSearch={(q) => onChange({ ...filters, q })} />
@@ -59,13 +59,29 @@ export function ConsumerFilters({
         <option value="rabbitmq">{KIND_LABEL.rabbitmq} only</option>
       </select>
 
+      <label className="sr-only" htmlFor="consumer-role">
+        Which consumers
+      </label>
+      <select
+        id="consumer-role"
+        data-testid="filter-role"
+        className={control}
+        value={filters.role ?? ""}
+        onChange={(e) => onChange({ ...filters, role: (e.target.value || undefined) as ConsumerRoleFilter | undefined })}
+      >
+        <option value="">All consumers and DLQs</option>
+        <option value="app">Applications&apos; consumers</option>
+        <option value="dlq">Dead-letter queues</option>
+        <option value="capture">Redrive&apos;s capture</option>
+      </select>
+
       <StateToggles selected={filters.states} onChange={(states) => onChange({ ...filters, states })} />
 
       {hasFilters ? (
         <button
           type="button"
           data-testid="filter-clear"
-          onClick={() => onChange({ ...filters, cluster: undefined, kind: undefined, states: [], q: "" })}
+          onClick={() => onChange({ ...filters, cluster: undefined, kind: undefined, role: undefined, states: [], q: "" })}
           className="h-9 rounded-md px-2.5 text-sm text-zinc-600 underline-offset-2 hover:text-zinc-900 hover:underline dark:text-zinc-400 dark:hover:text-white"
         >
           Clear filters

@@ -7,7 +7,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import type { ConsumerDetail } from "@/lib/health/types";
 import { formatAge, formatCount, formatDuration, formatEta, formatInFlight, formatRate, isStale, KIND_LABEL, PARENT_LABEL } from "./format";
 import { consumersHref } from "./list-params";
-import { StateBadge } from "./state-badge";
+import { RoleBadge, StateBadge } from "./state-badge";
 
 /** Who the consumer is, its state now and why, and its current numbers. */
 export function ConsumerHeader({ consumer: c, now }: { consumer: ConsumerDetail; now: number | null }) {
@@ -25,6 +25,11 @@ export function ConsumerHeader({ consumer: c, now }: { consumer: ConsumerDetail;
       </nav>
       <h1 className="text-2xl font-semibold tracking-tight break-all" data-testid="consumer-title">
         {c.name}
+        {c.role ? (
+          <span className="ml-3 align-middle text-base">
+            <RoleBadge role={c.role} />
+          </span>
+        ) : null}
       </h1>
       <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
         {PARENT_LABEL[c.kind]} <span className="font-medium break-all text-zinc-800 dark:text-zinc-200">{c.parent}</span> · cluster{" "}
@@ -41,6 +46,16 @@ export function ConsumerHeader({ consumer: c, now }: { consumer: ConsumerDetail;
         </p>
       </div>
 
+      {c.role === "dlq" ? (
+        <p className="mt-3 text-sm text-zinc-600 dark:text-zinc-400" data-testid="consumer-dlq-note">
+          This queue holds dead letters: its health is not judged by consumption.{" "}
+          {c.dlqId ? (
+            <Link href={`/dlqs/${encodeURIComponent(c.dlqId)}`} className="font-medium text-zinc-900 underline-offset-2 hover:underline dark:text-zinc-100" data-testid="consumer-dlq-link">
+              Open it as a DLQ
+            </Link>
+          ) : null}
+        </p>
+      ) : null}
       {c.deadLetterProblem ? (
         <p role="alert" data-testid="consumer-dead-letter-problem" className="mt-3 rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-900 dark:border-rose-500/40 dark:bg-rose-500/10 dark:text-rose-200">
           Its dead letters are being dropped: {c.deadLetterProblem}

@@ -8,7 +8,7 @@ import type { ConsumerSummary } from "@/lib/health/types";
 import type { ConsumerSortKey, SortDir } from "@/lib/queries/use-consumers";
 import { formatAge, formatCount, formatDuration, formatEta, formatInFlight, formatRate, isStale, KIND_LABEL, PARENT_LABEL } from "./format";
 import { consumerHref } from "./list-params";
-import { StateBadge } from "./state-badge";
+import { RoleBadge, StateBadge } from "./state-badge";
 import { useVirtualRows } from "@/components/ui/use-virtual-rows";
 
 // Fixed row height: the virtualiser places rows by arithmetic, so 10,000 rows cost what 30 do.
@@ -58,6 +58,11 @@ const COLUMNS: Column[] = [
           <Link href={consumerHref(c.id)} prefetch={false} className="font-medium hover:underline" data-testid="consumer-name">
             {c.name}
           </Link>
+          {c.role ? (
+            <span className="ml-2 align-middle">
+              <RoleBadge role={c.role} />
+            </span>
+          ) : null}
           <span className={`ml-2 text-xs ${muted}`}>
             {PARENT_LABEL[c.kind]} {c.parent}
           </span>

@@ -2,7 +2,7 @@
 // reproduces exactly what the operator saw. Values from the URL are untrusted: unknown ones drop.
 
 import { HEALTH_STATES, type HealthState } from "@/lib/health/types";
-import { CONSUMER_SORT_KEYS, type ConsumerListFilters, type ConsumerSortKey, type SortDir } from "@/lib/queries/use-consumers";
+import { CONSUMER_ROLE_FILTERS, CONSUMER_SORT_KEYS, type ConsumerListFilters, type ConsumerSortKey, type SortDir } from "@/lib/queries/use-consumers";
 
 export const DEFAULT_SORT: ConsumerSortKey = "state";
 
@@ -22,6 +22,8 @@ export function parseListParams(sp: ParamsLike): ConsumerListFilters {
   const cluster = sp.get("cluster")?.trim() || undefined;
   const kindRaw = sp.get("kind");
   const kind = kindRaw === "nats" || kindRaw === "rabbitmq" ? kindRaw : undefined;
+  const roleRaw = sp.get("role");
+  const role = isOneOf(CONSUMER_ROLE_FILTERS, roleRaw) ? roleRaw : undefined;
   const wanted = new Set((sp.get("state") ?? "").split(",").map((s) => s.trim().toUpperCase()));
   const states: HealthState[] = HEALTH_STATES.filter((s) => wanted.has(s));
   const q = (sp.get("q") ?? "").trim();
@@ -29,7 +31,7 @@ export function parseListParams(sp: ParamsLike): ConsumerListFilters {
   const sort = isOneOf(CONSUMER_SORT_KEYS, sortRaw) ? sortRaw : DEFAULT_SORT;
   const dirRaw = sp.get("dir");
   const dir: SortDir = dirRaw === "asc" || dirRaw === "desc" ? dirRaw : defaultDir(sort);
-  return { cluster, kind, states, q, sort, dir };
+  return { cluster, kind, role, states, q, sort, dir };
 }
 
 /** The query string for a view, defaults left out so links stay short. No leading "?". */
@@ -37,6 +39,7 @@ export function listParamsToQuery(f: ConsumerListFilters): string {
   const p = new URLSearchParams();
   if (f.cluster) p.set("cluster", f.cluster);
   if (f.kind) p.set("kind", f.kind);
+  if (f.role) p.set("role", f.role);
   if (f.states.length) p.set("state", HEALTH_STATES.filter((s) => f.states.includes(s)).join(","));
   if (f.q.trim()) p.set("q", f.q.trim());
   if (f.sort !== DEFAULT_SORT || f.dir !== defaultDir(f.sort)) {

@@ -94,7 +94,7 @@ export function DeliveriesSection({ deliveries }: { deliveries: DeliveryView[] }
                   <td className={td}>{d.channelName}</td>
                   <td className={`${td} text-xs`}>
                     {d.event}
-                    {d.incidentNumber !== null ? ` · incident ${d.incidentNumber}` : ""}
+                    {d.incidentNumber !== null ? ` · incident ${d.incidentNumber}` : d.groupSize !== null ? ` · ${d.groupSize.toLocaleString("en-US")} incidents in one message` : ""}
                   </td>
                   <td className={td}>
                     <Badge tone={d.status === "sent" ? "ok" : d.status === "failed" ? "bad" : "warn"}>{d.status}</Badge>

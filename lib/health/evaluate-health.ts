@@ -1,4 +1,4 @@
-import type { HealthState, HealthThresholds } from "./types";
+import type { ConsumerRole, HealthState, HealthThresholds } from "./types";
 import type { SamplePoint } from "./sample-point";
 
 // Burrow-style rules over a sliding window of one consumer's samples. Pure: the same window gives
@@ -24,6 +24,8 @@ export type EvaluateOptions = {
   unreachableReason?: string | null;
   /** Dead letters per minute attributed to this consumer, where known. */
   deadLetterPerMinute?: number | null;
+  /** A dead-letter queue or Redrive's capture consumer: nobody is meant to drain it, so it is never STOPPED, STALLED or LAGGING. */
+  role?: ConsumerRole | null;
 };
 
 const fmt = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
@@ -87,6 +89,14 @@ export function evaluateHealth(all: SamplePoint[], o: EvaluateOptions): Verdict 
   }
 
   const backlog = fmt.format(last.backlog);
+  if (o.role === "dlq") {
+    const held = last.backlog === 0 ? "empty" : `holding ${backlog} dead letter${last.backlog === 1 ? "" : "s"}`;
+    const by = last.consumerCount === 0 ? "no consumer" : last.consumerCount === 1 ? "1 consumer" : `${last.consumerCount} consumers`;
+    return { state: "OK", reason: `dead-letter queue, ${held} (${by})`, ...base };
+  }
+  if (o.role === "capture") {
+    return { state: "OK", reason: last.backlog === 0 ? "Redrive's dead-letter capture, caught up" : `Redrive's dead-letter capture, ${backlog} advisories to copy`, ...base };
+  }
   const recentlyActive = (last.deliverRate ?? 0) > 0 || (last.lastActivityAt !== null && o.now - last.lastActivityAt < 2 * o.intervalMs);
 
   if (last.backlog > 0 && last.consumerCount === 0 && !recentlyActive) {

@@ -16,6 +16,8 @@ export const consumerListQuery = z.object({
     .transform((v) => (v ? v.split(",").filter(Boolean) : []))
     .pipe(z.array(z.enum(HEALTH_STATES))),
   q: z.string().max(200).optional(),
+  /** "app": applications' consumers only; "dlq": dead-letter queues; "capture": Redrive's own. */
+  role: z.enum(["app", "dlq", "capture"]).optional(),
   sort: z.enum(SORTS).default("state"),
   dir: z.enum(["asc", "desc"]).optional(),
   offset: z.coerce.number().int().min(0).default(0),
@@ -63,6 +65,7 @@ export async function listConsumers(q: ConsumerListQuery): Promise<ConsumerListR
     ...(q.cluster ? { cluster: { name: q.cluster } } : {}),
     ...(q.kind ? { kind: q.kind } : {}),
     ...(q.state.length ? { state: { in: q.state } } : {}),
+    ...(q.role ? { role: q.role === "app" ? null : q.role } : {}),
     ...(q.q ? { OR: [{ name: { contains: q.q, mode: "insensitive" } }, { parent: { contains: q.q, mode: "insensitive" } }] } : {}),
   };
   const [rows, total, latest] = await Promise.all([

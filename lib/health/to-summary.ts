@@ -1,6 +1,6 @@
 import "server-only";
 import type { Consumer } from "@/lib/db/generated/client";
-import type { ConsumerSummary, HealthState } from "./types";
+import type { ConsumerRole, ConsumerSummary, HealthState } from "./types";
 
 type Row = Consumer & { cluster: { name: string } };
 
@@ -14,6 +14,7 @@ export function toSummary(r: Row): ConsumerSummary {
     kind: r.kind,
     parent: r.parent,
     name: r.name,
+    role: (r.role as ConsumerRole | null) ?? null,
     state: r.state as HealthState,
     reason: r.stateReason,
     stateSince: r.stateSince.toISOString(),

@@ -8,6 +8,10 @@ export type HealthState = (typeof HEALTH_STATES)[number];
 /** Worst first: the order an operator wants to read them in. */
 export const STATE_SEVERITY: Record<HealthState, number> = { STOPPED: 0, STALLED: 1, FAILING: 2, LAGGING: 3, UNKNOWN: 4, OK: 5 };
 
+/** What a consumer is for when it is not an application's: a dead-letter queue, or Redrive's own capture. */
+export const CONSUMER_ROLES = ["dlq", "capture"] as const;
+export type ConsumerRole = (typeof CONSUMER_ROLES)[number];
+
 export type ConsumerSummary = {
   id: string;
   cluster: string;
@@ -16,6 +20,8 @@ export type ConsumerSummary = {
   parent: string;
   /** NATS consumer or RabbitMQ queue. */
   name: string;
+  /** Set for dead-letter queues and Redrive's capture consumer: health does not expect them to be consumed. */
+  role: ConsumerRole | null;
   state: HealthState;
   /** One line an operator can read: "backlog 12,400 and rising 35/s for 10 min". */
   reason: string;
@@ -52,6 +58,8 @@ export type ConsumerDetail = ConsumerSummary & {
   thresholds: HealthThresholds;
   /** Why this queue's dead letters are dropped (its dead-letter exchange is missing or routes nowhere), if they are. */
   deadLetterProblem: string | null;
+  /** For a dead-letter queue: its DLQ page's id. */
+  dlqId: string | null;
 };
 
 export type SeriesPoint = {

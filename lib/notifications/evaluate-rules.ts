@@ -1,13 +1,20 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
-import { buildMessage, type IncidentFacts } from "./build-message";
+import { buildGroupMessage, buildMessage, type IncidentFacts } from "./build-message";
 import { findConditions, type Condition } from "./find-conditions";
 import { renderBody } from "./render-body";
 import { readRuleParams } from "./rule-params";
-import type { ChannelType, IncidentTarget, RuleKind } from "./types";
+import type { ChannelType, IncidentTarget, NotificationMessage, RuleKind, RuleParams } from "./types";
 
-export type EvaluateDeps = { prisma: PrismaClient; publicUrl: string; now: Date; log?: (message: string, context?: Record<string, unknown>) => void };
+export type EvaluateDeps = {
+  prisma: PrismaClient;
+  publicUrl: string;
+  now: Date;
+  /** More firing (or resolved) incidents than this from one rule in one evaluation go out as one summary per channel. */
+  groupAbove?: number;
+  log?: (message: string, context?: Record<string, unknown>) => void;
+};
 export type EvaluateResult = { fired: number; resolved: number; open: number; deliveries: number };
 
 type OpenIncident = { id: string; number: bigint; targetKey: string; target: unknown; status: string; summary: string; startedAt: Date; firedAt: Date | null };
@@ -16,7 +23,8 @@ type RuleRow = { id: string; name: string; kind: string; params: unknown; cluste
 /**
  * Runs every enabled rule against the store once: a condition newly holding opens an incident
  * (firing at once, or after `forSeconds`), one still holding is left alone (no second message), one
- * that cleared resolves. Firing and resolving each queue one delivery per channel.
+ * that cleared resolves. Firing and resolving each queue one delivery per channel — or, when more
+ * than `groupAbove` incidents of a rule fire (or resolve) together, one summary per channel.
  */
 export async function evaluateRules(deps: EvaluateDeps): Promise<EvaluateResult> {
   const { prisma, now } = deps;
@@ -47,7 +55,7 @@ function chunks<T>(list: T[]): T[][] {
   return out;
 }
 
-type Outbox = Array<{ incidentId: string; channelId: string; channelName: string; event: string; body: object }>;
+type Outbox = Array<{ incidentId: string | null; channelId: string; channelName: string; event: string; body: object; groupSize: number | null }>;
 
 // Thousands of consumers may change at once (a broker restart): incidents are opened, touched and
 // their messages queued in a few statements, not one round trip per consumer.
@@ -60,7 +68,8 @@ async function evaluateRule(deps: EvaluateDeps, rule: RuleRow, result: EvaluateR
   const byKey = new Map(open.map((i) => [i.targetKey, i]));
   const holding = new Set<string>();
   const forMs = rule.forSeconds * 1000;
-  const outbox: Outbox = [];
+  const firing: IncidentFacts[] = [];
+  const resolved: IncidentFacts[] = [];
   const fresh: Condition[] = [];
   const touched: string[] = [];
 
@@ -74,7 +83,7 @@ async function evaluateRule(deps: EvaluateDeps, rule: RuleRow, result: EvaluateR
       const moved = await prisma.notificationIncident.updateMany({ where: { id: existing.id, status: "pending" }, data: { status: "firing", firedAt: now, lastSeenAt: now, summary: c.summary } });
       if (moved.count === 1) {
         result.fired++;
-        queue(deps, rule, outbox, { ...facts(rule, existing, c), firedAt: now }, "firing");
+        firing.push({ ...facts(rule, existing, c), firedAt: now });
       }
     } else {
       touched.push(existing.id);
@@ -96,7 +105,7 @@ async function evaluateRule(deps: EvaluateDeps, rule: RuleRow, result: EvaluateR
     for (const i of created) {
       if (i.status !== "firing") continue;
       result.fired++;
-      queue(deps, rule, outbox, facts(rule, i, conditions.get(i.targetKey) ?? null), "firing");
+      firing.push(facts(rule, i, conditions.get(i.targetKey) ?? null));
     }
   }
 
@@ -121,12 +130,36 @@ async function evaluateRule(deps: EvaluateDeps, rule: RuleRow, result: EvaluateR
     part.forEach((i, n) => {
       if (!done.has(i.id)) return;
       result.resolved++;
-      queue(deps, rule, outbox, { ...facts(rule, i, null), title: titleFor(i), summary: resolutions[n]!, resolvedAt: now }, "resolved");
+      resolved.push({ ...facts(rule, i, null), title: titleFor(i), summary: resolutions[n]!, resolvedAt: now });
     });
   }
 
+  const outbox: Outbox = [];
+  const groupAbove = deps.groupAbove ?? Number.POSITIVE_INFINITY;
+  for (const [event, items] of [["firing", firing], ["resolved", resolved]] as const) {
+    if (items.length > groupAbove) {
+      const message = buildGroupMessage({ id: rule.id, name: rule.name, kind: rule.kind as RuleKind }, items, event, deps.publicUrl, listHref(params, rule.cluster));
+      queue(rule, outbox, null, message);
+    } else {
+      for (const i of items) queue(rule, outbox, i.id, buildMessage(i, event, deps.publicUrl));
+    }
+  }
   for (const part of chunks(outbox)) await prisma.notificationDelivery.createMany({ data: part });
   result.deliveries += outbox.length;
+}
+
+/** The page listing every target a rule can fire for, where a summary of many incidents links. */
+function listHref(params: RuleParams, cluster: string | null): string {
+  const q = new URLSearchParams();
+  if (cluster) q.set("cluster", cluster);
+  if (params.kind === "consumer-state") q.set("state", params.states.join(","));
+  if (params.kind === "time-to-drain") {
+    q.set("sort", "eta");
+    q.set("dir", "desc");
+  }
+  const path = params.kind === "consumer-state" || params.kind === "time-to-drain" ? "/consumers" : "/dead-letters";
+  const qs = q.toString();
+  return qs ? `${path}?${qs}` : path;
 }
 
 function titleFor(i: OpenIncident): string {
@@ -169,9 +202,8 @@ async function describeNow(deps: EvaluateDeps, targets: IncidentTarget[]): Promi
   };
 }
 
-function queue(deps: EvaluateDeps, rule: RuleRow, outbox: Outbox, i: IncidentFacts, event: "firing" | "resolved"): void {
-  const message = buildMessage(i, event, deps.publicUrl);
+function queue(rule: RuleRow, outbox: Outbox, incidentId: string | null, message: NotificationMessage): void {
   for (const ch of rule.channels.map((c) => c.channel).filter((c) => c.enabled)) {
-    outbox.push({ incidentId: i.id, channelId: ch.id, channelName: ch.name, event, body: renderBody(ch.type as ChannelType, message) as object });
+    outbox.push({ incidentId, channelId: ch.id, channelName: ch.name, event: message.status, body: renderBody(ch.type as ChannelType, message) as object, groupSize: message.group?.count ?? null });
   }
 }

@@ -52,7 +52,7 @@ export async function findConditions(prisma: PrismaClient, params: RuleParams, s
 
   switch (params.kind) {
     case "consumer-state": {
-      const rows = await prisma.consumer.findMany({ where: { goneAt: null, state: { in: [...params.states, "UNKNOWN"] }, ...clusterWhere }, select });
+      const rows = await prisma.consumer.findMany({ where: { goneAt: null, role: null, state: { in: [...params.states, "UNKNOWN"] }, ...clusterWhere }, select });
       const holding: Condition[] = [];
       const undecided = new Set<string>();
       for (const c of rows) {
@@ -69,7 +69,9 @@ export async function findConditions(prisma: PrismaClient, params: RuleParams, s
     case "time-to-drain": {
       const rows = await prisma.consumer.findMany({
         where: {
+          // Dead-letter queues and Redrive's capture are not meant to drain: the DLQ rules cover them.
           goneAt: null,
+          role: null,
           ...clusterWhere,
           OR: [{ etaSeconds: { gt: params.aboveSeconds } }, ...(params.includeNotDraining ? [{ etaSeconds: null, backlog: { gt: 0 } }] : []), { state: "UNKNOWN" }],
         },

@@ -86,6 +86,7 @@ export async function getNotificationSettings(): Promise<NotificationSettings> {
     createdAt: d.createdAt.toISOString(),
     sentAt: d.sentAt?.toISOString() ?? null,
     incidentNumber: d.incident ? Number(d.incident.number) : null,
+    groupSize: d.groupSize,
     log: d.attemptsLog.map((a) => ({ at: a.at.toISOString(), durationMs: a.durationMs, httpStatus: a.httpStatus, ok: a.ok, error: a.error })),
   }));
 

@@ -26,7 +26,7 @@ export function getNotifier(): Promise<Notifier> {
       onAttempt: (channel, ok) => getProcessMetrics().notificationAttempts.inc({ channel, result: ok ? "ok" : "error" }),
     });
     worker.start();
-    return new Notifier(prisma, worker, { publicUrl: config.publicUrl, retentionMs: d.retentionMs, log: (level, message, context) => log[level](message, context) });
+    return new Notifier(prisma, worker, { publicUrl: config.publicUrl, retentionMs: d.retentionMs, groupAbove: d.groupAbove, log: (level, message, context) => log[level](message, context) });
   })().catch((e: unknown) => {
     holder.__redriveNotifier = undefined;
     throw e;

@@ -11,6 +11,8 @@ export type NotifierOptions = {
   publicUrl: string;
   /** Resolved incidents and finished deliveries older than this are deleted (about hourly). */
   retentionMs?: number;
+  /** More firing (or resolved) incidents than this from one rule at once are announced in one summary per channel. */
+  groupAbove?: number;
   now?: () => Date;
   log?: (level: "info" | "warn", message: string, context?: Record<string, unknown>) => void;
 };
@@ -56,6 +58,7 @@ export class Notifier {
       const r = await evaluateRules({
         prisma: this.prisma,
         publicUrl: this.options.publicUrl,
+        groupAbove: this.options.groupAbove,
         now: (this.options.now ?? (() => new Date()))(),
         log: (message, context) => this.options.log?.("warn", message, context),
       });

@@ -88,6 +88,8 @@ export type DeliveryView = {
   createdAt: string;
   sentAt: string | null;
   incidentNumber: number | null;
+  /** A summary standing for this many incidents of one rule. */
+  groupSize: number | null;
   log: AttemptView[];
 };
 
@@ -116,5 +118,7 @@ export type NotificationMessage = {
   /** Absolute URL of the page that explains it, at the incident's time window. */
   link: string;
   window: { from: string; to: string } | null;
+  /** Set when one rule fired (or resolved) for many targets at once: one message stands for all of them. */
+  group?: { count: number; incidents: Array<{ id: string; number: number; title: string; summary: string; link: string }> } | null;
   sentBy: "Redrive";
 };

@@ -12,9 +12,14 @@ export type ConsumerSortKey = (typeof CONSUMER_SORT_KEYS)[number];
 export type SortDir = "asc" | "desc";
 
 /** Everything the list can be narrowed and ordered by; undefined / empty means "all". */
+export const CONSUMER_ROLE_FILTERS = ["app", "dlq", "capture"] as const;
+export type ConsumerRoleFilter = (typeof CONSUMER_ROLE_FILTERS)[number];
+
 export type ConsumerListFilters = {
   cluster?: string;
   kind?: BrokerKind;
+  /** "app": applications' consumers only; "dlq": dead-letter queues; "capture": Redrive's own. */
+  role?: ConsumerRoleFilter;
   states: HealthState[];
   q: string;
   sort: ConsumerSortKey;
@@ -28,6 +33,7 @@ export function consumerListUrl(f: ConsumerListFilters): string {
   const p = new URLSearchParams();
   if (f.cluster) p.set("cluster", f.cluster);
   if (f.kind) p.set("kind", f.kind);
+  if (f.role) p.set("role", f.role);
   if (f.states.length) p.set("state", f.states.join(","));
   if (f.q) p.set("q", f.q);
   p.set("sort", f.sort);

@@ -5,6 +5,7 @@ import amqp from "amqplib";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DlqOverview, LetterDetail, LetterGroup, LetterPage } from "@/lib/dead-letters/types";
+import type { ConsumerListResponse } from "@/lib/health/types";
 import { createTestDatabase, queryRows } from "../support/postgres";
 import { createVhost, queueStats, until } from "../support/rabbit-admin";
 import { api, startApp, type RunningApp, apiRaw } from "./support/app-server";
@@ -69,6 +70,20 @@ describe("the dead-letter inbox", () => {
     const dlq = overview.dlqs.find((d) => d.cluster === cluster)!;
     expect(dlq).toMatchObject({ name: `${VHOST}/orders.dlq`, sources: ["orders"], adopted: false, foundBy: "dead-letter exchange of orders" });
     expect((await queueStats(VHOST, "orders.dlq")).messages_ready).toBe(4);
+
+    // In consumer health the DLQ is marked as one, never STOPPED, though it holds letters and has no consumer.
+    const health = await until(() => api<ConsumerListResponse>(app, `/api/consumers?cluster=${cluster}&role=dlq`), (l) => l.items[0]?.role === "dlq" && l.items[0].backlog === 4, 30_000, 1000);
+    expect(health.items.map((c) => [c.name, c.state, c.reason])).toEqual([["orders.dlq", "OK", "dead-letter queue, holding 4 dead letters (no consumer)"]]);
+    expect((await api<ConsumerListResponse>(app, `/api/consumers?cluster=${cluster}&role=app`)).items.map((c) => c.name)).toEqual(["orders"]);
+    await page.goto(`${app.url}/consumers?cluster=${cluster}&role=dlq`);
+    const row = page.getByTestId("consumer-row").filter({ hasText: "orders.dlq" });
+    await row.getByTestId("consumer-role").waitFor({ timeout: 30_000 });
+    expect(await row.getByTestId("consumer-role").textContent()).toBe("DLQ");
+    expect(await page.getByTestId("consumer-row").count()).toBe(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, "consumers-dlq-role.png"), fullPage: true });
+    await row.getByTestId("consumer-name").click();
+    await page.getByTestId("consumer-dlq-link").click();
+    await page.waitForURL(new RegExp(`/dlqs/${dlq.id}$`));
 
     const refused = await apiRaw(app, "/api/dlqs/adopt", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ cluster, name: "nope", adopted: true }) });
     expect(refused.status).toBe(404);

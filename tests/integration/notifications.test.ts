@@ -96,7 +96,7 @@ describe("notifications and metrics against the store", () => {
       channelUrl: (c) => config.notifications.channels.find((x) => x.name === c.name)?.url ?? null,
     });
     worker.start();
-    notifier = new Notifier(store.prisma, worker, { publicUrl: config.publicUrl, now });
+    notifier = new Notifier(store.prisma, worker, { publicUrl: config.publicUrl, now, groupAbove: config.notifications.delivery.groupAbove });
     sampler = new Sampler(store.prisma, [{ cluster: config.clusters[0]!, broker }], { ensure: async () => true, release: async () => {} }, {
       intervalMs: TICK_MS,
       rawRetentionMs: 86_400_000,
@@ -261,5 +261,52 @@ describe("notifications and metrics against the store", () => {
     expect(r.incidents + (await store.prisma.notificationIncident.count())).toBe(1);
     expect(await store.prisma.notificationAttempt.count({ where: { delivery: { status: { in: ["sent", "failed"] } } } })).toBe(0);
     expect(await store.prisma.notificationDelivery.count()).toBe(open);
+  });
+
+  it("sends one summary, not one message each, when many consumers stop at once, and one when they recover", async () => {
+    const config = getConfig();
+    const n = config.notifications.delivery.groupAbove + 2;
+    const batch = (consumers: number): ConsumerReading[] =>
+      Array.from({ length: n }, (_, i) => ({
+        ...reading(1, false),
+        key: `v/batch-${i}`,
+        name: `batch-${i}`,
+        pending: 5,
+        consumerCount: consumers,
+      }));
+    const before = bodies("/hook").length;
+    const chatBefore = receiver.received.filter((r) => r.path === "/chat").length;
+    clock += TICK_MS;
+    broker.readings = [reading(1, true), ...batch(0)];
+    await sampler.tick();
+    await notifier.evaluate();
+
+    const firing = await until(async () => bodies("/hook").slice(before), (l) => l.length >= 1, 10_000, 50);
+    await notifier.evaluate();
+    expect(bodies("/hook").slice(before)).toHaveLength(1);
+    const summary = firing[0]!;
+    const stopped = await store.prisma.consumer.findMany({ where: { name: { startsWith: "batch-" } }, orderBy: { name: "asc" } });
+    expect(stopped.map((c) => c.state)).toEqual(Array(n).fill("STOPPED"));
+    expect(summary).toMatchObject({ status: "firing", incident: null, target: null, title: `${n} incidents of rule stopped at once`, link: "https://redrive.example.test/consumers?state=STOPPED" });
+    expect(summary.group!.count).toBe(n);
+    expect(summary.group!.incidents.map((i) => i.link.split("?")[0]).sort()).toEqual(stopped.map((c) => `https://redrive.example.test/consumers/${c.id}`).sort());
+    expect(summary.summary.split("\n")).toHaveLength(11);
+    expect(summary.summary).toMatch(/\n… and 2 more$/);
+    const incidents = await store.prisma.notificationIncident.findMany({ where: { status: "firing" } });
+    expect(incidents).toHaveLength(n);
+    const delivery = await store.prisma.notificationDelivery.findFirstOrThrow({ where: { channelName: "hook", groupSize: { not: null } } });
+    expect(delivery).toMatchObject({ incidentId: null, groupSize: n, event: "firing" });
+    const chat = await until(async () => receiver.received.filter((r) => r.path === "/chat").slice(chatBefore), (l) => l.length === 1, 10_000, 50);
+    expect((chat[0]!.body as { text: string }).text).toContain(`*FIRING* ${n} incidents of rule stopped at once`);
+
+    clock += TICK_MS;
+    broker.readings = [reading(1, true), ...batch(1)];
+    await sampler.tick();
+    await notifier.evaluate();
+    const resolved = await until(async () => bodies("/hook").slice(before + 1), (l) => l.length >= 1, 10_000, 50);
+    expect(resolved).toHaveLength(1);
+    expect(resolved[0]).toMatchObject({ status: "resolved", title: `${n} incidents of rule stopped resolved at once` });
+    expect(resolved[0]!.group!.count).toBe(n);
+    expect(await store.prisma.notificationIncident.count({ where: { status: "firing" } })).toBe(0);
   });
 });

@@ -116,7 +116,7 @@ describe("loadConfig", () => {
     const none = loadConfig({}, dirWith({}));
     expect(none.publicUrl).toBe("http://localhost:3000");
     expect(none.metrics).toEqual({ open: false });
-    expect(none.notifications).toEqual({ channels: [], rules: [], delivery: { timeoutMs: 10_000, maxAttempts: 8, backoffMs: 5000, maxBackoffMs: 900_000, retentionMs: 30 * 86_400_000 } });
+    expect(none.notifications).toEqual({ channels: [], rules: [], delivery: { timeoutMs: 10_000, maxAttempts: 8, backoffMs: 5000, maxBackoffMs: 900_000, retentionMs: 30 * 86_400_000, groupAbove: 10 } });
 
     const dir = dirWith({
       "redrive.config.json": JSON.stringify({

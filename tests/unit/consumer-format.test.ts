@@ -135,17 +135,18 @@ describe("the list's URL", () => {
   const params = (qs: string) => new URLSearchParams(qs);
 
   it("round-trips a view, leaving defaults out", () => {
-    const f = parseListParams(params("cluster=prod-nats&kind=nats&state=STALLED,STOPPED&q=orders&sort=backlog&dir=asc"));
-    expect(f).toEqual({ cluster: "prod-nats", kind: "nats", states: ["STALLED", "STOPPED"], q: "orders", sort: "backlog", dir: "asc" });
-    expect(listParamsToQuery(f)).toBe("cluster=prod-nats&kind=nats&state=STALLED%2CSTOPPED&q=orders&sort=backlog&dir=asc");
+    const f = parseListParams(params("cluster=prod-nats&kind=nats&role=app&state=STALLED,STOPPED&q=orders&sort=backlog&dir=asc"));
+    expect(f).toEqual({ cluster: "prod-nats", kind: "nats", role: "app", states: ["STALLED", "STOPPED"], q: "orders", sort: "backlog", dir: "asc" });
+    expect(listParamsToQuery(f)).toBe("cluster=prod-nats&kind=nats&role=app&state=STALLED%2CSTOPPED&q=orders&sort=backlog&dir=asc");
     expect(listParamsToQuery(parseListParams(params("")))).toBe("");
     expect(listParamsToQuery(parseListParams(params("sort=state&dir=asc")))).toBe("");
   });
 
   it("drops what it does not know", () => {
-    expect(parseListParams(params("kind=kafka&state=BROKEN,ok&sort=evil&dir=sideways"))).toEqual({
+    expect(parseListParams(params("kind=kafka&role=all&state=BROKEN,ok&sort=evil&dir=sideways"))).toStrictEqual({
       cluster: undefined,
       kind: undefined,
+      role: undefined,
       states: ["OK"],
       q: "",
       sort: "state",

@@ -112,6 +112,27 @@ describe("evaluateHealth", () => {
     expect(v.reason).toBe("40% of deliveries over 5 min were redeliveries (4.0/s)");
   });
 
+  it("is FAILING when more of its messages die per minute than the threshold, and says how many", () => {
+    const pts = record(Array.from({ length: 13 }, (_, i) => raw(i, { pending: 5, deliveredTotal: i * 30, ackedTotal: i * 30 })));
+    expect(evaluateHealth(pts, opts(pts, { deadLetterPerMinute: 10 })).state).toBe("OK");
+    const v = evaluateHealth(pts, opts(pts, { deadLetterPerMinute: 24 }));
+    expect(v.state).toBe("FAILING");
+    expect(v.reason).toBe("24 dead letters per minute");
+  });
+
+  it("never calls a dead-letter queue or Redrive's capture stopped, lagging or failing", () => {
+    // A DLQ: growing, no consumer, letters arriving fast — the very picture of STOPPED and LAGGING.
+    const pts = record(Array.from({ length: 31 }, (_, i) => raw(i, { pending: 1_000 + i * 40, consumerCount: 0 })));
+    expect(evaluateHealth(pts, opts(pts)).state).toBe("STOPPED");
+    const dlq = evaluateHealth(pts, opts(pts, { role: "dlq", deadLetterPerMinute: 500 }));
+    expect(dlq.state).toBe("OK");
+    expect(dlq.reason).toBe("dead-letter queue, holding 2,200 dead letters (no consumer)");
+    const capture = evaluateHealth(pts, opts(pts, { role: "capture" }));
+    expect(capture).toMatchObject({ state: "OK", reason: "Redrive's dead-letter capture, 2,200 advisories to copy" });
+    // Unreachable is still UNKNOWN: the role says what it is for, not that it was read.
+    expect(evaluateHealth(pts, opts(pts, { role: "dlq", reachable: false })).state).toBe("UNKNOWN");
+  });
+
   it("is UNKNOWN, keeping the last value and its age, when the broker cannot be read", () => {
     const pts = record(Array.from({ length: 3 }, (_, i) => raw(i, { pending: 77 })));
     const down = evaluateHealth(pts, opts(pts, { reachable: false, unreachableReason: "Cannot reach NATS at nats://x:4222" }));

@@ -5,6 +5,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import { evaluateHealth } from "../evaluate-health";
 import { derivePoint, type RawPoint } from "../sample-point";
+import { loadConsumerContext } from "./consumer-context";
 import type { ConsumerWindows } from "./consumer-windows";
 import { ensureCluster, markGone, upsertConsumers, writeSamples, writeVerdicts, type SweepRow } from "./write-sweep";
 
@@ -57,6 +58,7 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
   }
 
   const at = now();
+  const context = await loadConsumerContext(prisma, clusterId, cluster, thresholds.windowSeconds, at);
   const ids = await upsertConsumers(prisma, clusterId, cluster.kind, readings, at);
   const rows: SweepRow[] = [];
   for (const reading of readings) {
@@ -64,11 +66,13 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
     if (!id) continue;
     const point = derivePoint(windows.last(id), toRaw(reading, at.getTime()));
     const window = windows.push(id, point);
-    const verdict = evaluateHealth(window, { now: at.getTime(), intervalMs, thresholds, reachable: true });
+    const role = context.roles.get(reading.key) ?? null;
+    const deadLetterPerMinute = context.deadLettersPerMinute.get(reading.key) ?? null;
+    const verdict = evaluateHealth(window, { now: at.getTime(), intervalMs, thresholds, reachable: true, role, deadLetterPerMinute });
     const recentBacklog = window.slice(-SPARKLINE_POINTS).map((p) => p.backlog);
     const prev = window[window.length - 2];
     const rateWindowSeconds = prev && point.ackRate !== null ? (point.t - prev.t) / 1000 : null;
-    rows.push({ id, reading, point, verdict, stateSince: windows.mark(id, verdict.state, at), recentBacklog, rateWindowSeconds });
+    rows.push({ id, role, reading, point, verdict, stateSince: windows.mark(id, verdict.state, at), recentBacklog, rateWindowSeconds });
   }
   await writeSamples(prisma, rows, at);
   for (const id of await markGone(prisma, clusterId, at)) windows.forget(id);

@@ -3,7 +3,7 @@ import type { BrokerKind, ConsumerReading } from "@/lib/brokers/types";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import type { Verdict } from "../evaluate-health";
 import type { SamplePoint } from "../sample-point";
-import { STATE_SEVERITY } from "../types";
+import { STATE_SEVERITY, type ConsumerRole } from "../types";
 
 // Bulk writes for one sweep: thousands of consumers per cluster in a handful of statements
 // (unnest of arrays), the same SQL on PostgreSQL and the embedded store.
@@ -55,6 +55,7 @@ export async function upsertConsumers(prisma: PrismaClient, clusterId: string, k
 
 export type SweepRow = {
   id: string;
+  role: ConsumerRole | null;
   reading: ConsumerReading;
   point: SamplePoint;
   verdict: Verdict;
@@ -97,10 +98,10 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
          "backlog" = u.backlog, "pending" = u.pending, "in_flight" = u.in_flight, "in_flight_limit" = u.lim, "consumer_count" = u.cc,
          "ack_rate" = u.ar, "deliver_rate" = u.dr, "inflow_rate" = u.ir, "redeliver_rate" = u.rr, "rate_window_seconds" = u.win,
          "eta_seconds" = u.eta, "redelivered_now" = u.rn, "last_activity_at" = u.act, "oldest_age_seconds" = u.oldest,
-         "last_sampled_at" = $1::timestamptz, "recent_backlog" = u.recent::jsonb
+         "last_sampled_at" = $1::timestamptz, "recent_backlog" = u.recent::jsonb, "role" = u.role
        FROM unnest($2::uuid[], $3::text[], $4::int4[], $5::text[], $6::timestamptz[], $7::int8[], $8::int8[], $9::int8[], $10::int4[], $11::int4[],
-                   $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::int8[], $19::timestamptz[], $20::int4[], $21::text[])
-         AS u(id, state, sev, reason, since, backlog, pending, in_flight, lim, cc, ar, dr, ir, rr, win, eta, rn, act, oldest, recent)
+                   $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::int8[], $19::timestamptz[], $20::int4[], $21::text[], $22::text[])
+         AS u(id, state, sev, reason, since, backlog, pending, in_flight, lim, cc, ar, dr, ir, rr, win, eta, rn, act, oldest, recent, role)
        WHERE c."id" = u.id`,
       at.toISOString(),
       part.map((r) => r.id),
@@ -123,6 +124,7 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
       part.map((r) => r.reading.lastActivityAt?.toISOString() ?? null),
       part.map((r) => r.reading.oldestAgeSeconds),
       part.map((r) => JSON.stringify(r.recentBacklog)),
+      part.map((r) => r.role),
     );
   }
 }
