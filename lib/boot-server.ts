@@ -1,5 +1,6 @@
 import "server-only";
 import { ConfigError, getConfig } from "@/lib/config";
+import { startChainHeadLog } from "@/lib/audit/log-chain-head";
 import { ensureFirstAdmin } from "@/lib/auth/ensure-first-admin";
 import { getClusterMonitor } from "@/lib/clusters/get-cluster-monitor";
 import { getStore } from "@/lib/db/get-store";
@@ -39,8 +40,12 @@ export async function bootServer(): Promise<void> {
 
 /** Without a store there is nowhere to put samples or letters: keep trying on the sampling interval. */
 function startSamplerWhenStoreIsUp(retryMs: number, firstAdminToo: boolean): void {
-  Promise.all([firstAdminToo ? ensureFirstAdmin() : null, getNotifier(), getSampler(), getCollector(), getJobRunner()]).catch((e: unknown) => {
-    log.error("sampler not started: store unavailable; retrying", { error: describeError(e) });
-    setTimeout(() => startSamplerWhenStoreIsUp(retryMs, firstAdminToo), retryMs).unref();
-  });
+  Promise.all([firstAdminToo ? ensureFirstAdmin() : null, getNotifier(), getSampler(), getCollector(), getJobRunner(), getStore()]).then(
+    // Anchors for audit:verify, kept wherever the log goes.
+    ([, , , , , store]) => void startChainHeadLog(store.prisma),
+    (e: unknown) => {
+      log.error("sampler not started: store unavailable; retrying", { error: describeError(e) });
+      setTimeout(() => startSamplerWhenStoreIsUp(retryMs, firstAdminToo), retryMs).unref();
+    },
+  );
 }

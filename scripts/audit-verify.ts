@@ -7,18 +7,51 @@
  * first when it uses the embedded store, which one process at a time may open), recomputes every
  * row's hash, follows the chain from the first row to the head, and prints one line.
  * Exit codes: 0 intact, 1 broken (the line names the first broken row), 2 could not check.
+ *
+ * `--anchor <row>:<hash>` (repeatable) also checks that a row still has the hash recorded for it
+ * earlier — a head this command printed, or one the server logs hourly ("audit chain head"), kept
+ * outside the database. Someone able to rewrite the whole chain from some row on cannot hide it
+ * from an anchor at or after that row.
  */
-import { verifyChain } from "@/lib/audit/verify-chain";
+import { verifyChain, type ChainAnchor } from "@/lib/audit/verify-chain";
 import { loadConfig } from "@/lib/config";
 import { openSqlSession, type SqlSession } from "@/lib/db/open-sql-session";
 import { describeError } from "@/lib/errors";
 
 const count = (n: number) => n.toLocaleString("en-US");
 
+const USAGE = `usage: npm run audit:verify [-- --anchor <row>:<hash> ...]
+Checks the audit log's hash chain in the store Redrive is configured with (DATABASE_URL or REDRIVE_DATA_DIR).
+--anchor <row>:<hash>  also check that row still has the hash recorded for it earlier (a head this
+                       command printed, or one the server logged as "audit chain head"); repeatable.
+Exit codes: 0 intact, 1 broken, 2 could not check.`;
+
+/** The --anchor arguments, or a sentence saying which one is malformed. */
+function parseAnchors(argv: string[]): ChainAnchor[] | string {
+  const anchors: ChainAnchor[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    let value: string | undefined;
+    if (arg === "--anchor") value = argv[++i];
+    else if (arg.startsWith("--anchor=")) value = arg.slice("--anchor=".length);
+    else return `unknown argument "${arg}"`;
+    const m = /^(\d{1,19}):([0-9a-fA-F]{64})$/.exec(value ?? "");
+    if (!m) return `--anchor takes <row>:<hash>, a row id and its 64-hex-digit hash (as "audit log intact" prints them), not "${value ?? ""}"`;
+    anchors.push({ id: BigInt(m[1]!).toString(), hash: m[2]!.toLowerCase() });
+  }
+  return anchors;
+}
+
 async function main(): Promise<number> {
-  if (process.argv.includes("--help") || process.argv.includes("-h")) {
-    console.log("usage: npm run audit:verify\nChecks the audit log's hash chain in the store Redrive is configured with (DATABASE_URL or REDRIVE_DATA_DIR).\nExit codes: 0 intact, 1 broken, 2 could not check.");
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
     return 0;
+  }
+  const anchors = parseAnchors(argv);
+  if (typeof anchors === "string") {
+    console.error(`audit:verify could not check the audit log: ${anchors}.\n${USAGE}`);
+    return 2;
   }
   let session: SqlSession | undefined;
   try {
@@ -29,9 +62,10 @@ async function main(): Promise<number> {
       console.error("audit:verify could not check the audit log: this store has no audit chain yet. Start Redrive once against it so it applies its migrations, then run this again.");
       return 2;
     }
-    const v = await verifyChain(session.runner);
+    const v = await verifyChain(session.runner, { anchors });
     if (v.ok) {
-      console.log(`audit log intact: ${count(v.rows)} row${v.rows === 1 ? "" : "s"} verified; head row ${v.head.id ?? "none"}, hash ${v.head.hash}`);
+      const held = anchors.length ? `; ${anchors.length === 1 ? `anchor row ${anchors[0]!.id} holds` : `anchors at rows ${anchors.map((a) => a.id).join(", ")} hold`}` : "";
+      console.log(`audit log intact: ${count(v.rows)} row${v.rows === 1 ? "" : "s"} verified${held}; head row ${v.head.id ?? "none"}, hash ${v.head.hash}`);
       return 0;
     }
     const where = v.broken.id === null ? "at its end" : `at row ${v.broken.id}`;

@@ -16,9 +16,12 @@ export type ChainHead = { id: string | null; hash: string };
  * - `hash`: the row's fields no longer give its stored hash — the row was altered after it was written.
  * - `link`: the row's prev_hash is not the hash of the row before it — rows before it were removed or reordered.
  * - `head`: the last row is not the one the head names — rows at the end were removed (or the head was altered).
+ * - `anchor`: a row's hash is not the one recorded for it earlier (a head printed by an earlier run
+ *   or logged by the server, kept elsewhere), or that row is gone — the chain was rewritten from
+ *   some row up to it, every hash after the change recomputed.
  */
 export type ChainBreak = {
-  kind: "hash" | "link" | "head";
+  kind: "hash" | "link" | "head" | "anchor";
   /** The row at which the chain breaks (for `head`, the last row found, or null when none is). */
   id: string | null;
   /** The row before it, when there is one. */
@@ -34,16 +37,19 @@ type HeadRow = { last_id: string | null; last_hash: string };
 
 const short = (h: string | null) => (h ? h.slice(0, 16) : "nothing");
 
-export async function verifyChain(db: SqlRunner, opts: { batchSize?: number } = {}): Promise<ChainVerdict> {
+/** A row's hash as recorded at some earlier time, outside the database. */
+export type ChainAnchor = { id: string; hash: string };
+
+export async function verifyChain(db: SqlRunner, opts: { batchSize?: number; anchors?: ChainAnchor[] } = {}): Promise<ChainVerdict> {
   await db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   try {
-    return await walk(db, opts.batchSize ?? 5000);
+    return await walk(db, opts.batchSize ?? 5000, new Map((opts.anchors ?? []).map((a) => [a.id, a.hash.toLowerCase()])));
   } finally {
     await db.exec("COMMIT").catch(() => undefined);
   }
 }
 
-async function walk(db: SqlRunner, batchSize: number): Promise<ChainVerdict> {
+async function walk(db: SqlRunner, batchSize: number, anchors: Map<string, string>): Promise<ChainVerdict> {
   const [headRow] = await db.query<HeadRow>(`SELECT "last_id"::text AS last_id, "last_hash" FROM "audit_chain_head" WHERE "id" = 1`);
   if (!headRow) throw new Error("the audit chain has no head row (audit_chain_head is empty), so its end cannot be checked");
   const head: ChainHead = { id: headRow.last_id, hash: headRow.last_hash };
@@ -84,6 +90,19 @@ async function walk(db: SqlRunner, batchSize: number): Promise<ChainVerdict> {
           message: `row ${r.id} was altered after it was written (its fields hash to ${short(recomputed)}…, the stored hash is ${short(r.hash)}…)`,
         });
       }
+      const anchored = anchors.get(r.id);
+      if (anchored !== undefined) {
+        anchors.delete(r.id);
+        if (anchored !== r.hash) {
+          return fail({
+            kind: "anchor",
+            id: r.id,
+            expected: anchored,
+            found: r.hash,
+            message: `row ${r.id} hashes to ${short(r.hash)}… but ${short(anchored)}… was recorded for it: the log up to row ${r.id} was rewritten, every hash after the change recomputed`,
+          });
+        }
+      }
       prevHash = r.hash;
       prevId = r.id;
       rows++;
@@ -101,6 +120,12 @@ async function walk(db: SqlRunner, batchSize: number): Promise<ChainVerdict> {
             ? `the last row is ${prevId} but the head names row ${head.id}: rows after ${prevId} were removed`
             : `row ${prevId} is the last row but its hash is not the head's (${short(head.hash)}…): the head or the row was altered`;
     return { ok: false, rows, head, broken: { kind: "head", id: prevId, previousId: prevId, expected: head.hash, found: prevHash, message } };
+  }
+  // An anchored row the walk never met: removed, and the chain rebuilt without it.
+  const [missing] = [...anchors.entries()].sort((a, b) => (BigInt(a[0]) < BigInt(b[0]) ? -1 : 1));
+  if (missing) {
+    const [id, hash] = missing;
+    return { ok: false, rows, head, broken: { kind: "anchor", id, previousId: null, expected: hash, found: "", message: `row ${id}, recorded with hash ${short(hash)}…, is no longer in the log: rows were removed and the chain rebuilt after them` } };
   }
   return { ok: true, rows, head };
 }

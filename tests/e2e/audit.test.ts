@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -8,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AuditPage } from "@/lib/audit/types";
 import type { DlqOverview, LetterPage } from "@/lib/dead-letters/types";
 import type { JobSummary } from "@/lib/redrive/types";
-import { createTestDatabase } from "../support/postgres";
+import { createTestDatabase, queryRows } from "../support/postgres";
 import { createVhost, queueStats, until } from "../support/rabbit-admin";
 import { api, apiRaw, startApp, type RunningApp } from "./support/app-server";
 import { launchBrowser, newAppPage } from "./support/browser";
@@ -75,6 +76,30 @@ describe("the audit log in the browser", () => {
     await conn?.close().catch(() => undefined);
     await vhost?.drop();
     await db?.drop();
+  });
+
+  it("logs the chain's head at start, and audit:verify holds the log to it", async () => {
+    const logged = () =>
+      app
+        .logs()
+        .split("\n")
+        .filter((l) => l.includes('"audit chain head"'))
+        .map((l) => JSON.parse(l) as { row: string; hash: string; check: string });
+    const heads = await until(async () => logged(), (h) => h.length >= 1, 30_000, 200);
+    const head = heads[0]!;
+    const [row] = await queryRows<{ id: string; hash: string }>(db.url, `SELECT id::text AS id, hash FROM audit_events WHERE id = $1`, [head.row]);
+    expect(row).toEqual({ id: head.row, hash: head.hash });
+    expect(head.check).toBe(`npm run audit:verify -- --anchor ${head.row}:${head.hash}`);
+    const out = await new Promise<{ code: number | null; text: string }>((resolve, reject) => {
+      const child = spawn("npm", ["run", "--silent", "audit:verify", "--", "--anchor", `${head.row}:${head.hash}`], { env: { ...process.env, REDRIVE_CONFIG: "", DATABASE_URL: db.url }, stdio: ["ignore", "pipe", "pipe"] });
+      let text = "";
+      child.stdout.on("data", (d: Buffer) => (text += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (text += d.toString()));
+      child.on("error", reject);
+      child.on("exit", (code) => resolve({ code, text }));
+    });
+    expect(out.text).toContain(`anchor row ${head.row} holds`);
+    expect(out.code).toBe(0);
   });
 
   it("lists what was done, newest first, and narrows it by filters held in the URL", async () => {

@@ -61,9 +61,9 @@ async function putBack(db: Db, rows: Array<Record<string, unknown>>): Promise<vo
   }
 }
 
-function runVerifier(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+function runVerifier(env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn("npm", ["run", "--silent", "audit:verify"], { cwd: ROOT, env: { ...process.env, REDRIVE_CONFIG: "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("npm", ["run", "--silent", "audit:verify", ...(args.length ? ["--", ...args] : [])], { cwd: ROOT, env: { ...process.env, REDRIVE_CONFIG: "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
@@ -312,6 +312,72 @@ describe("the audit chain on PostgreSQL", () => {
     expect(down.out).toMatch(/audit:verify could not check the audit log: Cannot open PostgreSQL \(DATABASE_URL\): .*ECONNREFUSED/);
     expect(down.code).toBe(2);
     expectIntact(await verify(db));
+  });
+});
+
+describe("anchors: a head recorded outside the database", () => {
+  let db: Db;
+  let store: Store;
+
+  beforeAll(async () => {
+    db = await createTestDatabase("redrive_audit_anchor");
+    store = await openStore({ kind: "postgres", url: db.url });
+    for (let i = 0; i < 40; i++) await withAudit(store.prisma, { actor: "alice", action: "dlq.adopt", target: `dlq:c/q${i}`, request: { i } }, async () => undefined);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  it("catches a chain rewritten from some row on, every hash recomputed, that verifies on its own", async () => {
+    const rows = await rowsOf(db, "TRUE");
+    const anchor = rows[50]!;
+    const spec = `${anchor.id}:${anchor.hash}`;
+    expectIntact(await admin(db, (c) => verifyChain(pgRunner(c), { anchors: [{ id: String(anchor.id), hash: String(anchor.hash) }] })), rows.length);
+    const held = await runVerifier({ DATABASE_URL: db.url }, ["--anchor", spec]);
+    expect(held.out).toMatch(new RegExp(`^audit log intact: ${rows.length} rows verified; anchor row ${anchor.id} holds; head row \\d+, hash [0-9a-f]{64}$`, "m"));
+    expect(held.code).toBe(0);
+
+    // Someone who can switch the triggers off rewrites row 20 and re-chains everything after it, head included.
+    const from = rows[20]!;
+    await admin(db, async (c) => {
+      await c.query("BEGIN");
+      await c.query(`ALTER TABLE "audit_events" DISABLE TRIGGER USER`);
+      await c.query(`ALTER TABLE "audit_chain_head" DISABLE TRIGGER USER`);
+      await c.query(`UPDATE audit_events SET actor = 'mallory' WHERE id = $1`, [from.id]);
+      let prev = String(rows[19]!.hash);
+      for (const r of rows.slice(20)) {
+        const { rows: out } = await c.query(
+          `UPDATE audit_events SET prev_hash = $2, hash = audit_row_hash($2, audit_canonical(id, at, actor, address, action, phase, intent_id, cluster_id, target, request, result, detail)) WHERE id = $1 RETURNING hash`,
+          [r.id, prev],
+        );
+        prev = out[0].hash;
+      }
+      await c.query(`UPDATE audit_chain_head SET last_hash = $1 WHERE id = 1`, [prev]);
+      await c.query(`ALTER TABLE "audit_chain_head" ENABLE TRIGGER USER`);
+      await c.query(`ALTER TABLE "audit_events" ENABLE TRIGGER USER`);
+      await c.query("COMMIT");
+    });
+    // On its own the rewritten chain is consistent: that is what an anchor is for.
+    expectIntact(await verify(db), rows.length);
+
+    const v = await admin(db, (c) => verifyChain(pgRunner(c), { anchors: [{ id: String(anchor.id), hash: String(anchor.hash) }] }));
+    expect(!v.ok && v.broken).toMatchObject({ kind: "anchor", id: String(anchor.id), expected: anchor.hash });
+    const broken = await runVerifier({ DATABASE_URL: db.url }, ["--anchor", spec]);
+    expect(broken.out).toContain(`audit log BROKEN at row ${anchor.id}: row ${anchor.id} hashes to`);
+    expect(broken.out).toContain(`the log up to row ${anchor.id} was rewritten`);
+    expect(broken.code).toBe(1);
+    // An anchor before the rewritten row still holds.
+    expectIntact(await admin(db, (c) => verifyChain(pgRunner(c), { anchors: [{ id: String(rows[10]!.id), hash: String(rows[10]!.hash) }] })));
+  });
+
+  it("says an anchored row is gone, and refuses a malformed anchor", async () => {
+    const gone = await admin(db, (c) => verifyChain(pgRunner(c), { anchors: [{ id: "999999", hash: "a".repeat(64) }] }));
+    expect(!gone.ok && gone.broken).toMatchObject({ kind: "anchor", id: "999999" });
+    expect(!gone.ok && gone.broken.message).toBe(`row 999999, recorded with hash ${"a".repeat(16)}…, is no longer in the log: rows were removed and the chain rebuilt after them`);
+    const bad = await runVerifier({ DATABASE_URL: db.url }, ["--anchor", "12:not-a-hash"]);
+    expect(bad.out).toContain(`--anchor takes <row>:<hash>, a row id and its 64-hex-digit hash`);
+    expect(bad.code).toBe(2);
   });
 });
 
