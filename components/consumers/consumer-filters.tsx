@@ -4,12 +4,12 @@ import { useEffect, useRef, useState } from "react";
 import type { BrokerKind } from "@/lib/brokers/types";
 import type { HealthState } from "@/lib/health/types";
 import type { ConsumerListFilters, ConsumerRoleFilter } from "@/lib/queries/use-consumers";
+import { control } from "@/components/ui/control";
+import { FilterSelect } from "@/components/ui/filter-select";
 import { KIND_LABEL, STATE_LABEL, STATES_WORST_FIRST } from "./format";
 
 const SEARCH_DEBOUNCE_MS = 250;
 
-const control =
-  "h-9 rounded-md border border-zinc-300 bg-white px-2.5 text-sm text-zinc-900 shadow-sm focus:border-zinc-500 focus:outline-none focus:ring-2 focus:ring-zinc-400/40 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:focus:border-zinc-500";
 
 export function ConsumerFilters({
   filters,
@@ -26,54 +26,39 @@ export function ConsumerFilters({
     <div className="mb-3 flex flex-wrap items-center gap-2" role="search" aria-label="Filter consumers">
       <SearchBox value={filters.q} onSearch={(q) => onChange({ ...filters, q })} />
 
-      <label className="sr-only" htmlFor="consumer-cluster">
-        Cluster
-      </label>
-      <select
+      <FilterSelect
         id="consumer-cluster"
-        data-testid="filter-cluster"
-        className={control}
+        testId="filter-cluster"
+        label="Cluster"
         value={filters.cluster ?? ""}
-        onChange={(e) => onChange({ ...filters, cluster: e.target.value || undefined })}
-      >
-        <option value="">All clusters</option>
-        {clusters.map((c) => (
-          <option key={c.name} value={c.name}>
-            {c.total === null ? c.name : `${c.name} (${c.total.toLocaleString("en-US")})`}
-          </option>
-        ))}
-      </select>
-
-      <label className="sr-only" htmlFor="consumer-kind">
-        Broker kind
-      </label>
-      <select
+        options={[{ value: "", label: "All clusters" }, ...clusters.map((c) => ({ value: c.name, label: c.total === null ? c.name : `${c.name} (${c.total.toLocaleString("en-US")})` }))]}
+        onChange={(v) => onChange({ ...filters, cluster: v || undefined })}
+      />
+      <FilterSelect
         id="consumer-kind"
-        data-testid="filter-kind"
-        className={control}
+        testId="filter-kind"
+        label="Broker kind"
         value={filters.kind ?? ""}
-        onChange={(e) => onChange({ ...filters, kind: (e.target.value || undefined) as BrokerKind | undefined })}
-      >
-        <option value="">NATS and RabbitMQ</option>
-        <option value="nats">{KIND_LABEL.nats} only</option>
-        <option value="rabbitmq">{KIND_LABEL.rabbitmq} only</option>
-      </select>
-
-      <label className="sr-only" htmlFor="consumer-role">
-        Which consumers
-      </label>
-      <select
+        options={[
+          { value: "", label: "NATS and RabbitMQ" },
+          { value: "nats", label: `${KIND_LABEL.nats} only` },
+          { value: "rabbitmq", label: `${KIND_LABEL.rabbitmq} only` },
+        ]}
+        onChange={(v) => onChange({ ...filters, kind: (v || undefined) as BrokerKind | undefined })}
+      />
+      <FilterSelect
         id="consumer-role"
-        data-testid="filter-role"
-        className={control}
+        testId="filter-role"
+        label="Which consumers"
         value={filters.role ?? ""}
-        onChange={(e) => onChange({ ...filters, role: (e.target.value || undefined) as ConsumerRoleFilter | undefined })}
-      >
-        <option value="">All consumers and DLQs</option>
-        <option value="app">Applications&apos; consumers</option>
-        <option value="dlq">Dead-letter queues</option>
-        <option value="capture">Redrive&apos;s capture</option>
-      </select>
+        options={[
+          { value: "", label: "Consumers and DLQs" },
+          { value: "app", label: "Applications' consumers" },
+          { value: "dlq", label: "Dead-letter queues" },
+          { value: "capture", label: "Redrive's capture" },
+        ]}
+        onChange={(v) => onChange({ ...filters, role: (v || undefined) as ConsumerRoleFilter | undefined })}
+      />
 
       <StateToggles selected={filters.states} onChange={(states) => onChange({ ...filters, states })} />
 

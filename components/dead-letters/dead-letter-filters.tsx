@@ -4,7 +4,9 @@ import { useCan } from "@/components/auth/session-provider";
 import { fromLocalInputValue, toLocalInputValue } from "@/components/consumers/time-range";
 import { LETTER_STATES, type LetterState } from "@/lib/dead-letters/types";
 import { isHeaderFilter, type LetterFilters } from "@/lib/queries/use-dead-letters";
-import { control, DebouncedInput } from "./debounced-input";
+import { control } from "@/components/ui/control";
+import { FilterSelect } from "@/components/ui/filter-select";
+import { DebouncedInput } from "./debounced-input";
 import { KNOWN_REASONS, LETTER_STATE_LABEL } from "./format";
 import { EMPTY_FILTERS, hasLetterFilters } from "./list-params";
 
@@ -38,23 +40,14 @@ export function DeadLetterFilters({
           className="w-64"
         />
         )}
-        <label className="sr-only" htmlFor="letter-cluster">
-          Cluster
-        </label>
-        <select
+        <FilterSelect
           id="letter-cluster"
-          data-testid="filter-cluster"
-          className={control}
+          testId="filter-cluster"
+          label="Cluster"
           value={filters.cluster ?? ""}
-          onChange={(e) => set({ cluster: e.target.value || undefined })}
-        >
-          <option value="">All clusters</option>
-          {clusters.map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
-        </select>
+          options={[{ value: "", label: "All clusters" }, ...clusters.map((c) => ({ value: c, label: c }))]}
+          onChange={(v) => set({ cluster: v || undefined })}
+        />
         <StateToggles selected={filters.states} onChange={(states) => set({ states })} />
         {hasLetterFilters(filters) ? (
           <button

@@ -1,11 +1,10 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { control } from "@/components/ui/control";
 
 const DEBOUNCE_MS = 400;
 
-export const control =
-  "h-9 rounded-md border border-zinc-300 bg-white px-2.5 text-sm text-zinc-900 shadow-sm focus:border-zinc-500 focus:outline-none focus:ring-2 focus:ring-zinc-400/40 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:[color-scheme:dark] dark:focus:border-zinc-500";
 
 /**
  * A text filter held in the URL: typing updates the URL once the operator pauses (or at once on

@@ -1,6 +1,6 @@
 "use client";
 
-import { control } from "@/components/dead-letters/debounced-input";
+import { control } from "@/components/ui/control";
 import type { HeaderRow } from "./format";
 
 const muted = "text-zinc-500 dark:text-zinc-400";

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { control } from "@/components/dead-letters/debounced-input";
+import { control } from "@/components/ui/control";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
 import type { LetterDetail } from "@/lib/dead-letters/types";
