@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 import { Card } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { ConsumerDetail } from "@/lib/health/types";
-import { formatAge, formatCount, formatDuration, formatEta, formatInFlight, formatRate, isStale, KIND_LABEL, PARENT_LABEL } from "./format";
+import { consumerEta, formatAge, formatCount, formatDuration, formatInFlight, formatRate, isStale, KIND_LABEL, PARENT_LABEL } from "./format";
 import { consumersHref } from "./list-params";
 import { RoleBadge, StateBadge } from "./state-badge";
 
@@ -76,7 +76,7 @@ export function ConsumerHeader({ consumer: c, now }: { consumer: ConsumerDetail;
       <Card className="mt-4">
         <dl className="grid grid-cols-2 gap-x-6 gap-y-3 text-sm sm:grid-cols-4 xl:grid-cols-8" data-testid="consumer-stats">
           <Stat label="Backlog" testId="stat-backlog">{formatCount(c.backlog)}</Stat>
-          <Stat label="Time to drain" testId="stat-eta">{formatEta(c.etaSeconds)}</Stat>
+          <Stat label="Time to drain" testId="stat-eta">{consumerEta(c)}</Stat>
           <Stat label="In flight / limit">{formatInFlight(c.inFlight, c.inFlightLimit)}</Stat>
           <Stat label="Consumers">{formatCount(c.consumerCount)}</Stat>
           <Stat label="Inflow">{rate(c.inflowRate)}</Stat>

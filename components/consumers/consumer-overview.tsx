@@ -8,7 +8,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import type { ClusterConsumerCounts } from "@/lib/health/overview-types";
 import type { ConsumerSummary } from "@/lib/health/types";
 import { useConsumerOverview } from "@/lib/queries/use-consumer-overview";
-import { formatCount, formatEta, KIND_LABEL, PARENT_LABEL, STATE_LABEL, STATES_WORST_FIRST } from "./format";
+import { consumerEta, formatCount, KIND_LABEL, PARENT_LABEL, STATE_LABEL, STATES_WORST_FIRST } from "./format";
 import { consumerHref, consumersHref } from "./list-params";
 import { LoadError } from "./load-error";
 import { STATE_TONE, StateBadge } from "./state-badge";
@@ -128,7 +128,7 @@ function WorstConsumers({ items }: { items: ConsumerSummary[] }) {
                   </td>
                   <td className="px-3 py-2 text-zinc-700 dark:text-zinc-300">{c.reason}</td>
                   <td className="px-3 py-2 text-right tabular-nums">{formatCount(c.backlog)}</td>
-                  <td className="px-3 py-2 text-right whitespace-nowrap">{formatEta(c.etaSeconds)}</td>
+                  <td className="px-3 py-2 text-right whitespace-nowrap">{consumerEta(c)}</td>
                 </tr>
               ))}
             </tbody>

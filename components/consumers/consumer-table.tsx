@@ -6,7 +6,7 @@ import { memo, type ReactNode } from "react";
 import { Sparkline } from "@/components/charts/sparkline";
 import type { ConsumerSummary } from "@/lib/health/types";
 import type { ConsumerSortKey, SortDir } from "@/lib/queries/use-consumers";
-import { formatAge, formatCount, formatDuration, formatEta, formatInFlight, formatRate, isStale, KIND_LABEL, PARENT_LABEL } from "./format";
+import { consumerEta, formatAge, formatCount, formatDuration, formatInFlight, formatRate, isStale, KIND_LABEL, PARENT_LABEL } from "./format";
 import { consumerHref } from "./list-params";
 import { RoleBadge, StateBadge } from "./state-badge";
 import { useVirtualRows } from "@/components/ui/use-virtual-rows";
@@ -129,7 +129,7 @@ const COLUMNS: Column[] = [
     width: 96,
     numeric: true,
     sort: "eta",
-    cell: (c) => <span className={c.etaSeconds === null && c.backlog > 0 ? "text-amber-700 dark:text-amber-300" : undefined}>{formatEta(c.etaSeconds)}</span>,
+    cell: (c) => <span className={c.etaSeconds === null && c.backlog > 0 && !c.role ? "text-amber-700 dark:text-amber-300" : undefined}>{consumerEta(c)}</span>,
   },
   {
     id: "sampled",

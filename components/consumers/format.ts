@@ -62,6 +62,11 @@ export function formatEta(seconds: number | null | undefined): string {
   return formatDuration(Math.ceil(seconds / 60) * 60);
 }
 
+/** A consumer's time to drain as the lists show it: none for a DLQ or Redrive's capture, which nothing is meant to drain. */
+export function consumerEta(c: { etaSeconds: number | null; role: string | null }): string {
+  return c.role ? DASH : formatEta(c.etaSeconds);
+}
+
 /** Age of a reading, e.g. "8 s", "3 min"; "never" when there is none. */
 export function formatAge(fromIso: string | null | undefined, nowMs: number): string {
   if (!fromIso) return "never";

@@ -26,7 +26,7 @@ export function RulesSection({ rules, channels, clusters }: { rules: RuleView[];
       </h2>
       <p className={`mb-3 text-sm ${muted}`}>
         Checked after every sweep of the sampler. A rule sends one firing message when its condition starts on a consumer or DLQ, nothing more while it holds, and one
-        resolved message when it clears.
+        resolved message when it clears. When many start or clear together (a broker restart), each channel gets one summary of them instead.
       </p>
       {rules.length === 0 ? (
         <p className={`mb-3 text-sm ${muted}`}>No rule yet.</p>

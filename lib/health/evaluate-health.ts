@@ -24,7 +24,7 @@ export type EvaluateOptions = {
   unreachableReason?: string | null;
   /** Dead letters per minute attributed to this consumer, where known. */
   deadLetterPerMinute?: number | null;
-  /** A dead-letter queue or Redrive's capture consumer: nobody is meant to drain it, so it is never STOPPED, STALLED or LAGGING. */
+  /** A dead-letter queue or Redrive's capture consumer: nobody is meant to drain it, so it is never STOPPED, STALLED, LAGGING or FAILING, and has no time to drain. */
   role?: ConsumerRole | null;
 };
 
@@ -92,10 +92,10 @@ export function evaluateHealth(all: SamplePoint[], o: EvaluateOptions): Verdict 
   if (o.role === "dlq") {
     const held = last.backlog === 0 ? "empty" : `holding ${backlog} dead letter${last.backlog === 1 ? "" : "s"}`;
     const by = last.consumerCount === 0 ? "no consumer" : last.consumerCount === 1 ? "1 consumer" : `${last.consumerCount} consumers`;
-    return { state: "OK", reason: `dead-letter queue, ${held} (${by})`, ...base };
+    return { state: "OK", reason: `dead-letter queue, ${held} (${by})`, ...base, etaSeconds: null };
   }
   if (o.role === "capture") {
-    return { state: "OK", reason: last.backlog === 0 ? "Redrive's dead-letter capture, caught up" : `Redrive's dead-letter capture, ${backlog} advisories to copy`, ...base };
+    return { state: "OK", reason: last.backlog === 0 ? "Redrive's dead-letter capture, caught up" : `Redrive's dead-letter capture, ${backlog} advisories to copy`, ...base, etaSeconds: null };
   }
   const recentlyActive = (last.deliverRate ?? 0) > 0 || (last.lastActivityAt !== null && o.now - last.lastActivityAt < 2 * o.intervalMs);
 
