@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useCan } from "@/components/auth/session-provider";
 import { useRowLink } from "@/components/ui/use-row-link";
 import { memo, useEffect, useRef, type ReactNode } from "react";
 import { formatAge, formatCount, KIND_LABEL } from "@/components/consumers/format";
@@ -138,7 +139,10 @@ const COLUMNS: Column[] = [
 ];
 
 const TABLE_MIN_WIDTH = COLUMNS.reduce((sum, c) => sum + (c.width || c.minWidth || 160), 0);
-/** The checkbox column, when letters can be selected; the sticky time column moves right by as much. */
+/**
+ * The checkbox column, when letters can be selected and the signed-in role may act on them
+ * ("dead-letters:act"); the sticky time column moves right by as much.
+ */
 const SELECT_WIDTH = 36;
 
 /** Letters picked for an action, by id. `onToggle(id, range)`: range is a shift-click from the last one toggled. */
@@ -156,7 +160,7 @@ export function LetterTable({
   now,
   dimmed = false,
   more,
-  selection,
+  selection: offered,
 }: {
   items: LetterSummary[];
   now: number | null;
@@ -164,6 +168,9 @@ export function LetterTable({
   more: LoadMore;
   selection?: LetterSelection;
 }) {
+  // A selection is only for acting on: a role that cannot act sees no boxes it could not use.
+  const canAct = useCan("dead-letters:act");
+  const selection = canAct ? offered : undefined;
   const selectable = selection !== undefined;
   const colCount = COLUMNS.length + (selectable ? 1 : 0);
   const { scrollRef, rows, padTop, padBottom } = useVirtualRows({ count: items.length, rowHeight: ROW_HEIGHT, headerHeight: HEADER_HEIGHT, getKey: (i) => items[i]?.id ?? i, more });

@@ -1,10 +1,11 @@
 "use client";
 
-import { useState, type FormEvent, type ReactNode } from "react";
+import { Fragment, useState, type FormEvent, type ReactNode } from "react";
 import { inputClass } from "@/components/auth/auth-form";
 import { Card } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { useToast } from "@/components/ui/toast";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
 import { ROLES, type Role } from "@/lib/auth/permissions";
 import { useApiTokens, useCreateApiToken, useCreateUser, useRevokeApiToken, useUpdateUser, useUsers, type TokenRow, type UserRow } from "@/lib/queries/use-accounts";
 
@@ -84,6 +85,8 @@ function Users() {
   const update = useUpdateUser();
   const toast = useToast();
   const [form, setForm] = useState<{ name: string; role: Role; password: string }>({ name: "", role: "viewer", password: "" });
+  // The account whose password is being reset, in a panel under its row; one at a time.
+  const [resetting, setResetting] = useState<string | null>(null);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate(form, {
@@ -94,34 +97,46 @@ function Users() {
       onError: (err) => toast({ tone: "bad", text: `Account not created: ${err.message}` }),
     });
   };
-  const change = (u: UserRow, what: { role?: Role; disabled?: boolean; password?: string }, done: string) =>
+  const change = (u: UserRow, what: { role?: Role; disabled?: boolean }, done: string) =>
     update.mutate({ id: u.id, ...what }, { onSuccess: () => toast({ tone: "ok", text: done }), onError: (err) => toast({ tone: "bad", text: `${u.name} not changed: ${err.message}` }) });
-  const resetPassword = (u: UserRow) => {
-    const password = window.prompt(`New password for ${u.name} (12 characters or more). Their sessions will end.`);
-    if (password) change(u, { password }, `Password of ${u.name} reset`);
-  };
   return (
     <Section title="Users" intro={<>Roles: {ROLES.map((r) => <span key={r} className="mr-3"><b>{r}</b> — {ROLE_HINT[r]}</span>)}</>}>
       {users.error && <p className="text-sm text-rose-600">{users.error.message}</p>}
       <AdminTable columns={["Name", "Role", "Status", "Last sign-in", "Sessions", ""]}>
             {(users.data ?? []).map((u) => (
-              <tr key={u.id} className="border-b border-zinc-100 dark:border-zinc-800/60" data-testid={`user-${u.name}`}>
-                <td className={td + " font-medium"}>{u.name}</td>
-                <td className={td}>
-                  <RoleSelect label={`Role of ${u.name}`} value={u.role as Role} onChange={(role) => change(u, { role }, `${u.name} is now ${role}`)} />
-                </td>
-                <td className={td}>{u.disabled ? <span className="text-rose-600">disabled</span> : "active"}</td>
-                <td className={td}>{u.lastSignInAt ? <RelativeTime iso={u.lastSignInAt} /> : "never"}</td>
-                <td className={td}>{u.sessions}</td>
-                <td className={td + " space-x-2 text-right whitespace-nowrap"}>
-                  <button type="button" className={button} onClick={() => resetPassword(u)}>
-                    Reset password
-                  </button>
-                  <button type="button" className={button} onClick={() => change(u, { disabled: !u.disabled }, `${u.name} ${u.disabled ? "enabled" : "disabled"}`)}>
-                    {u.disabled ? "Enable" : "Disable"}
-                  </button>
-                </td>
-              </tr>
+              <Fragment key={u.id}>
+                <tr className={resetting === u.id ? "" : "border-b border-zinc-100 dark:border-zinc-800/60"} data-testid={`user-${u.name}`}>
+                  <td className={td + " font-medium"}>{u.name}</td>
+                  <td className={td}>
+                    <RoleSelect label={`Role of ${u.name}`} value={u.role as Role} onChange={(role) => change(u, { role }, `${u.name} is now ${role}`)} />
+                  </td>
+                  <td className={td}>{u.disabled ? <span className="text-rose-600">disabled</span> : "active"}</td>
+                  <td className={td}>{u.lastSignInAt ? <RelativeTime iso={u.lastSignInAt} /> : "never"}</td>
+                  <td className={td}>{u.sessions}</td>
+                  <td className={td + " space-x-2 text-right whitespace-nowrap"}>
+                    <button
+                      type="button"
+                      className={button}
+                      data-testid="reset-password"
+                      aria-expanded={resetting === u.id}
+                      aria-controls={resetting === u.id ? `reset-password-${u.id}` : undefined}
+                      onClick={() => setResetting(resetting === u.id ? null : u.id)}
+                    >
+                      Reset password
+                    </button>
+                    <button type="button" className={button} onClick={() => change(u, { disabled: !u.disabled }, `${u.name} ${u.disabled ? "enabled" : "disabled"}`)}>
+                      {u.disabled ? "Enable" : "Disable"}
+                    </button>
+                  </td>
+                </tr>
+                {resetting === u.id ? (
+                  <tr className="border-b border-zinc-100 dark:border-zinc-800/60">
+                    <td colSpan={6} className="px-3 pb-3">
+                      <ResetPassword user={u} onClose={() => setResetting(null)} />
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
             ))}
       </AdminTable>
       <form onSubmit={submit} className="mt-4 flex flex-wrap items-end gap-3">
@@ -142,6 +157,88 @@ function Users() {
         </button>
       </form>
     </Section>
+  );
+}
+
+/**
+ * An admin sets a new password for another account, under its row. The server checks the length
+ * and says why it refuses; the form is not validated in the browser so that its sentence is shown.
+ * A reset ends every session of the account.
+ */
+function ResetPassword({ user, onClose }: { user: UserRow; onClose: () => void }) {
+  // Its own mutation: a role change made meanwhile in another row must not take this one's callbacks.
+  const reset = useUpdateUser();
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    reset.mutate(
+      { id: user.id, password },
+      {
+        onSuccess: () => {
+          setPassword("");
+          setDone(true);
+        },
+        onError: (err) => setError(err.message),
+      },
+    );
+  };
+  const panel = "rounded-md border border-zinc-200 bg-zinc-50 px-3 py-3 text-sm dark:border-zinc-800 dark:bg-zinc-900/60";
+  if (done) {
+    return (
+      <div id={`reset-password-${user.id}`} data-testid="reset-password-panel" className={panel + " flex flex-wrap items-center justify-between gap-3"}>
+        <p role="status" data-testid="reset-password-done" className="text-emerald-700 dark:text-emerald-300">
+          Password set; {user.name}&apos;s sessions have ended.
+        </p>
+        <button type="button" className={button} onClick={onClose} data-testid="reset-password-close">
+          Done
+        </button>
+      </div>
+    );
+  }
+  return (
+    <form
+      id={`reset-password-${user.id}`}
+      data-testid="reset-password-panel"
+      onSubmit={submit}
+      onKeyDown={(e) => e.key === "Escape" && onClose()}
+      noValidate
+      className={panel}
+    >
+      <div className="flex flex-wrap items-end gap-3">
+        <label className="w-full max-w-lg font-medium">
+          New password for {user.name} <span className="font-normal text-zinc-500">({MIN_PASSWORD_LENGTH} characters or more; their sessions will end)</span>
+          <input
+            type="password"
+            autoComplete="new-password"
+            autoFocus
+            minLength={MIN_PASSWORD_LENGTH}
+            maxLength={MAX_PASSWORD_LENGTH}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            aria-invalid={error !== null}
+            aria-describedby={error ? `reset-password-error-${user.id}` : undefined}
+            data-testid="reset-password-input"
+            className={inputClass}
+          />
+        </label>
+        <div className="flex gap-2">
+          <button type="submit" className={primary} disabled={reset.isPending} data-testid="reset-password-submit">
+            {reset.isPending ? "Setting…" : "Set password"}
+          </button>
+          <button type="button" className="rounded-md border border-zinc-300 px-3 py-2 text-sm hover:bg-white dark:border-zinc-700 dark:hover:bg-zinc-800" onClick={onClose} data-testid="reset-password-cancel">
+            Cancel
+          </button>
+        </div>
+      </div>
+      {error && (
+        <p id={`reset-password-error-${user.id}`} role="alert" data-testid="reset-password-error" className="mt-3 rounded-md bg-rose-50 px-3 py-2 text-rose-700 dark:bg-rose-950/40 dark:text-rose-300">
+          Password not set: {error}
+        </p>
+      )}
+    </form>
   );
 }
 

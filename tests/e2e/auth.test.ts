@@ -1,11 +1,14 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConsumerListResponse } from "@/lib/health/types";
 import { createTestDatabase, queryRows } from "../support/postgres";
 import { until } from "../support/rabbit-admin";
 import { api, apiRaw, signIn, startApp, TEST_ADMIN, type RunningApp } from "./support/app-server";
-import { launchBrowser } from "./support/browser";
+import { launchBrowser, newAppPage } from "./support/browser";
 
+const ARTIFACTS = path.join(process.cwd(), "test-results");
 const NATS_ONLY = { clusters: [{ name: "local-nats", kind: "nats", servers: ["nats://127.0.0.1:4222"] }] };
 
 function auditRows(url: string, where: string) {
@@ -135,6 +138,87 @@ describe("signing in", () => {
       const rows = await auditRows(db.url, `action = 'auth.sign-in'`);
       expect(rows.map((r) => r.result).slice(-4)).toEqual(["refused", "refused", "refused", "limited"]);
       expect(rows.every((r) => r.target === "user:admin")).toBe(true);
+    } finally {
+      await app.stop();
+      await db.drop();
+    }
+  });
+
+  it("lets an admin reset another account's password in its row: a short one is refused with the server's reason, a good one replaces it and ends their sessions", async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const db = await createTestDatabase("redrive_e2e");
+    const app = await startApp(NATS_ONLY, { DATABASE_URL: db.url });
+    const signInStatus = async (name: string, password: string) =>
+      (await apiRaw(app, "/api/auth/sign-in", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, password }) }, null)).status;
+    try {
+      const oldPassword = "casey's first password";
+      const casey = await api<{ id: string }>(app, "/api/users", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "casey", role: "operator", password: oldPassword }) });
+      const caseySession = await signIn(app, "casey", oldPassword);
+      expect((await apiRaw(app, "/api/auth/me", {}, caseySession)).status).toBe(200);
+
+      const page = await newAppPage(browser, app, { viewport: { width: 1280, height: 800 } });
+      await page.goto(`${app.url}/settings/users`);
+      const row = page.getByTestId("user-casey");
+      await row.waitFor();
+      const toggle = row.getByTestId("reset-password");
+      const panel = page.getByTestId("reset-password-panel");
+      expect(await toggle.getAttribute("aria-expanded")).toBe("false");
+
+      // Cancel closes the form and sends nothing.
+      await toggle.click();
+      await panel.waitFor();
+      expect(await toggle.getAttribute("aria-expanded")).toBe("true");
+      const input = panel.getByTestId("reset-password-input");
+      expect(await input.getAttribute("type")).toBe("password");
+      expect(await input.getAttribute("autocomplete")).toBe("new-password");
+      await input.fill("typed then dropped");
+      await panel.getByTestId("reset-password-cancel").click();
+      await panel.waitFor({ state: "detached" });
+
+      // Too short: the browser sends it, and the server's own sentence is shown in the form.
+      const tooShort = "short pass";
+      const refusedByApi = await apiRaw(app, `/api/users/${casey.id}`, { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ password: tooShort }) });
+      expect(refusedByApi.status).toBe(400);
+      const serverSays = ((await refusedByApi.json()) as { error: { message: string } }).error.message;
+      await toggle.click();
+      await input.fill(tooShort);
+      await panel.getByTestId("reset-password-submit").click();
+      const alert = panel.getByRole("alert");
+      await alert.waitFor();
+      expect(await alert.getAttribute("data-testid")).toBe("reset-password-error");
+      expect(await alert.textContent()).toContain(serverSays);
+      expect(await input.getAttribute("aria-invalid")).toBe("true");
+      await page.screenshot({ path: path.join(ARTIFACTS, "users-reset-password.png") });
+      // Nothing changed: the old password still signs in and casey's session still stands.
+      expect(await signInStatus("casey", oldPassword)).toBe(200);
+      expect((await apiRaw(app, "/api/auth/me", {}, caseySession)).status).toBe(200);
+
+      // A good one: set, said so in the row, and it is the only password that now works.
+      const newPassword = "casey's second, longer password";
+      await input.fill(newPassword);
+      await panel.getByTestId("reset-password-submit").click();
+      const done = panel.getByTestId("reset-password-done");
+      await done.waitFor();
+      expect(await done.getAttribute("role")).toBe("status");
+      expect(await done.textContent()).toContain("casey");
+      expect(await panel.getByTestId("reset-password-error").count()).toBe(0);
+      await page.screenshot({ path: path.join(ARTIFACTS, "users-reset-password-done.png") });
+      expect(await signInStatus("casey", oldPassword)).toBe(401);
+      expect(await signInStatus("casey", newPassword)).toBe(200);
+      expect((await apiRaw(app, "/api/auth/me", {}, caseySession)).status).toBe(401);
+      // The admin who reset it is still signed in.
+      expect((await apiRaw(app, "/api/auth/me")).status).toBe(200);
+
+      await panel.getByTestId("reset-password-close").click();
+      await panel.waitFor({ state: "detached" });
+      await page.context().close();
+
+      // On record: one reset that took, by the admin, without either password.
+      const took = await auditRows(db.url, `action = 'user.update' AND phase = 'outcome' AND result = 'ok'`);
+      expect(took.map((r) => [r.actor, r.target])).toEqual([[TEST_ADMIN.name, "user:casey"]]);
+      const logged = JSON.stringify(await queryRows(db.url, `SELECT request, detail FROM audit_events`));
+      expect(logged).not.toContain(newPassword);
+      expect(logged).not.toContain(tooShort);
     } finally {
       await app.stop();
       await db.drop();

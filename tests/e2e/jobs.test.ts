@@ -14,6 +14,19 @@ const ARTIFACTS = path.join(process.cwd(), "test-results");
 const id = randomBytes(3).toString("hex");
 const VHOST = `e2e-jobs-${id}`;
 
+/**
+ * Where the letter table's sticky "Captured" header sits: whether it is the first column, its
+ * offset from the left, and the width of whatever column is first.
+ */
+function stickyTimeHeader(p: Page) {
+  return p.getByTestId("letter-table").evaluate((table) => {
+    const ths = [...table.querySelectorAll("thead th")];
+    const time = ths.find((th) => th.textContent?.trim() === "Captured");
+    if (!time || !ths[0]) throw new Error("no Captured column");
+    return { first: ths[0] === time, left: getComputedStyle(time).left, firstWidth: ths[0].getBoundingClientRect().width };
+  });
+}
+
 describe("an operator requeues and terminates dead letters; a viewer cannot", () => {
   let app: RunningApp;
   let browser: Browser;
@@ -80,6 +93,12 @@ describe("an operator requeues and terminates dead letters; a viewer cannot", ()
     const rows = page.locator('[data-testid="letter-row"]');
     await rows.first().waitFor({ timeout: 30_000 });
     expect(await rows.count()).toBe(6);
+    // An operator may act, so the list has its checkbox column, and the time column sticks beside it.
+    expect(await page.getByTestId("letter-select-all").count()).toBe(1);
+    expect(await page.getByTestId("letter-select").count()).toBe(6);
+    const operatorHeader = await stickyTimeHeader(page);
+    expect(operatorHeader.first).toBe(false);
+    expect(operatorHeader.left).toBe(`${operatorHeader.firstWidth}px`);
     for (let i = 0; i < 3; i++) await rows.nth(i).getByTestId("letter-select").check();
     await page.getByTestId("requeue-selected").click();
     const dialog = page.getByTestId("plan-dialog");
@@ -112,6 +131,15 @@ describe("an operator requeues and terminates dead letters; a viewer cannot", ()
     expect(await rows.count()).toBe(4);
     expect(await viewerPage.getByTestId("filter-q").count()).toBe(0);
     expect(await viewerPage.getByTestId("requeue-selected").count()).toBe(0);
+    // No boxes to tick that lead nowhere: no checkbox column, and the time column is first, at the edge.
+    expect(await viewerPage.getByTestId("letter-select-all").count()).toBe(0);
+    expect(await viewerPage.getByTestId("letter-select").count()).toBe(0);
+    expect(await viewerPage.locator('[data-testid="letter-table"] input[type="checkbox"]').count()).toBe(0);
+    expect(await rows.first().getAttribute("aria-selected")).toBeNull();
+    const viewerHeader = await stickyTimeHeader(viewerPage);
+    expect(viewerHeader.first).toBe(true);
+    expect(viewerHeader.left).toBe("0px");
+    await viewerPage.screenshot({ path: path.join(ARTIFACTS, "viewer-letters.png") });
     await rows.first().click();
     await viewerPage.waitForURL(/\/dead-letters\/[0-9a-f-]{36}/);
     await viewerPage.getByTestId("payload-hidden").waitFor();
