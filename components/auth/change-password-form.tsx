@@ -5,6 +5,7 @@ import { Card } from "@/components/ui/card";
 import { fetchJson } from "@/lib/queries/fetch-json";
 import { inputClass } from "./auth-form";
 import { useSession } from "./session-provider";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
 
 export function ChangePasswordForm() {
   const session = useSession();
@@ -38,7 +39,7 @@ export function ChangePasswordForm() {
           <input type="password" autoComplete="current-password" required value={current} onChange={(e) => setCurrent(e.target.value)} className={inputClass} />
         </label>
         <label className="block text-sm font-medium">
-          New password <span className="font-normal text-zinc-500">(12 characters or more)</span>
+          New password <span className="font-normal text-zinc-500">({MIN_PASSWORD_LENGTH} characters or more)</span>
           <input type="password" autoComplete="new-password" required value={next} onChange={(e) => setNext(e.target.value)} className={inputClass} />
         </label>
         {result && <p className={"text-sm " + (result.ok ? "text-emerald-700 dark:text-emerald-400" : "text-rose-600")}>{result.text}</p>}

@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { fetchJson } from "@/lib/queries/fetch-json";
 import { AuthCard, inputClass } from "./auth-form";
+import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
 
 export function SetupForm({ token }: { token: string }) {
   const [name, setName] = useState("admin");
@@ -37,7 +38,7 @@ export function SetupForm({ token }: { token: string }) {
         <input name="name" autoComplete="username" required value={name} onChange={(e) => setName(e.target.value)} className={inputClass} />
       </label>
       <label className="block text-sm font-medium">
-        Password <span className="font-normal text-zinc-500">(12 characters or more)</span>
+        Password <span className="font-normal text-zinc-500">({MIN_PASSWORD_LENGTH} characters or more)</span>
         <input name="password" type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} className={inputClass} />
       </label>
       <label className="block text-sm font-medium">
