@@ -133,11 +133,38 @@ describe("consumer roles and dead-letter rates in the sampler", () => {
     expect(capture.stateReason).toMatch(/^Redrive's dead-letter capture/);
   });
 
+  it("reads a queue's dead-letter rate from the inflow of the uncollected DLQ only it feeds", async () => {
+    // More of "other"'s messages die into other.dlq, which Redrive does not collect: two sweeps see it fill.
+    const ch = await conn.createConfirmChannel();
+    for (let i = 5; i < 25; i++) ch.sendToQueue("other", Buffer.from(`o${i}`), { messageId: `o${i}` });
+    await ch.waitForConfirms();
+    const worker = await conn.createChannel();
+    await worker.consume("other", (m) => m && worker.nack(m, false, false));
+    await until(() => queueStats(VHOST, "other.dlq"), (s) => s.messages_ready === 25, 30_000);
+    await worker.close();
+    await ch.close();
+    await sampler.tick();
+
+    const dlq = await consumer(VHOST, "other.dlq");
+    const [inflow] = await store.prisma.$queryRawUnsafe<Array<{ avg: number }>>(
+      `SELECT avg("inflow_rate")::float8 AS avg FROM "consumer_samples" WHERE "consumer_id" = $1::uuid AND "taken_at" > now() - interval '120 seconds'`,
+      dlq.id,
+    );
+    const avg = inflow!.avg;
+    expect(avg * 60).toBeGreaterThan(health.deadLetterPerMinute);
+    const other = await consumer(VHOST, "other");
+    expect(other.state).toBe("FAILING");
+    const stated = Number(/^([\d,.]+) dead letters per minute$/.exec(other.stateReason)![1]!.replace(/,/g, ""));
+    expect(Math.abs(stated - avg * 60)).toBeLessThanOrEqual(0.5);
+    // The DLQ itself stays a DLQ, whatever pours into it.
+    expect(dlq).toMatchObject({ role: "dlq", state: "OK" });
+  });
+
   it("leaves DLQs out of the consumer-health notification rules", async () => {
     const scope = { cluster: rabbitCluster.name, match: null };
     const drain = await findConditions(store.prisma, { kind: "time-to-drain", aboveSeconds: 60, includeNotDraining: true }, scope, new Date());
     expect(drain.holding.map((c) => c.title)).toEqual([]);
     const failing = await findConditions(store.prisma, { kind: "consumer-state", states: ["FAILING", "STOPPED"] }, scope, new Date());
-    expect(failing.holding.map((c) => c.title)).toEqual([`FAILING: work (vhost ${VHOST}) on ${rabbitCluster.name}`]);
+    expect(failing.holding.map((c) => c.title).sort()).toEqual([`FAILING: other (vhost ${VHOST}) on ${rabbitCluster.name}`, `FAILING: work (vhost ${VHOST}) on ${rabbitCluster.name}`]);
   });
 });

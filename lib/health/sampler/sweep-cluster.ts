@@ -4,7 +4,7 @@ import { DEFAULT_THRESHOLDS, type ClusterConfig } from "@/lib/config";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import { evaluateHealth } from "../evaluate-health";
-import { derivePoint, type RawPoint } from "../sample-point";
+import { derivePoint, type RawPoint, type SamplePoint } from "../sample-point";
 import { loadConsumerContext } from "./consumer-context";
 import type { ConsumerWindows } from "./consumer-windows";
 import { ensureCluster, markGone, upsertConsumers, writeSamples, writeVerdicts, type SweepRow } from "./write-sweep";
@@ -28,6 +28,20 @@ function toRaw(r: ConsumerReading, t: number): RawPoint {
     counterEpoch: r.counterEpoch,
     lastActivityAt: r.lastActivityAt?.getTime() ?? null,
   };
+}
+
+/** Mean arrivals per minute over a window's points since `since` (time-weighted); null without a rate. */
+function meanInflowPerMinute(points: SamplePoint[], since: number): number | null {
+  let total = 0;
+  let seconds = 0;
+  for (let i = 1; i < points.length; i++) {
+    const p = points[i]!;
+    if (p.t <= since || p.inflowRate === null) continue;
+    const dt = (p.t - points[i - 1]!.t) / 1000;
+    total += p.inflowRate * dt;
+    seconds += dt;
+  }
+  return seconds > 0 ? (total / seconds) * 60 : null;
 }
 
 /** Reads every consumer of one cluster, derives rates and health, and stores one sample each. */
@@ -60,14 +74,24 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
   const at = now();
   const context = await loadConsumerContext(prisma, clusterId, cluster, thresholds.windowSeconds, at);
   const ids = await upsertConsumers(prisma, clusterId, cluster.kind, readings, at);
-  const rows: SweepRow[] = [];
+  // First every point, then the verdicts: a queue's verdict may read its DLQ's latest inflow.
+  const pushed: Array<{ id: string; reading: ConsumerReading; point: SamplePoint; window: SamplePoint[] }> = [];
   for (const reading of readings) {
     const id = ids.get(reading.key);
     if (!id) continue;
     const point = derivePoint(windows.last(id), toRaw(reading, at.getTime()));
-    const window = windows.push(id, point);
+    pushed.push({ id, reading, point, window: windows.push(id, point) });
+  }
+  const deadPerMinute = new Map(context.deadLettersPerMinute);
+  for (const [dlqKey, source] of context.fedByOne) {
+    const dlqId = ids.get(dlqKey);
+    const inflow = dlqId ? meanInflowPerMinute(windows.get(dlqId), at.getTime() - thresholds.windowSeconds * 1000) : null;
+    if (inflow !== null) deadPerMinute.set(source, Math.max(deadPerMinute.get(source) ?? 0, inflow));
+  }
+  const rows: SweepRow[] = [];
+  for (const { id, reading, point, window } of pushed) {
     const role = context.roles.get(reading.key) ?? null;
-    const deadLetterPerMinute = context.deadLettersPerMinute.get(reading.key) ?? null;
+    const deadLetterPerMinute = deadPerMinute.get(reading.key) ?? null;
     const verdict = evaluateHealth(window, { now: at.getTime(), intervalMs, thresholds, reachable: true, role, deadLetterPerMinute });
     const recentBacklog = window.slice(-SPARKLINE_POINTS).map((p) => p.backlog);
     const prev = window[window.length - 2];
