@@ -129,6 +129,10 @@ const COLUMNS: Column[] = [
         </span>
       ) : l.payloadSize === 0 ? (
         <span className={`text-xs ${muted}`}>empty</span>
+      ) : l.previewHidden ? (
+        <span className={`text-xs ${muted}`} data-testid="letter-preview-hidden" title="Payloads are shown to operators and admins.">
+          not shown to your role
+        </span>
       ) : (
         // Text only: a payload is never markup here, whatever it contains.
         <span className="block truncate font-mono text-xs text-zinc-700 dark:text-zinc-300" data-testid="letter-preview">

@@ -18,7 +18,7 @@ export function assertPayloadSearchAllowed(filters: { q?: string | undefined }, 
 }
 
 export function withoutPreviews(page: LetterPage): LetterPage {
-  return { ...page, items: page.items.map((l) => ({ ...l, preview: "" })) };
+  return { ...page, items: page.items.map((l) => ({ ...l, preview: "", previewHidden: true })) };
 }
 
 export function withoutPayload(letter: LetterDetail): LetterDetail {

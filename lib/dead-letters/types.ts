@@ -45,6 +45,8 @@ export type LetterSummary = {
   capturedAt: string;
   /** The first bytes of the payload as text (invalid UTF-8 replaced), for the list. */
   preview: string;
+  /** Set when the caller's role may not read payloads: the preview was left out. */
+  previewHidden?: boolean;
   /** Times Redrive had requeued this message before it died this time. */
   redriveCount: number;
   /** Died again after too many requeues (redrive.poisonAfter): left out of bulk jobs unless included. */

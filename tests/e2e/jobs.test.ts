@@ -139,6 +139,10 @@ describe("an operator requeues and terminates dead letters; a viewer cannot", ()
     const viewerHeader = await stickyTimeHeader(viewerPage);
     expect(viewerHeader.first).toBe(true);
     expect(viewerHeader.left).toBe("0px");
+    // The payload column says why it is blank; the API sent no preview to show.
+    expect(await viewerPage.getByTestId("letter-preview").count()).toBe(0);
+    expect(await viewerPage.getByTestId("letter-preview-hidden").count()).toBe(4);
+    expect(await viewerPage.getByTestId("letter-preview-hidden").first().textContent()).toBe("not shown to your role");
     await viewerPage.screenshot({ path: path.join(ARTIFACTS, "viewer-letters.png") });
     await rows.first().click();
     await viewerPage.waitForURL(/\/dead-letters\/[0-9a-f-]{36}/);
