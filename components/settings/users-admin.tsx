@@ -1,7 +1,9 @@
 "use client";
 
 import { Fragment, useState, type FormEvent, type ReactNode } from "react";
+import Link from "next/link";
 import { inputClass } from "@/components/auth/auth-form";
+import { useSession } from "@/components/auth/session-provider";
 import { Card } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { useToast } from "@/components/ui/toast";
@@ -87,6 +89,8 @@ function Users() {
   const [form, setForm] = useState<{ name: string; role: Role; password: string }>({ name: "", role: "viewer", password: "" });
   // The account whose password is being reset, in a panel under its row; one at a time.
   const [resetting, setResetting] = useState<string | null>(null);
+  const session = useSession();
+  const me = session?.kind === "user" ? session.name.toLowerCase() : null;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.mutate(form, {
@@ -114,16 +118,23 @@ function Users() {
                   <td className={td}>{u.lastSignInAt ? <RelativeTime iso={u.lastSignInAt} /> : "never"}</td>
                   <td className={td}>{u.sessions}</td>
                   <td className={td + " space-x-2 text-right whitespace-nowrap"}>
-                    <button
-                      type="button"
-                      className={button}
-                      data-testid="reset-password"
-                      aria-expanded={resetting === u.id}
-                      aria-controls={resetting === u.id ? `reset-password-${u.id}` : undefined}
-                      onClick={() => setResetting(resetting === u.id ? null : u.id)}
-                    >
-                      Reset password
-                    </button>
+                    {me && u.name.toLowerCase() === me ? (
+                      // A reset ends every session of the account, this one too: one's own goes through Account, which keeps it.
+                      <Link href="/account" className={button} data-testid="own-password">
+                        Change password
+                      </Link>
+                    ) : (
+                      <button
+                        type="button"
+                        className={button}
+                        data-testid="reset-password"
+                        aria-expanded={resetting === u.id}
+                        aria-controls={resetting === u.id ? `reset-password-${u.id}` : undefined}
+                        onClick={() => setResetting(resetting === u.id ? null : u.id)}
+                      >
+                        Reset password
+                      </button>
+                    )}
                     <button type="button" className={button} onClick={() => change(u, { disabled: !u.disabled }, `${u.name} ${u.disabled ? "enabled" : "disabled"}`)}>
                       {u.disabled ? "Enable" : "Disable"}
                     </button>

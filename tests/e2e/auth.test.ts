@@ -160,6 +160,10 @@ describe("signing in", () => {
       await page.goto(`${app.url}/settings/users`);
       const row = page.getByTestId("user-casey");
       await row.waitFor();
+      // One's own password is changed on the Account page, which keeps this session; a reset would end it.
+      const own = page.getByTestId("user-admin");
+      expect(await own.getByTestId("reset-password").count()).toBe(0);
+      expect(await own.getByTestId("own-password").getAttribute("href")).toBe("/account");
       const toggle = row.getByTestId("reset-password");
       const panel = page.getByTestId("reset-password-panel");
       expect(await toggle.getAttribute("aria-expanded")).toBe("false");
