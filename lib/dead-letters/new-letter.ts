@@ -44,38 +44,51 @@ export function sha256(...parts: Array<string | Uint8Array>): string {
  */
 export async function storeLetters(prisma: PrismaClient, letters: NewLetter[]): Promise<number> {
   if (letters.length === 0) return 0;
-  const r = await prisma.deadLetter.createMany({
-    skipDuplicates: true,
-    data: letters.map((l) => {
-      const errorText = errorTextOf(l.headers);
-      const shape = payloadShape(l.payload, l.contentType);
-      return {
-        clusterId: l.clusterId,
-        kind: l.kind,
-        dedupeKey: l.dedupeKey,
-        source: l.source,
-        destination: l.destination,
-        collectedFrom: l.collectedFrom,
-        reason: l.reason,
-        errorText,
-        payloadShape: shape,
-        fingerprint: fingerprint({ cluster: l.clusterName, source: l.source, reason: l.reason, errorText, shape }),
-        messageId: l.messageId,
-        contentType: l.contentType,
-        payload: l.payload === null ? null : new Uint8Array(l.payload),
-        payloadSize: l.payload?.length ?? 0,
-        payloadMissing: l.payloadMissing,
-        payloadText: l.payload === null ? null : payloadText(l.payload),
-        properties: l.properties as object,
-        headers: l.headers as object,
-        rawHeaders: l.rawHeaders === null ? undefined : (l.rawHeaders as object),
-        redriveCount: l.redriveCount,
-        deaths: l.deaths as object,
-        deathCount: l.deathCount,
-        firstDeathAt: l.firstDeathAt,
-        lastDeathAt: l.lastDeathAt,
-      };
-    }),
+  // One INSERT of column arrays: several times what Prisma's createMany sustains for these wide rows
+  // (npm run bench, collection burst), and the same statement on PostgreSQL and the embedded store.
+  const rows = letters.map((l) => {
+    const errorText = errorTextOf(l.headers);
+    const shape = payloadShape(l.payload, l.contentType);
+    return { l, errorText, shape, fingerprint: fingerprint({ cluster: l.clusterName, source: l.source, reason: l.reason, errorText, shape }) };
   });
-  return r.count;
+  const col = <T>(pick: (r: (typeof rows)[number]) => T): T[] => rows.map(pick);
+  const json = (v: unknown) => JSON.stringify(v);
+  return prisma.$executeRawUnsafe(
+    `INSERT INTO "dead_letters" ("id", "cluster_id", "kind", "dedupe_key", "source", "destination", "collected_from", "reason", "error_text", "payload_shape",
+       "fingerprint", "message_id", "content_type", "payload", "payload_size", "payload_missing", "payload_text", "properties", "headers", "raw_headers",
+       "redrive_count", "deaths", "death_count", "first_death_at", "last_death_at")
+     SELECT gen_random_uuid(), u.cluster_id, u.kind::"BrokerKind", u.dedupe_key, u.source, u.destination, u.collected_from, u.reason, u.error_text, u.payload_shape,
+       u.fingerprint, u.message_id, u.content_type, decode(u.payload, 'base64'), u.payload_size, u.payload_missing, u.payload_text, u.properties::jsonb, u.headers::jsonb, u.raw_headers::jsonb,
+       u.redrive_count, u.deaths::jsonb, u.death_count, u.first_death_at, u.last_death_at
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+                 $13::text[], $14::int4[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::int4[], $21::text[], $22::int4[], $23::timestamptz[], $24::timestamptz[])
+       AS u(cluster_id, kind, dedupe_key, source, destination, collected_from, reason, error_text, payload_shape, fingerprint, message_id, content_type,
+            payload, payload_size, payload_missing, payload_text, properties, headers, raw_headers, redrive_count, deaths, death_count, first_death_at, last_death_at)
+     ON CONFLICT ("cluster_id", "dedupe_key") DO NOTHING`,
+    col((r) => r.l.clusterId),
+    col((r) => r.l.kind),
+    col((r) => r.l.dedupeKey),
+    col((r) => r.l.source),
+    col((r) => r.l.destination),
+    col((r) => r.l.collectedFrom),
+    col((r) => r.l.reason),
+    col((r) => r.errorText),
+    col((r) => r.shape),
+    col((r) => r.fingerprint),
+    col((r) => r.l.messageId),
+    col((r) => r.l.contentType),
+    // As base64 text: a driver types an array of byte buffers by its first element, and a null there makes it send text.
+    col((r) => (r.l.payload === null ? null : Buffer.from(r.l.payload.buffer, r.l.payload.byteOffset, r.l.payload.byteLength).toString("base64"))),
+    col((r) => r.l.payload?.length ?? 0),
+    col((r) => r.l.payloadMissing),
+    col((r) => (r.l.payload === null ? null : payloadText(r.l.payload))),
+    col((r) => json(r.l.properties)),
+    col((r) => json(r.l.headers)),
+    col((r) => (r.l.rawHeaders === null ? null : json(r.l.rawHeaders))),
+    col((r) => r.l.redriveCount),
+    col((r) => json(r.l.deaths)),
+    col((r) => r.l.deathCount),
+    col((r) => r.l.firstDeathAt?.toISOString() ?? null),
+    col((r) => r.l.lastDeathAt?.toISOString() ?? null),
+  );
 }

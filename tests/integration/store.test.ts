@@ -6,6 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RedriveConfig } from "@/lib/config";
 import { openStore, type Store } from "@/lib/db/open-store";
+import { storeLetters } from "@/lib/dead-letters/new-letter";
 import { AppError } from "@/lib/errors";
 import { createTestDatabase } from "../support/postgres";
 import { closedPort } from "../support/tcp-proxy";
@@ -30,6 +31,24 @@ async function exerciseEveryModel(store: Store): Promise<void> {
   });
   const intent = await prisma.auditEvent.create({ data: { actor: "test", action: "requeue", phase: "intent", clusterId: cluster.id, target: "letter:1", request: { ids: [1] } } });
   await prisma.auditEvent.create({ data: { actor: "test", action: "requeue", phase: "outcome", intentId: intent.id, result: "ok" } });
+
+  // Dead letters go in as one INSERT of column arrays: bytes, JSON and times must survive it exactly.
+  const payload = Buffer.from([0x00, 0xff, 0xfe, 0x7b, 0x22, 0xc3, 0x28, 0x00]);
+  const died = new Date("2026-03-01T09:00:00.123Z");
+  const letter = (dedupeKey: string, withPayload: boolean) => ({
+    clusterId: cluster.id, clusterName: cluster.name, kind: "rabbitmq" as const, dedupeKey, source: "v/orders", destination: "v/orders", collectedFrom: "v/orders.dlq", reason: "rejected",
+    messageId: "m-1", contentType: "application/octet-stream", payload: withPayload ? new Uint8Array(payload) : null, payloadMissing: withPayload ? null : "expired before capture",
+    properties: { deliveryMode: 2, timestamp: 1_700_000_000 }, headers: { "x-error": "naïve 🧯 | \"quoted\"", "x-death": [{ count: 2, queue: "orders" }] }, rawHeaders: { "x-retries": { type: "long", value: 3 } },
+    redriveCount: 1, deaths: [{ reason: "rejected", source: "v/orders", exchange: "", routingKeys: ["orders"], count: 2, at: died.toISOString() }], deathCount: 2, firstDeathAt: died, lastDeathAt: died,
+  });
+  // A letter without its payload first: the array of payloads must not be typed by its first element.
+  expect(await storeLetters(prisma, [letter("k2", false), letter("k1", true)])).toBe(2);
+  expect(await storeLetters(prisma, [letter("k1", true), letter("k3", true)])).toBe(1);
+  const stored = await prisma.deadLetter.findUniqueOrThrow({ where: { clusterId_dedupeKey: { clusterId: cluster.id, dedupeKey: "k1" } } });
+  expect(Buffer.from(stored.payload!).equals(payload)).toBe(true);
+  expect(stored).toMatchObject({ payloadSize: payload.length, payloadMissing: null, redriveCount: 1, deathCount: 2, state: "dead", lastDeathAt: died, headers: letter("k1", true).headers, rawHeaders: { "x-retries": { type: "long", value: 3 } } });
+  expect(stored.payloadText).not.toContain("\u0000");
+  expect(await prisma.deadLetter.findUniqueOrThrow({ where: { clusterId_dedupeKey: { clusterId: cluster.id, dedupeKey: "k2" } } })).toMatchObject({ payload: null, payloadSize: 0, payloadMissing: "expired before capture" });
 
   const read = await prisma.cluster.findUniqueOrThrow({
     where: { id: cluster.id },
