@@ -1,6 +1,7 @@
 import "server-only";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
+import { insertAuditRows, insertAuditRowsReturning } from "@/lib/audit/insert-audit-rows";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import type { LetterPublisher, OutgoingLetter, PublishResult } from "./publishers/types";
@@ -208,10 +209,10 @@ export class JobRunner {
     const attempt = (letterId: string) => `redrive:${job.id}:${letterId}`;
     // Fail closed: without the per-letter intents recorded, nothing is touched.
     const [intents] = await p.$transaction([
-      p.auditEvent.createManyAndReturn({
-        data: letters.map((l) => ({ actor: job.createdBy, action: `letter.${job.action}`, phase: "intent", target: `letter:${l.letter_id}`, request: { job: job.id } })),
-        select: { id: true, target: true },
-      }),
+      insertAuditRowsReturning(
+        p,
+        letters.map((l) => ({ actor: job.createdBy, action: `letter.${job.action}`, phase: "intent", target: `letter:${l.letter_id}`, request: { job: job.id } })),
+      ),
       p.$executeRawUnsafe(
         `UPDATE "redrive_job_letters" SET "outcome" = 'in_flight', "attempt_id" = 'redrive:' || "job_id"::text || ':' || "letter_id"::text
          WHERE "job_id" = $1::uuid AND "letter_id" = ANY($2::uuid[])`,
@@ -275,7 +276,7 @@ export class JobRunner {
         // An attempt that may have landed keeps its id, so the next one is checked against the dedupe window.
         p.redriveJobLetter.updateMany({ where: { jobId: job.id, letterId: { in: notSent.filter((l) => !results[letters.indexOf(l)]!.mayHaveLanded).map((l) => l.letter_id) } }, data: { outcome: "pending", attemptId: null } }),
         p.redriveJobLetter.updateMany({ where: { jobId: job.id, letterId: { in: notSent.filter((l) => results[letters.indexOf(l)]!.mayHaveLanded).map((l) => l.letter_id) } }, data: { outcome: "pending" } }),
-        p.auditEvent.createMany({ data: notSent.map((l) => ({ actor: job.createdBy, action: `letter.${job.action}`, phase: "outcome", intentId: intentId(l), target: `letter:${l.letter_id}`, result: "not_sent", detail: { job: job.id, detail: why } })) }),
+        insertAuditRows(p, notSent.map((l) => ({ actor: job.createdBy, action: `letter.${job.action}`, phase: "outcome", intentId: intentId(l), target: `letter:${l.letter_id}`, result: "not_sent", detail: { job: job.id, detail: why } }))),
         p.redriveJob.update({ where: { id: job.id }, data: { error: `Waiting for the broker: ${why}. Letters not yet sent wait; nothing is lost.` } }),
       ]));
       letters = letters.filter((_, i) => results[i]!.outcome !== "not_sent");
@@ -327,9 +328,10 @@ export class JobRunner {
       ),
       p.deadLetter.updateMany({ where: { id: { in: done } }, data: { state: OUTCOME_STATE[job.action]!, stateChangedAt: now, jobId: null } }),
       p.deadLetter.updateMany({ where: { id: { in: ids.filter((x) => !done.includes(x)) }, jobId: job.id }, data: { jobId: null } }),
-      p.auditEvent.createMany({
-        data: letters.map((l, i) => ({ actor: job.createdBy, action: `letter.${job.action}`, phase: "outcome", intentId: intentId(l), target: `letter:${l.letter_id}`, result: results[i]!.outcome, detail: { job: job.id, detail: results[i]!.detail } })),
-      }),
+      insertAuditRows(
+        p,
+        letters.map((l, i) => ({ actor: job.createdBy, action: `letter.${job.action}`, phase: "outcome", intentId: intentId(l), target: `letter:${l.letter_id}`, result: results[i]!.outcome, detail: { job: job.id, detail: results[i]!.detail } })),
+      ),
     ]);
   }
 
