@@ -52,7 +52,10 @@ export async function storeLetters(prisma: PrismaClient, letters: NewLetter[]): 
     return { l, errorText, shape, fingerprint: fingerprint({ cluster: l.clusterName, source: l.source, reason: l.reason, errorText, shape }) };
   });
   const col = <T>(pick: (r: (typeof rows)[number]) => T): T[] => rows.map(pick);
-  const json = (v: unknown) => JSON.stringify(v);
+  // PostgreSQL text and jsonb hold no NUL character: one in a name or a header would refuse the
+  // whole batch. It is kept visible as the six characters \u0000, as header values already are.
+  const text = (v: string | null) => (v === null ? null : v.replace(/\u0000/g, "\\u0000"));
+  const json = (v: unknown) => JSON.stringify(v, (_key, value: unknown) => (typeof value === "string" ? text(value) : value));
   return prisma.$executeRawUnsafe(
     `INSERT INTO "dead_letters" ("id", "cluster_id", "kind", "dedupe_key", "source", "destination", "collected_from", "reason", "error_text", "payload_shape",
        "fingerprint", "message_id", "content_type", "payload", "payload_size", "payload_missing", "payload_text", "properties", "headers", "raw_headers",
@@ -67,20 +70,20 @@ export async function storeLetters(prisma: PrismaClient, letters: NewLetter[]): 
      ON CONFLICT ("cluster_id", "dedupe_key") DO NOTHING`,
     col((r) => r.l.clusterId),
     col((r) => r.l.kind),
-    col((r) => r.l.dedupeKey),
-    col((r) => r.l.source),
-    col((r) => r.l.destination),
-    col((r) => r.l.collectedFrom),
-    col((r) => r.l.reason),
-    col((r) => r.errorText),
+    col((r) => text(r.l.dedupeKey)),
+    col((r) => text(r.l.source)),
+    col((r) => text(r.l.destination)),
+    col((r) => text(r.l.collectedFrom)),
+    col((r) => text(r.l.reason)),
+    col((r) => text(r.errorText)),
     col((r) => r.shape),
     col((r) => r.fingerprint),
-    col((r) => r.l.messageId),
-    col((r) => r.l.contentType),
+    col((r) => text(r.l.messageId)),
+    col((r) => text(r.l.contentType)),
     // As base64 text: a driver types an array of byte buffers by its first element, and a null there makes it send text.
     col((r) => (r.l.payload === null ? null : Buffer.from(r.l.payload.buffer, r.l.payload.byteOffset, r.l.payload.byteLength).toString("base64"))),
     col((r) => r.l.payload?.length ?? 0),
-    col((r) => r.l.payloadMissing),
+    col((r) => text(r.l.payloadMissing)),
     col((r) => (r.l.payload === null ? null : payloadText(r.l.payload))),
     col((r) => json(r.l.properties)),
     col((r) => json(r.l.headers)),

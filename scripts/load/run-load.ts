@@ -47,10 +47,10 @@ const ENDPOINTS: Endpoint[] = [
 ];
 const MIX = ENDPOINTS.flatMap((e) => Array.from({ length: e.weight }, () => e));
 
-async function request(url: string, e: Endpoint, ctx: Ctx): Promise<Sample> {
+async function request(url: string, headers: Record<string, string>, e: Endpoint, ctx: Ctx): Promise<Sample> {
   const t = performance.now();
   try {
-    const res = await fetch(url + e.path(ctx), { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const res = await fetch(url + e.path(ctx), { headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     const body = await res.text();
     const ms = performance.now() - t;
     if (res.ok) return { key: e.key, ms, ok: true, error: null };
@@ -69,13 +69,14 @@ async function request(url: string, e: Endpoint, ctx: Ctx): Promise<Sample> {
 }
 
 /** `clients` loops over the mix (each starting elsewhere in it) until `seconds` have passed. */
-async function browse(url: string, ctx: Ctx, clients: number, seconds: number, signal: AbortSignal): Promise<{ samples: Sample[]; wallMs: number }> {
+/** `headers` carry a signed-in session: every client browses as the console does, its session looked up per request. */
+async function browse(url: string, headers: Record<string, string>, ctx: Ctx, clients: number, seconds: number, signal: AbortSignal): Promise<{ samples: Sample[]; wallMs: number }> {
   const samples: Sample[] = [];
   const end = Date.now() + seconds * 1000;
   const t = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
-      for (let i = (c * 7) % MIX.length; Date.now() < end && !signal.aborted; i++) samples.push(await request(url, MIX[i % MIX.length]!, ctx));
+      for (let i = (c * 7) % MIX.length; Date.now() < end && !signal.aborted; i++) samples.push(await request(url, headers, MIX[i % MIX.length]!, ctx));
     }),
   );
   signal.throwIfAborted();
@@ -174,15 +175,17 @@ export async function runLoad(options: LoadOptions, signal: AbortSignal, log: (l
     );
 
     const consumer = await store.prisma.consumer.findFirstOrThrow({ where: { key: { endsWith: "/q-000050" } } }).catch(() => store.prisma.consumer.findFirstOrThrow());
-    const first = (await (await fetch(`${app.url}/api/dead-letters`)).json()) as { data: { items: Array<{ id: string }>; nextCursor: string | null } };
+    const firstRes = await fetch(`${app.url}/api/dead-letters`, { headers: app.headers });
+    const first = (await firstRes.json()) as { data?: { items: Array<{ id: string }>; nextCursor: string | null }; error?: { message: string } };
+    if (!first.data?.items[0]) throw new Error(`the app's first page of letters: HTTP ${firstRes.status} ${first.error?.message ?? "no letters"}`);
     const ctx: Ctx = { consumerId: consumer.id, letterId: first.data.items[0]!.id, cursor: first.data.nextCursor ?? "" };
 
     log(`baseline: 1 client for ${options.baselineSeconds} s`);
     sweeps.phase = "baseline";
-    const base = await browse(app.url, ctx, 1, options.baselineSeconds, signal);
+    const base = await browse(app.url, app.headers, ctx, 1, options.baselineSeconds, signal);
     log(`load: ${options.clients} clients for ${options.seconds} s`);
     sweeps.phase = "load";
-    const load = await browse(app.url, ctx, options.clients, options.seconds, signal);
+    const load = await browse(app.url, app.headers, ctx, options.clients, options.seconds, signal);
     sweeps.phase = "after";
     const memory = await rabbitMemoryMiB();
 

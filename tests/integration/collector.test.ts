@@ -11,7 +11,7 @@ import { Collector } from "@/lib/dead-letters/collector/collector";
 import { storeLetters } from "@/lib/dead-letters/new-letter";
 import { letterFromAmqp } from "@/lib/dead-letters/rabbitmq/letter-from-amqp";
 import { COLLECTOR_LOCK, createLeaderLock } from "@/lib/health/sampler/leader-lock";
-import { createTestDatabase } from "../support/postgres";
+import { createTestDatabase, queryRows } from "../support/postgres";
 import { createVhost, queueStats, until } from "../support/rabbit-admin";
 
 const id = randomBytes(3).toString("hex");
@@ -195,6 +195,94 @@ describe("the dead-letter collector against real brokers", () => {
     expect(term.payload).toBeNull();
     expect(term.payloadMissing).toMatch(/work-queue stream a terminated message is removed/);
     expect(term.properties).toMatchObject({ stream: STREAM, consumer: "worker", retention: "workqueue" });
+  });
+
+  it("captures the other JetStream dead letters when the store refuses one, and leaves that one's advisory unacknowledged", async () => {
+    await queryRows(db.url, `CREATE FUNCTION refuse_nats() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.message_id = 'nats-refused-${id}' THEN RAISE EXCEPTION 'refused by the test for %', NEW.message_id; END IF; RETURN NEW; END $$`);
+    await queryRows(db.url, `CREATE TRIGGER refuse_nats BEFORE INSERT ON dead_letters FOR EACH ROW EXECUTE FUNCTION refuse_nats()`);
+    // The collector stands down while both die, so their advisories wait together for one fetch.
+    await collector.stop();
+    try {
+      const js = jetstream(nc);
+      for (const name of ["nats-ok", "nats-refused"]) {
+        const h = natsHeaders();
+        h.set("Nats-Msg-Id", `${name}-${id}`);
+        await js.publish(`${SUBJ}.${name}`, name, { headers: h });
+      }
+      const worker = await js.consumers.get(STREAM, "worker");
+      // Nak each until JetStream stops delivering it (max_deliver 2): its advisory is then in the capture stream.
+      const deliveries = new Map<string, number>();
+      await until(
+        async () => {
+          let ours = 0;
+          const batch = await worker.fetch({ max_messages: 10, expires: 1000 });
+          for await (const m of batch) {
+            const name = m.subject.slice(SUBJ.length + 1);
+            if (name === "nats-ok" || name === "nats-refused") {
+              ours++;
+              deliveries.set(name, (deliveries.get(name) ?? 0) + 1);
+            }
+            m.nak();
+          }
+          return ours === 0 && deliveries.get("nats-ok") === 2 && deliveries.get("nats-refused") === 2;
+        },
+        Boolean,
+        30_000,
+        0,
+      );
+      await new Promise((r) => setTimeout(r, 1000));
+      collector.start();
+      await until(() => letters({ messageId: `nats-ok-${id}` }), (l) => l.length === 1, 20_000, 200);
+      await until(async () => warnings, (w) => w.some((x) => x.startsWith("1 NATS dead letter could not be stored and will be tried again when JetStream redelivers its advisory (the rest were collected): ") && x.includes(`refused by the test for nats-refused-${id}`)), 10_000, 200);
+      expect(await letters({ messageId: `nats-refused-${id}` })).toHaveLength(0);
+      const capture = await jsm.consumers.info(DEFAULT_CAPTURE.stream, CAPTURE_CONSUMER);
+      expect(capture.num_ack_pending).toBeGreaterThanOrEqual(1);
+    } finally {
+      await queryRows(db.url, `DROP TRIGGER IF EXISTS refuse_nats ON dead_letters`);
+      collector.start();
+    }
+  });
+
+  it("collects the rest when the store refuses one letter, keeps that one on the queue, names it, and takes it once it can", async () => {
+    await collector.stop();
+    // A store that refuses one message id (as PostgreSQL refuses a value it cannot hold), by a trigger of the test's own.
+    await queryRows(db.url, `CREATE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.message_id = 'refused-1' THEN RAISE EXCEPTION 'refused by the test for %', NEW.message_id; END IF; RETURN NEW; END $$`);
+    await queryRows(db.url, `CREATE TRIGGER refuse_one BEFORE INSERT ON dead_letters FOR EACH ROW EXECUTE FUNCTION refuse_one()`);
+    const careful = new Collector(store.prisma, [{ cluster: rabbitCluster, broker: rabbit }], createLeaderLock({ kind: "postgres", url: db.url }, () => undefined, COLLECTOR_LOCK), {
+      intervalMs: 1000,
+      discoveryMs: 60_000,
+      timeoutMs: 5000,
+      retryHeldMs: 8000,
+      log: (_l, m) => warnings.push(m),
+    });
+    const ch = await conn.createConfirmChannel();
+    const ids = ["ok-0", "ok-1", "refused-1", "ok-2", "nul\u0000id", "ok-3"];
+    try {
+      for (const messageId of ids) ch.sendToQueue("work.dlq", Buffer.from(`body of ${messageId}`), { messageId });
+      await ch.waitForConfirms();
+      await careful.tick();
+      const stored = () => store.prisma.deadLetter.findMany({ where: { collectedFrom: `${VHOST}/work.dlq`, payload: { not: null } }, select: { messageId: true, payload: true } });
+      const storedIds = async () => (await stored()).map((l) => l.messageId).filter((m) => m !== null && (m.startsWith("ok-") || m.startsWith("nul") || m.startsWith("refused")));
+      await until(storedIds, (l) => l.length === 5, 20_000, 200);
+      expect((await storedIds()).sort()).toEqual(["nul\\u0000id", "ok-0", "ok-1", "ok-2", "ok-3"]);
+      const nul = (await stored()).find((l) => l.messageId === "nul\\u0000id")!;
+      expect(Buffer.from(nul.payload!).toString()).toBe("body of nul\u0000id");
+      expect(warnings.some((w) => w.startsWith(`1 letter from ${VHOST}/work.dlq could not be stored and stay on the queue (the rest were collected): `) && w.includes("refused by the test for refused-1"))).toBe(true);
+      await careful.tick();
+      const dlq = await store.prisma.dlq.findFirstOrThrow({ where: { name: `${VHOST}/work.dlq` } });
+      expect(dlq.problem).toMatch(/^1 letter cannot be stored and stays on the queue, tried again every 8 s: .*refused by the test for refused-1/);
+      // The refused letter is still RabbitMQ's: unacknowledged by the collector (or back on the queue), not gone.
+      await until(() => queueStats(VHOST, "work.dlq"), (q) => q.messages_unacknowledged + q.messages_ready === 1, 20_000);
+
+      // Once the store takes it, the letter comes back from the queue and is collected.
+      await queryRows(db.url, `DROP TRIGGER refuse_one ON dead_letters`);
+      await until(async () => (await careful.tick(), storedIds()), (l) => l.includes("refused-1"), 30_000, 500);
+      await until(() => queueStats(VHOST, "work.dlq"), (q) => q.messages_unacknowledged + q.messages_ready === 0, 20_000);
+    } finally {
+      await careful.stop();
+      await ch.close();
+      await queryRows(db.url, `DROP TRIGGER IF EXISTS refuse_one ON dead_letters`);
+    }
   });
 
   it("leaves dead letters on the broker when the store cannot take them", async () => {

@@ -18,6 +18,8 @@ export type CollectorOptions = {
   /** How often DLQs are discovered again (a walk of every queue and the DLX bindings). */
   discoveryMs: number;
   timeoutMs: number;
+  /** Letters the store refused go back to their DLQ to be tried again after this long (default a minute). */
+  retryHeldMs?: number;
   log?: (level: "info" | "warn", message: string, context?: Record<string, unknown>) => void;
 };
 
@@ -80,7 +82,7 @@ export class Collector {
       if (due) this.discoveredAt.set(t.cluster.name, Date.now());
       let c = this.rabbit.get(t.cluster.name);
       if (!c) {
-        c = new RabbitCollector(this.prisma, t.cluster, clusterId, { timeoutMs: this.options.timeoutMs, onError: (m) => this.warn(m) });
+        c = new RabbitCollector(this.prisma, t.cluster, clusterId, { timeoutMs: this.options.timeoutMs, retryHeldMs: this.options.retryHeldMs, onError: (m) => this.warn(m) });
         this.rabbit.set(t.cluster.name, c);
       }
       const failures = await c.reconcile(adopted);

@@ -81,19 +81,28 @@ export class CaptureCollector {
         const msgs = [];
         for await (const m of batch) msgs.push(m);
         if (msgs.length === 0) continue;
-        const letters: NewLetter[] = [];
+        const items: Array<{ m: (typeof msgs)[number]; letter: NewLetter | null }> = [];
         for (const m of msgs) {
           const a = parseAdvisory(m.data);
           // Not an advisory we understand, or one about our own capture stream: nothing to keep.
-          if (!a || a.stream === this.capture.stream) continue;
+          if (!a || a.stream === this.capture.stream) {
+            items.push({ m, letter: null });
+            continue;
+          }
           const original = await jsm.streams.getMessage(a.stream, { seq: a.stream_seq }).catch((e: unknown) => {
             // A stream deleted since: the payload is gone with it.
             if (/stream not found|10059/i.test(describeError(e))) return null;
             throw e;
           });
-          letters.push(letterFromAdvisory(a, original, { ...this.ctx, captureStream: this.capture.stream, retention: await this.retentionOf(jsm, a.stream) }));
+          items.push({ m, letter: letterFromAdvisory(a, original, { ...this.ctx, captureStream: this.capture.stream, retention: await this.retentionOf(jsm, a.stream) }) });
         }
-        await storeLetters(this.prisma, letters);
+        const letters = items.flatMap((i) => (i.letter ? [i.letter] : []));
+        try {
+          await storeLetters(this.prisma, letters);
+        } catch (e) {
+          await this.storeOneByOne(items, describeError(e));
+          continue;
+        }
         for (const m of msgs) m.ack();
         this.collected += letters.length;
       } catch (e) {
@@ -102,6 +111,30 @@ export class CaptureCollector {
         await new Promise((r) => setTimeout(r, 2000));
       }
     }
+  }
+
+  /**
+   * A batch the store refused, letter by letter: one letter it cannot hold must not stop the rest.
+   * A refused advisory is not acked: JetStream redelivers it after the ack wait, to be tried again.
+   * When none can be stored the store itself is away, and the batch is left to redelivery whole.
+   */
+  private async storeOneByOne(items: Array<{ m: { ack(): void }; letter: NewLetter | null }>, batchError: string): Promise<void> {
+    const refused: string[] = [];
+    let stored = 0;
+    for (const { m, letter } of items) {
+      if (!letter) continue;
+      try {
+        await storeLetters(this.prisma, [letter]);
+        m.ack();
+        stored++;
+      } catch (e) {
+        refused.push(describeError(e));
+      }
+    }
+    if (stored === 0) throw new Error(batchError);
+    for (const { m, letter } of items) if (!letter) m.ack();
+    this.collected += stored;
+    this.onError(`${refused.length === 1 ? "1 NATS dead letter" : `${refused.length} NATS dead letters`} could not be stored and will be tried again when JetStream redelivers ${refused.length === 1 ? "its advisory" : "their advisories"} (the rest were collected): ${refused[0]}`);
   }
 
   async stop(): Promise<void> {

@@ -9,15 +9,27 @@ import { letterFromAmqp } from "./letter-from-amqp";
 // acknowledged on RabbitMQ only after the write committed. A crash in between leaves the messages
 // on the queue (redelivered later and recognised by their dedupe key), never lost.
 
-export type DlqConsumerOptions = { batchSize: number; flushMs: number; onError: (message: string) => void; onStored?: (n: number) => void };
+export type DlqConsumerOptions = {
+  batchSize: number;
+  flushMs: number;
+  onError: (message: string) => void;
+  onStored?: (n: number) => void;
+  /** Letters the store refused are given back to the queue (the channel restarts) after this long, to be tried again. */
+  retryHeldMs?: number;
+};
+
+const RETRY_HELD_MS = 60_000;
 
 export class DlqConsumer {
   private buffer: ConsumeMessage[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private tag: string | undefined;
+  private retryHeld: NodeJS.Timeout | undefined;
   collected = 0;
   closed = false;
+  /** Letters the store refused, by delivery tag: unacknowledged, so they stay on the queue; why. */
+  readonly held = new Map<number, string>();
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -28,6 +40,7 @@ export class DlqConsumer {
     channel.on("close", () => {
       this.closed = true;
       clearTimeout(this.timer);
+      clearTimeout(this.retryHeld);
     });
     channel.on("error", (e: unknown) => options.onError(`channel for ${ctx.vhost}/${ctx.dlq} failed: ${describeError(e)}`));
   }
@@ -69,15 +82,61 @@ export class DlqConsumer {
     if (batch.length === 0 || this.closed) return;
     try {
       const stored = await storeLetters(this.prisma, batch.map((m) => this.toLetter(m)));
-      // Acks only after the store committed; one ack covers the whole batch, in delivery order.
-      this.channel.ack(batch[batch.length - 1]!, true);
-      this.collected += batch.length;
+      this.ackStored(batch);
       this.options.onStored?.(stored);
     } catch (e) {
-      // Not stored: do not ack. Closing the channel returns every unacked message to the DLQ.
-      this.options.onError(`could not store letters from ${this.ctx.vhost}/${this.ctx.dlq}; they stay on the queue: ${describeError(e)}`);
-      await this.close();
+      await this.flushOneByOne(batch, describeError(e));
     }
+  }
+
+  /** Acks only after the store committed: one ack for the batch, unless refused letters sit before it unacked. */
+  private ackStored(batch: ConsumeMessage[]): void {
+    if (this.held.size === 0) this.channel.ack(batch[batch.length - 1]!, true);
+    else for (const m of batch) this.channel.ack(m, false);
+    this.collected += batch.length;
+  }
+
+  /**
+   * A batch the store refused: each letter on its own, so one it cannot hold (a value PostgreSQL
+   * rejects, a message that cannot be read) does not stop the rest. Refused letters are not acked:
+   * they stay on the queue, are named, and go back to it to be tried again after `retryHeldMs`.
+   * When none can be stored the store itself is away: the channel closes and every letter returns.
+   */
+  private async flushOneByOne(batch: ConsumeMessage[], batchError: string): Promise<void> {
+    const refused: Array<{ m: ConsumeMessage; why: string }> = [];
+    const storedOnes: ConsumeMessage[] = [];
+    let stored = 0;
+    for (const m of batch) {
+      try {
+        stored += await storeLetters(this.prisma, [this.toLetter(m)]);
+        storedOnes.push(m);
+      } catch (e) {
+        refused.push({ m, why: describeError(e) });
+      }
+    }
+    if (storedOnes.length === 0) {
+      // Not stored: do not ack. Closing the channel returns every unacked message to the DLQ.
+      this.options.onError(`could not store letters from ${this.ctx.vhost}/${this.ctx.dlq}; they stay on the queue: ${batchError}`);
+      await this.close();
+      return;
+    }
+    for (const r of refused) this.held.set(r.m.fields.deliveryTag, r.why);
+    this.ackStored(storedOnes);
+    this.options.onStored?.(stored);
+    this.options.onError(
+      `${refused.length === 1 ? "1 letter" : `${refused.length} letters`} from ${this.ctx.vhost}/${this.ctx.dlq} could not be stored and stay on the queue (the rest were collected): ${refused[0]!.why}`,
+    );
+    this.retryHeld ??= setTimeout(() => void this.close(), this.options.retryHeldMs ?? RETRY_HELD_MS);
+    this.retryHeld.unref?.();
+  }
+
+  /** Why letters of this DLQ are being held back, for the DLQ's problem line; null when none are. */
+  heldProblem(): string | null {
+    const [first] = this.held.values();
+    if (first === undefined) return null;
+    const ms = this.options.retryHeldMs ?? RETRY_HELD_MS;
+    const every = ms === 60_000 ? "minute" : ms > 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+    return `${this.held.size === 1 ? "1 letter cannot" : `${this.held.size} letters cannot`} be stored and stay${this.held.size === 1 ? "s" : ""} on the queue, tried again every ${every}: ${first}`;
   }
 
   /** Stops consuming; letters received but not yet stored are returned to the queue. */
@@ -85,6 +144,7 @@ export class DlqConsumer {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.retryHeld);
     if (this.tag) await this.channel.cancel(this.tag).catch(() => undefined);
     await this.flushing.catch(() => undefined);
     await this.channel.close().catch(() => undefined);

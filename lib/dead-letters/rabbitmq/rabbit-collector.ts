@@ -18,7 +18,7 @@ export class RabbitCollector {
     private readonly prisma: PrismaClient,
     private readonly cluster: RabbitClusterConfig,
     private readonly clusterId: string,
-    private readonly options: { batchSize?: number; flushMs?: number; timeoutMs: number; onError: (message: string) => void },
+    private readonly options: { batchSize?: number; flushMs?: number; timeoutMs: number; retryHeldMs?: number; onError: (message: string) => void },
   ) {}
 
   private async connection(vhost: string): Promise<Connection> {
@@ -50,6 +50,11 @@ export class RabbitCollector {
         this.consumers.delete(id);
       }
     }
+    // Running consumers holding letters the store refused: the DLQ says so.
+    for (const [id, c] of this.consumers) {
+      const held = c.heldProblem();
+      if (held) failures.set(id, held);
+    }
     const prefetch = (this.cluster.deadLetters ?? DEFAULT_RABBIT_DEAD_LETTERS).prefetch;
     for (const [id, d] of wanted) {
       if (this.consumers.has(id)) continue;
@@ -59,6 +64,7 @@ export class RabbitCollector {
           batchSize: this.options.batchSize ?? Math.min(prefetch, 100),
           flushMs: this.options.flushMs ?? 50,
           onError: this.options.onError,
+          retryHeldMs: this.options.retryHeldMs,
         });
         await consumer.start(prefetch);
         this.consumers.set(id, consumer);
