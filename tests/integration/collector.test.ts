@@ -285,6 +285,27 @@ describe("the dead-letter collector against real brokers", () => {
     }
   });
 
+  it("stores a refused batch letter by letter, and says nothing more, when each letter alone goes in", async () => {
+    // A store that refuses any statement inserting more than one letter (a batch), but takes each alone.
+    await queryRows(db.url, `CREATE FUNCTION refuse_batches() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF (SELECT count(*) FROM new_rows) > 1 THEN RAISE EXCEPTION 'batches refused by the test'; END IF; RETURN NULL; END $$`);
+    await queryRows(db.url, `CREATE TRIGGER refuse_batches AFTER INSERT ON dead_letters REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION refuse_batches()`);
+    const quiet = new Collector(store.prisma, [{ cluster: rabbitCluster, broker: rabbit }], createLeaderLock({ kind: "postgres", url: db.url }, () => undefined, COLLECTOR_LOCK), { intervalMs: 1000, discoveryMs: 60_000, timeoutMs: 5000, log: (_l, m) => warnings.push(m) });
+    const ch = await conn.createConfirmChannel();
+    const before = warnings.length;
+    try {
+      for (let i = 0; i < 4; i++) ch.sendToQueue("work.dlq", Buffer.from(`one by one ${i}`), { messageId: `one-by-one-${i}` });
+      await ch.waitForConfirms();
+      await quiet.tick();
+      await until(() => letters({ messageId: { startsWith: "one-by-one-" } }), (l) => l.length === 4, 20_000, 200);
+      await until(() => queueStats(VHOST, "work.dlq"), (q) => q.messages_unacknowledged + q.messages_ready === 0, 20_000);
+      expect(warnings.slice(before).filter((w) => /could not be stored|could not store/.test(w))).toEqual([]);
+    } finally {
+      await quiet.stop();
+      await ch.close();
+      await queryRows(db.url, `DROP TRIGGER IF EXISTS refuse_batches ON dead_letters`);
+    }
+  });
+
   it("leaves dead letters on the broker when the store cannot take them", async () => {
     const ch = await conn.createConfirmChannel();
     await collector.stop();

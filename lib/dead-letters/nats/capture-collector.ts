@@ -134,6 +134,8 @@ export class CaptureCollector {
     if (stored === 0) throw new Error(batchError);
     for (const { m, letter } of items) if (!letter) m.ack();
     this.collected += stored;
+    // Every letter went in on its own: what refused the batch has passed.
+    if (refused.length === 0) return;
     this.onError(`${refused.length === 1 ? "1 NATS dead letter" : `${refused.length} NATS dead letters`} could not be stored and will be tried again when JetStream redelivers ${refused.length === 1 ? "its advisory" : "their advisories"} (the rest were collected): ${refused[0]}`);
   }
 

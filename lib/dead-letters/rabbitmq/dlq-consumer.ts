@@ -123,6 +123,8 @@ export class DlqConsumer {
     for (const r of refused) this.held.set(r.m.fields.deliveryTag, r.why);
     this.ackStored(storedOnes);
     this.options.onStored?.(stored);
+    // Every letter went in on its own: what refused the batch has passed.
+    if (refused.length === 0) return;
     this.options.onError(
       `${refused.length === 1 ? "1 letter" : `${refused.length} letters`} from ${this.ctx.vhost}/${this.ctx.dlq} could not be stored and stay on the queue (the rest were collected): ${refused[0]!.why}`,
     );
