@@ -2,10 +2,11 @@
 
 import Link from "next/link";
 import { memo, type ReactNode } from "react";
-import { formatAge, formatCount } from "@/components/consumers/format";
+import { formatAge } from "@/components/consumers/format";
 import { formatFullLocalTime, formatLocalTime, neutraliseBidi } from "@/components/dead-letters/format";
 import { Badge } from "@/components/ui/badge";
 import { useRowLink } from "@/components/ui/use-row-link";
+import { LoadMoreFooter, SpacerRow } from "@/components/ui/virtual-table";
 import { useVirtualRows, type LoadMore } from "@/components/ui/use-virtual-rows";
 import type { AuditEntry } from "@/lib/audit/types";
 import { PHASE_HINT, PHASE_LABEL, resultTone, splitTarget } from "./format";
@@ -160,52 +161,15 @@ export function AuditTable({ items, now, dimmed = false, more }: { items: AuditE
           </tr>
         </thead>
         <tbody>
-          {padTop > 0 ? (
-            <tr aria-hidden style={{ height: padTop }}>
-              <td colSpan={COLUMNS.length} />
-            </tr>
-          ) : null}
+          <SpacerRow height={padTop} colSpan={COLUMNS.length} />
           {rows.map((row) => {
             const e = items[row.index];
             return e ? <Row key={row.key} entry={e} index={row.index} now={now} /> : null;
           })}
-          {padBottom > 0 ? (
-            <tr aria-hidden style={{ height: padBottom }}>
-              <td colSpan={COLUMNS.length} />
-            </tr>
-          ) : null}
+          <SpacerRow height={padBottom} colSpan={COLUMNS.length} />
         </tbody>
       </table>
-      <ListFooter count={items.length} more={more} />
-    </div>
-  );
-}
-
-function ListFooter({ count, more }: { count: number; more: LoadMore }) {
-  const base = "sticky left-0 px-3 py-3 text-center text-xs text-zinc-500 dark:text-zinc-400";
-  if (more.nextPageError) {
-    return (
-      <div role="alert" className={`${base} text-rose-800 dark:text-rose-200`}>
-        Could not load more entries: {more.nextPageError.message}{" "}
-        <button type="button" className="underline" onClick={() => more.fetchNextPage()}>
-          Try again
-        </button>
-      </div>
-    );
-  }
-  if (more.isFetchingNextPage) return <div className={base}>Loading more entries…</div>;
-  if (more.hasNextPage) {
-    return (
-      <div className={base}>
-        <button type="button" className="underline" onClick={() => more.fetchNextPage()} data-testid="audit-more">
-          Load more entries
-        </button>
-      </div>
-    );
-  }
-  return (
-    <div className={base} data-testid="audit-end">
-      {count === 1 ? "That is the only entry." : `That is all ${formatCount(count)} entries.`}
+      <LoadMoreFooter count={items.length} more={more} noun={{ one: "entry", many: "entries" }} testId="audit" />
     </div>
   );
 }

@@ -2,10 +2,9 @@
 
 import { useEffect, useRef, useState } from "react";
 import type { BrokerKind } from "@/lib/brokers/types";
-import type { HealthState } from "@/lib/health/types";
 import type { ConsumerListFilters, ConsumerRoleFilter } from "@/lib/queries/use-consumers";
 import { control } from "@/components/ui/control";
-import { FilterSelect } from "@/components/ui/filter-select";
+import { ClearFilters, FilterSelect, ToggleGroup } from "@/components/ui/filters";
 import { KIND_LABEL, STATE_LABEL, STATES_WORST_FIRST } from "./format";
 
 const SEARCH_DEBOUNCE_MS = 250;
@@ -60,18 +59,9 @@ export function ConsumerFilters({
         onChange={(v) => onChange({ ...filters, role: (v || undefined) as ConsumerRoleFilter | undefined })}
       />
 
-      <StateToggles selected={filters.states} onChange={(states) => onChange({ ...filters, states })} />
+      <ToggleGroup label="States" testId="filter-states" attribute="state" values={STATES_WORST_FIRST} labels={STATE_LABEL} selected={filters.states} onChange={(states) => onChange({ ...filters, states })} />
 
-      {hasFilters ? (
-        <button
-          type="button"
-          data-testid="filter-clear"
-          onClick={() => onChange({ ...filters, cluster: undefined, kind: undefined, role: undefined, states: [], q: "" })}
-          className="h-9 rounded-md px-2.5 text-sm text-zinc-600 underline-offset-2 hover:text-zinc-900 hover:underline dark:text-zinc-400 dark:hover:text-white"
-        >
-          Clear filters
-        </button>
-      ) : null}
+      {hasFilters ? <ClearFilters testId="filter-clear" onClick={() => onChange({ ...filters, cluster: undefined, kind: undefined, role: undefined, states: [], q: "" })} /> : null}
     </div>
   );
 }
@@ -114,33 +104,5 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (q: string) =
         className={`${control} w-56`}
       />
     </>
-  );
-}
-
-function StateToggles({ selected, onChange }: { selected: HealthState[]; onChange: (states: HealthState[]) => void }) {
-  const toggle = (s: HealthState) => onChange(selected.includes(s) ? selected.filter((x) => x !== s) : [...selected, s]);
-  return (
-    <div role="group" aria-label="States" className="flex flex-wrap items-center gap-1" data-testid="filter-states">
-      {STATES_WORST_FIRST.map((s) => {
-        const on = selected.includes(s);
-        return (
-          <button
-            key={s}
-            type="button"
-            aria-pressed={on}
-            data-state={s}
-            onClick={() => toggle(s)}
-            className={
-              "h-9 rounded-md border px-2 text-sm " +
-              (on
-                ? "border-zinc-900 bg-zinc-900 text-white dark:border-zinc-100 dark:bg-zinc-100 dark:text-zinc-900"
-                : "border-zinc-300 bg-white text-zinc-700 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-300 dark:hover:bg-zinc-800")
-            }
-          >
-            {STATE_LABEL[s]}
-          </button>
-        );
-      })}
-    </div>
   );
 }

@@ -9,6 +9,7 @@ import type { ConsumerSortKey, SortDir } from "@/lib/queries/use-consumers";
 import { consumerEta, formatAge, formatCount, formatDuration, formatInFlight, formatRate, isStale, KIND_LABEL, PARENT_LABEL } from "./format";
 import { consumerHref } from "./list-params";
 import { RoleBadge, StateBadge } from "./state-badge";
+import { SpacerRow } from "@/components/ui/virtual-table";
 import { useVirtualRows } from "@/components/ui/use-virtual-rows";
 
 // Fixed row height: the virtualiser places rows by arithmetic, so 10,000 rows cost what 30 do.
@@ -198,20 +199,12 @@ export function ConsumerTable({
           </tr>
         </thead>
         <tbody>
-          {padTop > 0 ? (
-            <tr aria-hidden style={{ height: padTop }}>
-              <td colSpan={COLUMNS.length} />
-            </tr>
-          ) : null}
+          <SpacerRow height={padTop} colSpan={COLUMNS.length} />
           {rows.map((row) => {
             const c = items[row.index];
             return c ? <Row key={row.key} consumer={c} index={row.index} now={now} /> : null;
           })}
-          {padBottom > 0 ? (
-            <tr aria-hidden style={{ height: padBottom }}>
-              <td colSpan={COLUMNS.length} />
-            </tr>
-          ) : null}
+          <SpacerRow height={padBottom} colSpan={COLUMNS.length} />
         </tbody>
       </table>
     </div>

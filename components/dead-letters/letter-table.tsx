@@ -9,6 +9,7 @@ import type { LetterSummary } from "@/lib/dead-letters/types";
 import { formatBytes, formatExactBytes, formatFullLocalTime, formatLocalTime, previewLine, REASON_HINT } from "./format";
 import { LetterStateBadge } from "./letter-state-badge";
 import { letterHref } from "./list-params";
+import { LoadMoreFooter, SpacerRow } from "@/components/ui/virtual-table";
 import { useVirtualRows, type LoadMore } from "@/components/ui/use-virtual-rows";
 
 // Fixed row height: the virtualiser places rows by arithmetic, so 100,000 rows cost what 30 do.
@@ -219,11 +220,7 @@ export function LetterTable({
           </tr>
         </thead>
         <tbody>
-          {padTop > 0 ? (
-            <tr aria-hidden style={{ height: padTop }}>
-              <td colSpan={colCount} />
-            </tr>
-          ) : null}
+          <SpacerRow height={padTop} colSpan={colCount} />
           {rows.map((row) => {
             const l = items[row.index];
             return l ? (
@@ -237,43 +234,10 @@ export function LetterTable({
               />
             ) : null;
           })}
-          {padBottom > 0 ? (
-            <tr aria-hidden style={{ height: padBottom }}>
-              <td colSpan={colCount} />
-            </tr>
-          ) : null}
+          <SpacerRow height={padBottom} colSpan={colCount} />
         </tbody>
       </table>
-      <ListFooter count={items.length} more={more} />
-    </div>
-  );
-}
-
-function ListFooter({ count, more }: { count: number; more: LoadMore }) {
-  const base = "sticky left-0 px-3 py-3 text-center text-xs text-zinc-500 dark:text-zinc-400";
-  if (more.nextPageError) {
-    return (
-      <div role="alert" className={`${base} text-rose-800 dark:text-rose-200`} data-testid="letter-more-error">
-        Could not load more letters: {more.nextPageError.message}{" "}
-        <button type="button" className="underline" onClick={() => more.fetchNextPage()}>
-          Try again
-        </button>
-      </div>
-    );
-  }
-  if (more.isFetchingNextPage) return <div className={base}>Loading more letters…</div>;
-  if (more.hasNextPage) {
-    return (
-      <div className={base}>
-        <button type="button" className="underline" onClick={() => more.fetchNextPage()} data-testid="letter-more">
-          Load more letters
-        </button>
-      </div>
-    );
-  }
-  return (
-    <div className={base} data-testid="letter-end">
-      {count === 1 ? "That is the only letter." : `That is all ${formatCount(count)} letters.`}
+      <LoadMoreFooter count={items.length} more={more} noun={{ one: "letter", many: "letters" }} testId="letter" />
     </div>
   );
 }

@@ -3,9 +3,9 @@
 import Link from "next/link";
 import { useRowLink } from "@/components/ui/use-row-link";
 import { memo } from "react";
-import { formatCount } from "@/components/consumers/format";
 import { formatFullLocalTime, formatLocalTime, neutraliseBidi, previewLine } from "@/components/dead-letters/format";
 import { letterHref } from "@/components/dead-letters/list-params";
+import { LoadMoreFooter, SpacerRow } from "@/components/ui/virtual-table";
 import { useVirtualRows, type LoadMore } from "@/components/ui/use-virtual-rows";
 import { OUTCOME_HINT, OUTCOME_LABEL, OUTCOME_TONE } from "@/components/redrive/format";
 import { Badge } from "@/components/ui/badge";
@@ -61,50 +61,17 @@ export function JobLetterTable({ items, now, dimmed, more }: { items: JobLetter[
           </tr>
         </thead>
         <tbody>
-          {padTop > 0 ? (
-            <tr aria-hidden style={{ height: padTop }}>
-              <td colSpan={5} />
-            </tr>
-          ) : null}
+          <SpacerRow height={padTop} colSpan={5} />
           {rows.map((row) => {
             const l = items[row.index];
             return l ? <Row key={row.key} letter={l} index={row.index} now={now} /> : null;
           })}
-          {padBottom > 0 ? (
-            <tr aria-hidden style={{ height: padBottom }}>
-              <td colSpan={5} />
-            </tr>
-          ) : null}
+          <SpacerRow height={padBottom} colSpan={5} />
         </tbody>
       </table>
-      <Footer count={items.length} more={more} />
+      <LoadMoreFooter count={items.length} more={more} noun={{ one: "letter", many: "letters" }} testId="job-letter" />
     </div>
   );
-}
-
-function Footer({ count, more }: { count: number; more: LoadMore }) {
-  const base = "sticky left-0 px-3 py-3 text-center text-xs text-zinc-500 dark:text-zinc-400";
-  if (more.nextPageError) {
-    return (
-      <div role="alert" className={`${base} text-rose-800 dark:text-rose-200`}>
-        Could not load more letters: {more.nextPageError.message}{" "}
-        <button type="button" className="underline" onClick={() => more.fetchNextPage()}>
-          Try again
-        </button>
-      </div>
-    );
-  }
-  if (more.isFetchingNextPage) return <div className={base}>Loading more letters…</div>;
-  if (more.hasNextPage) {
-    return (
-      <div className={base}>
-        <button type="button" className="underline" onClick={() => more.fetchNextPage()}>
-          Load more letters
-        </button>
-      </div>
-    );
-  }
-  return <div className={base}>{count === 1 ? "That is the only letter." : `That is all ${formatCount(count)} letters.`}</div>;
 }
 
 const Row = memo(function Row({ letter: l, index, now }: { letter: JobLetter; index: number; now: number | null }) {

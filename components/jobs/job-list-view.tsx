@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useRowLink } from "@/components/ui/use-row-link";
+import { toggleClass } from "@/components/ui/filters";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useMemo } from "react";
 import { formatAge, formatCount, formatRate } from "@/components/consumers/format";
@@ -18,8 +19,6 @@ import { JobStateBadge } from "./job-state-badge";
 const muted = "text-zinc-500 dark:text-zinc-400";
 const th = "sticky top-0 z-10 border-b border-zinc-200 bg-zinc-50 px-2 py-2 text-left text-xs font-medium whitespace-nowrap text-zinc-600 first:pl-3 last:pr-3 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-300";
 const td = "border-b border-zinc-100 px-2 py-2 align-top first:pl-3 last:pr-3 dark:border-zinc-800/70";
-const toggleOff = "border-zinc-300 bg-white text-zinc-700 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-300 dark:hover:bg-zinc-800";
-const toggleOn = "border-zinc-900 bg-zinc-900 text-white dark:border-zinc-100 dark:bg-zinc-100 dark:text-zinc-900";
 
 /** The state filter from the URL; unknown states drop. */
 export function parseJobStates(v: string | null): JobState[] {
@@ -93,7 +92,7 @@ export function JobListView() {
 
 function StateFilter({ states, onChange }: { states: JobState[]; onChange: (s: JobState[]) => void }) {
   const activeOnly = states.length === ACTIVE_JOB_STATES.length && ACTIVE_JOB_STATES.every((s) => states.includes(s));
-  const btn = (on: boolean) => `h-9 rounded-md border px-2.5 text-sm ${on ? toggleOn : toggleOff}`;
+  const btn = (on: boolean) => toggleClass(on, "px-2.5");
   return (
     <div role="group" aria-label="Job states" className="mb-4 flex flex-wrap items-center gap-1" data-testid="job-filter">
       <button type="button" aria-pressed={states.length === 0} className={btn(states.length === 0)} onClick={() => onChange([])}>
