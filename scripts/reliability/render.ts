@@ -1,28 +1,13 @@
 import { renderLoad, type LoadFigures } from "../load/report";
+import type { Accounting, HostileResult } from "../../tests/support/accounting";
 import { ms } from "../bench/stats";
 
 // docs/reliability.md, written from a run: the accounting lines and hostile-input answers the fault
 // project recorded (tests/support/accounting.ts), and the load run's figures.
 
-type FaultRecord = {
-  kind: "fault";
-  scenario: string;
-  shows: string;
-  letters: number;
-  lost: number;
-  doubled: number;
-  doubledUnknown: number;
-  withoutAudit: number;
-  unsettled: number;
-  outcomes: Record<string, number>;
-  states: Record<string, number>;
-  onBroker: number;
-  seconds: number;
-  problems: string[];
-  notes: string[];
-  at: string;
-};
-type HostileRecord = { kind: "hostile"; input: string; shows: string; outcome: string; seconds: number; at: string };
+// The lines are what the accounting writes, each stamped with when it was written.
+type FaultRecord = Accounting & { at: string };
+type HostileRecord = HostileResult & { at: string };
 
 export type FaultRun = {
   date: string;
