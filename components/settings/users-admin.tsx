@@ -273,7 +273,7 @@ function Tokens() {
     revoke.mutate(t.id, { onSuccess: () => toast({ tone: "ok", text: `Token ${t.name} revoked` }), onError: (err) => toast({ tone: "bad", text: `Not revoked: ${err.message}` }) });
   };
   return (
-    <Section title="API tokens" intro={<>For automation (scripts, Prometheus): send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts with its role; it is shown once, stored only as a hash, and can be revoked.</>}>
+    <Section title="API tokens" intro={<>For automation (scripts, Prometheus): send <code>Authorization: Bearer &lt;token&gt;</code>. A token acts with its role, never more than the account that made it may do now, and stops when that account is disabled; it cannot manage accounts or tokens. It is shown once, stored only as a hash, and can be revoked.</>}>
       {shown && (
         <div role="status" className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-700 dark:bg-amber-950/40">
           <p className="font-medium">Token “{shown.name}” — copy it now, it will not be shown again:</p>
@@ -288,13 +288,17 @@ function Tokens() {
       {tokens.error && <p className="text-sm text-rose-600">{tokens.error.message}</p>}
       <AdminTable columns={["Name", "Role", "Starts with", "Made by", "Last used", "Expires", ""]}>
             {(tokens.data ?? []).map((t) => (
-              <tr key={t.id} className={"border-b border-zinc-100 dark:border-zinc-800/60 " + (t.revokedAt ? "text-zinc-400" : "")}>
+              <tr key={t.id} data-testid={`token-${t.name}`} className={"border-b border-zinc-100 dark:border-zinc-800/60 " + (t.revokedAt ? "text-zinc-400" : "")}>
                 <td className={td + " font-medium"}>{t.name}</td>
-                <td className={td}>{t.role}</td>
+                <td className={td} data-testid="token-role">
+                  <TokenRole t={t} />
+                </td>
                 <td className={td}>
                   <code>{t.prefix}…</code>
                 </td>
-                <td className={td}>{t.createdBy}</td>
+                <td className={td} data-testid="token-maker">
+                  <TokenMaker t={t} />
+                </td>
                 <td className={td}>{t.lastUsedAt ? <RelativeTime iso={t.lastUsedAt} /> : "never"}</td>
                 <td className={td}>{t.expiresAt ? <RelativeTime iso={t.expiresAt} /> : "never"}</td>
                 <td className={td + " text-right"}>
@@ -328,5 +332,33 @@ function Tokens() {
         </button>
       </form>
     </Section>
+  );
+}
+
+/** Its role, and what it acts with now when its maker holds less (or is disabled). */
+function TokenRole({ t }: { t: TokenRow }) {
+  if (t.revokedAt || t.effectiveRole === t.role) return <>{t.role}</>;
+  if (t.effectiveRole === null) return <span className="text-rose-600" title="Its maker is disabled: the token is refused.">{t.role} — refused</span>;
+  return (
+    <span title={`Its maker is now ${t.maker?.role ?? "?"}; a token never does more than its maker.`}>
+      {t.role} → acts as <b>{t.effectiveRole}</b>
+    </span>
+  );
+}
+
+/** Who made it, as that account is now; "maker unknown" for tokens made before Redrive recorded makers. */
+function TokenMaker({ t }: { t: TokenRow }) {
+  if (!t.maker) {
+    return (
+      <span className="text-amber-700 dark:text-amber-300" title={`Made before Redrive recorded makers (recorded as "${t.createdBy}"). It keeps its own role; revoke it and make a new one to tie it to an account.`}>
+        maker unknown
+      </span>
+    );
+  }
+  return (
+    <>
+      {t.maker.name}
+      {t.maker.disabled ? <span className="text-rose-600"> (disabled)</span> : t.maker.role !== "admin" ? <span className="text-zinc-500"> (now {t.maker.role})</span> : null}
+    </>
   );
 }

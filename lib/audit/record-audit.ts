@@ -17,7 +17,7 @@ export type AuditIntent = {
  * cannot be written the action does not run (fail closed). Something that happens in one moment
  * is recorded with recordEvent (phase "event") instead. Every row joins the log's hash chain.
  */
-export async function withAudit<T>(prisma: PrismaClient, intent: AuditIntent, action: () => Promise<T>): Promise<T> {
+export async function withAudit<T>(prisma: PrismaClient, intent: AuditIntent, action: () => Promise<T>, outcomeDetail?: (value: T) => Record<string, unknown>): Promise<T> {
   let intentId: bigint;
   try {
     const row = await prisma.auditEvent.create({
@@ -33,7 +33,7 @@ export async function withAudit<T>(prisma: PrismaClient, intent: AuditIntent, ac
     });
   try {
     const value = await action();
-    await outcome("ok", {});
+    await outcome("ok", outcomeDetail?.(value) ?? {});
     return value;
   } catch (e) {
     await outcome("failed", { error: describeError(e) }).catch(() => undefined);

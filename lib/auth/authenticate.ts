@@ -4,11 +4,13 @@ import { getStore } from "@/lib/db/get-store";
 import { isRole, principalFor, type Principal } from "./permissions";
 import { hashSecret } from "./secrets";
 import { sessionTokenFrom } from "./session-cookie";
+import { tokenRights } from "./token-rights";
 
 // Who is asking: an API token in `Authorization: Bearer …`, else the session cookie. Sessions end
 // after `auth.sessionIdleMinutes` without a request and `auth.sessionMaxHours` after sign-in; a
 // disabled account or a revoked/expired token stops working at its next request. Roles are read on
-// every request, so a role change applies at once.
+// every request, so a role change applies at once. A token acts with the lesser of its own role and
+// its maker's role now, and stops when its maker is disabled (lib/auth/token-rights.ts).
 
 const TOUCH_EVERY_MS = 30_000;
 
@@ -23,13 +25,16 @@ export async function authenticate(headers: Headers): Promise<Authenticated | nu
 
 async function fromApiToken(token: string): Promise<Authenticated | null> {
   const { prisma } = await getStore();
-  const row = await prisma.apiToken.findUnique({ where: { tokenHash: hashSecret(token) } });
+  const row = await prisma.apiToken.findUnique({ where: { tokenHash: hashSecret(token) }, include: { maker: { select: { role: true, disabledAt: true } } } });
   const now = new Date();
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now) || !isRole(row.role)) return null;
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
+  const rights = tokenRights(row, row.maker);
+  if ("refused" in rights) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
     await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
-  return principalFor("token", row.id, `token:${row.name}`, row.role);
+  // The id is in the audit actor as well as the (unique) name: "token:<id>:<name>".
+  return principalFor("token", row.id, `token:${row.id}:${row.name}`, rights.role);
 }
 
 async function fromSession(token: string): Promise<Authenticated | null> {

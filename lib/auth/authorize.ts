@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { authenticate } from "./authenticate";
-import type { Permission, Principal } from "./permissions";
+import { NEVER_FOR_TOKENS, type Permission, type Principal } from "./permissions";
 
 /**
  * Resolves who is asking and checks they hold `permission` ("signed-in": any principal).
@@ -10,6 +10,9 @@ import type { Permission, Principal } from "./permissions";
 export async function authorize(request: Request, permission: Permission | "signed-in"): Promise<Principal> {
   const principal = await authenticate(request.headers);
   if (!principal) throw new AppError("UNAUTHENTICATED", "Sign in to Redrive first: there is no session, or it has ended (sessions end after a while without activity).");
+  if (permission !== "signed-in" && principal.kind === "token" && NEVER_FOR_TOKENS.has(permission)) {
+    throw new AppError("FORBIDDEN", "Refused: API tokens may not manage accounts or API tokens, whatever their role. Sign in as an admin to do this.");
+  }
   if (permission !== "signed-in" && !principal.permissions.has(permission)) {
     throw new AppError("FORBIDDEN", `Your role (${principal.role}) does not include the "${permission}" permission needed for this. Ask an admin for a role that includes it.`);
   }

@@ -33,6 +33,20 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(ADMIN),
 };
 
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+/** The lesser of two roles: what an API token may do when its maker now holds less than it was given. */
+export function lesserRole(a: Role, b: Role): Role {
+  return RANK[a] <= RANK[b] ? a : b;
+}
+
+/**
+ * Permissions an API token never holds, whatever its role: accounts and tokens are managed only by
+ * someone signed in, so a token (leaked, or kept by someone who left) cannot mint more tokens or
+ * accounts to outlive its own revocation.
+ */
+export const NEVER_FOR_TOKENS: ReadonlySet<Permission> = new Set<Permission>(["users:manage"]);
+
 export function isRole(value: unknown): value is Role {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);
 }
@@ -47,5 +61,6 @@ export type Principal = {
 };
 
 export function principalFor(kind: Principal["kind"], id: string, name: string, role: Role): Principal {
-  return { id, name, kind, role, permissions: ROLE_PERMISSIONS[role] };
+  const permissions = kind === "token" ? new Set([...ROLE_PERMISSIONS[role]].filter((p) => !NEVER_FOR_TOKENS.has(p))) : ROLE_PERMISSIONS[role];
+  return { id, name, kind, role, permissions };
 }
