@@ -124,9 +124,16 @@ function GroupRow({
         </p>
       </td>
       <td className={`${td} max-w-64`}>
-        <span className="line-clamp-2 font-mono text-xs break-all" title={g.payloadShape}>
-          {payloadShapeLabel(g.payloadShape)}
-        </span>
+        {g.payloadShapeHidden ? (
+          // The shape names the payload's JSON keys: it is payload, shown like the preview.
+          <span className={`text-xs ${muted}`} data-testid="group-shape-hidden" title="Payloads, and their shape, are shown to operators and admins.">
+            not shown to your role
+          </span>
+        ) : (
+          <span className="line-clamp-2 font-mono text-xs break-all" title={g.payloadShape} data-testid="group-shape">
+            {payloadShapeLabel(g.payloadShape)}
+          </span>
+        )}
       </td>
       <td className={`${td} text-right text-base font-semibold tabular-nums`}>{formatCount(g.count)}</td>
       <td className={td}>

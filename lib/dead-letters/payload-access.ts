@@ -1,9 +1,9 @@
 import "server-only";
 import type { Principal } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
-import type { LetterDetail, LetterPage } from "./types";
+import type { LetterDetail, LetterGroup, LetterPage } from "./types";
 
-// Payloads (and anything derived from their bytes: previews, text search) are for roles holding
+// Payloads (and anything derived from their bytes: previews, shapes, text search) are for roles holding
 // "dead-letters:payload". Viewers see the rest of a letter's metadata.
 
 export function canSeePayloads(principal: Principal): boolean {
@@ -23,4 +23,9 @@ export function withoutPreviews(page: LetterPage): LetterPage {
 
 export function withoutPayload(letter: LetterDetail): LetterDetail {
   return { ...letter, preview: "", payloadBase64: null, payloadTruncated: false, payloadIsUtf8: false, payloadHidden: true };
+}
+
+/** A group's payload shape lists the payload's JSON keys: left out like the preview. */
+export function withoutShapes(result: { groups: LetterGroup[] }): { groups: LetterGroup[] } {
+  return { groups: result.groups.map((g) => ({ ...g, payloadShape: "", payloadShapeHidden: true })) };
 }

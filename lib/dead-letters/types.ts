@@ -81,8 +81,10 @@ export type LetterGroup = {
   source: string;
   reason: string;
   errorText: string | null;
-  /** e.g. "json{orderId,amount}" or "text" or "binary". */
+  /** e.g. "json{orderId,amount}" or "text" or "binary"; empty when hidden. */
   payloadShape: string;
+  /** Set when the caller's role may not read payloads: the shape (the payload's JSON keys) was left out. */
+  payloadShapeHidden?: boolean;
   count: number;
   firstSeen: string;
   lastSeen: string;
