@@ -195,6 +195,8 @@ const fileSchema = z
       .object({
         channels: z.array(notificationChannel).default([]),
         rules: z.array(notificationRule).default([]),
+        /** Also send webhooks to private, loopback and link-local addresses (a receiver inside the network). Off: refused. */
+        allowPrivateTargets: z.boolean().default(false),
         delivery: z
           .object({
             timeoutSeconds: z.number().min(1).max(120).default(10),
@@ -226,7 +228,7 @@ const fileSchema = z
           });
         });
       })
-      .default({ channels: [], rules: [], delivery: { timeoutSeconds: 10, maxAttempts: 8, backoffSeconds: 5, maxBackoffSeconds: 900, retentionDays: 30, groupAbove: 10 } }),
+      .default({ channels: [], rules: [], allowPrivateTargets: false, delivery: { timeoutSeconds: 10, maxAttempts: 8, backoffSeconds: 5, maxBackoffSeconds: 900, retentionDays: 30, groupAbove: 10 } }),
   })
   .strict();
 
@@ -287,7 +289,7 @@ export type RedriveConfig = {
   /** Base URL of links in notifications, without a trailing slash. */
   publicUrl: string;
   metrics: { open: boolean };
-  notifications: { channels: NotificationChannelConfig[]; rules: NotificationRuleConfig[]; delivery: NotificationDeliveryConfig };
+  notifications: { channels: NotificationChannelConfig[]; rules: NotificationRuleConfig[]; delivery: NotificationDeliveryConfig; allowPrivateTargets: boolean };
   database: { kind: "postgres"; url: string } | { kind: "embedded"; dataDir: string };
   logLevel: "debug" | "info" | "warn" | "error";
   auth: {
@@ -430,6 +432,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         return { name: c.name, type: c.type, url: fromEnv ?? c.url! };
       }),
       rules: f.notifications.rules,
+      allowPrivateTargets: f.notifications.allowPrivateTargets,
       delivery: {
         timeoutMs: Math.round(f.notifications.delivery.timeoutSeconds * 1000),
         maxAttempts: f.notifications.delivery.maxAttempts,

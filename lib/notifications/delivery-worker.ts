@@ -3,6 +3,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import { retryDelayMs } from "./backoff";
 import { sendWebhook, type SendResult } from "./send-webhook";
+import type { WebhookTargetOptions } from "./webhook-target";
 
 export type DeliveryWorkerOptions = {
   timeoutMs: number;
@@ -17,7 +18,9 @@ export type DeliveryWorkerOptions = {
   concurrency?: number;
   log?: (level: "info" | "warn", message: string, context?: Record<string, unknown>) => void;
   onAttempt?: (channel: string, ok: boolean) => void;
-  send?: (url: string, body: unknown, timeoutMs: number) => Promise<SendResult>;
+  send?: (url: string, body: unknown, timeoutMs: number, target: WebhookTargetOptions) => Promise<SendResult>;
+  /** `notifications.allowPrivateTargets`: without it, webhooks to private, loopback and link-local addresses are refused. */
+  allowPrivateTargets: boolean;
 };
 
 type Claimed = { id: string; channel_id: string | null; channel_name: string; body: unknown; attempts: number };
@@ -111,7 +114,7 @@ export class DeliveryWorker {
     if (!channel) result = { ok: false, httpStatus: null, error: "the channel was deleted", durationMs: 0 };
     else if (!channel.enabled) result = { ok: false, httpStatus: null, error: "the channel is disabled", durationMs: 0 };
     else if (!url) result = { ok: false, httpStatus: null, error: "the channel has no URL (is it still in the configuration?)", durationMs: 0 };
-    else result = await (this.options.send ?? sendWebhook)(url, d.body, this.options.timeoutMs);
+    else result = await (this.options.send ?? sendWebhook)(url, d.body, this.options.timeoutMs, { allowPrivateTargets: this.options.allowPrivateTargets });
 
     this.options.onAttempt?.(d.channel_name, result.ok);
     await this.prisma.notificationAttempt.create({ data: { deliveryId: d.id, durationMs: result.durationMs, httpStatus: result.httpStatus, ok: result.ok, error: result.error } });

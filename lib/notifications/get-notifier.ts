@@ -7,6 +7,7 @@ import { getProcessMetrics } from "@/lib/metrics/process-metrics";
 import { DeliveryWorker } from "./delivery-worker";
 import { Notifier } from "./notifier";
 import { syncNotificationConfig } from "./sync-notification-config";
+import { vetWebhookTarget } from "./webhook-target";
 
 const holder = globalThis as typeof globalThis & { __redriveNotifier?: Promise<Notifier> };
 
@@ -18,9 +19,19 @@ export function getNotifier(): Promise<Notifier> {
     await syncNotificationConfig(prisma, config.notifications, (m) => log.warn(m)).catch((e: unknown) =>
       log.warn("notification settings from the configuration could not be stored; retried at the next start", { error: describeError(e) }),
     );
+    // Config channels are not checked when the file is read (no lookups there): say so at start,
+    // rather than only in each refused delivery.
+    if (!config.notifications.allowPrivateTargets) {
+      for (const c of config.notifications.channels) {
+        void vetWebhookTarget(c.url, { allowPrivateTargets: false }).then((v) => {
+          if ("refused" in v) log.warn(`notifications: deliveries to the configured channel "${c.name}" will be refused`, { reason: v.refused });
+        });
+      }
+    }
     const d = config.notifications.delivery;
     const worker = new DeliveryWorker(prisma, {
       ...d,
+      allowPrivateTargets: config.notifications.allowPrivateTargets,
       channelUrl: (c) => (c.source === "config" ? (config.notifications.channels.find((x) => x.name === c.name)?.url ?? null) : c.url),
       log: (level, message, context) => log[level](message, context),
       onAttempt: (channel, ok) => getProcessMetrics().notificationAttempts.inc({ channel, result: ok ? "ok" : "error" }),

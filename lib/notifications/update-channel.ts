@@ -5,6 +5,7 @@ import type { Principal } from "@/lib/auth/permissions";
 import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
 import { loadEditable } from "./load-editable";
+import { assertWebhookTarget } from "./assert-webhook-target";
 import { maskUrl } from "./mask-url";
 import type { channelUpdate } from "./notification-inputs";
 
@@ -14,6 +15,7 @@ export async function updateChannel(id: string, input: z.infer<typeof channelUpd
   if (input.name && input.name !== row.name && (await prisma.notificationChannel.findUnique({ where: { name: input.name } }))) {
     throw new AppError("CONFLICT", `A channel named "${input.name}" already exists.`);
   }
+  if (input.url) await assertWebhookTarget(input.url);
   await withAudit(
     prisma,
     { actor: actor.name, address, action: "notification.channel.update", target: `notification-channel:${row.name}`, request: { ...input, ...(input.url ? { url: maskUrl(input.url) } : {}) } },

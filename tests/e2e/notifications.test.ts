@@ -71,6 +71,8 @@ describe("alerts that land on the page that explains them", () => {
           ],
           rules: [{ name: "consumer stopped", kind: "consumer-state", states: ["STOPPED"], cluster: CLUSTER, channels: ["ops-hook", "ops-chat"] }],
           delivery: { timeoutSeconds: 3, backoffSeconds: 1 },
+          // The receiver listens on loopback.
+          allowPrivateTargets: true,
         },
       }),
       { DATABASE_URL: db.url, E2E_NOTIFY_CHAT: `${receiver.url}/chat/T000/B000/secret` },

@@ -4,4 +4,6 @@ import { testChannel } from "@/lib/notifications/test-channel";
 
 export const dynamic = "force-dynamic";
 
-export const POST = defineRoute({ action: "send a test notification", permission: "settings:manage", params: idParams }, ({ params, principal }) => testChannel(params.id, principal));
+export const POST = defineRoute({ action: "send a test notification", permission: "settings:manage", params: idParams }, ({ params, principal, address }) =>
+  testChannel(params.id, principal, address),
+);
