@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type Received = { path: string; body: unknown; at: number };
+export type Received = { path: string; body: unknown; at: number; host: string | undefined };
 
 /**
  * A local webhook receiver for notification tests. Paths: /hang never answers; /flaky answers 500
@@ -22,7 +22,7 @@ export async function startReceiver(): Promise<{ url: string; received: Received
       } catch {
         // kept as text
       }
-      received.push({ path, body, at: Date.now() });
+      received.push({ path, body, at: Date.now(), host: req.headers.host });
       if (path === "/hang") {
         open.add(res);
         res.on("close", () => open.delete(res));
