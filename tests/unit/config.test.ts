@@ -116,7 +116,7 @@ describe("loadConfig", () => {
     const none = loadConfig({}, dirWith({}));
     expect(none.publicUrl).toBe("http://localhost:3000");
     expect(none.metrics).toEqual({ open: false });
-    expect(none.notifications).toEqual({ channels: [], rules: [], delivery: { timeoutMs: 10_000, maxAttempts: 8, backoffMs: 5000, maxBackoffMs: 900_000, retentionMs: 30 * 86_400_000, groupAbove: 10 } });
+    expect(none.notifications).toEqual({ channels: [], rules: [], allowPrivateTargets: false, delivery: { timeoutMs: 10_000, maxAttempts: 8, backoffMs: 5000, maxBackoffMs: 900_000, retentionMs: 30 * 86_400_000, groupAbove: 10 } });
 
     const dir = dirWith({
       "redrive.config.json": JSON.stringify({
@@ -130,6 +130,7 @@ describe("loadConfig", () => {
           ],
           rules: [{ name: "trouble", kind: "consumer-state", channels: ["ops", "chat"] }],
           delivery: { timeoutSeconds: 3, backoffSeconds: 0.5 },
+          allowPrivateTargets: true,
         },
       }),
     });
@@ -142,6 +143,7 @@ describe("loadConfig", () => {
     ]);
     expect(c.notifications.rules[0]).toMatchObject({ name: "trouble", kind: "consumer-state", states: ["STALLED", "STOPPED", "FAILING"], forSeconds: 0, enabled: true });
     expect(c.notifications.delivery).toMatchObject({ timeoutMs: 3000, backoffMs: 500, maxAttempts: 8 });
+    expect(c.notifications.allowPrivateTargets).toBe(true);
   });
 
   it("rejects notification rules naming unknown channels and channels without exactly one URL", () => {
