@@ -229,6 +229,51 @@ describe("signing in", () => {
     }
   });
 
+  it("narrows an API token when its maker is demoted, stops and revokes it when the maker is disabled, and shows who made each token", async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const db = await createTestDatabase("redrive_e2e");
+    const app = await startApp(NATS_ONLY, { DATABASE_URL: db.url });
+    const json = { "content-type": "application/json" };
+    try {
+      const erin = await api<{ id: string }>(app, "/api/users", { method: "POST", headers: json, body: JSON.stringify({ name: "erin", role: "admin", password: "erin's long password" }) });
+      const erinSession = await signIn(app, "erin", "erin's long password");
+      const made = await api<{ id: string; token: string }>(app, "/api/tokens", { method: "POST", headers: json, body: JSON.stringify({ name: "erin-deploy", role: "admin" }) }, erinSession);
+      const asToken = (url: string) => fetch(`${app.url}${url}`, { headers: { authorization: `Bearer ${made.token}` } });
+      expect((await asToken("/api/notifications")).status).toBe(200);
+
+      // Demoted: the token acts as an operator at its next request.
+      await api(app, `/api/users/${erin.id}`, { method: "PATCH", headers: json, body: JSON.stringify({ role: "operator" }) });
+      expect((await asToken("/api/notifications")).status).toBe(403);
+      expect((await asToken("/api/audit")).status).toBe(200);
+      const me = (await (await asToken("/api/auth/me")).json()) as { data: { role: string; name: string } };
+      expect(me.data).toMatchObject({ role: "operator", name: `token:${made.id}:erin-deploy` });
+
+      const page = await newAppPage(browser, app, { viewport: { width: 1400, height: 900 } });
+      await page.goto(`${app.url}/settings/users`);
+      const row = page.getByTestId("token-erin-deploy");
+      await row.waitFor();
+      expect(await row.getByTestId("token-maker").textContent()).toBe("erin (now operator)");
+      expect(await row.getByTestId("token-role").textContent()).toBe("admin → acts as operator");
+
+      // Disabled: refused at once, revoked for good, on record.
+      await api(app, `/api/users/${erin.id}`, { method: "PATCH", headers: json, body: JSON.stringify({ disabled: true }) });
+      expect((await asToken("/api/consumers")).status).toBe(401);
+      await api(app, `/api/users/${erin.id}`, { method: "PATCH", headers: json, body: JSON.stringify({ disabled: false }) });
+      expect((await asToken("/api/consumers")).status).toBe(401);
+      await page.reload();
+      await row.waitFor();
+      expect(await row.getByTestId("token-maker").textContent()).toBe("erin (now operator)");
+      expect(await row.textContent()).toContain(`revoked by ${TEST_ADMIN.name}`);
+      await page.screenshot({ path: path.join(ARTIFACTS, "tokens-makers.png") });
+      await page.context().close();
+      const revoked = await auditRows(db.url, `action = 'token.revoke'`);
+      expect(revoked.map((r) => [r.actor, r.phase, r.result, r.target])).toEqual([[TEST_ADMIN.name, "event", "ok", "token:erin-deploy"]]);
+    } finally {
+      await app.stop();
+      await db.drop();
+    }
+  });
+
   it("never shows broker credentials to the browser or writes them to the log", async () => {
     const secret = "s3cret-Broker-Pass-7731";
     const db = await createTestDatabase("redrive_e2e");

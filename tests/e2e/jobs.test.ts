@@ -4,7 +4,7 @@ import path from "node:path";
 import amqp from "amqplib";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { LetterPage } from "@/lib/dead-letters/types";
+import type { LetterGroup, LetterPage } from "@/lib/dead-letters/types";
 import { createTestDatabase, queryRows } from "../support/postgres";
 import { createVhost, until } from "../support/rabbit-admin";
 import { api, apiRaw, sessionAs, startApp, type RunningApp } from "./support/app-server";
@@ -149,6 +149,17 @@ describe("an operator requeues and terminates dead letters; a viewer cannot", ()
     await viewerPage.getByTestId("payload-hidden").waitFor();
     expect(await viewerPage.getByRole("button", { name: /requeue/i }).count()).toBe(0);
     expect(await viewerPage.getByRole("link", { name: "Audit" }).count()).toBe(0);
+    // The groups view: a cause's payload shape lists the payload's JSON keys, so it is left out too.
+    const groupsAs = (cookie: string | null) => api<{ groups: LetterGroup[] }>(app, `/api/dead-letters/groups?cluster=${cluster}`, undefined, cookie);
+    const seenByViewer = (await groupsAs(viewer)).groups;
+    expect(seenByViewer.length).toBeGreaterThan(0);
+    for (const g of seenByViewer) expect(g).toMatchObject({ payloadShape: "", payloadShapeHidden: true });
+    expect((await groupsAs(app.cookie)).groups.map((g) => g.payloadShape)).toContain("json{order}");
+    await viewerPage.goto(`${app.url}/dead-letters?cluster=${cluster}&view=groups`);
+    await viewerPage.getByTestId("group-row").first().waitFor({ timeout: 30_000 });
+    expect(await viewerPage.getByTestId("group-shape").count()).toBe(0);
+    expect(await viewerPage.getByTestId("group-shape-hidden").first().textContent()).toBe("not shown to your role");
+    expect(await viewerPage.content()).not.toContain("order}");
     await viewerPage.context().close();
 
     const letters = await api<LetterPage>(app, `/api/dead-letters?cluster=${cluster}&source=${encodeURIComponent(`${VHOST}/payments`)}`);

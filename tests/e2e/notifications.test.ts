@@ -8,7 +8,7 @@ import type { InboxTotals } from "@/lib/dead-letters/types";
 import type { ConsumerListResponse } from "@/lib/health/types";
 import type { NotificationMessage, NotificationSettings, TestResult } from "@/lib/notifications/types";
 import { parseExposition, sampleOf } from "../support/parse-exposition";
-import { createTestDatabase } from "../support/postgres";
+import { createTestDatabase, queryRows } from "../support/postgres";
 import { createVhost, queueStats, until } from "../support/rabbit-admin";
 import { startReceiver } from "../support/webhook-receiver";
 import { api, apiRaw, startApp, type RunningApp } from "./support/app-server";
@@ -165,6 +165,24 @@ describe("alerts that land on the page that explains them", () => {
     expect(receiver.received.find((r) => r.path === "/ui/hidden-token")?.body).toMatchObject({ status: "test", sentBy: "Redrive" });
     const refused = await apiRaw(app, `/api/notifications/channels/${chat.id}`, { method: "DELETE" });
     expect(refused.status).toBe(409);
+    // A receiver's reply stays with the receiver: only its status comes back, here and in the log.
+    const failing = await api<{ id: string }>(app, "/api/notifications/channels", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "says-no", type: "webhook", url: `${receiver.url}/fail` }),
+    });
+    const no = await api<TestResult>(app, `/api/notifications/channels/${failing.id}/test`, { method: "POST" });
+    expect(no).toMatchObject({ ok: false, httpStatus: 500, error: "the receiver answered HTTP 500" });
+    const after = await api<NotificationSettings>(app, "/api/notifications");
+    expect(after.channels.find((c) => c.name === "says-no")?.lastDelivery?.error).toBe("the receiver answered HTTP 500");
+    expect(JSON.stringify(after)).not.toContain("receiver says no");
+    const tests = await queryRows<{ phase: string; actor: string; target: string }>(db.url, `SELECT phase, actor, target FROM audit_events WHERE action = 'notification.channel.test' ORDER BY id`);
+    expect(tests.map((r) => `${r.phase} ${r.actor} ${r.target}`)).toEqual([
+      "intent admin notification-channel:added-in-ui",
+      "outcome admin notification-channel:added-in-ui",
+      "intent admin notification-channel:says-no",
+      "outcome admin notification-channel:says-no",
+    ]);
 
     const page = await newAppPage(browser, app);
     await page.setViewportSize({ width: 1400, height: 1000 });
@@ -181,5 +199,72 @@ describe("alerts that land on the page that explains them", () => {
     await page.waitForURL(new RegExp(`/consumers/${consumerId}\\?from=`));
     await page.getByTestId("range-fixed").waitFor({ timeout: 30_000 });
     await page.context().close();
+  });
+});
+
+describe("webhooks that would reach inside the network", () => {
+  let app: RunningApp;
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase("redrive_e2e");
+    receiver = await startReceiver();
+    // No notifications.allowPrivateTargets: as an installation starts.
+    app = await startApp(
+      {
+        clusters: [{ name: "local-nats", kind: "nats", servers: ["nats://127.0.0.1:4222"] }],
+        notifications: { channels: [{ name: "inside", type: "webhook", url: `${receiver.url}/config-s3cr3t` }], rules: [] },
+      },
+      { DATABASE_URL: db.url },
+    );
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await receiver?.close();
+    await db?.drop();
+  });
+
+  it("refuses loopback (three spellings and a name), link-local and the metadata address when a channel is saved, and sends nothing", async () => {
+    const port = new URL(receiver.url).port;
+    const targets: Array<[string, RegExp]> = [
+      [`http://127.0.0.1:${port}/s3cr3t`, /address 127\.0\.0\.1 is a loopback/],
+      [`http://0x7f000001:${port}/s3cr3t`, /address 127\.0\.0\.1 is a loopback/],
+      [`http://2130706433:${port}/s3cr3t`, /address 127\.0\.0\.1 is a loopback/],
+      [`http://[::1]:${port}/s3cr3t`, /address ::1 is the loopback/],
+      [`http://[::ffff:127.0.0.1]:${port}/s3cr3t`, /IPv4-mapped IPv6/],
+      [`http://localhost:${port}/s3cr3t`, /host "localhost" resolves to .* loopback/],
+      ["http://169.254.169.254/latest/meta-data/s3cr3t", /the cloud metadata address/],
+      ["http://[fe80::1]/s3cr3t", /link-local/],
+      ["http://10.0.0.1/s3cr3t", /private \(10\.0\.0\.0\/8\)/],
+    ];
+    for (const [url, why] of targets) {
+      const res = await apiRaw(app, "/api/notifications/channels", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "probe", type: "webhook", url }) });
+      expect(res.status, url).toBe(400);
+      const message = ((await res.json()) as { error: { message: string } }).error.message;
+      expect(message, url).toMatch(/^The channel was not saved\. Refused: /);
+      expect(message, url).toMatch(why);
+      expect(message, url).toContain("notifications.allowPrivateTargets: true");
+      expect(message, url).not.toContain("s3cr3t");
+    }
+    const settings = await api<NotificationSettings>(app, "/api/notifications");
+    expect(settings.channels.map((c) => c.name)).toEqual(["inside"]);
+    expect(receiver.received).toEqual([]);
+  });
+
+  it("refuses a configured channel that points inside at send time, says so, and records the test send", async () => {
+    const settings = await api<NotificationSettings>(app, "/api/notifications");
+    const inside = settings.channels.find((c) => c.name === "inside")!;
+    const result = await api<TestResult>(app, `/api/notifications/channels/${inside.id}/test`, { method: "POST" });
+    expect(result).toMatchObject({ ok: false, httpStatus: null });
+    expect(result.error).toMatch(/^Refused: the webhook address 127\.0\.0\.1 is a loopback .*notifications\.allowPrivateTargets: true/);
+    expect(receiver.received).toEqual([]);
+    const after = await api<NotificationSettings>(app, "/api/notifications");
+    expect(after.channels.find((c) => c.name === "inside")?.lastDelivery).toMatchObject({ status: "failed", error: result.error });
+    expect(JSON.stringify(after)).not.toContain("s3cr3t");
+    const audit = await queryRows<{ phase: string; result: string | null; detail: unknown }>(db.url, `SELECT phase, result, detail FROM audit_events WHERE action = 'notification.channel.test' ORDER BY id`);
+    expect(audit.map((r) => [r.phase, r.result])).toEqual([["intent", null], ["outcome", "ok"]]);
+    expect(audit[1]!.detail).toMatchObject({ sent: false, httpStatus: null });
   });
 });

@@ -207,4 +207,31 @@ describe("permissions on every route", () => {
     ]);
     expect(JSON.stringify(users)).not.toContain("password for tests");
   });
+
+  it("lets no API token make tokens or accounts, even an admin one, and names the token by id in the audit log", async () => {
+    const made = await api<{ id: string; token: string }>(app, "/api/tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "ci-admin", role: "admin" }) });
+    const bearer = { authorization: `Bearer ${made.token}`, "content-type": "application/json" };
+    const attempts: Array<[string, string, unknown]> = [
+      ["POST", "/api/tokens", { name: "minted-by-a-token", role: "admin" }],
+      ["POST", "/api/users", { name: "minted-admin", role: "admin", password: "a long enough password" }],
+      ["GET", "/api/tokens", undefined],
+      ["DELETE", `/api/tokens/${made.id}`, undefined],
+    ];
+    for (const [method, url, body] of attempts) {
+      const res = await fetch(`${app.url}${url}`, { method, headers: bearer, body: body === undefined ? undefined : JSON.stringify(body) });
+      expect(res.status, `${method} ${url}`).toBe(403);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^Refused: API tokens may not manage accounts or API tokens/);
+    }
+    // Its admin rights elsewhere stand: notification settings answer it.
+    expect((await fetch(`${app.url}/api/notifications`, { headers: bearer })).status).toBe(200);
+    const tokens = await api<Array<{ name: string; maker: { name: string } | null }>>(app, "/api/tokens");
+    expect(tokens.map((t) => t.name)).not.toContain("minted-by-a-token");
+    expect(tokens.find((t) => t.name === "ci-admin")?.maker?.name).toBe(TEST_ADMIN.name);
+    expect((await api<Array<{ name: string }>>(app, "/api/users")).map((u) => u.name)).not.toContain("minted-admin");
+    const same = await apiRaw(app, "/api/tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "CI-Admin", role: "viewer" }) });
+    expect(same.status).toBe(409);
+    await fetch(`${app.url}/api/notifications/channels`, { method: "POST", headers: bearer, body: JSON.stringify({ name: "by-token", type: "webhook", url: "https://192.0.2.1/hook" }) });
+    const actors = await queryRows<{ actor: string }>(db.url, `SELECT DISTINCT actor FROM audit_events WHERE action = 'notification.channel.create'`);
+    expect(actors.map((r) => r.actor)).toEqual([`token:${made.id}:ci-admin`]);
+  });
 });
