@@ -27,8 +27,8 @@ export type ApiTokenView = {
 export async function listApiTokens(): Promise<ApiTokenView[]> {
   const { prisma } = await getStore();
   const rows = await prisma.apiToken.findMany({ orderBy: { createdAt: "desc" }, include: { maker: { select: { id: true, name: true, role: true, disabledAt: true } } } });
-  return rows.map(({ tokenHash: _hidden, createdById: _id, maker, ...view }) => {
-    const rights = tokenRights({ role: view.role, createdById: _id }, maker);
+  return rows.map(({ tokenHash: _hidden, createdById, maker, ...view }) => {
+    const rights = tokenRights({ role: view.role, createdById }, maker);
     return {
       ...view,
       maker: maker ? { id: maker.id, name: maker.name, role: maker.role, disabled: maker.disabledAt !== null } : null,

@@ -119,8 +119,9 @@ describe("alerts that land on the page that explains them", () => {
     expect(firing!.target).toMatchObject({ type: "consumer", id: consumerId, cluster: CLUSTER, parent: VHOST, name: "orders" });
     expect(firing!.summary).toMatch(/and no consumer/);
     expect(firing!.link.startsWith(`${app.url}/consumers/${consumerId}?from=`)).toBe(true);
-    const chat = receiver.received.find((r) => r.path.startsWith("/chat/"))?.body as { text: string } | undefined;
-    expect(chat?.text).toContain(`<${firing!.link}|Open in Redrive>`);
+    // Each channel's delivery is sent on its own: the chat one may land a moment after the hook's.
+    const chat = (await until(async () => receiver.received.find((r) => r.path.startsWith("/chat/")), (r) => r !== undefined, 10_000, 100))!.body as { text: string };
+    expect(chat.text).toContain(`<${firing!.link}|Open in Redrive>`);
 
     const page = await newAppPage(browser, app);
     await page.goto(firing!.link);
