@@ -43,7 +43,7 @@ export async function createApiToken(input: z.infer<typeof createTokenBody>, act
       if ((e as { code?: unknown }).code === "P2002" || /unique constraint/i.test(String(e))) throw new AppError("CONFLICT", taken, { cause: e });
       throw e;
     }
-  });
+  }, (made) => ({ id: made }));
   const view = (await listApiTokens()).find((t) => t.id === id);
   if (!view) throw new AppError("NOT_FOUND", "The new token was not found after it was made.");
   return { ...view, token };
