@@ -31,26 +31,23 @@ export async function updateUser(id: string, input: z.infer<typeof updateUserBod
   const user = await prisma.user.findUnique({ where: { id } });
   if (!user) throw new AppError("NOT_FOUND", "No such account.");
   const asked = { role: input.role, disabled: input.disabled, passwordReset: input.password !== undefined };
-  const revoked = await withAudit(
-    prisma,
-    { actor: actor.name, address, action: "user.update", target: `user:${user.name.toLowerCase()}`, request: asked },
-    () =>
-      prisma.$transaction(async (tx) => {
-        // One admin change at a time, so two admins demoting each other cannot leave none.
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(72707370)`;
-        const data: Prisma.UserUpdateInput = {};
-        if (input.role !== undefined) data.role = input.role;
-        if (input.disabled !== undefined) data.disabledAt = input.disabled ? (user.disabledAt ?? new Date()) : null;
-        if (passwordHash) Object.assign(data, { passwordHash, passwordChangedAt: new Date() });
-        await tx.user.update({ where: { id }, data });
-        const admins = await tx.user.count({ where: { role: "admin", disabledAt: null } });
-        if (admins === 0) throw new AppError("CONFLICT", "Refused: this would leave Redrive without an enabled admin. Make another admin first.");
-        if (input.disabled || passwordHash) await tx.session.deleteMany({ where: { userId: id } });
-        if (!input.disabled) return [];
-        const live = await tx.apiToken.findMany({ where: { createdById: id, revokedAt: null }, select: { id: true, name: true }, orderBy: { createdAt: "asc" } });
-        await tx.apiToken.updateMany({ where: { id: { in: live.map((t) => t.id) } }, data: { revokedAt: new Date(), revokedBy: actor.name } });
-        return live;
-      }),
+  const revoked = await withAudit(prisma, { actor: actor.name, address, action: "user.update", target: `user:${user.name.toLowerCase()}`, request: asked }, () =>
+    prisma.$transaction(async (tx) => {
+      // One admin change at a time, so two admins demoting each other cannot leave none.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(72707370)`;
+      const data: Prisma.UserUpdateInput = {};
+      if (input.role !== undefined) data.role = input.role;
+      if (input.disabled !== undefined) data.disabledAt = input.disabled ? (user.disabledAt ?? new Date()) : null;
+      if (passwordHash) Object.assign(data, { passwordHash, passwordChangedAt: new Date() });
+      await tx.user.update({ where: { id }, data });
+      const admins = await tx.user.count({ where: { role: "admin", disabledAt: null } });
+      if (admins === 0) throw new AppError("CONFLICT", "Refused: this would leave Redrive without an enabled admin. Make another admin first.");
+      if (input.disabled || passwordHash) await tx.session.deleteMany({ where: { userId: id } });
+      if (!input.disabled) return [];
+      const live = await tx.apiToken.findMany({ where: { createdById: id, revokedAt: null }, select: { id: true, name: true }, orderBy: { createdAt: "asc" } });
+      await tx.apiToken.updateMany({ where: { id: { in: live.map((t) => t.id) } }, data: { revokedAt: new Date(), revokedBy: actor.name } });
+      return live;
+    }),
     (tokens) => (tokens.length ? { tokensRevoked: tokens } : {}),
   );
   // Each token also gets its own line, so the log read by token shows when and why it ended.
