@@ -25,3 +25,14 @@ export function getStore(): Promise<Store> {
   }
   return holder.__redriveStore;
 }
+
+/**
+ * Closes the process's store, if it was opened (the last step of a shutdown). The one place the
+ * server closes it, so whatever a clean close needs lives in Store.close.
+ */
+export async function closeStore(): Promise<void> {
+  const opening = holder.__redriveStore;
+  holder.__redriveStore = undefined;
+  const store = await opening?.catch(() => null);
+  await store?.close();
+}
