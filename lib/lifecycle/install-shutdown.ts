@@ -3,6 +3,7 @@ import { closeBrokers } from "@/lib/brokers/get-brokers";
 import { closeStore } from "@/lib/db/get-store";
 import { describeError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { markShuttingDown } from "./is-shutting-down";
 import { onShutdown } from "./on-shutdown";
 import { runShutdown } from "./run-shutdown";
 
@@ -30,6 +31,7 @@ export function installShutdown(deadlineMs: number): void {
       return;
     }
     started = true;
+    markShuttingDown();
     const backstop = setTimeout(() => {
       log.error("shutdown did not finish in time; exiting anyway", { seconds: (deadlineMs + BACKSTOP_AFTER_DEADLINE_MS) / 1000 });
       process.exit(1);

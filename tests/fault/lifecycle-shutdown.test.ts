@@ -143,6 +143,8 @@ describe("replicas shut down with SIGTERM", () => {
 
       const termAt = Date.now();
       server.kill("SIGTERM");
+      // Still serving while it finishes its work, but telling load balancers it is on its way out.
+      const probe = await fetch(`http://127.0.0.1:${port}/api/health/live`).then(async (r) => ({ status: r.status, body: (await r.json()) as unknown }));
       const exit = await serverExit;
       const exitMs = Date.now() - termAt;
       await until(() => getJob(job.id), (s) => s.state === "completed", 90_000, 100);
@@ -150,6 +152,7 @@ describe("replicas shut down with SIGTERM", () => {
       const { handedBackAt, resumedAt } = lease.handover(serverOwner, b.owner, termAt);
 
       expect({ code: exit.code, signal: exit.signal }, serverOut).toEqual({ code: 0, signal: null });
+      expect(probe).toEqual({ status: 503, body: { data: { status: "stopping" } } });
       const lines = shutdownLines(serverOut).map((l) => l.msg);
       expect(lines).toEqual([
         "shutdown started: no new work is taken",
