@@ -4,7 +4,7 @@ import "server-only";
 // when it starts (so a part that never started has nothing to stop); install-shutdown runs them.
 
 /** The order steps run in: work stops first, connections and the store last. */
-export const SHUTDOWN_ORDER = { jobs: 10, collector: 20, sampler: 30, notifier: 40, brokers: 50, store: 60 } as const;
+export const SHUTDOWN_ORDER = { jobs: 10, collector: 20, sampler: 30, notifier: 40, monitor: 45, brokers: 50, store: 60 } as const;
 
 export type ShutdownStep = {
   name: keyof typeof SHUTDOWN_ORDER;

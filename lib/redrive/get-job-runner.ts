@@ -34,7 +34,7 @@ export function getJobRunner(): Promise<JobRunner> {
       name: "jobs",
       run: async (deadline) => {
         const { jobs } = await runner.stop(Math.max(0, deadline - Date.now()));
-        return jobs === 0 ? "no job was running" : `${jobs === 1 ? "1 job" : `${jobs} jobs`} handed back after recording the outcomes of every confirmed publish`;
+        return jobs === 0 ? "no job was running" : `${jobs === 1 ? "1 job" : `${jobs} jobs`} handed back for another replica to resume, outcomes recorded`;
       },
     });
     return runner;

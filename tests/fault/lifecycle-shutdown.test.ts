@@ -160,6 +160,7 @@ describe("replicas shut down with SIGTERM", () => {
         "shutdown: collector stopped",
         "shutdown: sampler stopped",
         "shutdown: notifier stopped",
+        "shutdown: monitor stopped",
         "shutdown: brokers stopped",
         "shutdown: store stopped",
         "shutdown complete",
