@@ -8,6 +8,7 @@ import { getCollector } from "@/lib/dead-letters/collector/get-collector";
 import { getSampler } from "@/lib/health/sampler/get-sampler";
 import { getNotifier } from "@/lib/notifications/get-notifier";
 import { getJobRunner } from "@/lib/redrive/get-job-runner";
+import { installShutdown } from "@/lib/lifecycle/install-shutdown";
 import { describeError } from "@/lib/errors";
 import { log } from "@/lib/log";
 
@@ -27,6 +28,8 @@ export async function bootServer(): Promise<void> {
     clusters: config.clusters.map((c) => `${c.name} (${c.kind})`),
     store: config.database.kind === "postgres" ? "postgres (DATABASE_URL)" : `embedded (${config.database.dataDir})`,
   });
+  // Before anything starts work: a SIGTERM from here on lets work finish and hands it back.
+  installShutdown(config.shutdown.deadlineMs);
   // The store opening late is survivable (pages say so and it is retried); a broken schema is not.
   const storeUp = await getStore().then(
     () => true,

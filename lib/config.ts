@@ -163,6 +163,13 @@ const fileSchema = z
       })
       .strict()
       .default({ defaultRate: 100, maxRate: 5000, maxInFlight: 200, poisonAfter: 3, confirmTimeoutSeconds: 15 }),
+    shutdown: z
+      .object({
+        /** On SIGTERM/SIGINT, how long publishes already sent may await their confirms (inside Kubernetes' 30 s grace). */
+        deadlineSeconds: z.number().min(1).max(600).default(20),
+      })
+      .strict()
+      .default({ deadlineSeconds: 20 }),
     auth: z
       .object({
         /** A session ends after this long without a request. */
@@ -286,6 +293,7 @@ export type RedriveConfig = {
   connectTimeoutMs: number;
   sampler: { intervalMs: number; rawRetentionMs: number; rollupRetentionMs: number };
   redrive: { defaultRate: number; maxRate: number; maxInFlight: number; poisonAfter: number; confirmTimeoutMs: number };
+  shutdown: { deadlineMs: number };
   /** Base URL of links in notifications, without a trailing slash. */
   publicUrl: string;
   metrics: { open: boolean };
@@ -421,6 +429,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       rollupRetentionMs: f.sampler.rollupRetentionDays * 86_400_000,
     },
     redrive: { ...f.redrive, confirmTimeoutMs: Math.round(f.redrive.confirmTimeoutSeconds * 1000) },
+    shutdown: { deadlineMs: Math.round(f.shutdown.deadlineSeconds * 1000) },
     publicUrl: f.publicUrl.replace(/\/+$/, ""),
     metrics: f.metrics,
     notifications: {

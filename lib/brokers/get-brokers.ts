@@ -13,3 +13,10 @@ export function getBrokers(): Broker[] {
   }
   return holder.__redriveBrokers;
 }
+
+/** Closes every broker connection of the process (NATS ones are drained first), if any were made. */
+export async function closeBrokers(): Promise<void> {
+  const brokers = holder.__redriveBrokers ?? [];
+  holder.__redriveBrokers = undefined;
+  await Promise.all(brokers.map((b) => b.close()));
+}

@@ -2,6 +2,7 @@ import "server-only";
 import { getBrokers } from "@/lib/brokers/get-brokers";
 import { getConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
+import { onShutdown } from "@/lib/lifecycle/on-shutdown";
 import { log } from "@/lib/log";
 import { withTimeout } from "@/lib/brokers/with-timeout";
 import { ClusterMonitor } from "./cluster-monitor";
@@ -29,5 +30,7 @@ async function startMonitor(): Promise<ClusterMonitor> {
     log.warn("cluster history unavailable; states start fresh", { error: e });
   }
   monitor.start();
+  // Its last round ends before the connections it probes are closed.
+  onShutdown({ name: "monitor", run: () => monitor.stop() });
   return monitor;
 }

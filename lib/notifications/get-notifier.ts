@@ -2,6 +2,7 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import { describeError } from "@/lib/errors";
+import { onShutdown } from "@/lib/lifecycle/on-shutdown";
 import { log } from "@/lib/log";
 import { getProcessMetrics } from "@/lib/metrics/process-metrics";
 import { DeliveryWorker } from "./delivery-worker";
@@ -37,7 +38,9 @@ export function getNotifier(): Promise<Notifier> {
       onAttempt: (channel, ok) => getProcessMetrics().notificationAttempts.inc({ channel, result: ok ? "ok" : "error" }),
     });
     worker.start();
-    return new Notifier(prisma, worker, { publicUrl: config.publicUrl, retentionMs: d.retentionMs, groupAbove: d.groupAbove, log: (level, message, context) => log[level](message, context) });
+    const notifier = new Notifier(prisma, worker, { publicUrl: config.publicUrl, retentionMs: d.retentionMs, groupAbove: d.groupAbove, log: (level, message, context) => log[level](message, context) });
+    onShutdown({ name: "notifier", run: async () => (await notifier.stop(), await worker.stop()) });
+    return notifier;
   })().catch((e: unknown) => {
     holder.__redriveNotifier = undefined;
     throw e;

@@ -4,6 +4,7 @@ import type { NatsBroker } from "@/lib/brokers/nats/nats-broker";
 import { getConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
+import { onShutdown } from "@/lib/lifecycle/on-shutdown";
 import { log } from "@/lib/log";
 import { JobRunner } from "./job-runner";
 import { NatsPublisher } from "./publishers/nats-publisher";
@@ -29,6 +30,13 @@ export function getJobRunner(): Promise<JobRunner> {
       },
     });
     runner.start();
+    onShutdown({
+      name: "jobs",
+      run: async (deadline) => {
+        const { jobs } = await runner.stop(Math.max(0, deadline - Date.now()));
+        return jobs === 0 ? "no job was running" : `${jobs === 1 ? "1 job" : `${jobs} jobs`} handed back for another replica to resume, outcomes recorded`;
+      },
+    });
     return runner;
   })().catch((e: unknown) => {
     holder.__redriveJobRunner = undefined;

@@ -9,9 +9,13 @@ import type { LetterPublisher, OutgoingLetter, PublishResult } from "./publisher
 // Runs jobs. Any replica may run a job: it takes a lease on it and renews it; when a process dies
 // its lease lapses and another (or the restarted one) takes over. Letters go through in chunks:
 // audit intents and "in flight" are written before the broker is touched; outcomes after.
+// On shutdown a runner sends nothing new, waits for the confirms of what it sent (up to a
+// deadline), records them, and hands its leases back at once so another replica resumes the job.
 
 const LEASE_MS = 15_000;
+/** How often a runner looks for work: a lease handed back on shutdown is taken within this. */
 const POLL_MS = 500;
+const DEFAULT_DEADLINE_MS = 20_000;
 /** The longest wait between tries to record outcomes while the store is away. */
 const OUTCOME_RETRY_MAX_MS = 5000;
 
@@ -42,6 +46,20 @@ type LetterRow = {
 type Job = { id: string; action: string; state: string; rate: number; destination: string | null; edit: unknown; createdBy: string };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A publish result, and whether it comes from the runner shutting down rather than from the broker. */
+type RunResult = PublishResult & { shutdown?: boolean };
+const SHUTDOWN_NOT_SENT = "Redrive was shutting down before this letter was sent; the replica that takes the job over sends it";
+
+/** What a publish whose confirm had not come by the shutdown deadline is recorded as. */
+function abandoned(kind: LetterRow["kind"]): RunResult {
+  switch (kind) {
+    case "rabbitmq":
+      return { outcome: "unknown", shutdown: true, detail: "Redrive shut down before RabbitMQ confirmed the publish (shutdown deadline passed); not retried, so it cannot be doubled. Check the destination, then retry." };
+    case "nats":
+      // JetStream deduplicates the same Nats-Msg-Id: the next runner sends it again, safely.
+      return { outcome: "not_sent", mayHaveLanded: true, shutdown: true, detail: "Redrive shut down before JetStream acknowledged the publish; sent again under the same Nats-Msg-Id, which JetStream deduplicates" };
+  }
+}
 const OUTCOME_STATE: Record<string, string> = { requeue: "requeued", terminate: "terminated", restore: "dead" };
 
 export class JobRunner {
@@ -53,11 +71,34 @@ export class JobRunner {
   private closing = false;
   /** Grows while the broker cannot be reached, so a job waits longer between tries. */
   private backoff = 0;
+  /** The look for work under way, awaited by stop() so nothing is claimed behind its back. */
+  private claiming: Promise<unknown> | undefined;
+  /** When publishes still awaiting their confirms are given up (set by stop()). */
+  private deadline = Infinity;
+  private readonly deadlinePassed: Promise<void>;
+  private passDeadline: () => void = () => undefined;
+  /** Sleepers woken early when the runner starts closing. */
+  private readonly sleepers = new Set<() => void>();
 
   private readonly leaseMs: number;
 
   constructor(private readonly deps: RunnerDeps) {
     this.leaseMs = deps.leaseMs ?? LEASE_MS;
+    this.deadlinePassed = new Promise((resolve) => (this.passDeadline = resolve));
+  }
+
+  /** Sleeps, but wakes as soon as the runner starts closing. */
+  private nap(ms: number): Promise<void> {
+    if (this.closing || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        this.sleepers.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      this.sleepers.add(done);
+    });
   }
 
   start(): void {
@@ -68,7 +109,8 @@ export class JobRunner {
 
   private async poll(): Promise<void> {
     try {
-      await this.claim();
+      this.claiming = this.claim();
+      await this.claiming;
     } catch (e) {
       this.deps.log?.("warn", "job runner could not look for work", { error: describeError(e) });
     }
@@ -88,6 +130,11 @@ export class JobRunner {
     );
     for (const { id } of rows) {
       if (this.active.has(id)) continue;
+      // Claimed while stop() began: given straight back.
+      if (this.closing) {
+        await this.handBack(id);
+        continue;
+      }
       this.active.set(
         id,
         this.run(id)
@@ -161,8 +208,9 @@ export class JobRunner {
     // The job's pace runs across chunks: each letter goes out no sooner than 1/rate after the last.
     const pace = { next: Date.now() };
     let lastRenew = Date.now();
-    // The lease is renewed while a chunk awaits its confirms too: a slow broker is not a dead runner.
-    const heartbeat = setInterval(() => void (this.closing || this.renew(id).catch(() => undefined)), this.leaseMs / 3);
+    // The lease is renewed while a chunk awaits its confirms too (shutting down included): a slow
+    // broker is not a dead runner, and nobody else may take letters this runner still has in flight.
+    const heartbeat = setInterval(() => void this.renew(id).catch(() => undefined), this.leaseMs / 3);
     heartbeat.unref?.();
     try {
       for (;;) {
@@ -174,7 +222,7 @@ export class JobRunner {
         const job = await this.job(id);
         if (!job) return;
         if (job.state === "paused") {
-          await sleep(250);
+          await this.nap(250);
           continue;
         }
         if (job.state === "cancelling") return await this.finish(job, "cancelled");
@@ -188,7 +236,18 @@ export class JobRunner {
     } finally {
       clearInterval(heartbeat);
       for (const p of publishers.values()) await (await p.catch(() => null))?.close().catch(() => undefined);
+      if (this.closing) await this.handBack(id);
     }
+  }
+
+  /** Gives the job's lease up at once, so another replica's runner takes the job at its next poll. */
+  private async handBack(id: string): Promise<void> {
+    const n = await this.deps.prisma.$executeRawUnsafe(
+      `UPDATE "redrive_jobs" SET "lease_owner" = NULL, "lease_until" = NULL WHERE "id" = $1::uuid AND "lease_owner" = $2`,
+      id,
+      this.owner,
+    );
+    if (n === 1) this.deps.log?.("info", "job handed back for another replica to resume", { job: id });
   }
 
   private next(id: string, limit: number): Promise<LetterRow[]> {
@@ -228,11 +287,10 @@ export class JobRunner {
     const spacing = 1000 / job.rate;
     pace.next = Math.max(pace.next, Date.now() - spacing);
     const slots = letters.map(() => (pace.next += spacing));
-    let results: PublishResult[];
+    let results: RunResult[];
     if (job.action !== "requeue") {
       results = letters.map(() => ({ outcome: "done", detail: null }));
-      const wait = slots[slots.length - 1]! - Date.now();
-      if (wait > 0) await sleep(wait);
+      await this.nap(slots[slots.length - 1]! - Date.now());
     } else {
       // While the broker holds publishes already sent (a resource alarm), the job says so.
       const used = new Set<LetterPublisher>();
@@ -246,9 +304,10 @@ export class JobRunner {
       }, 500);
       try {
         results = await Promise.all(
-          letters.map(async (l, i) => {
-            const wait = slots[i]! - Date.now();
-            if (wait > 0) await sleep(wait);
+          letters.map(async (l, i): Promise<RunResult> => {
+            await this.nap(slots[i]! - Date.now());
+            // Shutting down: what has not gone out yet stays for the replica that takes the job over.
+            if (this.closing) return { outcome: "not_sent", detail: SHUTDOWN_NOT_SENT, shutdown: true };
             try {
               let pub = publishers.get(l.cluster);
               if (!pub) {
@@ -257,7 +316,9 @@ export class JobRunner {
               }
               const publisher = await pub;
               used.add(publisher);
-              return await publisher.publish(this.outgoing(job, l, attempt(l.letter_id)));
+              const sent = publisher.publish(this.outgoing(job, l, attempt(l.letter_id)));
+              // Past the shutdown deadline a confirm is no longer waited for.
+              return await Promise.race([sent, this.deadlinePassed.then(() => abandoned(l.kind))]);
             } catch (e) {
               return { outcome: "failed" as const, detail: describeError(e) };
             }
@@ -270,20 +331,22 @@ export class JobRunner {
 
     // Letters that never reached the broker go back in line; the job waits for the broker to return.
     const notSent = letters.filter((_, i) => results[i]!.outcome === "not_sent");
+    // Letters held back by a shutdown say nothing about the broker: no backoff, no warning on the job.
+    const onlyShutdown = notSent.length > 0 && notSent.every((l) => results[letters.indexOf(l)]!.shutdown);
     if (notSent.length) {
-      const why = results.find((r) => r.outcome === "not_sent")!.detail;
+      const why = results.find((r) => r.outcome === "not_sent" && !r.shutdown)?.detail;
       await this.persist(job.id, () => p.$transaction([
         // An attempt that may have landed keeps its id, so the next one is checked against the dedupe window.
         p.redriveJobLetter.updateMany({ where: { jobId: job.id, letterId: { in: notSent.filter((l) => !results[letters.indexOf(l)]!.mayHaveLanded).map((l) => l.letter_id) } }, data: { outcome: "pending", attemptId: null } }),
         p.redriveJobLetter.updateMany({ where: { jobId: job.id, letterId: { in: notSent.filter((l) => results[letters.indexOf(l)]!.mayHaveLanded).map((l) => l.letter_id) } }, data: { outcome: "pending" } }),
-        insertAuditRows(p, notSent.map((l) => ({ actor: job.createdBy, action: `letter.${job.action}`, phase: "outcome", intentId: intentId(l), target: `letter:${l.letter_id}`, result: "not_sent", detail: { job: job.id, detail: why } }))),
-        p.redriveJob.update({ where: { id: job.id }, data: { error: `Waiting for the broker: ${why}. Letters not yet sent wait; nothing is lost.` } }),
+        insertAuditRows(p, notSent.map((l) => ({ actor: job.createdBy, action: `letter.${job.action}`, phase: "outcome", intentId: intentId(l), target: `letter:${l.letter_id}`, result: "not_sent", detail: { job: job.id, detail: results[letters.indexOf(l)]!.detail } }))),
+        ...(onlyShutdown ? [] : [p.redriveJob.update({ where: { id: job.id }, data: { error: `Waiting for the broker: ${why}. Letters not yet sent wait; nothing is lost.` } })]),
       ]));
       letters = letters.filter((_, i) => results[i]!.outcome !== "not_sent");
       results = results.filter((r) => r.outcome !== "not_sent");
-      this.backoff = Math.min(10_000, Math.max(1000, this.backoff * 2));
+      if (!onlyShutdown) this.backoff = Math.min(10_000, Math.max(1000, this.backoff * 2));
       if (letters.length === 0) {
-        await sleep(this.backoff);
+        await this.nap(this.backoff);
         return;
       }
     } else if (this.backoff) {
@@ -306,9 +369,10 @@ export class JobRunner {
         await write();
         return;
       } catch (e) {
-        if (this.closing) throw e;
+        // Shutting down, it keeps trying until the deadline; after that recovery settles the letters.
+        if (this.closing && Date.now() >= this.deadline) throw e;
         this.deps.log?.("warn", "could not record what the broker did; retrying", { job: jobId, error: describeError(e) });
-        await sleep(wait);
+        await sleep(this.closing ? Math.min(wait, Math.max(0, this.deadline - Date.now())) : wait);
       }
     }
   }
@@ -378,10 +442,27 @@ export class JobRunner {
     this.deps.log?.("info", `job ${state}`, { job: job.id });
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops taking work and letters: publishes already sent have until `deadlineMs` to be confirmed
+   * (later ones are given up: RabbitMQ's become outcome unknown, JetStream's go again under the same
+   * Nats-Msg-Id), their outcomes are recorded, and every lease is handed back.
+   */
+  async stop(deadlineMs = DEFAULT_DEADLINE_MS): Promise<{ jobs: number }> {
     this.stopped = true;
     this.closing = true;
     clearTimeout(this.timer);
-    await this.idle();
+    this.deadline = Date.now() + deadlineMs;
+    const timer = setTimeout(() => this.passDeadline(), deadlineMs);
+    for (const wake of [...this.sleepers]) wake();
+    await this.claiming?.catch(() => undefined);
+    const jobs = this.active.size;
+    try {
+      await this.idle();
+    } finally {
+      clearTimeout(timer);
+    }
+    // A job whose run ended on an error still holds its lease: give that back too.
+    await this.deps.prisma.$executeRawUnsafe(`UPDATE "redrive_jobs" SET "lease_owner" = NULL, "lease_until" = NULL WHERE "lease_owner" = $1`, this.owner).catch(() => undefined);
+    return { jobs };
   }
 }

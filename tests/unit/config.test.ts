@@ -160,4 +160,11 @@ describe("loadConfig", () => {
     const dir = dirWith({ "redrive.config.json": JSON.stringify({ clusters: [{ name: "n", kind: "nats", servers: ["nats://x:1"] }], notifications: { channels: [{ name: "c", type: "slack", urlEnv: "HOOK" }] } }) });
     expect(errorOf(() => loadConfig({ HOOK: "not a url" }, dir)).message).toMatch(/urlEnv names HOOK, which does not hold an http/);
   });
+
+  it("reads the shutdown deadline (20 s unless set) and refuses one below a second", () => {
+    const nats = [{ name: "a", kind: "nats", servers: ["nats://a:4222"] }];
+    expect(loadConfig({}, dirWith({ "redrive.config.json": JSON.stringify({ clusters: nats }) })).shutdown).toEqual({ deadlineMs: 20_000 });
+    expect(loadConfig({}, dirWith({ "redrive.config.json": JSON.stringify({ clusters: nats, shutdown: { deadlineSeconds: 8.5 } }) })).shutdown).toEqual({ deadlineMs: 8500 });
+    expect(errorOf(() => loadConfig({}, dirWith({ "redrive.config.json": JSON.stringify({ clusters: nats, shutdown: { deadlineSeconds: 0 } }) }))).message).toContain("shutdown.deadlineSeconds");
+  });
 });

@@ -147,6 +147,11 @@ export class NatsBroker implements Broker {
     const nc = this.nc;
     this.nc = undefined;
     this.connected = false;
-    if (nc && !nc.isClosed()) await nc.close().catch(() => undefined);
+    if (!nc || nc.isClosed()) return;
+    // Drain, as a nats.go service does on the way out: subscriptions stop, and what was published
+    // (the collector's advisory acks among it) is flushed before the connection closes. A server
+    // that is away cannot be drained: then the connection is just closed.
+    const drained = await withTimeout(nc.drain(), this.timeoutMs, "drain").then(() => true, () => false);
+    if (!drained && !nc.isClosed()) await nc.close().catch(() => undefined);
   }
 }

@@ -5,6 +5,7 @@ import type { RabbitBroker } from "@/lib/brokers/rabbitmq/rabbitmq-broker";
 import { getConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import { COLLECTOR_LOCK, createLeaderLock } from "@/lib/health/sampler/leader-lock";
+import { onShutdown } from "@/lib/lifecycle/on-shutdown";
 import { log } from "@/lib/log";
 import { Collector, type CollectorTarget } from "./collector";
 
@@ -25,6 +26,8 @@ export function getCollector(): Promise<Collector> {
       log: (level, message, context) => log[level](message, context),
     });
     collector.start();
+    // Consumers are cancelled and their channels closed: letters not yet stored return to their DLQ.
+    onShutdown({ name: "collector", run: () => collector.stop() });
     return collector;
   })().catch((e: unknown) => {
     holder.__redriveCollector = undefined;

@@ -3,6 +3,7 @@ import { getBrokers } from "@/lib/brokers/get-brokers";
 import { DEFAULT_THRESHOLDS, getConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import { describeError } from "@/lib/errors";
+import { onShutdown } from "@/lib/lifecycle/on-shutdown";
 import { log } from "@/lib/log";
 import { recordSamplerTick } from "@/lib/metrics/record-sampler-tick";
 import { getNotifier } from "@/lib/notifications/get-notifier";
@@ -32,6 +33,7 @@ export function getSampler(): Promise<Sampler> {
       },
     });
     sampler.start();
+    onShutdown({ name: "sampler", run: () => sampler.stop() });
     return sampler;
   })().catch((e: unknown) => {
     holder.__redriveSampler = undefined;
