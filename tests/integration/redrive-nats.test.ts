@@ -69,7 +69,8 @@ describe("requeue on JetStream", () => {
 
   it("sends a max-delivered message back to its subject once, byte for byte, and clears the stuck original", async () => {
     collector.start();
-    await until(() => jsm.consumers.info(DEFAULT_CAPTURE.stream, await durable()).then(() => true, () => false), Boolean, 10_000);
+    const name = await durable();
+    await until(() => jsm.consumers.info(DEFAULT_CAPTURE.stream, name).then(() => true, () => false), Boolean, 10_000);
     const js = jetstream(nc);
     const h = natsHeaders();
     h.set("Nats-Msg-Id", `orig-${id}`);
