@@ -188,6 +188,14 @@ export class CaptureCollector {
         for (const m of msgs) m.ack();
         this.collected += letters.length;
       } catch (e) {
+        // Our durable removed under us (by hand, or by its inactive threshold): end this loop; the
+        // collector's next tick makes the durable again and reads what the stream still holds.
+        const gone = await jsm.consumers.info(this.capture.stream, this.durable).then(() => false, (x: unknown) => /consumer not found|10014|stream not found|10059/i.test(describeError(x)));
+        if (gone) {
+          this.onError(`capture durable ${this.durable} on ${this.capture.stream} was removed; making it again`);
+          this.stopped = true;
+          return;
+        }
         // Unacked advisories are redelivered after ack_wait; their advisory id keeps them single.
         this.onError(`capturing NATS dead letters failed; retrying: ${describeError(e)}`);
         await new Promise((r) => setTimeout(r, 2000));
