@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, type JetStreamManager } from "@nats-io/jetstream";
@@ -14,7 +14,7 @@ import { captureDurable } from "@/lib/dead-letters/nats/capture-durable";
 import { createLeaderLock } from "@/lib/health/sampler/leader-lock";
 import { account, expectAccountedFor } from "../support/accounting";
 import { startNatsServer } from "../support/nats-server";
-import { createTestDatabase } from "../support/postgres";
+import { createTestDatabase, queryRows } from "../support/postgres";
 import { until } from "../support/rabbit-admin";
 import { uniqueId } from "../support/redrive-env";
 
@@ -267,5 +267,67 @@ describe("JetStream dead letters through the life of streams, durables and insta
       await other.close();
       await a.collector.stop();
     }
+  });
+
+  it("upgrade: a letter stored under the old key, its advisory still in flight, is not stored twice", async () => {
+    const t0 = Date.now();
+    // The store as the previous version left it: every migration but this change's.
+    const db = await createTestDatabase("redrive_lc");
+    const oldMigrations = mkdtempSync(path.join(tmpdir(), "redrive-lc-migrations-"));
+    cpSync(path.join(process.cwd(), "prisma", "migrations"), oldMigrations, { recursive: true, filter: (src) => !src.includes("20261206040000_") });
+    await (await openStore({ kind: "postgres", url: db.url }, oldMigrations)).close();
+    rmSync(oldMigrations, { recursive: true, force: true });
+
+    // The previous version pulled from the shared durable: it acked every advisory so far...
+    const legacy = DEFAULT_CAPTURE.consumer;
+    await jsm.consumers.add(DEFAULT_CAPTURE.stream, { durable_name: legacy, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: 60_000_000_000 });
+    const shared = await jetstream(nc).consumers.get(DEFAULT_CAPTURE.stream, legacy);
+    for (;;) {
+      const batch = await shared.fetch({ max_messages: 100, expires: 1000 });
+      let n = 0;
+      for await (const m of batch) (m.ack(), n++);
+      if (n === 0) break;
+    }
+    // ...then one more death: stored under the old key, and the process stopped before its ack.
+    const stream = `LC_UPGRADE_${id.toUpperCase()}`;
+    await jsm.streams.add({ name: stream, subjects: [`lc.${id}.upgrade`], retention: RetentionPolicy.Limits });
+    await addWorker(stream);
+    await jetstream(nc).publish(`lc.${id}.upgrade`, "in flight across the upgrade");
+    await terminateAll(stream, "worker", 1);
+    const inFlight = await until(async () => {
+      const batch = await shared.fetch({ max_messages: 1, expires: 1000 });
+      for await (const m of batch) return m; // not acked
+      return null;
+    }, (m) => m !== null, 10_000, 0);
+    const advisory = JSON.parse(new TextDecoder().decode(inFlight!.data)) as { id: string; stream: string; consumer: string; stream_seq: number };
+    const clusterId = randomUUID();
+    await queryRows(db.url, `INSERT INTO clusters (id, name, kind) VALUES ($1, $2, 'nats')`, [clusterId, CLUSTER]);
+    await queryRows(
+      db.url,
+      `INSERT INTO dead_letters (id, cluster_id, kind, dedupe_key, source, destination, collected_from, reason, payload_shape, fingerprint, payload_size, properties)
+       VALUES ($1, $2, 'nats', $3, $4, $5, $6, 'terminated', 'text', 'f', 28, $7::jsonb)`,
+      [randomUUID(), clusterId, `nats:${stream}:worker:${advisory.stream_seq}:terminated`, `${stream}/worker`, `lc.${id}.upgrade`, DEFAULT_CAPTURE.stream, JSON.stringify({ stream, consumer: "worker", streamSequence: advisory.stream_seq, advisoryId: advisory.id })],
+    );
+    const floor = (await jsm.consumers.info(DEFAULT_CAPTURE.stream, legacy)).ack_floor.stream_seq;
+
+    // The new version starts on that store: its migration rewrites the key, its own durable starts
+    // where the shared one had acknowledged, and reads the advisory in flight again.
+    const store = await openStore({ kind: "postgres", url: db.url });
+    const broker = new NatsBroker(cluster, 5000);
+    const collector = new Collector(store.prisma, [{ cluster, broker }], createLeaderLock({ kind: "embedded", dataDir: "" }, () => undefined), { intervalMs: 500, discoveryMs: 0, timeoutMs: 5000 });
+    const i: Installation = { store, broker, collector, warnings: [], drop: async () => (await collector.stop(), await broker.close(), await store.close(), await db.drop()) };
+    installations.push(i);
+    const durable = await capturing(i);
+    const info = await jsm.consumers.info(DEFAULT_CAPTURE.stream, durable);
+    expect(info.config.opt_start_seq).toBe(floor + 1);
+    await until(() => jsm.consumers.info(DEFAULT_CAPTURE.stream, durable), (c) => c.delivered.stream_seq >= floor + 1 && c.num_ack_pending === 0, 20_000, 200);
+    await new Promise((r) => setTimeout(r, 1000));
+    const { a: result, stored } = await accountDeaths(i, "NATS upgrade with an advisory in flight", "A letter stored under the old stream:consumer:seq key, its advisory unacknowledged across the upgrade, is still one letter", 1, stream, t0);
+    expectAccountedFor(result);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.dedupeKey).toBe(`nats:adv:${stream}:worker:${advisory.id}`);
+    // Nothing before the shared durable's ack floor was read again.
+    expect(await store.prisma.deadLetter.count()).toBe(1);
+    await collector.stop();
   });
 });
