@@ -135,6 +135,13 @@ export function renderReliability(run: FaultRun, load: LoadFigures | null, befor
     "- A RabbitMQ header string holding a NUL could not be stored (jsonb), which failed its whole batch and **stopped collection of that DLQ for",
     "  good**; it is now kept as base64 and written back exactly (*hostile payloads and headers*).",
     "- The job runner's lease is now renewed while a chunk awaits slow confirms, so a slow broker does not look like a dead runner to other replicas.",
+    "- A JetStream death at a sequence already seen — the stream or its durable made again under the old name — was taken for a duplicate and its",
+    "  advisory acked: **1 letter stored of 3** deaths. Letters are now keyed by the advisory's own id (*NATS stream and durable made again*,",
+    "  *NATS durable made again*, *NATS advisories delivered again*, *NATS upgrade with an advisory in flight*).",
+    "- Two installations on one NATS pulled the same capture durable and **split the dead letters** (25 of 50 each); each installation now has its",
+    "  own durable, named from an id kept in its store, and another puller on it is shown (*NATS two installations*).",
+    "- Identical RabbitMQ messages dying in the same second were **stored once** (1 of 5); a first delivery is now always kept, and only a",
+    "  redelivery is compared by content (*RabbitMQ identical messages dying together*, *RabbitMQ crash between storing and acknowledging*).",
     "",
   );
   return out.join("\n");
