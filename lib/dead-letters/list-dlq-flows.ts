@@ -99,7 +99,7 @@ export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
       collected: count(collected, c.row.id, c.capture.stream),
       collectorLag: c.capture.enabled && q ? Number(q.backlog) : null,
       sources: ["every consumer's MAX_DELIVERIES and MSG_TERMINATED advisories"],
-      foundBy: "capture stream",
+      foundBy: `capture stream, through durable ${captureDurable(c.capture, installationId)}`,
     });
   }
   return flows;
