@@ -42,10 +42,12 @@ export async function ensureCaptureStream(jsm: JetStreamManager, capture: Captur
   const existing = await jsm.streams.info(capture.stream).catch(() => null);
   if (!existing) await jsm.streams.add(config);
   else if (existing.config.max_age !== config.max_age) await jsm.streams.update(capture.stream, { ...existing.config, max_age: config.max_age });
-  if (existing && existing.config.retention !== RetentionPolicy.Limits) {
-    // Work-queue or interest retention removes an advisory once one consumer acked it.
+  if (existing?.config.retention === RetentionPolicy.Workqueue) {
+    // A work queue hands each advisory to one consumer and removes it on its ack: installations
+    // would split the dead letters (NATS refuses a second durable there anyway). Interest
+    // retention keeps an advisory until every durable acked it, so each installation sees it.
     throw new Error(
-      `capture stream ${capture.stream} has ${existing.config.retention} retention: an advisory acknowledged by one installation would be gone for the others. Recreate it with limits retention (delete it; Redrive makes it again), or name another stream in clusters[].capture.stream.`,
+      `capture stream ${capture.stream} has work-queue retention: an advisory acknowledged by one installation would be gone for the others. Recreate it with limits retention (delete it; Redrive makes it again), or name another stream in clusters[].capture.stream.`,
     );
   }
   const consumer = await jsm.consumers.info(capture.stream, durable).catch(() => null);
