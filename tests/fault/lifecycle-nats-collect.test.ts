@@ -10,6 +10,7 @@ import { DEFAULT_CAPTURE, type NatsClusterConfig } from "@/lib/config";
 import { getInstallationId } from "@/lib/db/get-installation-id";
 import { openStore, type Store } from "@/lib/db/open-store";
 import { Collector } from "@/lib/dead-letters/collector/collector";
+import { ensureCaptureStream } from "@/lib/dead-letters/nats/capture-collector";
 import { captureDurable } from "@/lib/dead-letters/nats/capture-durable";
 import { createLeaderLock } from "@/lib/health/sampler/leader-lock";
 import { account, expectAccountedFor } from "../support/accounting";
@@ -267,6 +268,44 @@ describe("JetStream dead letters through the life of streams, durables and insta
       await other.close();
       await a.collector.stop();
     }
+  });
+
+  it("an idle puller on the installation's durable (no dead letters flowing) is shown too", async () => {
+    const a = installations[0]!;
+    const durable = await capturing(a);
+    const problemOf = async () => {
+      const c = await a.store.prisma.cluster.findUniqueOrThrow({ where: { name: CLUSTER } });
+      return (c.deadLetterProblems as Array<{ source: string; problem: string }>).find((p) => p.source === DEFAULT_CAPTURE.stream)?.problem ?? null;
+    };
+    await new Promise((r) => setTimeout(r, 7000));
+    expect(await problemOf()).toBeNull();
+    const other = await natsConnect({ servers: server.url });
+    let pulling = true;
+    const idle = (async () => {
+      const c = await jetstream(other).consumers.get(DEFAULT_CAPTURE.stream, durable);
+      while (pulling) {
+        const batch = await c.fetch({ max_messages: 10, expires: 5000 }).catch(() => null);
+        if (batch) for await (const m of batch) m.nak();
+      }
+    })();
+    try {
+      const problem = await until(problemOf, (p) => p !== null, 30_000, 250);
+      expect(problem).toMatch(/^another process is pulling from Redrive's capture durable .*\(1 pull request waiting that is not Redrive's\)/);
+    } finally {
+      pulling = false;
+      await idle;
+      await other.close();
+      await a.collector.stop();
+    }
+  });
+
+  it("a capture stream with work-queue retention is refused with a sentence, not split", async () => {
+    const a = installations[0]!;
+    const capture = { ...DEFAULT_CAPTURE, stream: `LC_WQ_CAPTURE_${id.toUpperCase()}` };
+    await jsm.streams.add({ name: capture.stream, subjects: [`lc.${id}.wq-capture`], retention: RetentionPolicy.Workqueue });
+    await expect(ensureCaptureStream(jsm, capture, captureDurable(capture, await getInstallationId(a.store.prisma)), async () => false)).rejects.toThrow(
+      `capture stream ${capture.stream} has work-queue retention: an advisory acknowledged by one installation would be gone for the others.`,
+    );
   });
 
   it("upgrade: a letter stored under the old key, its advisory still in flight, is not stored twice", async () => {

@@ -136,7 +136,7 @@ export class CaptureCollector {
     }
     if (this.waitingSeenAt > 0) {
       this.foreignAt = Date.now();
-      this.foreignWhy = `${info.num_waiting} pull request${info.num_waiting === 1 ? "" : "s"} waiting that are not Redrive's`;
+      this.foreignWhy = info.num_waiting === 1 ? "1 pull request waiting that is not Redrive's" : `${info.num_waiting} pull requests waiting that are not Redrive's`;
     }
     this.waitingSeenAt = Date.now();
   }
