@@ -23,7 +23,7 @@ export function StateBadge({ state, children }: { state: HealthState; children?:
 const ROLE_LABEL = { dlq: "DLQ", capture: "Redrive" } as const;
 const ROLE_TITLE = {
   dlq: "A dead-letter queue: nothing is meant to consume it, so it is never called stopped or lagging.",
-  capture: "Redrive's own consumer of JetStream dead-letter advisories.",
+  capture: "A Redrive durable on the capture stream of JetStream dead-letter advisories (each installation has its own).",
 } as const;
 
 /** Marks a dead-letter queue or Redrive's capture consumer among applications' consumers. */

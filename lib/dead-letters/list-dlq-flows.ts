@@ -1,6 +1,8 @@
 import "server-only";
 import { DEFAULT_CAPTURE, getConfig } from "@/lib/config";
+import { getInstallationId } from "@/lib/db/get-installation-id";
 import { getStore } from "@/lib/db/get-store";
+import { captureDurable } from "./nats/capture-durable";
 import type { BrokerKind } from "@/lib/brokers/types";
 
 /** One DLQ (or NATS capture stream) with how fast dead letters arrive and how far collection is behind. */
@@ -31,11 +33,12 @@ type QueueRow = { cluster_id: string; key: string; backlog: bigint; inflow_rate:
 export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
   const { prisma } = await getStore();
   const since = new Date(now.getTime() - INFLOW_WINDOW_MS);
-  const [dlqs, clusters, collected, recent] = await Promise.all([
+  const [dlqs, clusters, collected, recent, installationId] = await Promise.all([
     prisma.dlq.findMany({ include: { cluster: { select: { name: true, kind: true } } }, orderBy: [{ cluster: { name: "asc" } }, { name: "asc" }] }),
     prisma.cluster.findMany({ select: { id: true, name: true, kind: true, deadLetterProblems: true } }),
     prisma.deadLetter.groupBy({ by: ["clusterId", "collectedFrom"], _count: { _all: true } }),
     prisma.deadLetter.groupBy({ by: ["clusterId", "collectedFrom"], where: { capturedAt: { gte: since } }, _count: { _all: true } }),
+    getInstallationId(prisma),
   ]);
   const count = (list: typeof collected, clusterId: string, from: string) => list.find((c) => c.clusterId === clusterId && c.collectedFrom === from)?._count._all ?? 0;
 
@@ -45,7 +48,7 @@ export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
     .filter((c): c is typeof c & { row: NonNullable<typeof c.row> } => c.row !== undefined);
 
   // The queues themselves as the sampler last read them (a DLQ is a queue too; so is the capture consumer).
-  const keys = [...dlqs.map((d) => [d.clusterId, d.name] as const), ...captures.map((c) => [c.row.id, `${c.capture.stream}/${c.capture.consumer}`] as const)];
+  const keys = [...dlqs.map((d) => [d.clusterId, d.name] as const), ...captures.map((c) => [c.row.id, `${c.capture.stream}/${captureDurable(c.capture, installationId)}`] as const)];
   const queues = keys.length
     ? await prisma.$queryRawUnsafe<QueueRow[]>(
         `SELECT c."cluster_id"::text AS cluster_id, c."key", c."backlog", c."inflow_rate", c."last_sampled_at"
@@ -81,7 +84,7 @@ export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
     };
   });
   for (const c of captures) {
-    const q = queue(c.row.id, `${c.capture.stream}/${c.capture.consumer}`);
+    const q = queue(c.row.id, `${c.capture.stream}/${captureDurable(c.capture, installationId)}`);
     const problem = (Array.isArray(c.row.deadLetterProblems) ? (c.row.deadLetterProblems as Array<{ source: string; problem: string }>) : []).find((p) => p.source === c.capture.stream);
     flows.push({
       id: c.row.id,
@@ -96,7 +99,7 @@ export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
       collected: count(collected, c.row.id, c.capture.stream),
       collectorLag: c.capture.enabled && q ? Number(q.backlog) : null,
       sources: ["every consumer's MAX_DELIVERIES and MSG_TERMINATED advisories"],
-      foundBy: "capture stream",
+      foundBy: `capture stream, through durable ${captureDurable(c.capture, installationId)}`,
     });
   }
   return flows;

@@ -1,14 +1,17 @@
 import "server-only";
 import { DEFAULT_CAPTURE, getConfig } from "@/lib/config";
+import { getInstallationId } from "@/lib/db/get-installation-id";
 import { getStore } from "@/lib/db/get-store";
+import { captureDurable } from "./nats/capture-durable";
 import type { DlqInfo, DlqOverview, DlqProblem } from "./types";
 
 export async function listDlqs(): Promise<DlqOverview> {
   const { prisma } = await getStore();
-  const [rows, clusters, collected] = await Promise.all([
+  const [rows, clusters, collected, installationId] = await Promise.all([
     prisma.dlq.findMany({ include: { cluster: { select: { name: true, kind: true } } }, orderBy: [{ cluster: { name: "asc" } }, { name: "asc" }] }),
     prisma.cluster.findMany({ select: { id: true, name: true, kind: true, deadLetterProblems: true } }),
     prisma.deadLetter.groupBy({ by: ["clusterId", "collectedFrom"], _count: { _all: true } }),
+    getInstallationId(prisma),
   ]);
   const count = (clusterId: string, from: string) => collected.find((c) => c.clusterId === clusterId && c.collectedFrom === from)?._count._all ?? 0;
   const dlqs: DlqInfo[] = rows.map((d) => ({
@@ -36,7 +39,8 @@ export async function listDlqs(): Promise<DlqOverview> {
       name: capture.stream,
       sources: ["every consumer's MAX_DELIVERIES and MSG_TERMINATED advisories"],
       adopted: capture.enabled,
-      foundBy: "capture stream",
+      // Which durable is this installation's, among those of other installations on the same stream.
+      foundBy: `capture stream, through durable ${captureDurable(capture, installationId)}`,
       depth: null,
       collected: row ? count(row.id, capture.stream) : 0,
       problem: capture.enabled ? (captureProblem?.problem ?? null) : "capture is disabled in the configuration: JetStream dead letters are not collected",

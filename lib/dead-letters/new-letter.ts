@@ -11,7 +11,12 @@ export type NewLetter = {
   clusterId: string;
   clusterName: string;
   kind: BrokerKind;
+  /** Unique per letter: a second insert under the same key is the same death captured again. */
   dedupeKey: string;
+  /** RabbitMQ: what a redelivery of this message is recognised by (bytes, properties, x-death). */
+  contentKey?: string | null;
+  /** The broker delivered it before (RabbitMQ `redelivered`): skipped when a letter with its content key is stored. */
+  redelivered?: boolean;
   source: string;
   destination: string;
   collectedFrom: string;
@@ -39,7 +44,9 @@ export function sha256(...parts: Array<string | Uint8Array>): string {
 }
 
 /**
- * Stores letters, skipping any already stored under the same dedupe key, in one statement.
+ * Stores letters, skipping any already stored under the same dedupe key, and any redelivered one
+ * whose content key is already stored, in one statement. A first delivery is never skipped by its
+ * content: two identical messages dying together are two letters.
  * Returns how many were new. Callers acknowledge on the broker only after this resolves.
  */
 export async function storeLetters(prisma: PrismaClient, letters: NewLetter[]): Promise<number> {
@@ -59,14 +66,18 @@ export async function storeLetters(prisma: PrismaClient, letters: NewLetter[]): 
   return prisma.$executeRawUnsafe(
     `INSERT INTO "dead_letters" ("id", "cluster_id", "kind", "dedupe_key", "source", "destination", "collected_from", "reason", "error_text", "payload_shape",
        "fingerprint", "message_id", "content_type", "payload", "payload_size", "payload_missing", "payload_text", "properties", "headers", "raw_headers",
-       "redrive_count", "deaths", "death_count", "first_death_at", "last_death_at")
+       "redrive_count", "deaths", "death_count", "first_death_at", "last_death_at", "content_key")
      SELECT gen_random_uuid(), u.cluster_id, u.kind::"BrokerKind", u.dedupe_key, u.source, u.destination, u.collected_from, u.reason, u.error_text, u.payload_shape,
        u.fingerprint, u.message_id, u.content_type, decode(u.payload, 'base64'), u.payload_size, u.payload_missing, u.payload_text, u.properties::jsonb, u.headers::jsonb, u.raw_headers::jsonb,
-       u.redrive_count, u.deaths::jsonb, u.death_count, u.first_death_at, u.last_death_at
+       u.redrive_count, u.deaths::jsonb, u.death_count, u.first_death_at, u.last_death_at, u.content_key
      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
-                 $13::text[], $14::int4[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::int4[], $21::text[], $22::int4[], $23::timestamptz[], $24::timestamptz[])
+                 $13::text[], $14::int4[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::int4[], $21::text[], $22::int4[], $23::timestamptz[], $24::timestamptz[],
+                 $25::text[], $26::bool[])
        AS u(cluster_id, kind, dedupe_key, source, destination, collected_from, reason, error_text, payload_shape, fingerprint, message_id, content_type,
-            payload, payload_size, payload_missing, payload_text, properties, headers, raw_headers, redrive_count, deaths, death_count, first_death_at, last_death_at)
+            payload, payload_size, payload_missing, payload_text, properties, headers, raw_headers, redrive_count, deaths, death_count, first_death_at, last_death_at,
+            content_key, redelivered)
+     WHERE NOT (u.redelivered AND u.content_key IS NOT NULL
+                AND EXISTS (SELECT 1 FROM "dead_letters" d WHERE d."cluster_id" = u.cluster_id AND d."content_key" = u.content_key))
      ON CONFLICT ("cluster_id", "dedupe_key") DO NOTHING`,
     col((r) => r.l.clusterId),
     col((r) => r.l.kind),
@@ -93,5 +104,7 @@ export async function storeLetters(prisma: PrismaClient, letters: NewLetter[]): 
     col((r) => r.l.deathCount),
     col((r) => r.l.firstDeathAt?.toISOString() ?? null),
     col((r) => r.l.lastDeathAt?.toISOString() ?? null),
+    col((r) => text(r.l.contentKey ?? null)),
+    col((r) => r.l.redelivered ?? false),
   );
 }

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { renderLoad, type LoadFigures } from "../load/report";
 import type { Accounting, HostileResult } from "../../tests/support/accounting";
 import { ms } from "../bench/stats";
@@ -22,6 +24,15 @@ export type FaultRun = {
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 const outcomes = (o: Record<string, number>) => Object.entries(o).map(([k, v]) => `${k} ${v}`).join(", ") || "–";
+
+const SECURITY_EDGES = path.resolve(import.meta.dirname, "../../docs/figures/security-edges.md");
+
+/** The security edges the integration and e2e tiers assert, kept beside the run's figures (see that file's header). */
+function securityEdges(): string[] {
+  if (!existsSync(SECURITY_EDGES)) return [];
+  const body = readFileSync(SECURITY_EDGES, "utf8").replace(/^<!--[\s\S]*?-->\n/, "").trimEnd();
+  return ["### Security edges", "", body, ""];
+}
 
 /** `before`: a load run made before the inbox summaries became shared reads (docs/figures/load-before-shared-reads.json). */
 export function renderReliability(run: FaultRun, load: LoadFigures | null, before: LoadFigures | null = null): string {
@@ -85,6 +96,7 @@ export function renderReliability(run: FaultRun, load: LoadFigures | null, befor
     "| --- | --- | --- |",
     ...hostile.map((h) => `| ${cell(h.input)} | ${cell(h.shows)} | ${cell(h.outcome)} |`),
     "",
+    ...securityEdges(),
     "## Load",
     "",
   );
@@ -135,6 +147,13 @@ export function renderReliability(run: FaultRun, load: LoadFigures | null, befor
     "- A RabbitMQ header string holding a NUL could not be stored (jsonb), which failed its whole batch and **stopped collection of that DLQ for",
     "  good**; it is now kept as base64 and written back exactly (*hostile payloads and headers*).",
     "- The job runner's lease is now renewed while a chunk awaits slow confirms, so a slow broker does not look like a dead runner to other replicas.",
+    "- A JetStream death at a sequence already seen — the stream or its durable made again under the old name — was taken for a duplicate and its",
+    "  advisory acked: **1 letter stored of 3** deaths. Letters are now keyed by the advisory's own id (*NATS stream and durable made again*,",
+    "  *NATS durable made again*, *NATS advisories delivered again*, *NATS upgrade with an advisory in flight*).",
+    "- Two installations on one NATS pulled the same capture durable and **split the dead letters** (25 of 50 each); each installation now has its",
+    "  own durable, named from an id kept in its store, and another puller on it is shown (*NATS two installations*).",
+    "- Identical RabbitMQ messages dying in the same second were **stored once** (1 of 5); a first delivery is now always kept, and only a",
+    "  redelivery is compared by content (*RabbitMQ identical messages dying together*, *RabbitMQ crash between storing and acknowledging*).",
     "",
   );
   return out.join("\n");

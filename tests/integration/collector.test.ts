@@ -5,6 +5,8 @@ import amqp from "amqplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NatsBroker } from "@/lib/brokers/nats/nats-broker";
 import { RabbitBroker } from "@/lib/brokers/rabbitmq/rabbitmq-broker";
+import { getInstallationId } from "@/lib/db/get-installation-id";
+import { captureDurable } from "@/lib/dead-letters/nats/capture-durable";
 import { DEFAULT_CAPTURE, type NatsClusterConfig, type RabbitClusterConfig } from "@/lib/config";
 import { openStore, type Store } from "@/lib/db/open-store";
 import { Collector } from "@/lib/dead-letters/collector/collector";
@@ -25,6 +27,8 @@ type Published = { body: Buffer; messageId: string; contentType?: string };
 describe("the dead-letter collector against real brokers", () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let store: Store;
+  // This installation's durable on the capture stream: the configured name plus the store's installation id.
+  const durable = async () => captureDurable({ ...DEFAULT_CAPTURE, consumer: CAPTURE_CONSUMER }, await getInstallationId(store.prisma));
   let vhost: Awaited<ReturnType<typeof createVhost>>;
   let conn: Awaited<ReturnType<typeof amqp.connect>>;
   let nc: NatsConnection;
@@ -102,7 +106,7 @@ describe("the dead-letter collector against real brokers", () => {
     await collector?.stop();
     await Promise.all([rabbit?.close(), nats?.close()]);
     await conn?.close().catch(() => undefined);
-    await jsm?.consumers.delete(DEFAULT_CAPTURE.stream, CAPTURE_CONSUMER).catch(() => undefined);
+    await jsm?.consumers.delete(DEFAULT_CAPTURE.stream, await durable()).catch(() => undefined);
     await jsm?.streams.delete(STREAM).catch(() => undefined);
     await nc?.close();
     await vhost?.drop();
@@ -156,7 +160,7 @@ describe("the dead-letter collector against real brokers", () => {
     expect(raw).not.toBe(false);
     if (raw === false) return;
     const cluster = await store.prisma.cluster.findUniqueOrThrow({ where: { name: rabbitCluster.name } });
-    const letter = letterFromAmqp({ content: raw.content, properties: raw.properties as unknown as Record<string, unknown> }, { clusterId: cluster.id, clusterName: cluster.name, vhost: VHOST, dlq: "work.dlq" });
+    const letter = letterFromAmqp({ content: raw.content, redelivered: raw.fields.redelivered, properties: raw.properties as unknown as Record<string, unknown> }, { clusterId: cluster.id, clusterName: cluster.name, vhost: VHOST, dlq: "work.dlq" });
     expect(await storeLetters(store.prisma, [letter])).toBe(1);
     await ch.close(); // unacked: RabbitMQ puts it back
     collector.start();
@@ -235,7 +239,7 @@ describe("the dead-letter collector against real brokers", () => {
       await until(() => letters({ messageId: `nats-ok-${id}` }), (l) => l.length === 1, 20_000, 200);
       await until(async () => warnings, (w) => w.some((x) => x.startsWith("1 NATS dead letter could not be stored and will be tried again when JetStream redelivers its advisory (the rest were collected): ") && x.includes(`refused by the test for nats-refused-${id}`)), 10_000, 200);
       expect(await letters({ messageId: `nats-refused-${id}` })).toHaveLength(0);
-      const capture = await jsm.consumers.info(DEFAULT_CAPTURE.stream, CAPTURE_CONSUMER);
+      const capture = await jsm.consumers.info(DEFAULT_CAPTURE.stream, await durable());
       expect(capture.num_ack_pending).toBeGreaterThanOrEqual(1);
     } finally {
       await queryRows(db.url, `DROP TRIGGER IF EXISTS refuse_nats ON dead_letters`);

@@ -5,6 +5,8 @@ import amqp from "amqplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NatsBroker } from "@/lib/brokers/nats/nats-broker";
 import { RabbitBroker } from "@/lib/brokers/rabbitmq/rabbitmq-broker";
+import { getInstallationId } from "@/lib/db/get-installation-id";
+import { captureDurable } from "@/lib/dead-letters/nats/capture-durable";
 import { DEFAULT_CAPTURE, DEFAULT_THRESHOLDS, type NatsClusterConfig, type RabbitClusterConfig } from "@/lib/config";
 import { openStore, type Store } from "@/lib/db/open-store";
 import { Collector } from "@/lib/dead-letters/collector/collector";
@@ -25,6 +27,8 @@ const health = { ...DEFAULT_THRESHOLDS, windowSeconds: 120 };
 describe("consumer roles and dead-letter rates in the sampler", () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let store: Store;
+  // This installation's durable on the capture stream: the configured name plus the store's installation id.
+  const durable = async () => captureDurable({ ...DEFAULT_CAPTURE, consumer: CAPTURE_CONSUMER }, await getInstallationId(store.prisma));
   let vhost: Awaited<ReturnType<typeof createVhost>>;
   let conn: amqp.ChannelModel;
   let nc: NatsConnection;
@@ -94,7 +98,7 @@ describe("consumer roles and dead-letter rates in the sampler", () => {
     await collector?.stop();
     await Promise.all([rabbit?.close(), nats?.close()]);
     await conn?.close().catch(() => undefined);
-    await jsm?.consumers.delete(DEFAULT_CAPTURE.stream, CAPTURE_CONSUMER).catch(() => undefined);
+    await jsm?.consumers.delete(DEFAULT_CAPTURE.stream, await durable()).catch(() => undefined);
     await nc?.close();
     await vhost?.drop();
     await store?.close();
@@ -127,7 +131,7 @@ describe("consumer roles and dead-letter rates in the sampler", () => {
     // other.dlq is not collected, so how fast "other" loses messages is not known: no verdict from it.
     expect(await consumer(VHOST, "other")).toMatchObject({ role: null, state: "OK" });
 
-    const capture = await consumer(DEFAULT_CAPTURE.stream, CAPTURE_CONSUMER);
+    const capture = await consumer(DEFAULT_CAPTURE.stream, await durable());
     expect(capture.role).toBe("capture");
     expect(capture.state).toBe("OK");
     expect(capture.stateReason).toMatch(/^Redrive's dead-letter capture/);

@@ -7,6 +7,8 @@ import { connect as natsConnect, headers as natsHeaders, type NatsConnection } f
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_OPERATOR } from "../support/principals";
 import { NatsBroker } from "@/lib/brokers/nats/nats-broker";
+import { getInstallationId } from "@/lib/db/get-installation-id";
+import { captureDurable } from "@/lib/dead-letters/nats/capture-durable";
 import { DEFAULT_CAPTURE, type NatsClusterConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import type { Store } from "@/lib/db/open-store";
@@ -29,6 +31,8 @@ const CAPTURE_CONSUMER = `it-rq-capture-${id}`;
 describe("requeue on JetStream", () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let store: Store;
+  // This installation's durable on the capture stream: the configured name plus the store's installation id.
+  const durable = async () => captureDurable({ ...DEFAULT_CAPTURE, consumer: CAPTURE_CONSUMER }, await getInstallationId(store.prisma));
   let nc: NatsConnection;
   let jsm: JetStreamManager;
   let broker: NatsBroker;
@@ -56,7 +60,7 @@ describe("requeue on JetStream", () => {
     await runner?.stop();
     await collector?.stop();
     await broker?.close();
-    await jsm?.consumers.delete(DEFAULT_CAPTURE.stream, CAPTURE_CONSUMER).catch(() => undefined);
+    await jsm?.consumers.delete(DEFAULT_CAPTURE.stream, await durable()).catch(() => undefined);
     await jsm?.streams.delete(STREAM).catch(() => undefined);
     await nc?.close();
     await store?.close();
@@ -65,7 +69,8 @@ describe("requeue on JetStream", () => {
 
   it("sends a max-delivered message back to its subject once, byte for byte, and clears the stuck original", async () => {
     collector.start();
-    await until(() => jsm.consumers.info(DEFAULT_CAPTURE.stream, CAPTURE_CONSUMER).then(() => true, () => false), Boolean, 10_000);
+    const name = await durable();
+    await until(() => jsm.consumers.info(DEFAULT_CAPTURE.stream, name).then(() => true, () => false), Boolean, 10_000);
     const js = jetstream(nc);
     const h = natsHeaders();
     h.set("Nats-Msg-Id", `orig-${id}`);

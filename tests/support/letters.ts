@@ -52,7 +52,7 @@ export async function rabbitDeadLetters(prisma: PrismaClient, s: RabbitLetterSpe
   await rejecter.close();
   if (got.length !== s.n) throw new Error(`only ${got.length} of ${s.n} dead letters reached ${s.dlq}`);
   const id = await clusterId(prisma, s.cluster, "rabbitmq");
-  await storeLetters(prisma, got.map((m) => letterFromAmqp({ content: m.content, properties: m.properties as unknown as Record<string, unknown> }, { clusterId: id, clusterName: s.cluster, vhost: s.vhost, dlq: s.dlq })));
+  await storeLetters(prisma, got.map((m) => letterFromAmqp({ content: m.content, redelivered: m.fields.redelivered, properties: m.properties as unknown as Record<string, unknown> }, { clusterId: id, clusterName: s.cluster, vhost: s.vhost, dlq: s.dlq })));
   for (const m of got) ch.ack(m);
   await ch.close();
   const rows = await prisma.deadLetter.findMany({ where: { messageId: { in: got.map((m) => String(m.properties.messageId)) } }, select: { id: true } });

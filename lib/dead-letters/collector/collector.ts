@@ -6,7 +6,9 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import type { LeaderLock } from "@/lib/health/sampler/leader-lock";
 import { ensureCluster } from "@/lib/health/sampler/write-sweep";
+import { getInstallationId } from "@/lib/db/get-installation-id";
 import { CaptureCollector } from "../nats/capture-collector";
+import { captureDurable } from "../nats/capture-durable";
 import { RabbitCollector } from "../rabbitmq/rabbit-collector";
 import { adoptedDlqs, syncDlqs } from "./sync-dlqs";
 
@@ -31,6 +33,7 @@ export class Collector {
   private leading = false;
   private readonly rabbit = new Map<string, RabbitCollector>();
   private readonly nats = new Map<string, CaptureCollector>();
+  private readonly natsProblems = new Map<string, string | null>();
   private readonly discoveredAt = new Map<string, number>();
 
   constructor(
@@ -92,12 +95,23 @@ export class Collector {
     const capture = t.cluster.capture ?? DEFAULT_CAPTURE;
     if (!capture.enabled) return;
     const existing = this.nats.get(t.cluster.name);
-    if (existing?.running) return;
+    if (existing?.running) {
+      // Another puller on this installation's durable: shown with the capture stream while it lasts.
+      const problem = existing.problem;
+      if (problem !== (this.natsProblems.get(t.cluster.name) ?? null)) {
+        if (problem) this.warn(problem);
+        await this.prisma.cluster.update({ where: { id: clusterId }, data: { deadLetterProblems: problem ? [{ source: capture.stream, problem }] : [] } });
+        this.natsProblems.set(t.cluster.name, problem);
+      }
+      return;
+    }
     try {
       const nc = await (t.broker as NatsBroker).natsConnection();
-      const c = new CaptureCollector(this.prisma, nc, capture, { clusterId, clusterName: t.cluster.name }, (m) => this.warn(m));
+      const durable = captureDurable(capture, await getInstallationId(this.prisma));
+      const c = new CaptureCollector(this.prisma, nc, capture, durable, { clusterId, clusterName: t.cluster.name }, (m) => this.warn(m));
       await c.start();
       this.nats.set(t.cluster.name, c);
+      this.natsProblems.set(t.cluster.name, null);
       await this.prisma.cluster.update({ where: { id: clusterId }, data: { deadLetterProblems: [] } });
     } catch (e) {
       // Shown with the capture stream on the Dead letters page, not only in the log.
@@ -114,6 +128,7 @@ export class Collector {
     await Promise.all([...this.nats.values()].map((c) => c.stop()));
     this.rabbit.clear();
     this.nats.clear();
+    this.natsProblems.clear();
     this.discoveredAt.clear();
   }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager } from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager, type StreamInfo } from "@nats-io/jetstream";
 import { nanos, type NatsConnection } from "@nats-io/transport-node";
 import type { CaptureConfig } from "@/lib/config";
 import type { PrismaClient } from "@/lib/db/generated/client";
@@ -14,7 +14,23 @@ import { letterFromAdvisory, parseAdvisory } from "./letter-from-advisory";
 export const ADVISORY_SUBJECTS = ["$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.>", "$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.>"];
 const BATCH = 100;
 
-export async function ensureCaptureStream(jsm: JetStreamManager, capture: CaptureConfig): Promise<void> {
+/**
+ * Makes the capture stream (limits retention: every durable on it sees every advisory, kept for
+ * `maxAgeHours`) and this installation's durable on it.
+ *
+ * The durable gets an inactive threshold equal to the stream's max age: a durable left behind by a
+ * decommissioned installation is removed by the server once nothing has pulled it for that long,
+ * and by then the stream no longer holds anything it would have delivered.
+ *
+ * Where to start a new durable:
+ * - after an upgrade from the shared durable (`capture.consumer` without the installation id): from
+ *   what that durable had acknowledged, so nothing in flight is skipped and the stream is not read
+ *   again from the beginning;
+ * - when this installation has collected from the stream before (its durable was removed after an
+ *   idle spell): from the start of what the stream holds; the advisory id keeps each death single;
+ * - otherwise as `startFrom` says.
+ */
+export async function ensureCaptureStream(jsm: JetStreamManager, capture: CaptureConfig, durable: string, collectedBefore: () => Promise<boolean>): Promise<{ created: boolean }> {
   const config = {
     name: capture.stream,
     subjects: ADVISORY_SUBJECTS,
@@ -26,28 +42,53 @@ export async function ensureCaptureStream(jsm: JetStreamManager, capture: Captur
   const existing = await jsm.streams.info(capture.stream).catch(() => null);
   if (!existing) await jsm.streams.add(config);
   else if (existing.config.max_age !== config.max_age) await jsm.streams.update(capture.stream, { ...existing.config, max_age: config.max_age });
-  const consumer = await jsm.consumers.info(capture.stream, capture.consumer).catch(() => null);
-  if (!consumer) {
-    await jsm.consumers.add(capture.stream, {
-      durable_name: capture.consumer,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: capture.startFrom === "new" ? DeliverPolicy.New : DeliverPolicy.All,
-      ack_wait: nanos(60_000),
-      max_ack_pending: 1000,
-    });
+  if (existing?.config.retention === RetentionPolicy.Workqueue) {
+    // A work queue hands each advisory to one consumer and removes it on its ack: installations
+    // would split the dead letters (NATS refuses a second durable there anyway). Interest
+    // retention keeps an advisory until every durable acked it, so each installation sees it.
+    throw new Error(
+      `capture stream ${capture.stream} has work-queue retention: an advisory acknowledged by one installation would be gone for the others. Recreate it with limits retention (delete it; Redrive makes it again), or name another stream in clusters[].capture.stream.`,
+    );
   }
+  const consumer = await jsm.consumers.info(capture.stream, durable).catch(() => null);
+  if (consumer) return { created: false };
+  const legacy = durable === capture.consumer ? null : await jsm.consumers.info(capture.stream, capture.consumer).catch(() => null);
+  const start = legacy
+    ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: legacy.ack_floor.stream_seq + 1 }
+    : capture.startFrom === "new" && !(await collectedBefore())
+      ? { deliver_policy: DeliverPolicy.New }
+      : { deliver_policy: DeliverPolicy.All };
+  await jsm.consumers.add(capture.stream, {
+    durable_name: durable,
+    ack_policy: AckPolicy.Explicit,
+    ...start,
+    ack_wait: nanos(60_000),
+    max_ack_pending: 1000,
+    inactive_threshold: nanos(capture.maxAgeHours * 3_600_000),
+  });
+  return { created: true };
 }
+
+/** How long evidence of another puller on our durable keeps the problem shown. */
+const FOREIGN_EVIDENCE_MS = 60_000;
+/** How often, at most, the durable's waiting pulls are read between two fetches. */
+const WAITING_CHECK_MS = 3000;
 
 export class CaptureCollector {
   private stopped = false;
   private loop: Promise<void> | undefined;
-  private readonly retention = new Map<string, string | null>();
+  private lastDeliverySeq = 0;
+  private foreignAt = 0;
+  private foreignWhy = "";
+  private waitingSeenAt = 0;
+  private waitingCheckedAt = 0;
   collected = 0;
 
   constructor(
     private readonly prisma: PrismaClient,
     private readonly nc: NatsConnection,
     private readonly capture: CaptureConfig,
+    private readonly durable: string,
     private readonly ctx: { clusterId: string; clusterName: string },
     private readonly onError: (message: string) => void,
   ) {}
@@ -56,32 +97,69 @@ export class CaptureCollector {
     return this.loop !== undefined && !this.stopped;
   }
 
+  /**
+   * Set while something else pulls from this installation's durable (a copy of this store started
+   * elsewhere, a tool): each advisory then goes to one puller, so dead letters are being split.
+   */
+  get problem(): string | null {
+    if (this.foreignAt === 0 || Date.now() - this.foreignAt > FOREIGN_EVIDENCE_MS) return null;
+    return `another process is pulling from Redrive's capture durable ${this.durable} on ${this.capture.stream}; dead letters are being split between it and this installation (${this.foreignWhy}). Stop it, or give it its own store: durables are named from the installation id kept in the store.`;
+  }
+
   async start(): Promise<void> {
     const jsm = await jetstreamManager(this.nc);
-    await ensureCaptureStream(jsm, this.capture);
+    await ensureCaptureStream(jsm, this.capture, this.durable, async () => (await this.prisma.deadLetter.count({ where: { clusterId: this.ctx.clusterId, collectedFrom: this.capture.stream }, take: 1 })) > 0);
     this.stopped = false;
     this.loop = this.run(jsm).finally(() => {
       this.loop = undefined;
     });
   }
 
-  private async retentionOf(jsm: JetStreamManager, stream: string): Promise<string | null> {
-    if (!this.retention.has(stream)) {
-      const info = await jsm.streams.info(stream).catch(() => null);
-      this.retention.set(stream, info?.config.retention ?? null);
+  /** Deliveries on a durable are numbered one by one whoever pulls: a number we never received went to another puller. */
+  private noteDelivery(seq: number): void {
+    if (this.lastDeliverySeq > 0 && seq > this.lastDeliverySeq + 1) {
+      this.foreignAt = Date.now();
+      this.foreignWhy = `deliveries ${this.lastDeliverySeq + 1}–${seq - 1} went elsewhere`;
     }
-    return this.retention.get(stream) ?? null;
+    // A lower number: the durable was made again; count from here.
+    this.lastDeliverySeq = seq;
+  }
+
+  /** Between two of our fetches this installation has no pull waiting: a waiting pull seen twice in a row is someone else's. */
+  private async checkWaiting(jsm: JetStreamManager): Promise<void> {
+    if (Date.now() - this.waitingCheckedAt < WAITING_CHECK_MS) return;
+    this.waitingCheckedAt = Date.now();
+    const info = await jsm.consumers.info(this.capture.stream, this.durable).catch(() => null);
+    if (!info || info.num_waiting === 0) {
+      this.waitingSeenAt = 0;
+      return;
+    }
+    if (this.waitingSeenAt > 0) {
+      this.foreignAt = Date.now();
+      this.foreignWhy = info.num_waiting === 1 ? "1 pull request waiting that is not Redrive's" : `${info.num_waiting} pull requests waiting that are not Redrive's`;
+    }
+    this.waitingSeenAt = Date.now();
   }
 
   private async run(jsm: JetStreamManager): Promise<void> {
-    const consumer = await jetstream(this.nc).consumers.get(this.capture.stream, this.capture.consumer);
+    const consumer = await jetstream(this.nc).consumers.get(this.capture.stream, this.durable);
     while (!this.stopped) {
       try {
+        await this.checkWaiting(jsm);
         const batch = await consumer.fetch({ max_messages: BATCH, expires: 2000 });
         const msgs = [];
-        for await (const m of batch) msgs.push(m);
+        for await (const m of batch) {
+          this.noteDelivery(m.info.deliverySequence);
+          msgs.push(m);
+        }
         if (msgs.length === 0) continue;
         const items: Array<{ m: (typeof msgs)[number]; letter: NewLetter | null }> = [];
+        // The stream as it is now, read once per batch: its retention, and when this incarnation was made.
+        const streams = new Map<string, Promise<StreamInfo | null>>();
+        const streamOf = (name: string) => {
+          if (!streams.has(name)) streams.set(name, jsm.streams.info(name).catch(() => null));
+          return streams.get(name)!;
+        };
         for (const m of msgs) {
           const a = parseAdvisory(m.data);
           // Not an advisory we understand, or one about our own capture stream: nothing to keep.
@@ -89,12 +167,18 @@ export class CaptureCollector {
             items.push({ m, letter: null });
             continue;
           }
-          const original = await jsm.streams.getMessage(a.stream, { seq: a.stream_seq }).catch((e: unknown) => {
-            // A stream deleted since: the payload is gone with it.
-            if (/stream not found|10059/i.test(describeError(e))) return null;
-            throw e;
-          });
-          items.push({ m, letter: letterFromAdvisory(a, original, { ...this.ctx, captureStream: this.capture.stream, retention: await this.retentionOf(jsm, a.stream) }) });
+          const info = await streamOf(a.stream);
+          // A stream made again after this death restarted its sequences: what it holds at this
+          // sequence now is another message, not the one that died.
+          const recreated = info !== null && Date.parse(info.created) > Date.parse(a.timestamp);
+          const original = recreated
+            ? null
+            : await jsm.streams.getMessage(a.stream, { seq: a.stream_seq }).catch((e: unknown) => {
+                // A stream deleted since: the payload is gone with it.
+                if (/stream not found|10059/i.test(describeError(e))) return null;
+                throw e;
+              });
+          items.push({ m, letter: letterFromAdvisory(a, original, { ...this.ctx, captureStream: this.capture.stream, retention: info?.config.retention ?? null, recreated }) });
         }
         const letters = items.flatMap((i) => (i.letter ? [i.letter] : []));
         try {
@@ -106,7 +190,15 @@ export class CaptureCollector {
         for (const m of msgs) m.ack();
         this.collected += letters.length;
       } catch (e) {
-        // Unacked advisories are redelivered after ack_wait; the dedupe key keeps them single.
+        // Our durable removed under us (by hand, or by its inactive threshold): end this loop; the
+        // collector's next tick makes the durable again and reads what the stream still holds.
+        const gone = await jsm.consumers.info(this.capture.stream, this.durable).then(() => false, (x: unknown) => /consumer not found|10014|stream not found|10059/i.test(describeError(x)));
+        if (gone) {
+          this.onError(`capture durable ${this.durable} on ${this.capture.stream} was removed; making it again`);
+          this.stopped = true;
+          return;
+        }
+        // Unacked advisories are redelivered after ack_wait; their advisory id keeps them single.
         this.onError(`capturing NATS dead letters failed; retrying: ${describeError(e)}`);
         await new Promise((r) => setTimeout(r, 2000));
       }

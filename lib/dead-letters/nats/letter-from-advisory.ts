@@ -29,7 +29,10 @@ export function parseAdvisory(data: Uint8Array): Advisory | null {
   }
 }
 
-function missingReason(a: Advisory, retention: string | null): string {
+function missingReason(a: Advisory, retention: string | null, recreated: boolean): string {
+  if (recreated) {
+    return `Stream ${a.stream} was deleted and made again after this message died: its sequences restarted, so what it holds at ${a.stream_seq} now is another message, and only what the advisory says is known.`;
+  }
   if (a.type === TERMINATED_TYPE && retention === "workqueue") {
     return `Stream ${a.stream} no longer holds message ${a.stream_seq}: on a work-queue stream a terminated message is removed at once, so only what the advisory says is known.`;
   }
@@ -39,11 +42,21 @@ function missingReason(a: Advisory, retention: string | null): string {
   return `Stream ${a.stream} no longer holds message ${a.stream_seq}: its limits (age, count or size) removed it before Redrive could copy it.`;
 }
 
+/**
+ * One letter per death. A stream or durable made again under its old name restarts its sequences,
+ * so stream:consumer:seq names different deaths over time; the advisory's own id names one death,
+ * and a redelivery of the same advisory carries the same id. An advisory without an id (none seen
+ * on 2.9) falls back to the sequence and the death's time.
+ */
+export function natsDedupeKey(a: Advisory, reason: string): string {
+  return a.id ? `nats:adv:${a.stream}:${a.consumer}:${a.id}` : `nats:${a.stream}:${a.consumer}:${a.stream_seq}:${reason}:${a.timestamp}`;
+}
+
 /** Builds the inbox entry for an advisory, with the original message when the stream still holds it. */
 export function letterFromAdvisory(
   a: Advisory,
   original: StoredMsg | null,
-  ctx: { clusterId: string; clusterName: string; captureStream: string; retention: string | null },
+  ctx: { clusterId: string; clusterName: string; captureStream: string; retention: string | null; recreated?: boolean },
 ): NewLetter {
   const reason = a.type === MAX_DELIVER_TYPE ? "max_deliveries" : "terminated";
   const headers: Record<string, unknown> = {};
@@ -57,8 +70,9 @@ export function letterFromAdvisory(
     clusterId: ctx.clusterId,
     clusterName: ctx.clusterName,
     kind: "nats",
-    // One letter per death of one stored message: deterministic, so a replayed advisory is recognised.
-    dedupeKey: `nats:${a.stream}:${a.consumer}:${a.stream_seq}:${reason}`,
+    dedupeKey: natsDedupeKey(a, reason),
+    contentKey: null,
+    redelivered: false,
     source,
     destination: original?.subject ?? "",
     collectedFrom: ctx.captureStream,
@@ -66,7 +80,7 @@ export function letterFromAdvisory(
     messageId: msgId,
     contentType: typeof headers["Content-Type"] === "string" ? (headers["Content-Type"] as string) : null,
     payload: original ? original.data : null,
-    payloadMissing: original ? null : missingReason(a, ctx.retention),
+    payloadMissing: original ? null : missingReason(a, ctx.retention, ctx.recreated ?? false),
     properties: {
       stream: a.stream,
       consumer: a.consumer,

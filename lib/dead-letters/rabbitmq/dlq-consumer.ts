@@ -7,7 +7,7 @@ import { letterFromAmqp } from "./letter-from-amqp";
 
 // Consumes one adopted DLQ with manual acks: a batch of letters is written to the store first and
 // acknowledged on RabbitMQ only after the write committed. A crash in between leaves the messages
-// on the queue (redelivered later and recognised by their dedupe key), never lost.
+// on the queue (redelivered later, flagged so, and recognised by their content), never lost.
 
 export type DlqConsumerOptions = {
   batchSize: number;
@@ -72,8 +72,16 @@ export class DlqConsumer {
     }, ms);
   }
 
+  /** Built once per delivery: a batch stored again letter by letter keeps each letter's key, so a commit whose reply was lost is not stored twice. */
+  private readonly letters = new WeakMap<ConsumeMessage, NewLetter>();
+
   private toLetter(m: ConsumeMessage): NewLetter {
-    return letterFromAmqp({ content: m.content, properties: m.properties as unknown as Record<string, unknown> }, this.ctx);
+    let letter = this.letters.get(m);
+    if (!letter) {
+      letter = letterFromAmqp({ content: m.content, redelivered: m.fields.redelivered, properties: m.properties as unknown as Record<string, unknown> }, this.ctx);
+      this.letters.set(m, letter);
+    }
+    return letter;
   }
 
   private async flush(): Promise<void> {

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { toJsonValue } from "../encode";
 import { sha256, type NewLetter } from "../new-letter";
 import { parseXDeath } from "../parse-x-death";
@@ -7,6 +8,8 @@ import { queueId } from "./queue-id";
 
 export type AmqpMessage = {
   content: Uint8Array;
+  /** RabbitMQ's `redelivered` flag: false (the default) on a message's first delivery to any consumer. */
+  redelivered?: boolean;
   properties: Record<string, unknown> & { headers?: Record<string, unknown> };
 };
 
@@ -31,12 +34,16 @@ export function letterFromAmqp(msg: AmqpMessage, ctx: { clusterId: string; clust
   const messageId = typeof properties.messageId === "string" ? properties.messageId : null;
   // The same death delivered twice (a crash between storing and acknowledging) has the same bytes,
   // properties and x-death; a later death of the same message changes x-death, so it is kept too.
-  const dedupeKey = "rmq:" + sha256(collectedFrom, msg.content, JSON.stringify(properties), JSON.stringify(headers));
+  // But identical messages dying in the same second share all of that, and a first delivery is
+  // never one already stored: it gets a key of its own, and only a redelivery is compared by content.
+  const contentKey = "rmq:" + sha256(collectedFrom, msg.content, JSON.stringify(properties), JSON.stringify(headers));
   return {
     clusterId: ctx.clusterId,
     clusterName: ctx.clusterName,
     kind: "rabbitmq",
-    dedupeKey,
+    dedupeKey: `${contentKey}:${randomUUID()}`,
+    contentKey,
+    redelivered: msg.redelivered ?? false,
     source: latest ? queueId(ctx.vhost, latest.source) : collectedFrom,
     // Requeue goes back through the default exchange, keyed by the queue it died in.
     destination: latest ? queueId(ctx.vhost, latest.source) : "",

@@ -12,6 +12,8 @@ export type ConsumerContext = {
   deadLettersPerMinute: Map<string, number>;
   /** A DLQ Redrive does not collect and only one queue feeds (its key) → that queue's key: the DLQ's inflow is that queue's dead letters. */
   fedByOne: Map<string, string>;
+  /** NATS: the capture stream; each consumer on it has the role "capture". */
+  captureStream: string | null;
 };
 
 /**
@@ -25,10 +27,12 @@ export async function loadConsumerContext(prisma: PrismaClient, clusterId: strin
   const roles = new Map<string, ConsumerRole>();
   const since = new Date(at.getTime() - windowSeconds * 1000);
   const fedByOne = new Map<string, string>();
+  let captureStream: string | null = null;
 
   if (cluster.kind === "nats") {
     const capture = cluster.capture ?? DEFAULT_CAPTURE;
-    if (capture.enabled) roles.set(`${capture.stream}/${capture.consumer}`, "capture");
+    // Every durable on the capture stream is a Redrive capture: this installation's, another's, the old shared one.
+    if (capture.enabled) captureStream = capture.stream;
   } else {
     const dlqs = await prisma.dlq.findMany({ where: { clusterId }, select: { name: true, sources: true, adopted: true } });
     for (const d of dlqs) roles.set(d.name, "dlq");
@@ -48,5 +52,5 @@ export async function loadConsumerContext(prisma: PrismaClient, clusterId: strin
   );
   const minutes = Math.max(1, windowSeconds / 60);
   const rates = new Map(counts.map((c) => [c.source, c.n / minutes]));
-  return { roles, deadLettersPerMinute: rates, fedByOne };
+  return { roles, deadLettersPerMinute: rates, fedByOne, captureStream };
 }

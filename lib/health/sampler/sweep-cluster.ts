@@ -90,7 +90,7 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
   }
   const rows: SweepRow[] = [];
   for (const { id, reading, point, window } of pushed) {
-    const role = context.roles.get(reading.key) ?? null;
+    const role = context.roles.get(reading.key) ?? (context.captureStream !== null && reading.key.startsWith(`${context.captureStream}/`) ? "capture" : null);
     const deadLetterPerMinute = deadPerMinute.get(reading.key) ?? null;
     const verdict = evaluateHealth(window, { now: at.getTime(), intervalMs, thresholds, reachable: true, role, deadLetterPerMinute });
     const recentBacklog = window.slice(-SPARKLINE_POINTS).map((p) => p.backlog);

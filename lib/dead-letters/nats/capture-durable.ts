@@ -1,0 +1,10 @@
+import type { CaptureConfig } from "@/lib/config";
+
+/**
+ * This installation's durable on the capture stream: the configured name plus the installation id.
+ * A durable pulled by two clients load-balances, so installations sharing one would each see part
+ * of the dead letters; replicas of one installation share the store, hence the id, hence the durable.
+ */
+export function captureDurable(capture: CaptureConfig, installationId: string): string {
+  return `${capture.consumer}-${installationId}`;
+}
