@@ -17,7 +17,8 @@ const VHOST = `it-idle-${id}`;
 const CLUSTER = `it-idle-${id}`;
 const TICK_MS = 10_000;
 const REFRESH_MS = 120_000;
-const rabbitTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+// The form the local 3.10.8 sends: "2026-12-06T12:16:53.359+00:00".
+const rabbitTime = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
 
 describe("an idle queue whose idle_since the broker refreshes by itself", () => {
   let vhost: Awaited<ReturnType<typeof createVhost>>;

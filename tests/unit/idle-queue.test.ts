@@ -12,7 +12,8 @@ import type { HealthState } from "@/lib/health/types";
 
 const T0 = Date.parse("2026-12-06T09:00:00Z");
 const STEP = 10_000;
-const rabbitTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+// The form the local 3.10.8 sends: "2026-12-06T12:16:53.359+00:00".
+const rabbitTime = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
 
 /** The management API's answer at `ms`: what a real 3.10 broker sent for such a queue, idle_since refreshed. */
 function managementAt(ms: number): ManagementClient {
