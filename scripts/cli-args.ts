@@ -25,7 +25,7 @@ export function wantsHelp(argv: readonly string[]): boolean {
 /** Node's parser messages, as a sentence an operator reads without knowing the parser. */
 function sentence(e: unknown): string {
   const code = (e as { code?: string }).code;
-  const message = e instanceof Error ? e.message : String(e);
+  const message = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, " ");
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
     const flag = /'([^']+)'/.exec(message)?.[1] ?? message;
     return `Unknown option "${flag}".`;
@@ -35,7 +35,7 @@ function sentence(e: unknown): string {
     return `Unexpected argument "${arg}": this command takes options only.`;
   }
   // ERR_PARSE_ARGS_INVALID_OPTION_VALUE: "Option '--out <value>' argument missing" and the like.
-  return `${message.replace(/\.$/, "")}.`;
+  return /[.?!]$/.test(message) ? message : `${message}.`;
 }
 
 /**
