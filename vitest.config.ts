@@ -49,8 +49,9 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 240_000,
           fileParallelism: false,
-          // Faults reach the shared RabbitMQ (restart, memory alarm): a group of its own, so no other
-          // file runs meanwhile (after the unit tier, before the one-at-a-time integration and e2e files).
+          // Timing-sensitive (a 5-minute real-time idle-queue run, restarts of the private RabbitMQ node
+          // and nats-server these files start, cut proxies): a group of its own, so no other file runs
+          // meanwhile (after the unit tier, before the one-at-a-time integration and e2e files).
           sequence: { groupOrder: 1 },
         },
       },

@@ -17,6 +17,7 @@ import { verifyChain, type ChainAnchor } from "@/lib/audit/verify-chain";
 import { loadConfig } from "@/lib/config";
 import { openSqlSession, type SqlSession } from "@/lib/db/open-sql-session";
 import { describeError } from "@/lib/errors";
+import { readCli } from "./cli-args";
 
 const count = (n: number) => n.toLocaleString("en-US");
 
@@ -26,29 +27,21 @@ Checks the audit log's hash chain in the store Redrive is configured with (DATAB
                        command printed, or one the server logged as "audit chain head"); repeatable.
 Exit codes: 0 intact, 1 broken, 2 could not check.`;
 
-/** The --anchor arguments, or a sentence saying which one is malformed. */
-function parseAnchors(argv: string[]): ChainAnchor[] | string {
+/** The --anchor values as anchors, or a sentence saying which one is malformed. */
+function parseAnchors(values: readonly string[]): ChainAnchor[] | string {
   const anchors: ChainAnchor[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    let value: string | undefined;
-    if (arg === "--anchor") value = argv[++i];
-    else if (arg.startsWith("--anchor=")) value = arg.slice("--anchor=".length);
-    else return `unknown argument "${arg}"`;
-    const m = /^(\d{1,19}):([0-9a-fA-F]{64})$/.exec(value ?? "");
-    if (!m) return `--anchor takes <row>:<hash>, a row id and its 64-hex-digit hash (as "audit log intact" prints them), not "${value ?? ""}"`;
+  for (const value of values) {
+    const m = /^(\d{1,19}):([0-9a-fA-F]{64})$/.exec(value);
+    if (!m) return `--anchor takes <row>:<hash>, a row id and its 64-hex-digit hash (as "audit log intact" prints them), not "${value}"`;
     anchors.push({ id: BigInt(m[1]!).toString(), hash: m[2]!.toLowerCase() });
   }
   return anchors;
 }
 
 async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  if (argv.includes("--help") || argv.includes("-h")) {
-    console.log(USAGE);
-    return 0;
-  }
-  const anchors = parseAnchors(argv);
+  const args = readCli(process.argv.slice(2), { anchor: { type: "string", multiple: true } }, USAGE, "audit:verify");
+  if (typeof args === "number") return args;
+  const anchors = parseAnchors(args.anchor ?? []);
   if (typeof anchors === "string") {
     console.error(`audit:verify could not check the audit log: ${anchors}.\n${USAGE}`);
     return 2;

@@ -1,13 +1,51 @@
-// `npm test`: every tier (unit, integration, e2e) in one vitest run, then one plain closing line
-// with the totals, so CI logs and people read the same figure.
+// `npm test`: every tier (unit, integration, e2e, fault) in one vitest run, then one plain closing
+// line with the totals, so CI logs and people read the same figure. Plain JavaScript (it runs before
+// anything is built), so it parses its few flags itself, with node's strict parser as the other
+// scripts do (scripts/cli-args.ts).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { parseArgs } from "node:util";
+
+const USAGE = `Usage: npm test -- [FILTER ...] [--project NAME ...] [-t PATTERN] [--bail N]
+
+Runs every test tier (unit, integration, e2e, fault) against the local brokers and PostgreSQL, and
+ends with one line "tests: N passed, N failed". The fault tier's restarts and alarms run on private
+RabbitMQ and NATS nodes it starts itself.
+
+  FILTER          only test files whose path contains FILTER
+  --project NAME  only that tier (unit, integration, e2e or fault); repeatable
+  -t PATTERN      only tests whose name matches PATTERN
+  --bail N        stop after N failed tests
+  --help          show this text`;
+
+const argv = process.argv.slice(2);
+const help = argv.slice(0, argv.includes("--") ? argv.indexOf("--") : argv.length).some((a) => a === "--help" || a === "-h");
+if (help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+let parsed;
+try {
+  parsed = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { project: { type: "string", multiple: true }, t: { type: "string", short: "t" }, bail: { type: "string" } } });
+} catch (e) {
+  const flag = /'([^']+)'/.exec(String(e?.message))?.[1];
+  const sentence = e?.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? `Unknown option "${flag}".` : `${String(e?.message).replace(/\.$/, "")}.`;
+  console.error(`npm test: ${sentence}\n\n${USAGE}`);
+  process.exit(2);
+}
+const { values, positionals } = parsed;
+const forwarded = [
+  ...positionals,
+  ...(values.project ?? []).flatMap((p) => ["--project", p]),
+  ...(values.t !== undefined ? ["-t", values.t] : []),
+  ...(values.bail !== undefined ? ["--bail", values.bail] : []),
+];
 
 const dir = mkdtempSync(path.join(tmpdir(), "redrive-test-"));
 const report = path.join(dir, "report.json");
-const args = ["node_modules/vitest/vitest.mjs", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)];
+const args = ["node_modules/vitest/vitest.mjs", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...forwarded];
 const run = spawnSync(process.execPath, args, { stdio: "inherit" });
 
 let summary = "tests: results unavailable (vitest wrote no report)";

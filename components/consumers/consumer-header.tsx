@@ -90,7 +90,7 @@ export function ConsumerHeader({ consumer: c, now }: { consumer: ConsumerDetail;
           {c.redeliveredNow !== null ? ` · redelivered and not yet acknowledged ${formatCount(c.redeliveredNow)}` : ""}
           {c.oldestAgeSeconds !== null ? ` · oldest message ${formatDuration(c.oldestAgeSeconds)} old` : ""}
           {" · last activity "}
-          {c.lastActivityAt ? <RelativeTime iso={c.lastActivityAt} /> : "never seen"}
+          {c.lastActivityAt ? <RelativeTime iso={c.lastActivityAt} /> : "none seen"}
           {" · last sampled "}
           {c.lastSampledAt ? <RelativeTime iso={c.lastSampledAt} /> : "never"}
           {" · first seen "}

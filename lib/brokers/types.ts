@@ -49,6 +49,8 @@ export type ConsumerReading = {
   redeliveredNow: number | null;
   /** Changes when the broker's counters restart (NATS consumer `created`). */
   counterEpoch: string | null;
+  /** When the broker last delivered or took an ack, where it records that on the event itself (JetStream);
+   *  null where it only keeps a timestamp it refreshes on its own (RabbitMQ's idle_since). Display only. */
   lastActivityAt: Date | null;
   oldestAgeSeconds: number | null;
   config: Record<string, unknown>;

@@ -26,6 +26,8 @@ export type EvaluateOptions = {
   deadLetterPerMinute?: number | null;
   /** A dead-letter queue or Redrive's capture consumer: nobody is meant to drain it, so it is never STOPPED, STALLED, LAGGING or FAILING, and has no time to drain. */
   role?: ConsumerRole | null;
+  /** The state the previous sweep gave and since when (ms): a state held longer than the window says so. */
+  held?: { state: HealthState; since: number } | null;
 };
 
 const fmt = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
@@ -97,11 +99,16 @@ export function evaluateHealth(all: SamplePoint[], o: EvaluateOptions): Verdict 
   if (o.role === "capture") {
     return { state: "OK", reason: last.backlog === 0 ? "Redrive's dead-letter capture, caught up" : `Redrive's dead-letter capture, ${backlog} advisories to copy`, ...base, etaSeconds: null };
   }
-  const recentlyActive = (last.deliverRate ?? 0) > 0 || (last.lastActivityAt !== null && o.now - last.lastActivityAt < 2 * o.intervalMs);
+  // Work done since the last reading shows a consumer even when none is listed at this instant (a pull
+  // consumer between two fetches). Only counters count: a broker refreshes some activity timestamps
+  // by itself (RabbitMQ 3.10 moves an idle queue's idle_since every 2 minutes), which is no evidence.
+  const recentlyActive = (last.deliverRate ?? 0) > 0 || (last.ackRate ?? 0) > 0;
 
   if (last.backlog > 0 && last.consumerCount === 0 && !recentlyActive) {
     let since = last.t;
     for (let i = points.length - 1; i >= 0 && points[i]!.consumerCount === 0; i--) since = points[i]!.t;
+    // Stopped for longer than the window holds: the state's own start says how long.
+    if (o.held?.state === "STOPPED" && o.held.since < since) since = o.held.since;
     const lasting = since < last.t ? ` for ${formatDuration(o.now - since)}` : "";
     return { state: "STOPPED", reason: `backlog ${backlog} and no consumer${lasting}`, ...base };
   }

@@ -13,7 +13,6 @@ export type SamplePoint = {
   publishedTotal: number | null;
   redeliveredTotal: number | null;
   counterEpoch: string | null;
-  lastActivityAt: number | null;
   /** Per-second rates since the previous point; null on the first point and after a counter reset. */
   ackRate: number | null;
   deliverRate: number | null;

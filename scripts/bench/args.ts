@@ -1,3 +1,5 @@
+import { parseCli, UsageError } from "../cli-args";
+
 export type BenchOptions = {
   /** RabbitMQ queues to declare in the bench vhost. */
   queues: number;
@@ -58,17 +60,13 @@ N JetStream consumers, measures Redrive's sampler sweep against bare management-
   --no-write      print the report only
   --help          show this text`;
 
-export class ArgsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ArgsError";
-  }
-}
+export { UsageError as ArgsError } from "../cli-args";
 
-function count(flag: string, raw: string | undefined, max: number): number {
+function count(flag: string, raw: string | undefined, max: number): number | undefined {
+  if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (raw === undefined || raw.trim() === "" || !Number.isInteger(n) || n < 1 || n > max) {
-    throw new ArgsError(`${flag} must be a whole number from 1 to ${max}, got "${raw ?? ""}"`);
+  if (raw.trim() === "" || !Number.isInteger(n) || n < 1 || n > max) {
+    throw new UsageError(`${flag} must be a whole number from 1 to ${max}, got "${raw}".`);
   }
   return n;
 }
@@ -105,74 +103,48 @@ export function benchOptions(overrides: Partial<BenchOptions> & { quick?: boolea
   };
 }
 
-/** Parses the arguments after the script name; throws ArgsError. `help` asks for the usage text. */
+const FLAGS = {
+  queues: { type: "string" },
+  consumers: { type: "string" },
+  rounds: { type: "string" },
+  collect: { type: "string" },
+  inbox: { type: "string" },
+  requeue: { type: "string" },
+  "requeue-nats": { type: "string" },
+  "no-dead-letters": { type: "boolean" },
+  "no-load": { type: "boolean" },
+  clients: { type: "string" },
+  "load-seconds": { type: "string" },
+  keep: { type: "boolean" },
+  quick: { type: "boolean" },
+  "no-api": { type: "boolean" },
+  out: { type: "string" },
+  "no-write": { type: "boolean" },
+} as const;
+
+/** Parses the arguments after the script name; throws UsageError (exported as ArgsError). `help` asks for the usage text. */
 export function parseArgs(argv: readonly string[]): BenchOptions | "help" {
-  const set: Partial<BenchOptions> = {};
-  let quick = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    const eq = arg.indexOf("=");
-    const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string | undefined => (arg.startsWith("--") && eq > 0 ? arg.slice(eq + 1) : argv[++i]);
-    switch (flag) {
-      case "--queues":
-        set.queues = count(flag, value(), 100_000);
-        break;
-      case "--consumers":
-        set.consumers = count(flag, value(), 20_000);
-        break;
-      case "--rounds":
-        set.rounds = count(flag, value(), 50);
-        break;
-      case "--collect":
-        set.collect = count(flag, value(), 1_000_000);
-        break;
-      case "--inbox":
-        set.inbox = count(flag, value(), 10_000_000);
-        break;
-      case "--requeue":
-        set.requeue = count(flag, value(), 1_000_000);
-        break;
-      case "--requeue-nats":
-        set.requeueNats = count(flag, value(), 1_000_000);
-        break;
-      case "--no-dead-letters":
-        set.deadLetters = false;
-        break;
-      case "--no-load":
-        set.load = false;
-        break;
-      case "--clients":
-        set.loadClients = count(flag, value(), 500);
-        break;
-      case "--load-seconds":
-        set.loadSeconds = count(flag, value(), 3600);
-        break;
-      case "--keep":
-        set.keep = true;
-        break;
-      case "--quick":
-        quick = true;
-        break;
-      case "--no-api":
-        set.api = false;
-        break;
-      case "--out": {
-        const p = value();
-        if (!p) throw new ArgsError("--out needs a path");
-        set.out = p;
-        break;
-      }
-      case "--no-write":
-        set.out = null;
-        break;
-      case "--help":
-      case "-h":
-        return "help";
-      default:
-        throw new ArgsError(`Unknown argument "${arg}"`);
-    }
-  }
+  const v = parseCli(argv, FLAGS);
+  if (v === "help") return "help";
+  if (v.out === "") throw new UsageError("--out needs a path.");
+  if (v.out !== undefined && v["no-write"]) throw new UsageError("--out and --no-write cannot both be given.");
+  const set: Partial<BenchOptions> = {
+    queues: count("--queues", v.queues, 100_000),
+    consumers: count("--consumers", v.consumers, 20_000),
+    rounds: count("--rounds", v.rounds, 50),
+    collect: count("--collect", v.collect, 1_000_000),
+    inbox: count("--inbox", v.inbox, 10_000_000),
+    requeue: count("--requeue", v.requeue, 1_000_000),
+    requeueNats: count("--requeue-nats", v["requeue-nats"], 1_000_000),
+    loadClients: count("--clients", v.clients, 500),
+    loadSeconds: count("--load-seconds", v["load-seconds"], 3600),
+    deadLetters: v["no-dead-letters"] ? false : undefined,
+    load: v["no-load"] ? false : undefined,
+    keep: v.keep ? true : undefined,
+    api: v["no-api"] ? false : undefined,
+    out: v["no-write"] ? null : v.out,
+  };
+  const given = Object.fromEntries(Object.entries(set).filter(([, x]) => x !== undefined)) as Partial<BenchOptions>;
   const command = ["npm run bench", ...(argv.length ? ["--", ...argv] : [])].join(" ");
-  return benchOptions({ ...set, quick, command });
+  return benchOptions({ ...given, quick: v.quick ?? false, command });
 }

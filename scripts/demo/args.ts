@@ -1,3 +1,4 @@
+import { parseCli, UsageError } from "../cli-args";
 import { checkPrefix } from "./names";
 
 export type DemoArgs = {
@@ -20,60 +21,29 @@ configuration and keeps it busy until Ctrl-C.
   --rate-scale X   multiply every producer rate by X (default: 1)
   --help           show this text`;
 
-export class ArgsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ArgsError";
-  }
-}
+export { UsageError as ArgsError } from "../cli-args";
 
-function positiveNumber(flag: string, raw: string | undefined, max: number): number {
-  if (raw === undefined || raw.trim() === "") throw new ArgsError(`${flag} needs a value`);
+function positiveNumber(flag: string, raw: string | undefined, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  if (raw.trim() === "") throw new UsageError(`${flag} needs a value.`);
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0 || n > max) {
-    throw new ArgsError(`${flag} must be a number greater than 0 and at most ${max}, got "${raw}"`);
+    throw new UsageError(`${flag} must be a number greater than 0 and at most ${max}, got "${raw}".`);
   }
   return n;
 }
 
-/** Parses the arguments after the script name. Throws ArgsError with a one-line message. */
+const FLAGS = { prefix: { type: "string" }, seconds: { type: "string" }, "rate-scale": { type: "string" } } as const;
+
+/** Parses the arguments after the script name. Throws UsageError (exported as ArgsError) with a one-line message. */
 export function parseArgs(argv: readonly string[]): DemoArgs {
-  const out: DemoArgs = { prefix: "", seconds: undefined, rateScale: 1, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    const eq = arg.indexOf("=");
-    const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = arg.startsWith("--") && eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string | undefined => {
-      if (inline !== undefined) return inline;
-      i++;
-      return argv[i];
-    };
-    switch (flag) {
-      case "--prefix": {
-        const p = value();
-        if (p === undefined) throw new ArgsError("--prefix needs a value");
-        try {
-          checkPrefix(p);
-        } catch (e) {
-          throw new ArgsError((e as Error).message);
-        }
-        out.prefix = p;
-        break;
-      }
-      case "--seconds":
-        out.seconds = positiveNumber("--seconds", value(), 7 * 24 * 3600);
-        break;
-      case "--rate-scale":
-        out.rateScale = positiveNumber("--rate-scale", value(), 1000);
-        break;
-      case "--help":
-      case "-h":
-        out.help = true;
-        break;
-      default:
-        throw new ArgsError(`Unknown argument "${arg}"`);
-    }
+  const v = parseCli(argv, FLAGS);
+  if (v === "help") return { prefix: "", seconds: undefined, rateScale: 1, help: true };
+  const prefix = v.prefix ?? "";
+  try {
+    if (v.prefix !== undefined) checkPrefix(prefix);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
-  return out;
+  return { prefix, seconds: positiveNumber("--seconds", v.seconds, 7 * 24 * 3600), rateScale: positiveNumber("--rate-scale", v["rate-scale"], 1000) ?? 1, help: false };
 }

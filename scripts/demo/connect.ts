@@ -46,7 +46,8 @@ export async function connectNats(cluster: NatsClusterConfig, timeoutMs: number)
       token: cluster.token,
       name: "redrive-demo",
       timeout: timeoutMs,
-      maxReconnectAttempts: 5,
+      // A broker restart is part of a demo's life: keep connecting again (every second) until stopped.
+      maxReconnectAttempts: -1,
       reconnectTimeWait: 1000,
     });
   } catch (e) {

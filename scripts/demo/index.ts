@@ -8,8 +8,9 @@
  * without a config file: the local brokers). Declares the topology idempotently (never deletes
  * anything), runs producers and consumers, prints a status line every 10 s, and on SIGINT/SIGTERM
  * (or after --seconds) stops producers and consumers, closes the connections, prints a summary and
- * exits 0. A broker that cannot be reached, a refused declaration or a lost connection ends the
- * demo with a one-line error and exit code 1; bad arguments or configuration: exit code 2.
+ * exits 0. A broker that cannot be reached at the start or a refused declaration ends the demo with
+ * a one-line error and exit code 1; a connection lost later (a broker restart) is connected again,
+ * every second, and the demo carries on. Bad arguments or configuration: exit code 2.
  *
  * Naming, for a prefix P (see names.ts for the details):
  *   RabbitMQ  exchange `P` + "demo.dlx"; queues `P` + orders, payments, reminders, shipments and

@@ -46,6 +46,8 @@ export type NatsDemo = {
 
 export const NATS_RATES = { orders: 5, events: 10 };
 const PUBLISH_TIMEOUT_MS = 5000;
+/** How long publishes may keep failing (a server restarting) before the demo gives up. */
+const PUBLISH_GIVE_UP_MS = 30_000;
 export const ADVISORY_MAX_DELIVERIES = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES";
 export const ADVISORY_MSG_TERMINATED = "$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED";
 
@@ -158,13 +160,21 @@ export async function startNatsDemo(opts: NatsDemoOptions): Promise<NatsDemo> {
     throw new Error(`${where}: cannot start the consumers: ${describeError(e)}`, { cause: e });
   }
 
-  // A publish that fails during or shortly after a disconnect (its reply lost in the reconnect) is
-  // counted as lost, not fatal: if the connection does not come back, closed() ends the demo.
+  // A publish that fails while the server restarts is counted as lost, not fatal: its reply lost in
+  // the reconnect, or "no responders" while JetStream shuts down before the connection drops and
+  // starts up after it is back. Only publishes failing for PUBLISH_GIVE_UP_MS on end stop the demo.
+  let lastPublished = Date.now();
+  let failing = false;
   const send = (s: StreamNames, kind: PayloadKind) => async (seq: number) => {
     try {
       await publish(s, kind, seq);
+      lastPublished = Date.now();
+      if (failing) log("nats: publishing again");
+      failing = false;
     } catch (e) {
-      if (!disconnected && Date.now() - lastDisruption > 2 * PUBLISH_TIMEOUT_MS) throw e;
+      if (!disconnected && Date.now() - Math.max(lastPublished, lastDisruption) > PUBLISH_GIVE_UP_MS) throw e;
+      if (!failing && !stopping) log(`nats: publishes failing (${describeError(e)}); counting them as lost while the server comes back...`);
+      failing = true;
       stats.lostPublishes++;
     }
   };

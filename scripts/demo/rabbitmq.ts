@@ -1,4 +1,4 @@
-import type { Channel, ConfirmChannel, ConsumeMessage } from "amqplib";
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from "amqplib";
 import { connectRabbit, rabbitWhere } from "./connect";
 import type { RabbitClusterConfig } from "../../lib/config";
 import { rabbitNames, type RabbitNames } from "./names";
@@ -13,7 +13,9 @@ import { describeError, Failure, SerialWorker, Shutdown, sleep, startProducer, t
  * - a `payments` worker: ~10% "poison" messages always nacked with requeue, plus ~20% transient
  *   nacks, so poison messages pass the quorum delivery limit (→ DLQ, "delivery_limit");
  * - nothing on `reminders` (messages expire → DLQ, "expired") or `shipments` (a stopped consumer).
- * Rates are multiplied, and worker delays divided, by `rateScale`.
+ * Rates are multiplied, and worker delays divided, by `rateScale`. A lost connection (a broker
+ * restart) is not the end: the demo connects again every second, declares again and carries on;
+ * what it could not publish meanwhile is counted as lost.
  */
 
 export type RabbitDemoOptions = {
@@ -24,7 +26,16 @@ export type RabbitDemoOptions = {
   log?: Logger;
 };
 
-export type RabbitStats = { published: number; acked: number; rejected: number; requeued: number };
+export type RabbitStats = {
+  published: number;
+  acked: number;
+  rejected: number;
+  requeued: number;
+  /** Publishes not sent, or sent and not confirmed, because the connection was down. */
+  lostPublishes: number;
+  /** Times the demo connected again after losing its connection (a broker restart). */
+  reconnects: number;
+};
 
 export type RabbitDemo = {
   /** e.g. `RabbitMQ "local-rabbitmq" at amqp://127.0.0.1:5672 (vhost "/")`, without credentials. */
@@ -33,7 +44,7 @@ export type RabbitDemo = {
   names: RabbitNames;
   vhost: string;
   stats(): RabbitStats;
-  /** Resolves with the error that broke the demo (lost connection, refused publish...). */
+  /** Resolves with the error that broke the demo (a refused declaration or publish, a deleted queue...). */
   failed: Promise<Error>;
   /** Stops producers and consumers and closes the connection. Idempotent. */
   stop(): Promise<RabbitStats>;
@@ -51,102 +62,176 @@ function messageKey(msg: ConsumeMessage): string {
   return typeof id === "string" ? id : `${msg.fields.routingKey}:${msg.fields.deliveryTag}`;
 }
 
+/** Between attempts to connect again after the connection was lost. */
+const RECONNECT_EVERY_MS = 1000;
+
+/** A failure that ends one connection, not the demo: connect again. */
+class ConnectionGone extends Error {}
+
+/** One connection and what runs on it; a broker restart ends it and the demo opens the next. */
+type Session = {
+  conn: ChannelModel;
+  pub: ConfirmChannel;
+  ordersCh: Channel;
+  paymentsCh: Channel;
+  ordersTag: string;
+  paymentsTag: string;
+  ordersWorker: SerialWorker<ConsumeMessage>;
+  paymentsWorker: SerialWorker<ConsumeMessage>;
+  /** The connection closed (the broker went away); set before any channel's close is looked at. */
+  lost: boolean;
+};
+
 export async function startRabbitDemo(opts: RabbitDemoOptions): Promise<RabbitDemo> {
   const { cluster, rateScale } = opts;
   const log = opts.log ?? ((line: string) => console.log(line));
   const vhost = cluster.vhosts[0] ?? "/";
   const names = rabbitNames(opts.prefix);
   const where = rabbitWhere(cluster, vhost);
-  const conn = await connectRabbit(cluster, vhost, opts.connectTimeoutMs ?? 5000);
+  const timeoutMs = opts.connectTimeoutMs ?? 5000;
 
   const failure = new Failure();
   const fail = (e: unknown) => failure.fail(e);
-  const stats: RabbitStats = { published: 0, acked: 0, rejected: 0, requeued: 0 };
+  const stats: RabbitStats = { published: 0, acked: 0, rejected: 0, requeued: 0, lostPublishes: 0, reconnects: 0 };
   let stopping = false;
-  let connectionClosed = false;
-  conn.on("error", (e: Error) => fail(new Error(`${where}: connection error: ${e.message}`, { cause: e })));
-  conn.on("close", (e?: Error) => {
-    connectionClosed = true;
-    if (!stopping) fail(new Error(`${where}: connection lost${e ? `: ${e.message}` : ""}`, { cause: e }));
-  });
-  conn.on("blocked", (reason: string) => log(`rabbitmq: the broker blocked publishing: ${reason}`));
-  conn.on("unblocked", () => log("rabbitmq: the broker unblocked publishing"));
-  const watch = <C extends Channel>(ch: C, label: string): C => {
-    ch.on("error", (e: Error) => fail(new Error(`${where}: ${label} closed by the broker: ${e.message}`, { cause: e })));
-    // When the whole connection goes, its channels close first: let the connection's error win.
-    ch.on("close", () =>
-      setImmediate(() => {
-        if (!stopping) fail(new Error(`${where}: ${label} closed unexpectedly`));
-      }),
-    );
-    return ch;
+  let current: Session | undefined;
+  let reconnecting: Promise<void> | undefined;
+  let declared = "";
+
+  /** Connects, declares the topology (idempotent) and starts the consumers. Throws ConnectionGone when the broker is away. */
+  const openSession = async (): Promise<Session> => {
+    let conn: ChannelModel;
+    try {
+      conn = await connectRabbit(cluster, vhost, timeoutMs);
+    } catch (e) {
+      throw new ConnectionGone(describeError(e), { cause: e });
+    }
+    const session = { conn, lost: false } as Session;
+    let lastError: Error | undefined;
+    conn.on("error", (e: Error) => {
+      lastError = e;
+    });
+    conn.on("close", (e?: Error) => {
+      session.lost = true;
+      if (stopping || current !== session) return;
+      current = undefined;
+      const why = e ?? lastError;
+      log(`rabbitmq: connection to ${where} lost${why ? ` (${why.message})` : ""}; connecting again every ${RECONNECT_EVERY_MS / 1000} s...`);
+      reconnecting ??= reconnect().finally(() => {
+        reconnecting = undefined;
+      });
+    });
+    conn.on("blocked", (reason: string) => log(`rabbitmq: the broker blocked publishing: ${reason}`));
+    conn.on("unblocked", () => log("rabbitmq: the broker unblocked publishing"));
+    // A channel the broker closes on its own is the demo's failure; one closed with its connection is not.
+    const watch = <C extends Channel>(ch: C, label: string): C => {
+      ch.on("error", (e: Error) =>
+        setImmediate(() => {
+          if (!session.lost && !stopping) fail(new Error(`${where}: ${label} closed by the broker: ${e.message}`, { cause: e }));
+        }),
+      );
+      ch.on("close", () =>
+        setImmediate(() => {
+          if (!session.lost && !stopping) fail(new Error(`${where}: ${label} closed unexpectedly`));
+        }),
+      );
+      return ch;
+    };
+    // Unhandled deliveries are left unacked once stopping or disconnected: the broker delivers them again.
+    const settle = (act: () => void) => {
+      if (stopping || session.lost) return false;
+      try {
+        act();
+        return true;
+      } catch (e) {
+        if (session.lost) return false;
+        throw e;
+      }
+    };
+    try {
+      const declareCh = await conn.createChannel();
+      // A refused declaration closes this channel; the declaring call rejects with the same error.
+      declareCh.on("error", () => undefined);
+      declared = await declareRabbitTopology(declareCh, names, vhost);
+      await declareCh.close();
+      session.pub = watch(await conn.createConfirmChannel(), "publisher channel");
+      session.ordersCh = watch(await conn.createChannel(), `consumer channel of ${names.orders}`);
+      session.paymentsCh = watch(await conn.createChannel(), `consumer channel of ${names.payments}`);
+      await session.ordersCh.prefetch(10);
+      await session.paymentsCh.prefetch(20);
+      session.ordersWorker = new SerialWorker<ConsumeMessage>(async (msg) => {
+        if (stopping || session.lost) return;
+        await sleep(150 / rateScale);
+        if (Math.random() < 0.1) {
+          if (settle(() => session.ordersCh.nack(msg, false, false))) stats.rejected++;
+        } else if (settle(() => session.ordersCh.ack(msg))) {
+          stats.acked++;
+        }
+      }, fail);
+      session.paymentsWorker = new SerialWorker<ConsumeMessage>(async (msg) => {
+        if (stopping || session.lost) return;
+        await sleep(60 / rateScale);
+        const poison = fateOf(messageKey(msg)) < 0.1;
+        if (poison || Math.random() < 0.2) {
+          if (settle(() => session.paymentsCh.nack(msg, false, true))) stats.requeued++;
+        } else if (settle(() => session.paymentsCh.ack(msg))) {
+          stats.acked++;
+        }
+      }, fail);
+      const cancelled = (queue: string) => {
+        if (!stopping && !session.lost) fail(new Error(`${where}: the broker cancelled the consumer of queue "${queue}" (was the queue deleted?)`));
+      };
+      try {
+        session.ordersTag = (await session.ordersCh.consume(names.orders, (m) => (m ? session.ordersWorker.push(m) : cancelled(names.orders)))).consumerTag;
+        session.paymentsTag = (await session.paymentsCh.consume(names.payments, (m) => (m ? session.paymentsWorker.push(m) : cancelled(names.payments)))).consumerTag;
+      } catch (e) {
+        throw new Error(`${where}: cannot start the consumers: ${describeError(e)}`, { cause: e });
+      }
+    } catch (e) {
+      // The broker went away while we set up: try again. Anything else (a refused declaration) ends the demo.
+      if (session.lost) throw new ConnectionGone(describeError(e), { cause: e });
+      await conn.close().catch((closeErr: unknown) => log(`rabbitmq: closing after a failed start also failed: ${describeError(closeErr)}`));
+      throw e;
+    }
+    return session;
   };
 
-  let declared: string;
-  let pub: ConfirmChannel;
-  let ordersCh: Channel;
-  let paymentsCh: Channel;
-  const closeAfterFailedStart = () =>
-    conn.close().catch((closeErr: unknown) => log(`rabbitmq: closing after a failed start also failed: ${describeError(closeErr)}`));
-  try {
-    const declareCh = await conn.createChannel();
-    // A refused declaration closes this channel; the declaring call rejects with the same error.
-    declareCh.on("error", () => undefined);
-    declared = await declareRabbitTopology(declareCh, names, vhost);
-    await declareCh.close();
-    pub = watch(await conn.createConfirmChannel(), "publisher channel");
-    ordersCh = watch(await conn.createChannel(), `consumer channel of ${names.orders}`);
-    paymentsCh = watch(await conn.createChannel(), `consumer channel of ${names.payments}`);
-    await ordersCh.prefetch(10);
-    await paymentsCh.prefetch(20);
-  } catch (e) {
-    stopping = true;
-    await closeAfterFailedStart();
-    throw e;
-  }
-
-  // Unhandled deliveries are left unacked once stopping: they return to the queue when the channel closes.
-  const ordersWorker = new SerialWorker<ConsumeMessage>(async (msg) => {
-    if (stopping) return;
-    await sleep(150 / rateScale);
-    if (stopping) return;
-    if (Math.random() < 0.1) {
-      ordersCh.nack(msg, false, false);
-      stats.rejected++;
-    } else {
-      ordersCh.ack(msg);
-      stats.acked++;
+  const reconnect = async (): Promise<void> => {
+    for (let attempt = 1; !stopping; attempt++) {
+      await sleep(RECONNECT_EVERY_MS);
+      if (stopping) return;
+      try {
+        const session = await openSession();
+        if (stopping) {
+          await session.conn.close().catch(() => undefined);
+          return;
+        }
+        current = session;
+        stats.reconnects++;
+        log(`rabbitmq: connected again to ${where} (attempt ${attempt})`);
+        return;
+      } catch (e) {
+        if (!(e instanceof ConnectionGone)) return fail(e);
+        if (attempt % 10 === 0) log(`rabbitmq: still connecting again to ${where}: ${e.message}`);
+      }
     }
-  }, fail);
-  const paymentsWorker = new SerialWorker<ConsumeMessage>(async (msg) => {
-    if (stopping) return;
-    await sleep(60 / rateScale);
-    if (stopping) return;
-    const poison = fateOf(messageKey(msg)) < 0.1;
-    if (poison || Math.random() < 0.2) {
-      paymentsCh.nack(msg, false, true);
-      stats.requeued++;
-    } else {
-      paymentsCh.ack(msg);
-      stats.acked++;
-    }
-  }, fail);
-  const cancelled = (queue: string) => {
-    if (!stopping) fail(new Error(`${where}: the broker cancelled the consumer of queue "${queue}" (was the queue deleted?)`));
   };
-  let ordersTag: string;
-  let paymentsTag: string;
+
   try {
-    ordersTag = (await ordersCh.consume(names.orders, (m) => (m ? ordersWorker.push(m) : cancelled(names.orders)))).consumerTag;
-    paymentsTag = (await paymentsCh.consume(names.payments, (m) => (m ? paymentsWorker.push(m) : cancelled(names.payments)))).consumerTag;
+    current = await openSession();
   } catch (e) {
     stopping = true;
-    await closeAfterFailedStart();
-    throw new Error(`${where}: cannot start the consumers: ${describeError(e)}`, { cause: e });
+    throw e instanceof ConnectionGone ? e.cause : e;
   }
 
   const send = (queue: string, kind: PayloadKind) => (seq: number) =>
     new Promise<void>((resolve, reject) => {
+      const session = current;
+      // The broker is away: this message is not produced (the status line counts it as lost).
+      if (!session || session.lost) {
+        stats.lostPublishes++;
+        return resolve();
+      }
       const p = makePayload(kind, seq);
       const options = {
         persistent: true,
@@ -157,14 +242,25 @@ export async function startRabbitDemo(opts: RabbitDemoOptions): Promise<RabbitDe
         appId: "redrive-demo",
         type: `${kind}.${p.topic}`,
       };
-      pub.publish("", queue, p.body, options, (err: unknown) => {
-        if (err) {
-          reject(new Error(`${where}: the broker did not confirm a message for queue "${queue}"`, { cause: err }));
-        } else {
+      const unconfirmed = (err: unknown) =>
+        // A confirm that never came because the connection dropped is a lost publish; any other refusal a failure.
+        setImmediate(() => {
+          if (session.lost || stopping) {
+            stats.lostPublishes++;
+            resolve();
+          } else {
+            reject(new Error(`${where}: the broker did not confirm a message for queue "${queue}"`, { cause: err }));
+          }
+        });
+      try {
+        session.pub.publish("", queue, p.body, options, (err: unknown) => {
+          if (err) return unconfirmed(err);
           stats.published++;
           resolve();
-        }
-      });
+        });
+      } catch (e) {
+        unconfirmed(e);
+      }
     });
   const producers: Producer[] = [
     startProducer(RABBIT_RATES.orders * rateScale, send(names.orders, "order"), fail),
@@ -178,12 +274,14 @@ export async function startRabbitDemo(opts: RabbitDemoOptions): Promise<RabbitDe
     const shutdown = new Shutdown(failure);
     stopping = true;
     await shutdown.step("stopping producers", () => Promise.all(producers.map((p) => p.stop())));
-    if (!connectionClosed) {
-      await shutdown.step(`cancelling the consumer of ${names.orders}`, () => ordersCh.cancel(ordersTag));
-      await shutdown.step(`cancelling the consumer of ${names.payments}`, () => paymentsCh.cancel(paymentsTag));
+    await reconnecting;
+    const s = current;
+    if (s && !s.lost) {
+      await shutdown.step(`cancelling the consumer of ${names.orders}`, () => s.ordersCh.cancel(s.ordersTag));
+      await shutdown.step(`cancelling the consumer of ${names.payments}`, () => s.paymentsCh.cancel(s.paymentsTag));
     }
-    await Promise.all([ordersWorker.idle(), paymentsWorker.idle()]);
-    if (!connectionClosed) await shutdown.step("closing the connection", () => conn.close());
+    if (s) await Promise.all([s.ordersWorker.idle(), s.paymentsWorker.idle()]);
+    if (s && !s.lost) await shutdown.step("closing the connection", () => s.conn.close());
     shutdown.finish(where, log, "rabbitmq");
     return { ...stats };
   };

@@ -4,7 +4,8 @@ import type { RabbitStats } from "./rabbitmq";
 /** The demo's status and summary lines. */
 
 export function rabbitLine(s: RabbitStats): string {
-  return `rabbitmq published ${s.published} acked ${s.acked} rejected ${s.rejected} requeued ${s.requeued}`;
+  const lost = s.lostPublishes > 0 || s.reconnects > 0 ? ` (lost in reconnects ${s.lostPublishes}, reconnected ${s.reconnects}x)` : "";
+  return `rabbitmq published ${s.published}${lost} acked ${s.acked} rejected ${s.rejected} requeued ${s.requeued}`;
 }
 
 export function natsLine(s: NatsStats): string {
@@ -28,8 +29,9 @@ export function statusLine(startedAt: number, rabbit: RabbitStats | undefined, n
 export function summaryLines(startedAt: number, reason: string, rabbit: RabbitStats | undefined, nats: NatsStats | undefined): string[] {
   const lines = [`redrive demo stopped after ${elapsed(startedAt)} (${reason})`];
   if (rabbit) {
+    const lost = rabbit.lostPublishes > 0 || rabbit.reconnects > 0 ? ` (${rabbit.lostPublishes} lost in ${rabbit.reconnects} reconnect${rabbit.reconnects === 1 ? "" : "s"})` : "";
     lines.push(
-      `  rabbitmq: published ${rabbit.published}, acked ${rabbit.acked}, rejected to the DLX ${rabbit.rejected}, ` +
+      `  rabbitmq: published ${rabbit.published}${lost}, acked ${rabbit.acked}, rejected to the DLX ${rabbit.rejected}, ` +
         `nacked with requeue ${rabbit.requeued} (expired reminders and delivery-limit drops are counted by the broker)`,
     );
   }

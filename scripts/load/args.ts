@@ -1,3 +1,5 @@
+import { parseCli, UsageError } from "../cli-args";
+
 export type LoadOptions = {
   queues: number;
   consumers: number;
@@ -33,37 +35,43 @@ endpoint and writes them as JSON (docs/reliability.md and docs/benchmarks.md are
   --no-write            print only
   --help                show this text`;
 
-export class LoadArgsError extends Error {}
+export { UsageError as LoadArgsError } from "../cli-args";
 
-function count(flag: string, raw: string | undefined, max: number): number {
+function count(flag: string, raw: string | undefined, max: number): number | undefined {
+  if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (raw === undefined || !Number.isInteger(n) || n < 1 || n > max) throw new LoadArgsError(`${flag} must be a whole number from 1 to ${max}, got "${raw ?? ""}"`);
+  if (raw.trim() === "" || !Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max}, got "${raw}".`);
   return n;
 }
 
+const FLAGS = {
+  queues: { type: "string" },
+  consumers: { type: "string" },
+  letters: { type: "string" },
+  clients: { type: "string" },
+  seconds: { type: "string" },
+  "baseline-seconds": { type: "string" },
+  quick: { type: "boolean" },
+  out: { type: "string" },
+  "no-write": { type: "boolean" },
+} as const;
+
+/** Parses the arguments after the script name; throws UsageError. `help` asks for the usage text. */
 export function parseLoadArgs(argv: readonly string[]): LoadOptions | "help" {
-  const set: Partial<LoadOptions> = {};
-  let quick = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    const eq = arg.indexOf("=");
-    const flag = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    const value = (): string | undefined => (arg.startsWith("--") && eq > 0 ? arg.slice(eq + 1) : argv[++i]);
-    if (flag === "--queues") set.queues = count(flag, value(), 100_000);
-    else if (flag === "--consumers") set.consumers = count(flag, value(), 20_000);
-    else if (flag === "--letters") set.letters = count(flag, value(), 10_000_000);
-    else if (flag === "--clients") set.clients = count(flag, value(), 500);
-    else if (flag === "--seconds") set.seconds = count(flag, value(), 3600);
-    else if (flag === "--baseline-seconds") set.baselineSeconds = count(flag, value(), 3600);
-    else if (flag === "--quick") quick = true;
-    else if (flag === "--out") {
-      const p = value();
-      if (!p) throw new LoadArgsError("--out needs a path");
-      set.out = p;
-    } else if (flag === "--no-write") set.out = null;
-    else if (flag === "--help" || flag === "-h") return "help";
-    else throw new LoadArgsError(`Unknown argument "${arg}"`);
-  }
+  const v = parseCli(argv, FLAGS);
+  if (v === "help") return "help";
+  if (v.out === "") throw new UsageError("--out needs a path.");
+  if (v.out !== undefined && v["no-write"]) throw new UsageError("--out and --no-write cannot both be given.");
+  const quick = v.quick ?? false;
+  const set: Partial<LoadOptions> = {
+    queues: count("--queues", v.queues, 100_000),
+    consumers: count("--consumers", v.consumers, 20_000),
+    letters: count("--letters", v.letters, 10_000_000),
+    clients: count("--clients", v.clients, 500),
+    seconds: count("--seconds", v.seconds, 3600),
+    baselineSeconds: count("--baseline-seconds", v["baseline-seconds"], 3600),
+  };
+  const given = Object.fromEntries(Object.entries(set).filter(([, x]) => x !== undefined)) as Partial<LoadOptions>;
   return {
     queues: quick ? 500 : 10_000,
     consumers: quick ? 100 : 2000,
@@ -71,8 +79,8 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions | "help" {
     clients: quick ? 10 : 50,
     seconds: quick ? 20 : 120,
     baselineSeconds: quick ? 10 : 30,
-    out: DEFAULT_LOAD_OUT,
-    ...set,
+    out: v["no-write"] ? null : (v.out ?? DEFAULT_LOAD_OUT),
+    ...given,
     quick,
     command: ["npm run load", ...(argv.length ? ["--", ...argv] : [])].join(" "),
   };

@@ -2,7 +2,7 @@
  * `npm run reliability` — runs the fault and hostile-input suites (vitest project `fault`) and writes
  * docs/reliability.md from what they recorded, with the load figures of the last `npm run load`.
  *
- *   node --conditions=react-server --import tsx scripts/reliability/index.ts [--no-run] [--out PATH]
+ *   node --conditions=react-server --import tsx scripts/reliability/index.ts [--no-run] [--out PATH] [--help]
  *
  * --no-run renders from the results of the last run (docs/figures/fault-results.json) and the load
  * figures (docs/figures/load.json) without running anything. Exit code 1 when a test failed (the
@@ -12,12 +12,25 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { readCli } from "../cli-args";
 import { renderReliability, type FaultRun } from "./render";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const RESULTS = path.join(ROOT, "docs/figures/fault-results.json");
 const LOAD = path.join(ROOT, "docs/figures/load.json");
 const LOAD_BEFORE = path.join(ROOT, "docs/figures/load-before-shared-reads.json");
+
+const USAGE = `Usage: npm run reliability -- [--no-run] [--out PATH]
+
+Runs the fault, lifecycle and hostile-input suites (vitest project "fault": private RabbitMQ and NATS
+nodes for the restarts and alarms, the shared local brokers and PostgreSQL for the rest; several
+minutes) and writes docs/reliability.md from what they recorded, with the last load run's figures.
+
+  --no-run     render from the last results (docs/figures/fault-results.json) without running anything
+  --out PATH   write the page to PATH (default docs/reliability.md)
+  --help       show this text
+
+Exit codes: 0 every test passed, 1 a test failed (the page is still written, naming it), 2 bad arguments.`;
 
 type VitestJson = { numPassedTests: number; numFailedTests: number; numTotalTests: number; startTime: number; testResults: Array<{ name: string; startTime: number; endTime: number; assertionResults: Array<{ title: string; status: string; duration?: number }> }> };
 
@@ -58,11 +71,11 @@ function run(): FaultRun {
 }
 
 function main(): number {
-  const args = process.argv.slice(2);
-  const outArg = args.indexOf("--out");
-  const out = path.resolve(ROOT, outArg >= 0 ? (args[outArg + 1] ?? "docs/reliability.md") : "docs/reliability.md");
+  const args = readCli(process.argv.slice(2), { "no-run": { type: "boolean" }, out: { type: "string" } }, USAGE, "redrive reliability");
+  if (typeof args === "number") return args;
+  const out = path.resolve(ROOT, args.out ?? "docs/reliability.md");
   let faults: FaultRun;
-  if (args.includes("--no-run")) {
+  if (args["no-run"]) {
     if (!existsSync(RESULTS)) {
       console.error(`redrive reliability: ${path.relative(ROOT, RESULTS)} does not exist yet; run without --no-run first`);
       return 1;

@@ -14,11 +14,14 @@ import { account, expectAccountedFor } from "../support/accounting";
 import { drainQueue, rabbitDeadLetters } from "../support/letters";
 import { TEST_OPERATOR } from "../support/principals";
 import { createRedriveEnv, uniqueId, type RedriveEnv } from "../support/redrive-env";
-import { createVhost, rabbitmqctl, rabbitReady, restartRabbitApp, until } from "../support/rabbit-admin";
+import { until } from "../support/rabbit-admin";
+import { startRabbitNode, type RabbitNode } from "../support/rabbitmq-node";
 import { TcpProxy } from "../support/tcp-proxy";
 
-// RabbitMQ under faults: each scenario runs a real requeue job against the local broker, breaks
-// something on the way, and ends with the shared accounting of every letter it started with.
+// RabbitMQ under faults: each scenario runs a real requeue job against a private RabbitMQ node
+// (started for this file, stopped after it: the restart and the memory alarm below must never reach
+// the broker a developer is using), breaks something on the way, and ends with the shared accounting
+// of every letter it started with.
 
 const id = uniqueId();
 const VHOST = `fault-rmq-${id}`;
@@ -26,14 +29,14 @@ const CLUSTER = `fault-rmq-${id}`;
 const SECOND_OPERATOR = principalFor("user", "00000000-0000-4000-8000-000000000002", "second-operator", "operator");
 const CONFIRM_MS = 5000;
 
-const clusterVia = (port: number): RabbitClusterConfig => ({ name: CLUSTER, kind: "rabbitmq", amqpUrl: `amqp://127.0.0.1:${port}`, managementUrl: "http://127.0.0.1:15672", user: "guest", password: "guest", vhosts: [VHOST] });
-
 describe("requeue to RabbitMQ under faults", () => {
+  let rabbit: RabbitNode;
   let env: RedriveEnv;
-  let vhost: Awaited<ReturnType<typeof createVhost>>;
+  let vhost: Awaited<ReturnType<RabbitNode["createVhost"]>>;
   let queueSeq = 0;
 
-  const connect = () => amqp.connect(`amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(VHOST)}`);
+  const clusterVia = (port: number): RabbitClusterConfig => ({ name: CLUSTER, kind: "rabbitmq", amqpUrl: `amqp://127.0.0.1:${port}`, managementUrl: rabbit.managementUrl, user: "guest", password: "guest", vhosts: [VHOST] });
+  const connect = () => amqp.connect(rabbit.amqpUrlFor(VHOST));
 
   /** A fresh queue pair (work queue dead-lettering into its DLQ) and `n` real dead letters from it. */
   async function setup(n: number, tag: string): Promise<{ ids: string[]; queue: string; conn: amqp.ChannelModel }> {
@@ -48,7 +51,7 @@ describe("requeue to RabbitMQ under faults", () => {
     return { ids, queue, conn };
   }
 
-  const runnerFor = (port = 5672, opts: { confirmMs?: number; wrap?: (p: LetterPublisher) => LetterPublisher; maxInFlight?: number } = {}) =>
+  const runnerFor = (port = rabbit.amqpPort, opts: { confirmMs?: number; wrap?: (p: LetterPublisher) => LetterPublisher; maxInFlight?: number } = {}) =>
     new JobRunner({
       prisma: env.store.prisma,
       maxInFlight: opts.maxInFlight ?? 20,
@@ -71,16 +74,18 @@ describe("requeue to RabbitMQ under faults", () => {
   }
 
   beforeAll(async () => {
+    rabbit = await startRabbitNode();
     env = await createRedriveEnv({
-      clusters: [{ name: CLUSTER, kind: "rabbitmq", amqpUrl: "amqp://guest:guest@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", vhosts: [VHOST] }],
+      clusters: [{ name: CLUSTER, kind: "rabbitmq", amqpUrl: `amqp://guest:guest@127.0.0.1:${rabbit.amqpPort}`, managementUrl: rabbit.managementUrl, vhosts: [VHOST] }],
       redrive: { maxRate: 100_000, confirmTimeoutSeconds: CONFIRM_MS / 1000 },
     }, id);
-    vhost = await createVhost(VHOST);
+    vhost = await rabbit.createVhost(VHOST);
   });
 
   afterAll(async () => {
     await vhost?.drop().catch(() => undefined);
     await env?.close();
+    await rabbit?.stop();
   });
 
   it("broker restarted during a bulk requeue: the job waits, then finishes", async () => {
@@ -88,32 +93,34 @@ describe("requeue to RabbitMQ under faults", () => {
     const { ids, queue, conn } = await setup(60, "restart");
     await conn.close();
     const runner = runnerFor();
-    const job = await requeue(ids, 30);
+    // Slow enough that the job is still sending when stop_app lands: rabbitmqctl itself takes a few
+    // seconds to start on a busy machine.
+    const job = await requeue(ids, 6);
     const watch = watchErrors(job.id);
     try {
       await runner.claim();
-      await until(() => getJob(job.id), (j) => j.counts.done >= 10, 30_000, 100);
-      await restartRabbitApp(3000);
+      await until(() => getJob(job.id), (j) => j.counts.done >= 5, 30_000, 100);
+      await rabbit.restartApp(3000);
       const end = await settled(job.id, 120_000);
       expect(end.state).toBe("completed");
       expect(end.counts.failed).toBe(0);
       const after = await connect();
       const copies = await drainQueue(after, queue);
       await after.close();
-      const acc = await account({ scenario: "RabbitMQ restarted during a bulk requeue", shows: "`rabbitmqctl stop_app` for 3 s under a 60-letter job at 30/s: letters awaiting a confirm when the connection dropped are outcome unknown; letters not yet sent wait and go once RabbitMQ is back.", prisma: env.store.prisma, letterIds: ids, copies, startedAt: t0, notes: [...watch.seen].map((e) => `the job said: ${e}`) });
+      const acc = await account({ scenario: "RabbitMQ restarted during a bulk requeue", shows: "`rabbitmqctl stop_app` on a private RabbitMQ node for 3 s under a 60-letter job at 6/s: letters awaiting a confirm when the connection dropped are outcome unknown; letters not yet sent wait and go once RabbitMQ is back.", prisma: env.store.prisma, letterIds: ids, copies, startedAt: t0, notes: [...watch.seen].map((e) => `the job said: ${e}`) });
       expectAccountedFor(acc);
       expect([...watch.seen].some((e) => e.startsWith("Waiting for the broker"))).toBe(true);
     } finally {
       watch.stop();
       await runner.stop();
-      await rabbitReady();
+      await rabbit.ready();
     }
   });
 
   it("connection cut after the publish but before the confirm: outcome unknown, never retried, nothing lost", async () => {
     const t0 = Date.now();
     const { ids, queue, conn } = await setup(30, "cut");
-    const proxy = new TcpProxy(5672);
+    const proxy = new TcpProxy(rabbit.amqpPort);
     const port = await proxy.start();
     const runner = runnerFor(port);
     try {
@@ -144,7 +151,7 @@ describe("requeue to RabbitMQ under faults", () => {
   it("confirms delayed by several seconds: every letter done once, nothing unknown", async () => {
     const t0 = Date.now();
     const { ids, queue, conn } = await setup(20, "slow");
-    const proxy = new TcpProxy(5672);
+    const proxy = new TcpProxy(rabbit.amqpPort);
     const port = await proxy.start();
     const runner = runnerFor(port, { confirmMs: 10_000 });
     try {
@@ -299,7 +306,7 @@ describe("requeue to RabbitMQ under faults", () => {
     let cutDone = false;
     // The store goes away right after RabbitMQ confirmed the 6th letter, before its outcome is written.
     let confirmed = 0;
-    const runner = runnerFor(5672, {
+    const runner = runnerFor(rabbit.amqpPort, {
       wrap: (p) => ({
         publish: async (l) => {
           const r = await p.publish(l);
@@ -335,23 +342,23 @@ describe("requeue to RabbitMQ under faults", () => {
     const t0 = Date.now();
     const { ids, queue, conn } = await setup(60, "alarm");
     const runner = runnerFor();
-    const before = (await rabbitmqctl("eval", "vm_memory_monitor:get_vm_memory_high_watermark().")).trim();
+    const before = (await rabbit.ctl("eval", "vm_memory_monitor:get_vm_memory_high_watermark().")).trim();
     const job = await requeue(ids, 10);
     const watch = watchErrors(job.id);
     try {
       await runner.claim();
       await until(() => getJob(job.id), (j) => j.counts.done >= 3, 30_000, 50);
-      await rabbitmqctl("set_vm_memory_high_watermark", "0.0001");
+      await rabbit.ctl("set_vm_memory_high_watermark", "0.0001");
       try {
         await until(() => getJob(job.id), (j) => (j.error ?? "").length > 0, 20_000, 100);
         await new Promise((r) => setTimeout(r, CONFIRM_MS + 1000));
       } finally {
-        await rabbitmqctl("set_vm_memory_high_watermark", /^\d/.test(before) ? before : "0.4");
+        await rabbit.ctl("set_vm_memory_high_watermark", /^\d/.test(before) ? before : "0.4");
       }
       const end = await settled(job.id);
       expect(end.state).toBe("completed");
       const copies = await drainQueue(conn, queue);
-      const acc = await account({ scenario: "RabbitMQ memory alarm blocks publishers", shows: "`set_vm_memory_high_watermark 0.0001` under a running job for longer than the confirm timeout: the job says RabbitMQ is blocking publishers and waits; when the alarm clears every letter goes, once.", prisma: env.store.prisma, letterIds: ids, copies, startedAt: t0, notes: [...watch.seen].map((e) => `the job said: ${e}`) });
+      const acc = await account({ scenario: "RabbitMQ memory alarm blocks publishers", shows: "`set_vm_memory_high_watermark 0.0001` on a private RabbitMQ node under a running job for longer than the confirm timeout: the job says RabbitMQ is blocking publishers and waits; when the alarm clears every letter goes, once.", prisma: env.store.prisma, letterIds: ids, copies, startedAt: t0, notes: [...watch.seen].map((e) => `the job said: ${e}`) });
       expectAccountedFor(acc);
       expect(acc.outcomes).toEqual({ done: 60 });
       expect([...watch.seen].some((e) => /RabbitMQ is blocking publishers/.test(e))).toBe(true);

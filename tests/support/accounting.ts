@@ -188,3 +188,10 @@ export function recordHostile(input: string, shows: string, outcome: string, sta
   console.log(`hostile: ${input}: ${outcome}`);
   record(line);
 }
+
+/** Records a lifecycle scenario that moves no letters (its own assertions are the point), as a row of the fault table. */
+export function recordObservation(scenario: string, shows: string, notes: string[], startedAt: number): void {
+  const line: Accounting = { kind: "fault", scenario, shows, letters: 0, lost: 0, doubled: 0, doubledUnknown: 0, withoutAudit: 0, unsettled: 0, outcomes: {}, states: {}, onBroker: 0, seconds: Math.round((Date.now() - startedAt) / 100) / 10, problems: [], notes };
+  console.log(`observation: ${scenario}${notes.map((n) => `\n  note: ${n}`).join("")}`);
+  record(line);
+}

@@ -19,7 +19,6 @@ function raw(i: number, r: Partial<RawPoint>): RawPoint {
     publishedTotal: null,
     redeliveredTotal: null,
     counterEpoch: "e1",
-    lastActivityAt: null,
     ...r,
   };
 }

@@ -21,7 +21,6 @@ const COLUMNS = [
   "message_stats.deliver_no_ack",
   "message_stats.get_no_ack",
   "message_stats.redeliver",
-  "idle_since",
   "head_message_timestamp",
   "arguments",
   "policy",
@@ -37,7 +36,6 @@ type QueueItem = {
   messages_unacknowledged?: number;
   consumers?: number;
   message_stats?: Partial<Record<"publish" | "ack" | "deliver_get" | "deliver_no_ack" | "get_no_ack" | "redeliver", number>>;
-  idle_since?: string;
   head_message_timestamp?: number | null;
   arguments?: Record<string, unknown>;
   policy?: string | null;
@@ -49,13 +47,6 @@ type ConsumerItem = { queue?: { name: string; vhost: string }; prefetch_count?: 
 export const PAGE_SIZE = 500;
 /** A page of 500 queues with stats took up to 5 s on a loaded 2-core broker (docs/benchmarks.md). */
 const PAGE_TIMEOUT_MS = 30_000;
-
-/** RabbitMQ 3.10 writes idle_since as "2026-11-21 19:40:12" (UTC); later versions as ISO. */
-export function parseIdleSince(v: string | undefined): Date | null {
-  if (!v) return null;
-  const t = Date.parse(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(v) ? v.replace(" ", "T") + "Z" : v);
-  return Number.isNaN(t) ? null : new Date(t);
-}
 
 export async function listQueuePages(api: ManagementClient, vhost: string | null): Promise<{ items: QueueItem[]; requests: number }> {
   const base = vhost === null ? "/api/queues" : `/api/queues/${encodeURIComponent(vhost)}`;
@@ -81,7 +72,6 @@ function toReading(q: QueueItem, prefetch: Map<string, { sum: number; unlimited:
   const key = `${q.vhost}/${q.name}`;
   const p = prefetch.get(key);
   const consumers = q.consumers ?? 0;
-  const idle = parseIdleSince(q.idle_since);
   const head = q.head_message_timestamp;
   const policy = Array.isArray(q.effective_policy_definition) ? {} : (q.effective_policy_definition ?? {});
   return {
@@ -99,8 +89,9 @@ function toReading(q: QueueItem, prefetch: Map<string, { sum: number; unlimited:
     redeliveredTotal: stats.redeliver ?? 0,
     redeliveredNow: null,
     counterEpoch: null,
-    // Only an idle queue says when it was last active; a busy one's activity shows in its rates.
-    lastActivityAt: idle,
+    // Not idle_since: RabbitMQ 3.10 moves it forward on an idle queue every 2 minutes by itself. The
+    // sampler dates activity from the counters instead.
+    lastActivityAt: null,
     oldestAgeSeconds: typeof head === "number" && head > 0 ? Math.max(0, Math.round(now.getTime() / 1000 - head)) : null,
     config: {
       type: q.type ?? "classic",

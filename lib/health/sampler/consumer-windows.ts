@@ -38,6 +38,12 @@ export class ConsumerWindows {
     return at;
   }
 
+  /** The state last recorded and since when (ms), for the rules to say how long it has held. */
+  held(id: string): { state: HealthState; since: number } | null {
+    const s = this.states.get(id);
+    return s ? { state: s.state, since: s.since.getTime() } : null;
+  }
+
   forget(id: string): void {
     this.points.delete(id);
     this.states.delete(id);
@@ -61,7 +67,6 @@ export class ConsumerWindows {
         publishedTotal: r.publishedTotal === null ? null : Number(r.publishedTotal),
         redeliveredTotal: r.redeliveredTotal === null ? null : Number(r.redeliveredTotal),
         counterEpoch: r.counterEpoch,
-        lastActivityAt: null,
         ackRate: r.ackRate,
         deliverRate: r.deliverRate,
         inflowRate: r.inflowRate,

@@ -26,7 +26,6 @@ function toRaw(r: ConsumerReading, t: number): RawPoint {
     publishedTotal: r.publishedTotal,
     redeliveredTotal: r.redeliveredTotal,
     counterEpoch: r.counterEpoch,
-    lastActivityAt: r.lastActivityAt?.getTime() ?? null,
   };
 }
 
@@ -92,11 +91,15 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
   for (const { id, reading, point, window } of pushed) {
     const role = context.roles.get(reading.key) ?? (context.captureStream !== null && reading.key.startsWith(`${context.captureStream}/`) ? "capture" : null);
     const deadLetterPerMinute = deadPerMinute.get(reading.key) ?? null;
-    const verdict = evaluateHealth(window, { now: at.getTime(), intervalMs, thresholds, reachable: true, role, deadLetterPerMinute });
+    const verdict = evaluateHealth(window, { now: at.getTime(), intervalMs, thresholds, reachable: true, role, deadLetterPerMinute, held: windows.held(id) });
     const recentBacklog = window.slice(-SPARKLINE_POINTS).map((p) => p.backlog);
     const prev = window[window.length - 2];
     const rateWindowSeconds = prev && point.ackRate !== null ? (point.t - prev.t) / 1000 : null;
-    rows.push({ id, role, reading, point, verdict, stateSince: windows.mark(id, verdict.state, at), recentBacklog, rateWindowSeconds });
+    // Shown as "last activity": the broker's time of a real delivery or ack where it gives one
+    // (JetStream), else this sweep when a counter moved; never a timestamp the broker refreshes by itself.
+    const moved = (point.deliverRate ?? 0) > 0 || (point.ackRate ?? 0) > 0 || (point.inflowRate ?? 0) > 0;
+    const activityAt = reading.lastActivityAt ?? (moved ? at : null);
+    rows.push({ id, role, reading, point, verdict, stateSince: windows.mark(id, verdict.state, at), recentBacklog, rateWindowSeconds, activityAt });
   }
   await writeSamples(prisma, rows, at);
   for (const id of await markGone(prisma, clusterId, at)) windows.forget(id);

@@ -63,6 +63,8 @@ export type SweepRow = {
   recentBacklog: number[];
   /** Seconds between this sample and the one its rates were derived from. */
   rateWindowSeconds: number | null;
+  /** Last activity seen in this sweep, if any; without it the stored one stays. */
+  activityAt: Date | null;
 };
 
 export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: Date): Promise<void> {
@@ -97,7 +99,7 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
       `UPDATE "consumers" AS c SET "state" = u.state, "severity" = u.sev, "state_reason" = u.reason, "state_since" = u.since,
          "backlog" = u.backlog, "pending" = u.pending, "in_flight" = u.in_flight, "in_flight_limit" = u.lim, "consumer_count" = u.cc,
          "ack_rate" = u.ar, "deliver_rate" = u.dr, "inflow_rate" = u.ir, "redeliver_rate" = u.rr, "rate_window_seconds" = u.win,
-         "eta_seconds" = u.eta, "redelivered_now" = u.rn, "last_activity_at" = u.act, "oldest_age_seconds" = u.oldest,
+         "eta_seconds" = u.eta, "redelivered_now" = u.rn, "last_activity_at" = COALESCE(u.act, c."last_activity_at"), "oldest_age_seconds" = u.oldest,
          "last_sampled_at" = $1::timestamptz, "recent_backlog" = u.recent::jsonb, "role" = u.role
        FROM unnest($2::uuid[], $3::text[], $4::int4[], $5::text[], $6::timestamptz[], $7::int8[], $8::int8[], $9::int8[], $10::int4[], $11::int4[],
                    $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::int8[], $19::timestamptz[], $20::int4[], $21::text[], $22::text[])
@@ -121,7 +123,7 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
       part.map((r) => r.rateWindowSeconds),
       part.map((r) => r.verdict.etaSeconds),
       part.map((r) => big(r.reading.redeliveredNow)),
-      part.map((r) => r.reading.lastActivityAt?.toISOString() ?? null),
+      part.map((r) => r.activityAt?.toISOString() ?? null),
       part.map((r) => r.reading.oldestAgeSeconds),
       part.map((r) => JSON.stringify(r.recentBacklog)),
       part.map((r) => r.role),
