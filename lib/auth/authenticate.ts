@@ -2,6 +2,7 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import { isRole, principalFor, type Principal } from "./permissions";
+import { rolePermissions } from "./role-permissions";
 import { hashSecret } from "./secrets";
 import { sessionTokenFrom } from "./session-cookie";
 
@@ -29,7 +30,7 @@ async function fromApiToken(token: string): Promise<Authenticated | null> {
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
     await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
-  return principalFor("token", row.id, `token:${row.name}`, row.role);
+  return principalFor("token", row.id, `token:${row.name}`, row.role, rolePermissions(row.role));
 }
 
 async function fromSession(token: string): Promise<Authenticated | null> {
@@ -46,5 +47,5 @@ async function fromSession(token: string): Promise<Authenticated | null> {
   if (now - row.lastSeenAt.getTime() > Math.min(TOUCH_EVERY_MS, getConfig().auth.sessionIdleMs / 4)) {
     await prisma.session.updateMany({ where: { id: row.id }, data: { lastSeenAt: new Date(now) } });
   }
-  return { ...principalFor("user", row.user.id, row.user.name, row.user.role), sessionId: row.id };
+  return { ...principalFor("user", row.user.id, row.user.name, row.user.role, rolePermissions(row.user.role)), sessionId: row.id };
 }

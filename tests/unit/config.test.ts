@@ -158,4 +158,13 @@ describe("loadConfig", () => {
     const dir = dirWith({ "redrive.config.json": JSON.stringify({ clusters: [{ name: "n", kind: "nats", servers: ["nats://x:1"] }], notifications: { channels: [{ name: "c", type: "slack", urlEnv: "HOOK" }] } }) });
     expect(errorOf(() => loadConfig({ HOOK: "not a url" }, dir)).message).toMatch(/urlEnv names HOOK, which does not hold an http/);
   });
+
+  it("grants a role more permissions through auth.permissions, and names a permission or role it does not know", () => {
+    const base = { clusters: [{ name: "n", kind: "nats", servers: ["nats://x:1"] }] };
+    expect(loadConfig({}, dirWith({ "redrive.config.json": JSON.stringify(base) })).auth.permissions).toEqual({});
+    const granted = loadConfig({}, dirWith({ "redrive.config.json": JSON.stringify({ ...base, auth: { permissions: { operator: ["dead-letters:redirect"] } } }) }));
+    expect(granted.auth.permissions).toEqual({ operator: ["dead-letters:redirect"] });
+    expect(errorOf(() => loadConfig({}, dirWith({ "redrive.config.json": JSON.stringify({ ...base, auth: { permissions: { operator: ["dead-letters:anything"] } } }) }))).message).toContain("auth.permissions.operator[0]");
+    expect(errorOf(() => loadConfig({}, dirWith({ "redrive.config.json": JSON.stringify({ ...base, auth: { permissions: { root: ["dead-letters:redirect"] } } }) }))).message).toContain("auth.permissions");
+  });
 });
