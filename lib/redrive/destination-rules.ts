@@ -28,7 +28,7 @@ export function natsSubjectProblem(subject: string): string | null {
  */
 export function rabbitDestinationProblem(destination: string, watched: readonly string[]): string | null {
   const { vhost, queue } = splitQueueId(destination);
-  if (queue === "") return `"${destination}" names no queue: write vhost/queue (the default vhost is //, e.g. //orders)`;
+  if (queue === "" || vhost === "") return `"${destination}" names no ${queue === "" ? "queue" : "vhost"}: write vhost/queue (the default vhost is //, e.g. //orders)`;
   if (CONTROL_CHARS.test(destination)) return `"${destination}" holds control characters, which no queue or vhost name may hold`;
   if (new TextEncoder().encode(queue).length > 255) return `queue "${queue.slice(0, 40)}…" is longer than RabbitMQ allows (255 bytes)`;
   if (queue.startsWith("amq.")) return `queue "${queue}" is reserved: names starting with "amq." belong to RabbitMQ (server-named and direct reply-to queues)`;

@@ -11,7 +11,8 @@ import type { JobRequestInput } from "./job-scope";
 export function requireRedirect(input: JobRequestInput, actor: Principal): AppError | null {
   if (input.destination === undefined && input.edit === undefined) return null;
   if (actor.permissions.has("dead-letters:redirect")) return null;
-  const what = input.destination !== undefined && input.edit !== undefined ? "to another destination and edited" : input.destination !== undefined ? "to another destination" : "edited";
+  const edited = "with an edited payload or headers";
+  const what = input.destination === undefined ? edited : input.edit === undefined ? "to another destination" : `to another destination ${edited}`;
   return refusal(
     "FORBIDDEN",
     `Your role (${actor.role}) may requeue letters only as they are, to where they came from: a requeue ${what} needs the "dead-letters:redirect" permission (admins hold it; auth.permissions in the configuration can grant it to a role). Nothing was started.`,

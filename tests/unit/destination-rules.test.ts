@@ -36,6 +36,7 @@ describe("where a requeue may never go", () => {
 
   it("refuses RabbitMQ destinations with no queue, reserved amq. queues and vhosts the cluster does not watch", () => {
     expect(rabbitDestinationProblem("orders/", [])).toMatch(/names no queue/);
+    expect(rabbitDestinationProblem("/orders", [])).toMatch(/names no vhost/);
     expect(rabbitDestinationProblem("//amq.rabbitmq.reply-to", [])).toMatch(/reserved/);
     expect(rabbitDestinationProblem("orders/amq.gen-abc", [])).toMatch(/reserved/);
     expect(rabbitDestinationProblem("other/jobs", ["orders", "billing"])).toMatch(/vhost "other" is not one this cluster watches \("orders", "billing"\)/);
