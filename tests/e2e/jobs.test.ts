@@ -193,4 +193,30 @@ describe("an operator requeues and terminates dead letters; a viewer cannot", ()
       ["letter.terminate", "outcome", "4", "olivia"],
     ]);
   });
+
+  it("offers requeue elsewhere and edit only to roles holding dead-letters:redirect, and shows why a destination is refused", async () => {
+    const dead = await api<LetterPage>(app, `/api/dead-letters?cluster=${cluster}&state=dead&source=${encodeURIComponent(`${VHOST}/orders`)}`);
+    const letter = dead.items[0]!;
+    // The operator requeues as it is; sending it elsewhere or edited is not offered.
+    await page.goto(`${app.url}/dead-letters/${letter.id}`);
+    await page.getByTestId("action-requeue").waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("action-requeue-elsewhere").count()).toBe(0);
+    expect(await page.getByTestId("action-edit-requeue").count()).toBe(0);
+
+    const admin = await newAppPage(browser, app, { viewport: { width: 1440, height: 900 } });
+    await admin.goto(`${app.url}/dead-letters/${letter.id}`);
+    await admin.getByTestId("action-requeue-elsewhere").click();
+    const dialog = admin.getByTestId("plan-dialog");
+    await dialog.getByTestId("job-destination").fill(`${VHOST}/no-such-queue`);
+    const refusal = dialog.getByTestId("plan-refusal");
+    await refusal.waitFor({ timeout: 30_000 });
+    expect(await refusal.textContent()).toBe(`Refused: no queue "no-such-queue" in vhost ${VHOST} on cluster ${cluster}, so nothing could be requeued to ${VHOST}/no-such-queue. Nothing was started; pick a destination that exists.`);
+    expect(await dialog.getByTestId("confirm-action").isDisabled()).toBe(true);
+    await dialog.getByTestId("job-destination").fill("//orders");
+    await refusal.filter({ hasText: `Refused: Redrive never requeues there — vhost "/" is not one this cluster watches ("${VHOST}")` }).waitFor({ timeout: 30_000 });
+    expect(await dialog.getByTestId("confirm-action").isDisabled()).toBe(true);
+    await admin.screenshot({ path: path.join(ARTIFACTS, "plan-refused-destination.png") });
+    await admin.context().close();
+    expect((await api<{ items: unknown[] }>(app, "/api/jobs")).items).toHaveLength(2);
+  });
 });
