@@ -30,17 +30,18 @@ const found = (exists: boolean, problem: string | null, consumers: string[] = []
  * Whether a requeue may go to `destination` on `cluster`: first the rules no broker answer can
  * lift (destination-rules.ts), then the broker: on NATS a stream of this cluster must capture the
  * subject (and not be Redrive's own capture stream); on RabbitMQ the queue must exist in the vhost.
- * Never throws: a broker that cannot be asked gives `exists: null` and says why.
+ * Never throws: a broker that cannot be asked gives `exists: null` and says why. `rulesOnly`: check
+ * the rules alone (for a cluster whose broker did not answer a moment ago).
  */
-export async function checkDestination(d: { cluster: string; destination: string }, options: { consumers?: boolean } = {}): Promise<DestinationCheck> {
+export async function checkDestination(d: { cluster: string; destination: string }, options: { consumers?: boolean; rulesOnly?: boolean } = {}): Promise<DestinationCheck> {
   const cluster = getConfig().clusters.find((c) => c.name === d.cluster);
   if (!cluster) return { exists: null, problem: `cluster ${d.cluster} is no longer in the configuration`, forbidden: false, consumers: [] };
   try {
     switch (cluster.kind) {
       case "nats":
-        return await checkNats(cluster, d.destination, options.consumers ?? false);
+        return await checkNats(cluster, d.destination, options);
       case "rabbitmq":
-        return await checkRabbit(cluster, d.destination);
+        return await checkRabbit(cluster, d.destination, options);
       default: {
         const never: never = cluster;
         return never;
@@ -58,9 +59,13 @@ function brokerOf<K extends "nats" | "rabbitmq">(name: string, kind: K) {
   return broker;
 }
 
-async function checkNats(cluster: NatsClusterConfig, subject: string, withConsumers: boolean): Promise<DestinationCheck> {
+/** What a check told to stop after the rules (`rulesOnly`) says when they pass: the broker was not asked. */
+const unasked: DestinationCheck = { exists: null, problem: null, forbidden: false, consumers: [] };
+
+async function checkNats(cluster: NatsClusterConfig, subject: string, options: { consumers?: boolean; rulesOnly?: boolean }): Promise<DestinationCheck> {
   const rule = natsSubjectProblem(subject);
   if (rule) return forbidden(rule);
+  if (options.rulesOnly) return unasked;
   const jsm = await jetstreamManager(await (brokerOf(cluster.name, "nats") as NatsBroker).natsConnection());
   let stream: string;
   try {
@@ -74,7 +79,7 @@ async function checkNats(cluster: NatsClusterConfig, subject: string, withConsum
   const capture = new Set([cluster.capture?.stream ?? DEFAULT_CAPTURE.stream, DEFAULT_CAPTURE.stream]);
   if (capture.has(stream)) return forbidden(`subject ${subject} goes to stream ${stream}, Redrive's own capture stream of dead-letter advisories`);
   const consumers: string[] = [];
-  if (withConsumers) {
+  if (options.consumers) {
     const info = await jsm.streams.info(stream);
     if (info.config.retention !== "workqueue") {
       for await (const c of jsm.consumers.list(stream)) if (natsMatches(c.config.filter_subject ?? "", subject)) consumers.push(c.name);
@@ -83,9 +88,10 @@ async function checkNats(cluster: NatsClusterConfig, subject: string, withConsum
   return found(true, null, consumers);
 }
 
-async function checkRabbit(cluster: RabbitClusterConfig, destination: string): Promise<DestinationCheck> {
+async function checkRabbit(cluster: RabbitClusterConfig, destination: string, options: { rulesOnly?: boolean }): Promise<DestinationCheck> {
   const rule = rabbitDestinationProblem(destination, cluster.vhosts);
   if (rule) return forbidden(rule);
+  if (options.rulesOnly) return unasked;
   const { vhost, queue } = splitQueueId(destination);
   const api = (brokerOf(cluster.name, "rabbitmq") as RabbitBroker).management;
   const missing = (e: unknown) => isAppError(e) && (e.details as { status?: number } | undefined)?.status === 404;

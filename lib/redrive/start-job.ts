@@ -6,7 +6,7 @@ import { getConfig } from "@/lib/config";
 import type { Prisma } from "@/lib/db/generated/client";
 import { getStore } from "@/lib/db/get-store";
 import { AppError, refusal } from "@/lib/errors";
-import { checkDestination } from "./check-destination";
+import { checkDestination, type DestinationCheck } from "./check-destination";
 import { destinationRefusal, type CheckedDestination } from "./destination-refusal";
 import { getJob } from "./get-job";
 import { describeScope, FROM_STATE, scopeSql, type JobRequestInput } from "./job-scope";
@@ -45,9 +45,19 @@ async function refuseBadDestinations(tx: Prisma.TransactionClient, jobId: string
     ...(chosen === undefined ? [] : [chosen]),
   );
   const checked = new Array<CheckedDestination>(rows.length);
+  // A cluster that could not be asked once is not asked again for each of its other destinations,
+  // so a broker that is away costs one timeout, not one per subject.
+  const away = new Map<string, DestinationCheck>();
   let next = 0;
   const worker = async () => {
-    for (let i = next++; i < rows.length; i = next++) checked[i] = { ...rows[i]!, check: await checkDestination(rows[i]!) };
+    for (let i = next++; i < rows.length; i = next++) {
+      const row = rows[i]!;
+      const known = away.get(row.cluster);
+      const rules = known ? await checkDestination(row, { rulesOnly: true }) : null;
+      const check = rules?.forbidden ? rules : (known ?? (await checkDestination(row)));
+      if (check.exists === null && !check.forbidden) away.set(row.cluster, check);
+      checked[i] = { ...row, check };
+    }
   };
   await Promise.all(Array.from({ length: Math.min(CHECKS_AT_ONCE, rows.length) }, worker));
   const refused = destinationRefusal(checked, chosen !== undefined);

@@ -34,6 +34,8 @@ const NATS = `nats-dest-${id}`;
 const RABBIT = `rmq-dest-${id}`;
 /** The same broker, watching every vhost its user can see. */
 const RABBIT_ALL = `rmq-all-${id}`;
+/** A NATS cluster whose server is away (nothing listens on its port). */
+const AWAY = `nats-away-${id}`;
 const STREAM = `IT_DEST_${ID}`;
 const SUBJ = `it-dest-${id}`;
 /** Configured as the NATS cluster's capture stream (no collector runs here, so it holds plain subjects). */
@@ -99,6 +101,7 @@ describe("requeue destinations", () => {
       { name: NATS, kind: "nats", servers: ["nats://127.0.0.1:4222"], capture: { stream: CAPTURE, consumer: `it-dest-capture-${id}`, startFrom: "new" } },
       { name: RABBIT, kind: "rabbitmq", amqpUrl: "amqp://guest:guest@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", vhosts: [VHOST] },
       { name: RABBIT_ALL, kind: "rabbitmq", amqpUrl: "amqp://guest:guest@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672" },
+      { name: AWAY, kind: "nats", servers: ["nats://127.0.0.1:9"], capture: { enabled: false } },
     ];
     writeFileSync(path.join(configDir, "redrive.config.json"), JSON.stringify({ clusters }));
     // The same installation, with operators granted the permission (read apart, for the principal below).
@@ -241,5 +244,15 @@ describe("requeue destinations", () => {
     expect((await run(job.id)).counts.done).toBe(1);
     const got = await until(() => ch.get("orders.retry", { noAck: true }), (m) => m !== false, 10_000);
     expect(got && got.content.toString()).toBe("fixed");
+  });
+
+  it("with the broker away: starts a requeue to the letters' own subjects (the job waits), refuses one to a chosen subject, and still refuses reserved ones", async () => {
+    const [first, second] = await natsLetters(store.prisma, { cluster: AWAY, stream: STREAM, subject: `${SUBJ}.away`, n: 2, tag: `away-${id}` });
+    await expectRefused(one(first!, { destination: `${SUBJ}.elsewhere` }), TEST_ADMIN, "CONFLICT", new RegExp(`could not confirm that ${SUBJ}\\.elsewhere exists on cluster ${AWAY}`));
+    await expectRefused(one(first!, { destination: "$SYS.REQ.SERVER.PING" }), TEST_ADMIN, "INVALID_INPUT", /is reserved/);
+    const job = await startJob({ action: "requeue", scope: { kind: "letters", ids: [first!, second!] }, includePoison: false, rate: 100 }, TEST_OPERATOR, null);
+    expect(job).toMatchObject({ state: "running", total: 2 });
+    // Not run here: the runner of this file publishes through the local server, not the one away.
+    await store.prisma.redriveJob.update({ where: { id: job.id }, data: { state: "cancelled" } });
   });
 });
