@@ -1,5 +1,5 @@
 // Named permissions, checked inside every route handler, and the roles that hold them.
-// viewer: health and dead-letter metadata; operator: + payloads, requeue, terminate, edit, restore,
+// viewer: health and dead-letter metadata; operator: + payloads, requeue, terminate, restore,
 // job control and the audit log; admin: + requeue elsewhere or with an edited payload, users, API
 // tokens, DLQ adoption and settings. `auth.permissions` in the config grants a role more (see
 // lib/auth/role-permissions.ts).

@@ -216,6 +216,18 @@ describe("an operator requeues and terminates dead letters; a viewer cannot", ()
     await refusal.filter({ hasText: `Refused: Redrive never requeues there — vhost "/" is not one this cluster watches ("${VHOST}")` }).waitFor({ timeout: 30_000 });
     expect(await dialog.getByTestId("confirm-action").isDisabled()).toBe(true);
     await admin.screenshot({ path: path.join(ARTIFACTS, "plan-refused-destination.png") });
+    // A queue that goes away between the dry run and the confirmation: the start refuses it, in its own words.
+    const ch = await conn.createChannel();
+    await ch.assertQueue("orders.parked");
+    await dialog.getByTestId("job-destination").fill(`${VHOST}/orders.parked`);
+    await dialog.locator('[data-testid="plan-destination"][data-exists="true"]').waitFor({ timeout: 30_000 });
+    await until(() => dialog.getByTestId("confirm-action").isEnabled(), Boolean, 10_000, 100);
+    await ch.deleteQueue("orders.parked");
+    await ch.close();
+    await dialog.getByTestId("confirm-action").click();
+    const startRefused = dialog.getByTestId("start-refused");
+    await startRefused.waitFor({ timeout: 30_000 });
+    expect(await startRefused.textContent()).toBe(`Refused: no queue "orders.parked" in vhost ${VHOST} on cluster ${cluster}, so nothing could be requeued to ${VHOST}/orders.parked. Nothing was started; pick a destination that exists.`);
     await admin.context().close();
     expect((await api<{ items: unknown[] }>(app, "/api/jobs")).items).toHaveLength(2);
   });
