@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { PERMISSIONS, ROLES, type Permission, type Role } from "@/lib/auth/permissions";
 
 // The only module that reads process.env. Parsed once; a bad config stops the process with a
 // message that names the field.
@@ -186,6 +187,8 @@ const fileSchema = z
         allowedOrigins: z.array(url(["http:", "https:"])).default([]),
         /** How long the one-time setup link printed on first start stays valid. */
         setupLinkHours: z.number().min(0.1).max(24 * 7).default(24),
+        /** Permissions granted to a role on top of its own, e.g. { "operator": ["dead-letters:redirect"] }. */
+        permissions: z.partialRecord(z.enum(ROLES), z.array(z.enum(PERMISSIONS))).optional(),
       })
       .strict()
       .default({ sessionIdleMinutes: 30, sessionMaxHours: 8, signInFailuresPerAccount: 5, signInFailuresPerAddress: 20, signInWindowMinutes: 15, trustProxy: false, allowedOrigins: [], setupLinkHours: 24 }),
@@ -309,6 +312,8 @@ export type RedriveConfig = {
     trustProxy: boolean;
     allowedOrigins: string[];
     setupLinkMs: number;
+    /** Permissions each role holds on top of its own (auth.permissions). */
+    permissions: Partial<Record<Role, Permission[]>>;
     /** The first admin, made on first start when no account exists (REDRIVE_ADMIN_USER / REDRIVE_ADMIN_PASSWORD). */
     firstAdmin: { name: string; password: string | undefined };
     /** Where the setup link printed on first start points (the port `next start` serves on). */
@@ -462,6 +467,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustProxy: f.auth.trustProxy,
       allowedOrigins: f.auth.allowedOrigins.map((o) => new URL(o).origin),
       setupLinkMs: Math.round(f.auth.setupLinkHours * 3_600_000),
+      permissions: f.auth.permissions ?? {},
       firstAdmin: { name: e.REDRIVE_ADMIN_USER, password: e.REDRIVE_ADMIN_PASSWORD },
       localUrl: `http://localhost:${e.PORT ?? 3000}`,
     },

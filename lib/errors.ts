@@ -67,3 +67,15 @@ export function describeError(e: unknown): string {
 export function redactSecrets(text: string): string {
   return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@/\s]*@/gi, "$1***@");
 }
+
+/**
+ * An action refused before it touched anything (a permission it needs, a destination it may not
+ * use). The audit log records its outcome as "refused" with this sentence as the reason.
+ */
+export function refusal(code: ErrorCode, message: string): AppError {
+  return new AppError(code, message, { details: { refused: true } });
+}
+
+export function isRefusal(e: unknown): e is AppError {
+  return isAppError(e) && (e.details as { refused?: unknown } | undefined)?.refused === true;
+}

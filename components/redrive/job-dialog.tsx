@@ -114,7 +114,9 @@ function JobDialogBody({ intent, onClose, onStarted }: { intent: JobIntent; onCl
   const total = plan.data?.total ?? 0;
   // Letters picked by hand that another job holds would be refused (409): say so before, not after.
   const blockedByHeld = intent.scope.kind === "letters" && (plan.data?.heldByOtherJobs.length ?? 0) > 0;
-  const canConfirm = fresh && total > 0 && !blockedByHeld && rate !== null && !start.isPending;
+  // A plan that says the start would be refused (a destination no job may use, or one that does not exist) cannot be confirmed.
+  const refused = Boolean(plan.data?.refusal);
+  const canConfirm = fresh && total > 0 && !blockedByHeld && !refused && rate !== null && !start.isPending;
 
   // A double click, or Enter pressed twice, must not start two jobs: the mutation's own pending
   // flag only shows after a render, so a ref closes the gap.
@@ -286,6 +288,8 @@ function StartError({ error }: { error: Error }): ReactNode {
       </p>
     );
   }
+  // Redrive refused it (a permission, a destination): its own sentence says what and that nothing was started.
+  if (error instanceof ApiError && (error.details as { refused?: unknown } | undefined)?.refused === true) return <p data-testid="start-refused">{error.message}</p>;
   const refused = error instanceof ApiError && error.status >= 400 && error.status < 500;
   return (
     <p>

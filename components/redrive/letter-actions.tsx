@@ -14,6 +14,8 @@ export const dangerButton = `${buttonBase} border border-rose-300 bg-white text-
 /** What can be done with one letter, by its state: dead → requeue (as is, elsewhere, edited) or terminate; terminated → restore. */
 function LetterActionsInner({ letter: l }: { letter: LetterDetail }) {
   const [intent, setIntent] = useState<JobIntent | null>(null);
+  // Sending it elsewhere or edited is a permission of its own (admins by default); the server refuses it to the rest.
+  const canRedirect = useCan("dead-letters:redirect");
   const actions = actionsForState(l.state);
   if (actions.length === 0) return null;
   const scope = scopeForLetters([l.id]);
@@ -32,26 +34,30 @@ function LetterActionsInner({ letter: l }: { letter: LetterDetail }) {
           >
             Requeue
           </button>
-          <button
-            type="button"
-            data-testid="action-requeue-elsewhere"
-            className={secondaryButton}
-            disabled={Boolean(l.payloadMissing)}
-            onClick={() =>
-              setIntent({ action: "requeue", scope, title: "Requeue this letter elsewhere?", destination: { initial: l.destination, placeholder }, openJob: false })
-            }
-          >
-            Requeue elsewhere…
-          </button>
-          <button
-            type="button"
-            data-testid="action-edit-requeue"
-            className={secondaryButton}
-            disabled={Boolean(l.payloadMissing)}
-            onClick={() => setIntent({ action: "requeue", scope, title: "Edit and requeue this letter?", edit: l, openJob: false })}
-          >
-            Edit and requeue…
-          </button>
+          {canRedirect ? (
+            <>
+              <button
+                type="button"
+                data-testid="action-requeue-elsewhere"
+                className={secondaryButton}
+                disabled={Boolean(l.payloadMissing)}
+                onClick={() =>
+                  setIntent({ action: "requeue", scope, title: "Requeue this letter elsewhere?", destination: { initial: l.destination, placeholder }, openJob: false })
+                }
+              >
+                Requeue elsewhere…
+              </button>
+              <button
+                type="button"
+                data-testid="action-edit-requeue"
+                className={secondaryButton}
+                disabled={Boolean(l.payloadMissing)}
+                onClick={() => setIntent({ action: "requeue", scope, title: "Edit and requeue this letter?", edit: l, openJob: false })}
+              >
+                Edit and requeue…
+              </button>
+            </>
+          ) : null}
         </>
       ) : null}
       {actions.includes("terminate") ? (

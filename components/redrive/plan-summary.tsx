@@ -32,7 +32,6 @@ export function PlanSummary({
   includePoison: boolean;
   onIncludePoison: (v: boolean) => void;
 }) {
-  const missing = plan.destinations.filter((d) => d.exists === false);
   return (
     <div className="space-y-3" data-testid="plan-summary">
       <p className="text-base" data-testid="plan-headline">
@@ -57,11 +56,9 @@ export function PlanSummary({
 
       {plan.destinations.length > 0 ? <Destinations plan={plan} /> : null}
 
-      {missing.length > 0 ? (
-        <p className={badNote} role="alert" data-testid="plan-missing-destination">
-          {missing.length === 1 ? "A destination does not exist" : `${missing.length} destinations do not exist`}: those{" "}
-          {letterCount(missing.reduce((n, d) => n + d.count, 0))} will stay dead with <b>NO_ROUTE</b>. Create the{" "}
-          {missing.length === 1 ? "queue" : "queues"} first, or requeue elsewhere.
+      {plan.refusal ? (
+        <p className={badNote} role="alert" data-testid="plan-refusal">
+          {plan.refusal}
         </p>
       ) : null}
 

@@ -1,6 +1,6 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db/generated/client";
-import { AppError, describeError } from "@/lib/errors";
+import { AppError, describeError, isRefusal } from "@/lib/errors";
 
 export type AuditIntent = {
   actor: string;
@@ -13,7 +13,7 @@ export type AuditIntent = {
 
 /**
  * Runs an action between an intent row (phase "intent"), written before anything is touched, and
- * an outcome row (phase "outcome", naming its intent). No intent row, no action: if the intent
+ * an outcome row (phase "outcome", naming its intent: "ok", "refused" or "failed"). No intent row, no action: if the intent
  * cannot be written the action does not run (fail closed). Something that happens in one moment
  * is recorded with recordEvent (phase "event") instead. Every row joins the log's hash chain.
  */
@@ -36,7 +36,8 @@ export async function withAudit<T>(prisma: PrismaClient, intent: AuditIntent, ac
     await outcome("ok", outcomeDetail?.(value) ?? {});
     return value;
   } catch (e) {
-    await outcome("failed", { error: describeError(e) }).catch(() => undefined);
+    // A refusal (see lib/errors.ts) touched nothing: its outcome says so, with the reason given.
+    await (isRefusal(e) ? outcome("refused", { reason: e.message }) : outcome("failed", { error: describeError(e) })).catch(() => undefined);
     throw e;
   }
 }

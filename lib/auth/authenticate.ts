@@ -2,6 +2,7 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import { isRole, principalFor, type Principal } from "./permissions";
+import { rolePermissions } from "./role-permissions";
 import { hashSecret } from "./secrets";
 import { sessionTokenFrom } from "./session-cookie";
 import { tokenRights } from "./token-rights";
@@ -34,7 +35,7 @@ async function fromApiToken(token: string): Promise<Authenticated | null> {
     await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
   // The id is in the audit actor as well as the (unique) name: "token:<id>:<name>".
-  return principalFor("token", row.id, `token:${row.id}:${row.name}`, rights.role);
+  return principalFor("token", row.id, `token:${row.id}:${row.name}`, rights.role, rolePermissions(rights.role));
 }
 
 async function fromSession(token: string): Promise<Authenticated | null> {
@@ -51,5 +52,5 @@ async function fromSession(token: string): Promise<Authenticated | null> {
   if (now - row.lastSeenAt.getTime() > Math.min(TOUCH_EVERY_MS, getConfig().auth.sessionIdleMs / 4)) {
     await prisma.session.updateMany({ where: { id: row.id }, data: { lastSeenAt: new Date(now) } });
   }
-  return { ...principalFor("user", row.user.id, row.user.name, row.user.role), sessionId: row.id };
+  return { ...principalFor("user", row.user.id, row.user.name, row.user.role, rolePermissions(row.user.role)), sessionId: row.id };
 }

@@ -1,6 +1,8 @@
 // Named permissions, checked inside every route handler, and the roles that hold them.
-// viewer: health and dead-letter metadata; operator: + payloads, requeue, terminate, edit, restore,
-// job control and the audit log; admin: + users, API tokens, DLQ adoption and settings.
+// viewer: health and dead-letter metadata; operator: + payloads, requeue, terminate, restore,
+// job control and the audit log; admin: + requeue elsewhere or with an edited payload, users, API
+// tokens, DLQ adoption and settings. `auth.permissions` in the config grants a role more (see
+// lib/auth/role-permissions.ts).
 
 export const PERMISSIONS = [
   "health:read",
@@ -11,6 +13,8 @@ export const PERMISSIONS = [
   "metrics:read",
   "dead-letters:payload",
   "dead-letters:act",
+  /** Requeue to a destination other than the letter's own, or with an edited payload or headers. */
+  "dead-letters:redirect",
   "jobs:act",
   "audit:read",
   "dlqs:adopt",
@@ -25,7 +29,7 @@ export type Role = (typeof ROLES)[number];
 
 const VIEWER: readonly Permission[] = ["health:read", "clusters:read", "consumers:read", "dead-letters:read", "jobs:read", "metrics:read"];
 const OPERATOR: readonly Permission[] = [...VIEWER, "dead-letters:payload", "dead-letters:act", "jobs:act", "audit:read"];
-const ADMIN: readonly Permission[] = [...OPERATOR, "dlqs:adopt", "users:manage", "settings:manage"];
+const ADMIN: readonly Permission[] = [...OPERATOR, "dead-letters:redirect", "dlqs:adopt", "users:manage", "settings:manage"];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   viewer: new Set(VIEWER),
@@ -47,6 +51,10 @@ export function lesserRole(a: Role, b: Role): Role {
  */
 export const NEVER_FOR_TOKENS: ReadonlySet<Permission> = new Set<Permission>(["users:manage"]);
 
+export function isPermission(value: unknown): value is Permission {
+  return typeof value === "string" && (PERMISSIONS as readonly string[]).includes(value);
+}
+
 export function isRole(value: unknown): value is Role {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);
 }
@@ -60,7 +68,8 @@ export type Principal = {
   permissions: ReadonlySet<Permission>;
 };
 
-export function principalFor(kind: Principal["kind"], id: string, name: string, role: Role): Principal {
-  const permissions = kind === "token" ? new Set([...ROLE_PERMISSIONS[role]].filter((p) => !NEVER_FOR_TOKENS.has(p))) : ROLE_PERMISSIONS[role];
+/** `permissions`: what the role holds in this installation (its own, plus any the config grants it); a token never holds NEVER_FOR_TOKENS. */
+export function principalFor(kind: Principal["kind"], id: string, name: string, role: Role, granted: ReadonlySet<Permission> = ROLE_PERMISSIONS[role]): Principal {
+  const permissions = kind === "token" ? new Set([...granted].filter((p) => !NEVER_FOR_TOKENS.has(p))) : granted;
   return { id, name, kind, role, permissions };
 }

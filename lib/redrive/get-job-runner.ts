@@ -1,7 +1,7 @@
 import "server-only";
 import { getBrokers } from "@/lib/brokers/get-brokers";
 import type { NatsBroker } from "@/lib/brokers/nats/nats-broker";
-import { getConfig } from "@/lib/config";
+import { DEFAULT_CAPTURE, getConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
 import { onShutdown } from "@/lib/lifecycle/on-shutdown";
@@ -23,10 +23,20 @@ export function getJobRunner(): Promise<JobRunner> {
       publisherFor: async (clusterName) => {
         const cluster = config.clusters.find((c) => c.name === clusterName);
         if (!cluster) throw new AppError("NOT_FOUND", `Cluster ${clusterName} is no longer configured; its letters cannot be requeued.`);
-        if (cluster.kind === "rabbitmq") return new RabbitPublisher(cluster, config.redrive.confirmTimeoutMs);
-        const broker = getBrokers().find((b) => b.name === clusterName);
-        if (broker?.kind !== "nats") throw new AppError("INTERNAL", `No NATS connection for ${clusterName}.`);
-        return new NatsPublisher(await (broker as NatsBroker).natsConnection(), config.redrive.confirmTimeoutMs);
+        switch (cluster.kind) {
+          case "rabbitmq":
+            return new RabbitPublisher(cluster, config.redrive.confirmTimeoutMs);
+          case "nats": {
+            const broker = getBrokers().find((b) => b.name === clusterName);
+            if (broker?.kind !== "nats") throw new AppError("INTERNAL", `No NATS connection for ${clusterName}.`);
+            const capture = new Set([cluster.capture?.stream ?? DEFAULT_CAPTURE.stream, DEFAULT_CAPTURE.stream]);
+            return new NatsPublisher(await (broker as NatsBroker).natsConnection(), config.redrive.confirmTimeoutMs, capture);
+          }
+          default: {
+            const never: never = cluster;
+            return never;
+          }
+        }
       },
     });
     runner.start();

@@ -3,10 +3,14 @@ import { randomUUID } from "node:crypto";
 import { withAudit } from "@/lib/audit/record-audit";
 import type { Principal } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config";
+import type { Prisma } from "@/lib/db/generated/client";
 import { getStore } from "@/lib/db/get-store";
-import { AppError } from "@/lib/errors";
+import { AppError, refusal } from "@/lib/errors";
+import { checkDestination, type DestinationCheck } from "./check-destination";
+import { destinationRefusal, type CheckedDestination } from "./destination-refusal";
 import { getJob } from "./get-job";
 import { describeScope, FROM_STATE, scopeSql, type JobRequestInput } from "./job-scope";
+import { requireRedirect } from "./require-redirect";
 import type { HeldDetails, JobSummary } from "./types";
 
 /** Which letters a request selects, as SQL over `d` (dead_letters) and `c` (clusters), plus its params. */
@@ -24,9 +28,47 @@ function validate(input: JobRequestInput, maxRate: number): void {
   if (input.edit && !(input.scope.kind === "letters" && input.scope.ids.length === 1)) throw new AppError("INVALID_INPUT", "An edited requeue applies to exactly one letter.");
 }
 
+/** Destinations checked with the brokers at once, at most. */
+const CHECKS_AT_ONCE = 8;
+
 /**
- * Starts a job: records the intent, claims the letters (one job per letter: a letter held by
- * another job is skipped, or refused with 409 when picked by hand) and leaves the rest to the runner.
+ * Every destination the claimed letters of a requeue would be published to must be one a job may
+ * use and must exist (see destination-refusal.ts); else the start is refused and, as it runs in the
+ * claiming transaction, leaves nothing behind. Checked over exactly the letters claimed.
+ */
+async function refuseBadDestinations(tx: Prisma.TransactionClient, jobId: string, chosen: string | undefined): Promise<void> {
+  const rows = await tx.$queryRawUnsafe<Array<{ cluster: string; destination: string }>>(
+    `SELECT DISTINCT c."name" AS cluster, ${chosen === undefined ? `d."destination"` : `$2::text`} AS destination
+     FROM "redrive_job_letters" jl JOIN "dead_letters" d ON d."id" = jl."letter_id" JOIN "clusters" c ON c."id" = d."cluster_id"
+     WHERE jl."job_id" = $1::uuid ORDER BY 1, 2`,
+    jobId,
+    ...(chosen === undefined ? [] : [chosen]),
+  );
+  const checked = new Array<CheckedDestination>(rows.length);
+  // A cluster that could not be asked once is not asked again for each of its other destinations,
+  // so a broker that is away costs one timeout, not one per subject.
+  const away = new Map<string, DestinationCheck>();
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < rows.length; i = next++) {
+      const row = rows[i]!;
+      const known = away.get(row.cluster);
+      const rules = known ? await checkDestination(row, { rulesOnly: true }) : null;
+      const check = rules?.forbidden ? rules : (known ?? (await checkDestination(row)));
+      if (check.exists === null && !check.forbidden) away.set(row.cluster, check);
+      checked[i] = { ...row, check };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CHECKS_AT_ONCE, rows.length) }, worker));
+  const refused = destinationRefusal(checked, chosen !== undefined);
+  if (refused) throw refusal(refused.code, refused.message);
+}
+
+/**
+ * Starts a job: records the intent, checks the actor may send letters elsewhere or edited if asked
+ * to, claims the letters (one job per letter: a letter held by another job is skipped, or refused
+ * with 409 when picked by hand), checks every destination, and leaves the rest to the runner. A
+ * refusal is recorded as the intent's outcome and changes nothing.
  */
 export async function startJob(input: JobRequestInput, actor: Principal, address: string | null): Promise<JobSummary> {
   const config = getConfig();
@@ -37,6 +79,8 @@ export async function startJob(input: JobRequestInput, actor: Principal, address
   const rate = input.rate ?? config.redrive.defaultRate;
 
   await withAudit(prisma, { actor: actor.name, address, action: `job.${input.action}`, target: `job:${id}`, request: input as unknown as Record<string, unknown> }, async () => {
+    const forbidden = requireRedirect(input, actor);
+    if (forbidden) throw forbidden;
     await prisma.$transaction(
       async (tx) => {
         await tx.redriveJob.create({
@@ -71,6 +115,7 @@ export async function startJob(input: JobRequestInput, actor: Principal, address
         if (claimed === 0) {
           throw new AppError("CONFLICT", `There is nothing to ${input.action}: no letter in this scope is ${FROM_STATE[input.action]}${input.action === "requeue" ? " with a stored payload" : ""}${sel.explicit ? "" : ", free of other jobs and not poison"}.`);
         }
+        if (input.action === "requeue") await refuseBadDestinations(tx, id, input.destination);
         const sample = await tx.$queryRawUnsafe<Array<{ source: string; reason: string }>>(
           `SELECT d."source", d."reason" FROM "redrive_job_letters" jl JOIN "dead_letters" d ON d."id" = jl."letter_id" WHERE jl."job_id" = $1::uuid ORDER BY jl."seq" LIMIT 1`,
           id,

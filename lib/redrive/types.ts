@@ -21,9 +21,9 @@ export type JobRequest = {
   rate?: number;
   /** Poison letters (redriven too often) are left out of a job unless this is true. */
   includePoison?: boolean;
-  /** Requeue somewhere else: "vhost/queue" (RabbitMQ) or a subject (NATS). Default: where it came from. */
+  /** Requeue somewhere else: "vhost/queue" (RabbitMQ) or a subject (NATS). Default: where it came from. Needs "dead-letters:redirect". */
   destination?: string;
-  /** Single-letter requeue with an edited payload (base64) and/or headers; the diff is kept. */
+  /** Single-letter requeue with an edited payload (base64) and/or headers; the diff is kept. Needs "dead-letters:redirect". */
   edit?: { payloadBase64?: string; headers?: Record<string, string | null> };
 };
 
@@ -80,6 +80,8 @@ export type JobPlan = {
   notApplicable: number;
   /** Letters whose payload is missing (cannot be requeued). */
   payloadMissing: number;
+  /** Why starting this job would be refused (a destination no job may use, or one that does not exist); null when it would start. */
+  refusal: string | null;
   /** NATS: other consumers that will see a requeued message again (limits/interest streams). */
   otherConsumers: Array<{ cluster: string; subject: string; consumers: string[] }>;
 };

@@ -204,4 +204,42 @@ describe("an operator requeues and terminates dead letters; a viewer cannot", ()
       ["letter.terminate", "outcome", "4", "olivia"],
     ]);
   });
+
+  it("offers requeue elsewhere and edit only to roles holding dead-letters:redirect, and shows why a destination is refused", async () => {
+    const dead = await api<LetterPage>(app, `/api/dead-letters?cluster=${cluster}&state=dead&source=${encodeURIComponent(`${VHOST}/orders`)}`);
+    const letter = dead.items[0]!;
+    // The operator requeues as it is; sending it elsewhere or edited is not offered.
+    await page.goto(`${app.url}/dead-letters/${letter.id}`);
+    await page.getByTestId("action-requeue").waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("action-requeue-elsewhere").count()).toBe(0);
+    expect(await page.getByTestId("action-edit-requeue").count()).toBe(0);
+
+    const admin = await newAppPage(browser, app, { viewport: { width: 1440, height: 900 } });
+    await admin.goto(`${app.url}/dead-letters/${letter.id}`);
+    await admin.getByTestId("action-requeue-elsewhere").click();
+    const dialog = admin.getByTestId("plan-dialog");
+    await dialog.getByTestId("job-destination").fill(`${VHOST}/no-such-queue`);
+    const refusal = dialog.getByTestId("plan-refusal");
+    await refusal.waitFor({ timeout: 30_000 });
+    expect(await refusal.textContent()).toBe(`Refused: no queue "no-such-queue" in vhost ${VHOST} on cluster ${cluster}, so nothing could be requeued to ${VHOST}/no-such-queue. Nothing was started; pick a destination that exists.`);
+    expect(await dialog.getByTestId("confirm-action").isDisabled()).toBe(true);
+    await dialog.getByTestId("job-destination").fill("//orders");
+    await refusal.filter({ hasText: `Refused: Redrive never requeues there — vhost "/" is not one this cluster watches ("${VHOST}")` }).waitFor({ timeout: 30_000 });
+    expect(await dialog.getByTestId("confirm-action").isDisabled()).toBe(true);
+    await admin.screenshot({ path: path.join(ARTIFACTS, "plan-refused-destination.png") });
+    // A queue that goes away between the dry run and the confirmation: the start refuses it, in its own words.
+    const ch = await conn.createChannel();
+    await ch.assertQueue("orders.parked");
+    await dialog.getByTestId("job-destination").fill(`${VHOST}/orders.parked`);
+    await dialog.locator('[data-testid="plan-destination"][data-exists="true"]').waitFor({ timeout: 30_000 });
+    await until(() => dialog.getByTestId("confirm-action").isEnabled(), Boolean, 10_000, 100);
+    await ch.deleteQueue("orders.parked");
+    await ch.close();
+    await dialog.getByTestId("confirm-action").click();
+    const startRefused = dialog.getByTestId("start-refused");
+    await startRefused.waitFor({ timeout: 30_000 });
+    expect(await startRefused.textContent()).toBe(`Refused: no queue "orders.parked" in vhost ${VHOST} on cluster ${cluster}, so nothing could be requeued to ${VHOST}/orders.parked. Nothing was started; pick a destination that exists.`);
+    await admin.context().close();
+    expect((await api<{ items: unknown[] }>(app, "/api/jobs")).items).toHaveLength(2);
+  });
 });

@@ -57,6 +57,17 @@ const MATRIX: Record<string, Need> = {
   "DELETE /api/tokens/[id]": "admin",
 };
 
+// Bodies that ask for more than their route's permission: a requeue elsewhere or with an edited payload
+// needs "dead-letters:redirect", which only admins hold unless the configuration grants it.
+const REDIRECT = { action: "requeue", scope: { kind: "letters", ids: ["00000000-0000-4000-8000-000000000000"] } };
+const BODY_MATRIX: Array<{ route: string; asks: string; body: unknown; need: Need }> = [
+  { route: "POST /api/jobs", asks: "a requeue elsewhere", body: { ...REDIRECT, destination: "orders.retry" }, need: "admin" },
+  { route: "POST /api/jobs", asks: "an edited requeue", body: { ...REDIRECT, edit: { payloadBase64: "" } }, need: "admin" },
+  { route: "POST /api/jobs", asks: "a requeue as it is", body: REDIRECT, need: "operator" },
+  { route: "POST /api/jobs/plan", asks: "a requeue elsewhere", body: { ...REDIRECT, destination: "$JS.API.STREAM.DELETE.X" }, need: "admin" },
+  { route: "POST /api/jobs/plan", asks: "an edited requeue", body: { ...REDIRECT, edit: { headers: { x: "y" } } }, need: "admin" },
+];
+
 const RANK: Record<Exclude<Need, "public" | "signed-in">, number> = { viewer: 1, operator: 2, admin: 3 };
 const NOBODY_ID = "00000000-0000-4000-8000-000000000000";
 
@@ -133,6 +144,31 @@ describe("permissions on every route", () => {
       }
     }
     expect(results).toEqual(expected);
+  });
+
+  it("answers requeues elsewhere or edited only to roles holding dead-letters:redirect, and audits the refused start", async () => {
+    const results: string[] = [];
+    const expected: string[] = [];
+    for (const { route, asks, body, need } of BODY_MATRIX) {
+      const [method, url] = route.split(" ") as [string, string];
+      for (const who of ["anonymous", "viewer", "operator", "admin"] as const) {
+        const res = await apiRaw(app, url, { method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) }, cookies.get(who) ?? null);
+        const verdict = res.status === 401 ? "unauthenticated" : res.status === 403 ? "forbidden" : "through";
+        const allowed = who !== "anonymous" && need !== "public" && need !== "signed-in" && RANK[who] >= RANK[need];
+        results.push(`${route} with ${asks} as ${who}: ${verdict}`);
+        expected.push(`${route} with ${asks} as ${who}: ${allowed ? "through" : who === "anonymous" ? "unauthenticated" : "forbidden"}`);
+        if (verdict === "through") expect(res.status, `${route} with ${asks} as ${who}`).toBeLessThan(500);
+        if (verdict === "forbidden" && who === "operator") expect(((await res.json()) as { error: { message: string } }).error.message).toContain('"dead-letters:redirect" permission');
+      }
+    }
+    expect(results).toEqual(expected);
+    const refused = await queryRows<{ result: string | null; detail: { reason?: string } | null }>(
+      db.url,
+      `SELECT o.result, o.detail FROM audit_events i JOIN audit_events o ON o.intent_id = i.id
+       WHERE i.action = 'job.requeue' AND i.phase = 'intent' AND i.actor = 'matrix-operator' AND i.request ? 'destination' ORDER BY i.id`,
+    );
+    expect(refused.map((r) => r.result)).toEqual(["refused"]);
+    expect(refused[0]!.detail?.reason).toMatch(/needs the "dead-letters:redirect" permission/);
   });
 
   it("refuses state-changing requests from another origin, even with a valid session", async () => {

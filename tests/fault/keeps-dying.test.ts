@@ -81,7 +81,7 @@ describe("a letter that keeps dying", () => {
       }
       const poison = chain[chain.length - 1]!;
       // A bulk job over its queue leaves it out, and says so; the plan counts it as poison.
-      const plan = await planJob({ action: "requeue", scope: { kind: "filter", filters: { source: `${VHOST}/work` } }, includePoison: false });
+      const plan = await planJob({ action: "requeue", scope: { kind: "filter", filters: { source: `${VHOST}/work` } }, includePoison: false }, TEST_OPERATOR);
       expect(plan.poison).toBe(1);
       expect(plan.total).toBe(0);
       const refused = await startJob({ action: "requeue", scope: { kind: "filter", filters: { source: `${VHOST}/work` } }, includePoison: false, rate: 100 }, TEST_OPERATOR, null).then(

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import amqp from "amqplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_OPERATOR } from "../support/principals";
+import { TEST_ADMIN, TEST_OPERATOR } from "../support/principals";
 import type { RabbitClusterConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import type { Store } from "@/lib/db/open-store";
@@ -86,7 +86,7 @@ describe("redrive jobs against real RabbitMQ", () => {
   it("plans without touching anything, then requeues a group to its queue exactly once, byte for byte, audited", async () => {
     const ids = await makeLetters(30, "grp");
     const letter = await store.prisma.deadLetter.findUniqueOrThrow({ where: { id: ids[0]! } });
-    const plan = await planJob({ action: "requeue", scope: { kind: "group", fingerprint: letter.fingerprint }, includePoison: false });
+    const plan = await planJob({ action: "requeue", scope: { kind: "group", fingerprint: letter.fingerprint }, includePoison: false }, TEST_OPERATOR);
     const sameGroup = await store.prisma.deadLetter.count({ where: { fingerprint: letter.fingerprint, state: "dead" } });
     expect(plan.total).toBe(sameGroup);
     expect(plan.destinations).toEqual([{ cluster: CLUSTER, destination: `${VHOST}/orders`, count: sameGroup, exists: true, problem: null }]);
@@ -132,12 +132,14 @@ describe("redrive jobs against real RabbitMQ", () => {
     await drainOrders();
   });
 
-  it("leaves letters dead with the broker's reason when the destination does not exist", async () => {
+  it("leaves letters dead with the broker's reason when the destination is deleted after the start", async () => {
     const ids = await makeLetters(3, "noroute");
-    const plan = await planJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, destination: `${VHOST}/no-such-queue` });
-    expect(plan.destinations[0]).toMatchObject({ exists: false, count: 3 });
-    expect(plan.destinations[0]!.problem).toMatch(/no queue "no-such-queue"/);
-    const job = await startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, destination: `${VHOST}/no-such-queue`, rate: 100 }, TEST_OPERATOR, null);
+    await ch.assertQueue("orders.gone");
+    const plan = await planJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, destination: `${VHOST}/orders.gone` }, TEST_ADMIN);
+    expect(plan.destinations[0]).toMatchObject({ exists: true, count: 3 });
+    expect(plan.refusal).toBeNull();
+    const job = await startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, destination: `${VHOST}/orders.gone`, rate: 100 }, TEST_ADMIN, null);
+    await ch.deleteQueue("orders.gone");
     const done = await run(job.id);
     expect(done.counts).toMatchObject({ failed: 3, done: 0 });
     const outcomes = await store.prisma.redriveJobLetter.findMany({ where: { jobId: job.id } });
@@ -216,7 +218,7 @@ describe("redrive jobs against real RabbitMQ", () => {
   it("leaves poison out of bulk jobs unless asked, and terminates and restores", async () => {
     const ids = await makeLetters(4, "poison", { "x-redrive-count": 2 });
     const fresh = await makeLetters(2, "fresh");
-    const plan = await planJob({ action: "terminate", scope: { kind: "filter", filters: { messageId: "" } }, includePoison: false });
+    const plan = await planJob({ action: "terminate", scope: { kind: "filter", filters: { messageId: "" } }, includePoison: false }, TEST_OPERATOR);
     expect(plan.poison).toBeGreaterThanOrEqual(4);
     const bulk = await startJob({ action: "terminate", scope: { kind: "filter", filters: { source: `${VHOST}/orders` } }, includePoison: false, rate: 1000 }, TEST_OPERATOR, null);
     await run(bulk.id);

@@ -91,7 +91,7 @@ describe("requeue on JetStream", () => {
     const letter = letters[0]!;
     expect(letter).toMatchObject({ reason: "max_deliveries", destination: `${SUBJ}.a`, messageId: `orig-${id}` });
 
-    const plan = await planJob({ action: "requeue", scope: { kind: "letters", ids: [letter.id] }, includePoison: false });
+    const plan = await planJob({ action: "requeue", scope: { kind: "letters", ids: [letter.id] }, includePoison: false }, TEST_OPERATOR);
     expect(plan.destinations[0]).toMatchObject({ destination: `${SUBJ}.a`, exists: true, count: 1 });
     const job = await startJob({ action: "requeue", scope: { kind: "letters", ids: [letter.id] }, includePoison: false, rate: 100 }, TEST_OPERATOR, null);
     await runner.claim();

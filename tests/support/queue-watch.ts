@@ -39,6 +39,8 @@ export async function watchRabbitQueues(o: { cluster: string; amqpUrl: string; m
       clusters: [{ name: o.cluster, kind: "rabbitmq", amqpUrl: o.amqpUrl, managementUrl: o.managementUrl, vhosts: [o.vhost] }],
       publicUrl: "https://redrive.example.test",
       notifications: {
+        // The receiver listens on loopback.
+        allowPrivateTargets: true,
         channels: [{ name: "hook", type: "webhook", url: `${receiver.url}/hook` }],
         rules: [{ name: "stopped", kind: "consumer-state", states: ["STOPPED"], channels: ["hook"] }],
         delivery: { timeoutSeconds: 5, maxAttempts: 3, backoffSeconds: 0.2 },
@@ -53,6 +55,7 @@ export async function watchRabbitQueues(o: { cluster: string; amqpUrl: string; m
   await syncNotificationConfig(store.prisma, config.notifications);
   const worker = new DeliveryWorker(store.prisma, {
     ...config.notifications.delivery,
+    allowPrivateTargets: config.notifications.allowPrivateTargets,
     pollMs: 100,
     channelUrl: (c) => config.notifications.channels.find((x) => x.name === c.name)?.url ?? null,
   });

@@ -167,4 +167,13 @@ describe("loadConfig", () => {
     expect(loadConfig({}, dirWith({ "redrive.config.json": JSON.stringify({ clusters: nats, shutdown: { deadlineSeconds: 8.5 } }) })).shutdown).toEqual({ deadlineMs: 8500 });
     expect(errorOf(() => loadConfig({}, dirWith({ "redrive.config.json": JSON.stringify({ clusters: nats, shutdown: { deadlineSeconds: 0 } }) }))).message).toContain("shutdown.deadlineSeconds");
   });
+
+  it("grants a role more permissions through auth.permissions, and names a permission or role it does not know", () => {
+    const base = { clusters: [{ name: "n", kind: "nats", servers: ["nats://x:1"] }] };
+    expect(loadConfig({}, dirWith({ "redrive.config.json": JSON.stringify(base) })).auth.permissions).toEqual({});
+    const granted = loadConfig({}, dirWith({ "redrive.config.json": JSON.stringify({ ...base, auth: { permissions: { operator: ["dead-letters:redirect"] } } }) }));
+    expect(granted.auth.permissions).toEqual({ operator: ["dead-letters:redirect"] });
+    expect(errorOf(() => loadConfig({}, dirWith({ "redrive.config.json": JSON.stringify({ ...base, auth: { permissions: { operator: ["dead-letters:anything"] } } }) }))).message).toContain("auth.permissions.operator[0]");
+    expect(errorOf(() => loadConfig({}, dirWith({ "redrive.config.json": JSON.stringify({ ...base, auth: { permissions: { root: ["dead-letters:redirect"] } } }) }))).message).toContain("auth.permissions");
+  });
 });

@@ -3,6 +3,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import { headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
 import { NATS_REDRIVE_COUNT_HEADER } from "@/lib/dead-letters/nats/letter-from-advisory";
 import { describeError } from "@/lib/errors";
+import { natsSubjectProblem } from "../destination-rules";
 import type { LetterPublisher, OutgoingLetter, PublishResult } from "./types";
 
 // Requeue on JetStream: publish to the original subject with a Nats-Msg-Id fixed per (job, letter),
@@ -18,12 +19,34 @@ export class NatsPublisher implements LetterPublisher {
   private readonly js: JetStreamClient;
   private jsm: Promise<JetStreamManager> | undefined;
   private readonly windows = new Map<string, Promise<{ stream: string; ms: number } | null>>();
+  private readonly streams = new Map<string, Promise<string | null>>();
 
+  /** `captureStreams`: Redrive's own capture streams, which a requeue never goes to. */
   constructor(
     private readonly nc: NatsConnection,
     private readonly confirmTimeoutMs: number,
+    private readonly captureStreams: ReadonlySet<string> = new Set(["REDRIVE_DLQ_EVENTS"]),
   ) {
     this.js = jetstream(nc);
+  }
+
+  /** The stream capturing `subject`, or null when none does (asked once per subject per job). */
+  private streamOf(subject: string): Promise<string | null> {
+    let s = this.streams.get(subject);
+    if (!s) {
+      s = (async () => {
+        this.jsm ??= jetstreamManager(this.nc);
+        try {
+          return await (await this.jsm).streams.find(subject);
+        } catch (e) {
+          if (/no stream matches subject/i.test(describeError(e))) return null;
+          throw e;
+        }
+      })();
+      s.catch(() => this.streams.delete(subject));
+      this.streams.set(subject, s);
+    }
+    return s;
   }
 
   /** The duplicate window of the stream a letter goes to (pinned, or the one capturing its subject). */
@@ -46,6 +69,23 @@ export class NatsPublisher implements LetterPublisher {
   }
 
   async publish(l: OutgoingLetter): Promise<PublishResult> {
+    // Checked when the job started; checked again here, as the job may predate the rule or the
+    // stream may have changed since: a publish to a subject no stream captures is a request to
+    // whatever listens there ("$JS.API.…" would run a JetStream command).
+    const rule = natsSubjectProblem(l.destination);
+    if (rule) return { outcome: "failed", detail: `not sent: ${rule}` };
+    let pin = l.origin.stream;
+    if (!pin) {
+      let stream: string | null;
+      try {
+        stream = await this.streamOf(l.destination);
+      } catch (e) {
+        return { outcome: "not_sent", detail: `cannot ask NATS which stream captures ${l.destination}: ${describeError(e)}` };
+      }
+      if (!stream) return { outcome: "failed", detail: `not sent: no stream captures subject ${l.destination}` };
+      if (this.captureStreams.has(stream)) return { outcome: "failed", detail: `not sent: subject ${l.destination} goes to stream ${stream}, Redrive's own capture stream` };
+      pin = stream;
+    }
     // An earlier attempt under this Nats-Msg-Id may have landed. JetStream drops a second copy only
     // within the stream's duplicate window; past it, sending again could double the message.
     if (l.previousAttemptAt) {
@@ -67,8 +107,8 @@ export class NatsPublisher implements LetterPublisher {
         headers: h,
         msgID: l.attemptId,
         timeout: this.confirmTimeoutMs,
-        // Pinned to the original stream only when going back where it came from.
-        ...(l.origin.stream ? { expect: { streamName: l.origin.stream } } : {}),
+        // Pinned to the original stream when going back where it came from, else to the stream found above.
+        expect: { streamName: pin },
       });
     } catch (e) {
       const why = describeError(e);

@@ -5,6 +5,7 @@ import { describeError } from "@/lib/errors";
 import { REDRIVE_COUNT_HEADER } from "@/lib/dead-letters/rabbitmq/letter-from-amqp";
 import { decodeAmqpTable } from "@/lib/dead-letters/rabbitmq/amqp-table";
 import { splitQueueId } from "@/lib/dead-letters/rabbitmq/queue-id";
+import { rabbitDestinationProblem } from "../destination-rules";
 import type { LetterPublisher, OutgoingLetter, PublishResult } from "./types";
 
 // Requeue on RabbitMQ: publish to the default exchange keyed by the destination queue, mandatory,
@@ -107,6 +108,9 @@ export class RabbitPublisher implements LetterPublisher {
   }
 
   async publish(l: OutgoingLetter): Promise<PublishResult> {
+    // Checked when the job started; checked again for jobs that predate the rule.
+    const rule = rabbitDestinationProblem(l.destination, this.cluster.vhosts);
+    if (rule) return { outcome: "failed", detail: `not sent: ${rule}` };
     const { vhost, queue } = splitQueueId(l.destination);
     let state: Channel;
     try {
