@@ -11,7 +11,10 @@ export async function authorize(request: Request, permission: Permission | "sign
   const principal = await authenticate(request.headers);
   if (!principal) throw new AppError("UNAUTHENTICATED", "Sign in to Redrive first: there is no session, or it has ended (sessions end after a while without activity).");
   if (permission !== "signed-in" && !principal.permissions.has(permission)) {
-    throw new AppError("FORBIDDEN", `Your role (${principal.role}) does not include the "${permission}" permission needed for this. Ask an admin for a role that includes it.`);
+    throw new AppError("FORBIDDEN", `Your role (${principal.role}) does not include the "${permission}" permission needed for this. Ask an admin for a role that includes it.`, {
+      // Who was refused, for the audit of refusals (define-route.ts); never sent to the client.
+      cause: { principal: principal.name },
+    });
   }
   return principal;
 }

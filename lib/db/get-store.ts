@@ -25,3 +25,8 @@ export function getStore(): Promise<Store> {
   }
   return holder.__redriveStore;
 }
+
+/** The store if this process has opened (or is opening) it; undefined otherwise. For writers that must never open it themselves. */
+export function getOpenedStore(): Promise<Store> | undefined {
+  return holder.__redriveStore;
+}
