@@ -30,7 +30,7 @@ export async function changePassword(input: z.infer<typeof changePasswordBody>, 
   const counts = await countFailures(prisma, { account: target, address }, auth);
   const reached = limitReached(counts, auth);
   if (reached) {
-    recordRefusal(`change your password|limited-${reached}`, { ...event, result: "limited", detail: { limit: reached, failuresForAccount: counts.account, failuresFromAddress: counts.address, failuresTotal: counts.total } });
+    await recordRefusal(`change your password|limited-${reached}`, { ...event, result: "limited", detail: { limit: reached, failuresForAccount: counts.account, failuresFromAddress: counts.address, failuresTotal: counts.total } });
     throw limitError(reached, auth);
   }
   if (!(await verifyPassword(input.current, user.passwordHash))) {

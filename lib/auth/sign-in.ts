@@ -36,7 +36,7 @@ export async function signIn(input: SignInInput, from: { address: string | null;
   const reached = limitReached(counts, auth);
   if (reached) {
     // Written at a bounded rate: an attacker past the limit cannot grow the audit log at will.
-    recordRefusal(`sign in|limited-${reached}`, { ...event, result: "limited", detail: { limit: reached, failuresForAccount: counts.account, failuresFromAddress: counts.address, failuresTotal: counts.total } });
+    await recordRefusal(`sign in|limited-${reached}`, { ...event, result: "limited", detail: { limit: reached, failuresForAccount: counts.account, failuresFromAddress: counts.address, failuresTotal: counts.total } });
     throw limitError(reached, auth);
   }
 

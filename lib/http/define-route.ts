@@ -61,7 +61,7 @@ export function defineRoute<P extends Schema | undefined = undefined, Q extends 
         checkOrigin(request);
         principal = spec.permission === "public" || spec.open?.() ? PUBLIC : await authorize(request, spec.permission);
       } catch (e) {
-        if (isAppError(e) && (e.code === "UNAUTHENTICATED" || e.code === "FORBIDDEN")) auditRefusal(spec.action, request, address, e);
+        if (isAppError(e) && (e.code === "UNAUTHENTICATED" || e.code === "FORBIDDEN")) await auditRefusal(spec.action, request, address, e);
         throw e;
       }
       const params = parse("path", spec.params, await context.params);
@@ -107,10 +107,10 @@ function whereNul(value: unknown, path: string[]): string[] | null {
 }
 
 /** One row per refused request while under the bounds; counted in the minute's summary beyond them. */
-function auditRefusal(action: string, request: Request, address: string | null, e: AppError): void {
+function auditRefusal(action: string, request: Request, address: string | null, e: AppError): Promise<void> {
   const url = new URL(request.url);
   const actor = (e.cause as { principal?: unknown } | undefined)?.principal;
-  recordRefusal(`${action}|${e.code}`, {
+  return recordRefusal(`${action}|${e.code}`, {
     actor: typeof actor === "string" ? actor : "anonymous",
     address,
     action: "auth.refused",
