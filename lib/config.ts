@@ -310,7 +310,7 @@ export type RedriveConfig = {
     setupLinkMs: number;
     /** The first admin, made on first start when no account exists (REDRIVE_ADMIN_USER / REDRIVE_ADMIN_PASSWORD). */
     firstAdmin: { name: string; password: string | undefined };
-    /** Where the setup link printed on first start points (the port `next start` serves on). */
+    /** Where the setup link printed on first start points when publicUrl is not set (the port `npm start` serves on). */
     localUrl: string;
   };
 };
