@@ -53,9 +53,8 @@ export function defineRoute<P extends Schema | undefined = undefined, Q extends 
 ): (request: Request, context: RouteContext) => Promise<Response> {
   return async (request, context) => {
     const ref = randomUUID().slice(0, 8);
-    let address: string | null = null;
     try {
-      address = clientAddress(request.headers);
+      const address = clientAddress(request.headers);
       let principal: Authenticated;
       try {
         checkOrigin(request);
