@@ -5,7 +5,7 @@
 // (REDRIVE_PEER_HEADER, read by lib/config.ts); any header of that family a client sent is dropped
 // first. Everything else is Next.js's own production server, unchanged.
 //
-//   node server.mjs [-p PORT] [-H HOST]      (PORT / HOSTNAME from the environment work too)
+//   node server.mjs [-p PORT] [-H HOST]      (PORT from the environment works too; all interfaces by default)
 //
 // It needs only `next` and Node's standard library, so it also serves an `output: "standalone"`
 // build when copied next to that build's server.js (it then uses the config the build recorded).
@@ -30,7 +30,8 @@ function option(long, short) {
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const port = Number(option("--port", "-p") ?? process.env.PORT ?? 3000);
-const hostname = option("--hostname", "-H") ?? process.env.HOSTNAME ?? undefined;
+// Like `next start`, not HOSTNAME from the environment: containers set that to their own name.
+const hostname = option("--hostname", "-H") ?? undefined;
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`Redrive cannot start: the port "${port}" is not a port number (0–65535).`);
   process.exit(64);
