@@ -8,7 +8,8 @@
 //   node server.mjs [-p PORT] [-H HOST]      (PORT from the environment works too; all interfaces by default)
 //
 // It needs only `next` and Node's standard library, so it also serves an `output: "standalone"`
-// build when copied next to that build's server.js (it then uses the config the build recorded).
+// build when copied next to that build's server.js (it then uses the config the build recorded;
+// tried with this repository built standalone: pages, static files and peer addresses as here).
 
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
