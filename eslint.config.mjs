@@ -7,7 +7,7 @@ import redrive from "./eslint/plugin.mjs";
 
 const TS = ["**/*.ts", "**/*.tsx", "**/*.mts"];
 /** The application: what `next build` bundles. Tests and scripts are broker clients of their own. */
-const APP = ["app/**", "components/**", "lib/**", "*.ts", "*.tsx"];
+const APP = ["app/**", "components/**", "lib/**", "*.ts", "*.tsx", "*.mjs"];
 
 export default tseslint.config(
   { ignores: ["node_modules/**", ".next/**", ".next-e2e/**", "lib/db/generated/**", "next-env.d.ts", "coverage/**"] },
@@ -70,8 +70,12 @@ export default tseslint.config(
       "lib/config.ts",
       // Next.js runs instrumentation in both runtimes and tells it which through NEXT_RUNTIME, before any config exists.
       "instrumentation.ts",
-      // The proxy runs in its own (edge-style) bundle that cannot load lib/config.ts's file reads; it only asks whether this is `next dev`.
+      // NODE_ENV is a build-time constant Next inlines into the proxy's own bundle, which does not load
+      // lib/config.ts (that reads files); the proxy only asks whether this is `next dev`.
       "proxy.ts",
+      // The launcher `npm start` runs: it hands Next and lib/config.ts their settings (PORT, NODE_ENV,
+      // REDRIVE_PEER_HEADER) through the environment before either is loaded.
+      "server.mjs",
       // Writes NEXT_MANUAL_SIG_HANDLE, Next's own switch that hands SIGTERM to Redrive; it reads nothing.
       "lib/lifecycle/install-shutdown.ts",
     ],
