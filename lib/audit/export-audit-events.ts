@@ -1,16 +1,15 @@
 import "server-only";
-import { z } from "zod";
 import type { Principal } from "@/lib/auth/permissions";
 import { getStore } from "@/lib/db/get-store";
 import { describeError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { auditFilters, auditWhere, type AuditFilters } from "./audit-filters";
+import type { AuditExportQuery, AuditFilters } from "@/lib/contracts/audit-query";
+import { auditWhere } from "./audit-filters";
 import { AUDIT_ENTRY_COLUMNS, AUDIT_FROM, toAuditEntry, type AuditRow } from "./audit-row";
 import { csvHeader, csvLine, jsonClose, jsonItem, jsonOpen } from "./export-format";
 import { recordEvent } from "./record-event";
 
-export const auditExportQuery = auditFilters.extend({ format: z.enum(["csv", "json"]).default("csv") });
-export type AuditExportQuery = z.infer<typeof auditExportQuery>;
+export { auditExportQuery, type AuditExportQuery } from "@/lib/contracts/audit-query";
 
 export type AuditExport = {
   filename: string;
