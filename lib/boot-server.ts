@@ -3,13 +3,18 @@ import { ConfigError, getConfig } from "@/lib/config";
 import { startChainHeadLog } from "@/lib/audit/log-chain-head";
 import { ensureFirstAdmin } from "@/lib/auth/ensure-first-admin";
 import { getClusterMonitor } from "@/lib/clusters/get-cluster-monitor";
+import { closeStoreOnSignal } from "@/lib/db/close-store-on-signal";
 import { getStore } from "@/lib/db/get-store";
+import { isStoreFolderBusy } from "@/lib/db/store-folder/claim-store-folder";
 import { getCollector } from "@/lib/dead-letters/collector/get-collector";
 import { getSampler } from "@/lib/health/sampler/get-sampler";
 import { getNotifier } from "@/lib/notifications/get-notifier";
 import { getJobRunner } from "@/lib/redrive/get-job-runner";
 import { describeError } from "@/lib/errors";
 import { log } from "@/lib/log";
+
+/** Exit code of a start refused because another process owns the embedded store (sysexits EX_CANTCREAT). */
+const STORE_IN_USE_EXIT = 73;
 
 export async function bootServer(): Promise<void> {
   let config;
@@ -27,10 +32,20 @@ export async function bootServer(): Promise<void> {
     clusters: config.clusters.map((c) => `${c.name} (${c.kind})`),
     store: config.database.kind === "postgres" ? "postgres (DATABASE_URL)" : `embedded (${config.database.dataDir})`,
   });
-  // The store opening late is survivable (pages say so and it is retried); a broken schema is not.
+  // SIGINT/SIGTERM from here on close the store before exiting.
+  closeStoreOnSignal();
+  // The store opening late is survivable (pages say so and it is retried); a broken schema is not,
+  // and neither is an embedded store another process owns: this one stops at once and says whose it is.
   const storeUp = await getStore().then(
     () => true,
-    (e: unknown) => (log.error("store unavailable at start-up; will retry on demand", { error: describeError(e) }), false),
+    (e: unknown) => {
+      if (isStoreFolderBusy(e)) {
+        console.error(`\nRedrive cannot start.\n${e.message}\n`);
+        process.exit(STORE_IN_USE_EXIT);
+      }
+      log.error("store unavailable at start-up; will retry on demand", { error: describeError(e) });
+      return false;
+    },
   );
   // Before serving: the first admin exists (or the setup link is printed) by the time anyone can sign in.
   if (storeUp) await ensureFirstAdmin().catch((e: unknown) => log.error("could not check for a first admin", { error: describeError(e) }));
