@@ -40,8 +40,10 @@ export type Accounting = {
 };
 
 export type HostileResult = { kind: "hostile"; input: string; shows: string; outcome: string; seconds: number };
+/** A lifecycle scenario whose promise is not about letters (the embedded store's owner, its rows under SIGKILL). */
+export type LifecycleResult = { kind: "lifecycle"; scenario: string; shows: string; outcome: string; seconds: number };
 
-function record(line: Accounting | HostileResult): void {
+function record(line: Accounting | HostileResult | LifecycleResult): void {
   const out = process.env.REDRIVE_RELIABILITY_OUT;
   if (out) appendFileSync(out, JSON.stringify({ ...line, at: new Date().toISOString() }) + "\n");
 }
@@ -187,4 +189,10 @@ export function recordHostile(input: string, shows: string, outcome: string, sta
   const line: HostileResult = { kind: "hostile", input, shows, outcome, seconds: Math.round((Date.now() - startedAt) / 100) / 10 };
   console.log(`hostile: ${input}: ${outcome}`);
   record(line);
+}
+
+/** Records one lifecycle scenario and what it observed. */
+export function recordLifecycle(r: Omit<LifecycleResult, "kind">): void {
+  console.log(`lifecycle: ${r.scenario}: ${r.outcome}`);
+  record({ kind: "lifecycle", ...r });
 }
