@@ -3,10 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyChain } from "@/lib/audit/verify-chain";
+import { recordEvent } from "@/lib/audit/record-event";
+import { verifyChain, type ChainVerdict } from "@/lib/audit/verify-chain";
 import { openSqlSession } from "@/lib/db/open-sql-session";
+import { openStore } from "@/lib/db/open-store";
+import { askStoreOwner } from "@/lib/db/store-folder/ask-store-owner";
 import { claimStoreFolder, isStoreFolderBusy } from "@/lib/db/store-folder/claim-store-folder";
-import { OWNER_FILE, thisProcessOwner } from "@/lib/db/store-folder/read-store-owner";
+import { OWNER_FILE, readStoreOwner, thisProcessOwner } from "@/lib/db/store-folder/read-store-owner";
 import { recordLifecycle } from "../support/accounting";
 import { ensureBuild } from "../support/ensure-build";
 import { closedPort } from "../support/tcp-proxy";
@@ -255,5 +258,39 @@ describe("the owner file of an embedded store", () => {
     const both = await Promise.allSettled([claimStoreFolder(dir, "tool"), claimStoreFolder(dir, "tool")]);
     expect(both.filter((b) => b.status === "fulfilled")).toHaveLength(1);
     for (const b of both) if (b.status === "fulfilled") await b.value.release();
+  });
+});
+
+describe("the owner of an embedded store answers audit:verify", () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "redrive-lc-ask-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("verifies its own store while others write, holds anchors, and names the row someone altered", async () => {
+    const store = await openStore({ kind: "embedded", dataDir: dir });
+    try {
+      for (let i = 0; i < 30; i++) await recordEvent(store.prisma, { actor: "alice", action: "user.sign-in", target: `user:${i}`, result: "ok" });
+      const held = await readStoreOwner(dir);
+      expect(held?.state).toBe("alive");
+      const owner = held!.owner;
+      expect(owner.control).toBeTruthy();
+
+      // Writes keep going while it walks the chain: it sees one instant of the log, intact.
+      const writing = Promise.all(Array.from({ length: 20 }, (_, i) => recordEvent(store.prisma, { actor: "bob", action: "user.sign-in", target: `w:${i}`, result: "ok" })));
+      const intact = (await askStoreOwner(owner, { op: "verify-audit", anchors: [] })) as ChainVerdict;
+      await writing;
+      expect(intact.ok).toBe(true);
+      expect(intact.rows).toBeGreaterThanOrEqual(30);
+      const again = (await askStoreOwner(owner, { op: "verify-audit", anchors: [{ id: intact.head.id!, hash: intact.head.hash }] })) as ChainVerdict;
+      expect(again).toMatchObject({ ok: true, rows: 50 });
+
+      await store.prisma.$executeRawUnsafe(`ALTER TABLE audit_events DISABLE TRIGGER USER`);
+      await store.prisma.$executeRawUnsafe(`UPDATE audit_events SET actor = 'mallory' WHERE id = 12`);
+      await store.prisma.$executeRawUnsafe(`ALTER TABLE audit_events ENABLE TRIGGER USER`);
+      const broken = (await askStoreOwner(owner, { op: "verify-audit", anchors: [] })) as ChainVerdict;
+      expect(!broken.ok && broken.broken).toMatchObject({ kind: "hash", id: "12" });
+    } finally {
+      await store.close();
+    }
+    expect(existsSync(path.join(dir, OWNER_FILE))).toBe(false);
   });
 });
