@@ -91,7 +91,7 @@ describe("the embedded store belongs to one process", () => {
   }
 
 
-  it("a second start exits at once naming the owner, the first keeps serving and writing; audit:verify through it; SIGTERM and SIGINT close the store; restarts work", async () => {
+  it("a second start exits at once naming the owner, the first keeps serving and writing; audit:verify through it; SIGTERM and SIGINT close the store; restarts work, also after a SIGKILL", async () => {
     const t0 = Date.now();
     const first = await startServer();
     const pid = first.child.pid!;
@@ -143,10 +143,23 @@ describe("the embedded store belongs to one process", () => {
     const afterInt = await auditVerify(configPath, dataDir);
     expect(afterInt.code, afterInt.out).toBe(0);
 
+    // A server killed outright leaves its owner file: the next start sees its process is gone and takes the folder over.
+    const killed = await startServer();
+    killed.child.kill("SIGKILL");
+    expect((await killed.exited).signal).toBe("SIGKILL");
+    expect(JSON.parse(readFileSync(path.join(dataDir, OWNER_FILE), "utf8"))).toMatchObject({ pid: killed.child.pid });
+    const heir = await startServer();
+    expect(JSON.parse(readFileSync(path.join(dataDir, OWNER_FILE), "utf8"))).toMatchObject({ pid: heir.child.pid });
+    await signIn(heir.url, "carol", "carol's long password");
+    heir.child.kill("SIGTERM");
+    expect(await within(heir.exited, 20_000, "exit after SIGTERM")).toEqual({ code: 0, signal: null });
+    const afterKill = await auditVerify(configPath, dataDir);
+    expect(afterKill.code, afterKill.out).toBe(0);
+
     recordLifecycle({
       scenario: "second start on the embedded store",
-      shows: "A second `next start` on the same REDRIVE_DATA_DIR stops before opening it, exit 73, naming the owner (pid, host, start time); the first keeps serving and writing; audit:verify asks the running server; SIGTERM and SIGINT close the store (exit 0) and a restart finds every row.",
-      outcome: `second start refused in ${(refusedAfterMs / 1000).toFixed(1)} s (exit 73); first unharmed; audit:verify exit 0 running (${liveRows} rows, checked by the server) and stopped; SIGTERM exit 0, SIGINT exit 0, owner file removed each time`,
+      shows: "A second `next start` on the same REDRIVE_DATA_DIR stops before opening it, exit 73, naming the owner (pid, host, start time); the first keeps serving and writing; audit:verify asks the running server; SIGTERM and SIGINT close the store (exit 0) and a restart finds every row; after a SIGKILLed server the next start takes the folder over.",
+      outcome: `second start refused in ${(refusedAfterMs / 1000).toFixed(1)} s (exit 73); first unharmed; audit:verify exit 0 running (${liveRows} rows, checked by the server) and stopped; SIGTERM exit 0, SIGINT exit 0, owner file removed each time; started again after a SIGKILL, audit:verify exit 0`,
       seconds: Math.round((Date.now() - t0) / 100) / 10,
     });
   }, 300_000);
