@@ -8,5 +8,6 @@ export function bigintId(message: string) {
   return z
     .string()
     .regex(/^[1-9][0-9]{0,18}$/, message)
-    .refine((v) => BigInt(v) <= BIGINT_MAX, message);
+    // Zod runs the refinement after a failed regex too: text that is not digits is the regex's to refuse.
+    .refine((v) => !/^[0-9]+$/.test(v) || BigInt(v) <= BIGINT_MAX, message);
 }
