@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget } from "./actions";
 import { UUID_PATTERN, type AuditFilters } from "@/lib/contracts/audit-query";
 
 // The filters the audit list and its export share, turned into one SQL WHERE clause over audit_events `a`.
@@ -27,10 +28,10 @@ export function auditWhere(f: AuditFilters, firstParam = 1): { sql: string; para
     else parts.push(`a."cluster_id" IN (SELECT c."id" FROM "clusters" c WHERE c."name" = ${p(f.cluster)})`);
   }
   if (f.target) parts.push(`a."target" = ${p(f.target)}`);
-  if (f.letter) parts.push(`a."target" = ${p(`letter:${f.letter.toLowerCase()}`)}`);
+  if (f.letter) parts.push(`a."target" = ${p(auditTarget.letter(f.letter.toLowerCase()))}`);
   if (f.job) {
     const id = f.job.toLowerCase();
-    parts.push(`(a."target" = ${p(`job:${id}`)} OR COALESCE(a."request" ->> 'job', a."detail" ->> 'job') = ${p(id)})`);
+    parts.push(`(a."target" = ${p(auditTarget.job(id))} OR COALESCE(a."request" ->> 'job', a."detail" ->> 'job') = ${p(id)})`);
   }
   if (f.phase.length) parts.push(`a."phase" = ANY(${p(f.phase)}::text[])`);
   if (f.result) parts.push(`a."result" = ${p(f.result)}`);

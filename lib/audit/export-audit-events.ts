@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget } from "./actions";
 import type { Principal } from "@/lib/auth/permissions";
 import { getStore } from "@/lib/db/get-store";
 import { describeError } from "@/lib/errors";
@@ -32,7 +33,7 @@ export async function exportAuditEvents(q: AuditExportQuery, actor: Principal, a
   const [head] = await prisma.$queryRawUnsafe<Array<{ last_id: string | null }>>(`SELECT "last_id"::text AS last_id FROM "audit_chain_head" WHERE "id" = 1`);
   const upTo = head?.last_id ?? null;
   const { format, ...filters } = q;
-  await recordEvent(prisma, { actor: actor.name, address, action: "audit.export", target: "audit", request: { format, filters: describeFilters(filters) }, result: "ok", detail: { upTo } });
+  await recordEvent(prisma, { actor: actor.name, address, action: "audit.export", target: auditTarget.auditLog(), request: { format, filters: describeFilters(filters) }, result: "ok", detail: { upTo } });
 
   const where = auditWhere(filters);
   const encoder = new TextEncoder();
