@@ -34,8 +34,8 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-unused-expressions": "off" },
   },
   {
-    // Components, client hooks and the contracts they share with routes run in the browser: no server module, no credentials, no Prisma.
-    files: ["components/**", "lib/queries/**", "lib/contracts/**"],
+    // Components and client hooks run in the browser: no server module, no credentials, no Prisma.
+    files: ["components/**", "lib/queries/**"],
     rules: { "redrive/no-server-import": "error" },
   },
   {

@@ -24,7 +24,7 @@ const noServerImport = {
     schema: [],
     messages: {
       serverModule:
-        '"{{spec}}" is a server module ({{why}}). Browser code must not import it: read it through an /api route and a lib/queries hook, or move the client-safe part to lib/contracts/.',
+        '"{{spec}}" is a server module ({{why}}). Browser code must not import it: read it through an /api route and a lib/queries hook, or move the client-safe part into a module of its own with no server imports (as lib/<domain>/<list>-list-query.ts are).',
       serverPackage: '"{{spec}}" runs only on the server. Browser code must not import it: read what it gives through an /api route and a lib/queries hook.',
     },
   },

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { auditExportParams, auditExportQuery, auditListParams, auditListQuery } from "@/lib/contracts/audit-query";
-import { consumerListParams, consumerListQuery } from "@/lib/contracts/consumers-query";
-import { jobListParams, jobListQuery } from "@/lib/contracts/jobs-query";
-import { letterListParams, letterListQuery } from "@/lib/contracts/letters-query";
+import { auditExportParams, auditExportQuery, auditListParams, auditListQuery } from "@/lib/audit/audit-list-query";
+import { consumerListParams, consumerListQuery } from "@/lib/health/consumer-list-query";
+import { jobListParams, jobListQuery } from "@/lib/redrive/job-list-query";
+import { letterListParams, letterListQuery } from "@/lib/dead-letters/letter-list-query";
 
 // Each list's client builds its API query from the same module the route parses it with: what the
 // browser sends with every filter set is read back by the route's schema, value for value.

@@ -1,4 +1,4 @@
-import { consumerListQuery } from "@/lib/contracts/consumers-query";
+import { consumerListQuery } from "@/lib/health/consumer-list-query";
 import { listConsumers } from "@/lib/health/list-consumers";
 import { defineRoute } from "@/lib/http/define-route";
 

@@ -1,4 +1,4 @@
-import { letterListQuery } from "@/lib/contracts/letters-query";
+import { letterListQuery } from "@/lib/dead-letters/letter-list-query";
 import { listLetters } from "@/lib/dead-letters/list-letters";
 import { assertPayloadSearchAllowed, canSeePayloads, withoutPreviews } from "@/lib/dead-letters/payload-access";
 import { defineRoute } from "@/lib/http/define-route";

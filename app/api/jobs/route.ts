@@ -1,4 +1,4 @@
-import { jobListQuery } from "@/lib/contracts/jobs-query";
+import { jobListQuery } from "@/lib/redrive/job-list-query";
 import { defineRoute, json } from "@/lib/http/define-route";
 import { jobRequest } from "@/lib/redrive/job-scope";
 import { listJobs } from "@/lib/redrive/list-jobs";

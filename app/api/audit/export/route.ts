@@ -1,5 +1,5 @@
 import { exportAuditEvents } from "@/lib/audit/export-audit-events";
-import { auditExportQuery } from "@/lib/contracts/audit-query";
+import { auditExportQuery } from "@/lib/audit/audit-list-query";
 import { defineRoute } from "@/lib/http/define-route";
 
 export const dynamic = "force-dynamic";

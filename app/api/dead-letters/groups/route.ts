@@ -1,5 +1,5 @@
 import { sharedRead } from "@/lib/db/shared-read";
-import { letterFiltersQuery } from "@/lib/contracts/letters-query";
+import { letterFiltersQuery } from "@/lib/dead-letters/letter-list-query";
 import { listLetterGroups } from "@/lib/dead-letters/list-letter-groups";
 import { assertPayloadSearchAllowed, canSeePayloads, withoutShapes } from "@/lib/dead-letters/payload-access";
 import { defineRoute } from "@/lib/http/define-route";

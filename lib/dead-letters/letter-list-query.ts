@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { LETTER_STATES, type LetterState } from "@/lib/dead-letters/types";
-import { toSearchParams } from "./search-params";
+import { LETTER_STATES, type LetterState } from "./types";
+import { toSearchParams } from "@/lib/search-params";
 
 // The inbox's query, once: the routes parse it (GET /api/dead-letters and /groups, and a job's
 // "filters" scope), the client hooks build it, the page's URL carries the same names. Client-safe.

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { AUDIT_PHASES, type AuditPhase } from "@/lib/audit/types";
-import { bigintId } from "@/lib/http/bigint-id";
-import { toSearchParams } from "./search-params";
+import { AUDIT_PHASES, type AuditPhase } from "./types";
+import { bigintId } from "@/lib/db/bigint-id";
+import { toSearchParams } from "@/lib/search-params";
 
 // The audit log's query, once: the routes parse it (GET /api/audit and /api/audit/export), the
 // client hook and the export link build it, the page's URL carries the same names. Client-safe.

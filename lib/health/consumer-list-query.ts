@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { BrokerKind } from "@/lib/brokers/types";
-import { HEALTH_STATES, type HealthState } from "@/lib/health/types";
-import { toSearchParams } from "./search-params";
+import { HEALTH_STATES, type HealthState } from "./types";
+import { toSearchParams } from "@/lib/search-params";
 
 // The consumer list's query, once: the route parses it (GET /api/consumers), the client hook builds
 // it, and the page's URL parser accepts the same names and values. Client-safe: no server imports.

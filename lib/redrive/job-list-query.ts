@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { JOB_STATES, type JobState } from "@/lib/redrive/types";
-import { toSearchParams } from "./search-params";
+import { JOB_STATES, type JobState } from "./types";
+import { toSearchParams } from "@/lib/search-params";
 
 // The job list's query, once: the route parses it (GET /api/jobs), the client hook builds it, and
 // the page's URL carries the same state filter. Client-safe.
