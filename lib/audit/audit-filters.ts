@@ -1,11 +1,11 @@
 import "server-only";
 import { auditTarget } from "./actions";
-import { UUID_PATTERN, type AuditFilters } from "@/lib/audit/audit-list-query";
+import { UUID_PATTERN, type AuditFilters } from "./audit-list-query";
 
 // The filters the audit list and its export share, turned into one SQL WHERE clause over audit_events `a`.
 
 // The schema is the audit log's contract, shared with the client hook and the page's URL.
-export { auditFilters, type AuditFilters } from "@/lib/audit/audit-list-query";
+export { auditFilters, type AuditFilters } from "./audit-list-query";
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (m) => "\\" + m);
 

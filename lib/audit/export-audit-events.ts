@@ -4,13 +4,13 @@ import type { Principal } from "@/lib/auth/permissions";
 import { getStore } from "@/lib/db/get-store";
 import { describeError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import type { AuditExportQuery, AuditFilters } from "@/lib/audit/audit-list-query";
+import type { AuditExportQuery, AuditFilters } from "./audit-list-query";
 import { auditWhere } from "./audit-filters";
 import { AUDIT_ENTRY_COLUMNS, AUDIT_FROM, toAuditEntry, type AuditRow } from "./audit-row";
 import { csvHeader, csvLine, jsonClose, jsonItem, jsonOpen } from "./export-format";
 import { recordEvent } from "./record-event";
 
-export { auditExportQuery, type AuditExportQuery } from "@/lib/audit/audit-list-query";
+export { auditExportQuery, type AuditExportQuery } from "./audit-list-query";
 
 export type AuditExport = {
   filename: string;

@@ -1,11 +1,11 @@
 import "server-only";
 import { getStore } from "@/lib/db/get-store";
-import type { AuditListQuery } from "@/lib/audit/audit-list-query";
+import type { AuditListQuery } from "./audit-list-query";
 import { auditWhere } from "./audit-filters";
 import { AUDIT_ENTRY_COLUMNS, AUDIT_FROM, toAuditEntry, type AuditRow } from "./audit-row";
 import type { AuditPage } from "./types";
 
-export { AUDIT_PAGE_MAX, auditListQuery, type AuditListQuery } from "@/lib/audit/audit-list-query";
+export { AUDIT_PAGE_MAX, auditListQuery, type AuditListQuery } from "./audit-list-query";
 
 /** Newest first, keyset-paged on id (chain order): page 10,000 costs what page 1 does. */
 export async function listAuditEvents(q: AuditListQuery): Promise<AuditPage> {

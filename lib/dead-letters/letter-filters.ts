@@ -1,5 +1,5 @@
 import "server-only";
-import { letterFiltersQuery, type LetterFiltersQuery } from "@/lib/dead-letters/letter-list-query";
+import { letterFiltersQuery, type LetterFiltersQuery } from "./letter-list-query";
 
 // The filters every inbox view shares, turned into one SQL WHERE clause.
 

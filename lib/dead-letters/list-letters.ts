@@ -2,11 +2,11 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
-import type { LetterListQuery } from "@/lib/dead-letters/letter-list-query";
+import type { LetterListQuery } from "./letter-list-query";
 import { whereClause } from "./letter-filters";
 import type { LetterPage, LetterSummary, LetterState } from "./types";
 
-export { letterListQuery, type LetterListQuery } from "@/lib/dead-letters/letter-list-query";
+export { letterListQuery, type LetterListQuery } from "./letter-list-query";
 
 export type LetterRow = {
   id: string;

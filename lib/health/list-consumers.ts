@@ -1,12 +1,12 @@
 import "server-only";
 import { getStore } from "@/lib/db/get-store";
 import type { Prisma } from "@/lib/db/generated/client";
-import { CONSUMER_SORT_DEFAULT_DIR, type ConsumerListQuery } from "@/lib/health/consumer-list-query";
+import { CONSUMER_SORT_DEFAULT_DIR, type ConsumerListQuery } from "./consumer-list-query";
 import type { ConsumerListResponse } from "./types";
 import { toSummary } from "./to-summary";
 
 // The query's schema is the list's contract, shared with the client hook and the page's URL.
-export { consumerListQuery, type ConsumerListQuery } from "@/lib/health/consumer-list-query";
+export { consumerListQuery, type ConsumerListQuery } from "./consumer-list-query";
 
 function orderBy(sort: ConsumerListQuery["sort"], dir: "asc" | "desc"): Prisma.ConsumerOrderByWithRelationInput[] {
   const nullsLast = (field: "ackRate" | "deliverRate" | "inflowRate" | "redeliverRate" | "etaSeconds") => ({ [field]: { sort: dir, nulls: "last" } });

@@ -1,12 +1,12 @@
 import "server-only";
 import { z } from "zod";
-import type { JobListQuery } from "@/lib/redrive/job-list-query";
+import type { JobListQuery } from "./job-list-query";
 import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
 import { jobCounts, recentRates, toJobSummary } from "./get-job";
 import { LETTER_OUTCOMES, type JobLetterPage, type JobSummary, type LetterHistoryEntry, type JobAction, type LetterOutcome } from "./types";
 
-export { jobListQuery } from "@/lib/redrive/job-list-query";
+export { jobListQuery } from "./job-list-query";
 
 export async function listJobs(q: JobListQuery): Promise<{ items: JobSummary[] }> {
   const { prisma } = await getStore();
