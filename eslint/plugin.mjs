@@ -1,12 +1,12 @@
 // Redrive's own lint rules: the layering the compiler cannot see.
 
 import path from "node:path";
-import { findServerModules, isServerPackage, resolveImport } from "./server-modules.mjs";
+import { findServerModules, findZodModules, isServerPackage, resolveImport } from "./server-modules.mjs";
 
 let cache = null;
-function serverModules(root) {
-  if (!cache || cache.root !== root) cache = { root, modules: findServerModules(root) };
-  return cache.modules;
+function modules(root) {
+  if (!cache || cache.root !== root) cache = { root, server: findServerModules(root), zod: findZodModules(root) };
+  return cache;
 }
 
 function isTypeOnly(node) {
@@ -20,12 +20,13 @@ function isTypeOnly(node) {
 const noServerImport = {
   meta: {
     type: "problem",
-    docs: { description: "Browser code (components, client hooks) imports no server module: it reaches the server through /api." },
+    docs: { description: "Browser code (components, client hooks) imports no server module, and no zod: it reaches the server through /api." },
     schema: [],
     messages: {
       serverModule:
-        '"{{spec}}" is a server module ({{why}}). Browser code must not import it: read it through an /api route and a lib/queries hook, or move the client-safe part into a module of its own with no server imports (as lib/<domain>/<list>-list-query.ts are).',
+        '"{{spec}}" is a server module ({{why}}). Browser code must not import it: read it through an /api route and a lib/queries hook, or move the client-safe part into a module of its own with no server imports (as lib/<domain>/<list>-list-params.ts are).',
       serverPackage: '"{{spec}}" runs only on the server. Browser code must not import it: read what it gives through an /api route and a lib/queries hook.',
+      zod: "\"{{spec}}\" brings zod into the browser bundle ({{why}}). Schemas are the routes' to parse with: build a query with the list's typed params builder (lib/<domain>/<list>-list-params.ts), or import the schema's type only.",
     },
   },
   create(context) {
@@ -38,14 +39,24 @@ const noServerImport = {
         context.report({ node: source, messageId: "serverPackage", data: { spec } });
         return;
       }
+      if (spec === "zod" || spec.startsWith("zod/")) {
+        context.report({ node: source, messageId: "zod", data: { spec, why: "the validation library itself" } });
+        return;
+      }
       const target = resolveImport(root, file, spec);
       if (!target) return;
       if (target.startsWith(path.join(root, "lib", "db", "generated") + path.sep)) {
         context.report({ node: source, messageId: "serverModule", data: { spec, why: "the Prisma client" } });
         return;
       }
-      const why = serverModules(root).get(target);
-      if (why) context.report({ node: source, messageId: "serverModule", data: { spec, why } });
+      const { server, zod } = modules(root);
+      const why = server.get(target);
+      if (why) {
+        context.report({ node: source, messageId: "serverModule", data: { spec, why } });
+        return;
+      }
+      const zodWhy = zod.get(target);
+      if (zodWhy) context.report({ node: source, messageId: "zod", data: { spec, why: zodWhy } });
     }
     return {
       ImportDeclaration(node) {

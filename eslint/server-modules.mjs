@@ -74,6 +74,19 @@ export function valueImports(text) {
 
 /** Map of absolute path → why it is a server module (a sentence fragment naming the first reason). */
 export function findServerModules(root) {
+  return findModulesReaching(root, isServerPackage, true);
+}
+
+/**
+ * Modules that pull zod into a bundle at run time. The schemas are the routes' (they parse); the
+ * browser builds its queries with builders typed by them (lib/<domain>/<list>-list-params.ts), so
+ * the validation library does not ship to every page.
+ */
+export function findZodModules(root) {
+  return findModulesReaching(root, (spec) => spec === "zod" || spec.startsWith("zod/"), false);
+}
+
+function findModulesReaching(root, isTargetPackage, prismaCounts) {
   const files = [...walk(path.join(root, "lib"), []), ...walk(path.join(root, "app"), [])];
   const generated = path.join(root, "lib", "db", "generated");
   const reasons = new Map();
@@ -81,13 +94,13 @@ export function findServerModules(root) {
   for (const file of files) {
     const specs = valueImports(fs.readFileSync(file, "utf8"));
     for (const spec of specs) {
-      if (isServerPackage(spec)) {
+      if (isTargetPackage(spec)) {
         if (!reasons.has(file)) reasons.set(file, `imports "${spec}"`);
         continue;
       }
       const target = resolveImport(root, file, spec);
       if (!target) continue;
-      if (target.startsWith(generated + path.sep)) {
+      if (prismaCounts && target.startsWith(generated + path.sep)) {
         if (!reasons.has(file)) reasons.set(file, "imports the Prisma client");
         continue;
       }
@@ -101,7 +114,7 @@ export function findServerModules(root) {
     const file = queue.shift();
     for (const importer of importers.get(file) ?? []) {
       if (reasons.has(importer)) continue;
-      reasons.set(importer, `imports ${path.relative(root, file)}, a server module`);
+      reasons.set(importer, `imports ${path.relative(root, file)}, which ${reasons.get(file)}`);
       queue.push(importer);
     }
   }

@@ -3,7 +3,7 @@
 // unknown ones drop, times are normalised to ISO.
 
 import { AUDIT_PHASES, type AuditPhase } from "@/lib/audit/types";
-import { UUID_PATTERN, type AuditLogFilters } from "@/lib/audit/audit-list-query";
+import { UUID_PATTERN, type AuditLogFilters } from "@/lib/audit/audit-list-params";
 
 type ParamsLike = { get(name: string): string | null };
 

@@ -9,7 +9,7 @@ import {
   type ConsumerListFilters,
   type ConsumerSortKey,
   type SortDir,
-} from "@/lib/health/consumer-list-query";
+} from "@/lib/health/consumer-list-params";
 import { HEALTH_STATES, type HealthState } from "@/lib/health/types";
 
 export const DEFAULT_SORT: ConsumerSortKey = "state";

@@ -11,7 +11,7 @@ import { formatFullLocalTime } from "@/components/dead-letters/format";
 import { ACTION_LABEL, formatProgress, isActiveState, JOB_STATE_LABEL, jobHref, jobName, jobProgress } from "@/components/redrive/format";
 import { EmptyState } from "@/components/ui/empty-state";
 import { useNow } from "@/components/ui/use-now";
-import { parseJobStates, type JobListFilters } from "@/lib/redrive/job-list-query";
+import { parseJobStates, type JobListFilters } from "@/lib/redrive/job-list-params";
 import { ACTIVE_JOB_STATES, JOB_LIST_LIMIT, useJobs } from "@/lib/queries/use-jobs";
 import { JOB_STATES, type JobState, type JobSummary } from "@/lib/redrive/types";
 import { JobProgress } from "./job-progress";

@@ -1,6 +1,7 @@
 import "server-only";
 import { auditTarget } from "./actions";
-import { UUID_PATTERN, type AuditFilters } from "./audit-list-query";
+import { UUID_PATTERN } from "./audit-list-params";
+import type { AuditFilters } from "./audit-list-query";
 
 // The filters the audit list and its export share, turned into one SQL WHERE clause over audit_events `a`.
 

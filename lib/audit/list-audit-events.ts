@@ -5,7 +5,8 @@ import { auditWhere } from "./audit-filters";
 import { AUDIT_ENTRY_COLUMNS, AUDIT_FROM, toAuditEntry, type AuditRow } from "./audit-row";
 import type { AuditPage } from "./types";
 
-export { AUDIT_PAGE_MAX, auditListQuery, type AuditListQuery } from "./audit-list-query";
+export { AUDIT_PAGE_MAX } from "./audit-list-params";
+export { auditListQuery, type AuditListQuery } from "./audit-list-query";
 
 /** Newest first, keyset-paged on id (chain order): page 10,000 costs what page 1 does. */
 export async function listAuditEvents(q: AuditListQuery): Promise<AuditPage> {

@@ -1,7 +1,8 @@
 import "server-only";
 import { getStore } from "@/lib/db/get-store";
 import type { Prisma } from "@/lib/db/generated/client";
-import { CONSUMER_SORT_DEFAULT_DIR, type ConsumerListQuery } from "./consumer-list-query";
+import { CONSUMER_SORT_DEFAULT_DIR } from "./consumer-list-params";
+import type { ConsumerListQuery } from "./consumer-list-query";
 import type { ConsumerListResponse } from "./types";
 import { toSummary } from "./to-summary";
 

@@ -2,13 +2,13 @@
 
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import type { AuditPage } from "@/lib/audit/types";
-import { auditExportParams, auditListParams, type AuditExportFormat, type AuditLogFilters } from "@/lib/audit/audit-list-query";
+import { auditExportParams, auditListParams, type AuditExportFormat, type AuditLogFilters } from "@/lib/audit/audit-list-params";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 import { AUDIT_REFRESH_MS } from "./refresh";
 import { retryUnlessRefused } from "./use-dead-letters";
 
-export { auditFilterParams, type AuditLogFilters } from "@/lib/audit/audit-list-query";
+export { auditFilterParams, type AuditLogFilters } from "@/lib/audit/audit-list-params";
 
 export const AUDIT_PAGE_SIZE = 100;
 /** Past this many pages loaded the list stops refreshing by itself, as the inbox does. */

@@ -1,7 +1,7 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { CONSUMER_LIST_MAX, consumerListParams, type ConsumerListFilters } from "@/lib/health/consumer-list-query";
+import { CONSUMER_LIST_MAX, consumerListParams, type ConsumerListFilters } from "@/lib/health/consumer-list-params";
 import type { ConsumerListResponse } from "@/lib/health/types";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
@@ -14,7 +14,7 @@ export {
   type ConsumerRoleFilter,
   type ConsumerSortKey,
   type SortDir,
-} from "@/lib/health/consumer-list-query";
+} from "@/lib/health/consumer-list-params";
 
 /** One request for the whole list: the table is virtualised, so 10,000 rows are fine to hold. */
 export const CONSUMER_LIST_LIMIT = CONSUMER_LIST_MAX;

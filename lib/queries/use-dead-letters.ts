@@ -1,13 +1,13 @@
 "use client";
 
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
-import { letterListParams, type LetterFilters } from "@/lib/dead-letters/letter-list-query";
+import { letterListParams, type LetterFilters } from "@/lib/dead-letters/letter-list-params";
 import type { LetterPage } from "@/lib/dead-letters/types";
 import { ApiError, fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 import { DEAD_LETTER_REFRESH_MS } from "./refresh";
 
-export { isHeaderFilter, letterFilterParams, type LetterFilters } from "@/lib/dead-letters/letter-list-query";
+export { isHeaderFilter, letterFilterParams, type LetterFilters } from "@/lib/dead-letters/letter-list-params";
 
 export const LETTER_PAGE_SIZE = 50;
 /**

@@ -1,14 +1,14 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { jobListParams, type JobListFilters } from "@/lib/redrive/job-list-query";
+import { jobListParams, type JobListFilters } from "@/lib/redrive/job-list-params";
 import type { JobState, JobSummary } from "@/lib/redrive/types";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 import { JOB_ACTIVE_REFRESH_MS, JOB_IDLE_REFRESH_MS } from "./refresh";
 import { retryUnlessRefused } from "./use-dead-letters";
 
-export type { JobListFilters } from "@/lib/redrive/job-list-query";
+export type { JobListFilters } from "@/lib/redrive/job-list-params";
 
 export const JOB_LIST_LIMIT = 100;
 

@@ -30,7 +30,9 @@ describe("lint: the layering", () => {
   it("refuses a module that is a server module only through what it imports", async () => {
     // The route handler has no "server-only" line of its own; the modules it calls do.
     const found = await problems(`import { GET } from "@/app/api/consumers/route";\nexport const get = GET;\n`, "components/x/bad.tsx");
-    expect(found).toEqual([expect.objectContaining({ rule: "redrive/no-server-import", message: expect.stringMatching(/imports lib\/.+, a server module/) })]);
+    expect(found).toEqual([
+      expect.objectContaining({ rule: "redrive/no-server-import", message: expect.stringMatching(/is a server module \(imports lib\/.+, which imports/) }),
+    ]);
   });
 
   it("refuses server-only packages in components, and lets type-only imports of server modules through", async () => {
@@ -41,6 +43,21 @@ describe("lint: the layering", () => {
       "components/x/ok.tsx",
     );
     expect(ok).toEqual([]);
+  });
+
+  it("keeps zod out of the browser: a list's schema is the route's, its params builder the client's", async () => {
+    const schema = await problems(
+      `import { consumerListQuery } from "@/lib/health/consumer-list-query";\nexport const q = consumerListQuery;\n`,
+      "components/x/bad.tsx",
+    );
+    expect(schema).toEqual([
+      expect.objectContaining({ rule: "redrive/no-server-import", message: expect.stringContaining("brings zod into the browser bundle") }),
+    ]);
+    const builder = await problems(
+      `import { consumerListParams } from "@/lib/health/consumer-list-params";\nexport const p = consumerListParams;\n`,
+      "components/x/ok.tsx",
+    );
+    expect(builder).toEqual([]);
   });
 
   it("lets the same import through on the server side", async () => {

@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { auditExportParams, auditExportQuery, auditListParams, auditListQuery } from "@/lib/audit/audit-list-query";
-import { consumerListParams, consumerListQuery } from "@/lib/health/consumer-list-query";
-import { jobListParams, jobListQuery } from "@/lib/redrive/job-list-query";
-import { letterListParams, letterListQuery } from "@/lib/dead-letters/letter-list-query";
+import { auditExportParams, auditListParams } from "@/lib/audit/audit-list-params";
+import { auditExportQuery, auditListQuery } from "@/lib/audit/audit-list-query";
+import { letterListParams } from "@/lib/dead-letters/letter-list-params";
+import { letterListQuery } from "@/lib/dead-letters/letter-list-query";
+import { consumerListParams } from "@/lib/health/consumer-list-params";
+import { consumerListQuery } from "@/lib/health/consumer-list-query";
+import { jobListParams } from "@/lib/redrive/job-list-params";
+import { jobListQuery } from "@/lib/redrive/job-list-query";
 
-// Each list's client builds its API query from the same module the route parses it with: what the
-// browser sends with every filter set is read back by the route's schema, value for value.
+// Each list's client builds its API query with the builder typed by the route's schema (a name the
+// schema does not read does not compile); here, what the browser sends with every filter set is
+// read back by that schema, value for value.
 
 const asQuery = (p: URLSearchParams): Record<string, string> => Object.fromEntries(p);
 
