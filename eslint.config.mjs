@@ -1,7 +1,9 @@
 // Lint checks what the compiler cannot: the layering (browser code imports no server module, broker
-// SDKs stay behind the drivers, one module reads the environment) and no explicit `any`.
+// SDKs stay behind the drivers, zod stays out of the browser, one module reads the environment)
+// and no explicit `any`.
 // Formatting is Prettier's job (.prettierrc), not lint's. docs/CONVENTIONS.md explains the layout.
 
+import { defineConfig } from "eslint/config";
 import tseslint from "typescript-eslint";
 import redrive from "./eslint/plugin.mjs";
 
@@ -9,7 +11,7 @@ const TS = ["**/*.ts", "**/*.tsx", "**/*.mts"];
 /** The application: what `next build` bundles. Tests and scripts are broker clients of their own. */
 const APP = ["app/**", "components/**", "lib/**", "*.ts", "*.tsx", "*.mjs"];
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ["node_modules/**", ".next/**", ".next-e2e/**", "lib/db/generated/**", "next-env.d.ts", "coverage/**"] },
   {
     files: [...TS, "**/*.mjs"],
