@@ -49,6 +49,8 @@ const natsCluster = z
     passwordEnv: envName.optional(),
     tokenEnv: envName.optional(),
     health: thresholds.partial().optional(),
+    /** Read the age of each backlogged consumer's oldest waiting message (one STREAM.MSG.GET per consumer whose ack floor moved). */
+    timeLag: z.boolean().default(true),
     capture: z
       .object({
         enabled: z.boolean().default(true),
@@ -124,6 +126,7 @@ const ruleScope = {
 const notificationRule = z.discriminatedUnion("kind", [
   z.object({ ...ruleScope, kind: z.literal("consumer-state"), states: z.array(z.enum(["STALLED", "STOPPED", "FAILING", "LAGGING", "UNKNOWN"])).min(1).default(["STALLED", "STOPPED", "FAILING"]) }).strict(),
   z.object({ ...ruleScope, kind: z.literal("time-to-drain"), aboveSeconds: z.number().int().min(1), includeNotDraining: z.boolean().default(false) }).strict(),
+  z.object({ ...ruleScope, kind: z.literal("oldest-message-age"), aboveSeconds: z.number().int().min(1), includeEstimates: z.boolean().default(false) }).strict(),
   z.object({ ...ruleScope, kind: z.literal("dead-letter-inflow"), perMinute: z.number().min(0) }).strict(),
   z.object({ ...ruleScope, kind: z.literal("dlx-routes-nowhere") }).strict(),
 ]);
@@ -261,6 +264,8 @@ export type NatsClusterConfig = {
   kind: "nats";
   health?: Thresholds;
   capture?: CaptureConfig;
+  /** Time lag (age of the oldest waiting message); on unless false. */
+  timeLag?: boolean;
   servers: string[];
   user?: string;
   password?: string;
@@ -396,6 +401,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         kind: "nats",
         health,
         capture: c.capture ?? DEFAULT_CAPTURE,
+        // Only an opt-out is recorded: time lag is on unless switched off.
+        ...(c.timeLag ? {} : { timeLag: false }),
         servers: c.servers,
         user: c.user,
         password: secret(env, c.passwordEnv, `${field}.passwordEnv`),

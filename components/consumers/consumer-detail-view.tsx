@@ -6,6 +6,7 @@ import { useCallback, useMemo } from "react";
 import { BacklogChart } from "@/components/charts/backlog-chart";
 import { ConsumerCountChart } from "@/components/charts/consumer-count-chart";
 import { InFlightChart } from "@/components/charts/in-flight-chart";
+import { OldestAgeChart } from "@/components/charts/oldest-age-chart";
 import { RatesChart } from "@/components/charts/rates-chart";
 import { RedeliveryChart } from "@/components/charts/redelivery-chart";
 import { toChartPoints, type SeriesChartProps } from "@/components/charts/series-data";
@@ -88,6 +89,7 @@ function Charts({ props, dimmed }: { props: SeriesChartProps; dimmed: boolean })
       <RedeliveryChart {...props} />
       <InFlightChart {...props} />
       <ConsumerCountChart {...props} />
+      <OldestAgeChart {...props} />
     </div>
   );
 }

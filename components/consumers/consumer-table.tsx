@@ -6,7 +6,7 @@ import { memo, type ReactNode } from "react";
 import { Sparkline } from "@/components/charts/sparkline";
 import type { ConsumerSummary } from "@/lib/health/types";
 import type { ConsumerSortKey, SortDir } from "@/lib/queries/use-consumers";
-import { consumerEta, formatAge, formatCount, formatDuration, formatInFlight, formatRate, isStale, KIND_LABEL, PARENT_LABEL } from "./format";
+import { consumerEta, formatAge, formatOldestAge, formatCount, formatDuration, formatInFlight, formatRate, isStale, KIND_LABEL, PARENT_LABEL } from "./format";
 import { consumerHref } from "./list-params";
 import { RoleBadge, StateBadge } from "./state-badge";
 import { SpacerRow } from "@/components/ui/virtual-table";
@@ -131,6 +131,15 @@ const COLUMNS: Column[] = [
     numeric: true,
     sort: "eta",
     cell: (c) => <span className={c.etaSeconds === null && c.backlog > 0 && !c.role ? "text-amber-700 dark:text-amber-300" : undefined}>{consumerEta(c)}</span>,
+  },
+  {
+    id: "oldest",
+    label: "Oldest",
+    title: "Age of the oldest waiting message (time lag); ~ marks an estimate from backlog ÷ ack rate",
+    width: 84,
+    numeric: true,
+    sort: "oldest",
+    cell: (c) => <span title={c.oldestAgeNote ?? undefined} data-testid="consumer-oldest">{formatOldestAge(c)}</span>,
   },
   {
     id: "sampled",

@@ -67,6 +67,12 @@ export function consumerEta(c: { etaSeconds: number | null; role: string | null 
   return c.role ? DASH : formatEta(c.etaSeconds);
 }
 
+/** Time lag as the lists show it: "14 min", "~14 min" for an estimate, a dash when unknown or nothing waits. */
+export function formatOldestAge(c: { oldestAgeSeconds: number | null; oldestAgeEstimated: boolean }): string {
+  if (c.oldestAgeSeconds === null) return DASH;
+  return `${c.oldestAgeEstimated ? "~" : ""}${formatDuration(c.oldestAgeSeconds)}`;
+}
+
 /** Age of a reading, e.g. "8 s", "3 min"; "never" when there is none. */
 export function formatAge(fromIso: string | null | undefined, nowMs: number): string {
   if (!fromIso) return "never";

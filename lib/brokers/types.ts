@@ -50,7 +50,10 @@ export type ConsumerReading = {
   /** Changes when the broker's counters restart (NATS consumer `created`). */
   counterEpoch: string | null;
   lastActivityAt: Date | null;
+  /** Age of the oldest message waiting (not yet completed), in seconds; null when none waits or the broker does not tell. */
   oldestAgeSeconds: number | null;
+  /** Why the oldest age is unknown while messages wait (a quorum queue, producers that set no timestamp…). */
+  oldestAgeNote: string | null;
   config: Record<string, unknown>;
 };
 

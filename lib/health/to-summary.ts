@@ -31,6 +31,8 @@ export function toSummary(r: Row): ConsumerSummary {
     etaSeconds: r.etaSeconds,
     lastActivityAt: iso(r.lastActivityAt),
     oldestAgeSeconds: r.oldestAgeSeconds,
+    oldestAgeEstimated: r.oldestAgeEstimated,
+    oldestAgeNote: r.oldestAgeNote,
     lastSampledAt: iso(r.lastSampledAt),
     recentBacklog: Array.isArray(r.recentBacklog) ? (r.recentBacklog as unknown[]).map((v) => num(v as number) ?? 0) : [],
   };

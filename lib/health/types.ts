@@ -41,7 +41,12 @@ export type ConsumerSummary = {
   /** Seconds to drain at the current net drain rate; 0 when empty; null when not draining. */
   etaSeconds: number | null;
   lastActivityAt: string | null;
+  /** Age of the oldest waiting message, in seconds (time lag); null when none waits or it is unknown. */
   oldestAgeSeconds: number | null;
+  /** The age is an estimate (backlog ÷ ack rate), the broker not telling it. */
+  oldestAgeEstimated: boolean;
+  /** Why the broker does not tell the age, when messages wait. */
+  oldestAgeNote: string | null;
   lastSampledAt: string | null;
   /** Last few backlog readings, oldest first, for a sparkline. */
   recentBacklog: number[];
@@ -73,6 +78,8 @@ export type SeriesPoint = {
   deliverRate: number | null;
   inflowRate: number | null;
   redeliverRate: number | null;
+  /** Oldest waiting message's age (the largest in the step), as the broker told it. */
+  oldestAgeSeconds: number | null;
 };
 
 export type ConsumerSeries = {

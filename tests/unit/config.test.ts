@@ -57,6 +57,11 @@ describe("loadConfig", () => {
     expect(c.clusters).toEqual([{ name: "edge", kind: "nats", health: DEFAULT_THRESHOLDS, capture: DEFAULT_CAPTURE, servers: ["nats://edge:4222"], user: undefined, password: undefined, token: undefined }]);
   });
 
+  it("switches a NATS cluster's time lag off only when told", () => {
+    const dir = dirWith({ "ops.yaml": "clusters:\n  - name: edge\n    kind: nats\n    servers: [nats://edge:4222]\n    timeLag: false\n" });
+    expect(loadConfig({ REDRIVE_CONFIG: "ops.yaml" }, dir).clusters[0]).toMatchObject({ timeLag: false });
+  });
+
   it("layers health thresholds: defaults, then the file's, then the cluster's; and reads the sampler settings", () => {
     const dir = dirWith({
       "redrive.config.json": JSON.stringify({

@@ -38,7 +38,8 @@ type QueueItem = {
   consumers?: number;
   message_stats?: Partial<Record<"publish" | "ack" | "deliver_get" | "deliver_no_ack" | "get_no_ack" | "redeliver", number>>;
   idle_since?: string;
-  head_message_timestamp?: number | null;
+  /** Seconds; "" or absent when the head message has no timestamp. */
+  head_message_timestamp?: number | string | null;
   arguments?: Record<string, unknown>;
   policy?: string | null;
   effective_policy_definition?: Record<string, unknown> | [];
@@ -76,13 +77,30 @@ export async function listQueuePages(api: ManagementClient, vhost: string | null
   }
 }
 
+/**
+ * The head message's age from `head_message_timestamp` (AMQP `timestamp`, in seconds). RabbitMQ 3.10
+ * gives it for classic queues only, and only when the message at the head carries a timestamp; it
+ * times the first message waiting to be delivered, not those already in flight.
+ */
+export function oldestAge(q: Pick<QueueItem, "type" | "messages_ready" | "messages_unacknowledged" | "head_message_timestamp">, now: Date): { seconds: number | null; note: string | null } {
+  const head = q.head_message_timestamp;
+  if (typeof head === "number" && head > 0) return { seconds: Math.max(0, Math.round(now.getTime() / 1000 - head)), note: null };
+  const ready = q.messages_ready ?? 0;
+  const inFlight = q.messages_unacknowledged ?? 0;
+  if (ready + inFlight === 0) return { seconds: null, note: null };
+  const type = q.type ?? "classic";
+  if (type !== "classic") return { seconds: null, note: `RabbitMQ 3.10 reports the head message's timestamp for classic queues only; this is a ${type} queue` };
+  if (ready === 0) return { seconds: null, note: "every waiting message is in flight, and RabbitMQ times only messages not yet delivered" };
+  return { seconds: null, note: "the message at the head carries no AMQP timestamp (its producer does not set one)" };
+}
+
 function toReading(q: QueueItem, prefetch: Map<string, { sum: number; unlimited: boolean }>, now: Date): ConsumerReading {
   const stats = q.message_stats ?? {};
   const key = `${q.vhost}/${q.name}`;
   const p = prefetch.get(key);
   const consumers = q.consumers ?? 0;
   const idle = parseIdleSince(q.idle_since);
-  const head = q.head_message_timestamp;
+  const oldest = oldestAge(q, now);
   const policy = Array.isArray(q.effective_policy_definition) ? {} : (q.effective_policy_definition ?? {});
   return {
     key,
@@ -101,7 +119,8 @@ function toReading(q: QueueItem, prefetch: Map<string, { sum: number; unlimited:
     counterEpoch: null,
     // Only an idle queue says when it was last active; a busy one's activity shows in its rates.
     lastActivityAt: idle,
-    oldestAgeSeconds: typeof head === "number" && head > 0 ? Math.max(0, Math.round(now.getTime() / 1000 - head)) : null,
+    oldestAgeSeconds: oldest.seconds,
+    oldestAgeNote: oldest.note,
     config: {
       type: q.type ?? "classic",
       state: q.state ?? null,

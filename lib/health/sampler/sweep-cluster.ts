@@ -4,6 +4,7 @@ import { DEFAULT_THRESHOLDS, type ClusterConfig } from "@/lib/config";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import { evaluateHealth } from "../evaluate-health";
+import { resolveOldestAge, withOldestAge } from "../oldest-age";
 import { derivePoint, type RawPoint, type SamplePoint } from "../sample-point";
 import { loadConsumerContext } from "./consumer-context";
 import type { ConsumerWindows } from "./consumer-windows";
@@ -92,11 +93,13 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
   for (const { id, reading, point, window } of pushed) {
     const role = context.roles.get(reading.key) ?? null;
     const deadLetterPerMinute = deadPerMinute.get(reading.key) ?? null;
-    const verdict = evaluateHealth(window, { now: at.getTime(), intervalMs, thresholds, reachable: true, role, deadLetterPerMinute });
+    const judged = evaluateHealth(window, { now: at.getTime(), intervalMs, thresholds, reachable: true, role, deadLetterPerMinute });
+    const oldest = resolveOldestAge({ backlog: point.backlog, measured: reading.oldestAgeSeconds, note: reading.oldestAgeNote, window, now: at.getTime(), windowSeconds: thresholds.windowSeconds });
+    const verdict = { ...judged, reason: withOldestAge(judged.reason, oldest) };
     const recentBacklog = window.slice(-SPARKLINE_POINTS).map((p) => p.backlog);
     const prev = window[window.length - 2];
     const rateWindowSeconds = prev && point.ackRate !== null ? (point.t - prev.t) / 1000 : null;
-    rows.push({ id, role, reading, point, verdict, stateSince: windows.mark(id, verdict.state, at), recentBacklog, rateWindowSeconds });
+    rows.push({ id, role, reading, point, verdict, oldest, stateSince: windows.mark(id, verdict.state, at), recentBacklog, rateWindowSeconds });
   }
   await writeSamples(prisma, rows, at);
   for (const id of await markGone(prisma, clusterId, at)) windows.forget(id);

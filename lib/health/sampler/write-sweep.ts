@@ -2,6 +2,7 @@ import "server-only";
 import type { BrokerKind, ConsumerReading } from "@/lib/brokers/types";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import type { Verdict } from "../evaluate-health";
+import type { OldestAge } from "../oldest-age";
 import type { SamplePoint } from "../sample-point";
 import { STATE_SEVERITY, type ConsumerRole } from "../types";
 
@@ -59,6 +60,8 @@ export type SweepRow = {
   reading: ConsumerReading;
   point: SamplePoint;
   verdict: Verdict;
+  /** Age of the oldest waiting message: the broker's, or an estimate (flagged), with why it is not told. */
+  oldest: OldestAge;
   stateSince: Date;
   recentBacklog: number[];
   /** Seconds between this sample and the one its rates were derived from. */
@@ -70,11 +73,11 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
     await prisma.$executeRawUnsafe(
       `INSERT INTO "consumer_samples" ("consumer_id", "taken_at", "backlog", "pending", "in_flight", "in_flight_limit", "consumer_count",
          "delivered_total", "acked_total", "published_total", "redelivered_total", "redelivered_now", "counter_epoch",
-         "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate")
-       SELECT u.id, $1::timestamptz, u.backlog, u.pending, u.in_flight, u.lim, u.cc, u.dt, u.at, u.pt, u.rt, u.rn, u.ep, u.ar, u.dr, u.ir, u.rr
+         "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate", "oldest_age_seconds")
+       SELECT u.id, $1::timestamptz, u.backlog, u.pending, u.in_flight, u.lim, u.cc, u.dt, u.at, u.pt, u.rt, u.rn, u.ep, u.ar, u.dr, u.ir, u.rr, u.oa
        FROM unnest($2::uuid[], $3::int8[], $4::int8[], $5::int8[], $6::int4[], $7::int4[], $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::int8[],
-                   $13::text[], $14::float8[], $15::float8[], $16::float8[], $17::float8[])
-         AS u(id, backlog, pending, in_flight, lim, cc, dt, at, pt, rt, rn, ep, ar, dr, ir, rr)`,
+                   $13::text[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::int4[])
+         AS u(id, backlog, pending, in_flight, lim, cc, dt, at, pt, rt, rn, ep, ar, dr, ir, rr, oa)`,
       at.toISOString(),
       part.map((r) => r.id),
       part.map((r) => big(r.point.backlog)),
@@ -92,16 +95,20 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
       part.map((r) => r.point.deliverRate),
       part.map((r) => r.point.inflowRate),
       part.map((r) => r.point.redeliverRate),
+      // Charted from the broker's own figure only: an estimate is shown as one on the row, never plotted as a measurement.
+      part.map((r) => (r.oldest.estimated ? null : r.oldest.seconds)),
     );
     await prisma.$executeRawUnsafe(
       `UPDATE "consumers" AS c SET "state" = u.state, "severity" = u.sev, "state_reason" = u.reason, "state_since" = u.since,
          "backlog" = u.backlog, "pending" = u.pending, "in_flight" = u.in_flight, "in_flight_limit" = u.lim, "consumer_count" = u.cc,
          "ack_rate" = u.ar, "deliver_rate" = u.dr, "inflow_rate" = u.ir, "redeliver_rate" = u.rr, "rate_window_seconds" = u.win,
          "eta_seconds" = u.eta, "redelivered_now" = u.rn, "last_activity_at" = u.act, "oldest_age_seconds" = u.oldest,
-         "last_sampled_at" = $1::timestamptz, "recent_backlog" = u.recent::jsonb, "role" = u.role
+         "last_sampled_at" = $1::timestamptz, "recent_backlog" = u.recent::jsonb, "role" = u.role,
+         "oldest_age_estimated" = u.oest, "oldest_age_note" = u.onote
        FROM unnest($2::uuid[], $3::text[], $4::int4[], $5::text[], $6::timestamptz[], $7::int8[], $8::int8[], $9::int8[], $10::int4[], $11::int4[],
-                   $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::int8[], $19::timestamptz[], $20::int4[], $21::text[], $22::text[])
-         AS u(id, state, sev, reason, since, backlog, pending, in_flight, lim, cc, ar, dr, ir, rr, win, eta, rn, act, oldest, recent, role)
+                   $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::int8[], $19::timestamptz[], $20::int4[], $21::text[], $22::text[],
+                   $23::bool[], $24::text[])
+         AS u(id, state, sev, reason, since, backlog, pending, in_flight, lim, cc, ar, dr, ir, rr, win, eta, rn, act, oldest, recent, role, oest, onote)
        WHERE c."id" = u.id`,
       at.toISOString(),
       part.map((r) => r.id),
@@ -122,9 +129,11 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
       part.map((r) => r.verdict.etaSeconds),
       part.map((r) => big(r.reading.redeliveredNow)),
       part.map((r) => r.reading.lastActivityAt?.toISOString() ?? null),
-      part.map((r) => r.reading.oldestAgeSeconds),
+      part.map((r) => r.oldest.seconds),
       part.map((r) => JSON.stringify(r.recentBacklog)),
       part.map((r) => r.role),
+      part.map((r) => r.oldest.estimated),
+      part.map((r) => r.oldest.note),
     );
   }
 }
