@@ -46,6 +46,12 @@ export function ConsumerHeader({ consumer: c, now }: { consumer: ConsumerDetail;
         </p>
       </div>
 
+      {c.expectedMin !== null ? (
+        <p className="mt-3 text-sm text-zinc-600 dark:text-zinc-400" data-testid="consumer-expected-note">
+          Expected by the configuration (<code>expectedConsumers</code>): at least {formatCount(c.expectedMin)} consumer{c.expectedMin === 1 ? "" : "s"} attached.
+          {c.synthetic ? " Redrive has never found it on the broker: this page stands in for it until it appears." : ""}
+        </p>
+      ) : null}
       {c.role === "dlq" ? (
         <p className="mt-3 text-sm text-zinc-600 dark:text-zinc-400" data-testid="consumer-dlq-note">
           This queue holds dead letters: its health is not judged by consumption.{" "}

@@ -64,6 +64,11 @@ const COLUMNS: Column[] = [
               <RoleBadge role={c.role} />
             </span>
           ) : null}
+          {c.expectedMin !== null ? (
+            <span className={`ml-2 text-xs ${muted}`} title={`Expected by the configuration: at least ${c.expectedMin} attached${c.synthetic ? "; never found on the broker" : ""}`} data-testid="consumer-expected">
+              expected
+            </span>
+          ) : null}
           <span className={`ml-2 text-xs ${muted}`}>
             {PARENT_LABEL[c.kind]} {c.parent}
           </span>

@@ -21,6 +21,7 @@ export const STATE_LABEL: Record<HealthState, string> = {
   STOPPED: "Stopped",
   FAILING: "Failing",
   UNKNOWN: "Unknown",
+  MISSING: "Missing",
 };
 
 /** 12400 → "12,400". */

@@ -34,6 +34,8 @@ export function toSummary(r: Row): ConsumerSummary {
     oldestAgeEstimated: r.oldestAgeEstimated,
     oldestAgeNote: r.oldestAgeNote,
     lastSampledAt: iso(r.lastSampledAt),
+    expectedMin: r.expectedMin,
+    synthetic: r.synthetic,
     recentBacklog: Array.isArray(r.recentBacklog) ? (r.recentBacklog as unknown[]).map((v) => num(v as number) ?? 0) : [],
   };
 }

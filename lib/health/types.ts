@@ -2,11 +2,11 @@
 
 import type { BrokerKind } from "@/lib/brokers/types";
 
-export const HEALTH_STATES = ["OK", "LAGGING", "STALLED", "STOPPED", "FAILING", "UNKNOWN"] as const;
+export const HEALTH_STATES = ["OK", "LAGGING", "STALLED", "STOPPED", "FAILING", "UNKNOWN", "MISSING"] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];
 
-/** Worst first: the order an operator wants to read them in. */
-export const STATE_SEVERITY: Record<HealthState, number> = { STOPPED: 0, STALLED: 1, FAILING: 2, LAGGING: 3, UNKNOWN: 4, OK: 5 };
+/** Worst first: the order an operator wants to read them in. MISSING (an expected consumer absent or detached) sorts before all. */
+export const STATE_SEVERITY: Record<HealthState, number> = { MISSING: -1, STOPPED: 0, STALLED: 1, FAILING: 2, LAGGING: 3, UNKNOWN: 4, OK: 5 };
 
 /** What a consumer is for when it is not an application's: a dead-letter queue, or Redrive's own capture. */
 export const CONSUMER_ROLES = ["dlq", "capture"] as const;
@@ -48,6 +48,10 @@ export type ConsumerSummary = {
   /** Why the broker does not tell the age, when messages wait. */
   oldestAgeNote: string | null;
   lastSampledAt: string | null;
+  /** The configured minimum of attached consumers, when this consumer is expected; null otherwise. */
+  expectedMin: number | null;
+  /** An expected consumer never found on the broker: the row stands in for it. */
+  synthetic: boolean;
   /** Last few backlog readings, oldest first, for a sparkline. */
   recentBacklog: number[];
 };

@@ -9,7 +9,7 @@ export const CHANNEL_TYPES = ["webhook", "slack"] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 
 /** Consumer states a rule may watch for (OK never alerts). */
-export const ALERT_STATES = ["STALLED", "STOPPED", "FAILING", "LAGGING", "UNKNOWN"] as const;
+export const ALERT_STATES = ["MISSING", "STALLED", "STOPPED", "FAILING", "LAGGING", "UNKNOWN"] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 
 export type RuleParams =

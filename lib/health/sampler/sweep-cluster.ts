@@ -4,11 +4,12 @@ import { DEFAULT_THRESHOLDS, type ClusterConfig } from "@/lib/config";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import { evaluateHealth } from "../evaluate-health";
+import { detachedReason, expectationFor, unmetByName } from "../expected-consumers";
 import { resolveOldestAge, withOldestAge } from "../oldest-age";
 import { derivePoint, type RawPoint, type SamplePoint } from "../sample-point";
 import { loadConsumerContext } from "./consumer-context";
 import type { ConsumerWindows } from "./consumer-windows";
-import { ensureCluster, markGone, upsertConsumers, writeSamples, writeVerdicts, type SweepRow } from "./write-sweep";
+import { ensureCluster, markGone, upsertConsumers, writeMissing, writeSamples, writeVerdicts, type SweepRow } from "./write-sweep";
 
 export type SweepResult = { cluster: string; consumers: number; ms: number; error: string | null };
 
@@ -50,6 +51,7 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
   const { prisma, broker, cluster, windows, intervalMs } = deps;
   const now = deps.now ?? (() => new Date());
   const thresholds = cluster.health ?? DEFAULT_THRESHOLDS;
+  const expected = cluster.expected ?? [];
   const clusterId = await ensureCluster(prisma, cluster.name, cluster.kind);
   const started = performance.now();
 
@@ -95,14 +97,20 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
     const deadLetterPerMinute = deadPerMinute.get(reading.key) ?? null;
     const judged = evaluateHealth(window, { now: at.getTime(), intervalMs, thresholds, reachable: true, role, deadLetterPerMinute });
     const oldest = resolveOldestAge({ backlog: point.backlog, measured: reading.oldestAgeSeconds, note: reading.oldestAgeNote, window, now: at.getTime(), windowSeconds: thresholds.windowSeconds });
-    const verdict = { ...judged, reason: withOldestAge(judged.reason, oldest) };
+    const expectation = expectationFor(expected, reading.key);
+    // An expected consumer with too few attached is MISSING, whatever its backlog says.
+    const detached = expectation ? detachedReason(expectation, point.consumerCount, point.backlog) : null;
+    const verdict = detached ? { ...judged, state: "MISSING" as const, reason: withOldestAge(detached, oldest) } : { ...judged, reason: withOldestAge(judged.reason, oldest) };
     const recentBacklog = window.slice(-SPARKLINE_POINTS).map((p) => p.backlog);
     const prev = window[window.length - 2];
     const rateWindowSeconds = prev && point.ackRate !== null ? (point.t - prev.t) / 1000 : null;
-    rows.push({ id, role, reading, point, verdict, oldest, stateSince: windows.mark(id, verdict.state, at), recentBacklog, rateWindowSeconds });
+    rows.push({ id, role, reading, point, verdict, oldest, expectedMin: expectation?.minConsumers ?? null, stateSince: windows.mark(id, verdict.state, at), recentBacklog, rateWindowSeconds });
   }
   await writeSamples(prisma, rows, at);
-  for (const id of await markGone(prisma, clusterId, at)) windows.forget(id);
+  // Expected consumers nothing on the broker matches keep (or get) a row of their own, MISSING.
+  const unmet = unmetByName(expected, readings.map((r) => r.key));
+  for (const id of await markGone(prisma, clusterId, at, unmet.map((e) => e.key))) windows.forget(id);
+  await writeMissing(prisma, clusterId, cluster.kind, unmet, at, (id, state) => windows.mark(id, state, at));
   const ms = Math.round(performance.now() - started);
   await prisma.cluster.update({ where: { id: clusterId }, data: { lastSampledAt: at, lastSampleError: null, lastSampleMs: ms, lastSampleConsumers: rows.length } });
   return { cluster: cluster.name, consumers: rows.length, ms, error: null };
