@@ -7,6 +7,7 @@ import { BacklogChart } from "@/components/charts/backlog-chart";
 import { ConsumerCountChart } from "@/components/charts/consumer-count-chart";
 import { InFlightChart } from "@/components/charts/in-flight-chart";
 import { OldestAgeChart } from "@/components/charts/oldest-age-chart";
+import { RemediationPanel } from "./remediation-panel";
 import { RatesChart } from "@/components/charts/rates-chart";
 import { RedeliveryChart } from "@/components/charts/redelivery-chart";
 import { toChartPoints, type SeriesChartProps } from "@/components/charts/series-data";
@@ -55,6 +56,7 @@ export function ConsumerDetailView({ id }: { id: string }) {
         <p className="py-6 text-sm text-zinc-500">Loading the consumer…</p>
       )}
       {consumer.error ? <LoadError what="this consumer" error={consumer.error} hasData={Boolean(consumer.data)} testId="consumer-error" /> : null}
+      {consumer.data ? <RemediationPanel consumer={consumer.data} /> : null}
 
       <section aria-labelledby="history-heading" className="mb-6">
         <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
