@@ -7,6 +7,7 @@ import { BacklogChart } from "@/components/charts/backlog-chart";
 import { ConsumerCountChart } from "@/components/charts/consumer-count-chart";
 import { InFlightChart } from "@/components/charts/in-flight-chart";
 import { OldestAgeChart } from "@/components/charts/oldest-age-chart";
+import { FindingsPanel } from "./findings";
 import { RemediationPanel } from "./remediation-panel";
 import { RatesChart } from "@/components/charts/rates-chart";
 import { RedeliveryChart } from "@/components/charts/redelivery-chart";
@@ -56,6 +57,7 @@ export function ConsumerDetailView({ id }: { id: string }) {
         <p className="py-6 text-sm text-zinc-500">Loading the consumer…</p>
       )}
       {consumer.error ? <LoadError what="this consumer" error={consumer.error} hasData={Boolean(consumer.data)} testId="consumer-error" /> : null}
+      {consumer.data ? <FindingsPanel findings={consumer.data.findings} /> : null}
       {consumer.data ? <RemediationPanel consumer={consumer.data} /> : null}
 
       <section aria-labelledby="history-heading" className="mb-6">

@@ -6,6 +6,7 @@ import { memo, type ReactNode } from "react";
 import { Sparkline } from "@/components/charts/sparkline";
 import type { ConsumerSummary } from "@/lib/health/types";
 import type { ConsumerSortKey, SortDir } from "@/lib/queries/use-consumers";
+import { FindingBadges } from "./findings";
 import { consumerEta, formatAge, formatOldestAge, formatCount, formatDuration, formatInFlight, formatRate, isStale, KIND_LABEL, PARENT_LABEL } from "./format";
 import { consumerHref } from "./list-params";
 import { RoleBadge, StateBadge } from "./state-badge";
@@ -64,6 +65,7 @@ const COLUMNS: Column[] = [
               <RoleBadge role={c.role} />
             </span>
           ) : null}
+          <FindingBadges findings={c.findings} />
           {c.expectedMin !== null ? (
             <span className={`ml-2 text-xs ${muted}`} title={`Expected by the configuration: at least ${c.expectedMin} attached${c.synthetic ? "; never found on the broker" : ""}`} data-testid="consumer-expected">
               expected

@@ -23,6 +23,16 @@ export type BrokerProbe = {
   details: Record<string, string>;
 };
 
+/** Facts of the latest reading that silent-stuck findings read; null where the broker has no such thing. */
+export type ConsumerSignals = {
+  /** NATS pull consumer: outstanding pull requests. */
+  numWaiting: number | null;
+  /** NATS push consumer: whether anything subscribes to its deliver subject. */
+  pushBound: boolean | null;
+  /** RabbitMQ: consumers that must ack and have prefetch 0 (no limit). */
+  unboundedConsumers: number | null;
+};
+
 /** One consumer (NATS) or queue (RabbitMQ) as read in one sweep. Counters are cumulative as the
  *  broker keeps them; rates are derived later from deltas between sweeps. */
 export type ConsumerReading = {
@@ -54,6 +64,8 @@ export type ConsumerReading = {
   oldestAgeSeconds: number | null;
   /** Why the oldest age is unknown while messages wait (a quorum queue, producers that set no timestamp…). */
   oldestAgeNote: string | null;
+  /** For silent-stuck findings; absent from brokers (the fake) that report none. */
+  signals?: ConsumerSignals;
   config: Record<string, unknown>;
 };
 

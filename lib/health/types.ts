@@ -12,6 +12,12 @@ export const STATE_SEVERITY: Record<HealthState, number> = { MISSING: -1, STOPPE
 export const CONSUMER_ROLES = ["dlq", "capture"] as const;
 export type ConsumerRole = (typeof CONSUMER_ROLES)[number];
 
+export const FINDING_CODES = ["ack-pending-pinned", "redelivery-loop", "pulls-unserved", "push-unbound", "prefetch-unbounded"] as const;
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+/** A silent-stuck finding: what is wrong while the consumer looks connected, how to confirm it, since when. */
+export type Finding = { code: FindingCode; text: string; remediation: string; since: string };
+
 export type ConsumerSummary = {
   id: string;
   cluster: string;
@@ -52,6 +58,8 @@ export type ConsumerSummary = {
   expectedMin: number | null;
   /** An expected consumer never found on the broker: the row stands in for it. */
   synthetic: boolean;
+  /** Silent-stuck findings holding now. */
+  findings: Finding[];
   /** Last few backlog readings, oldest first, for a sparkline. */
   recentBacklog: number[];
 };

@@ -96,6 +96,7 @@ export function toReading(stream: StreamInfo, c: ConsumerInfo, now = Date.now())
     lastActivityAt: latest(c.delivered.last_active, c.ack_floor.last_active),
     oldestAgeSeconds: null,
     oldestAgeNote: null,
+    signals: { numWaiting: isPush ? null : c.num_waiting, pushBound: isPush ? !!c.push_bound : null, unboundedConsumers: null },
     config: {
       type: isPush ? "push" : "pull",
       durable: c.config.durable_name ?? null,

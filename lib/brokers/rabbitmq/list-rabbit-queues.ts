@@ -45,7 +45,7 @@ type QueueItem = {
   effective_policy_definition?: Record<string, unknown> | [];
 };
 type QueuePage = { items: QueueItem[]; page: number; page_count: number };
-type ConsumerItem = { queue?: { name: string; vhost: string }; prefetch_count?: number };
+type ConsumerItem = { queue?: { name: string; vhost: string }; prefetch_count?: number; ack_required?: boolean };
 
 export const PAGE_SIZE = 500;
 /** A page of 500 queues with stats took up to 5 s on a loaded 2-core broker (docs/benchmarks.md). */
@@ -94,7 +94,9 @@ export function oldestAge(q: Pick<QueueItem, "type" | "messages_ready" | "messag
   return { seconds: null, note: "the message at the head carries no AMQP timestamp (its producer does not set one)" };
 }
 
-function toReading(q: QueueItem, prefetch: Map<string, { sum: number; unlimited: boolean }>, now: Date): ConsumerReading {
+type Prefetch = { sum: number; unlimited: boolean; unboundedAcking: number };
+
+function toReading(q: QueueItem, prefetch: Map<string, Prefetch>, now: Date): ConsumerReading {
   const stats = q.message_stats ?? {};
   const key = `${q.vhost}/${q.name}`;
   const p = prefetch.get(key);
@@ -121,6 +123,7 @@ function toReading(q: QueueItem, prefetch: Map<string, { sum: number; unlimited:
     lastActivityAt: idle,
     oldestAgeSeconds: oldest.seconds,
     oldestAgeNote: oldest.note,
+    signals: { numWaiting: null, pushBound: null, unboundedConsumers: p ? p.unboundedAcking : 0 },
     config: {
       type: q.type ?? "classic",
       state: q.state ?? null,
@@ -138,7 +141,7 @@ function toReading(q: QueueItem, prefetch: Map<string, { sum: number; unlimited:
 export async function listRabbitQueues(api: ManagementClient, vhosts: string[], now = new Date()): Promise<{ readings: ConsumerReading[]; requests: number }> {
   const scopes = vhosts.length ? vhosts : [null];
   const queues: QueueItem[] = [];
-  const prefetch = new Map<string, { sum: number; unlimited: boolean }>();
+  const prefetch = new Map<string, Prefetch>();
   let requests = 0;
   for (const vhost of scopes) {
     const r = await listQueuePages(api, vhost);
@@ -146,16 +149,21 @@ export async function listRabbitQueues(api: ManagementClient, vhosts: string[], 
     requests += r.requests;
     // Not paginated by the API; one call per scope.
     const consumers = await api.get<ConsumerItem[]>(
-      vhost === null ? "/api/consumers?columns=queue.name,queue.vhost,prefetch_count" : `/api/consumers/${encodeURIComponent(vhost)}?columns=queue.name,queue.vhost,prefetch_count`,
+      vhost === null ? "/api/consumers?columns=queue.name,queue.vhost,prefetch_count,ack_required" : `/api/consumers/${encodeURIComponent(vhost)}?columns=queue.name,queue.vhost,prefetch_count,ack_required`,
       { timeoutMs: PAGE_TIMEOUT_MS },
     );
     requests++;
     for (const c of consumers) {
       if (!c.queue) continue;
       const k = `${c.queue.vhost}/${c.queue.name}`;
-      const cur = prefetch.get(k) ?? { sum: 0, unlimited: false };
-      if (!c.prefetch_count) cur.unlimited = true;
-      else cur.sum += c.prefetch_count;
+      const cur = prefetch.get(k) ?? { sum: 0, unlimited: false, unboundedAcking: 0 };
+      if (!c.prefetch_count) {
+        cur.unlimited = true;
+        // A no-ack consumer has no prefetch to set; one that must ack and has none takes everything.
+        if (c.ack_required !== false) cur.unboundedAcking += 1;
+      } else {
+        cur.sum += c.prefetch_count;
+      }
       prefetch.set(k, cur);
     }
   }

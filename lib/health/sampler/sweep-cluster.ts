@@ -5,6 +5,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import { evaluateHealth } from "../evaluate-health";
 import { detachedReason, expectationFor, unmetByName } from "../expected-consumers";
+import { detectFindings } from "../findings";
 import { resolveOldestAge, withOldestAge } from "../oldest-age";
 import { derivePoint, type RawPoint, type SamplePoint } from "../sample-point";
 import { loadConsumerContext } from "./consumer-context";
@@ -104,7 +105,10 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
     const recentBacklog = window.slice(-SPARKLINE_POINTS).map((p) => p.backlog);
     const prev = window[window.length - 2];
     const rateWindowSeconds = prev && point.ackRate !== null ? (point.t - prev.t) / 1000 : null;
-    rows.push({ id, role, reading, point, verdict, oldest, expectedMin: expectation?.minConsumers ?? null, stateSince: windows.mark(id, verdict.state, at), recentBacklog, rateWindowSeconds });
+    // Dead-letter queues and the capture consumer are not meant to be consumed: no findings for them.
+    const deliverSubject = typeof reading.config.deliver_subject === "string" ? reading.config.deliver_subject : null;
+    const findings = role ? [] : windows.carryFindings(id, detectFindings({ kind: cluster.kind, parent: reading.parent, name: reading.name, window, signals: reading.signals ?? null, minRunMs: intervalMs, deliverSubject }));
+    rows.push({ id, role, reading, point, verdict, oldest, findings, expectedMin: expectation?.minConsumers ?? null, stateSince: windows.mark(id, verdict.state, at), recentBacklog, rateWindowSeconds });
   }
   await writeSamples(prisma, rows, at);
   // Expected consumers nothing on the broker matches keep (or get) a row of their own, MISSING.

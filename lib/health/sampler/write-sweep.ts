@@ -5,7 +5,7 @@ import type { Verdict } from "../evaluate-health";
 import { absentReason, splitKey, type Expectation } from "../expected-consumers";
 import type { OldestAge } from "../oldest-age";
 import type { SamplePoint } from "../sample-point";
-import { STATE_SEVERITY, type ConsumerRole, type HealthState } from "../types";
+import { STATE_SEVERITY, type ConsumerRole, type Finding, type HealthState } from "../types";
 
 // Bulk writes for one sweep: thousands of consumers per cluster in a handful of statements
 // (unnest of arrays), the same SQL on PostgreSQL and the embedded store.
@@ -65,6 +65,7 @@ export type SweepRow = {
   oldest: OldestAge;
   /** The configured minimum of attached consumers, when this consumer is expected. */
   expectedMin: number | null;
+  findings: Finding[];
   stateSince: Date;
   recentBacklog: number[];
   /** Seconds between this sample and the one its rates were derived from. */
@@ -107,11 +108,11 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
          "ack_rate" = u.ar, "deliver_rate" = u.dr, "inflow_rate" = u.ir, "redeliver_rate" = u.rr, "rate_window_seconds" = u.win,
          "eta_seconds" = u.eta, "redelivered_now" = u.rn, "last_activity_at" = u.act, "oldest_age_seconds" = u.oldest,
          "last_sampled_at" = $1::timestamptz, "recent_backlog" = u.recent::jsonb, "role" = u.role,
-         "oldest_age_estimated" = u.oest, "oldest_age_note" = u.onote, "expected_min" = u.emin
+         "oldest_age_estimated" = u.oest, "oldest_age_note" = u.onote, "expected_min" = u.emin, "findings" = u.findings::jsonb
        FROM unnest($2::uuid[], $3::text[], $4::int4[], $5::text[], $6::timestamptz[], $7::int8[], $8::int8[], $9::int8[], $10::int4[], $11::int4[],
                    $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::int8[], $19::timestamptz[], $20::int4[], $21::text[], $22::text[],
-                   $23::bool[], $24::text[], $25::int4[])
-         AS u(id, state, sev, reason, since, backlog, pending, in_flight, lim, cc, ar, dr, ir, rr, win, eta, rn, act, oldest, recent, role, oest, onote, emin)
+                   $23::bool[], $24::text[], $25::int4[], $26::text[])
+         AS u(id, state, sev, reason, since, backlog, pending, in_flight, lim, cc, ar, dr, ir, rr, win, eta, rn, act, oldest, recent, role, oest, onote, emin, findings)
        WHERE c."id" = u.id`,
       at.toISOString(),
       part.map((r) => r.id),
@@ -138,6 +139,7 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
       part.map((r) => r.oldest.estimated),
       part.map((r) => r.oldest.note),
       part.map((r) => r.expectedMin),
+      part.map((r) => JSON.stringify(r.findings)),
     );
   }
 }
