@@ -11,6 +11,7 @@ export const FINDING_LABEL: Record<FindingCode, string> = {
   "pulls-unserved": "Pulls unserved",
   "push-unbound": "Push unbound",
   "prefetch-unbounded": "Prefetch 0",
+  "single-active-stuck": "Active consumer stuck",
 };
 
 /** The list's compact form: one badge per finding; its text, since when and how to confirm on hover. */

@@ -31,6 +31,8 @@ export type ConsumerSignals = {
   pushBound: boolean | null;
   /** RabbitMQ: consumers that must ack and have prefetch 0 (no limit). */
   unboundedConsumers: number | null;
+  /** RabbitMQ single-active-consumer queues: consumers waiting their turn behind the active one. */
+  waitingConsumers?: number | null;
 };
 
 /** One consumer (NATS) or queue (RabbitMQ) as read in one sweep. Counters are cumulative as the

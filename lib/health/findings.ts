@@ -109,6 +109,19 @@ export function detectFindings(input: DetectInput): Detected[] {
       `rabbitmqctl list_consumers -p ${q(parent)}: prefetch_count 0 with ack_required true; set basic.qos on the consumer's channel`,
     );
   }
+  // Single active consumer: the active one completes nothing while the others wait forever behind it.
+  if (signals?.waitingConsumers !== null && signals?.waitingConsumers !== undefined && signals.waitingConsumers > 0) {
+    const stuck = runStart(w, (a, b) => sameEpoch(a, b) && b.backlog > 0 && a.ackedTotal !== null && a.ackedTotal === b.ackedTotal, minRunMs);
+    if (stuck !== null) {
+      const n = signals.waitingConsumers;
+      add(
+        "single-active-stuck",
+        stuck,
+        `single active consumer completes nothing while ${n} consumer${n === 1 ? "" : "s"} wait${n === 1 ? "s" : ""} behind it`,
+        `rabbitmqctl list_consumers -p ${q(parent)}: one consumer is active (single_active) and the rest waiting; restart or cancel the active one`,
+      );
+    }
+  }
   return out;
 }
 

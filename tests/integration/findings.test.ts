@@ -138,6 +138,41 @@ describe("silent-stuck findings on real brokers", () => {
     }
   });
 
+  it("RabbitMQ: a single active consumer that completes nothing while another waits, until it goes", async () => {
+    const setup = await conn.createConfirmChannel();
+    await setup.assertQueue("sac", { durable: false, arguments: { "x-single-active-consumer": true } });
+    for (let i = 0; i < 5; i++) setup.sendToQueue("sac", Buffer.from(`s${i}`));
+    await setup.waitForConfirms();
+    const stuck = await conn.createChannel();
+    await stuck.prefetch(1);
+    await stuck.consume("sac", () => undefined, { noAck: false });
+    const worker = await conn.createChannel();
+    await worker.prefetch(1);
+    await worker.consume("sac", (m) => m && worker.ack(m), { noAck: false });
+    await until(
+      () => mgmt<Array<{ activity_status: string }>>("GET", `/api/consumers/${encodeURIComponent(VHOST)}`),
+      (list) => list.filter((c) => c.activity_status === "waiting").length === 1,
+      30_000,
+    );
+    await until(() => queueStats(VHOST, "sac"), (s) => s.messages_unacknowledged === 1);
+    await sweep("rabbit");
+    await sweep("rabbit");
+    const f = await findingsOf(VHOST, "sac");
+    expect(f.map((x) => [x.code, x.text])).toContainEqual(["single-active-stuck", "single active consumer completes nothing while 1 consumer waits behind it"]);
+    // The stuck one goes: the waiting one takes over and drains the queue.
+    await stuck.close();
+    await until(() => queueStats(VHOST, "sac"), (s) => s.messages_ready === 0 && s.messages_unacknowledged === 0);
+    await until(
+      () => mgmt<Array<{ activity_status: string }>>("GET", `/api/consumers/${encodeURIComponent(VHOST)}`),
+      (list) => list.filter((c) => c.activity_status === "waiting").length === 0,
+      30_000,
+    );
+    await sweep("rabbit");
+    expect((await findingsOf(VHOST, "sac")).map((x) => x.code)).not.toContain("single-active-stuck");
+    await worker.close();
+    await setup.close();
+  });
+
   it("RabbitMQ: a consumer with prefetch 0 (unbounded), until it consumes with a prefetch", async () => {
     const ch = await conn.createChannel();
     await ch.assertQueue("greedy", { durable: false });

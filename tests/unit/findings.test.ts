@@ -77,6 +77,19 @@ describe("silent-stuck findings", () => {
     expect(p!.remediation).toMatch(/^rabbitmqctl list_consumers -p shop:/);
   });
 
+  it("a single active consumer that completes nothing while others wait", () => {
+    const w = record([
+      { pending: 10, inFlight: 1, ackedTotal: 4 },
+      { pending: 10, inFlight: 1, ackedTotal: 4 },
+    ]);
+    const signals = { numWaiting: null, pushBound: null, unboundedConsumers: 0, waitingConsumers: 2 };
+    expect(detectFindings(base(w, { kind: "rabbitmq", parent: "shop", signals }))[0]).toMatchObject({
+      code: "single-active-stuck",
+      text: "single active consumer completes nothing while 2 consumers wait behind it",
+    });
+    expect(codes(base(record([{ pending: 10, ackedTotal: 4 }, { pending: 10, ackedTotal: 9 }]), { kind: "rabbitmq", signals }))).toEqual([]);
+  });
+
   it("keep their first since across sweeps, and start again after clearing", () => {
     const f = { code: "push-unbound" as const, text: "t", remediation: "r" };
     const first = carrySince([{ ...f, startedAt: T0 + 5 * STEP }], new Map([["push-unbound", T0]]));

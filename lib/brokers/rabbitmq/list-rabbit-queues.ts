@@ -45,7 +45,7 @@ type QueueItem = {
   effective_policy_definition?: Record<string, unknown> | [];
 };
 type QueuePage = { items: QueueItem[]; page: number; page_count: number };
-type ConsumerItem = { queue?: { name: string; vhost: string }; prefetch_count?: number; ack_required?: boolean };
+type ConsumerItem = { queue?: { name: string; vhost: string }; prefetch_count?: number; ack_required?: boolean; activity_status?: string };
 
 export const PAGE_SIZE = 500;
 /** A page of 500 queues with stats took up to 5 s on a loaded 2-core broker (docs/benchmarks.md). */
@@ -94,7 +94,7 @@ export function oldestAge(q: Pick<QueueItem, "type" | "messages_ready" | "messag
   return { seconds: null, note: "the message at the head carries no AMQP timestamp (its producer does not set one)" };
 }
 
-type Prefetch = { sum: number; unlimited: boolean; unboundedAcking: number };
+type Prefetch = { sum: number; unlimited: boolean; unboundedAcking: number; waiting: number };
 
 function toReading(q: QueueItem, prefetch: Map<string, Prefetch>, now: Date): ConsumerReading {
   const stats = q.message_stats ?? {};
@@ -123,7 +123,7 @@ function toReading(q: QueueItem, prefetch: Map<string, Prefetch>, now: Date): Co
     lastActivityAt: idle,
     oldestAgeSeconds: oldest.seconds,
     oldestAgeNote: oldest.note,
-    signals: { numWaiting: null, pushBound: null, unboundedConsumers: p ? p.unboundedAcking : 0 },
+    signals: { numWaiting: null, pushBound: null, unboundedConsumers: p ? p.unboundedAcking : 0, waitingConsumers: p ? p.waiting : 0 },
     config: {
       type: q.type ?? "classic",
       state: q.state ?? null,
@@ -149,14 +149,16 @@ export async function listRabbitQueues(api: ManagementClient, vhosts: string[], 
     requests += r.requests;
     // Not paginated by the API; one call per scope.
     const consumers = await api.get<ConsumerItem[]>(
-      vhost === null ? "/api/consumers?columns=queue.name,queue.vhost,prefetch_count,ack_required" : `/api/consumers/${encodeURIComponent(vhost)}?columns=queue.name,queue.vhost,prefetch_count,ack_required`,
+      vhost === null ? "/api/consumers?columns=queue.name,queue.vhost,prefetch_count,ack_required,activity_status" : `/api/consumers/${encodeURIComponent(vhost)}?columns=queue.name,queue.vhost,prefetch_count,ack_required,activity_status`,
       { timeoutMs: PAGE_TIMEOUT_MS },
     );
     requests++;
     for (const c of consumers) {
       if (!c.queue) continue;
       const k = `${c.queue.vhost}/${c.queue.name}`;
-      const cur = prefetch.get(k) ?? { sum: 0, unlimited: false, unboundedAcking: 0 };
+      const cur = prefetch.get(k) ?? { sum: 0, unlimited: false, unboundedAcking: 0, waiting: 0 };
+      // Single active consumer: the others wait their turn ("waiting"); only the active one is delivered to.
+      if (c.activity_status === "waiting") cur.waiting += 1;
       if (!c.prefetch_count) {
         cur.unlimited = true;
         // A no-ack consumer has no prefetch to set; one that must ack and has none takes everything.
