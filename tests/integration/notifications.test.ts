@@ -233,6 +233,7 @@ describe("notifications and metrics against the store", () => {
       expect(item.oldestAgeSeconds).toBe(840);
       expect(sampleOf(m, "redrive_consumer_oldest_message_age_seconds", l)?.value).toBe(840);
       expect(sampleOf(m, "redrive_consumer_oldest_message_age_estimate_seconds", l) ?? null).toBeNull();
+      expect(sampleOf(m, "redrive_consumer_findings", l)?.value).toBe(item.findings.length);
       expect(m.get("redrive_consumer_state")!.samples.filter((s) => s.labels.consumer_id === item.id && s.value === 1)).toHaveLength(1);
     }
 
