@@ -123,6 +123,13 @@ describe("consumer health in the console", () => {
     await page.waitForURL(/\/consumers\/[0-9a-f-]{36}/);
     await page.getByTestId("chart-backlog").waitFor({ timeout: 30_000 });
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toContain("parked");
+    // What to check, in RabbitMQ's own commands; time lag charted, and unknown here (no AMQP timestamp, no acks).
+    const remediation = page.getByTestId("consumer-remediation");
+    await remediation.waitFor();
+    expect(await remediation.getByTestId("remediation-command").allTextContents()).toContain(`rabbitmqctl list_consumers -p ${VHOST}`);
+    await page.getByTestId("chart-oldest-age").waitFor();
+    expect(await page.getByTestId("stat-oldest").textContent()).toContain("—");
+    expect(await page.getByTestId("consumer-stats").locator("..").textContent()).toMatch(/no AMQP timestamp/);
     await page.screenshot({ path: path.join(ARTIFACTS, "consumer-detail.png"), fullPage: true });
   });
 });
