@@ -1,6 +1,6 @@
 "use client";
 
-import { describeSeriesWindow, formatDuration } from "@/components/consumers/format";
+import { describeSampling, formatDuration } from "@/components/consumers/format";
 import type { SeriesChartProps } from "./series-data";
 import { TimeSeriesChart, type SeriesSpec } from "./time-series-chart";
 import { SERIES_COLORS } from "./use-chart-theme";
@@ -11,7 +11,7 @@ export function OldestAgeChart({ data, from, to, source, stepSeconds }: SeriesCh
   return (
     <TimeSeriesChart
       title="Time lag"
-      note={`Age of the oldest waiting message, as the broker tells it (largest in each step); ${describeSeriesWindow(source, stepSeconds)}`}
+      note={`Age of the oldest waiting message, as the broker tells it (largest in each step); ${describeSampling(source, stepSeconds)}`}
       testId="chart-oldest-age"
       data={data}
       from={from}
