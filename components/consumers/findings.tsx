@@ -12,6 +12,7 @@ export const FINDING_LABEL: Record<FindingCode, string> = {
   "push-unbound": "Push unbound",
   "prefetch-unbounded": "Prefetch 0",
   "single-active-stuck": "Active consumer stuck",
+  "max-deliver-uncaptured": "Dead letters untracked",
 };
 
 /** The list's compact form: one badge per finding; its text, since when and how to confirm on hover. */

@@ -18,6 +18,11 @@ export type DetectInput = {
   minRunMs: number;
   /** NATS push consumers' deliver subject, for the text. */
   deliverSubject?: string | null;
+  /** NATS: the consumer's max_deliver (null or ≤ 0: unlimited) and messages redelivered and not yet acked now. */
+  maxDeliver?: number | null;
+  redeliveredNow?: number | null;
+  /** NATS: why Redrive captures no max-delivery advisories on this cluster; null when it does. */
+  captureMissing?: string | null;
 };
 
 const fmt = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
@@ -109,6 +114,17 @@ export function detectFindings(input: DetectInput): Detected[] {
       `rabbitmqctl list_consumers -p ${q(parent)}: prefetch_count 0 with ack_required true; set basic.qos on the consumer's channel`,
     );
   }
+  // NATS drops a message from the consumer at max_deliver; only the advisory tells. Messages are being
+  // redelivered towards that limit and nothing captures the advisories: they would leave no trace.
+  if (kind === "nats" && input.captureMissing && input.maxDeliver && input.maxDeliver > 0 && (input.redeliveredNow ?? 0) > 0) {
+    add(
+      "max-deliver-uncaptured",
+      last.t,
+      `${fmt.format(input.redeliveredNow ?? 0)} redelivered toward max_deliver ${input.maxDeliver}, and ${input.captureMissing}: messages that reach it leave no dead letter`,
+      `nats consumer info ${q(parent)} ${q(name)}: Redelivered Messages above 0 with Max Deliver set; watch \`nats event --js-advisory\` or enable the capture`,
+    );
+  }
+
   // Single active consumer: the active one completes nothing while the others wait forever behind it.
   if (signals?.waitingConsumers !== null && signals?.waitingConsumers !== undefined && signals.waitingConsumers > 0) {
     const stuck = runStart(w, (a, b) => sameEpoch(a, b) && b.backlog > 0 && a.ackedTotal !== null && a.ackedTotal === b.ackedTotal, minRunMs);

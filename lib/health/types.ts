@@ -12,7 +12,7 @@ export const STATE_SEVERITY: Record<HealthState, number> = { MISSING: -1, STOPPE
 export const CONSUMER_ROLES = ["dlq", "capture"] as const;
 export type ConsumerRole = (typeof CONSUMER_ROLES)[number];
 
-export const FINDING_CODES = ["ack-pending-pinned", "redelivery-loop", "pulls-unserved", "push-unbound", "prefetch-unbounded", "single-active-stuck"] as const;
+export const FINDING_CODES = ["ack-pending-pinned", "redelivery-loop", "pulls-unserved", "push-unbound", "prefetch-unbounded", "single-active-stuck", "max-deliver-uncaptured"] as const;
 export type FindingCode = (typeof FINDING_CODES)[number];
 
 /** A silent-stuck finding: what is wrong while the consumer looks connected, how to confirm it, since when. */

@@ -138,6 +138,58 @@ describe("silent-stuck findings on real brokers", () => {
     }
   });
 
+  it("JetStream: redeliveries toward max_deliver with the capture switched off, until they are acked", async () => {
+    const uncaptured: NatsClusterConfig = { ...natsCluster, name: `nats-f-nocap-${id}`, capture: { enabled: false, stream: "X", consumer: "x", maxAgeHours: 1, startFrom: "new" } };
+    const broker = new NatsBroker(uncaptured, 5000);
+    try {
+      await jsm.consumers.add(STREAM, { durable_name: "limited", ack_policy: AckPolicy.Explicit, max_deliver: 5, ack_wait: 1_000_000_000, filter_subject: `${SUBJ}.lim` });
+      const js = jetstream(nc);
+      await js.publish(`${SUBJ}.lim`, "l");
+      const c = await js.consumers.get(STREAM, "limited");
+      expect(await c.next({ expires: 5000 })).not.toBeNull(); // delivered, never acked
+      await sleep(1500);
+      const again = await c.next({ expires: 5000 }); // the redelivery after ack_wait
+      expect(again?.info.deliveryCount).toBe(2);
+      const sweepIt = async () => {
+        clock += TICK_MS;
+        expect((await sweepCluster({ prisma: store.prisma, broker, cluster: uncaptured, windows, intervalMs: TICK_MS, now: () => new Date(clock) })).error).toBeNull();
+      };
+      await sweepIt();
+      const f = await findingsOf(STREAM, "limited");
+      expect(f.map((x) => x.code)).toContain("max-deliver-uncaptured");
+      expect(f.find((x) => x.code === "max-deliver-uncaptured")!.text).toMatch(/toward max_deliver 5, and Redrive's dead-letter capture is switched off/);
+      await again!.ackAck();
+      await sweepIt();
+      expect((await findingsOf(STREAM, "limited")).map((x) => x.code)).not.toContain("max-deliver-uncaptured");
+    } finally {
+      await broker.close();
+    }
+  });
+
+  it("RabbitMQ: in flight pinned at the consumers' prefetch with no acks, until they ack", async () => {
+    const setup = await conn.createConfirmChannel();
+    await setup.assertQueue("holder", { durable: false });
+    for (let i = 0; i < 8; i++) setup.sendToQueue("holder", Buffer.from(`h${i}`));
+    await setup.waitForConfirms();
+    const held: amqp.ConsumeMessage[] = [];
+    const ch = await conn.createChannel();
+    await ch.prefetch(3);
+    await ch.consume("holder", (m) => m && held.push(m), { noAck: false });
+    await until(() => queueStats(VHOST, "holder"), (s) => s.messages_unacknowledged === 3 && s.consumers === 1);
+    await until(() => mgmt<Array<{ prefetch_count: number }>>("GET", `/api/consumers/${encodeURIComponent(VHOST)}`), (l) => l.some((c) => c.prefetch_count === 3), 30_000);
+    await sweep("rabbit");
+    await sweep("rabbit");
+    const f = await findingsOf(VHOST, "holder");
+    expect(f.map((x) => [x.code, x.text])).toContainEqual(["ack-pending-pinned", "in flight pinned at its limit (3 of 3) with no acks"]);
+    expect(f.find((x) => x.code === "ack-pending-pinned")!.remediation).toMatch(new RegExp(`^rabbitmqctl list_channels -p ${VHOST} `));
+    ch.ackAll();
+    await until(() => mgmt<{ message_stats?: { ack?: number } }>("GET", `/api/queues/${encodeURIComponent(VHOST)}/holder`), (q) => (q.message_stats?.ack ?? 0) >= 3, 30_000);
+    await sweep("rabbit");
+    expect((await findingsOf(VHOST, "holder")).map((x) => x.code)).not.toContain("ack-pending-pinned");
+    await ch.close();
+    await setup.close();
+  });
+
   it("RabbitMQ: a single active consumer that completes nothing while another waits, until it goes", async () => {
     const setup = await conn.createConfirmChannel();
     await setup.assertQueue("sac", { durable: false, arguments: { "x-single-active-consumer": true } });

@@ -90,6 +90,18 @@ describe("silent-stuck findings", () => {
     expect(codes(base(record([{ pending: 10, ackedTotal: 4 }, { pending: 10, ackedTotal: 9 }]), { kind: "rabbitmq", signals }))).toEqual([]);
   });
 
+  it("messages redelivered toward max_deliver while nothing captures the advisories", () => {
+    const w = record([{ pending: 0, inFlight: 2 }]);
+    const input = base(w, { maxDeliver: 5, redeliveredNow: 2, captureMissing: "Redrive's dead-letter capture is switched off for this cluster" });
+    expect(detectFindings(input)[0]).toMatchObject({
+      code: "max-deliver-uncaptured",
+      text: "2 redelivered toward max_deliver 5, and Redrive's dead-letter capture is switched off for this cluster: messages that reach it leave no dead letter",
+    });
+    expect(codes({ ...input, captureMissing: null })).toEqual([]);
+    expect(codes({ ...input, maxDeliver: -1 })).toEqual([]);
+    expect(codes({ ...input, redeliveredNow: 0 })).toEqual([]);
+  });
+
   it("keep their first since across sweeps, and start again after clearing", () => {
     const f = { code: "push-unbound" as const, text: "t", remediation: "r" };
     const first = carrySince([{ ...f, startedAt: T0 + 5 * STEP }], new Map([["push-unbound", T0]]));

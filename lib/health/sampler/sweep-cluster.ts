@@ -1,6 +1,6 @@
 import "server-only";
 import type { Broker, ConsumerReading } from "@/lib/brokers/types";
-import { DEFAULT_THRESHOLDS, type ClusterConfig } from "@/lib/config";
+import { DEFAULT_CAPTURE, DEFAULT_THRESHOLDS, type ClusterConfig } from "@/lib/config";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import { evaluateHealth } from "../evaluate-health";
@@ -45,6 +45,19 @@ function meanInflowPerMinute(points: SamplePoint[], since: number): number | nul
     seconds += dt;
   }
   return seconds > 0 ? (total / seconds) * 60 : null;
+}
+
+/** Why no max-delivery advisory of this cluster is captured (NATS), or null when Redrive's capture consumer is there. */
+function missingCapture(cluster: ClusterConfig, readings: ConsumerReading[]): string | null {
+  switch (cluster.kind) {
+    case "rabbitmq":
+      return null;
+    case "nats": {
+      const capture = cluster.capture ?? DEFAULT_CAPTURE;
+      if (!capture.enabled) return "Redrive's dead-letter capture is switched off for this cluster";
+      return readings.some((r) => r.key === `${capture.stream}/${capture.consumer}`) ? null : `Redrive's capture consumer ${capture.stream}/${capture.consumer} is not on the broker`;
+    }
+  }
 }
 
 /** Reads every consumer of one cluster, derives rates and health, and stores one sample each. */
@@ -92,6 +105,7 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
     const inflow = dlqId ? meanInflowPerMinute(windows.get(dlqId), at.getTime() - thresholds.windowSeconds * 1000) : null;
     if (inflow !== null) deadPerMinute.set(source, Math.max(deadPerMinute.get(source) ?? 0, inflow));
   }
+  const captureMissing = missingCapture(cluster, readings);
   const rows: SweepRow[] = [];
   for (const { id, reading, point, window } of pushed) {
     const role = context.roles.get(reading.key) ?? null;
@@ -107,7 +121,21 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
     const rateWindowSeconds = prev && point.ackRate !== null ? (point.t - prev.t) / 1000 : null;
     // Dead-letter queues and the capture consumer are not meant to be consumed: no findings for them.
     const deliverSubject = typeof reading.config.deliver_subject === "string" ? reading.config.deliver_subject : null;
-    const findings = role ? [] : windows.carryFindings(id, detectFindings({ kind: cluster.kind, parent: reading.parent, name: reading.name, window, signals: reading.signals ?? null, minRunMs: intervalMs, deliverSubject }));
+    const detected = role
+      ? []
+      : detectFindings({
+          kind: cluster.kind,
+          parent: reading.parent,
+          name: reading.name,
+          window,
+          signals: reading.signals ?? null,
+          minRunMs: intervalMs,
+          deliverSubject,
+          maxDeliver: typeof reading.config.max_deliver === "number" ? reading.config.max_deliver : null,
+          redeliveredNow: reading.redeliveredNow,
+          captureMissing,
+        });
+    const findings = windows.carryFindings(id, detected);
     rows.push({ id, role, reading, point, verdict, oldest, findings, expectedMin: expectation?.minConsumers ?? null, stateSince: windows.mark(id, verdict.state, at), recentBacklog, rateWindowSeconds });
   }
   await writeSamples(prisma, rows, at);
