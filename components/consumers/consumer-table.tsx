@@ -53,7 +53,7 @@ const COLUMNS: Column[] = [
     width: 0,
     stickyLeft: 100,
     sort: "name",
-    cell: (c) => (
+    cell: (c, now) => (
       <div className="min-w-0">
         <p className="truncate" title={`${c.name} (${PARENT_LABEL[c.kind]} ${c.parent})`}>
           {/* No prefetch: scrolling through 10,000 rows would fetch every page it passes. */}
@@ -65,7 +65,7 @@ const COLUMNS: Column[] = [
               <RoleBadge role={c.role} />
             </span>
           ) : null}
-          <FindingBadges findings={c.findings} />
+          <FindingBadges findings={c.findings} now={now} />
           {c.expectedMin !== null ? (
             <span className={`ml-2 text-xs ${muted}`} title={`Expected by the configuration: at least ${c.expectedMin} attached${c.synthetic ? "; never found on the broker" : ""}`} data-testid="consumer-expected">
               expected

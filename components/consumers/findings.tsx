@@ -4,6 +4,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { Finding, FindingCode } from "@/lib/health/types";
+import { formatAge } from "./format";
 
 export const FINDING_LABEL: Record<FindingCode, string> = {
   "ack-pending-pinned": "Pinned at ack limit",
@@ -15,14 +16,15 @@ export const FINDING_LABEL: Record<FindingCode, string> = {
   "max-deliver-uncaptured": "Dead letters untracked",
 };
 
-/** The list's compact form: one badge per finding; its text, since when and how to confirm on hover. */
-export function FindingBadges({ findings }: { findings: Finding[] }) {
+/** The list's compact form: one badge per finding with how long it has held; its text and how to confirm on hover. */
+export function FindingBadges({ findings, now }: { findings: Finding[]; now: number | null }) {
   if (!findings.length) return null;
   return (
     <span className="ml-2 inline-flex gap-1 align-middle" data-testid="consumer-findings">
       {findings.map((f) => (
         <Badge key={f.code} tone="warn" data-finding={f.code} title={`${f.text} (since ${new Date(f.since).toLocaleString()}). Confirm: ${f.remediation}`}>
           {FINDING_LABEL[f.code]}
+          {now !== null ? <span className="font-normal opacity-75">{formatAge(f.since, now)}</span> : null}
         </Badge>
       ))}
     </span>

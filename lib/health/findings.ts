@@ -3,6 +3,7 @@
 // window of samples and the latest reading's signals.
 
 import type { BrokerKind, ConsumerSignals } from "@/lib/brokers/types";
+import { shellArg as q } from "./remediation";
 import type { SamplePoint } from "./sample-point";
 import type { Finding, FindingCode } from "./types";
 
@@ -26,7 +27,6 @@ export type DetectInput = {
 };
 
 const fmt = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-const q = (v: string) => (/^[A-Za-z0-9_.:@%+=\/-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
 
 /** When the run of points (ending at the last) where `holds(prev, cur)` started; null when it does not hold now or for long enough. */
 function runStart(points: SamplePoint[], holds: (prev: SamplePoint, cur: SamplePoint) => boolean, minRunMs: number): number | null {
