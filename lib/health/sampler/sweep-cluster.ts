@@ -8,6 +8,7 @@ import { detachedReason, expectationFor, unmetByName } from "../expected-consume
 import { detectFindings } from "../findings";
 import { resolveOldestAge, withOldestAge } from "../oldest-age";
 import { derivePoint, type RawPoint, type SamplePoint } from "../sample-point";
+import { loadExpectations } from "../expected/load-expectations";
 import { loadConsumerContext } from "./consumer-context";
 import type { ConsumerWindows } from "./consumer-windows";
 import { ensureCluster, markGone, upsertConsumers, writeMissing, writeSamples, writeVerdicts, type SweepRow } from "./write-sweep";
@@ -65,7 +66,7 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
   const { prisma, broker, cluster, windows, intervalMs } = deps;
   const now = deps.now ?? (() => new Date());
   const thresholds = cluster.health ?? DEFAULT_THRESHOLDS;
-  const expected = cluster.expected ?? [];
+
   const clusterId = await ensureCluster(prisma, cluster.name, cluster.kind);
   const started = performance.now();
 
@@ -89,6 +90,7 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
   }
 
   const at = now();
+  const expected = await loadExpectations(prisma, cluster);
   const context = await loadConsumerContext(prisma, clusterId, cluster, thresholds.windowSeconds, at);
   const ids = await upsertConsumers(prisma, clusterId, cluster.kind, readings, at);
   // First every point, then the verdicts: a queue's verdict may read its DLQ's latest inflow.

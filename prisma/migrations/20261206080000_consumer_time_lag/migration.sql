@@ -13,3 +13,15 @@ ALTER TABLE "consumers" ADD COLUMN "findings" JSONB NOT NULL DEFAULT '[]';
 -- row stands for an expected consumer never found on the broker (kept so lists and metrics show it MISSING).
 ALTER TABLE "consumers" ADD COLUMN "expected_min" INTEGER;
 ALTER TABLE "consumers" ADD COLUMN "synthetic" BOOLEAN NOT NULL DEFAULT false;
+
+-- Expected consumers added by an admin (the configuration's own are read from the file).
+CREATE TABLE "expected_consumers" (
+    "id" UUID NOT NULL DEFAULT gen_random_uuid(),
+    "cluster" TEXT NOT NULL,
+    "key" TEXT NOT NULL,
+    "min_consumers" INTEGER NOT NULL DEFAULT 1,
+    "created_by" TEXT NOT NULL,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "expected_consumers_pkey" PRIMARY KEY ("id")
+);
+CREATE UNIQUE INDEX "expected_consumers_cluster_key_key" ON "expected_consumers"("cluster", "key");
