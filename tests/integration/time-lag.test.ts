@@ -142,6 +142,15 @@ describe("time lag: the age of the oldest waiting message", () => {
     const [again] = await times.read(nc, [target], 5000);
     expect(times.lastLookups).toBe(0);
     expect(again!.at).toBe(first!.at);
+    // A recreated stream (sequences start again) or a cached message since removed is read afresh.
+    await times.read(nc, [{ ...target, streamCreated: "2000-01-01T00:00:00Z" }], 5000);
+    expect(times.lastLookups).toBe(1);
+    await times.read(nc, [target], 5000);
+    expect(times.lastLookups).toBe(1);
+    await times.read(nc, [target], 5000);
+    expect(times.lastLookups).toBe(0);
+    await times.read(nc, [{ ...target, streamFirstSeq: 5 }], 5000);
+    expect(times.lastLookups).toBe(1);
     const [later] = await times.read(nc, [{ ...target, fromSeq: 6 }], 5000);
     expect(times.lastLookups).toBe(1);
     expect(later!.at).toBeGreaterThanOrEqual(first!.at!);
