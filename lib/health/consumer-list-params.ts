@@ -8,7 +8,7 @@ import type { HealthState } from "./types";
 // (./consumer-list-query.ts) so a name the route does not parse does not compile. No zod at run time.
 
 /** Server order (it is the order the API's error sentence lists them in). */
-export const CONSUMER_SORT_KEYS = ["state", "backlog", "ackRate", "deliverRate", "inflowRate", "redeliverRate", "eta", "name", "inFlight"] as const;
+export const CONSUMER_SORT_KEYS = ["state", "backlog", "ackRate", "deliverRate", "inflowRate", "redeliverRate", "eta", "name", "inFlight", "oldest"] as const;
 export type ConsumerSortKey = (typeof CONSUMER_SORT_KEYS)[number];
 export type SortDir = "asc" | "desc";
 
@@ -23,6 +23,7 @@ export const CONSUMER_SORT_DEFAULT_DIR: Record<ConsumerSortKey, SortDir> = {
   eta: "desc",
   name: "asc",
   inFlight: "desc",
+  oldest: "desc",
 };
 
 /** "app": applications' consumers only; "dlq": dead-letter queues; "capture": Redrive's own. */

@@ -10,7 +10,7 @@ import { toSummary } from "./to-summary";
 export { consumerListQuery, type ConsumerListQuery } from "./consumer-list-query";
 
 function orderBy(sort: ConsumerListQuery["sort"], dir: "asc" | "desc"): Prisma.ConsumerOrderByWithRelationInput[] {
-  const nullsLast = (field: "ackRate" | "deliverRate" | "inflowRate" | "redeliverRate" | "etaSeconds") => ({ [field]: { sort: dir, nulls: "last" } });
+  const nullsLast = (field: "ackRate" | "deliverRate" | "inflowRate" | "redeliverRate" | "etaSeconds" | "oldestAgeSeconds") => ({ [field]: { sort: dir, nulls: "last" } });
   const tie: Prisma.ConsumerOrderByWithRelationInput[] = [{ backlog: "desc" }, { key: "asc" }, { id: "asc" }];
   switch (sort) {
     case "state":
@@ -23,6 +23,8 @@ function orderBy(sort: ConsumerListQuery["sort"], dir: "asc" | "desc"): Prisma.C
       return [{ name: dir }, { parent: dir }, { id: "asc" }];
     case "eta":
       return [nullsLast("etaSeconds"), ...tie];
+    case "oldest":
+      return [nullsLast("oldestAgeSeconds"), ...tie];
     default:
       return [nullsLast(sort), ...tie];
   }

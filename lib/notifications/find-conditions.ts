@@ -92,6 +92,31 @@ export async function findConditions(prisma: PrismaClient, params: RuleParams, s
       }
       return { holding, undecided };
     }
+    case "oldest-message-age": {
+      const rows = await prisma.consumer.findMany({
+        where: {
+          goneAt: null,
+          role: null,
+          ...clusterWhere,
+          OR: [{ oldestAgeSeconds: { gt: params.aboveSeconds }, ...(params.includeEstimates ? {} : { oldestAgeEstimated: false }) }, { state: "UNKNOWN" }],
+        },
+        select: { ...select, oldestAgeSeconds: true, oldestAgeEstimated: true },
+      });
+      const holding: Condition[] = [];
+      const undecided = new Set<string>();
+      for (const c of rows) {
+        if (!inScope(c.cluster.name, `${c.parent}/${c.name}`)) continue;
+        const key = `consumer:${c.id}`;
+        if (c.state === "UNKNOWN" || c.oldestAgeSeconds === null) {
+          undecided.add(key);
+          continue;
+        }
+        const age = `${c.oldestAgeEstimated ? "about " : ""}${formatDuration(c.oldestAgeSeconds * 1000)}${c.oldestAgeEstimated ? " (estimated from backlog ÷ ack rate)" : ""}`;
+        const summary = `oldest waiting message ${age} old, backlog ${fmt.format(Number(c.backlog))} (above ${formatDuration(params.aboveSeconds * 1000)})`;
+        holding.push({ key, target: consumerTarget(c), title: `Messages waiting too long: ${what(c)}`, summary, startedAt: null });
+      }
+      return { holding, undecided };
+    }
     case "dead-letter-inflow": {
       const flows = await listDlqFlows(now);
       const holding = flows
