@@ -27,6 +27,8 @@ export const AUDIT_ACTIONS = [
   "letter.restore",
   "dlq.adopt",
   "dlq.release",
+  "expected-consumer.create",
+  "expected-consumer.delete",
   "notification.channel.create",
   "notification.channel.update",
   "notification.channel.delete",
@@ -64,6 +66,8 @@ export const auditTarget = {
   token: (name: string) => `token:${name}`,
   /** A DLQ: the cluster's name, then the queue as the list shows it ("vhost/queue"). */
   dlq: (cluster: string, name: string) => `dlq:${cluster}/${name}`,
+  /** An expected consumer: the cluster's name, then the consumer's key. */
+  expectedConsumer: (cluster: string, key: string) => `expected-consumer:${cluster}/${key}`,
   notificationChannel: (name: string) => `notification-channel:${name}`,
   notificationRule: (name: string) => `notification-rule:${name}`,
   /** The audit log itself (an export). */
