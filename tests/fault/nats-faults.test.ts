@@ -5,6 +5,7 @@ import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect as natsConnect, nanos, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getJob } from "@/lib/redrive/get-job";
+import { openStore, type Store } from "@/lib/db/open-store";
 import { JobRunner } from "@/lib/redrive/job-runner";
 import { NatsPublisher } from "@/lib/redrive/publishers/nats-publisher";
 import type { LetterPublisher } from "@/lib/redrive/publishers/types";
@@ -43,8 +44,8 @@ describe("requeue to JetStream under faults", () => {
     return { ids, stream, subject };
   }
 
-  const runnerWith = (publisher: () => Promise<LetterPublisher>, leaseMs = 1500) =>
-    new JobRunner({ prisma: env.store.prisma, maxInFlight: 20, leaseMs, publisherFor: publisher, log: (level, message, context) => console.error(`runner ${level}: ${message} ${JSON.stringify(context ?? {})}`) });
+  const runnerWith = (publisher: () => Promise<LetterPublisher>, leaseMs = 1500, prisma = env.store.prisma) =>
+    new JobRunner({ prisma, maxInFlight: 20, leaseMs, publisherFor: publisher, log: (level, message, context) => console.error(`runner ${level}: ${message} ${JSON.stringify(context ?? {})}`) });
   const requeue = (ids: string[], rate: number) => startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, rate }, TEST_OPERATOR, null);
   const settled = (jobId: string, ms = 60_000) => until(() => getJob(jobId), (j) => ["completed", "cancelled", "failed"].includes(j.state), ms, 200);
 
@@ -96,7 +97,7 @@ describe("requeue to JetStream under faults", () => {
    * A runner that publishes `after` letters, then hangs on the next publish (after it reached the
    * broker): what a process killed between the broker's PubAck and its outcome write leaves behind.
    */
-  function freezingRunner(after: number) {
+  function freezingRunner(after: number, prisma: Store["prisma"]) {
     let sent = 0;
     let frozen = false;
     let published = 0;
@@ -115,7 +116,7 @@ describe("requeue to JetStream under faults", () => {
         },
         close: () => real.close(),
       };
-    });
+    }, 1500, prisma);
     return { runner, frozen: () => frozen, published: () => published };
   }
 
@@ -124,11 +125,15 @@ describe("requeue to JetStream under faults", () => {
       const t0 = Date.now();
       const windowMs = inside ? 60_000 : 1000;
       const { ids, stream } = await setup(10, inside ? "inside" : "outside", windowMs);
-      const { runner: dying, frozen, published } = freezingRunner(3);
+      // The dying runner reaches the store through a proxy of its own: cutting it after the freeze
+      // leaves what a killed process leaves (no outcome written, no lease renewed, nothing handed back).
+      const dbProxy = new TcpProxy(5432);
+      const dyingStore = await openStore({ kind: "postgres", url: env.directUrl.replace("127.0.0.1:5432", `127.0.0.1:${await dbProxy.start()}`) });
+      const { runner: dying, frozen, published } = freezingRunner(3, dyingStore.prisma);
       const job = await requeue(ids, 1000);
       await dying.claim();
       await until(async () => frozen(), Boolean, 20_000, 20);
-      void dying.stop(); // never returns: its publish hangs, as in a dead process; its lease lapses
+      await dbProxy.cut();
       if (!inside) await new Promise((r) => setTimeout(r, windowMs + 1500));
       const heir = runnerWith(async () => new NatsPublisher(nc, 5000));
       try {
@@ -152,6 +157,9 @@ describe("requeue to JetStream under faults", () => {
         expect(acc.onBroker).toBe(inside ? 10 : published());
       } finally {
         await heir.stop();
+        // The dead runner's publish never returns and its store is gone: let it go without waiting.
+        void dying.stop(0).catch(() => undefined);
+        void dyingStore.close().catch(() => undefined);
       }
     });
   }
