@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { PERMISSIONS, ROLES, type Permission, type Role } from "@/lib/auth/permissions";
+import { PERMISSIONS, ROLES, type Permission, type Role } from "@/lib/permissions";
 
 // The only module that reads process.env. Parsed once; a bad config stops the process with a
 // message that names the field.

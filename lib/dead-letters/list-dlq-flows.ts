@@ -2,7 +2,7 @@ import "server-only";
 import { DEFAULT_CAPTURE, getConfig } from "@/lib/config";
 import { getInstallationId } from "@/lib/db/get-installation-id";
 import { getStore } from "@/lib/db/get-store";
-import { captureDurable } from "./nats/capture-durable";
+import { captureDurable } from "@/lib/brokers/nats/capture-durable";
 import type { BrokerKind } from "@/lib/brokers/types";
 
 /** One DLQ (or NATS capture stream) with how fast dead letters arrive and how far collection is behind. */

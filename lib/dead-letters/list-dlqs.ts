@@ -2,7 +2,7 @@ import "server-only";
 import { DEFAULT_CAPTURE, getConfig } from "@/lib/config";
 import { getInstallationId } from "@/lib/db/get-installation-id";
 import { getStore } from "@/lib/db/get-store";
-import { captureDurable } from "./nats/capture-durable";
+import { captureDurable } from "@/lib/brokers/nats/capture-durable";
 import type { DlqInfo, DlqOverview, DlqProblem } from "./types";
 
 export async function listDlqs(): Promise<DlqOverview> {

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { insertAuditRows, insertAuditRowsReturning } from "@/lib/audit/insert-audit-rows";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
-import type { LetterPublisher, OutgoingLetter, PublishResult } from "./publishers/types";
+import type { LetterPublisher, OutgoingLetter, PublishResult } from "@/lib/brokers/publisher";
 
 // Runs jobs. Any replica may run a job: it takes a lease on it and renews it; when a process dies
 // its lease lapses and another (or the restarted one) takes over. Letters go through in chunks:

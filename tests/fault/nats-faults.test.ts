@@ -6,8 +6,8 @@ import { connect as natsConnect, nanos, type NatsConnection } from "@nats-io/tra
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getJob } from "@/lib/redrive/get-job";
 import { JobRunner } from "@/lib/redrive/job-runner";
-import { NatsPublisher } from "@/lib/redrive/publishers/nats-publisher";
-import type { LetterPublisher } from "@/lib/redrive/publishers/types";
+import { NatsPublisher } from "@/lib/brokers/nats/nats-publisher";
+import type { LetterPublisher } from "@/lib/brokers/publisher";
 import { startJob } from "@/lib/redrive/start-job";
 import { account, expectAccountedFor } from "../support/accounting";
 import { natsLetters, streamCopies } from "../support/letters";

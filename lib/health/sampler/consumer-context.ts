@@ -2,7 +2,7 @@ import "server-only";
 import type { ClusterConfig } from "@/lib/config";
 import { DEFAULT_CAPTURE } from "@/lib/config";
 import type { PrismaClient } from "@/lib/db/generated/client";
-import { queueId, splitQueueId } from "@/lib/dead-letters/rabbitmq/queue-id";
+import { queueId, splitQueueId } from "@/lib/brokers/rabbitmq/queue-id";
 import type { ConsumerRole } from "../types";
 
 export type ConsumerContext = {

@@ -7,7 +7,8 @@ import { evaluateHealth } from "../evaluate-health";
 import { derivePoint, type RawPoint, type SamplePoint } from "../sample-point";
 import { loadConsumerContext } from "./consumer-context";
 import type { ConsumerWindows } from "./consumer-windows";
-import { ensureCluster, markGone, upsertConsumers, writeSamples, writeVerdicts, type SweepRow } from "./write-sweep";
+import { ensureCluster } from "@/lib/clusters/ensure-cluster";
+import { markGone, upsertConsumers, writeSamples, writeVerdicts, type SweepRow } from "./write-sweep";
 
 export type SweepResult = { cluster: string; consumers: number; ms: number; error: string | null };
 

@@ -7,8 +7,8 @@ import { onShutdown } from "@/lib/lifecycle/on-shutdown";
 import { log } from "@/lib/log";
 import { recordSamplerTick } from "@/lib/metrics/record-sampler-tick";
 import { getNotifier } from "@/lib/notifications/get-notifier";
-import { createLeaderLock } from "./leader-lock";
-import { Sampler } from "./sampler";
+import { createLeaderLock } from "@/lib/db/leader-lock";
+import { Sampler } from "@/lib/health/sampler/sampler";
 
 const holder = globalThis as typeof globalThis & { __redriveSampler?: Promise<Sampler> };
 

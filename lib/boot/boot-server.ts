@@ -5,7 +5,7 @@ import { ensureFirstAdmin } from "@/lib/auth/ensure-first-admin";
 import { getClusterMonitor } from "@/lib/clusters/get-cluster-monitor";
 import { getStore } from "@/lib/db/get-store";
 import { getCollector } from "@/lib/dead-letters/collector/get-collector";
-import { getSampler } from "@/lib/health/sampler/get-sampler";
+import { getSampler } from "@/lib/boot/get-sampler";
 import { getNotifier } from "@/lib/notifications/get-notifier";
 import { getJobRunner } from "@/lib/redrive/get-job-runner";
 import { installShutdown } from "@/lib/lifecycle/install-shutdown";
