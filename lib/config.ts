@@ -395,32 +395,39 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const clusters: ClusterConfig[] = f.clusters.map((c, i) => {
     const field = `clusters[${i}]`;
     const health = { ...globalHealth, ...c.health };
-    if (c.kind === "nats") {
-      return {
-        name: c.name,
-        kind: "nats",
-        health,
-        capture: c.capture ?? DEFAULT_CAPTURE,
-        servers: c.servers,
-        user: c.user,
-        password: secret(env, c.passwordEnv, `${field}.passwordEnv`),
-        token: secret(env, c.tokenEnv, `${field}.tokenEnv`),
-      };
+    switch (c.kind) {
+      case "nats":
+        return {
+          name: c.name,
+          kind: "nats",
+          health,
+          capture: c.capture ?? DEFAULT_CAPTURE,
+          servers: c.servers,
+          user: c.user,
+          password: secret(env, c.passwordEnv, `${field}.passwordEnv`),
+          token: secret(env, c.tokenEnv, `${field}.tokenEnv`),
+        };
+      case "rabbitmq": {
+        const amqp = new URL(c.amqpUrl);
+        const password = secret(env, c.passwordEnv, `${field}.passwordEnv`) ?? (decodeURIComponent(amqp.password) || "guest");
+        const user = c.user ?? (decodeURIComponent(amqp.username) || "guest");
+        return {
+          name: c.name,
+          kind: "rabbitmq",
+          health,
+          deadLetters: c.deadLetters ?? DEFAULT_RABBIT_DEAD_LETTERS,
+          amqpUrl: c.amqpUrl,
+          managementUrl: c.managementUrl.replace(/\/+$/, ""),
+          user,
+          password,
+          vhosts: c.vhosts,
+        };
+      }
+      default: {
+        const never: never = c;
+        return never;
+      }
     }
-    const amqp = new URL(c.amqpUrl);
-    const password = secret(env, c.passwordEnv, `${field}.passwordEnv`) ?? (decodeURIComponent(amqp.password) || "guest");
-    const user = c.user ?? (decodeURIComponent(amqp.username) || "guest");
-    return {
-      name: c.name,
-      kind: "rabbitmq",
-      health,
-      deadLetters: c.deadLetters ?? DEFAULT_RABBIT_DEAD_LETTERS,
-      amqpUrl: c.amqpUrl,
-      managementUrl: c.managementUrl.replace(/\/+$/, ""),
-      user,
-      password,
-      vhosts: c.vhosts,
-    };
   });
 
   return {

@@ -3,6 +3,7 @@
 
 import { HEALTH_STATES, type HealthState } from "@/lib/health/types";
 import { CONSUMER_ROLE_FILTERS, CONSUMER_SORT_KEYS, type ConsumerListFilters, type ConsumerSortKey, type SortDir } from "@/lib/queries/use-consumers";
+import { isBrokerKind } from "@/lib/brokers/contracts";
 
 export const DEFAULT_SORT: ConsumerSortKey = "state";
 
@@ -21,7 +22,7 @@ function isOneOf<T extends string>(list: readonly T[], v: string | null | undefi
 export function parseListParams(sp: ParamsLike): ConsumerListFilters {
   const cluster = sp.get("cluster")?.trim() || undefined;
   const kindRaw = sp.get("kind");
-  const kind = kindRaw === "nats" || kindRaw === "rabbitmq" ? kindRaw : undefined;
+  const kind = isBrokerKind(kindRaw) ? kindRaw : undefined;
   const roleRaw = sp.get("role");
   const role = isOneOf(CONSUMER_ROLE_FILTERS, roleRaw) ? roleRaw : undefined;
   const wanted = new Set((sp.get("state") ?? "").split(",").map((s) => s.trim().toUpperCase()));

@@ -4,6 +4,7 @@ import { listDlqFlows } from "@/lib/dead-letters/list-dlq-flows";
 import { formatDuration } from "@/lib/health/evaluate-health";
 import { globMatch } from "./glob-match";
 import type { IncidentTarget, RuleParams } from "./types";
+import { BROKER_LABELS } from "@/lib/brokers/contracts";
 
 export type RuleScope = { cluster: string | null; match: string | null };
 
@@ -42,7 +43,7 @@ function consumerTarget(c: ConsumerRow): IncidentTarget {
   return { type: "consumer", id: c.id, cluster: c.cluster.name, kind: c.kind, parent: c.parent, name: c.name };
 }
 
-const what = (c: ConsumerRow) => `${c.name} (${c.kind === "rabbitmq" ? "vhost" : "stream"} ${c.parent}) on ${c.cluster.name}`;
+const what = (c: ConsumerRow) => `${c.name} (${BROKER_LABELS[c.kind].parent} ${c.parent}) on ${c.cluster.name}`;
 
 /** Where a rule's condition holds right now, read from the store the sampler and collector keep. */
 export async function findConditions(prisma: PrismaClient, params: RuleParams, scope: RuleScope, now: Date): Promise<Findings> {

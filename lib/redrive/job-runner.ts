@@ -5,6 +5,7 @@ import { insertAuditRows, insertAuditRowsReturning } from "@/lib/audit/insert-au
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import type { LetterPublisher, OutgoingLetter, PublishResult } from "@/lib/brokers/publisher";
+import { BROKER_CAPABILITIES } from "@/lib/brokers/contracts";
 
 // Runs jobs. Any replica may run a job: it takes a lease on it and renews it; when a process dies
 // its lease lapses and another (or the restarted one) takes over. Letters go through in chunks:
@@ -402,7 +403,7 @@ export class JobRunner {
   private outgoing(job: Job, l: LetterRow, attemptId: string): OutgoingLetter {
     const edit = (job.edit ?? null) as { payloadBase64?: string; headers?: Record<string, string | null> } | null;
     const payload = edit?.payloadBase64 !== undefined ? Buffer.from(edit.payloadBase64, "base64") : l.payload ?? new Uint8Array();
-    const headers: Record<string, unknown> = { ...(l.kind === "rabbitmq" ? (l.raw_headers ?? l.headers) : l.headers) };
+    const headers: Record<string, unknown> = { ...(BROKER_CAPABILITIES[l.kind].typedHeaders ? (l.raw_headers ?? l.headers) : l.headers) };
     for (const [k, v] of Object.entries(edit?.headers ?? {})) {
       if (v === null) delete headers[k];
       else headers[k] = v;
