@@ -16,6 +16,16 @@ export function getBrokers(): Broker[] {
   return holder.__redriveBrokers;
 }
 
+/**
+ * Hands the process brokers made elsewhere (a test's fake driver, a script's own), in place of the
+ * configured ones; each must carry a configured cluster's name. The ones made before are closed.
+ */
+export async function provideBrokers(brokers: Broker[]): Promise<void> {
+  const before = holder.__redriveBrokers ?? [];
+  holder.__redriveBrokers = brokers;
+  await Promise.all(before.filter((b) => !brokers.includes(b)).map((b) => b.close()));
+}
+
 /** The shared broker of cluster `name`; throws NOT_FOUND when no such cluster is configured. */
 export function brokerFor(name: string): Broker {
   const broker = getBrokers().find((b) => b.name === name);
