@@ -180,8 +180,10 @@ const fileSchema = z
         /** Failed sign-ins allowed per account, and per address, within the window before sign-in is refused. */
         signInFailuresPerAccount: z.number().int().min(1).max(1000).default(5),
         signInFailuresPerAddress: z.number().int().min(1).max(10_000).default(20),
+        /** Failed sign-ins allowed from everyone together within the window (many addresses guessing many accounts). */
+        signInFailuresTotal: z.number().int().min(1).max(1_000_000).default(100),
         signInWindowMinutes: z.number().min(0.05).max(24 * 60).default(15),
-        /** Take the client's address from X-Forwarded-For (set this when a reverse proxy you run sets it). */
+        /** A reverse proxy you run is the peer: take the client's address from the last X-Forwarded-For entry, and https from X-Forwarded-Proto. */
         trustProxy: z.boolean().default(false),
         /** Origins, besides Redrive's own, whose pages may send state-changing requests (e.g. a reverse proxy's public URL). */
         allowedOrigins: z.array(url(["http:", "https:"])).default([]),
@@ -191,9 +193,9 @@ const fileSchema = z
         permissions: z.partialRecord(z.enum(ROLES), z.array(z.enum(PERMISSIONS))).optional(),
       })
       .strict()
-      .default({ sessionIdleMinutes: 30, sessionMaxHours: 8, signInFailuresPerAccount: 5, signInFailuresPerAddress: 20, signInWindowMinutes: 15, trustProxy: false, allowedOrigins: [], setupLinkHours: 24 }),
-    /** Where operators reach this Redrive: the base of every link in a notification. */
-    publicUrl: url(["http:", "https:"]).default("http://localhost:3000"),
+      .default({ sessionIdleMinutes: 30, sessionMaxHours: 8, signInFailuresPerAccount: 5, signInFailuresPerAddress: 20, signInFailuresTotal: 100, signInWindowMinutes: 15, trustProxy: false, allowedOrigins: [], setupLinkHours: 24 }),
+    /** Where operators reach this Redrive: the base of every link in a notification, and the origin its pages send from. */
+    publicUrl: url(["http:", "https:"]).optional(),
     metrics: z
       .object({
         /** true: /api/metrics answers without credentials (for a scraper inside a trusted network). */
@@ -250,6 +252,8 @@ const envSchema = z.object({
   REDRIVE_ADMIN_USER: z.string().trim().min(1).max(100).default("admin"),
   REDRIVE_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").max(1024).optional(),
   PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Set by server.mjs for its own process: the header it writes each connection's peer address into. */
+  REDRIVE_PEER_HEADER: z.string().regex(/^x-redrive-peer-[0-9a-f]{16,64}$/).optional(),
 });
 
 export type Thresholds = typeof DEFAULT_THRESHOLDS;
@@ -308,15 +312,20 @@ export type RedriveConfig = {
     sessionMaxMs: number;
     signInFailuresPerAccount: number;
     signInFailuresPerAddress: number;
+    signInFailuresTotal: number;
     signInWindowMs: number;
     trustProxy: boolean;
     allowedOrigins: string[];
+    /** publicUrl's origin when the config names one; null: the Host a request was sent to stands in (see check-origin.ts). */
+    publicOrigin: string | null;
+    /** The header server.mjs writes the socket's peer address into; null when started some other way (`next start`, `next dev`). */
+    peerHeader: string | null;
     setupLinkMs: number;
     /** Permissions each role holds on top of its own (auth.permissions). */
     permissions: Partial<Record<Role, Permission[]>>;
     /** The first admin, made on first start when no account exists (REDRIVE_ADMIN_USER / REDRIVE_ADMIN_PASSWORD). */
     firstAdmin: { name: string; password: string | undefined };
-    /** Where the setup link printed on first start points (the port `next start` serves on). */
+    /** Where the setup link printed on first start points when publicUrl is not set (the port `npm start` serves on). */
     localUrl: string;
   };
 };
@@ -442,7 +451,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     redrive: { ...f.redrive, confirmTimeoutMs: Math.round(f.redrive.confirmTimeoutSeconds * 1000) },
     shutdown: { deadlineMs: Math.round(f.shutdown.deadlineSeconds * 1000) },
-    publicUrl: f.publicUrl.replace(/\/+$/, ""),
+    publicUrl: (f.publicUrl ?? "http://localhost:3000").replace(/\/+$/, ""),
     metrics: f.metrics,
     notifications: {
       channels: f.notifications.channels.map((c, i) => {
@@ -470,9 +479,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionMaxMs: Math.round(f.auth.sessionMaxHours * 3_600_000),
       signInFailuresPerAccount: f.auth.signInFailuresPerAccount,
       signInFailuresPerAddress: f.auth.signInFailuresPerAddress,
+      signInFailuresTotal: f.auth.signInFailuresTotal,
       signInWindowMs: Math.round(f.auth.signInWindowMinutes * 60_000),
       trustProxy: f.auth.trustProxy,
       allowedOrigins: f.auth.allowedOrigins.map((o) => new URL(o).origin),
+      publicOrigin: f.publicUrl === undefined ? null : new URL(f.publicUrl).origin,
+      peerHeader: e.REDRIVE_PEER_HEADER ?? null,
       setupLinkMs: Math.round(f.auth.setupLinkHours * 3_600_000),
       permissions: f.auth.permissions ?? {},
       firstAdmin: { name: e.REDRIVE_ADMIN_USER, password: e.REDRIVE_ADMIN_PASSWORD },

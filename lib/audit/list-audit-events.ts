@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { getStore } from "@/lib/db/get-store";
+import { bigintId } from "@/lib/http/bigint-id";
 import { auditFilters, auditWhere } from "./audit-filters";
 import { AUDIT_ENTRY_COLUMNS, AUDIT_FROM, toAuditEntry, type AuditRow } from "./audit-row";
 import type { AuditPage } from "./types";
@@ -9,7 +10,7 @@ export const AUDIT_PAGE_MAX = 500;
 
 export const auditListQuery = auditFilters.extend({
   /** The nextCursor of the page before: rows older (smaller id) than it. */
-  cursor: z.string().regex(/^[1-9][0-9]{0,18}$/, "must be a cursor Redrive gave out").optional(),
+  cursor: bigintId("must be a cursor Redrive gave out").optional(),
   limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).default(100),
 });
 

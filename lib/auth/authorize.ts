@@ -14,7 +14,10 @@ export async function authorize(request: Request, permission: Permission | "sign
     throw new AppError("FORBIDDEN", "Refused: API tokens may not manage accounts or API tokens, whatever their role. Sign in as an admin to do this.");
   }
   if (permission !== "signed-in" && !principal.permissions.has(permission)) {
-    throw new AppError("FORBIDDEN", `Your role (${principal.role}) does not include the "${permission}" permission needed for this. Ask an admin for a role that includes it.`);
+    throw new AppError("FORBIDDEN", `Your role (${principal.role}) does not include the "${permission}" permission needed for this. Ask an admin for a role that includes it.`, {
+      // Who was refused, for the audit of refusals (define-route.ts); never sent to the client.
+      cause: { principal: principal.name },
+    });
   }
   return principal;
 }

@@ -14,7 +14,8 @@ import { hashSecret, newSecret } from "./secrets";
 export async function ensureFirstAdmin(): Promise<{ created?: string; setupUrl?: string } | null> {
   const { prisma } = await getStore();
   if ((await prisma.user.count()) > 0) return null;
-  const { firstAdmin, setupLinkMs, localUrl } = getConfig().auth;
+  const config = getConfig();
+  const { firstAdmin, setupLinkMs, localUrl, publicOrigin } = config.auth;
   if (firstAdmin.password) {
     const passwordHash = await hashPassword(firstAdmin.password);
     const inserted = await prisma.$executeRaw`
@@ -31,7 +32,8 @@ export async function ensureFirstAdmin(): Promise<{ created?: string; setupUrl?:
   }
   const token = newSecret("rdsetup");
   await prisma.setupToken.create({ data: { tokenHash: hashSecret(token), expiresAt: new Date(Date.now() + setupLinkMs) } });
-  const setupUrl = `${localUrl}/setup?token=${token}`;
+  // With publicUrl set, only pages on it may post the setup form (check-origin.ts): link there.
+  const setupUrl = `${publicOrigin ? config.publicUrl : localUrl}/setup?token=${token}`;
   const hours = Math.round((setupLinkMs / 3_600_000) * 10) / 10;
   // Printed plainly (not through the redacting logger): this line is how the first admin gets in.
   console.log(`\nRedrive has no accounts yet. Open this link to create the first admin (valid ${hours} h, once):\n  ${setupUrl}\n(or restart with REDRIVE_ADMIN_PASSWORD set)\n`);

@@ -30,6 +30,12 @@ export async function bootServer(): Promise<void> {
   });
   // Before anything starts work: a SIGTERM from here on lets work finish and hands it back.
   installShutdown(config.shutdown.deadlineMs);
+  if (!config.auth.peerHeader) {
+    log.warn("started without Redrive's server (npm start runs server.mjs): client addresses come from X-Forwarded-For, which a client can write itself, so the per-address sign-in limit and the audit log's addresses are only as good as what clients say");
+  }
+  if (!config.auth.publicOrigin) {
+    log.warn("publicUrl is not configured: state-changing requests are checked against the Host they were sent to, which a DNS-rebinding page can choose; set publicUrl to the address operators use");
+  }
   // The store opening late is survivable (pages say so and it is retried); a broken schema is not.
   const storeUp = await getStore().then(
     () => true,

@@ -40,3 +40,8 @@ export async function closeStore(): Promise<void> {
   const store = await opening?.catch(() => null);
   await store?.close();
 }
+
+/** The store if this process has opened (or is opening) it; undefined otherwise. For writers that must never open it themselves. */
+export function getOpenedStore(): Promise<Store> | undefined {
+  return holder.__redriveStore;
+}

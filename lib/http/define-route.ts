@@ -4,17 +4,19 @@ import { z } from "zod";
 import type { Authenticated } from "@/lib/auth/authenticate";
 import { authorize } from "@/lib/auth/authorize";
 import { checkOrigin } from "@/lib/auth/check-origin";
+import { recordRefusal } from "@/lib/audit/record-refusal";
 import { principalFor, type Permission } from "@/lib/auth/permissions";
 import { clientAddress } from "@/lib/auth/request-info";
 import { AppError, describeError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { readBody } from "./read-body";
 
 // Every app/api handler is built here: refuse state-changing requests from other origins, authorize
 // a named permission (before reading any input, so nobody learns anything unauthenticated), parse
 // params, query and body with zod, call the handler, and map any failure to one JSON envelope with a sentence for
-// the operator: { error: { code, message, details?, ref } }. Success is { data }.
-
-const MAX_BODY_BYTES = 1024 * 1024;
+// the operator: { error: { code, message, details?, ref } }. Success is { data }. Refusals (401/403)
+// are audited at a bounded rate (lib/audit/record-refusal.ts); a NUL character anywhere in the
+// input is refused here, since PostgreSQL cannot store or compare it in text.
 const STORE_TROUBLE = /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED|too many clients already|Can't reach database server/i;
 const PUBLIC = principalFor("system", "public", "public", "viewer");
 
@@ -52,12 +54,18 @@ export function defineRoute<P extends Schema | undefined = undefined, Q extends 
   return async (request, context) => {
     const ref = randomUUID().slice(0, 8);
     try {
-      checkOrigin(request);
-      const principal = spec.permission === "public" || spec.open?.() ? PUBLIC : await authorize(request, spec.permission);
+      const address = clientAddress(request.headers);
+      let principal: Authenticated;
+      try {
+        checkOrigin(request);
+        principal = spec.permission === "public" || spec.open?.() ? PUBLIC : await authorize(request, spec.permission);
+      } catch (e) {
+        if (isAppError(e) && (e.code === "UNAUTHENTICATED" || e.code === "FORBIDDEN")) await auditRefusal(spec.action, request, address, e);
+        throw e;
+      }
       const params = parse("path", spec.params, await context.params);
       const query = parse("query", spec.query, Object.fromEntries(new URL(request.url).searchParams));
       const body = spec.body ? parse("body", spec.body, await readJson(request)) : undefined;
-      const address = clientAddress(request.headers);
       const result = await handler({ params, query, body, principal, address, request, ref } as RouteInput<Out<P>, Out<Q>, Out<B>>);
       if (result instanceof Response) return result;
       return json({ data: result }, 200);
@@ -69,17 +77,51 @@ export function defineRoute<P extends Schema | undefined = undefined, Q extends 
 
 function parse<S extends Schema | undefined>(where: string, schema: S, value: unknown): Out<S> {
   if (!schema) return undefined as Out<S>;
+  const nul = whereNul(value, []);
+  if (nul) throw new AppError("INVALID_INPUT", `The request's ${where} is invalid — ${nul.length ? nul.join(".") : where}: holds a NUL character (\\u0000), which Redrive does not accept.`);
   const r = schema.safeParse(value);
   if (r.success) return r.data as Out<S>;
   const fields = r.error.issues.map((i) => `${i.path.length ? i.path.join(".") : where}: ${i.message}`);
   throw new AppError("INVALID_INPUT", `The request's ${where} is invalid — ${fields.join("; ")}.`, { details: r.error.issues });
 }
 
+/** The path of the first string or key holding U+0000, or null. */
+function whereNul(value: unknown, path: string[]): string[] | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = whereNul(value[i], [...path, String(i)]);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes("\u0000")) return [...path, JSON.stringify(k).slice(1, -1)];
+      const found = whereNul(v, [...path, k]);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/** One row per refused request while under the bounds; counted in the minute's summary beyond them. */
+function auditRefusal(action: string, request: Request, address: string | null, e: AppError): Promise<void> {
+  const url = new URL(request.url);
+  const actor = (e.cause as { principal?: unknown } | undefined)?.principal;
+  return recordRefusal(`${action}|${e.code}`, {
+    actor: typeof actor === "string" ? actor : "anonymous",
+    address,
+    action: "auth.refused",
+    target: `route:${request.method} ${url.pathname.slice(0, 200)}`,
+    request: { method: request.method, path: url.pathname.slice(0, 200) },
+    result: e.code === "UNAUTHENTICATED" ? "unauthenticated" : "forbidden",
+    detail: { route: action, reason: e.message.slice(0, 300) },
+  });
+}
+
 async function readJson(request: Request): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+  const text = await readBody(request);
   if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text);
@@ -101,7 +143,10 @@ export function errorResponse(e: unknown, action: string, ref: string): Response
     const body: { code: string; message: string; ref: string; details?: unknown } = { code: e.code, message: e.message, ref };
     if (e.details !== undefined) body.details = e.details;
     const retry = (e.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-    return json({ error: body }, e.status, typeof retry === "number" ? { "retry-after": String(retry) } : {});
+    const headers: Record<string, string> = typeof retry === "number" ? { "retry-after": String(retry) } : {};
+    // The rest of an oversized body is not read: the connection closes after this answer.
+    if (e.code === "PAYLOAD_TOO_LARGE") headers.connection = "close";
+    return json({ error: body }, e.status, headers);
   }
   // The store's pool had no connection to give in time (many requests at once), or the store is away.
   if (STORE_TROUBLE.test(describeError(e))) {

@@ -9,7 +9,7 @@ import { HOST, sleep } from "./local";
 // .next: other people serve and rebuild that one while they work. Type errors do not stop this
 // build (it measures runtime, and the sources may be mid-edit); `npx tsc` is the type gate.
 
-const SOURCES = ["app", "components", "lib", "public", "prisma", "instrumentation.ts", "next.config.ts", "package.json", "tsconfig.json", "postcss.config.mjs"];
+const SOURCES = ["app", "components", "lib", "public", "prisma", "server.mjs", "instrumentation.ts", "next.config.ts", "package.json", "tsconfig.json", "postcss.config.mjs"];
 const BUILD_TIMEOUT_MS = 10 * 60_000;
 const READY_TIMEOUT_MS = 90_000;
 
@@ -82,10 +82,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** `next start` on 127.0.0.1 from the built folder, with the bench's database and config. */
+/** The app as `npm start` serves it (server.mjs) on 127.0.0.1 from the built folder, with the bench's database and config. */
 export async function startApp(opts: { dir: string; root: string; env: Record<string, string>; signal: AbortSignal }): Promise<AppServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [path.join(opts.root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", HOST], {
+  const child: ChildProcess = spawn(process.execPath, [path.join(opts.dir, "server.mjs"), "-p", String(port), "-H", HOST], {
     cwd: opts.dir,
     env: baseEnv({ REDRIVE_ADMIN_USER: BENCH_ADMIN.name, REDRIVE_ADMIN_PASSWORD: BENCH_ADMIN.password, ...opts.env }),
     stdio: ["ignore", "pipe", "pipe"],
@@ -114,7 +114,7 @@ export async function startApp(opts: { dir: string; root: string; env: Record<st
   };
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (let attempt = 0; attempt < READY_TIMEOUT_MS / 250; attempt++) {
-    if (exited) throw new Error(`next start exited before it was ready:\n${server.output()}`);
+    if (exited) throw new Error(`the app server exited before it was ready:\n${server.output()}`);
     if (opts.signal.aborted || Date.now() > deadline) break;
     try {
       const res = await fetch(`${url}/api/health/live`, { signal: AbortSignal.timeout(5000) });

@@ -49,8 +49,9 @@ describe("the audit log in the browser", () => {
     await worker.consume("orders", (m) => m && worker.nack(m, false, false));
     await until(() => queueStats(VHOST, "orders.dlq"), (s) => s.messages_ready === 3, 30_000);
     await worker.close();
+    // As behind a reverse proxy (trustProxy): the job below is started from the address the proxy reports.
     app = await startApp(
-      { sampler: { intervalSeconds: 5 }, clusters: [{ name: cluster, kind: "rabbitmq", amqpUrl: "amqp://guest:guest@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", vhosts: [VHOST] }] },
+      { sampler: { intervalSeconds: 5 }, auth: { trustProxy: true }, clusters: [{ name: cluster, kind: "rabbitmq", amqpUrl: "amqp://guest:guest@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", vhosts: [VHOST] }] },
       { DATABASE_URL: db.url },
     );
     browser = await launchBrowser();

@@ -63,6 +63,9 @@ describe("hostile input over HTTP", () => {
     { input: "GET /api/dead-letters with a 10 KB search text", url: `/api/dead-letters?q=${"a".repeat(10_000)}`, status: 400, message: /^The request's query is invalid — q: Too big/ },
     { input: "GET /api/dead-letters/<not a uuid>", url: `/api/dead-letters/${encodeURIComponent("../../etc/passwd")}`, status: 400, message: /^The request's path is invalid — id: / },
     { input: "GET /api/dead-letters/<unknown uuid>/payload", url: "/api/dead-letters/00000000-0000-4000-8000-00000000dead/payload", status: 404, message: /not in Redrive's inbox/ },
+    { input: "GET /api/dead-letters with a NUL byte in the search text", url: `/api/dead-letters?q=${encodeURIComponent("a\u0000b")}`, status: 400, message: /^The request's query is invalid — q: holds a NUL character/ },
+    { input: "POST /api/auth/sign-in with a NUL byte in the name", url: "/api/auth/sign-in", init: { method: "POST", body: JSON.stringify({ name: "adm\u0000in", password: "x" }), headers: { "content-type": "application/json" } }, status: 400, message: /^The request's body is invalid — name: holds a NUL character/ },
+    { input: "GET /api/audit/<an id past bigint>", url: "/api/audit/9999999999999999999", status: 400, message: /^The request's path is invalid — id: must be an audit entry number/ },
     { input: "GET /api/consumers with an unknown sort and a negative limit", url: "/api/consumers?sort=%3Cscript%3E&limit=-1", status: 400, message: /^The request's query is invalid — / },
   ];
 

@@ -19,7 +19,7 @@ import { closedPort } from "../support/tcp-proxy";
 import { killAll, shutdownLines, startReplica, type Replica } from "./support/replica";
 
 // Shutdown is part of ordinary life: every deploy sends SIGTERM. Replicas here are real processes
-// booted by the server's own code (one is the built server itself, `next start`), sent real
+// booted by the server's own code (one is the built server itself, `npm start`, server.mjs), sent real
 // signals, on the shared brokers (never stopped). Each scenario ends in the shared accounting.
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -118,7 +118,7 @@ describe("replicas shut down with SIGTERM", () => {
 
     const dir = mkdtempSync(path.join(tmpdir(), "redrive-lc-"));
     const port = await closedPort();
-    const server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+    const server = spawn(process.execPath, ["server.mjs", "-p", String(port), "-H", "127.0.0.1"], {
       cwd: ROOT,
       env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", REDRIVE_CONFIG: env.configPath, DATABASE_URL: env.directUrl, REDRIVE_LOG_LEVEL: "info", REDRIVE_ADMIN_PASSWORD: "", REDRIVE_DATA_DIR: path.join(dir, "data") },
       stdio: ["ignore", "pipe", "pipe"],
@@ -170,7 +170,7 @@ describe("replicas shut down with SIGTERM", () => {
       const copies = await drainQueue(conn, "orders");
       const a = await account({
         scenario: "SIGTERM mid-job, the built server (RabbitMQ)",
-        shows: "`next start` running a 200-letter RabbitMQ requeue at 10/s gets SIGTERM: it sends nothing new, records the confirms of what it sent, hands the lease back and exits 0; a second replica resumes the job. Nothing is outcome unknown.",
+        shows: "The built server (`npm start`, server.mjs) running a 200-letter RabbitMQ requeue at 10/s gets SIGTERM: it sends nothing new, records the confirms of what it sent, hands the lease back and exits 0; a second replica resumes the job. Nothing is outcome unknown.",
         prisma: env.store.prisma,
         letterIds: ids,
         copies,

@@ -8,6 +8,8 @@ export type RunningApp = {
   url: string;
   logs: () => string;
   stop(): Promise<void>;
+  /** The server process's id (to read its memory from /proc). */
+  pid: number;
   /** The admin's session cookie ("redrive_session=…"), or null when the app was started without a first admin. */
   cookie: string | null;
 };
@@ -20,7 +22,7 @@ function spawnServer(configText: string | ((url: string) => string), env: Record
   const configPath = path.join(dir, "redrive.config.json");
   return closedPort().then((port) => {
     writeFileSync(configPath, typeof configText === "function" ? configText(`http://127.0.0.1:${port}`) : configText);
-    const child: ChildProcess = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+    const child: ChildProcess = spawn(process.execPath, ["server.mjs", "-p", String(port), "-H", "127.0.0.1"], {
       env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", REDRIVE_CONFIG: configPath, REDRIVE_DATA_DIR: path.join(dir, "data"), ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -42,7 +44,7 @@ function spawnServer(configText: string | ((url: string) => string), env: Record
 }
 
 /**
- * Serves the built app on a free loopback port with its own config file and store, with a first
+ * Serves the built app as `npm start` does (server.mjs) on a free loopback port with its own config file and store, with a first
  * admin (TEST_ADMIN) signed in: `api()`, `apiRaw()` and `newAppPage()` act as that admin. Pass
  * `REDRIVE_ADMIN_PASSWORD: ""` in env for an app with no account (first-start setup link). The
  * config may be a function of the app's own URL (for publicUrl).
@@ -69,7 +71,7 @@ export async function startApp(config: unknown, env: Record<string, string> = {}
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  const app: RunningApp = { url, logs: () => out.text, stop, cookie: null };
+  const app: RunningApp = { url, logs: () => out.text, stop, pid: child.pid ?? -1, cookie: null };
   if (env.REDRIVE_ADMIN_PASSWORD !== "") {
     try {
       app.cookie = await signIn(app, TEST_ADMIN.name, TEST_ADMIN.password);

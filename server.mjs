@@ -1,0 +1,98 @@
+// Redrive's HTTP server (`npm start`): Next.js's request handler behind a plain node:http server,
+// for one reason — route handlers cannot see the socket, and the sign-in limits and the audit log
+// need the address a request really came from, not one a client wrote into X-Forwarded-For.
+// Each request gets the connection's peer address in a header whose name is random per process
+// (REDRIVE_PEER_HEADER, read by lib/config.ts); any header of that family a client sent is dropped
+// first. Everything else is Next.js's own production server, unchanged.
+//
+//   node server.mjs [-p PORT] [-H HOST]      (PORT from the environment works too; all interfaces by default)
+//
+// It needs only `next` and Node's standard library, so it also serves an `output: "standalone"`
+// build when copied next to that build's server.js (it then uses the config the build recorded;
+// tried with this repository built standalone: pages, static files and peer addresses as here).
+
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const PEER_FAMILY = "x-redrive-peer";
+
+function option(long, short) {
+  const args = process.argv.slice(2);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === long || a === short) return args[i + 1];
+    if (a.startsWith(`${long}=`)) return a.slice(long.length + 1);
+  }
+  return undefined;
+}
+
+const dir = path.dirname(fileURLToPath(import.meta.url));
+const port = Number(option("--port", "-p") ?? process.env.PORT ?? 3000);
+// Like `next start`, not HOSTNAME from the environment: containers set that to their own name.
+const hostname = option("--hostname", "-H") ?? undefined;
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`Redrive cannot start: the port "${port}" is not a port number (0–65535).`);
+  process.exit(64);
+}
+
+// Before Next.js loads anything: the config module reads these once.
+const peerHeader = `${PEER_FAMILY}-${randomBytes(16).toString("hex")}`;
+process.env.REDRIVE_PEER_HEADER = peerHeader;
+process.env.PORT = String(port);
+process.env.NODE_ENV ??= "production";
+
+// A standalone build has no next.config.ts beside it, only the config it was built with.
+const manifest = path.join(dir, ".next", "required-server-files.json");
+const hasConfigFile = ["next.config.ts", "next.config.mjs", "next.config.js"].some((f) => existsSync(path.join(dir, f)));
+if (!hasConfigFile && existsSync(manifest) && !process.env.__NEXT_PRIVATE_STANDALONE_CONFIG) {
+  process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(JSON.parse(readFileSync(manifest, "utf8")).config);
+}
+
+const { default: next } = await import("next");
+const app = next({ dev: false, dir, hostname: hostname ?? "localhost", port });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = createServer((req, res) => {
+  for (const name of Object.keys(req.headers)) if (name.startsWith(PEER_FAMILY)) delete req.headers[name];
+  req.headers[peerHeader] = req.socket.remoteAddress ?? "";
+  handle(req, res).catch((e) => {
+    console.error(JSON.stringify({ t: new Date().toISOString(), level: "error", msg: "request failed outside the app", url: req.url, error: String(e) }));
+    if (!res.headersSent) {
+      res.statusCode = 500;
+      res.setHeader("content-type", "application/json; charset=utf-8");
+      res.end(JSON.stringify({ error: { code: "INTERNAL", message: "Redrive could not answer this request; the server log has the details." } }));
+    } else {
+      res.destroy();
+    }
+  });
+});
+
+server.on("error", (e) => {
+  console.error(`Redrive cannot serve on ${hostname ?? "*"}:${port}: ${e.message}`);
+  process.exit(1);
+});
+
+server.listen(port, hostname, () => {
+  const address = server.address();
+  const shown = typeof address === "object" && address ? `${hostname ?? "localhost"}:${address.port}` : String(address);
+  console.log(`Redrive serving on http://${shown}`);
+});
+
+// Redrive's own shutdown (lib/lifecycle/install-shutdown.ts, installed while the app boots) owns
+// SIGTERM/SIGINT: it lets in-flight publishes reach their confirms, hands leases back and exits,
+// answering requests (probes say "stopping") until then. Only when it is not installed (the app
+// failed to boot) does this server stop the way `next start` does: stop accepting, let requests in
+// flight finish, close the app, exit.
+let stopping = false;
+for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]]) {
+  process.on(signal, () => {
+    if (stopping || globalThis.__redriveShutdownInstalled) return;
+    stopping = true;
+    server.close(() => void app.close().catch((e) => console.error(e)).finally(() => process.exit(code)));
+    server.closeIdleConnections();
+  });
+}
