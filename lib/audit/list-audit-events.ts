@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { getStore } from "@/lib/db/get-store";
-import { bigintId } from "@/lib/http/bigint-id";
+import { bigintId } from "@/lib/db/bigint-id";
 import { auditFilters, auditWhere } from "./audit-filters";
 import { AUDIT_ENTRY_COLUMNS, AUDIT_FROM, toAuditEntry, type AuditRow } from "./audit-row";
 import type { AuditPage } from "./types";

@@ -1,12 +1,2 @@
-import { z } from "zod";
-
-// A row number as text (audit ids, cursors): digits that fit PostgreSQL's bigint. Larger numbers
-// would reach the database and come back as its own error text instead of a 400.
-const BIGINT_MAX = 9223372036854775807n;
-
-export function bigintId(message: string) {
-  return z
-    .string()
-    .regex(/^[1-9][0-9]{0,18}$/, message)
-    .refine((v) => BigInt(v) <= BIGINT_MAX, message);
-}
+// Lives with the store (lib/db/bigint-id.ts): a PostgreSQL bigint, which audit queries parse too.
+export { bigintId } from "@/lib/db/bigint-id";
