@@ -2,7 +2,7 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { getInstallationId } from "@/lib/db/get-installation-id";
 import { getStore } from "@/lib/db/get-store";
-import { captureDurable } from "@/lib/brokers/nats/capture-durable";
+import { captureDurable } from "@/lib/brokers/names";
 import type { DlqInfo, DlqOverview, DlqProblem } from "./types";
 import { captureOf } from "@/lib/brokers/capture-of";
 import { BROKER_CAPABILITIES } from "@/lib/brokers/contracts";

@@ -101,6 +101,14 @@ describe("lib layering", () => {
     expect(outside).toEqual([]);
   });
 
+  it("reaches a broker kind's own folder (lib/brokers/<kind>/) only from lib/brokers/ itself", () => {
+    const kinds = readdirSync(path.join(lib, "brokers")).filter((n) => statSync(path.join(lib, "brokers", n)).isDirectory());
+    const reaching = [...sources(lib), ...sources(path.join(root, "app")), ...sources(path.join(root, "components"))].flatMap((file) =>
+      nodeOf(file) === "brokers" && file.startsWith(lib) ? [] : specifiers(file).filter((s) => kinds.some((k) => s.startsWith(`@/lib/brokers/${k}/`))).map((s) => `${path.relative(root, file)}: ${s}`),
+    );
+    expect(reaching).toEqual([]);
+  });
+
   it("reads import specifiers, not comments", () => {
     const sample = path.join(root, "tests/unit/layering.test.ts");
     expect(specifiers(sample)).toContain("node:fs");

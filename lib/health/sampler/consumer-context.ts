@@ -1,7 +1,7 @@
 import "server-only";
 import type { ClusterConfig } from "@/lib/config";
 import type { PrismaClient } from "@/lib/db/generated/client";
-import { queueId, splitQueueId } from "@/lib/brokers/rabbitmq/queue-id";
+import { queueId, splitQueueId } from "@/lib/brokers/names";
 import type { ConsumerRole } from "../types";
 import { captureOf } from "@/lib/brokers/capture-of";
 
