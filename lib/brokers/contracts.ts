@@ -37,6 +37,9 @@ export type BrokerCapabilities = {
   destinationFanOut: boolean;
   /** Headers are kept as the broker typed them, for a faithful requeue (RabbitMQ's AMQP table). */
   typedHeaders: boolean;
+  /** The broker drops a second publish under the same attempt id (JetStream's Nats-Msg-Id), so a
+   *  publish whose confirm a dead process never saw may go again; elsewhere it is "unknown". */
+  dedupedPublish: boolean;
 };
 
 export const BROKER_LABELS: Record<BrokerKind, BrokerLabels> = {
@@ -60,9 +63,19 @@ export const BROKER_LABELS: Record<BrokerKind, BrokerLabels> = {
   },
 };
 
+/** A per-kind table read off the labels, e.g. `labelsByKind((l) => l.parent)`. */
+export function labelsByKind<T>(pick: (labels: BrokerLabels) => T): Record<BrokerKind, T> {
+  return Object.fromEntries(BROKER_KINDS.map((k) => [k, pick(BROKER_LABELS[k])])) as Record<BrokerKind, T>;
+}
+
+/** The kinds that have a capability, for a query that filters on it. */
+export function kindsWith(capability: keyof BrokerCapabilities): BrokerKind[] {
+  return BROKER_KINDS.filter((k) => BROKER_CAPABILITIES[k][capability]);
+}
+
 export const BROKER_CAPABILITIES: Record<BrokerKind, BrokerCapabilities> = {
-  nats: { adoptableDeadLetterSources: false, destinationFanOut: true, typedHeaders: false },
-  rabbitmq: { adoptableDeadLetterSources: true, destinationFanOut: false, typedHeaders: true },
+  nats: { adoptableDeadLetterSources: false, destinationFanOut: true, typedHeaders: false, dedupedPublish: true },
+  rabbitmq: { adoptableDeadLetterSources: true, destinationFanOut: false, typedHeaders: true, dedupedPublish: false },
 };
 
 /** One death of a message, as the broker recorded it (RabbitMQ x-death) or Redrive derived it (NATS advisories). */

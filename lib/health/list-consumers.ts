@@ -4,12 +4,13 @@ import { getStore } from "@/lib/db/get-store";
 import type { Prisma } from "@/lib/db/generated/client";
 import { HEALTH_STATES, type ConsumerListResponse } from "./types";
 import { toSummary } from "./to-summary";
+import { BROKER_KINDS } from "@/lib/brokers/contracts";
 
 export const SORTS = ["state", "backlog", "ackRate", "deliverRate", "inflowRate", "redeliverRate", "eta", "name", "inFlight"] as const;
 
 export const consumerListQuery = z.object({
   cluster: z.string().max(100).optional(),
-  kind: z.enum(["nats", "rabbitmq"]).optional(),
+  kind: z.enum(BROKER_KINDS).optional(),
   state: z
     .string()
     .optional()

@@ -5,7 +5,7 @@ import { insertAuditRows, insertAuditRowsReturning } from "@/lib/audit/insert-au
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import type { LetterPublisher, OutgoingLetter, PublishResult } from "@/lib/brokers/publisher";
-import { BROKER_CAPABILITIES } from "@/lib/brokers/contracts";
+import { BROKER_CAPABILITIES, kindsWith } from "@/lib/brokers/contracts";
 
 // Runs jobs. Any replica may run a job: it takes a lease on it and renews it; when a process dies
 // its lease lapses and another (or the restarted one) takes over. Letters go through in chunks:
@@ -170,9 +170,10 @@ export class JobRunner {
     const p = this.deps.prisma;
     const again = await p.$queryRawUnsafe<Array<{ letter_id: string }>>(
       `UPDATE "redrive_job_letters" jl SET "outcome" = 'pending' FROM "dead_letters" d
-       WHERE jl."job_id" = $1::uuid AND jl."outcome" = 'in_flight' AND d."id" = jl."letter_id" AND d."kind" = 'nats'
+       WHERE jl."job_id" = $1::uuid AND jl."outcome" = 'in_flight' AND d."id" = jl."letter_id" AND d."kind"::text = ANY($2::text[])
        RETURNING jl."letter_id"::text AS letter_id`,
       id,
+      kindsWith("dedupedPublish"),
     );
     const why = "Redrive stopped while this publish awaited its confirm; not retried, so it cannot be doubled. Check the destination, then retry.";
     const unknown = await p.$queryRawUnsafe<Array<{ letter_id: string }>>(
