@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import type { BrokerKind } from "@/lib/brokers/types";
+import type { BrokerKind } from "@/lib/brokers/contracts";
 import type { ConsumerListFilters, ConsumerRoleFilter } from "@/lib/queries/use-consumers";
 import { control } from "@/components/ui/control";
 import { ClearFilters, FilterSelect, ToggleGroup } from "@/components/ui/filters";

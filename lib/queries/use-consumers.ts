@@ -1,7 +1,7 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import type { BrokerKind } from "@/lib/brokers/types";
+import type { BrokerKind } from "@/lib/brokers/contracts";
 import type { ConsumerListResponse, HealthState } from "@/lib/health/types";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
