@@ -40,10 +40,16 @@ const short = (h: string | null) => (h ? h.slice(0, 16) : "nothing");
 /** A row's hash as recorded at some earlier time, outside the database. */
 export type ChainAnchor = { id: string; hash: string };
 
-export async function verifyChain(db: SqlRunner, opts: { batchSize?: number; anchors?: ChainAnchor[] } = {}): Promise<ChainVerdict> {
+/**
+ * `inSnapshot`: the caller already holds a consistent view for the whole walk (the embedded store's
+ * exclusive transaction, in which nothing else can write), so no transaction of its own is opened.
+ */
+export async function verifyChain(db: SqlRunner, opts: { batchSize?: number; anchors?: ChainAnchor[]; inSnapshot?: boolean } = {}): Promise<ChainVerdict> {
+  const anchors = new Map((opts.anchors ?? []).map((a) => [a.id, a.hash.toLowerCase()]));
+  if (opts.inSnapshot) return walk(db, opts.batchSize ?? 5000, anchors);
   await db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   try {
-    return await walk(db, opts.batchSize ?? 5000, new Map((opts.anchors ?? []).map((a) => [a.id, a.hash.toLowerCase()])));
+    return await walk(db, opts.batchSize ?? 5000, anchors);
   } finally {
     await db.exec("COMMIT").catch(() => undefined);
   }

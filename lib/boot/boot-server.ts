@@ -4,6 +4,7 @@ import { startChainHeadLog } from "@/lib/audit/log-chain-head";
 import { ensureFirstAdmin } from "@/lib/auth/ensure-first-admin";
 import { getClusterMonitor } from "@/lib/clusters/get-cluster-monitor";
 import { getStore } from "@/lib/db/get-store";
+import { isStoreFolderBusy } from "@/lib/db/store-folder/claim-store-folder";
 import { getCollector } from "@/lib/dead-letters/collector/get-collector";
 import { getSampler } from "@/lib/boot/get-sampler";
 import { getNotifier } from "@/lib/notifications/get-notifier";
@@ -11,6 +12,9 @@ import { getJobRunner } from "@/lib/redrive/get-job-runner";
 import { installShutdown } from "@/lib/lifecycle/install-shutdown";
 import { describeError } from "@/lib/errors";
 import { log } from "@/lib/log";
+
+/** Exit code of a start refused because another process owns the embedded store (sysexits EX_CANTCREAT). */
+const STORE_IN_USE_EXIT = 73;
 
 export async function bootServer(): Promise<void> {
   let config;
@@ -36,10 +40,18 @@ export async function bootServer(): Promise<void> {
   if (!config.auth.publicOrigin) {
     log.warn("publicUrl is not configured: state-changing requests are checked against the Host they were sent to, which a DNS-rebinding page can choose; set publicUrl to the address operators use");
   }
-  // The store opening late is survivable (pages say so and it is retried); a broken schema is not.
+  // The store opening late is survivable (pages say so and it is retried); a broken schema is not,
+  // and neither is an embedded store another process owns: this one stops at once and says whose it is.
   const storeUp = await getStore().then(
     () => true,
-    (e: unknown) => (log.error("store unavailable at start-up; will retry on demand", { error: describeError(e) }), false),
+    (e: unknown) => {
+      if (isStoreFolderBusy(e)) {
+        console.error(`\nRedrive cannot start.\n${e.message}\n`);
+        process.exit(STORE_IN_USE_EXIT);
+      }
+      log.error("store unavailable at start-up; will retry on demand", { error: describeError(e) });
+      return false;
+    },
   );
   // Before serving: the first admin exists (or the setup link is printed) by the time anyone can sign in.
   if (storeUp) await ensureFirstAdmin().catch((e: unknown) => log.error("could not check for a first admin", { error: describeError(e) }));

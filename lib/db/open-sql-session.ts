@@ -1,10 +1,10 @@
 import "server-only";
 import { existsSync } from "node:fs";
-import path from "node:path";
 import pg from "pg";
 import type { RedriveConfig } from "@/lib/config";
 import { AppError, describeError } from "@/lib/errors";
 import { pgliteRunner, pgRunner, type SqlRunner } from "./sql-runner";
+import { claimStoreFolder } from "./store-folder/claim-store-folder";
 
 export type SqlSession = { runner: SqlRunner; kind: "postgres" | "embedded"; close(): Promise<void> };
 
@@ -28,20 +28,24 @@ export async function openSqlSession(database: RedriveConfig["database"]): Promi
   if (!existsSync(/*turbopackIgnore: true*/ database.dataDir)) {
     throw new AppError("STORE_UNAVAILABLE", `There is no embedded store in ${database.dataDir}. Set DATABASE_URL, or REDRIVE_DATA_DIR to the folder Redrive keeps its data in.`);
   }
-  // PGlite keeps postmaster.pid in the folder while it has it open; a second opener could corrupt it.
-  if (existsSync(/*turbopackIgnore: true*/ path.join(database.dataDir, "postmaster.pid"))) {
-    throw new AppError(
-      "STORE_UNAVAILABLE",
-      `The embedded store in ${database.dataDir} is open in another process (a running Redrive?); only one process may use it at a time. Stop Redrive and run this again. If no Redrive is running, it stopped without closing the store: start and stop it once.`,
-    );
-  }
+  // Only while nobody else has it: the folder is claimed for as long as the session is open, so a
+  // Redrive starting meanwhile waits its turn (it stops, naming this tool) rather than sharing it.
+  const claim = await claimStoreFolder(database.dataDir, "tool");
   const { PGlite } = await import("@electric-sql/pglite");
   let db;
   try {
     db = await PGlite.create(database.dataDir);
   } catch (e) {
-    throw new AppError("STORE_UNAVAILABLE", `Cannot open the embedded database in ${database.dataDir}: ${describeError(e)}. Only one process may use it at a time: stop Redrive first.`, { cause: e });
+    await claim.release();
+    throw new AppError("STORE_UNAVAILABLE", `Cannot open the embedded database in ${database.dataDir}: ${describeError(e)}.`, { cause: e });
   }
   const opened = db;
-  return { runner: pgliteRunner(opened), kind: "embedded", close: () => opened.close() };
+  return {
+    runner: pgliteRunner(opened),
+    kind: "embedded",
+    close: async () => {
+      await opened.close();
+      await claim.release();
+    },
+  };
 }

@@ -1,12 +1,16 @@
 import "server-only";
-import { mkdir } from "node:fs/promises";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { RedriveConfig } from "@/lib/config";
+import { verifyChain } from "@/lib/audit/verify-chain";
 import { AppError, describeError, isAppError } from "@/lib/errors";
+import { log } from "@/lib/log";
 import { PrismaClient } from "./generated/client";
 import { applyMigrations, readMigrations, type MigrationReport } from "./migrate";
 import { pgliteRunner, pgRunner } from "./sql-runner";
+import { claimStoreFolder } from "./store-folder/claim-store-folder";
+import { controlAddress } from "./store-folder/control-address";
+import { serveStoreControl } from "./store-folder/serve-store-control";
 
 export type Store = {
   prisma: PrismaClient;
@@ -36,27 +40,45 @@ export async function openStore(database: RedriveConfig["database"], migrationsD
     return { prisma, kind: "postgres", migrations: report, close: () => prisma.$disconnect() };
   }
 
-  // Embedded PostgreSQL for a newcomer with no database server: one process owns the folder.
+  // Embedded PostgreSQL for a newcomer with no database server. Exactly one process owns the
+  // folder: the claim comes first (a second start stops here, naming the owner) and is given back
+  // last, after the database is closed. The owner answers audit:verify through its control socket.
+  const control = controlAddress(database.dataDir);
+  const claim = await claimStoreFolder(database.dataDir, "server", control);
   const { PGlite } = await import("@electric-sql/pglite");
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
   let db;
   let report: MigrationReport;
   try {
-    await mkdir(database.dataDir, { recursive: true });
     db = await PGlite.create(database.dataDir);
     report = await applyMigrations(pgliteRunner(db), migrations);
   } catch (e) {
     await db?.close().catch(() => undefined);
+    await claim.release();
     throw storeError(e, `the embedded database in ${database.dataDir}`);
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  const opened = db;
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(opened) });
+  // A PGlite transaction holds the only session: nothing else reads or writes until the walk ends,
+  // so it sees one instant of the log (the pause is the price; the embedded store is for small installs).
+  const server = await serveStoreControl(control, async (request) => {
+    switch (request.op) {
+      case "verify-audit":
+        return opened.transaction((tx) => verifyChain(pgliteRunner(tx), { anchors: request.anchors, inSnapshot: true }));
+    }
+  }).catch((e: unknown) => {
+    log.warn("audit:verify cannot reach this process while it runs: its control socket could not be opened", { socket: control, error: describeError(e) });
+    return null;
+  });
   return {
     prisma,
     kind: "embedded",
     migrations: report,
     close: async () => {
+      await server?.close();
       await prisma.$disconnect();
-      await db.close();
+      await opened.close();
+      await claim.release();
     },
   };
 }

@@ -21,7 +21,8 @@ export function pgRunner(client: pg.Client | pg.PoolClient): SqlRunner {
   };
 }
 
-export function pgliteRunner(db: PGlite): SqlRunner {
+/** Over a PGlite instance, or one of its transactions (the same query/exec, inside it). */
+export function pgliteRunner(db: Pick<PGlite, "query" | "exec">): SqlRunner {
   return {
     async exec(sql) {
       await db.exec(sql);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { renderLoad, type LoadFigures } from "../load/report";
-import type { Accounting, HostileResult } from "../../tests/support/accounting";
+import type { Accounting, HostileResult, LifecycleResult } from "../../tests/support/accounting";
 import { ms } from "../bench/stats";
 
 // docs/reliability.md, written from a run: the accounting lines and hostile-input answers the fault
@@ -10,6 +10,7 @@ import { ms } from "../bench/stats";
 // The lines are what the accounting writes, each stamped with when it was written.
 type FaultRecord = Accounting & { at: string };
 type HostileRecord = HostileResult & { at: string };
+type LifecycleRecord = LifecycleResult & { at: string };
 
 export type FaultRun = {
   date: string;
@@ -19,7 +20,7 @@ export type FaultRun = {
   passed: number;
   failed: number;
   files: Array<{ file: string; ms: number; tests: Array<{ title: string; status: string; ms: number }> }>;
-  records: Array<FaultRecord | HostileRecord>;
+  records: Array<FaultRecord | HostileRecord | LifecycleRecord>;
 };
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -38,6 +39,7 @@ function securityEdges(): string[] {
 export function renderReliability(run: FaultRun, load: LoadFigures | null, before: LoadFigures | null = null): string {
   const faults = run.records.filter((r): r is FaultRecord => r.kind === "fault");
   const hostile = run.records.filter((r): r is HostileRecord => r.kind === "hostile");
+  const lifecycle = run.records.filter((r): r is LifecycleRecord => r.kind === "lifecycle");
   const totals = faults.reduce((a, f) => ({ letters: a.letters + f.letters, lost: a.lost + f.lost, doubled: a.doubled + f.doubled, unknown: a.unknown + f.doubledUnknown, unaudited: a.unaudited + f.withoutAudit }), { letters: 0, lost: 0, doubled: 0, unknown: 0, unaudited: 0 });
   const failedTests = run.files.flatMap((f) => f.tests.filter((t) => t.status !== "passed").map((t) => `${f.file}: ${t.title} (${t.status})`));
   const out: string[] = [
@@ -98,6 +100,19 @@ export function renderReliability(run: FaultRun, load: LoadFigures | null, befor
     ...hostile.map((h) => `| ${cell(h.input)} | ${cell(h.shows)} | ${cell(h.outcome)} |`),
     "",
     ...securityEdges(),
+  );
+  if (lifecycle.length)
+    out.push(
+      "## Lifecycle of the embedded store",
+      "",
+      `Real processes and real signals on the embedded store (\`tests/fault/lifecycle-embedded-store.test.ts\`), recorded ${lifecycle[0]!.at}.`,
+      "",
+      "| scenario | what it shows | what happened | time |",
+      "| --- | --- | --- | ---: |",
+      ...lifecycle.map((l) => `| ${cell(l.scenario)} | ${cell(l.shows)} | ${cell(l.outcome)} | ${l.seconds} s |`),
+      "",
+    );
+  out.push(
     "## Load",
     "",
   );

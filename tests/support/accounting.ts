@@ -40,8 +40,10 @@ export type Accounting = {
 };
 
 export type HostileResult = { kind: "hostile"; input: string; shows: string; outcome: string; seconds: number };
+/** A lifecycle scenario whose promise is not about letters (the embedded store's owner, its rows under SIGKILL). */
+export type LifecycleResult = { kind: "lifecycle"; scenario: string; shows: string; outcome: string; seconds: number };
 
-function record(line: Accounting | HostileResult): void {
+function record(line: Accounting | HostileResult | LifecycleResult): void {
   const out = process.env.REDRIVE_RELIABILITY_OUT;
   if (out) appendFileSync(out, JSON.stringify({ ...line, at: new Date().toISOString() }) + "\n");
 }
@@ -194,4 +196,10 @@ export function recordObservation(scenario: string, shows: string, notes: string
   const line: Accounting = { kind: "fault", scenario, shows, letters: 0, lost: 0, doubled: 0, doubledUnknown: 0, withoutAudit: 0, unsettled: 0, outcomes: {}, states: {}, onBroker: 0, seconds: Math.round((Date.now() - startedAt) / 100) / 10, problems: [], notes };
   console.log(`observation: ${scenario}${notes.map((n) => `\n  note: ${n}`).join("")}`);
   record(line);
+}
+
+/** Records one lifecycle scenario and what it observed. */
+export function recordLifecycle(r: Omit<LifecycleResult, "kind">): void {
+  console.log(`lifecycle: ${r.scenario}: ${r.outcome}`);
+  record({ kind: "lifecycle", ...r });
 }
