@@ -1,6 +1,8 @@
 import "server-only";
 import { ConfigError, getConfig } from "@/lib/config";
 import { startChainHeadLog } from "@/lib/audit/log-chain-head";
+// Registers audit:verify with the embedded store's control socket, before the store opens.
+import "@/lib/audit/verify-chain";
 import { ensureFirstAdmin } from "@/lib/auth/ensure-first-admin";
 import { getClusterMonitor } from "@/lib/clusters/get-cluster-monitor";
 import { getStore } from "@/lib/db/get-store";
