@@ -126,7 +126,7 @@ describe("the embedded store belongs to one process", () => {
     first.child.kill("SIGTERM");
     const termed = await within(first.exited, 20_000, "exit after SIGTERM");
     expect(termed, first.output()).toEqual({ code: 0, signal: null });
-    expect(first.output()).toContain("store closed");
+    expect(first.output()).toContain("shutdown: store stopped");
     expect(existsSync(path.join(dataDir, OWNER_FILE))).toBe(false);
     const stopped = await auditVerify(configPath, dataDir);
     expect(stopped.code, stopped.out).toBe(0);

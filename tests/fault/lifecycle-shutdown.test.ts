@@ -48,10 +48,13 @@ function watchLease(prisma: PrismaClient, jobId: string) {
   return {
     events,
     owner: () => events[events.length - 1]?.owner ?? null,
-    /** When `from` gave the lease back after `after`, and when `to` took it. */
+    /**
+     * When `from` gave the lease back after `after`, and when `to` took it. A release and a claim
+     * falling between two polls show as `from` → `to` directly: then both happened at that poll.
+     */
     handover(from: string, to: string, after: number): { handedBackAt: number; resumedAt: number } {
-      const i = events.findIndex((e, k) => e.at >= after && e.owner === null && events[k - 1]?.owner === from);
-      const j = events.findIndex((e, k) => k > i && e.owner === to);
+      const i = events.findIndex((e, k) => e.at >= after && e.owner !== from && events[k - 1]?.owner === from);
+      const j = events.findIndex((e, k) => k >= i && e.owner === to);
       if (i < 0 || j < 0) throw new Error(`no handover from ${from} to ${to} in ${JSON.stringify(events)}`);
       return { handedBackAt: events[i]!.at, resumedAt: events[j]!.at };
     },
