@@ -93,7 +93,7 @@ export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
       id: c.row.id,
       clusterId: c.row.id,
       cluster: c.config.name,
-      kind: "nats",
+      kind: c.config.kind,
       name: c.capture.stream,
       adopted: c.capture.enabled,
       depth: null,

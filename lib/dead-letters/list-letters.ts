@@ -5,6 +5,7 @@ import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
 import { letterFilters, whereClause } from "./letter-filters";
 import type { LetterPage, LetterSummary, LetterState } from "./types";
+import type { BrokerKind } from "@/lib/brokers/contracts";
 
 export const letterListQuery = letterFilters.extend({
   cursor: z.string().max(200).optional(),
@@ -16,7 +17,7 @@ export type LetterListQuery = z.infer<typeof letterListQuery>;
 export type LetterRow = {
   id: string;
   cluster: string;
-  kind: "nats" | "rabbitmq";
+  kind: BrokerKind;
   source: string;
   destination: string;
   collected_from: string;

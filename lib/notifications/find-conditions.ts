@@ -4,7 +4,7 @@ import { listDlqFlows } from "@/lib/dead-letters/list-dlq-flows";
 import { formatDuration } from "@/lib/health/evaluate-health";
 import { globMatch } from "./glob-match";
 import type { IncidentTarget, RuleParams } from "./types";
-import { BROKER_LABELS } from "@/lib/brokers/contracts";
+import { BROKER_LABELS, kindsWith, type BrokerKind } from "@/lib/brokers/contracts";
 
 export type RuleScope = { cluster: string | null; match: string | null };
 
@@ -28,7 +28,7 @@ const fmt = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
 
 type ConsumerRow = {
   id: string;
-  kind: "nats" | "rabbitmq";
+  kind: BrokerKind;
   parent: string;
   name: string;
   state: string;
@@ -109,7 +109,7 @@ export async function findConditions(prisma: PrismaClient, params: RuleParams, s
       return { holding, undecided: new Set() };
     }
     case "dlx-routes-nowhere": {
-      const clusters = await prisma.cluster.findMany({ where: { kind: "rabbitmq", ...(scope.cluster ? { name: scope.cluster } : {}) }, select: { id: true, name: true, deadLetterProblems: true } });
+      const clusters = await prisma.cluster.findMany({ where: { kind: { in: kindsWith("adoptableDeadLetterSources") }, ...(scope.cluster ? { name: scope.cluster } : {}) }, select: { id: true, name: true, deadLetterProblems: true } });
       const problems = clusters.flatMap((c) =>
         (Array.isArray(c.deadLetterProblems) ? (c.deadLetterProblems as Array<{ source: string; problem: string }>) : [])
           .filter((p) => inScope(c.name, p.source))

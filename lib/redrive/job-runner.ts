@@ -5,7 +5,7 @@ import { insertAuditRows, insertAuditRowsReturning } from "@/lib/audit/insert-au
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import type { LetterPublisher, OutgoingLetter, PublishResult } from "@/lib/brokers/publisher";
-import { BROKER_CAPABILITIES, kindsWith } from "@/lib/brokers/contracts";
+import { BROKER_CAPABILITIES, kindsWith, type BrokerKind } from "@/lib/brokers/contracts";
 
 // Runs jobs. Any replica may run a job: it takes a lease on it and renews it; when a process dies
 // its lease lapses and another (or the restarted one) takes over. Letters go through in chunks:
@@ -32,7 +32,7 @@ export type RunnerDeps = {
 
 type LetterRow = {
   letter_id: string;
-  kind: "nats" | "rabbitmq";
+  kind: BrokerKind;
   cluster: string;
   destination: string;
   payload: Uint8Array | null;

@@ -8,9 +8,9 @@ import { FROM_STATE, scopeSql, type JobRequestInput } from "./job-scope";
 import { requireRedirect } from "./require-redirect";
 import { selection } from "./start-job";
 import type { JobPlan } from "./types";
-import { BROKER_CAPABILITIES } from "@/lib/brokers/contracts";
+import { BROKER_CAPABILITIES, type BrokerKind } from "@/lib/brokers/contracts";
 
-type Dest = { cluster: string; kind: "nats" | "rabbitmq"; destination: string; count: bigint | number };
+type Dest = { cluster: string; kind: BrokerKind; destination: string; count: bigint | number };
 
 /** What a job would do, touching nothing: counts, destinations and whether they exist, what is left out and why. */
 export async function planJob(input: JobRequestInput, actor: Principal): Promise<JobPlan> {
