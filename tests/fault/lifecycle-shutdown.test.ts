@@ -147,7 +147,17 @@ describe("replicas shut down with SIGTERM", () => {
       const termAt = Date.now();
       server.kill("SIGTERM");
       // Still serving while it finishes its work, but telling load balancers it is on its way out.
-      const probe = await fetch(`http://127.0.0.1:${port}/api/health/live`).then(async (r) => ({ status: r.status, body: (await r.json()) as unknown }));
+      // The signal reaches the process asynchronously: a probe sent at once may still be answered
+      // before it; ask until the answer changes (or the process is gone).
+      let probe: { status: number; body: unknown } | null = null;
+      while (server.exitCode === null && server.signalCode === null) {
+        const answer = await fetch(`http://127.0.0.1:${port}/api/health/live`).then(async (r) => ({ status: r.status, body: (await r.json()) as unknown }), () => null);
+        if (answer?.status === 503) {
+          probe = answer;
+          break;
+        }
+        await sleep(10);
+      }
       const exit = await serverExit;
       const exitMs = Date.now() - termAt;
       await until(() => getJob(job.id), (s) => s.state === "completed", 90_000, 100);
