@@ -50,6 +50,8 @@ const natsCluster = z
     passwordEnv: envName.optional(),
     tokenEnv: envName.optional(),
     health: thresholds.partial().optional(),
+    /** Read the age of each backlogged consumer's oldest waiting message (one STREAM.MSG.GET per consumer whose ack floor moved). */
+    timeLag: z.boolean().default(true),
     capture: z
       .object({
         enabled: z.boolean().default(true),
@@ -123,11 +125,23 @@ const ruleScope = {
 };
 
 const notificationRule = z.discriminatedUnion("kind", [
-  z.object({ ...ruleScope, kind: z.literal("consumer-state"), states: z.array(z.enum(["STALLED", "STOPPED", "FAILING", "LAGGING", "UNKNOWN"])).min(1).default(["STALLED", "STOPPED", "FAILING"]) }).strict(),
+  z.object({ ...ruleScope, kind: z.literal("consumer-state"), states: z.array(z.enum(["MISSING", "STALLED", "STOPPED", "FAILING", "LAGGING", "UNKNOWN"])).min(1).default(["STALLED", "STOPPED", "FAILING"]) }).strict(),
   z.object({ ...ruleScope, kind: z.literal("time-to-drain"), aboveSeconds: z.number().int().min(1), includeNotDraining: z.boolean().default(false) }).strict(),
+  z.object({ ...ruleScope, kind: z.literal("oldest-message-age"), aboveSeconds: z.number().int().min(1), includeEstimates: z.boolean().default(false) }).strict(),
   z.object({ ...ruleScope, kind: z.literal("dead-letter-inflow"), perMinute: z.number().min(0) }).strict(),
   z.object({ ...ruleScope, kind: z.literal("dlx-routes-nowhere") }).strict(),
 ]);
+
+/** A consumer that must exist and be attached: by exact "stream/consumer" / "vhost/queue", or a pattern ("*" matches anything). */
+const expectedConsumer = z
+  .object({
+    cluster: z.string().min(1),
+    name: z.string().regex(/^[^/*]+\/[^*]+$/, 'must be "stream/consumer" or "vhost/queue" (use pattern for "*")').optional(),
+    pattern: z.string().regex(/^[^/]+\/.+$/, 'must be "stream/consumer-pattern" or "vhost/queue-pattern"').optional(),
+    minConsumers: z.number().int().min(1).max(100_000).default(1),
+  })
+  .strict()
+  .refine((e) => (e.name === undefined) !== (e.pattern === undefined), { message: "must give exactly one of name and pattern" });
 
 const fileSchema = z
   .object({
@@ -142,6 +156,7 @@ const fileSchema = z
         });
       }),
     statusIntervalSeconds: z.number().int().min(1).max(300).default(5),
+    expectedConsumers: z.array(expectedConsumer).default([]),
     connectTimeoutSeconds: z.number().min(0.5).max(60).default(5),
     sampler: z
       .object({
@@ -263,11 +278,17 @@ export type RabbitDeadLetterConfig = { adopt: string[]; queues: string[]; prefet
 export const DEFAULT_CAPTURE: CaptureConfig = { enabled: true, stream: "REDRIVE_DLQ_EVENTS", consumer: "redrive-capture", maxAgeHours: 336, startFrom: "all" };
 export const DEFAULT_RABBIT_DEAD_LETTERS: RabbitDeadLetterConfig = { adopt: [], queues: [], prefetch: 200 };
 
+export type ExpectedConsumerConfig = { cluster: string; key: string; minConsumers: number };
+
 export type NatsClusterConfig = {
   name: string;
   kind: "nats";
   health?: Thresholds;
+  /** Consumers that must exist and be attached (from the top-level expectedConsumers). */
+  expected?: ExpectedConsumerConfig[];
   capture?: CaptureConfig;
+  /** Time lag (age of the oldest waiting message); on unless false. */
+  timeLag?: boolean;
   servers: string[];
   user?: string;
   password?: string;
@@ -278,6 +299,8 @@ export type RabbitClusterConfig = {
   name: string;
   kind: "rabbitmq";
   health?: Thresholds;
+  /** Queues that must exist and have consumers attached (from the top-level expectedConsumers). */
+  expected?: ExpectedConsumerConfig[];
   deadLetters?: RabbitDeadLetterConfig;
   amqpUrl: string;
   managementUrl: string;
@@ -401,6 +424,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const f = parsed.data;
 
   const globalHealth: Thresholds = { ...DEFAULT_THRESHOLDS, ...f.health };
+  const expected = new Map<string, ExpectedConsumerConfig[]>();
+  f.expectedConsumers.forEach((e, i) => {
+    if (!f.clusters.some((c) => c.name === e.cluster)) {
+      throw new ConfigError(`Invalid configuration: expectedConsumers[${i}].cluster names "${e.cluster}", which is not one of the clusters.`);
+    }
+    const list = expected.get(e.cluster) ?? [];
+    list.push({ cluster: e.cluster, key: (e.name ?? e.pattern)!, minConsumers: e.minConsumers });
+    expected.set(e.cluster, list);
+  });
+  // Only a cluster with expectations carries the list.
+  const expectedOf = (name: string) => (expected.has(name) ? { expected: expected.get(name)! } : {});
   const clusters: ClusterConfig[] = f.clusters.map((c, i) => {
     const field = `clusters[${i}]`;
     const health = { ...globalHealth, ...c.health };
@@ -411,6 +445,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           kind: "nats",
           health,
           capture: c.capture ?? DEFAULT_CAPTURE,
+          ...expectedOf(c.name),
+          // Only an opt-out is recorded: time lag is on unless switched off.
+          ...(c.timeLag ? {} : { timeLag: false }),
           servers: c.servers,
           user: c.user,
           password: secret(env, c.passwordEnv, `${field}.passwordEnv`),
@@ -425,6 +462,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           kind: "rabbitmq",
           health,
           deadLetters: c.deadLetters ?? DEFAULT_RABBIT_DEAD_LETTERS,
+          ...expectedOf(c.name),
           amqpUrl: c.amqpUrl,
           managementUrl: c.managementUrl.replace(/\/+$/, ""),
           user,

@@ -15,6 +15,7 @@ const EMPTY: Omit<SeriesPoint, "t"> = {
   deliverRate: null,
   inflowRate: null,
   redeliverRate: null,
+  oldestAgeSeconds: null,
 };
 
 /** A hole longer than this many steps is a gap in sampling, not jitter. */

@@ -35,4 +35,5 @@ export const SERIES_COLORS = {
   inFlight: "#8b5cf6",
   limit: "#a1a1aa",
   consumers: "#14b8a6",
+  oldest: "#ea580c",
 } as const;

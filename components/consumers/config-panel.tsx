@@ -57,6 +57,9 @@ export function ThresholdsPanel({ thresholds: t }: { thresholds: HealthThreshold
         <li>
           <b className="font-medium">Unknown</b>: the broker could not be read; the last values are kept, with their age.
         </li>
+        <li>
+          <b className="font-medium">Missing</b>: listed in <code>expectedConsumers</code>, and absent from the broker or with fewer consumers attached than it asks for.
+        </li>
       </ul>
     </Card>
   );

@@ -6,6 +6,9 @@ import { useCallback, useMemo } from "react";
 import { BacklogChart } from "@/components/charts/backlog-chart";
 import { ConsumerCountChart } from "@/components/charts/consumer-count-chart";
 import { InFlightChart } from "@/components/charts/in-flight-chart";
+import { OldestAgeChart } from "@/components/charts/oldest-age-chart";
+import { FindingsPanel } from "./findings";
+import { RemediationPanel } from "./remediation-panel";
 import { RatesChart } from "@/components/charts/rates-chart";
 import { RedeliveryChart } from "@/components/charts/redelivery-chart";
 import { toChartPoints, type SeriesChartProps } from "@/components/charts/series-data";
@@ -54,6 +57,8 @@ export function ConsumerDetailView({ id }: { id: string }) {
         <p className="py-6 text-sm text-zinc-500">Loading the consumer…</p>
       )}
       {consumer.error ? <LoadError what="this consumer" error={consumer.error} hasData={Boolean(consumer.data)} testId="consumer-error" /> : null}
+      {consumer.data ? <FindingsPanel findings={consumer.data.findings} /> : null}
+      {consumer.data ? <RemediationPanel consumer={consumer.data} /> : null}
 
       <section aria-labelledby="history-heading" className="mb-6">
         <div className="mb-3 flex flex-wrap items-center justify-between gap-3">
@@ -88,6 +93,7 @@ function Charts({ props, dimmed }: { props: SeriesChartProps; dimmed: boolean })
       <RedeliveryChart {...props} />
       <InFlightChart {...props} />
       <ConsumerCountChart {...props} />
+      <OldestAgeChart {...props} />
     </div>
   );
 }

@@ -5,7 +5,7 @@ import type { ReactNode } from "react";
 import { Card } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { ConsumerDetail } from "@/lib/health/types";
-import { consumerEta, formatAge, formatCount, formatDuration, formatInFlight, formatRate, isStale, KIND_LABEL, PARENT_LABEL } from "./format";
+import { consumerEta, formatAge, formatOldestAge, formatCount, formatDuration, formatInFlight, formatRate, isStale, KIND_LABEL, PARENT_LABEL } from "./format";
 import { consumersHref } from "./list-params";
 import { RoleBadge, StateBadge } from "./state-badge";
 
@@ -46,6 +46,12 @@ export function ConsumerHeader({ consumer: c, now }: { consumer: ConsumerDetail;
         </p>
       </div>
 
+      {c.expectedMin !== null ? (
+        <p className="mt-3 text-sm text-zinc-600 dark:text-zinc-400" data-testid="consumer-expected-note">
+          Expected by the configuration (<code>expectedConsumers</code>): at least {formatCount(c.expectedMin)} consumer{c.expectedMin === 1 ? "" : "s"} attached.
+          {c.synthetic ? " Redrive has never found it on the broker: this page stands in for it until it appears." : ""}
+        </p>
+      ) : null}
       {c.role === "dlq" ? (
         <p className="mt-3 text-sm text-zinc-600 dark:text-zinc-400" data-testid="consumer-dlq-note">
           This queue holds dead letters: its health is not judged by consumption.{" "}
@@ -74,9 +80,12 @@ export function ConsumerHeader({ consumer: c, now }: { consumer: ConsumerDetail;
       ) : null}
 
       <Card className="mt-4">
-        <dl className="grid grid-cols-2 gap-x-6 gap-y-3 text-sm sm:grid-cols-4 xl:grid-cols-8" data-testid="consumer-stats">
+        <dl className="grid grid-cols-2 gap-x-6 gap-y-3 text-sm sm:grid-cols-4 xl:grid-cols-9" data-testid="consumer-stats">
           <Stat label="Backlog" testId="stat-backlog">{formatCount(c.backlog)}</Stat>
           <Stat label="Time to drain" testId="stat-eta">{consumerEta(c)}</Stat>
+          <Stat label={c.oldestAgeEstimated ? "Oldest waiting (estimate)" : "Oldest waiting"} testId="stat-oldest">
+            {formatOldestAge(c)}
+          </Stat>
           <Stat label="In flight / limit">{formatInFlight(c.inFlight, c.inFlightLimit)}</Stat>
           <Stat label="Consumers">{formatCount(c.consumerCount)}</Stat>
           <Stat label="Inflow">{rate(c.inflowRate)}</Stat>
@@ -88,7 +97,7 @@ export function ConsumerHeader({ consumer: c, now }: { consumer: ConsumerDetail;
           {c.rateWindowSeconds !== null ? `Rates per second over the last ${formatDuration(c.rateWindowSeconds)}. ` : "No rates yet: they need two samples. "}
           Pending (not yet delivered) {formatCount(c.pending)}
           {c.redeliveredNow !== null ? ` · redelivered and not yet acknowledged ${formatCount(c.redeliveredNow)}` : ""}
-          {c.oldestAgeSeconds !== null ? ` · oldest message ${formatDuration(c.oldestAgeSeconds)} old` : ""}
+          {c.oldestAgeNote ? ` · oldest message's age: ${c.oldestAgeEstimated ? "estimated from backlog ÷ ack rate, as " : ""}${c.oldestAgeNote}` : ""}
           {" · last activity "}
           {c.lastActivityAt ? <RelativeTime iso={c.lastActivityAt} /> : "none seen"}
           {" · last sampled "}

@@ -6,7 +6,8 @@ import { memo, type ReactNode } from "react";
 import { Sparkline } from "@/components/charts/sparkline";
 import type { ConsumerSummary } from "@/lib/health/types";
 import type { ConsumerSortKey, SortDir } from "@/lib/queries/use-consumers";
-import { consumerEta, formatAge, formatCount, formatDuration, formatInFlight, formatRate, isStale, KIND_LABEL, PARENT_LABEL } from "./format";
+import { FindingBadges } from "./findings";
+import { consumerEta, formatAge, formatOldestAge, formatCount, formatDuration, formatInFlight, formatRate, isStale, KIND_LABEL, PARENT_LABEL } from "./format";
 import { consumerHref } from "./list-params";
 import { RoleBadge, StateBadge } from "./state-badge";
 import { SpacerRow } from "@/components/ui/virtual-table";
@@ -52,7 +53,7 @@ const COLUMNS: Column[] = [
     width: 0,
     stickyLeft: 100,
     sort: "name",
-    cell: (c) => (
+    cell: (c, now) => (
       <div className="min-w-0">
         <p className="truncate" title={`${c.name} (${PARENT_LABEL[c.kind]} ${c.parent})`}>
           {/* No prefetch: scrolling through 10,000 rows would fetch every page it passes. */}
@@ -62,6 +63,12 @@ const COLUMNS: Column[] = [
           {c.role ? (
             <span className="ml-2 align-middle">
               <RoleBadge role={c.role} />
+            </span>
+          ) : null}
+          <FindingBadges findings={c.findings} now={now} />
+          {c.expectedMin !== null ? (
+            <span className={`ml-2 text-xs ${muted}`} title={`Expected by the configuration: at least ${c.expectedMin} attached${c.synthetic ? "; never found on the broker" : ""}`} data-testid="consumer-expected">
+              expected
             </span>
           ) : null}
           <span className={`ml-2 text-xs ${muted}`}>
@@ -131,6 +138,15 @@ const COLUMNS: Column[] = [
     numeric: true,
     sort: "eta",
     cell: (c) => <span className={c.etaSeconds === null && c.backlog > 0 && !c.role ? "text-amber-700 dark:text-amber-300" : undefined}>{consumerEta(c)}</span>,
+  },
+  {
+    id: "oldest",
+    label: "Oldest",
+    title: "Age of the oldest waiting message (time lag); ~ marks an estimate from backlog ÷ ack rate",
+    width: 84,
+    numeric: true,
+    sort: "oldest",
+    cell: (c) => <span title={c.oldestAgeNote ?? undefined} data-testid="consumer-oldest">{formatOldestAge(c)}</span>,
   },
   {
     id: "sampled",

@@ -21,6 +21,7 @@ export const STATE_LABEL: Record<HealthState, string> = {
   STOPPED: "Stopped",
   FAILING: "Failing",
   UNKNOWN: "Unknown",
+  MISSING: "Missing",
 };
 
 /** 12400 → "12,400". */
@@ -65,6 +66,12 @@ export function formatEta(seconds: number | null | undefined): string {
 /** A consumer's time to drain as the lists show it: none for a DLQ or Redrive's capture, which nothing is meant to drain. */
 export function consumerEta(c: { etaSeconds: number | null; role: string | null }): string {
   return c.role ? DASH : formatEta(c.etaSeconds);
+}
+
+/** Time lag as the lists show it: "14 min", "~14 min" for an estimate, a dash when unknown or nothing waits. */
+export function formatOldestAge(c: { oldestAgeSeconds: number | null; oldestAgeEstimated: boolean }): string {
+  if (c.oldestAgeSeconds === null) return DASH;
+  return `${c.oldestAgeEstimated ? "~" : ""}${formatDuration(c.oldestAgeSeconds)}`;
 }
 
 /** Age of a reading, e.g. "8 s", "3 min"; "never" when there is none. */

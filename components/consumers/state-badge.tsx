@@ -9,6 +9,7 @@ export const STATE_TONE: Record<HealthState, Tone> = {
   STOPPED: "bad",
   FAILING: "bad",
   UNKNOWN: "neutral",
+  MISSING: "bad",
 };
 
 export function StateBadge({ state, children }: { state: HealthState; children?: React.ReactNode }) {

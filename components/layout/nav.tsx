@@ -13,6 +13,7 @@ export const NAV_ITEMS: ReadonlyArray<{ href: string; label: string; permission:
   { href: "/jobs", label: "Jobs", permission: "jobs:read" },
   { href: "/audit", label: "Audit", permission: "audit:read" },
   { href: "/settings/notifications", label: "Notifications", permission: "settings:manage" },
+  { href: "/settings/expected-consumers", label: "Expected consumers", permission: "settings:manage" },
   { href: "/settings/users", label: "Users & tokens", permission: "users:manage" },
 ];
 

@@ -10,6 +10,7 @@ import { input, label, muted, primary, secondary, td, th } from "./styles";
 const KIND_LABEL: Record<RuleKind, string> = {
   "consumer-state": "Consumer state",
   "time-to-drain": "Time to drain",
+  "oldest-message-age": "Oldest message age",
   "dead-letter-inflow": "Dead-letter inflow",
   "dlx-routes-nowhere": "Dead letters dropped",
 };
@@ -121,6 +122,8 @@ function defaults(rule: RuleView | null) {
     states: p?.kind === "consumer-state" ? p.states : (["STALLED", "STOPPED", "FAILING"] as AlertState[]),
     aboveMinutes: p?.kind === "time-to-drain" ? String(p.aboveSeconds / 60) : "30",
     includeNotDraining: p?.kind === "time-to-drain" ? p.includeNotDraining : false,
+    oldestMinutes: p?.kind === "oldest-message-age" ? String(p.aboveSeconds / 60) : "15",
+    includeEstimates: p?.kind === "oldest-message-age" ? p.includeEstimates : false,
     perMinute: p?.kind === "dead-letter-inflow" ? String(p.perMinute) : "10",
     cluster: rule?.cluster ?? "",
     match: rule?.match ?? "",
@@ -141,6 +144,8 @@ function RuleForm({ rule, channels, clusters, onDone }: { rule: RuleView | null;
         return { kind: f.kind, states: f.states };
       case "time-to-drain":
         return { kind: f.kind, aboveSeconds: Math.round(Number(f.aboveMinutes) * 60), includeNotDraining: f.includeNotDraining };
+      case "oldest-message-age":
+        return { kind: f.kind, aboveSeconds: Math.round(Number(f.oldestMinutes) * 60), includeEstimates: f.includeEstimates };
       case "dead-letter-inflow":
         return { kind: f.kind, perMinute: Number(f.perMinute) };
       case "dlx-routes-nowhere":
@@ -189,6 +194,18 @@ function RuleForm({ rule, channels, clusters, onDone }: { rule: RuleView | null;
             <label className="flex h-9 items-center gap-2 text-sm">
               <input type="checkbox" checked={f.includeNotDraining} onChange={(e) => set({ includeNotDraining: e.target.checked })} />
               also when not draining at all
+            </label>
+          </>
+        ) : null}
+        {f.kind === "oldest-message-age" ? (
+          <>
+            <label className={label}>
+              Older than (minutes)
+              <input className={`${input} w-28`} type="number" min={1} step="any" value={f.oldestMinutes} onChange={(e) => set({ oldestMinutes: e.target.value })} required data-testid="rule-oldest-minutes" />
+            </label>
+            <label className="flex h-9 items-center gap-2 text-sm">
+              <input type="checkbox" checked={f.includeEstimates} onChange={(e) => set({ includeEstimates: e.target.checked })} />
+              also on estimates (where the broker does not tell the age)
             </label>
           </>
         ) : null}

@@ -10,6 +10,11 @@ export function isBrokerKind(value: unknown): value is BrokerKind {
   return typeof value === "string" && (BROKER_KINDS as readonly string[]).includes(value);
 }
 
+/** The `default:` of an exhaustive switch on BrokerKind: a kind added without its case does not compile. */
+export function unknownKind(kind: never): never {
+  throw new Error(`broker kind ${String(kind)} has no case here`);
+}
+
 /** How an operator names a kind's things, in sentences and table cells. */
 export type BrokerLabels = {
   /** "NATS", "RabbitMQ". */
@@ -40,6 +45,9 @@ export type BrokerCapabilities = {
   /** The broker drops a second publish under the same attempt id (JetStream's Nats-Msg-Id), so a
    *  publish whose confirm a dead process never saw may go again; elsewhere it is "unknown". */
   dedupedPublish: boolean;
+  /** A message dropped at its delivery limit is only announced (JetStream's advisories, gone unless
+   *  captured), not moved to a queue of its own: without Redrive's capture it leaves no trace. */
+  deadLettersByAdvisory: boolean;
 };
 
 export const BROKER_LABELS: Record<BrokerKind, BrokerLabels> = {
@@ -74,8 +82,8 @@ export function kindsWith(capability: keyof BrokerCapabilities): BrokerKind[] {
 }
 
 export const BROKER_CAPABILITIES: Record<BrokerKind, BrokerCapabilities> = {
-  nats: { adoptableDeadLetterSources: false, destinationFanOut: true, typedHeaders: false, dedupedPublish: true },
-  rabbitmq: { adoptableDeadLetterSources: true, destinationFanOut: false, typedHeaders: true, dedupedPublish: false },
+  nats: { adoptableDeadLetterSources: false, destinationFanOut: true, typedHeaders: false, dedupedPublish: true, deadLettersByAdvisory: true },
+  rabbitmq: { adoptableDeadLetterSources: true, destinationFanOut: false, typedHeaders: true, dedupedPublish: false, deadLettersByAdvisory: false },
 };
 
 /** One death of a message, as the broker recorded it (RabbitMQ x-death) or Redrive derived it (NATS advisories). */

@@ -30,6 +30,18 @@ export type BrokerProbe = {
   details: Record<string, string>;
 };
 
+/** Facts of the latest reading that silent-stuck findings read; null where the broker has no such thing. */
+export type ConsumerSignals = {
+  /** NATS pull consumer: outstanding pull requests. */
+  numWaiting: number | null;
+  /** NATS push consumer: whether anything subscribes to its deliver subject. */
+  pushBound: boolean | null;
+  /** RabbitMQ: consumers that must ack and have prefetch 0 (no limit). */
+  unboundedConsumers: number | null;
+  /** RabbitMQ single-active-consumer queues: consumers waiting their turn behind the active one. */
+  waitingConsumers?: number | null;
+};
+
 /** One consumer (NATS) or queue (RabbitMQ) as read in one sweep. Counters are cumulative as the
  *  broker keeps them; rates are derived later from deltas between sweeps. */
 export type ConsumerReading = {
@@ -59,7 +71,12 @@ export type ConsumerReading = {
   /** When the broker last delivered or took an ack, where it records that on the event itself (JetStream);
    *  null where it only keeps a timestamp it refreshes on its own (RabbitMQ's idle_since). Display only. */
   lastActivityAt: Date | null;
+  /** Age of the oldest message waiting (not yet completed), in seconds; null when none waits or the broker does not tell. */
   oldestAgeSeconds: number | null;
+  /** Why the oldest age is unknown while messages wait (a quorum queue, producers that set no timestamp…). */
+  oldestAgeNote: string | null;
+  /** For silent-stuck findings; absent from brokers (the fake) that report none. */
+  signals?: ConsumerSignals;
   config: Record<string, unknown>;
 };
 

@@ -32,12 +32,13 @@ type Bucket = {
   deliver_rate: number | null;
   inflow_rate: number | null;
   redeliver_rate: number | null;
+  oldest_age: number | null;
 };
 
 const RAW_SQL = `SELECT date_bin(make_interval(secs => $2), "taken_at", $3::timestamptz) AS t,
     avg("backlog")::float8 AS backlog, max("backlog")::float8 AS backlog_max, avg("in_flight")::float8 AS in_flight,
     max("in_flight_limit")::float8 AS in_flight_limit, avg("consumer_count")::float8 AS consumer_count,
-    avg("ack_rate") AS ack_rate, avg("deliver_rate") AS deliver_rate, avg("inflow_rate") AS inflow_rate, avg("redeliver_rate") AS redeliver_rate
+    avg("ack_rate") AS ack_rate, avg("deliver_rate") AS deliver_rate, avg("inflow_rate") AS inflow_rate, avg("redeliver_rate") AS redeliver_rate, max("oldest_age_seconds")::float8 AS oldest_age
   FROM "consumer_samples" WHERE "consumer_id" = $1::uuid AND "taken_at" >= $3::timestamptz AND "taken_at" < $4::timestamptz
   GROUP BY 1 ORDER BY 1`;
 
@@ -45,7 +46,7 @@ const ROLLUP_SQL = `SELECT date_bin(make_interval(secs => $2), "bucket", $3::tim
     (sum("backlog_avg" * "samples") / sum("samples"))::float8 AS backlog, max("backlog_max")::float8 AS backlog_max,
     (sum("in_flight_avg" * "samples") / sum("samples"))::float8 AS in_flight, max("in_flight_limit")::float8 AS in_flight_limit,
     avg(("consumer_count_min" + "consumer_count_max") / 2.0)::float8 AS consumer_count,
-    avg("ack_rate") AS ack_rate, avg("deliver_rate") AS deliver_rate, avg("inflow_rate") AS inflow_rate, avg("redeliver_rate") AS redeliver_rate
+    avg("ack_rate") AS ack_rate, avg("deliver_rate") AS deliver_rate, avg("inflow_rate") AS inflow_rate, avg("redeliver_rate") AS redeliver_rate, max("oldest_age_max")::float8 AS oldest_age
   FROM "consumer_rollups" WHERE "consumer_id" = $1::uuid AND "bucket" >= $3::timestamptz AND "bucket" < $4::timestamptz
   GROUP BY 1 ORDER BY 1`;
 
@@ -80,6 +81,7 @@ export async function getConsumerSeries(id: string, q: SeriesQuery, now = new Da
       deliverRate: r?.deliver_rate ?? null,
       inflowRate: r?.inflow_rate ?? null,
       redeliverRate: r?.redeliver_rate ?? null,
+      oldestAgeSeconds: r?.oldest_age ?? null,
     });
   }
   return { from: q.from.toISOString(), to: q.to.toISOString(), stepSeconds: step, source, points };

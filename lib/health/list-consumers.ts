@@ -6,7 +6,7 @@ import { HEALTH_STATES, type ConsumerListResponse } from "./types";
 import { toSummary } from "./to-summary";
 import { BROKER_KINDS } from "@/lib/brokers/contracts";
 
-export const SORTS = ["state", "backlog", "ackRate", "deliverRate", "inflowRate", "redeliverRate", "eta", "name", "inFlight"] as const;
+export const SORTS = ["state", "backlog", "ackRate", "deliverRate", "inflowRate", "redeliverRate", "eta", "name", "inFlight", "oldest"] as const;
 
 export const consumerListQuery = z.object({
   cluster: z.string().max(100).optional(),
@@ -28,7 +28,7 @@ export const consumerListQuery = z.object({
 export type ConsumerListQuery = z.infer<typeof consumerListQuery>;
 
 function orderBy(sort: ConsumerListQuery["sort"], dir: "asc" | "desc"): Prisma.ConsumerOrderByWithRelationInput[] {
-  const nullsLast = (field: "ackRate" | "deliverRate" | "inflowRate" | "redeliverRate" | "etaSeconds") => ({ [field]: { sort: dir, nulls: "last" } });
+  const nullsLast = (field: "ackRate" | "deliverRate" | "inflowRate" | "redeliverRate" | "etaSeconds" | "oldestAgeSeconds") => ({ [field]: { sort: dir, nulls: "last" } });
   const tie: Prisma.ConsumerOrderByWithRelationInput[] = [{ backlog: "desc" }, { key: "asc" }, { id: "asc" }];
   switch (sort) {
     case "state":
@@ -41,6 +41,8 @@ function orderBy(sort: ConsumerListQuery["sort"], dir: "asc" | "desc"): Prisma.C
       return [{ name: dir }, { parent: dir }, { id: "asc" }];
     case "eta":
       return [nullsLast("etaSeconds"), ...tie];
+    case "oldest":
+      return [nullsLast("oldestAgeSeconds"), ...tie];
     default:
       return [nullsLast(sort), ...tie];
   }
@@ -56,6 +58,7 @@ const DEFAULT_DIR: Record<ConsumerListQuery["sort"], "asc" | "desc"> = {
   eta: "desc",
   name: "asc",
   inFlight: "desc",
+  oldest: "desc",
 };
 
 /** Consumers as of the latest sweep in the store (never a live fan-out to the brokers). */

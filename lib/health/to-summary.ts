@@ -1,11 +1,20 @@
 import "server-only";
 import type { Consumer } from "@/lib/db/generated/client";
-import type { ConsumerRole, ConsumerSummary, HealthState } from "./types";
+import { FINDING_CODES, type ConsumerRole, type ConsumerSummary, type Finding, type HealthState } from "./types";
 
 type Row = Consumer & { cluster: { name: string } };
 
 const num = (v: bigint | number | null) => (v === null ? null : Number(v));
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+
+/** The stored findings, keeping only well-formed ones (the column is JSON). */
+export function readFindings(v: unknown): Finding[] {
+  if (!Array.isArray(v)) return [];
+  return v.filter(
+    (f): f is Finding =>
+      typeof f === "object" && f !== null && (FINDING_CODES as readonly string[]).includes((f as Finding).code) && typeof (f as Finding).text === "string" && typeof (f as Finding).since === "string",
+  );
+}
 
 export function toSummary(r: Row): ConsumerSummary {
   return {
@@ -31,7 +40,12 @@ export function toSummary(r: Row): ConsumerSummary {
     etaSeconds: r.etaSeconds,
     lastActivityAt: iso(r.lastActivityAt),
     oldestAgeSeconds: r.oldestAgeSeconds,
+    oldestAgeEstimated: r.oldestAgeEstimated,
+    oldestAgeNote: r.oldestAgeNote,
     lastSampledAt: iso(r.lastSampledAt),
+    expectedMin: r.expectedMin,
+    synthetic: r.synthetic,
+    findings: readFindings(r.findings),
     recentBacklog: Array.isArray(r.recentBacklog) ? (r.recentBacklog as unknown[]).map((v) => num(v as number) ?? 0) : [],
   };
 }

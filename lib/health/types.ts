@@ -2,15 +2,21 @@
 
 import type { BrokerKind } from "@/lib/brokers/contracts";
 
-export const HEALTH_STATES = ["OK", "LAGGING", "STALLED", "STOPPED", "FAILING", "UNKNOWN"] as const;
+export const HEALTH_STATES = ["OK", "LAGGING", "STALLED", "STOPPED", "FAILING", "UNKNOWN", "MISSING"] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];
 
-/** Worst first: the order an operator wants to read them in. */
-export const STATE_SEVERITY: Record<HealthState, number> = { STOPPED: 0, STALLED: 1, FAILING: 2, LAGGING: 3, UNKNOWN: 4, OK: 5 };
+/** Worst first: the order an operator wants to read them in. MISSING (an expected consumer absent or detached) sorts before all. */
+export const STATE_SEVERITY: Record<HealthState, number> = { MISSING: -1, STOPPED: 0, STALLED: 1, FAILING: 2, LAGGING: 3, UNKNOWN: 4, OK: 5 };
 
 /** What a consumer is for when it is not an application's: a dead-letter queue, or Redrive's own capture. */
 export const CONSUMER_ROLES = ["dlq", "capture"] as const;
 export type ConsumerRole = (typeof CONSUMER_ROLES)[number];
+
+export const FINDING_CODES = ["ack-pending-pinned", "redelivery-loop", "pulls-unserved", "push-unbound", "prefetch-unbounded", "single-active-stuck", "max-deliver-uncaptured"] as const;
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+/** A silent-stuck finding: what is wrong while the consumer looks connected, how to confirm it, since when. */
+export type Finding = { code: FindingCode; text: string; remediation: string; since: string };
 
 export type ConsumerSummary = {
   id: string;
@@ -41,8 +47,19 @@ export type ConsumerSummary = {
   /** Seconds to drain at the current net drain rate; 0 when empty; null when not draining. */
   etaSeconds: number | null;
   lastActivityAt: string | null;
+  /** Age of the oldest waiting message, in seconds (time lag); null when none waits or it is unknown. */
   oldestAgeSeconds: number | null;
+  /** The age is an estimate (backlog ÷ ack rate), the broker not telling it. */
+  oldestAgeEstimated: boolean;
+  /** Why the broker does not tell the age, when messages wait. */
+  oldestAgeNote: string | null;
   lastSampledAt: string | null;
+  /** The configured minimum of attached consumers, when this consumer is expected; null otherwise. */
+  expectedMin: number | null;
+  /** An expected consumer never found on the broker: the row stands in for it. */
+  synthetic: boolean;
+  /** Silent-stuck findings holding now. */
+  findings: Finding[];
   /** Last few backlog readings, oldest first, for a sparkline. */
   recentBacklog: number[];
 };
@@ -73,6 +90,8 @@ export type SeriesPoint = {
   deliverRate: number | null;
   inflowRate: number | null;
   redeliverRate: number | null;
+  /** Oldest waiting message's age (the largest in the step), as the broker told it. */
+  oldestAgeSeconds: number | null;
 };
 
 export type ConsumerSeries = {

@@ -39,6 +39,7 @@ async function buildMetrics(now: Date): Promise<{ contentType: string; text: str
       select: {
         id: true, kind: true, parent: true, name: true, state: true, stateSince: true, backlog: true, pending: true, inFlight: true, inFlightLimit: true,
         consumerCount: true, ackRate: true, deliverRate: true, inflowRate: true, redeliverRate: true, etaSeconds: true, lastSampledAt: true, cluster: { select: { name: true } },
+        oldestAgeSeconds: true, oldestAgeEstimated: true, findings: true,
       },
       orderBy: [{ clusterId: "asc" }, { key: "asc" }],
     }),
@@ -83,6 +84,13 @@ async function buildMetrics(now: Date): Promise<{ contentType: string; text: str
   const inflowRate = gauge("redrive_consumer_inflow_per_second", "Arrivals per second over the last sampling interval.", L);
   const redeliverRate = gauge("redrive_consumer_redeliveries_per_second", "Redeliveries per second over the last sampling interval.", L);
   const eta = gauge("redrive_consumer_time_to_drain_seconds", "Backlog divided by the net drain rate; absent when not draining.", L);
+  const oldest = gauge("redrive_consumer_oldest_message_age_seconds", "Age of the oldest waiting message, as the broker tells it (time lag); absent when none waits or the broker does not tell it.", L);
+  const oldestEstimate = gauge(
+    "redrive_consumer_oldest_message_age_estimate_seconds",
+    "Estimated age of the oldest waiting message (backlog divided by ack rate), where the broker does not tell it.",
+    L,
+  );
+  const findings = gauge("redrive_consumer_findings", "Silent-stuck findings holding now (pinned at the ack limit, redelivery loop, unserved pulls, unbound push, prefetch 0, stuck active consumer).", L);
   const state = gauge("redrive_consumer_state", `1, labelled with the consumer's current health state (${HEALTH_STATES.join(", ")}).`, [...L, "state"]);
   const since = gauge("redrive_consumer_state_since_timestamp_seconds", "When the consumer entered its current state.", L);
   const sampled = gauge("redrive_consumer_last_sample_timestamp_seconds", "When the consumer was last sampled.", L);
@@ -98,6 +106,8 @@ async function buildMetrics(now: Date): Promise<{ contentType: string; text: str
     if (c.inflowRate !== null) inflowRate.set(l, c.inflowRate);
     if (c.redeliverRate !== null) redeliverRate.set(l, c.redeliverRate);
     if (c.etaSeconds !== null) eta.set(l, c.etaSeconds);
+    if (c.oldestAgeSeconds !== null) (c.oldestAgeEstimated ? oldestEstimate : oldest).set(l, c.oldestAgeSeconds);
+    findings.set(l, Array.isArray(c.findings) ? c.findings.length : 0);
     state.set({ ...l, state: c.state }, 1);
     since.set(l, seconds(c.stateSince));
     if (c.lastSampledAt) sampled.set(l, seconds(c.lastSampledAt));

@@ -158,7 +158,11 @@ function listHref(params: RuleParams, cluster: string | null): string {
     q.set("sort", "eta");
     q.set("dir", "desc");
   }
-  const path = params.kind === "consumer-state" || params.kind === "time-to-drain" ? "/consumers" : "/dead-letters";
+  if (params.kind === "oldest-message-age") {
+    q.set("sort", "oldest");
+    q.set("dir", "desc");
+  }
+  const path = params.kind === "consumer-state" || params.kind === "time-to-drain" || params.kind === "oldest-message-age" ? "/consumers" : "/dead-letters";
   const qs = q.toString();
   return qs ? `${path}?${qs}` : path;
 }

@@ -2,7 +2,7 @@ import "server-only";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { listDlqFlows } from "@/lib/dead-letters/list-dlq-flows";
 import { formatDuration } from "@/lib/health/evaluate-health";
-import { globMatch } from "./glob-match";
+import { globMatch } from "@/lib/glob-match";
 import type { IncidentTarget, RuleParams } from "./types";
 import { BROKER_LABELS, kindsWith, type BrokerKind } from "@/lib/brokers/contracts";
 
@@ -90,6 +90,31 @@ export async function findConditions(prisma: PrismaClient, params: RuleParams, s
         const backlog = fmt.format(Number(c.backlog));
         const summary = c.etaSeconds === null ? `not draining, backlog ${backlog} (${c.stateReason})` : `time to drain ${formatDuration(c.etaSeconds * 1000)}, backlog ${backlog}`;
         holding.push({ key, target: consumerTarget(c), title: `Slow to drain: ${what(c)}`, summary, startedAt: null });
+      }
+      return { holding, undecided };
+    }
+    case "oldest-message-age": {
+      const rows = await prisma.consumer.findMany({
+        where: {
+          goneAt: null,
+          role: null,
+          ...clusterWhere,
+          OR: [{ oldestAgeSeconds: { gt: params.aboveSeconds }, ...(params.includeEstimates ? {} : { oldestAgeEstimated: false }) }, { state: "UNKNOWN" }],
+        },
+        select: { ...select, oldestAgeSeconds: true, oldestAgeEstimated: true },
+      });
+      const holding: Condition[] = [];
+      const undecided = new Set<string>();
+      for (const c of rows) {
+        if (!inScope(c.cluster.name, `${c.parent}/${c.name}`)) continue;
+        const key = `consumer:${c.id}`;
+        if (c.state === "UNKNOWN" || c.oldestAgeSeconds === null) {
+          undecided.add(key);
+          continue;
+        }
+        const age = `${c.oldestAgeEstimated ? "about " : ""}${formatDuration(c.oldestAgeSeconds * 1000)}${c.oldestAgeEstimated ? " (estimated from backlog ÷ ack rate)" : ""}`;
+        const summary = `oldest waiting message ${age} old, backlog ${fmt.format(Number(c.backlog))} (above ${formatDuration(params.aboveSeconds * 1000)})`;
+        holding.push({ key, target: consumerTarget(c), title: `Messages waiting too long: ${what(c)}`, summary, startedAt: null });
       }
       return { holding, undecided };
     }

@@ -6,6 +6,7 @@ import { ALERT_STATES, type RuleParams } from "./types";
 export const ruleParams = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("consumer-state"), states: z.array(z.enum(ALERT_STATES)).min(1, "pick at least one state") }),
   z.object({ kind: z.literal("time-to-drain"), aboveSeconds: z.number().int().min(1).max(30 * 86_400), includeNotDraining: z.boolean().default(false) }),
+  z.object({ kind: z.literal("oldest-message-age"), aboveSeconds: z.number().int().min(1).max(30 * 86_400), includeEstimates: z.boolean().default(false) }),
   z.object({ kind: z.literal("dead-letter-inflow"), perMinute: z.number().min(0).max(10_000_000) }),
   z.object({ kind: z.literal("dlx-routes-nowhere") }),
 ]);
@@ -34,6 +35,8 @@ export function describeRule(p: RuleParams): string {
       return `a consumer is ${orList(p.states)}`;
     case "time-to-drain":
       return `a consumer's time to drain is above ${fmtSeconds(p.aboveSeconds)}${p.includeNotDraining ? " (or it has a backlog and is not draining)" : ""}`;
+    case "oldest-message-age":
+      return `a consumer's oldest waiting message is older than ${fmtSeconds(p.aboveSeconds)}${p.includeEstimates ? " (or estimated to be, where the broker does not tell)" : ""}`;
     case "dead-letter-inflow":
       return `more than ${p.perMinute} dead letters per minute arrive in a DLQ`;
     case "dlx-routes-nowhere":

@@ -10,6 +10,8 @@ function paramsOf(r: NotificationRuleConfig): RuleParams {
       return { kind: r.kind, states: r.states };
     case "time-to-drain":
       return { kind: r.kind, aboveSeconds: r.aboveSeconds, includeNotDraining: r.includeNotDraining };
+    case "oldest-message-age":
+      return { kind: r.kind, aboveSeconds: r.aboveSeconds, includeEstimates: r.includeEstimates };
     case "dead-letter-inflow":
       return { kind: r.kind, perMinute: r.perMinute };
     case "dlx-routes-nowhere":

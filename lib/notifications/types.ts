@@ -2,19 +2,20 @@
 
 import type { BrokerKind } from "@/lib/brokers/contracts";
 
-export const RULE_KINDS = ["consumer-state", "time-to-drain", "dead-letter-inflow", "dlx-routes-nowhere"] as const;
+export const RULE_KINDS = ["consumer-state", "time-to-drain", "oldest-message-age", "dead-letter-inflow", "dlx-routes-nowhere"] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
 export const CHANNEL_TYPES = ["webhook", "slack"] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 
 /** Consumer states a rule may watch for (OK never alerts). */
-export const ALERT_STATES = ["STALLED", "STOPPED", "FAILING", "LAGGING", "UNKNOWN"] as const;
+export const ALERT_STATES = ["MISSING", "STALLED", "STOPPED", "FAILING", "LAGGING", "UNKNOWN"] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 
 export type RuleParams =
   | { kind: "consumer-state"; states: AlertState[] }
   | { kind: "time-to-drain"; aboveSeconds: number; includeNotDraining: boolean }
+  | { kind: "oldest-message-age"; aboveSeconds: number; includeEstimates: boolean }
   | { kind: "dead-letter-inflow"; perMinute: number }
   | { kind: "dlx-routes-nowhere" };
 

@@ -32,6 +32,7 @@ export const queryKeys = {
     totals: () => ["dead-letters", "totals"] as const,
   },
   notifications: { all: ["notifications"] as const },
+  expected: { all: ["expected-consumers"] as const },
   jobs: {
     all: ["jobs"] as const,
     lists: () => ["jobs", "list"] as const,

@@ -7,7 +7,7 @@ import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 import { CONSUMER_REFRESH_MS } from "./refresh";
 
-export const CONSUMER_SORT_KEYS = ["state", "name", "backlog", "inFlight", "ackRate", "deliverRate", "inflowRate", "redeliverRate", "eta"] as const;
+export const CONSUMER_SORT_KEYS = ["state", "name", "backlog", "inFlight", "ackRate", "deliverRate", "inflowRate", "redeliverRate", "eta", "oldest"] as const;
 export type ConsumerSortKey = (typeof CONSUMER_SORT_KEYS)[number];
 export type SortDir = "asc" | "desc";
 

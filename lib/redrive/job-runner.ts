@@ -5,7 +5,7 @@ import { insertAuditRows, insertAuditRowsReturning } from "@/lib/audit/insert-au
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import type { LetterPublisher, OutgoingLetter, PublishResult } from "@/lib/brokers/publisher";
-import { BROKER_CAPABILITIES, kindsWith, type BrokerKind } from "@/lib/brokers/contracts";
+import { BROKER_CAPABILITIES, kindsWith, unknownKind, type BrokerKind } from "@/lib/brokers/contracts";
 
 // Runs jobs. Any replica may run a job: it takes a lease on it and renews it; when a process dies
 // its lease lapses and another (or the restarted one) takes over. Letters go through in chunks:
@@ -59,6 +59,8 @@ function abandoned(kind: LetterRow["kind"]): RunResult {
     case "nats":
       // JetStream deduplicates the same Nats-Msg-Id: the next runner sends it again, safely.
       return { outcome: "not_sent", mayHaveLanded: true, shutdown: true, detail: "Redrive shut down before JetStream acknowledged the publish; sent again under the same Nats-Msg-Id, which JetStream deduplicates" };
+    default:
+      return unknownKind(kind);
   }
 }
 const OUTCOME_STATE: Record<string, string> = { requeue: "requeued", terminate: "terminated", restore: "dead" };

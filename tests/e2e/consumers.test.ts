@@ -123,6 +123,30 @@ describe("consumer health in the console", () => {
     await page.waitForURL(/\/consumers\/[0-9a-f-]{36}/);
     await page.getByTestId("chart-backlog").waitFor({ timeout: 30_000 });
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toContain("parked");
+    // What to check, in RabbitMQ's own commands; time lag charted, and unknown here (no AMQP timestamp, no acks).
+    const remediation = page.getByTestId("consumer-remediation");
+    await remediation.waitFor();
+    expect(await remediation.getByTestId("remediation-command").allTextContents()).toContain(`rabbitmqctl list_consumers -p ${VHOST}`);
+    await page.getByTestId("chart-oldest-age").waitFor();
+    expect(await page.getByTestId("stat-oldest").textContent()).toContain("—");
+    expect(await page.getByTestId("consumer-stats").locator("..").textContent()).toMatch(/no AMQP timestamp/);
     await page.screenshot({ path: path.join(ARTIFACTS, "consumer-detail.png"), fullPage: true });
+  });
+
+  it("holds a cluster to an expected consumer an admin adds in the browser: MISSING, never having existed", async () => {
+    await page.goto(`${app.url}/settings/expected-consumers`);
+    await page.getByTestId("expected-key").fill(`${VHOST}/ghost`);
+    await page.getByRole("button", { name: "Add" }).click();
+    await page.locator('[data-testid="expected-row"]').filter({ hasText: `${VHOST}/ghost` }).waitFor();
+    const missing = await until(() => api<ConsumerListResponse>(app, `/api/consumers?cluster=${cluster}&state=MISSING`), (l) => l.items.length === 1, 3 * TICK_S * 1000 + 5000, 500);
+    expect(missing.items[0]).toMatchObject({ name: "ghost", synthetic: true, expectedMin: 1, reason: `${VHOST}/ghost does not exist on the broker; it is expected` });
+    await page.goto(`${app.url}/consumers?cluster=${cluster}&state=MISSING`);
+    await page.locator(`[data-testid="consumer-row"][data-state="MISSING"]`).filter({ hasText: "ghost" }).waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, "consumers-missing.png"), fullPage: true });
+
+    await page.goto(`${app.url}/settings/expected-consumers`);
+    await page.locator('[data-testid="expected-row"]').filter({ hasText: `${VHOST}/ghost` }).getByRole("button", { name: "Remove" }).click();
+    await page.locator('[data-testid="expected-row"]').filter({ hasText: `${VHOST}/ghost` }).waitFor({ state: "detached" });
+    await until(() => api<ConsumerListResponse>(app, `/api/consumers?cluster=${cluster}&state=MISSING`), (l) => l.items.length === 0, 3 * TICK_S * 1000 + 5000, 500);
   });
 });

@@ -50,7 +50,7 @@ describe("notifications and metrics against the store", () => {
     return {
       key: "v/orders", parent: "v", name: "orders", pending: 12, inFlight: 0, inFlightLimit: null, consumerCount: consumers,
       deliveredTotal: counters.acked, ackedTotal: counters.acked, publishedTotal: counters.published, redeliveredTotal: 0, redeliveredNow: null,
-      counterEpoch: null, lastActivityAt: null, oldestAgeSeconds: null, config: {},
+      counterEpoch: null, lastActivityAt: null, oldestAgeSeconds: null, oldestAgeNote: null, config: {},
     };
   };
   const tick = async (consumers: number, moving: boolean) => {
@@ -214,6 +214,8 @@ describe("notifications and metrics against the store", () => {
         data: { clusterId: c.id, kind: "rabbitmq", dedupeKey: `k${n}`, source: "v/orders", destination: "v/orders", collectedFrom: "v/orders.dlq", reason: "rejected", payloadShape: "text", fingerprint: "0123456789abcdef", payloadSize: 1, state },
       });
     }
+    // Time lag as the sampler stores it: the broker's figure is one family, an estimate another.
+    await store.prisma.consumer.updateMany({ where: { clusterId: c.id }, data: { oldestAgeSeconds: 840, oldestAgeEstimated: false } });
     const { contentType, text } = await renderMetrics();
     expect(contentType).toMatch(/^text\/plain; version=0\.0\.4/);
     const m = parseExposition(text);
@@ -228,6 +230,10 @@ describe("notifications and metrics against the store", () => {
       expect(sampleOf(m, "redrive_consumer_acks_per_second", l)?.value).toBe(item.ackRate);
       expect(sampleOf(m, "redrive_consumer_inflow_per_second", l)?.value).toBe(item.inflowRate);
       expect(sampleOf(m, "redrive_consumer_state", { ...l, state: item.state })?.value).toBe(1);
+      expect(item.oldestAgeSeconds).toBe(840);
+      expect(sampleOf(m, "redrive_consumer_oldest_message_age_seconds", l)?.value).toBe(840);
+      expect(sampleOf(m, "redrive_consumer_oldest_message_age_estimate_seconds", l) ?? null).toBeNull();
+      expect(sampleOf(m, "redrive_consumer_findings", l)?.value).toBe(item.findings.length);
       expect(m.get("redrive_consumer_state")!.samples.filter((s) => s.labels.consumer_id === item.id && s.value === 1)).toHaveLength(1);
     }
 

@@ -57,6 +57,19 @@ describe("loadConfig", () => {
     expect(c.clusters).toEqual([{ name: "edge", kind: "nats", health: DEFAULT_THRESHOLDS, capture: DEFAULT_CAPTURE, servers: ["nats://edge:4222"], user: undefined, password: undefined, token: undefined }]);
   });
 
+  it("hands each cluster its expected consumers, and refuses one naming no cluster", () => {
+    const yaml = (list: string) => `clusters:\n  - name: edge\n    kind: nats\n    servers: [nats://edge:4222]\nexpectedConsumers:\n${list}`;
+    const c = loadConfig({ REDRIVE_CONFIG: "ops.yaml" }, dirWith({ "ops.yaml": yaml("  - { cluster: edge, name: ORDERS/billing }\n  - { cluster: edge, pattern: ORDERS/worker-*, minConsumers: 2 }\n") }));
+    expect(c.clusters[0]).toMatchObject({ expected: [{ cluster: "edge", key: "ORDERS/billing", minConsumers: 1 }, { cluster: "edge", key: "ORDERS/worker-*", minConsumers: 2 }] });
+    expect(() => loadConfig({ REDRIVE_CONFIG: "ops.yaml" }, dirWith({ "ops.yaml": yaml("  - { cluster: nowhere, name: ORDERS/billing }\n") }))).toThrow(/expectedConsumers\[0\]\.cluster names "nowhere"/);
+    expect(() => loadConfig({ REDRIVE_CONFIG: "ops.yaml" }, dirWith({ "ops.yaml": yaml("  - { cluster: edge, name: ORDERS/billing, pattern: ORDERS/* }\n") }))).toThrow(/exactly one of name and pattern/);
+  });
+
+  it("switches a NATS cluster's time lag off only when told", () => {
+    const dir = dirWith({ "ops.yaml": "clusters:\n  - name: edge\n    kind: nats\n    servers: [nats://edge:4222]\n    timeLag: false\n" });
+    expect(loadConfig({ REDRIVE_CONFIG: "ops.yaml" }, dir).clusters[0]).toMatchObject({ timeLag: false });
+  });
+
   it("layers health thresholds: defaults, then the file's, then the cluster's; and reads the sampler settings", () => {
     const dir = dirWith({
       "redrive.config.json": JSON.stringify({

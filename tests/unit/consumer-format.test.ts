@@ -220,6 +220,7 @@ describe("chart data", () => {
     deliverRate: null,
     inflowRate: null,
     redeliverRate: null,
+    oldestAgeSeconds: null,
   });
 
   it("breaks the line where the sampler missed ticks", () => {

@@ -74,6 +74,13 @@ describe("notification helpers", () => {
     expect(readRuleParams("consumer-state", { states: [] })).toBeNull();
     const eta = readRuleParams("time-to-drain", { aboveSeconds: 1800 });
     expect(eta && describeRule(eta)).toBe("a consumer's time to drain is above 30 min");
+    const old = readRuleParams("oldest-message-age", { aboveSeconds: 900 });
+    expect(old).toEqual({ kind: "oldest-message-age", aboveSeconds: 900, includeEstimates: false });
+    expect(old && describeRule(old)).toBe("a consumer's oldest waiting message is older than 15 min");
+    const est = readRuleParams("oldest-message-age", { aboveSeconds: 3600, includeEstimates: true });
+    expect(est && describeRule(est)).toBe("a consumer's oldest waiting message is older than 1 h (or estimated to be, where the broker does not tell)");
+    const missing = readRuleParams("consumer-state", { states: ["MISSING"] });
+    expect(missing && describeRule(missing)).toBe("a consumer is MISSING");
   });
 });
 

@@ -2,6 +2,7 @@ import "server-only";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { AppError } from "@/lib/errors";
 import type { ConsumerReading } from "../types";
+import type { OldestMessageTimes, OldestTarget } from "./oldest-message-times";
 
 // JetStream's listers trust `total`, which 2.9's clustered CONSUMER.LIST gets wrong; we page by
 // hand until a short page instead.
@@ -10,7 +11,8 @@ type ApiError = { code: number; err_code?: number; description?: string };
 type SequenceInfo = { consumer_seq: number; stream_seq: number; last_active?: string };
 type StreamInfo = {
   config: { name: string; subjects?: string[]; retention?: string };
-  state: { messages: number; last_seq: number; first_ts?: string };
+  created?: string;
+  state: { messages: number; first_seq?: number; last_seq: number; first_ts?: string };
 };
 type ConsumerInfo = {
   stream_name: string;
@@ -95,6 +97,8 @@ export function toReading(stream: StreamInfo, c: ConsumerInfo, now = Date.now())
     counterEpoch: c.created,
     lastActivityAt: latest(c.delivered.last_active, c.ack_floor.last_active),
     oldestAgeSeconds: null,
+    oldestAgeNote: null,
+    signals: { numWaiting: isPush ? null : c.num_waiting, pushBound: isPush ? !!c.push_bound : null, unboundedConsumers: null },
     config: {
       type: isPush ? "push" : "pull",
       durable: c.config.durable_name ?? null,
@@ -112,12 +116,39 @@ export function toReading(stream: StreamInfo, c: ConsumerInfo, now = Date.now())
   };
 }
 
-export async function listNatsConsumers(nc: NatsConnection, timeoutMs: number): Promise<ConsumerReading[]> {
+/** Every consumer of every stream; with `oldest`, also the age of each backlogged consumer's first uncompleted message. */
+export async function listNatsConsumers(nc: NatsConnection, timeoutMs: number, oldest: OldestMessageTimes | null = null, now = () => Date.now()): Promise<ConsumerReading[]> {
   const streams = await pageAll<"streams", StreamInfo>(nc, "$JS.API.STREAM.LIST", "streams", timeoutMs);
   const readings: ConsumerReading[] = [];
+  const targets: Array<{ reading: ConsumerReading; target: OldestTarget }> = [];
   for (const s of streams) {
     const consumers = await pageAll<"consumers", ConsumerInfo>(nc, `$JS.API.CONSUMER.LIST.${s.config.name}`, "consumers", timeoutMs);
-    for (const c of consumers) readings.push(toReading(s, c));
+    for (const c of consumers) {
+      const reading = toReading(s, c);
+      readings.push(reading);
+      // Only a consumer with work waiting has an oldest waiting message.
+      if (oldest && reading.pending + reading.inFlight > 0) {
+        targets.push({
+          reading,
+          target: {
+            stream: s.config.name,
+            streamCreated: s.created ?? "",
+            filter: c.config.filter_subject || ">",
+            fromSeq: c.ack_floor.stream_seq + 1,
+            streamFirstSeq: s.state.first_seq ?? 0,
+          },
+        });
+      }
+    }
+  }
+  if (oldest && targets.length) {
+    const results = await oldest.read(nc, targets.map((t) => t.target), timeoutMs);
+    const at = now();
+    targets.forEach(({ reading }, i) => {
+      const r = results[i]!;
+      reading.oldestAgeSeconds = r.at === null ? null : Math.max(0, Math.round((at - r.at) / 1000));
+      reading.oldestAgeNote = r.note;
+    });
   }
   return readings;
 }

@@ -14,6 +14,7 @@ import { captureStreamsOf } from "./capture-durable";
 import { NatsDeadLetterSource } from "./nats-dead-letter-source";
 import { NatsPublisher } from "./nats-publisher";
 import { listNatsConsumers } from "./list-nats-consumers";
+import { OldestMessageTimes } from "./oldest-message-times";
 import { unreachable } from "../types";
 import { withTimeout } from "../with-timeout";
 
@@ -27,12 +28,15 @@ export class NatsBroker implements Broker {
   /** The last thing the client told us about losing the server, for the operator. */
   private lastTrouble: string | null = null;
   private connected = false;
+  /** Cached first-waiting-message times, kept across sweeps; null when time lag is switched off. */
+  readonly oldest: OldestMessageTimes | null;
 
   constructor(
     private readonly cluster: NatsClusterConfig,
     private readonly timeoutMs = 5000,
   ) {
     this.name = cluster.name;
+    this.oldest = cluster.timeLag === false ? null : new OldestMessageTimes();
   }
 
   private get where(): string {
@@ -144,7 +148,7 @@ export class NatsBroker implements Broker {
     const nc = await this.connection();
     if (!this.connected) throw new AppError("BROKER_UNREACHABLE", `Cannot reach NATS at ${this.where}: ${this.lastTrouble ?? "disconnected"}.`);
     try {
-      return await listNatsConsumers(nc, this.timeoutMs);
+      return await listNatsConsumers(nc, this.timeoutMs, this.oldest);
     } catch (e) {
       if (isAppError(e)) throw e;
       throw new AppError("BROKER_UNREACHABLE", `Could not list the JetStream consumers of NATS at ${this.where}: ${describeError(e)}.`, { cause: e });

@@ -36,13 +36,14 @@ type QueueItem = {
   messages_unacknowledged?: number;
   consumers?: number;
   message_stats?: Partial<Record<"publish" | "ack" | "deliver_get" | "deliver_no_ack" | "get_no_ack" | "redeliver", number>>;
-  head_message_timestamp?: number | null;
+  /** Seconds; "" or absent when the head message has no timestamp. */
+  head_message_timestamp?: number | string | null;
   arguments?: Record<string, unknown>;
   policy?: string | null;
   effective_policy_definition?: Record<string, unknown> | [];
 };
 type QueuePage = { items: QueueItem[]; page: number; page_count: number };
-type ConsumerItem = { queue?: { name: string; vhost: string }; prefetch_count?: number };
+type ConsumerItem = { queue?: { name: string; vhost: string }; prefetch_count?: number; ack_required?: boolean; activity_status?: string };
 
 export const PAGE_SIZE = 500;
 /** A page of 500 queues with stats took up to 5 s on a loaded 2-core broker (docs/benchmarks.md). */
@@ -67,12 +68,31 @@ export async function listQueuePages(api: ManagementClient, vhost: string | null
   }
 }
 
-function toReading(q: QueueItem, prefetch: Map<string, { sum: number; unlimited: boolean }>, now: Date): ConsumerReading {
+/**
+ * The head message's age from `head_message_timestamp` (AMQP `timestamp`, in seconds). RabbitMQ 3.10
+ * gives it for classic queues only, and only when the message at the head carries a timestamp; it
+ * times the first message waiting to be delivered, not those already in flight.
+ */
+export function oldestAge(q: Pick<QueueItem, "type" | "messages_ready" | "messages_unacknowledged" | "head_message_timestamp">, now: Date): { seconds: number | null; note: string | null } {
+  const head = q.head_message_timestamp;
+  if (typeof head === "number" && head > 0) return { seconds: Math.max(0, Math.round(now.getTime() / 1000 - head)), note: null };
+  const ready = q.messages_ready ?? 0;
+  const inFlight = q.messages_unacknowledged ?? 0;
+  if (ready + inFlight === 0) return { seconds: null, note: null };
+  const type = q.type ?? "classic";
+  if (type !== "classic") return { seconds: null, note: `RabbitMQ 3.10 reports the head message's timestamp for classic queues only; this is a ${type} queue` };
+  if (ready === 0) return { seconds: null, note: "every waiting message is in flight, and RabbitMQ times only messages not yet delivered" };
+  return { seconds: null, note: "the message at the head carries no AMQP timestamp (its producer does not set one)" };
+}
+
+type Prefetch = { sum: number; unlimited: boolean; unboundedAcking: number; waiting: number };
+
+function toReading(q: QueueItem, prefetch: Map<string, Prefetch>, now: Date): ConsumerReading {
   const stats = q.message_stats ?? {};
   const key = `${q.vhost}/${q.name}`;
   const p = prefetch.get(key);
   const consumers = q.consumers ?? 0;
-  const head = q.head_message_timestamp;
+  const oldest = oldestAge(q, now);
   const policy = Array.isArray(q.effective_policy_definition) ? {} : (q.effective_policy_definition ?? {});
   return {
     key,
@@ -92,7 +112,9 @@ function toReading(q: QueueItem, prefetch: Map<string, { sum: number; unlimited:
     // Not idle_since: RabbitMQ 3.10 moves it forward on an idle queue every 2 minutes by itself. The
     // sampler dates activity from the counters instead.
     lastActivityAt: null,
-    oldestAgeSeconds: typeof head === "number" && head > 0 ? Math.max(0, Math.round(now.getTime() / 1000 - head)) : null,
+    oldestAgeSeconds: oldest.seconds,
+    oldestAgeNote: oldest.note,
+    signals: { numWaiting: null, pushBound: null, unboundedConsumers: p ? p.unboundedAcking : 0, waitingConsumers: p ? p.waiting : 0 },
     config: {
       type: q.type ?? "classic",
       state: q.state ?? null,
@@ -110,7 +132,7 @@ function toReading(q: QueueItem, prefetch: Map<string, { sum: number; unlimited:
 export async function listRabbitQueues(api: ManagementClient, vhosts: string[], now = new Date()): Promise<{ readings: ConsumerReading[]; requests: number }> {
   const scopes = vhosts.length ? vhosts : [null];
   const queues: QueueItem[] = [];
-  const prefetch = new Map<string, { sum: number; unlimited: boolean }>();
+  const prefetch = new Map<string, Prefetch>();
   let requests = 0;
   for (const vhost of scopes) {
     const r = await listQueuePages(api, vhost);
@@ -118,16 +140,23 @@ export async function listRabbitQueues(api: ManagementClient, vhosts: string[], 
     requests += r.requests;
     // Not paginated by the API; one call per scope.
     const consumers = await api.get<ConsumerItem[]>(
-      vhost === null ? "/api/consumers?columns=queue.name,queue.vhost,prefetch_count" : `/api/consumers/${encodeURIComponent(vhost)}?columns=queue.name,queue.vhost,prefetch_count`,
+      vhost === null ? "/api/consumers?columns=queue.name,queue.vhost,prefetch_count,ack_required,activity_status" : `/api/consumers/${encodeURIComponent(vhost)}?columns=queue.name,queue.vhost,prefetch_count,ack_required,activity_status`,
       { timeoutMs: PAGE_TIMEOUT_MS },
     );
     requests++;
     for (const c of consumers) {
       if (!c.queue) continue;
       const k = `${c.queue.vhost}/${c.queue.name}`;
-      const cur = prefetch.get(k) ?? { sum: 0, unlimited: false };
-      if (!c.prefetch_count) cur.unlimited = true;
-      else cur.sum += c.prefetch_count;
+      const cur = prefetch.get(k) ?? { sum: 0, unlimited: false, unboundedAcking: 0, waiting: 0 };
+      // Single active consumer: the others wait their turn ("waiting"); only the active one is delivered to.
+      if (c.activity_status === "waiting") cur.waiting += 1;
+      if (!c.prefetch_count) {
+        cur.unlimited = true;
+        // A no-ack consumer has no prefetch to set; one that must ack and has none takes everything.
+        if (c.ack_required !== false) cur.unboundedAcking += 1;
+      } else {
+        cur.sum += c.prefetch_count;
+      }
       prefetch.set(k, cur);
     }
   }

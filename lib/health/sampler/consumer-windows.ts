@@ -1,7 +1,9 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import type { SamplePoint } from "../sample-point";
-import type { HealthState } from "../types";
+import { carrySince, type Detected } from "../findings";
+import { readFindings } from "../to-summary";
+import type { Finding, FindingCode, HealthState } from "../types";
 
 type StateMark = { state: HealthState; since: Date };
 
@@ -9,6 +11,8 @@ type StateMark = { state: HealthState; since: Date };
 export class ConsumerWindows {
   private readonly points = new Map<string, SamplePoint[]>();
   private readonly states = new Map<string, StateMark>();
+  /** Since when each finding of a consumer has held: kept across sweeps, as the window forgets old points. */
+  private readonly findingSince = new Map<string, Map<FindingCode, number>>();
 
   constructor(private readonly keepMs: number) {}
 
@@ -44,9 +48,17 @@ export class ConsumerWindows {
     return s ? { state: s.state, since: s.since.getTime() } : null;
   }
 
+  /** The findings detected now, each with the earliest "since" of its unbroken run. */
+  carryFindings(id: string, detected: Detected[]): Finding[] {
+    const findings = carrySince(detected, this.findingSince.get(id) ?? new Map());
+    this.findingSince.set(id, new Map(findings.map((f) => [f.code, Date.parse(f.since)])));
+    return findings;
+  }
+
   forget(id: string): void {
     this.points.delete(id);
     this.states.delete(id);
+    this.findingSince.delete(id);
   }
 
   /** A new leader picks up where the last one left off: recent samples and states from the store. */
@@ -74,7 +86,11 @@ export class ConsumerWindows {
       });
       this.points.set(r.consumerId, list);
     }
-    const states = await prisma.consumer.findMany({ where: { goneAt: null }, select: { id: true, state: true, stateSince: true } });
-    for (const s of states) this.states.set(s.id, { state: s.state as HealthState, since: s.stateSince });
+    const states = await prisma.consumer.findMany({ where: { goneAt: null }, select: { id: true, state: true, stateSince: true, findings: true } });
+    for (const s of states) {
+      this.states.set(s.id, { state: s.state as HealthState, since: s.stateSince });
+      const findings = readFindings(s.findings);
+      if (findings.length) this.findingSince.set(s.id, new Map(findings.map((f) => [f.code, Date.parse(f.since)])));
+    }
   }
 }

@@ -10,10 +10,10 @@ const DELETE_BATCH = 20_000;
 export async function rollUpMinutes(prisma: PrismaClient, from: Date, to: Date): Promise<number> {
   return prisma.$executeRawUnsafe(
     `INSERT INTO "consumer_rollups" ("consumer_id", "bucket", "samples", "backlog_avg", "backlog_max", "in_flight_avg", "in_flight_limit",
-       "consumer_count_min", "consumer_count_max", "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate")
+       "consumer_count_min", "consumer_count_max", "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate", "oldest_age_max")
      SELECT "consumer_id", date_trunc('minute', "taken_at"), count(*)::int, avg("backlog")::float8, max("backlog"), avg("in_flight")::float8,
        max("in_flight_limit"), min("consumer_count"), max("consumer_count"),
-       avg("ack_rate"), avg("deliver_rate"), avg("inflow_rate"), avg("redeliver_rate")
+       avg("ack_rate"), avg("deliver_rate"), avg("inflow_rate"), avg("redeliver_rate"), max("oldest_age_seconds")
      FROM "consumer_samples"
      WHERE "taken_at" >= date_trunc('minute', $1::timestamptz) AND "taken_at" < date_trunc('minute', $2::timestamptz)
      GROUP BY 1, 2
@@ -21,7 +21,7 @@ export async function rollUpMinutes(prisma: PrismaClient, from: Date, to: Date):
        "backlog_max" = EXCLUDED."backlog_max", "in_flight_avg" = EXCLUDED."in_flight_avg", "in_flight_limit" = EXCLUDED."in_flight_limit",
        "consumer_count_min" = EXCLUDED."consumer_count_min", "consumer_count_max" = EXCLUDED."consumer_count_max",
        "ack_rate" = EXCLUDED."ack_rate", "deliver_rate" = EXCLUDED."deliver_rate", "inflow_rate" = EXCLUDED."inflow_rate",
-       "redeliver_rate" = EXCLUDED."redeliver_rate"`,
+       "redeliver_rate" = EXCLUDED."redeliver_rate", "oldest_age_max" = EXCLUDED."oldest_age_max"`,
     from.toISOString(),
     to.toISOString(),
   );

@@ -1,14 +1,18 @@
 import "server-only";
 import type { Broker, ConsumerReading } from "@/lib/brokers/types";
-import { DEFAULT_THRESHOLDS, type ClusterConfig } from "@/lib/config";
+import { DEFAULT_CAPTURE, DEFAULT_THRESHOLDS, type ClusterConfig } from "@/lib/config";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import { evaluateHealth } from "../evaluate-health";
+import { detachedReason, expectationFor, unmetByName } from "../expected-consumers";
+import { detectFindings } from "../findings";
+import { resolveOldestAge, withOldestAge } from "../oldest-age";
 import { derivePoint, type RawPoint, type SamplePoint } from "../sample-point";
+import { loadExpectations } from "../expected/load-expectations";
 import { loadConsumerContext } from "./consumer-context";
 import type { ConsumerWindows } from "./consumer-windows";
 import { ensureCluster } from "@/lib/clusters/ensure-cluster";
-import { markGone, upsertConsumers, writeSamples, writeVerdicts, type SweepRow } from "./write-sweep";
+import { markGone, upsertConsumers, writeMissing, writeSamples, writeVerdicts, type SweepRow } from "./write-sweep";
 
 export type SweepResult = { cluster: string; consumers: number; ms: number; error: string | null };
 
@@ -44,11 +48,25 @@ function meanInflowPerMinute(points: SamplePoint[], since: number): number | nul
   return seconds > 0 ? (total / seconds) * 60 : null;
 }
 
+/** Why no max-delivery advisory of this cluster is captured (NATS), or null when Redrive's capture consumer is there. */
+function missingCapture(cluster: ClusterConfig, readings: ConsumerReading[]): string | null {
+  switch (cluster.kind) {
+    case "rabbitmq":
+      return null;
+    case "nats": {
+      const capture = cluster.capture ?? DEFAULT_CAPTURE;
+      if (!capture.enabled) return "Redrive's dead-letter capture is switched off for this cluster";
+      return readings.some((r) => r.key === `${capture.stream}/${capture.consumer}`) ? null : `Redrive's capture consumer ${capture.stream}/${capture.consumer} is not on the broker`;
+    }
+  }
+}
+
 /** Reads every consumer of one cluster, derives rates and health, and stores one sample each. */
 export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker; cluster: ClusterConfig; windows: ConsumerWindows; intervalMs: number; now?: () => Date }): Promise<SweepResult> {
   const { prisma, broker, cluster, windows, intervalMs } = deps;
   const now = deps.now ?? (() => new Date());
   const thresholds = cluster.health ?? DEFAULT_THRESHOLDS;
+
   const clusterId = await ensureCluster(prisma, cluster.name, cluster.kind);
   const started = performance.now();
 
@@ -72,6 +90,7 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
   }
 
   const at = now();
+  const expected = await loadExpectations(prisma, cluster);
   const context = await loadConsumerContext(prisma, clusterId, cluster, thresholds.windowSeconds, at);
   const ids = await upsertConsumers(prisma, clusterId, cluster.kind, readings, at);
   // First every point, then the verdicts: a queue's verdict may read its DLQ's latest inflow.
@@ -88,22 +107,48 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
     const inflow = dlqId ? meanInflowPerMinute(windows.get(dlqId), at.getTime() - thresholds.windowSeconds * 1000) : null;
     if (inflow !== null) deadPerMinute.set(source, Math.max(deadPerMinute.get(source) ?? 0, inflow));
   }
+  const captureMissing = missingCapture(cluster, readings);
   const rows: SweepRow[] = [];
   for (const { id, reading, point, window } of pushed) {
     const role = context.roles.get(reading.key) ?? (context.captureStream !== null && reading.key.startsWith(`${context.captureStream}/`) ? "capture" : null);
     const deadLetterPerMinute = deadPerMinute.get(reading.key) ?? null;
-    const verdict = evaluateHealth(window, { now: at.getTime(), intervalMs, thresholds, reachable: true, role, deadLetterPerMinute, held: windows.held(id) });
+    const judged = evaluateHealth(window, { now: at.getTime(), intervalMs, thresholds, reachable: true, role, deadLetterPerMinute, held: windows.held(id) });
+    const oldest = resolveOldestAge({ backlog: point.backlog, measured: reading.oldestAgeSeconds, note: reading.oldestAgeNote, window, now: at.getTime(), windowSeconds: thresholds.windowSeconds });
+    const expectation = expectationFor(expected, reading.key);
+    // An expected consumer with too few attached is MISSING, whatever its backlog says.
+    const detached = expectation ? detachedReason(expectation, point.consumerCount, point.backlog) : null;
+    const verdict = detached ? { ...judged, state: "MISSING" as const, reason: withOldestAge(detached, oldest) } : { ...judged, reason: withOldestAge(judged.reason, oldest) };
     const recentBacklog = window.slice(-SPARKLINE_POINTS).map((p) => p.backlog);
     const prev = window[window.length - 2];
     const rateWindowSeconds = prev && point.ackRate !== null ? (point.t - prev.t) / 1000 : null;
+    // Dead-letter queues and the capture consumer are not meant to be consumed: no findings for them.
+    const deliverSubject = typeof reading.config.deliver_subject === "string" ? reading.config.deliver_subject : null;
+    const detected = role
+      ? []
+      : detectFindings({
+          kind: cluster.kind,
+          parent: reading.parent,
+          name: reading.name,
+          window,
+          signals: reading.signals ?? null,
+          minRunMs: intervalMs,
+          deliverSubject,
+          maxDeliver: typeof reading.config.max_deliver === "number" ? reading.config.max_deliver : null,
+          redeliveredNow: reading.redeliveredNow,
+          captureMissing,
+        });
+    const findings = windows.carryFindings(id, detected);
     // Shown as "last activity": the broker's time of a real delivery or ack where it gives one
     // (JetStream), else this sweep when a counter moved; never a timestamp the broker refreshes by itself.
     const moved = (point.deliverRate ?? 0) > 0 || (point.ackRate ?? 0) > 0 || (point.inflowRate ?? 0) > 0;
     const activityAt = reading.lastActivityAt ?? (moved ? at : null);
-    rows.push({ id, role, reading, point, verdict, stateSince: windows.mark(id, verdict.state, at), recentBacklog, rateWindowSeconds, activityAt });
+    rows.push({ id, role, reading, point, verdict, oldest, findings, expectedMin: expectation?.minConsumers ?? null, stateSince: windows.mark(id, verdict.state, at), recentBacklog, rateWindowSeconds, activityAt });
   }
   await writeSamples(prisma, rows, at);
-  for (const id of await markGone(prisma, clusterId, at)) windows.forget(id);
+  // Expected consumers nothing on the broker matches keep (or get) a row of their own, MISSING.
+  const unmet = unmetByName(expected, readings.map((r) => r.key));
+  for (const id of await markGone(prisma, clusterId, at, unmet.map((e) => e.key))) windows.forget(id);
+  await writeMissing(prisma, clusterId, cluster.kind, unmet, at, (id, state) => windows.mark(id, state, at));
   const ms = Math.round(performance.now() - started);
   await prisma.cluster.update({ where: { id: clusterId }, data: { lastSampledAt: at, lastSampleError: null, lastSampleMs: ms, lastSampleConsumers: rows.length } });
   return { cluster: cluster.name, consumers: rows.length, ms, error: null };

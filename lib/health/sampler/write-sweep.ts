@@ -2,8 +2,10 @@ import "server-only";
 import type { BrokerKind, ConsumerReading } from "@/lib/brokers/types";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import type { Verdict } from "../evaluate-health";
+import { absentReason, splitKey, type Expectation } from "../expected-consumers";
+import type { OldestAge } from "../oldest-age";
 import type { SamplePoint } from "../sample-point";
-import { STATE_SEVERITY, type ConsumerRole } from "../types";
+import { STATE_SEVERITY, type ConsumerRole, type Finding, type HealthState } from "../types";
 
 // Bulk writes for one sweep: thousands of consumers per cluster in a handful of statements
 // (unnest of arrays), the same SQL on PostgreSQL and the embedded store.
@@ -27,7 +29,7 @@ export async function upsertConsumers(prisma: PrismaClient, clusterId: string, k
        SELECT gen_random_uuid(), $1::uuid, u.k, $2::"BrokerKind", u.p, u.n, u.c::jsonb, $3::timestamptz, NULL
        FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS u(k, p, n, c)
        ON CONFLICT ("cluster_id", "key") DO UPDATE SET "parent" = EXCLUDED."parent", "name" = EXCLUDED."name",
-         "config" = EXCLUDED."config", "last_seen_at" = EXCLUDED."last_seen_at", "gone_at" = NULL
+         "config" = EXCLUDED."config", "last_seen_at" = EXCLUDED."last_seen_at", "gone_at" = NULL, "synthetic" = false
        RETURNING "id"::text AS id, "key"`,
       clusterId,
       kind,
@@ -48,6 +50,11 @@ export type SweepRow = {
   reading: ConsumerReading;
   point: SamplePoint;
   verdict: Verdict;
+  /** Age of the oldest waiting message: the broker's, or an estimate (flagged), with why it is not told. */
+  oldest: OldestAge;
+  /** The configured minimum of attached consumers, when this consumer is expected. */
+  expectedMin: number | null;
+  findings: Finding[];
   stateSince: Date;
   recentBacklog: number[];
   /** Seconds between this sample and the one its rates were derived from. */
@@ -61,11 +68,11 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
     await prisma.$executeRawUnsafe(
       `INSERT INTO "consumer_samples" ("consumer_id", "taken_at", "backlog", "pending", "in_flight", "in_flight_limit", "consumer_count",
          "delivered_total", "acked_total", "published_total", "redelivered_total", "redelivered_now", "counter_epoch",
-         "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate")
-       SELECT u.id, $1::timestamptz, u.backlog, u.pending, u.in_flight, u.lim, u.cc, u.dt, u.at, u.pt, u.rt, u.rn, u.ep, u.ar, u.dr, u.ir, u.rr
+         "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate", "oldest_age_seconds")
+       SELECT u.id, $1::timestamptz, u.backlog, u.pending, u.in_flight, u.lim, u.cc, u.dt, u.at, u.pt, u.rt, u.rn, u.ep, u.ar, u.dr, u.ir, u.rr, u.oa
        FROM unnest($2::uuid[], $3::int8[], $4::int8[], $5::int8[], $6::int4[], $7::int4[], $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::int8[],
-                   $13::text[], $14::float8[], $15::float8[], $16::float8[], $17::float8[])
-         AS u(id, backlog, pending, in_flight, lim, cc, dt, at, pt, rt, rn, ep, ar, dr, ir, rr)`,
+                   $13::text[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::int4[])
+         AS u(id, backlog, pending, in_flight, lim, cc, dt, at, pt, rt, rn, ep, ar, dr, ir, rr, oa)`,
       at.toISOString(),
       part.map((r) => r.id),
       part.map((r) => big(r.point.backlog)),
@@ -83,16 +90,20 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
       part.map((r) => r.point.deliverRate),
       part.map((r) => r.point.inflowRate),
       part.map((r) => r.point.redeliverRate),
+      // Charted from the broker's own figure only: an estimate is shown as one on the row, never plotted as a measurement.
+      part.map((r) => (r.oldest.estimated ? null : r.oldest.seconds)),
     );
     await prisma.$executeRawUnsafe(
       `UPDATE "consumers" AS c SET "state" = u.state, "severity" = u.sev, "state_reason" = u.reason, "state_since" = u.since,
          "backlog" = u.backlog, "pending" = u.pending, "in_flight" = u.in_flight, "in_flight_limit" = u.lim, "consumer_count" = u.cc,
          "ack_rate" = u.ar, "deliver_rate" = u.dr, "inflow_rate" = u.ir, "redeliver_rate" = u.rr, "rate_window_seconds" = u.win,
          "eta_seconds" = u.eta, "redelivered_now" = u.rn, "last_activity_at" = COALESCE(u.act, c."last_activity_at"), "oldest_age_seconds" = u.oldest,
-         "last_sampled_at" = $1::timestamptz, "recent_backlog" = u.recent::jsonb, "role" = u.role
+         "last_sampled_at" = $1::timestamptz, "recent_backlog" = u.recent::jsonb, "role" = u.role,
+         "oldest_age_estimated" = u.oest, "oldest_age_note" = u.onote, "expected_min" = u.emin, "findings" = u.findings::jsonb
        FROM unnest($2::uuid[], $3::text[], $4::int4[], $5::text[], $6::timestamptz[], $7::int8[], $8::int8[], $9::int8[], $10::int4[], $11::int4[],
-                   $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::int8[], $19::timestamptz[], $20::int4[], $21::text[], $22::text[])
-         AS u(id, state, sev, reason, since, backlog, pending, in_flight, lim, cc, ar, dr, ir, rr, win, eta, rn, act, oldest, recent, role)
+                   $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::int8[], $19::timestamptz[], $20::int4[], $21::text[], $22::text[],
+                   $23::bool[], $24::text[], $25::int4[], $26::text[])
+         AS u(id, state, sev, reason, since, backlog, pending, in_flight, lim, cc, ar, dr, ir, rr, win, eta, rn, act, oldest, recent, role, oest, onote, emin, findings)
        WHERE c."id" = u.id`,
       at.toISOString(),
       part.map((r) => r.id),
@@ -113,16 +124,20 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
       part.map((r) => r.verdict.etaSeconds),
       part.map((r) => big(r.reading.redeliveredNow)),
       part.map((r) => r.activityAt?.toISOString() ?? null),
-      part.map((r) => r.reading.oldestAgeSeconds),
+      part.map((r) => r.oldest.seconds),
       part.map((r) => JSON.stringify(r.recentBacklog)),
       part.map((r) => r.role),
+      part.map((r) => r.oldest.estimated),
+      part.map((r) => r.oldest.note),
+      part.map((r) => r.expectedMin),
+      part.map((r) => JSON.stringify(r.findings)),
     );
   }
 }
 
-/** Consumers of a cluster that a sweep no longer found: kept, with their history, and marked gone. */
-export async function markGone(prisma: PrismaClient, clusterId: string, at: Date): Promise<string[]> {
-  const gone = await prisma.consumer.findMany({ where: { clusterId, goneAt: null, lastSeenAt: { lt: at } }, select: { id: true } });
+/** Consumers of a cluster that a sweep no longer found: kept, with their history, and marked gone — except the `keep` keys (expected ones, MISSING instead). */
+export async function markGone(prisma: PrismaClient, clusterId: string, at: Date, keep: string[] = []): Promise<string[]> {
+  const gone = await prisma.consumer.findMany({ where: { clusterId, goneAt: null, lastSeenAt: { lt: at }, ...(keep.length ? { key: { notIn: keep } } : {}) }, select: { id: true } });
   if (gone.length) await prisma.consumer.updateMany({ where: { id: { in: gone.map((g) => g.id) } }, data: { goneAt: at } });
   return gone.map((g) => g.id);
 }
@@ -141,4 +156,50 @@ export async function writeVerdicts(prisma: PrismaClient, rows: Array<{ id: stri
       part.map((r) => r.stateSince.toISOString()),
     );
   }
+}
+
+/**
+ * Expected consumers the broker does not have: the row of one that existed keeps its history and
+ * comes back from gone; one never seen gets a placeholder row (synthetic) keyed by its name or
+ * pattern. Either is MISSING, with why. `mark` records the state and returns since when.
+ */
+export async function writeMissing(prisma: PrismaClient, clusterId: string, kind: BrokerKind, unmet: Expectation[], at: Date, mark: (id: string, state: HealthState) => Date): Promise<void> {
+  if (!unmet.length) return;
+  const keys = unmet.map((e) => e.key);
+  const before = new Map((await prisma.consumer.findMany({ where: { clusterId, key: { in: keys } }, select: { key: true, goneAt: true, lastSeenAt: true, synthetic: true } })).map((r) => [r.key, r]));
+  const rows = await prisma.$queryRawUnsafe<Array<{ id: string; key: string }>>(
+    `INSERT INTO "consumers" ("id", "cluster_id", "key", "kind", "parent", "name", "synthetic", "last_seen_at", "gone_at")
+     SELECT gen_random_uuid(), $1::uuid, u.k, $2::"BrokerKind", u.p, u.n, true, $3::timestamptz, NULL
+     FROM unnest($4::text[], $5::text[], $6::text[]) AS u(k, p, n)
+     ON CONFLICT ("cluster_id", "key") DO UPDATE SET "gone_at" = NULL
+     RETURNING "id"::text AS id, "key"`,
+    clusterId,
+    kind,
+    at.toISOString(),
+    keys,
+    keys.map((k) => splitKey(k).parent),
+    keys.map((k) => splitKey(k).name),
+  );
+  const ids = new Map(rows.map((r) => [r.key, r.id]));
+  const updates = unmet.flatMap((e) => {
+    const id = ids.get(e.key);
+    if (!id) return [];
+    const prev = before.get(e.key);
+    // A consumer seen before says since when it is gone; a placeholder was never there.
+    const goneSince = prev && !prev.synthetic ? (prev.goneAt ?? prev.lastSeenAt) : null;
+    return [{ id, reason: absentReason(e, goneSince), min: e.minConsumers, since: mark(id, "MISSING") }];
+  });
+  await prisma.$executeRawUnsafe(
+    `UPDATE "consumers" AS c SET "state" = 'MISSING', "severity" = $1, "state_reason" = u.reason, "state_since" = u.since, "expected_min" = u.min,
+       "consumer_count" = 0, "eta_seconds" = NULL, "oldest_age_seconds" = NULL, "oldest_age_note" = NULL, "oldest_age_estimated" = false,
+       "findings" = '[]'::jsonb, "last_sampled_at" = $2::timestamptz
+     FROM unnest($3::uuid[], $4::text[], $5::int4[], $6::timestamptz[]) AS u(id, reason, min, since)
+     WHERE c."id" = u.id`,
+    STATE_SEVERITY.MISSING,
+    at.toISOString(),
+    updates.map((u) => u.id),
+    updates.map((u) => u.reason),
+    updates.map((u) => u.min),
+    updates.map((u) => u.since.toISOString()),
+  );
 }
