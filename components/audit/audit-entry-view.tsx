@@ -10,6 +10,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { useNow } from "@/components/ui/use-now";
+import { auditTarget } from "@/lib/audit/actions";
 import type { AuditEntry } from "@/lib/audit/types";
 import { ApiError } from "@/lib/queries/fetch-json";
 import { useAuditEvent } from "@/lib/queries/use-audit-event";
@@ -98,7 +99,7 @@ function Header({ entry: e, now }: { entry: AuditEntry; now: number | null }) {
             ) : (
               neutraliseBidi(e.target)
             )}
-            {job && e.target !== `job:${job}` ? (
+            {job && e.target !== auditTarget.job(job) ? (
               <span className="mt-1 block font-sans text-xs">
                 as part of{" "}
                 <Link href={`/jobs/${job}`} className="underline" data-testid="audit-entry-job">

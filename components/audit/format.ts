@@ -1,4 +1,5 @@
 import type { Tone } from "@/components/ui/badge";
+import { AUDIT_ACTION_SUGGESTIONS } from "@/lib/audit/actions";
 import type { AuditPhase } from "@/lib/audit/types";
 
 export const PHASE_LABEL: Record<AuditPhase, string> = { intent: "intent", outcome: "outcome", event: "event" };
@@ -23,22 +24,7 @@ export function resultTone(result: string | null): Tone {
 }
 
 /** Actions Redrive records, offered as suggestions in the filter (any other text works too). */
-export const KNOWN_ACTIONS = [
-  "job.",
-  "job.requeue",
-  "job.terminate",
-  "job.restore",
-  "job.pause",
-  "job.resume",
-  "job.cancel",
-  "letter.",
-  "letter.requeue",
-  "letter.terminate",
-  "letter.restore",
-  "dlq.adopt",
-  "dlq.release",
-  "audit.export",
-];
+export const KNOWN_ACTIONS = AUDIT_ACTION_SUGGESTIONS;
 
 /** A target split into its kind and the rest, for display: "letter" + "8a0c…". */
 export function splitTarget(target: string | null): { kind: string | null; rest: string } {

@@ -3,13 +3,11 @@
 // unknown ones drop, times are normalised to ISO.
 
 import { AUDIT_PHASES, type AuditPhase } from "@/lib/audit/types";
-import type { AuditLogFilters } from "@/lib/queries/use-audit-events";
+import { UUID_PATTERN, type AuditLogFilters } from "@/lib/audit/audit-list-params";
 
 type ParamsLike = { get(name: string): string | null };
 
 export const EMPTY_AUDIT_FILTERS: AuditLogFilters = { phases: [] };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function text(sp: ParamsLike, name: string): string | undefined {
   return sp.get(name)?.trim() || undefined;
@@ -22,7 +20,7 @@ function iso(v: string | null): string | undefined {
 }
 
 function uuid(v: string | undefined): string | undefined {
-  return v && UUID.test(v) ? v.toLowerCase() : undefined;
+  return v && UUID_PATTERN.test(v) ? v.toLowerCase() : undefined;
 }
 
 export function parseAuditParams(sp: ParamsLike): AuditLogFilters {

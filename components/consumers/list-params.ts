@@ -1,16 +1,23 @@
 // The consumer list's view (filters and sort) as URL query parameters, both ways, so a link
 // reproduces exactly what the operator saw. Values from the URL are untrusted: unknown ones drop.
 
+import {
+  CONSUMER_KIND_FILTERS,
+  CONSUMER_ROLE_FILTERS,
+  CONSUMER_SORT_DEFAULT_DIR,
+  CONSUMER_SORT_KEYS,
+  type ConsumerListFilters,
+  type ConsumerSortKey,
+  type SortDir,
+} from "@/lib/health/consumer-list-params";
 import { HEALTH_STATES, type HealthState } from "@/lib/health/types";
-import { CONSUMER_ROLE_FILTERS, CONSUMER_SORT_KEYS, type ConsumerListFilters, type ConsumerSortKey, type SortDir } from "@/lib/queries/use-consumers";
-import { isBrokerKind } from "@/lib/brokers/contracts";
 
 export const DEFAULT_SORT: ConsumerSortKey = "state";
 
 /** The direction a column sorts in on its first click: worst or biggest first. */
 export function defaultDir(sort: ConsumerSortKey): SortDir {
-  // "state" ascending is worst first (STATE_SEVERITY); names read A→Z; numbers biggest first.
-  return sort === "state" || sort === "name" ? "asc" : "desc";
+  // The server's own default for a sort without a direction, so a link without one shows the same.
+  return CONSUMER_SORT_DEFAULT_DIR[sort];
 }
 
 type ParamsLike = { get(name: string): string | null };
@@ -22,7 +29,7 @@ function isOneOf<T extends string>(list: readonly T[], v: string | null | undefi
 export function parseListParams(sp: ParamsLike): ConsumerListFilters {
   const cluster = sp.get("cluster")?.trim() || undefined;
   const kindRaw = sp.get("kind");
-  const kind = isBrokerKind(kindRaw) ? kindRaw : undefined;
+  const kind = isOneOf(CONSUMER_KIND_FILTERS, kindRaw) ? kindRaw : undefined;
   const roleRaw = sp.get("role");
   const role = isOneOf(CONSUMER_ROLE_FILTERS, roleRaw) ? roleRaw : undefined;
   const wanted = new Set((sp.get("state") ?? "").split(",").map((s) => s.trim().toUpperCase()));

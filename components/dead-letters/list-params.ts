@@ -4,7 +4,7 @@
 
 import { parseInstant } from "@/components/consumers/time-range";
 import { LETTER_STATES, type LetterState } from "@/lib/dead-letters/types";
-import type { LetterFilters } from "@/lib/queries/use-dead-letters";
+import type { LetterFilters } from "@/lib/dead-letters/letter-list-params";
 
 export const LETTER_VIEWS = ["letters", "groups"] as const;
 export type LetterView = (typeof LETTER_VIEWS)[number];

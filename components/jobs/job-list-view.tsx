@@ -11,7 +11,8 @@ import { formatFullLocalTime } from "@/components/dead-letters/format";
 import { ACTION_LABEL, formatProgress, isActiveState, JOB_STATE_LABEL, jobHref, jobName, jobProgress } from "@/components/redrive/format";
 import { EmptyState } from "@/components/ui/empty-state";
 import { useNow } from "@/components/ui/use-now";
-import { ACTIVE_JOB_STATES, JOB_LIST_LIMIT, useJobs, type JobListFilters } from "@/lib/queries/use-jobs";
+import { parseJobStates, type JobListFilters } from "@/lib/redrive/job-list-params";
+import { ACTIVE_JOB_STATES, JOB_LIST_LIMIT, useJobs } from "@/lib/queries/use-jobs";
 import { JOB_STATES, type JobState, type JobSummary } from "@/lib/redrive/types";
 import { JobProgress } from "./job-progress";
 import { JobStateBadge } from "./job-state-badge";
@@ -20,11 +21,7 @@ const muted = "text-zinc-500 dark:text-zinc-400";
 const th = "sticky top-0 z-10 border-b border-zinc-200 bg-zinc-50 px-2 py-2 text-left text-xs font-medium whitespace-nowrap text-zinc-600 first:pl-3 last:pr-3 dark:border-zinc-800 dark:bg-zinc-900 dark:text-zinc-300";
 const td = "border-b border-zinc-100 px-2 py-2 align-top first:pl-3 last:pr-3 dark:border-zinc-800/70";
 
-/** The state filter from the URL; unknown states drop. */
-export function parseJobStates(v: string | null): JobState[] {
-  const wanted = new Set((v ?? "").split(",").map((s) => s.trim().toLowerCase()));
-  return JOB_STATES.filter((s) => wanted.has(s));
-}
+export { parseJobStates };
 
 /** /jobs: every requeue, terminate and restore job, newest first, with live progress; the state filter is in the URL. */
 export function JobListView() {

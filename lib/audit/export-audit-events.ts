@@ -1,16 +1,16 @@
 import "server-only";
-import { z } from "zod";
+import { auditTarget } from "./actions";
 import type { Principal } from "@/lib/permissions";
 import { getStore } from "@/lib/db/get-store";
 import { describeError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { auditFilters, auditWhere, type AuditFilters } from "./audit-filters";
+import type { AuditExportQuery, AuditFilters } from "./audit-list-query";
+import { auditWhere } from "./audit-filters";
 import { AUDIT_ENTRY_COLUMNS, AUDIT_FROM, toAuditEntry, type AuditRow } from "./audit-row";
 import { csvHeader, csvLine, jsonClose, jsonItem, jsonOpen } from "./export-format";
 import { recordEvent } from "./record-event";
 
-export const auditExportQuery = auditFilters.extend({ format: z.enum(["csv", "json"]).default("csv") });
-export type AuditExportQuery = z.infer<typeof auditExportQuery>;
+export { auditExportQuery, type AuditExportQuery } from "./audit-list-query";
 
 export type AuditExport = {
   filename: string;
@@ -33,7 +33,7 @@ export async function exportAuditEvents(q: AuditExportQuery, actor: Principal, a
   const [head] = await prisma.$queryRawUnsafe<Array<{ last_id: string | null }>>(`SELECT "last_id"::text AS last_id FROM "audit_chain_head" WHERE "id" = 1`);
   const upTo = head?.last_id ?? null;
   const { format, ...filters } = q;
-  await recordEvent(prisma, { actor: actor.name, address, action: "audit.export", target: "audit", request: { format, filters: describeFilters(filters) }, result: "ok", detail: { upTo } });
+  await recordEvent(prisma, { actor: actor.name, address, action: "audit.export", target: auditTarget.auditLog(), request: { format, filters: describeFilters(filters) }, result: "ok", detail: { upTo } });
 
   const where = auditWhere(filters);
   const encoder = new TextEncoder();

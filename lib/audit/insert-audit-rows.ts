@@ -1,10 +1,11 @@
 import "server-only";
+import type { AuditAction } from "./actions";
 import type { PrismaClient } from "@/lib/db/generated/client";
 
 /** One audit row as a bulk writer gives it; `at`, `id` and the chain hashes are the database's. */
 export type AuditRowInput = {
   actor: string;
-  action: string;
+  action: AuditAction;
   phase: "intent" | "outcome" | "event";
   target: string | null;
   address?: string | null;

@@ -1,20 +1,12 @@
 import "server-only";
-import { z } from "zod";
 import { getStore } from "@/lib/db/get-store";
-import { bigintId } from "@/lib/db/bigint-id";
-import { auditFilters, auditWhere } from "./audit-filters";
+import type { AuditListQuery } from "./audit-list-query";
+import { auditWhere } from "./audit-filters";
 import { AUDIT_ENTRY_COLUMNS, AUDIT_FROM, toAuditEntry, type AuditRow } from "./audit-row";
 import type { AuditPage } from "./types";
 
-export const AUDIT_PAGE_MAX = 500;
-
-export const auditListQuery = auditFilters.extend({
-  /** The nextCursor of the page before: rows older (smaller id) than it. */
-  cursor: bigintId("must be a cursor Redrive gave out").optional(),
-  limit: z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX).default(100),
-});
-
-export type AuditListQuery = z.infer<typeof auditListQuery>;
+export { AUDIT_PAGE_MAX } from "./audit-list-params";
+export { auditListQuery, type AuditListQuery } from "./audit-list-query";
 
 /** Newest first, keyset-paged on id (chain order): page 10,000 costs what page 1 does. */
 export async function listAuditEvents(q: AuditListQuery): Promise<AuditPage> {

@@ -1,11 +1,12 @@
 import "server-only";
+import type { AuditAction } from "./actions";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { AppError, describeError, isRefusal } from "@/lib/errors";
 
 export type AuditIntent = {
   actor: string;
   address?: string | null;
-  action: string;
+  action: AuditAction;
   target: string;
   clusterId?: string | null;
   request: Record<string, unknown>;

@@ -1,12 +1,13 @@
 import "server-only";
+import type { AuditAction } from "./actions";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { AppError, describeError } from "@/lib/errors";
 
 export type AuditEvent = {
   actor: string;
   address?: string | null;
-  /** "<resource>.<verb>", e.g. "user.sign-in", "user.role-change", "audit.export". */
-  action: string;
+  /** "<resource>.<verb>", from the vocabulary in ./actions.ts. */
+  action: AuditAction;
   target?: string | null;
   clusterId?: string | null;
   request?: Record<string, unknown>;

@@ -26,7 +26,7 @@ export async function changePassword(input: z.infer<typeof changePasswordBody>, 
   const user = await prisma.user.findUnique({ where: { id: principal.id } });
   if (!user) throw new AppError("FORBIDDEN", "Only a signed-in user has a password to change.");
   const target = accountTarget(user.name);
-  const event = { actor: principal.name, address, action: "user.password", target, request: {} };
+  const event = { actor: principal.name, address, action: "user.password" as const, target, request: {} };
   const counts = await countFailures(prisma, { account: target, address }, auth);
   const reached = limitReached(counts, auth);
   if (reached) {

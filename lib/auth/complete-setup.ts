@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget } from "@/lib/audit/actions";
 import { z } from "zod";
 import { recordEvent } from "@/lib/audit/record-event";
 import { getStore } from "@/lib/db/get-store";
@@ -28,7 +29,7 @@ export async function completeSetup(input: z.infer<typeof setupBody>, from: { ad
     if ((await tx.user.count()) > 0) throw new AppError("CONFLICT", "Redrive already has an admin; sign in instead.");
     return tx.user.create({ data: { name: input.name, role: "admin", passwordHash, createdBy: "setup link", lastSignInAt: new Date() } });
   });
-  await recordEvent(prisma, { actor: user.name, address: from.address, action: "user.create", target: `user:${user.name.toLowerCase()}`, request: { name: user.name, role: "admin" }, result: "ok", detail: { from: "setup link" } });
+  await recordEvent(prisma, { actor: user.name, address: from.address, action: "user.create", target: auditTarget.user(user.name), request: { name: user.name, role: "admin" }, result: "ok", detail: { from: "setup link" } });
   const session = await startSession(prisma, user.id, from);
   return { token: session.token, maxAgeMs: session.maxAgeMs, user: { id: user.id, name: user.name, role: "admin" } };
 }

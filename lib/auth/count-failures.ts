@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget, type AuditAction } from "@/lib/audit/actions";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import type { RedriveConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
@@ -8,7 +9,7 @@ import { AppError } from "@/lib/errors";
 // The account is the one the name matched — PostgreSQL's lower() decides which names reach an
 // account, so every spelling that reaches it counts against it (see accountTarget).
 
-export const FAILURE_ACTIONS = ["auth.sign-in", "user.password"];
+export const FAILURE_ACTIONS: AuditAction[] = ["auth.sign-in", "user.password"];
 
 type Limits = Pick<RedriveConfig["auth"], "signInFailuresPerAccount" | "signInFailuresPerAddress" | "signInFailuresTotal" | "signInWindowMs">;
 
@@ -17,7 +18,7 @@ export type LimitReached = "account" | "address" | "total";
 
 /** The audit target of an account: from its stored name (names never change), so one per account. */
 export function accountTarget(storedName: string): string {
-  return `user:${storedName.toLowerCase()}`;
+  return auditTarget.user(storedName);
 }
 
 export async function countFailures(prisma: PrismaClient, key: { account: string; address: string | null }, limits: Limits): Promise<FailureCounts> {

@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget } from "@/lib/audit/actions";
 import { z } from "zod";
 import { withAudit } from "@/lib/audit/record-audit";
 import { getStore } from "@/lib/db/get-store";
@@ -30,7 +31,7 @@ export async function createApiToken(input: z.infer<typeof createTokenBody>, act
   const taken = `A token named "${input.name}" exists already (names are compared without case, revoked tokens included, so the audit log's token names stay unambiguous). Pick another name.`;
   const token = newSecret("rdt");
   const expiresAt = input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
-  const id = await withAudit(prisma, { actor: actor.name, address, action: "token.create", target: `token:${input.name}`, request: { name: input.name, role: input.role, expiresInDays: input.expiresInDays ?? null } }, async () => {
+  const id = await withAudit(prisma, { actor: actor.name, address, action: "token.create", target: auditTarget.token(input.name), request: { name: input.name, role: input.role, expiresInDays: input.expiresInDays ?? null } }, async () => {
     if (await prisma.apiToken.findFirst({ where: { name: { equals: input.name, mode: "insensitive" } }, select: { id: true } })) throw new AppError("CONFLICT", taken);
     try {
       const row = await prisma.apiToken.create({

@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget } from "@/lib/audit/actions";
 import { z } from "zod";
 import { withAudit } from "@/lib/audit/record-audit";
 import { getStore } from "@/lib/db/get-store";
@@ -16,7 +17,7 @@ export async function createUser(input: z.infer<typeof createUserBody>, actor: P
   if (problem) throw new AppError("INVALID_INPUT", problem);
   const { prisma } = await getStore();
   const passwordHash = await hashPassword(input.password);
-  return withAudit(prisma, { actor: actor.name, address, action: "user.create", target: `user:${input.name.toLowerCase()}`, request: { name: input.name, role: input.role } }, async () => {
+  return withAudit(prisma, { actor: actor.name, address, action: "user.create", target: auditTarget.user(input.name), request: { name: input.name, role: input.role } }, async () => {
     if (await findUserByName(prisma, input.name)) throw new AppError("CONFLICT", `An account named "${input.name}" exists already (names are compared without case).`);
     const row = await prisma.user.create({ data: { name: input.name, role: input.role, passwordHash, createdBy: actor.name } });
     return { id: row.id };

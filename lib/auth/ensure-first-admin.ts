@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget } from "@/lib/audit/actions";
 import { recordEvent } from "@/lib/audit/record-event";
 import { getConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
@@ -24,7 +25,7 @@ export async function ensureFirstAdmin(): Promise<{ created?: string; setupUrl?:
       WHERE NOT EXISTS (SELECT 1 FROM users)
       ON CONFLICT DO NOTHING`;
     if (inserted > 0) {
-      await recordEvent(prisma, { actor: "redrive", action: "user.create", target: `user:${firstAdmin.name.toLowerCase()}`, request: { name: firstAdmin.name, role: "admin" }, result: "ok", detail: { from: "REDRIVE_ADMIN_PASSWORD" } });
+      await recordEvent(prisma, { actor: "redrive", action: "user.create", target: auditTarget.user(firstAdmin.name), request: { name: firstAdmin.name, role: "admin" }, result: "ok", detail: { from: "REDRIVE_ADMIN_PASSWORD" } });
       log.info("first admin created from REDRIVE_ADMIN_PASSWORD", { user: firstAdmin.name });
       return { created: firstAdmin.name };
     }

@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget } from "@/lib/audit/actions";
 import { withAudit } from "@/lib/audit/record-audit";
 import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
@@ -9,7 +10,7 @@ export async function revokeApiToken(id: string, actor: Principal, address: stri
   const { prisma } = await getStore();
   const row = await prisma.apiToken.findUnique({ where: { id } });
   if (!row) throw new AppError("NOT_FOUND", "No such API token.");
-  await withAudit(prisma, { actor: actor.name, address, action: "token.revoke", target: `token:${row.name}`, request: { id } }, () =>
+  await withAudit(prisma, { actor: actor.name, address, action: "token.revoke", target: auditTarget.token(row.name), request: { id } }, () =>
     prisma.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date(), revokedBy: actor.name } }),
   );
   return { revoked: true };

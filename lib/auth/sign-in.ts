@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget } from "@/lib/audit/actions";
 import { z } from "zod";
 import { recordEvent } from "@/lib/audit/record-event";
 import { recordRefusal } from "@/lib/audit/record-refusal";
@@ -30,8 +31,8 @@ export async function signIn(input: SignInInput, from: { address: string | null;
   const auth = getConfig().auth;
   const user = await findUserByName(prisma, input.name);
   // A name that reaches no account is counted under itself: there is nothing behind it to guess.
-  const account = user ? accountTarget(user.name) : `user:${input.name.toLowerCase()}`;
-  const event = { actor: input.name, address: from.address, action: "auth.sign-in", target: account, request: { name: input.name } };
+  const account = user ? accountTarget(user.name) : auditTarget.user(input.name);
+  const event = { actor: input.name, address: from.address, action: "auth.sign-in" as const, target: account, request: { name: input.name } };
   const counts = await countFailures(prisma, { account, address: from.address }, auth);
   const reached = limitReached(counts, auth);
   if (reached) {

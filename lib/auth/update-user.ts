@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget } from "@/lib/audit/actions";
 import { z } from "zod";
 import { withAudit } from "@/lib/audit/record-audit";
 import { recordEvent } from "@/lib/audit/record-event";
@@ -31,7 +32,7 @@ export async function updateUser(id: string, input: z.infer<typeof updateUserBod
   const user = await prisma.user.findUnique({ where: { id } });
   if (!user) throw new AppError("NOT_FOUND", "No such account.");
   const asked = { role: input.role, disabled: input.disabled, passwordReset: input.password !== undefined };
-  const revoked = await withAudit(prisma, { actor: actor.name, address, action: "user.update", target: `user:${user.name.toLowerCase()}`, request: asked }, () =>
+  const revoked = await withAudit(prisma, { actor: actor.name, address, action: "user.update", target: auditTarget.user(user.name), request: asked }, () =>
     prisma.$transaction(async (tx) => {
       // One admin change at a time, so two admins demoting each other cannot leave none.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(72707370)`;
@@ -53,7 +54,7 @@ export async function updateUser(id: string, input: z.infer<typeof updateUserBod
   // Each token also gets its own line, so the log read by token shows when and why it ended.
   // The revocation itself is already in the outcome above: a line that cannot be written is logged, not an error.
   for (const t of revoked) {
-    await recordEvent(prisma, { actor: actor.name, address, action: "token.revoke", target: `token:${t.name}`, request: { id: t.id }, result: "ok", detail: { reason: `its maker, ${user.name}, was disabled` } }).catch(
+    await recordEvent(prisma, { actor: actor.name, address, action: "token.revoke", target: auditTarget.token(t.name), request: { id: t.id }, result: "ok", detail: { reason: `its maker, ${user.name}, was disabled` } }).catch(
       (e: unknown) => log.warn("a token revoked with its disabled maker could not get its own audit line", { token: t.id, error: describeError(e) }),
     );
   }

@@ -5,8 +5,9 @@ import { z } from "zod";
 const BIGINT_MAX = 9223372036854775807n;
 
 export function bigintId(message: string) {
+  // Zod runs the refinement after a failed regex too: text that is not digits is the regex's to refuse.
   return z
     .string()
     .regex(/^[1-9][0-9]{0,18}$/, message)
-    .refine((v) => BigInt(v) <= BIGINT_MAX, message);
+    .refine((v) => !/^[0-9]+$/.test(v) || BigInt(v) <= BIGINT_MAX, message);
 }

@@ -1,33 +1,11 @@
 import "server-only";
-import { z } from "zod";
-import { LETTER_STATES } from "./types";
+import { letterFiltersQuery, type LetterFiltersQuery } from "./letter-list-query";
 
-// The filters every inbox view shares, parsed from the URL and turned into one SQL WHERE clause.
+// The filters every inbox view shares, turned into one SQL WHERE clause.
 
-export const letterFilters = z.object({
-  cluster: z.string().max(100).optional(),
-  source: z.string().max(500).optional(),
-  reason: z.string().max(100).optional(),
-  state: z
-    .string()
-    .optional()
-    .transform((v) => (v ? v.split(",").filter(Boolean) : []))
-    .pipe(z.array(z.enum(LETTER_STATES))),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  header: z
-    .string()
-    .max(500)
-    .regex(/^[^:]+:.*$/, 'must be "key:value"')
-    .optional(),
-  messageId: z.string().max(500).optional(),
-  q: z.string().min(1).max(500).optional(),
-  fingerprint: z.string().regex(/^[0-9a-f]{16}$/, "must be a fingerprint from a group").optional(),
-  /** The DLQ ("vhost/queue") or NATS capture stream the letters were collected from. */
-  collectedFrom: z.string().max(500).optional(),
-});
-
-export type LetterFilters = z.infer<typeof letterFilters>;
+// The schema is the inbox's contract, shared with the client hooks and the page's URL.
+export const letterFilters = letterFiltersQuery;
+export type LetterFilters = LetterFiltersQuery;
 
 /** `d` is dead_letters, `c` clusters. Returns the clause (without WHERE) and its parameters from $1. */
 export function whereClause(f: LetterFilters, firstParam = 1): { sql: string; params: unknown[] } {

@@ -1,18 +1,13 @@
 import "server-only";
-import { z } from "zod";
 import { getConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
-import { letterFilters, whereClause } from "./letter-filters";
+import type { LetterListQuery } from "./letter-list-query";
+import { whereClause } from "./letter-filters";
 import type { LetterPage, LetterSummary, LetterState } from "./types";
 import type { BrokerKind } from "@/lib/brokers/contracts";
 
-export const letterListQuery = letterFilters.extend({
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
-
-export type LetterListQuery = z.infer<typeof letterListQuery>;
+export { letterListQuery, type LetterListQuery } from "./letter-list-query";
 
 export type LetterRow = {
   id: string;

@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget } from "@/lib/audit/actions";
 import { z } from "zod";
 import { withAudit } from "@/lib/audit/record-audit";
 import type { Principal } from "@/lib/auth/permissions";
@@ -20,7 +21,7 @@ export async function setDlqAdoption(input: z.infer<typeof adoptionBody>, actor:
   }
   await withAudit(
     prisma,
-    { actor: actor.name, address, action: input.adopted ? "dlq.adopt" : "dlq.release", target: `dlq:${input.cluster}/${input.name}`, clusterId: dlq.clusterId, request: input },
+    { actor: actor.name, address, action: input.adopted ? "dlq.adopt" : "dlq.release", target: auditTarget.dlq(input.cluster, input.name), clusterId: dlq.clusterId, request: input },
     () => prisma.dlq.update({ where: { id: dlq.id }, data: { adopted: input.adopted, adoptedBy: input.adopted ? actor.name : null, adoptedAt: input.adopted ? new Date() : null } }),
   );
   const after = (await listDlqs()).dlqs.find((d) => d.cluster === input.cluster && d.name === input.name);

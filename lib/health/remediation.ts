@@ -71,7 +71,6 @@ function nats(state: HealthState, stream: string, consumer: string): Remediation
 
 function rabbit(state: HealthState, vhost: string, queue: string): Remediation {
   const p = shellArg(vhost);
-  const q = shellArg(queue);
   const consumers: RemediationStep = { text: "Who consumes it (channel, prefetch, active):", command: `rabbitmqctl list_consumers -p ${p}` };
   const queues: RemediationStep = {
     text: `Confirm on the broker (look for ${queue}):`,

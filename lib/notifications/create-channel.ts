@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget } from "@/lib/audit/actions";
 import type { z } from "zod";
 import { withAudit } from "@/lib/audit/record-audit";
 import type { Principal } from "@/lib/auth/permissions";
@@ -14,7 +15,7 @@ export async function createChannel(input: z.infer<typeof channelCreate>, actor:
   await assertWebhookTarget(input.url);
   const row = await withAudit(
     prisma,
-    { actor: actor.name, address, action: "notification.channel.create", target: `notification-channel:${input.name}`, request: { ...input, url: maskUrl(input.url) } },
+    { actor: actor.name, address, action: "notification.channel.create", target: auditTarget.notificationChannel(input.name), request: { ...input, url: maskUrl(input.url) } },
     () => prisma.notificationChannel.create({ data: { name: input.name, type: input.type, url: input.url, enabled: input.enabled, source: "ui", createdBy: actor.name } }),
   );
   return { id: row.id };

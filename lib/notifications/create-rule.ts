@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget } from "@/lib/audit/actions";
 import type { z } from "zod";
 import { withAudit } from "@/lib/audit/record-audit";
 import type { Principal } from "@/lib/auth/permissions";
@@ -12,7 +13,7 @@ export async function createRule(input: z.infer<typeof ruleCreate>, actor: Princ
   if (await prisma.notificationRule.findUnique({ where: { name: input.name } })) throw new AppError("CONFLICT", `A rule named "${input.name}" already exists.`);
   const channels = await prisma.notificationChannel.findMany({ where: { id: { in: input.channelIds } }, select: { id: true } });
   if (channels.length !== new Set(input.channelIds).size) throw new AppError("INVALID_INPUT", "One of the chosen channels no longer exists. Reload the page and choose again.");
-  const row = await withAudit(prisma, { actor: actor.name, address, action: "notification.rule.create", target: `notification-rule:${input.name}`, request: input }, () =>
+  const row = await withAudit(prisma, { actor: actor.name, address, action: "notification.rule.create", target: auditTarget.notificationRule(input.name), request: input }, () =>
     prisma.notificationRule.create({
       data: {
         name: input.name,

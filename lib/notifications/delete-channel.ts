@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget } from "@/lib/audit/actions";
 import { withAudit } from "@/lib/audit/record-audit";
 import type { Principal } from "@/lib/auth/permissions";
 import { getStore } from "@/lib/db/get-store";
@@ -8,7 +9,7 @@ import { loadEditable } from "./load-editable";
 export async function deleteChannel(id: string, actor: Principal, address: string | null): Promise<{ id: string }> {
   const { prisma } = await getStore();
   const row = await loadEditable(prisma, "channel", id);
-  await withAudit(prisma, { actor: actor.name, address, action: "notification.channel.delete", target: `notification-channel:${row.name}`, request: { id } }, () =>
+  await withAudit(prisma, { actor: actor.name, address, action: "notification.channel.delete", target: auditTarget.notificationChannel(row.name), request: { id } }, () =>
     prisma.notificationChannel.delete({ where: { id } }),
   );
   return { id };

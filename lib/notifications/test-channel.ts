@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget } from "@/lib/audit/actions";
 import { withAudit } from "@/lib/audit/record-audit";
 import type { Principal } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config";
@@ -24,7 +25,7 @@ export async function testChannel(id: string, actor: Principal, address: string 
   const body = renderBody(channel.type as ChannelType, buildTestMessage(channel.name, config.publicUrl, actor.name));
   return withAudit(
     prisma,
-    { actor: actor.name, address, action: "notification.channel.test", target: `notification-channel:${channel.name}`, request: { url: maskUrl(url) } },
+    { actor: actor.name, address, action: "notification.channel.test", target: auditTarget.notificationChannel(channel.name), request: { url: maskUrl(url) } },
     async () => {
       const delivery = await prisma.notificationDelivery.create({ data: { channelId: channel.id, channelName: channel.name, event: "test", body: body as object, status: "sending" } });
       const result = url

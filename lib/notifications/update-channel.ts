@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget } from "@/lib/audit/actions";
 import type { z } from "zod";
 import { withAudit } from "@/lib/audit/record-audit";
 import type { Principal } from "@/lib/auth/permissions";
@@ -18,7 +19,7 @@ export async function updateChannel(id: string, input: z.infer<typeof channelUpd
   if (input.url) await assertWebhookTarget(input.url);
   await withAudit(
     prisma,
-    { actor: actor.name, address, action: "notification.channel.update", target: `notification-channel:${row.name}`, request: { ...input, ...(input.url ? { url: maskUrl(input.url) } : {}) } },
+    { actor: actor.name, address, action: "notification.channel.update", target: auditTarget.notificationChannel(row.name), request: { ...input, ...(input.url ? { url: maskUrl(input.url) } : {}) } },
     () => prisma.notificationChannel.update({ where: { id }, data: { ...input, updatedAt: new Date() } }),
   );
   return { id };

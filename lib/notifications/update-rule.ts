@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget } from "@/lib/audit/actions";
 import type { z } from "zod";
 import { withAudit } from "@/lib/audit/record-audit";
 import type { Principal } from "@/lib/auth/permissions";
@@ -19,7 +20,7 @@ export async function updateRule(id: string, input: z.infer<typeof ruleUpdate>, 
   const channels = input.channelIds ? await prisma.notificationChannel.findMany({ where: { id: { in: input.channelIds } }, select: { id: true } }) : null;
   if (channels && input.channelIds && channels.length !== new Set(input.channelIds).size) throw new AppError("INVALID_INPUT", "One of the chosen channels no longer exists. Reload the page and choose again.");
   const { channelIds: _ids, params, ...fields } = input;
-  await withAudit(prisma, { actor: actor.name, address, action: "notification.rule.update", target: `notification-rule:${row.name}`, request: input }, () =>
+  await withAudit(prisma, { actor: actor.name, address, action: "notification.rule.update", target: auditTarget.notificationRule(row.name), request: input }, () =>
     prisma.$transaction([
       prisma.notificationRule.update({ where: { id }, data: { ...fields, ...(params ? { params: storedParams(params) as object } : {}), updatedAt: new Date() } }),
       ...(channels

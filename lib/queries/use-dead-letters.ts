@@ -1,30 +1,13 @@
 "use client";
 
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
-import type { LetterPage, LetterState } from "@/lib/dead-letters/types";
+import { letterListParams, type LetterFilters } from "@/lib/dead-letters/letter-list-params";
+import type { LetterPage } from "@/lib/dead-letters/types";
 import { ApiError, fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 import { DEAD_LETTER_REFRESH_MS } from "./refresh";
 
-/** Everything the inbox can be narrowed by; undefined / empty means "all". */
-export type LetterFilters = {
-  cluster?: string;
-  /** "vhost/queue" or "stream/consumer". */
-  source?: string;
-  reason?: string;
-  states: LetterState[];
-  /** Absolute ISO times: a link from yesterday's alert shows yesterday's letters. */
-  from?: string;
-  to?: string;
-  /** "key:value", as typed. */
-  header?: string;
-  messageId?: string;
-  /** Text in the payload. */
-  q: string;
-  fingerprint?: string;
-  /** The DLQ or capture stream the letters were collected from. */
-  collectedFrom?: string;
-};
+export { isHeaderFilter, letterFilterParams, type LetterFilters } from "@/lib/dead-letters/letter-list-params";
 
 export const LETTER_PAGE_SIZE = 50;
 /**
@@ -43,35 +26,8 @@ export function retryUnlessRefused(failureCount: number, error: Error): boolean 
   return failureCount < 1;
 }
 
-/** A `header` filter the API can use: "key:value" with a key. */
-export function isHeaderFilter(v: string | undefined): v is string {
-  if (!v) return false;
-  const i = v.indexOf(":");
-  return i > 0 && v.slice(0, i).trim() !== "";
-}
-
-/** The filters as the API's query parameters (list and groups share them). */
-export function letterFilterParams(f: LetterFilters): URLSearchParams {
-  const p = new URLSearchParams();
-  if (f.cluster) p.set("cluster", f.cluster);
-  if (f.source) p.set("source", f.source);
-  if (f.reason) p.set("reason", f.reason);
-  if (f.states.length) p.set("state", f.states.join(","));
-  if (f.from) p.set("from", f.from);
-  if (f.to) p.set("to", f.to);
-  if (isHeaderFilter(f.header)) p.set("header", f.header);
-  if (f.messageId) p.set("messageId", f.messageId);
-  if (f.q) p.set("q", f.q);
-  if (f.fingerprint) p.set("fingerprint", f.fingerprint);
-  if (f.collectedFrom) p.set("collectedFrom", f.collectedFrom);
-  return p;
-}
-
 export function deadLetterListUrl(f: LetterFilters, cursor: string | null): string {
-  const p = letterFilterParams(f);
-  if (cursor) p.set("cursor", cursor);
-  p.set("limit", String(LETTER_PAGE_SIZE));
-  return `/api/dead-letters?${p.toString()}`;
+  return `/api/dead-letters?${letterListParams(f, cursor, LETTER_PAGE_SIZE).toString()}`;
 }
 
 /** Newest first, one page of 50 at a time; the next page is asked for with the last page's cursor. */

@@ -1,14 +1,14 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { jobListParams, type JobListFilters } from "@/lib/redrive/job-list-params";
 import type { JobState, JobSummary } from "@/lib/redrive/types";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 import { JOB_ACTIVE_REFRESH_MS, JOB_IDLE_REFRESH_MS } from "./refresh";
 import { retryUnlessRefused } from "./use-dead-letters";
 
-/** Empty `states` means every job. */
-export type JobListFilters = { states: JobState[] };
+export type { JobListFilters } from "@/lib/redrive/job-list-params";
 
 export const JOB_LIST_LIMIT = 100;
 
@@ -20,10 +20,7 @@ export function isActiveJob(state: JobState): boolean {
 }
 
 export function jobListUrl(f: JobListFilters, limit = JOB_LIST_LIMIT): string {
-  const p = new URLSearchParams();
-  if (f.states.length) p.set("state", f.states.join(","));
-  p.set("limit", String(limit));
-  return `/api/jobs?${p.toString()}`;
+  return `/api/jobs?${jobListParams(f, limit).toString()}`;
 }
 
 /** Newest first. Polls fast while any listed job is moving letters, slowly otherwise (a new job may start elsewhere). */

@@ -5,7 +5,8 @@ import type { LetterGroup } from "@/lib/dead-letters/types";
 import { fetchJson } from "./fetch-json";
 import { queryKeys } from "./keys";
 import { DEAD_LETTER_REFRESH_MS } from "./refresh";
-import { letterFilterParams, retryUnlessRefused, type LetterFilters } from "./use-dead-letters";
+import { letterFilterParams, type LetterFilters } from "@/lib/dead-letters/letter-list-params";
+import { retryUnlessRefused } from "./use-dead-letters";
 
 export function letterGroupsUrl(f: LetterFilters): string {
   const qs = letterFilterParams(f).toString();

@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget, jobAuditAction } from "@/lib/audit/actions";
 import { withAudit } from "@/lib/audit/record-audit";
 import type { Principal } from "@/lib/auth/permissions";
 import { getStore } from "@/lib/db/get-store";
@@ -19,7 +20,7 @@ export type JobControl = keyof typeof MOVES;
 export async function controlJob(id: string, control: JobControl, actor: Principal, address: string | null): Promise<JobSummary> {
   const { prisma } = await getStore();
   const move = MOVES[control];
-  await withAudit(prisma, { actor: actor.name, address, action: `job.${control}`, target: `job:${id}`, request: { job: id } }, async () => {
+  await withAudit(prisma, { actor: actor.name, address, action: jobAuditAction(control), target: auditTarget.job(id), request: { job: id } }, async () => {
     const n = await prisma.redriveJob.updateMany({ where: { id, state: { in: [...move.from] } }, data: { state: move.to } });
     if (n.count === 0) {
       const job = await prisma.redriveJob.findUnique({ where: { id }, select: { state: true, number: true } });

@@ -1,7 +1,11 @@
 import "server-only";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
+import { auditTarget } from "@/lib/audit/actions";
 import { insertAuditRows, insertAuditRowsReturning } from "@/lib/audit/insert-audit-rows";
+import { letterIntentRows, letterOutcomeRows, PREVIOUS_ATTEMPT_AT_SQL } from "@/lib/audit/job-letter-rows";
+import { recordJobEnd } from "@/lib/audit/record-job-end";
+import { recordRecoveredOutcomes } from "@/lib/audit/record-recovered-outcomes";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import type { LetterPublisher, OutgoingLetter, PublishResult } from "@/lib/brokers/publisher";
@@ -186,24 +190,9 @@ export class JobRunner {
     );
     if (unknown.length) await p.deadLetter.updateMany({ where: { id: { in: unknown.map((u) => u.letter_id) }, jobId: id }, data: { jobId: null } });
     // The intents the dead process wrote get their outcomes, so none is left hanging in the audit log.
-    await this.recordRecovered(id, again, "interrupted", "Redrive stopped while this publish awaited its confirm; it goes again under the same Nats-Msg-Id, which JetStream deduplicates.");
-    await this.recordRecovered(id, unknown, "unknown", why);
-  }
-
-  private async recordRecovered(jobId: string, letters: Array<{ letter_id: string }>, result: string, detail: string): Promise<void> {
-    if (letters.length === 0) return;
-    await this.deps.prisma.$executeRawUnsafe(
-      `INSERT INTO "audit_events" ("actor", "action", "phase", "intent_id", "target", "request", "result", "detail")
-       SELECT j."created_by", 'letter.' || j."action", 'outcome', i."id", 'letter:' || l."letter_id", '{}', $3, jsonb_build_object('job', j."id"::text, 'detail', $4::text)
-       FROM unnest($2::uuid[]) WITH ORDINALITY AS l("letter_id", n) JOIN "redrive_jobs" j ON j."id" = $1::uuid
-       LEFT JOIN LATERAL (SELECT a."id" FROM "audit_events" a WHERE a."target" = 'letter:' || l."letter_id" AND a."phase" = 'intent' AND a."request" ->> 'job' = $5::text ORDER BY a."id" DESC LIMIT 1) i ON TRUE
-       ORDER BY l.n`,
-      jobId,
-      letters.map((l) => l.letter_id),
-      result,
-      detail,
-      jobId,
-    );
+    const ids = (rows: Array<{ letter_id: string }>) => rows.map((r) => r.letter_id);
+    await recordRecoveredOutcomes(p, id, ids(again), "interrupted", "Redrive stopped while this publish awaited its confirm; it goes again under the same Nats-Msg-Id, which JetStream deduplicates.");
+    await recordRecoveredOutcomes(p, id, ids(unknown), "unknown", why);
   }
 
   private async run(id: string): Promise<void> {
@@ -257,8 +246,7 @@ export class JobRunner {
   private next(id: string, limit: number): Promise<LetterRow[]> {
     return this.deps.prisma.$queryRawUnsafe<LetterRow[]>(
       `SELECT jl."letter_id"::text AS letter_id, d."kind"::text AS kind, c."name" AS cluster, d."destination", d."payload", d."properties", d."headers", d."raw_headers", d."redrive_count",
-         CASE WHEN jl."attempt_id" IS NOT NULL THEN (SELECT min(a."at") FROM "audit_events" a
-           WHERE a."target" = 'letter:' || jl."letter_id"::text AND a."phase" = 'intent' AND a."request"->>'job' = jl."job_id"::text) END AS previous_attempt_at
+         ${PREVIOUS_ATTEMPT_AT_SQL} AS previous_attempt_at
        FROM "redrive_job_letters" jl JOIN "dead_letters" d ON d."id" = jl."letter_id" JOIN "clusters" c ON c."id" = d."cluster_id"
        WHERE jl."job_id" = $1::uuid AND jl."outcome" = 'pending' ORDER BY jl."seq" LIMIT $2`,
       id,
@@ -274,7 +262,7 @@ export class JobRunner {
     const [intents] = await p.$transaction([
       insertAuditRowsReturning(
         p,
-        letters.map((l) => ({ actor: job.createdBy, action: `letter.${job.action}`, phase: "intent", target: `letter:${l.letter_id}`, request: { job: job.id } })),
+        letterIntentRows(job, letters.map((l) => l.letter_id)),
       ),
       p.$executeRawUnsafe(
         `UPDATE "redrive_job_letters" SET "outcome" = 'in_flight', "attempt_id" = 'redrive:' || "job_id"::text || ':' || "letter_id"::text
@@ -286,7 +274,7 @@ export class JobRunner {
 
     // Each letter's outcome row names the intent it answers.
     const intentOf = new Map(intents.map((r) => [r.target, r.id]));
-    const intentId = (l: LetterRow) => intentOf.get(`letter:${l.letter_id}`) ?? null;
+    const intentId = (l: LetterRow) => intentOf.get(auditTarget.letter(l.letter_id)) ?? null;
 
     const spacing = 1000 / job.rate;
     pace.next = Math.max(pace.next, Date.now() - spacing);
@@ -343,7 +331,7 @@ export class JobRunner {
         // An attempt that may have landed keeps its id, so the next one is checked against the dedupe window.
         p.redriveJobLetter.updateMany({ where: { jobId: job.id, letterId: { in: notSent.filter((l) => !results[letters.indexOf(l)]!.mayHaveLanded).map((l) => l.letter_id) } }, data: { outcome: "pending", attemptId: null } }),
         p.redriveJobLetter.updateMany({ where: { jobId: job.id, letterId: { in: notSent.filter((l) => results[letters.indexOf(l)]!.mayHaveLanded).map((l) => l.letter_id) } }, data: { outcome: "pending" } }),
-        insertAuditRows(p, notSent.map((l) => ({ actor: job.createdBy, action: `letter.${job.action}`, phase: "outcome", intentId: intentId(l), target: `letter:${l.letter_id}`, result: "not_sent", detail: { job: job.id, detail: results[letters.indexOf(l)]!.detail } }))),
+        insertAuditRows(p, letterOutcomeRows(job, notSent.map((l) => ({ letterId: l.letter_id, intentId: intentId(l), result: "not_sent", detail: results[letters.indexOf(l)]!.detail })))),
         ...(onlyShutdown ? [] : [p.redriveJob.update({ where: { id: job.id }, data: { error: `Waiting for the broker: ${why}. Letters not yet sent wait; nothing is lost.` } })]),
       ]));
       letters = letters.filter((_, i) => results[i]!.outcome !== "not_sent");
@@ -398,7 +386,10 @@ export class JobRunner {
       p.deadLetter.updateMany({ where: { id: { in: ids.filter((x) => !done.includes(x)) }, jobId: job.id }, data: { jobId: null } }),
       insertAuditRows(
         p,
-        letters.map((l, i) => ({ actor: job.createdBy, action: `letter.${job.action}`, phase: "outcome", intentId: intentId(l), target: `letter:${l.letter_id}`, result: results[i]!.outcome, detail: { job: job.id, detail: results[i]!.detail } })),
+        letterOutcomeRows(
+          job,
+          letters.map((l, i) => ({ letterId: l.letter_id, intentId: intentId(l), result: results[i]!.outcome, detail: results[i]!.detail })),
+        ),
       ),
     ]);
   }
@@ -440,9 +431,7 @@ export class JobRunner {
       ]);
     }
     await p.redriveJob.update({ where: { id: job.id }, data: { state, finishedAt: new Date(), leaseOwner: null, leaseUntil: null } });
-    // The job's end is a second outcome of the intent that started it (the first says it started).
-    const intent = await p.auditEvent.findFirst({ where: { target: `job:${job.id}`, action: `job.${job.action}`, phase: "intent" }, orderBy: { id: "asc" }, select: { id: true } });
-    await p.auditEvent.create({ data: { actor: job.createdBy, action: `job.${job.action}`, phase: "outcome", intentId: intent?.id ?? null, target: `job:${job.id}`, result: state, request: {} } });
+    await recordJobEnd(p, job, state);
     this.deps.log?.("info", `job ${state}`, { job: job.id });
   }
 

@@ -1,20 +1,14 @@
 import "server-only";
 import { z } from "zod";
+import type { JobListQuery } from "./job-list-query";
 import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
 import { jobCounts, recentRates, toJobSummary } from "./get-job";
-import { JOB_STATES, LETTER_OUTCOMES, type JobLetterPage, type JobSummary, type LetterHistoryEntry, type JobAction, type LetterOutcome } from "./types";
+import { LETTER_OUTCOMES, type JobLetterPage, type JobSummary, type LetterHistoryEntry, type JobAction, type LetterOutcome } from "./types";
 
-export const jobListQuery = z.object({
-  state: z
-    .string()
-    .optional()
-    .transform((v) => (v ? v.split(",").filter(Boolean) : []))
-    .pipe(z.array(z.enum(JOB_STATES))),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
+export { jobListQuery } from "./job-list-query";
 
-export async function listJobs(q: z.infer<typeof jobListQuery>): Promise<{ items: JobSummary[] }> {
+export async function listJobs(q: JobListQuery): Promise<{ items: JobSummary[] }> {
   const { prisma } = await getStore();
   const jobs = await prisma.redriveJob.findMany({ where: q.state.length ? { state: { in: q.state } } : {}, orderBy: { number: "desc" }, take: q.limit });
   const ids = jobs.map((j) => j.id);

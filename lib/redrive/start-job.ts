@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget, jobAuditAction } from "@/lib/audit/actions";
 import { randomUUID } from "node:crypto";
 import { withAudit } from "@/lib/audit/record-audit";
 import type { Principal } from "@/lib/auth/permissions";
@@ -78,7 +79,7 @@ export async function startJob(input: JobRequestInput, actor: Principal, address
   const id = randomUUID();
   const rate = input.rate ?? config.redrive.defaultRate;
 
-  await withAudit(prisma, { actor: actor.name, address, action: `job.${input.action}`, target: `job:${id}`, request: input as unknown as Record<string, unknown> }, async () => {
+  await withAudit(prisma, { actor: actor.name, address, action: jobAuditAction(input.action), target: auditTarget.job(id), request: input as unknown as Record<string, unknown> }, async () => {
     const forbidden = requireRedirect(input, actor);
     if (forbidden) throw forbidden;
     await prisma.$transaction(

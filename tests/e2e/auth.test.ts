@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConsumerListResponse } from "@/lib/health/types";
 import { createTestDatabase, queryRows } from "../support/postgres";
 import { until } from "../support/rabbit-admin";
-import { api, apiRaw, signIn, startApp, TEST_ADMIN, type RunningApp } from "./support/app-server";
+import { api, apiRaw, signIn, startApp, TEST_ADMIN } from "./support/app-server";
 import { launchBrowser, newAppPage } from "./support/browser";
 
 const ARTIFACTS = path.join(process.cwd(), "test-results");

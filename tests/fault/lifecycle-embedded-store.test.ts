@@ -13,6 +13,7 @@ import { OWNER_FILE, readStoreOwner, thisProcessOwner } from "@/lib/db/store-fol
 import { recordLifecycle } from "../support/accounting";
 import { ensureBuild } from "../support/ensure-build";
 import { closedPort } from "../support/tcp-proxy";
+import type { AuditAction } from "@/lib/audit/actions";
 
 // The embedded store (PGlite in REDRIVE_DATA_DIR) across the life of real processes and signals:
 // a second `next start` on the same folder, SIGTERM and SIGINT, SIGKILL under a write load, and
@@ -281,14 +282,14 @@ describe("the owner of an embedded store answers audit:verify", () => {
   it("verifies its own store while others write, holds anchors, and names the row someone altered", async () => {
     const store = await openStore({ kind: "embedded", dataDir: dir });
     try {
-      for (let i = 0; i < 30; i++) await recordEvent(store.prisma, { actor: "alice", action: "user.sign-in", target: `user:${i}`, result: "ok" });
+      for (let i = 0; i < 30; i++) await recordEvent(store.prisma, { actor: "alice", action: "user.sign-in" as AuditAction, target: `user:${i}`, result: "ok" });
       const held = await readStoreOwner(dir);
       expect(held?.state).toBe("alive");
       const owner = held!.owner;
       expect(owner.control).toBeTruthy();
 
       // Writes keep going while it walks the chain: it sees one instant of the log, intact.
-      const writing = Promise.all(Array.from({ length: 20 }, (_, i) => recordEvent(store.prisma, { actor: "bob", action: "user.sign-in", target: `w:${i}`, result: "ok" })));
+      const writing = Promise.all(Array.from({ length: 20 }, (_, i) => recordEvent(store.prisma, { actor: "bob", action: "user.sign-in" as AuditAction, target: `w:${i}`, result: "ok" })));
       const intact = (await askStoreOwner(owner, { op: "verify-audit", anchors: [] })) as ChainVerdict;
       await writing;
       expect(intact.ok).toBe(true);

@@ -19,6 +19,8 @@ import { JobRunner } from "@/lib/redrive/job-runner";
 import { startJob } from "@/lib/redrive/start-job";
 import { TEST_OPERATOR } from "../support/principals";
 import { createTestDatabase } from "../support/postgres";
+// Some rows here carry names outside Redrive's vocabulary on purpose: the chain and the filters take any text.
+import type { AuditAction } from "@/lib/audit/actions";
 
 // The audit API as a client sees it: the route handlers themselves (parsing, permission, errors)
 // over a store filled the way Redrive fills it — a real terminate job with per-letter rows, an
@@ -110,7 +112,7 @@ describe("the audit API", () => {
     letterIds = (await p.deadLetter.findMany({ orderBy: { messageId: "asc" }, select: { id: true } })).map((l) => l.id);
 
     firstEventAt = new Date().toISOString();
-    await recordEvent(p, { actor: "carol", address: "10.0.0.9", action: "user.sign-in", target: "user:carol", request: { method: "password" }, result: "failed", detail: { reason: "wrong password" } });
+    await recordEvent(p, { actor: "carol", address: "10.0.0.9", action: "user.sign-in" as AuditAction, target: "user:carol", request: { method: "password" }, result: "failed", detail: { reason: "wrong password" } });
     await new Promise((r) => setTimeout(r, 20));
 
     // A terminate job over three letters, run by the real runner: job intent and outcome, a per-letter intent and outcome each, the job's end.
@@ -124,7 +126,7 @@ describe("the audit API", () => {
 
     const dlq = await p.dlq.create({ data: { clusterId, name: "v/orders.dlq", foundBy: "test" } });
     await setDlqAdoption({ cluster: CLUSTER, name: dlq.name, adopted: true }, TEST_OPERATOR, null);
-    await recordEvent(p, { actor: "=evil()", action: "user.role-change", target: "user:dave", request: { role: "admin" }, result: "ok", detail: { note: 'line one\nline two, "quoted"' } });
+    await recordEvent(p, { actor: "=evil()", action: "user.role-change" as AuditAction, target: "user:dave", request: { role: "admin" }, result: "ok", detail: { note: 'line one\nline two, "quoted"' } });
   });
 
   afterAll(async () => {
@@ -275,7 +277,7 @@ describe("the audit API", () => {
     await store.prisma.auditEvent.createMany({ data: Array.from({ length: 2500 }, (_, i) => ({ actor: "bulk", action: "test.bulk", phase: "event", result: "ok", request: { i } })) });
     const res = await exportRoute(asOperator("http://redrive.test/api/audit/export?format=csv&actor=bulk"), noParams);
     const upTo = BigInt(res.headers.get("x-redrive-audit-up-to")!);
-    await recordEvent(store.prisma, { actor: "bulk", action: "test.bulk", result: "late" });
+    await recordEvent(store.prisma, { actor: "bulk", action: "test.bulk" as AuditAction, result: "late" });
     const rows = parse(await res.text(), { columns: true }) as Array<Record<string, string>>;
     expect(rows).toHaveLength(2500);
     expect(rows.map((r) => JSON.parse(r.request!).i)).toEqual(Array.from({ length: 2500 }, (_, i) => i));

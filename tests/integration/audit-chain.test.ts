@@ -14,6 +14,8 @@ import { openStore, type Store } from "@/lib/db/open-store";
 import { pgRunner } from "@/lib/db/sql-runner";
 import { createTestDatabase } from "../support/postgres";
 import { closedPort } from "../support/tcp-proxy";
+// Some rows here carry names outside Redrive's vocabulary on purpose: the chain and the filters take any text.
+import type { AuditAction } from "@/lib/audit/actions";
 
 // The audit log's chain against the real PostgreSQL (and the embedded PGlite): every way rows are
 // written chains them, nothing can change or remove them through SQL, and the verifier names the
@@ -94,7 +96,7 @@ describe("the audit chain on PostgreSQL", () => {
     const p = store.prisma;
     await withAudit(p, { actor: "alice", address: "10.0.0.7", action: "dlq.adopt", target: "dlq:c/q", request: TRICKY }, async () => "done");
     await expect(withAudit(p, { actor: "bob", action: "job.cancel", target: "job:x", request: {} }, async () => Promise.reject(new Error("no such job")))).rejects.toThrow("no such job");
-    const eventId = await recordEvent(p, { actor: "carol", address: null, action: "user.sign-in", target: "user:carol", request: { method: "password" }, result: "failed", detail: { reason: "wrong password" } });
+    const eventId = await recordEvent(p, { actor: "carol", address: null, action: "user.sign-in" as AuditAction, target: "user:carol", request: { method: "password" }, result: "failed", detail: { reason: "wrong password" } });
 
     const rows = await p.auditEvent.findMany({ orderBy: { id: "asc" } });
     expect(rows.map((r) => [r.actor, r.phase, r.result])).toEqual([
@@ -190,7 +192,7 @@ describe("the audit chain on PostgreSQL", () => {
         }
       }),
     );
-    await Promise.all(Array.from({ length: 10 }, (_, i) => recordEvent(store.prisma, { actor: `p${i}`, action: "test.concurrent", result: "ok" })));
+    await Promise.all(Array.from({ length: 10 }, (_, i) => recordEvent(store.prisma, { actor: `p${i}`, action: "test.concurrent" as AuditAction, result: "ok" })));
     const committed = writers * (5 * 3 + 5 * 1) + 10;
     expect(await store.prisma.auditEvent.count({ where: { action: "test.concurrent" } })).toBe(committed);
     const v = await verify(db);
@@ -406,7 +408,7 @@ describe("the audit chain migration", () => {
       expect(v.head.id).toBe("3");
       const store = await openStore({ kind: "postgres", url: db.url });
       try {
-        await recordEvent(store.prisma, { actor: "new", action: "user.sign-in", result: "ok" });
+        await recordEvent(store.prisma, { actor: "new", action: "user.sign-in" as AuditAction, result: "ok" });
         const rows = await store.prisma.auditEvent.findMany({ orderBy: { id: "asc" } });
         expect(rows.map((r) => r.id)).toEqual([1n, 2n, 3n, 4n]);
         expect(rows[0]!.at.toISOString()).toBe("2026-01-02T03:04:05.678Z");
@@ -430,7 +432,7 @@ describe("the audit chain in the embedded store (PGlite)", () => {
     try {
       await withAudit(store.prisma, { actor: "alice", action: "dlq.adopt", target: "dlq:c/q", request: TRICKY }, async () => undefined);
       await store.prisma.auditEvent.createMany({ data: Array.from({ length: 300 }, (_, i) => ({ actor: "runner", action: "letter.requeue", phase: "intent", target: `letter:${i}`, request: { job: "j" } })) });
-      await recordEvent(store.prisma, { actor: "carol", action: "user.sign-in", result: "ok" });
+      await recordEvent(store.prisma, { actor: "carol", action: "user.sign-in" as AuditAction, result: "ok" });
       await expect(store.prisma.auditEvent.updateMany({ data: { actor: "mallory" } })).rejects.toThrow(/audit_events is append-only/);
       await expect(store.prisma.auditEvent.deleteMany({ where: { actor: "runner" } })).rejects.toThrow(/audit_events is append-only/);
       await expect(store.prisma.$executeRawUnsafe(`TRUNCATE audit_events`)).rejects.toThrow(/audit_events is append-only/);

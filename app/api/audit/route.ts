@@ -1,4 +1,5 @@
-import { auditListQuery, listAuditEvents } from "@/lib/audit/list-audit-events";
+import { listAuditEvents } from "@/lib/audit/list-audit-events";
+import { auditListQuery } from "@/lib/audit/audit-list-query";
 import { defineRoute } from "@/lib/http/define-route";
 
 export const dynamic = "force-dynamic";

@@ -1,4 +1,5 @@
-import { listConsumers, consumerListQuery } from "@/lib/health/list-consumers";
+import { consumerListQuery } from "@/lib/health/consumer-list-query";
+import { listConsumers } from "@/lib/health/list-consumers";
 import { defineRoute } from "@/lib/http/define-route";
 
 export const dynamic = "force-dynamic";

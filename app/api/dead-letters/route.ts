@@ -1,4 +1,5 @@
-import { letterListQuery, listLetters } from "@/lib/dead-letters/list-letters";
+import { letterListQuery } from "@/lib/dead-letters/letter-list-query";
+import { listLetters } from "@/lib/dead-letters/list-letters";
 import { assertPayloadSearchAllowed, canSeePayloads, withoutPreviews } from "@/lib/dead-letters/payload-access";
 import { defineRoute } from "@/lib/http/define-route";
 

@@ -1,6 +1,7 @@
+import { jobListQuery } from "@/lib/redrive/job-list-query";
 import { defineRoute, json } from "@/lib/http/define-route";
 import { jobRequest } from "@/lib/redrive/job-scope";
-import { jobListQuery, listJobs } from "@/lib/redrive/list-jobs";
+import { listJobs } from "@/lib/redrive/list-jobs";
 import { startJob } from "@/lib/redrive/start-job";
 
 export const dynamic = "force-dynamic";

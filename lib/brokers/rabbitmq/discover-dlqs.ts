@@ -1,6 +1,6 @@
 import "server-only";
 import type { ManagementClient } from "@/lib/brokers/rabbitmq/management-client";
-import { AppError, isAppError } from "@/lib/errors";
+import { isAppError } from "@/lib/errors";
 import { queueId } from "./queue-id";
 import { topicMatches } from "./topic-match";
 

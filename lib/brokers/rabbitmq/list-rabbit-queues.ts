@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError, isAppError } from "@/lib/errors";
+import { isAppError } from "@/lib/errors";
 import type { ConsumerReading } from "../types";
 import type { ManagementClient } from "./management-client";
 

@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget } from "@/lib/audit/actions";
 import { withAudit } from "@/lib/audit/record-audit";
 import type { Principal } from "@/lib/auth/permissions";
 import { getConfig } from "@/lib/config";
@@ -18,7 +19,7 @@ export async function createExpectedConsumer(input: ExpectedCreate, actor: Princ
   if (await prisma.expectedConsumer.findUnique({ where: { cluster_key: { cluster: input.cluster, key: input.key } } })) {
     throw new AppError("CONFLICT", `${input.key} on ${input.cluster} is already expected.`);
   }
-  const row = await withAudit(prisma, { actor: actor.name, address, action: "expected-consumer.create", target: `expected-consumer:${input.cluster}/${input.key}`, request: input }, () =>
+  const row = await withAudit(prisma, { actor: actor.name, address, action: "expected-consumer.create", target: auditTarget.expectedConsumer(input.cluster, input.key), request: input }, () =>
     prisma.expectedConsumer.create({ data: { cluster: input.cluster, key: input.key, minConsumers: input.minConsumers, createdBy: actor.name } }),
   );
   return { id: row.id };

@@ -1,4 +1,5 @@
 import "server-only";
+import { auditTarget } from "@/lib/audit/actions";
 import { withAudit } from "@/lib/audit/record-audit";
 import type { Principal } from "@/lib/auth/permissions";
 import { getStore } from "@/lib/db/get-store";
@@ -9,7 +10,7 @@ export async function deleteExpectedConsumer(id: string, actor: Principal, addre
   const { prisma } = await getStore();
   const row = await prisma.expectedConsumer.findUnique({ where: { id } });
   if (!row) throw new AppError("NOT_FOUND", "This expected consumer is not known (any more): it may have been removed already. Reload the page.");
-  await withAudit(prisma, { actor: actor.name, address, action: "expected-consumer.delete", target: `expected-consumer:${row.cluster}/${row.key}`, request: { id } }, () =>
+  await withAudit(prisma, { actor: actor.name, address, action: "expected-consumer.delete", target: auditTarget.expectedConsumer(row.cluster, row.key), request: { id } }, () =>
     prisma.expectedConsumer.delete({ where: { id } }),
   );
   return { id };

@@ -6,13 +6,14 @@
 import { insertAuditRowsReturning } from "@/lib/audit/insert-audit-rows";
 import { recordEvent } from "@/lib/audit/record-event";
 import { openStore } from "@/lib/db/open-store";
+import type { AuditAction } from "@/lib/audit/actions";
 
 const dataDir = process.env.REDRIVE_DATA_DIR;
 if (!dataDir) throw new Error("REDRIVE_DATA_DIR is not set");
 const store = await openStore({ kind: "embedded", dataDir });
 process.stdout.write(`ready ${process.pid}\n`);
 for (let i = 0; ; i++) {
-  const id = await recordEvent(store.prisma, { actor: "load", action: "load.write", target: `row:${i}`, request: { i, pad: "x".repeat(200) }, result: "ok" });
+  const id = await recordEvent(store.prisma, { actor: "load", action: "load.write" as AuditAction, target: `row:${i}`, request: { i, pad: "x".repeat(200) }, result: "ok" });
   process.stdout.write(`committed ${id}\n`);
   const rows = await insertAuditRowsReturning(
     store.prisma,

@@ -1,4 +1,5 @@
-import { auditExportQuery, exportAuditEvents } from "@/lib/audit/export-audit-events";
+import { exportAuditEvents } from "@/lib/audit/export-audit-events";
+import { auditExportQuery } from "@/lib/audit/audit-list-query";
 import { defineRoute } from "@/lib/http/define-route";
 
 export const dynamic = "force-dynamic";
