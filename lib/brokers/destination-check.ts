@@ -10,6 +10,11 @@ export type DestinationCheckOptions = {
 };
 
 export const forbidden = (problem: string): DestinationCheck => ({ exists: null, problem, forbidden: true, consumers: [] });
-export const found = (exists: boolean, problem: string | null, consumers: string[] = []): DestinationCheck => ({ exists, problem, forbidden: false, consumers });
+export const found = (exists: boolean, problem: string | null, consumers: string[] = []): DestinationCheck => ({
+  exists,
+  problem,
+  forbidden: false,
+  consumers,
+});
 /** What a check told to stop after the rules (`rulesOnly`) says when they pass: the broker was not asked. */
 export const unasked: DestinationCheck = { exists: null, problem: null, forbidden: false, consumers: [] };

@@ -73,7 +73,12 @@ describe("a broker kind is a driver: the fake driver end to end", () => {
     const cluster = getConfig().clusters[0]!;
     fake = fakeDriver(cluster.kind).createBroker(cluster, 1000);
     await provideBrokers([fake]);
-    collector = new Collector(store.prisma, [{ cluster, broker: fake }], createLeaderLock({ kind: "embedded", dataDir: "" }, () => undefined), { intervalMs: 60_000, discoveryMs: 0, timeoutMs: 1000 });
+    collector = new Collector(
+      store.prisma,
+      [{ cluster, broker: fake }],
+      createLeaderLock({ kind: "embedded", dataDir: "" }, () => undefined),
+      { intervalMs: 60_000, discoveryMs: 0, timeoutMs: 1000 },
+    );
     runner = new JobRunner({ prisma: store.prisma, maxInFlight: 10, publisherFor: (name) => brokerFor(name).openPublisher({ confirmTimeoutMs: 1000 }) });
   }, 60_000);
 
@@ -88,7 +93,10 @@ describe("a broker kind is a driver: the fake driver end to end", () => {
     for (let n = 1; n <= 3; n++) fake.deadLetter(letter(n));
     await collector.tick();
     expect(fake.deadLetters).toHaveLength(0);
-    const stored = await store.prisma.deadLetter.findMany({ orderBy: { messageId: "asc" }, select: { messageId: true, state: true, destination: true, kind: true } });
+    const stored = await store.prisma.deadLetter.findMany({
+      orderBy: { messageId: "asc" },
+      select: { messageId: true, state: true, destination: true, kind: true },
+    });
     expect(stored).toEqual([1, 2, 3].map((n) => ({ messageId: `m-${n}`, state: "dead", destination: "orders.created", kind: "nats" })));
     // The same death yielded again (a redelivery before the ack) is one letter.
     fake.deadLetter(letter(1));
@@ -98,7 +106,9 @@ describe("a broker kind is a driver: the fake driver end to end", () => {
 
   it("refuses a requeue to a destination the driver says does not exist, naming it", async () => {
     const ids = (await store.prisma.deadLetter.findMany({ select: { id: true } })).map((l) => l.id);
-    await expect(startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, rate: 100 }, TEST_OPERATOR, null)).rejects.toThrow(/no destination orders\.created/);
+    await expect(startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, rate: 100 }, TEST_OPERATOR, null)).rejects.toThrow(
+      /no destination orders\.created/,
+    );
     expect(await store.prisma.deadLetter.count({ where: { jobId: { not: null } } })).toBe(0);
   });
 
@@ -107,7 +117,10 @@ describe("a broker kind is a driver: the fake driver end to end", () => {
     const ids = (await store.prisma.deadLetter.findMany({ select: { id: true } })).map((l) => l.id);
     const job = await startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, rate: 100 }, TEST_OPERATOR, null);
     runner.start();
-    const done = await until(() => getJob(job.id), (j) => j.state !== "running");
+    const done = await until(
+      () => getJob(job.id),
+      (j) => j.state !== "running",
+    );
     expect(done.state).toBe("completed");
     expect(done.counts.done).toBe(3);
     const landed = (fake.queues.get("orders.created") ?? []).map((m) => JSON.parse(new TextDecoder().decode(m.payload)) as { order: number });

@@ -20,9 +20,13 @@ function sources(dir: string): string[] {
 
 /** Every module specifier a file imports or re-exports (static and dynamic), comments left out. */
 function specifiers(file: string): string[] {
-  const text = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  const text = readFileSync(file, "utf8")
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/^\s*\/\/.*$/gm, "");
   const found: string[] = [];
-  for (const m of text.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|(?:^|[\s;])import\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/gm)) {
+  for (const m of text.matchAll(
+    /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|(?:^|[\s;])import\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/gm,
+  )) {
     found.push((m[1] ?? m[2] ?? m[3])!);
   }
   return found;
@@ -96,7 +100,11 @@ describe("lib layering", () => {
 
   it("imports amqplib and @nats-io only under lib/brokers/", () => {
     const outside = [...sources(lib), ...sources(path.join(root, "app")), ...sources(path.join(root, "components"))].flatMap((file) =>
-      nodeOf(file) === "brokers" && file.startsWith(lib) ? [] : specifiers(file).filter((s) => s === "amqplib" || s.startsWith("amqplib/") || s.startsWith("@nats-io/")).map((s) => `${path.relative(root, file)}: ${s}`),
+      nodeOf(file) === "brokers" && file.startsWith(lib)
+        ? []
+        : specifiers(file)
+            .filter((s) => s === "amqplib" || s.startsWith("amqplib/") || s.startsWith("@nats-io/"))
+            .map((s) => `${path.relative(root, file)}: ${s}`),
     );
     expect(outside).toEqual([]);
   });
@@ -104,7 +112,11 @@ describe("lib layering", () => {
   it("reaches a broker kind's own folder (lib/brokers/<kind>/) only from lib/brokers/ itself", () => {
     const kinds = readdirSync(path.join(lib, "brokers")).filter((n) => statSync(path.join(lib, "brokers", n)).isDirectory());
     const reaching = [...sources(lib), ...sources(path.join(root, "app")), ...sources(path.join(root, "components"))].flatMap((file) =>
-      nodeOf(file) === "brokers" && file.startsWith(lib) ? [] : specifiers(file).filter((s) => kinds.some((k) => s.startsWith(`@/lib/brokers/${k}/`))).map((s) => `${path.relative(root, file)}: ${s}`),
+      nodeOf(file) === "brokers" && file.startsWith(lib)
+        ? []
+        : specifiers(file)
+            .filter((s) => kinds.some((k) => s.startsWith(`@/lib/brokers/${k}/`)))
+            .map((s) => `${path.relative(root, file)}: ${s}`),
     );
     expect(reaching).toEqual([]);
   });

@@ -7,7 +7,9 @@ import { FakeBroker } from "./fake-broker";
  * The fake as a driver, standing in for `kind` (the store and the UI know only registered kinds):
  * what tests hand the collector, the job runner and the destination checks instead of a broker.
  */
-export function fakeDriver<C extends ClusterConfig>(kind: C["kind"] & BrokerKind): Omit<BrokerDriver<C>, "createBroker"> & { createBroker(cluster: C, timeoutMs: number): FakeBroker } {
+export function fakeDriver<C extends ClusterConfig>(
+  kind: C["kind"] & BrokerKind,
+): Omit<BrokerDriver<C>, "createBroker"> & { createBroker(cluster: C, timeoutMs: number): FakeBroker } {
   return {
     kind,
     labels: BROKER_LABELS[kind],

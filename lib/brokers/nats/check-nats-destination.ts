@@ -13,7 +13,12 @@ import { topicMatches } from "../rabbitmq/topic-match";
 const natsMatches = (filter: string, subject: string) => filter === "" || topicMatches(filter.replace(/>$/, "#"), subject);
 
 /** A requeue on NATS goes to a plain subject that a stream of this cluster captures, other than Redrive's own capture stream. */
-export async function checkNatsDestination(cluster: NatsClusterConfig, connection: () => Promise<NatsConnection>, subject: string, options: DestinationCheckOptions): Promise<DestinationCheck> {
+export async function checkNatsDestination(
+  cluster: NatsClusterConfig,
+  connection: () => Promise<NatsConnection>,
+  subject: string,
+  options: DestinationCheckOptions,
+): Promise<DestinationCheck> {
   const rule = natsSubjectProblem(subject);
   if (rule) return forbidden(rule);
   if (options.rulesOnly) return unasked;

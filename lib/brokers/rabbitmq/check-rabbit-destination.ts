@@ -8,7 +8,12 @@ import type { ManagementClient } from "./management-client";
 import { splitQueueId } from "./queue-id";
 
 /** A requeue on RabbitMQ goes to a queue that exists in a vhost the cluster watches. */
-export async function checkRabbitDestination(cluster: RabbitClusterConfig, api: ManagementClient, destination: string, options: DestinationCheckOptions): Promise<DestinationCheck> {
+export async function checkRabbitDestination(
+  cluster: RabbitClusterConfig,
+  api: ManagementClient,
+  destination: string,
+  options: DestinationCheckOptions,
+): Promise<DestinationCheck> {
   const rule = rabbitDestinationProblem(destination, cluster.vhosts);
   if (rule) return forbidden(rule);
   if (options.rulesOnly) return unasked;

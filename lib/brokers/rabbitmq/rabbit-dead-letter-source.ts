@@ -8,11 +8,21 @@ import { queueId, splitQueueId } from "./queue-id";
 import { RabbitCollector } from "./rabbit-collector";
 
 function globToRegExp(glob: string): RegExp {
-  return new RegExp("^" + glob.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$");
+  return new RegExp(
+    "^" +
+      glob
+        .split("*")
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*") +
+      "$",
+  );
 }
 
 /** Walks the cluster's queues and DLX bindings: its DLQs, and the sources whose dead letters are dropped. */
-export async function discoverDeadLetterQueues(api: ManagementClient, cluster: RabbitClusterConfig): Promise<{ found: FoundDeadLetterSource[]; problems: SourceProblem[] }> {
+export async function discoverDeadLetterQueues(
+  api: ManagementClient,
+  cluster: RabbitClusterConfig,
+): Promise<{ found: FoundDeadLetterSource[]; problems: SourceProblem[] }> {
   const settings = cluster.deadLetters ?? DEFAULT_RABBIT_DEAD_LETTERS;
   const scopes = cluster.vhosts.length ? cluster.vhosts : [null];
   const queues: QueueFacts[] = [];
