@@ -3,6 +3,6 @@
 export async function register(): Promise<void> {
   // NEXT_RUNTIME is set by Next.js itself and must be read inline for the edge bundle to drop this.
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { bootServer } = await import("./lib/boot-server");
+  const { bootServer } = await import("@/lib/boot/boot-server");
   await bootServer();
 }

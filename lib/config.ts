@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { PERMISSIONS, ROLES, type Permission, type Role } from "@/lib/auth/permissions";
+import { PERMISSIONS, ROLES, type Permission, type Role } from "@/lib/permissions";
 
 // The only module that reads process.env. Parsed once; a bad config stops the process with a
 // message that names the field.
@@ -438,36 +438,43 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const clusters: ClusterConfig[] = f.clusters.map((c, i) => {
     const field = `clusters[${i}]`;
     const health = { ...globalHealth, ...c.health };
-    if (c.kind === "nats") {
-      return {
-        name: c.name,
-        kind: "nats",
-        health,
-        capture: c.capture ?? DEFAULT_CAPTURE,
-        ...expectedOf(c.name),
-        // Only an opt-out is recorded: time lag is on unless switched off.
-        ...(c.timeLag ? {} : { timeLag: false }),
-        servers: c.servers,
-        user: c.user,
-        password: secret(env, c.passwordEnv, `${field}.passwordEnv`),
-        token: secret(env, c.tokenEnv, `${field}.tokenEnv`),
-      };
+    switch (c.kind) {
+      case "nats":
+        return {
+          name: c.name,
+          kind: "nats",
+          health,
+          capture: c.capture ?? DEFAULT_CAPTURE,
+          ...expectedOf(c.name),
+          // Only an opt-out is recorded: time lag is on unless switched off.
+          ...(c.timeLag ? {} : { timeLag: false }),
+          servers: c.servers,
+          user: c.user,
+          password: secret(env, c.passwordEnv, `${field}.passwordEnv`),
+          token: secret(env, c.tokenEnv, `${field}.tokenEnv`),
+        };
+      case "rabbitmq": {
+        const amqp = new URL(c.amqpUrl);
+        const password = secret(env, c.passwordEnv, `${field}.passwordEnv`) ?? (decodeURIComponent(amqp.password) || "guest");
+        const user = c.user ?? (decodeURIComponent(amqp.username) || "guest");
+        return {
+          name: c.name,
+          kind: "rabbitmq",
+          health,
+          deadLetters: c.deadLetters ?? DEFAULT_RABBIT_DEAD_LETTERS,
+          ...expectedOf(c.name),
+          amqpUrl: c.amqpUrl,
+          managementUrl: c.managementUrl.replace(/\/+$/, ""),
+          user,
+          password,
+          vhosts: c.vhosts,
+        };
+      }
+      default: {
+        const never: never = c;
+        return never;
+      }
     }
-    const amqp = new URL(c.amqpUrl);
-    const password = secret(env, c.passwordEnv, `${field}.passwordEnv`) ?? (decodeURIComponent(amqp.password) || "guest");
-    const user = c.user ?? (decodeURIComponent(amqp.username) || "guest");
-    return {
-      name: c.name,
-      kind: "rabbitmq",
-      health,
-      deadLetters: c.deadLetters ?? DEFAULT_RABBIT_DEAD_LETTERS,
-      ...expectedOf(c.name),
-      amqpUrl: c.amqpUrl,
-      managementUrl: c.managementUrl.replace(/\/+$/, ""),
-      user,
-      password,
-      vhosts: c.vhosts,
-    };
   });
 
   return {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import type { BrokerKind } from "@/lib/brokers/types";
+import { BROKER_KINDS, isBrokerKind } from "@/lib/brokers/contracts";
 import type { ConsumerListFilters, ConsumerRoleFilter } from "@/lib/queries/use-consumers";
 import { control } from "@/components/ui/control";
 import { ClearFilters, FilterSelect, ToggleGroup } from "@/components/ui/filters";
@@ -39,11 +39,10 @@ export function ConsumerFilters({
         label="Broker kind"
         value={filters.kind ?? ""}
         options={[
-          { value: "", label: "NATS and RabbitMQ" },
-          { value: "nats", label: `${KIND_LABEL.nats} only` },
-          { value: "rabbitmq", label: `${KIND_LABEL.rabbitmq} only` },
+          { value: "", label: BROKER_KINDS.map((k) => KIND_LABEL[k]).join(" and ") },
+          ...BROKER_KINDS.map((k) => ({ value: k, label: `${KIND_LABEL[k]} only` })),
         ]}
-        onChange={(v) => onChange({ ...filters, kind: (v || undefined) as BrokerKind | undefined })}
+        onChange={(v) => onChange({ ...filters, kind: isBrokerKind(v) ? v : undefined })}
       />
       <FilterSelect
         id="consumer-role"

@@ -1,7 +1,7 @@
 // Pure formatting for consumer health: numbers, rates, ETAs, ages and config values.
 // One fixed locale, so "12,400" reads the same on every operator's screen and in tests.
 
-import type { BrokerKind } from "@/lib/brokers/types";
+import { labelsByKind, type BrokerKind } from "@/lib/brokers/contracts";
 import { HEALTH_STATES, STATE_SEVERITY, type HealthState } from "@/lib/health/types";
 
 const INTEGER = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
@@ -10,9 +10,9 @@ const PERCENT = new Intl.NumberFormat("en-US", { style: "percent", maximumFracti
 
 export const DASH = "—";
 
-export const KIND_LABEL: Record<BrokerKind, string> = { nats: "NATS", rabbitmq: "RabbitMQ" };
+export const KIND_LABEL: Record<BrokerKind, string> = labelsByKind((l) => l.kind);
 /** What the parent is on each broker, for "stream ORDERS" / "vhost /". */
-export const PARENT_LABEL: Record<BrokerKind, string> = { nats: "stream", rabbitmq: "vhost" };
+export const PARENT_LABEL: Record<BrokerKind, string> = labelsByKind((l) => l.parent);
 
 export const STATE_LABEL: Record<HealthState, string> = {
   OK: "OK",

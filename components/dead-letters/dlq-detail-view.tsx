@@ -14,6 +14,7 @@ import { useIsClient } from "@/components/ui/use-is-client";
 import { ApiError } from "@/lib/queries/fetch-json";
 import { useDlq } from "@/lib/queries/use-dlq";
 import { deadLettersHref } from "./list-params";
+import { BROKER_CAPABILITIES, BROKER_LABELS } from "@/lib/brokers/contracts";
 
 function isoOrUndefined(v: string | null): string | undefined {
   return parseInstant(v) ?? undefined;
@@ -62,9 +63,9 @@ export function DlqDetailView({ id }: { id: string }) {
           </h1>
           <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-zinc-600 dark:text-zinc-400">
             <span>
-              {d.kind === "nats" ? "Capture stream" : "Queue"} on cluster <span className="font-medium text-zinc-800 dark:text-zinc-200">{d.cluster}</span> · {KIND_LABEL[d.kind]} · {d.foundBy}
+              {BROKER_LABELS[d.kind].deadLetterSourceTitle} on cluster <span className="font-medium text-zinc-800 dark:text-zinc-200">{d.cluster}</span> · {KIND_LABEL[d.kind]} · {d.foundBy}
             </span>
-            {d.kind === "nats" ? <Badge tone="ok">Capture stream</Badge> : d.adopted ? <Badge tone="ok">Adopted · collecting</Badge> : <Badge tone="neutral">Not adopted</Badge>}
+            {!BROKER_CAPABILITIES[d.kind].adoptableDeadLetterSources ? <Badge tone="ok">{BROKER_LABELS[d.kind].deadLetterSourceTitle}</Badge> : d.adopted ? <Badge tone="ok">Adopted · collecting</Badge> : <Badge tone="neutral">Not adopted</Badge>}
           </p>
           {d.problem ? (
             <p role="alert" className="mt-3 rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-900 dark:border-rose-500/40 dark:bg-rose-500/10 dark:text-rose-200">
@@ -114,7 +115,7 @@ export function DlqDetailView({ id }: { id: string }) {
                 ) : null}
               </ul>
             ) : null}
-            {d.kind === "rabbitmq" && !d.adopted ? (
+            {BROKER_CAPABILITIES[d.kind].adoptableDeadLetterSources && !d.adopted ? (
               <p className="mt-2 text-sm text-zinc-500 dark:text-zinc-400">Redrive does not collect from this DLQ: adopt it on the Dead letters page to keep its letters in the inbox.</p>
             ) : null}
           </section>

@@ -10,6 +10,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import type { DlqInfo, DlqOverview } from "@/lib/dead-letters/types";
 import { useAdoptDlq } from "@/lib/queries/use-adopt-dlq";
 import { useDlqs } from "@/lib/queries/use-dlqs";
+import { BROKER_CAPABILITIES, BROKER_LABELS } from "@/lib/brokers/contracts";
 
 const muted = "text-zinc-500 dark:text-zinc-400";
 const th = "sticky top-0 z-10 bg-white dark:bg-zinc-900 border-b border-zinc-200 px-2 py-1.5 text-left text-xs font-medium whitespace-nowrap text-zinc-600 first:pl-0 last:pr-0 dark:border-zinc-800 dark:text-zinc-300";
@@ -189,8 +190,8 @@ function DlqRow({ dlq: d, busy, onAct }: { dlq: DlqInfo; busy: boolean; onAct: (
         <td className={`${td} text-right tabular-nums ${d.problem ? "border-b-0" : ""}`}>{formatCount(d.depth)}</td>
         <td className={`${td} text-right tabular-nums ${d.problem ? "border-b-0" : ""}`}>{formatCount(d.collected)}</td>
         <td className={`${td} ${d.problem ? "border-b-0" : ""}`}>
-          {d.kind === "nats" ? (
-            <Badge tone="ok">Capture stream</Badge>
+          {!BROKER_CAPABILITIES[d.kind].adoptableDeadLetterSources ? (
+            <Badge tone="ok">{BROKER_LABELS[d.kind].deadLetterSourceTitle}</Badge>
           ) : d.adopted ? (
             <Badge tone="ok" title="Redrive consumes it and keeps every message in its store">
               Adopted · collecting
@@ -202,7 +203,7 @@ function DlqRow({ dlq: d, busy, onAct }: { dlq: DlqInfo; busy: boolean; onAct: (
           )}
         </td>
         <td className={`${td} text-right ${d.problem ? "border-b-0" : ""}`}>
-          {d.kind === "rabbitmq" && canAdopt ? (
+          {BROKER_CAPABILITIES[d.kind].adoptableDeadLetterSources && canAdopt ? (
             <button
               type="button"
               data-testid="adopt-button"
@@ -254,7 +255,8 @@ function OutcomeLine({ outcome, onDismiss }: { outcome: Outcome; onDismiss: () =
 }
 
 function summarize(o: DlqOverview): string {
-  const rabbit = o.dlqs.filter((d) => d.kind === "rabbitmq");
+  // Adoptable sources are RabbitMQ's DLQs; the others are NATS capture streams (one per cluster).
+  const rabbit = o.dlqs.filter((d) => BROKER_CAPABILITIES[d.kind].adoptableDeadLetterSources);
   const adopted = rabbit.filter((d) => d.adopted).length;
   const problems = o.problems.length + o.dlqs.filter((d) => d.problem).length;
   const parts = [`${rabbit.length} RabbitMQ DLQ${rabbit.length === 1 ? "" : "s"}, ${adopted} adopted`];

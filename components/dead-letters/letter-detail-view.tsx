@@ -15,6 +15,7 @@ import { KeyValueTable } from "./key-value-table";
 import { LetterHeader } from "./letter-header";
 import { parsePayloadTab, type PayloadTab } from "./payload";
 import { PayloadViewer } from "./payload-viewer";
+import { BROKER_LABELS } from "@/lib/brokers/contracts";
 
 /** /dead-letters/[id]: the letter, its payload (tab in the URL), death history, properties and headers. */
 export function LetterDetailView({ id }: { id: string }) {
@@ -55,7 +56,7 @@ export function LetterDetailView({ id }: { id: string }) {
           <div className="grid gap-4 lg:grid-cols-2">
             <KeyValueTable
               title="Properties"
-              note={l.kind === "rabbitmq" ? "AMQP properties as RabbitMQ delivered them." : "The message's facts on JetStream."}
+              note={BROKER_LABELS[l.kind].propertiesNote}
               entries={l.properties}
               empty="No properties recorded."
               testId="letter-properties"

@@ -5,6 +5,7 @@ import { useState } from "react";
 import type { LetterDetail } from "@/lib/dead-letters/types";
 import { actionsForState, scopeForLetters } from "./format";
 import { JobDialog, type JobIntent } from "./job-dialog";
+import { BROKER_LABELS } from "@/lib/brokers/contracts";
 
 export const buttonBase = "h-9 rounded-md px-3 text-sm font-medium whitespace-nowrap disabled:opacity-50";
 export const primaryButton = `${buttonBase} bg-zinc-900 text-white hover:bg-zinc-700 dark:bg-zinc-100 dark:text-zinc-900 dark:hover:bg-zinc-300`;
@@ -19,7 +20,7 @@ function LetterActionsInner({ letter: l }: { letter: LetterDetail }) {
   const actions = actionsForState(l.state);
   if (actions.length === 0) return null;
   const scope = scopeForLetters([l.id]);
-  const placeholder = l.kind === "rabbitmq" ? "vhost/queue; the default vhost is //, e.g. //orders.retry" : "subject, e.g. orders.retry";
+  const placeholder = BROKER_LABELS[l.kind].destinationPlaceholder;
   return (
     <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Actions on this letter" data-testid="letter-actions">
       {actions.includes("requeue") ? (

@@ -1,6 +1,6 @@
 import "server-only";
 import { auditTarget } from "./actions";
-import type { Principal } from "@/lib/auth/permissions";
+import type { Principal } from "@/lib/permissions";
 import { getStore } from "@/lib/db/get-store";
 import { describeError } from "@/lib/errors";
 import { log } from "@/lib/log";

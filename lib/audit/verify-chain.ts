@@ -1,5 +1,6 @@
 import "server-only";
 import type { SqlRunner } from "@/lib/db/sql-runner";
+import { answerStoreControl } from "@/lib/db/store-folder/store-control-ops";
 import { auditRowHash, CANONICAL_COLUMNS_SQL, GENESIS_HASH, hashFieldsOf, type CanonicalRow } from "./chain-hash";
 
 // Walks the whole audit log in id order, a batch at a time (memory stays flat at millions of
@@ -135,3 +136,7 @@ async function walk(db: SqlRunner, batchSize: number, anchors: Map<string, strin
   }
   return { ok: true, rows, head };
 }
+
+// The owner of an embedded store answers audit:verify itself, in one snapshot (the tool cannot open
+// an owned folder): registered wherever the chain can be verified, the server's boot among them.
+answerStoreControl("verify-audit", (runner, request) => verifyChain(runner, { anchors: request.anchors, inSnapshot: true }));

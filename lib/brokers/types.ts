@@ -1,7 +1,14 @@
-// The Broker contract every adapter (NATS, RabbitMQ, fake) implements. This issue covers the
-// connection part; listing consumers, reading dead letters and publishing join it later.
+// The Broker contract every driver (NATS, RabbitMQ, fake) implements: one instance per configured
+// cluster and process, holding that cluster's connection. Monitoring and sampling (probe, list
+// consumers), dead-letter collection (a source feeding the collector's sink), requeue (a publisher)
+// and destination checks all go through it, so no code outside lib/brokers/ speaks a protocol.
 
-export type BrokerKind = "nats" | "rabbitmq";
+import type { BrokerKind, DestinationCheck } from "./contracts";
+import type { DeadLetterSink, DeadLetterSource, DeadLetterSourceOptions } from "./dead-letter-source";
+import type { DestinationCheckOptions } from "./destination-check";
+import type { LetterPublisher } from "./publisher";
+
+export type { BrokerKind } from "./contracts";
 
 export type ManagementStatus = {
   ok: boolean;
@@ -82,6 +89,15 @@ export interface Broker {
   probe(): Promise<BrokerProbe>;
   /** Every consumer (NATS) or queue (RabbitMQ), paged by hand; throws AppError on failure. */
   listConsumers(): Promise<ConsumerReading[]>;
+  /** The cluster's dead-letter collection, storing through `sink`; the collector tends and closes it. */
+  deadLetterSource(sink: DeadLetterSink, options: DeadLetterSourceOptions): DeadLetterSource;
+  /** A publisher for a requeue job's letters to this cluster; the job runner closes it. */
+  openPublisher(options: { confirmTimeoutMs: number }): Promise<LetterPublisher>;
+  /**
+   * Whether a requeue may go to `destination`: first the rules no broker answer can lift, then the
+   * broker. Throws when the broker cannot be asked (the caller says "could not check").
+   */
+  checkDestination(destination: string, options: DestinationCheckOptions): Promise<DestinationCheck>;
   close(): Promise<void>;
 }
 

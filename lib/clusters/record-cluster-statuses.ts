@@ -1,6 +1,6 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db/generated/client";
-import { ensureCluster } from "@/lib/health/sampler/write-sweep";
+import { ensureCluster } from "./ensure-cluster";
 import type { ClusterStatus } from "./cluster-status";
 import type { PriorStatus } from "./cluster-monitor";
 

@@ -2,7 +2,6 @@ import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type { RedriveConfig } from "@/lib/config";
-import { verifyChain } from "@/lib/audit/verify-chain";
 import { AppError, describeError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { PrismaClient } from "./generated/client";
@@ -11,6 +10,7 @@ import { pgliteRunner, pgRunner } from "./sql-runner";
 import { claimStoreFolder } from "./store-folder/claim-store-folder";
 import { controlAddress } from "./store-folder/control-address";
 import { serveStoreControl } from "./store-folder/serve-store-control";
+import { storeControlOp } from "./store-folder/store-control-ops";
 
 export type Store = {
   prisma: PrismaClient;
@@ -62,10 +62,9 @@ export async function openStore(database: RedriveConfig["database"], migrationsD
   // A PGlite transaction holds the only session: nothing else reads or writes until the walk ends,
   // so it sees one instant of the log (the pause is the price; the embedded store is for small installs).
   const server = await serveStoreControl(control, async (request) => {
-    switch (request.op) {
-      case "verify-audit":
-        return opened.transaction((tx) => verifyChain(pgliteRunner(tx), { anchors: request.anchors, inSnapshot: true }));
-    }
+    const run = storeControlOp(request.op);
+    if (!run) throw new Error(`this Redrive process does not answer ${request.op}`);
+    return opened.transaction((tx) => run(pgliteRunner(tx), request));
   }).catch((e: unknown) => {
     log.warn("audit:verify cannot reach this process while it runs: its control socket could not be opened", { socket: control, error: describeError(e) });
     return null;

@@ -2,6 +2,7 @@ import "server-only";
 import { getStore } from "@/lib/db/get-store";
 import { listDlqs } from "./list-dlqs";
 import { LETTER_STATES, type InboxTotals, type LetterState } from "./types";
+import { BROKER_CAPABILITIES } from "@/lib/brokers/contracts";
 
 export async function getInboxTotals(now = new Date()): Promise<InboxTotals> {
   const { prisma } = await getStore();
@@ -20,6 +21,6 @@ export async function getInboxTotals(now = new Date()): Promise<InboxTotals> {
     lastHour,
     clusters: perCluster.map((c) => ({ cluster: c.cluster, dead: Number(c.n) })),
     problems: dlqs.problems.length,
-    notAdopted: dlqs.dlqs.filter((d) => !d.adopted && d.kind === "rabbitmq" && !d.problem).map((d) => ({ cluster: d.cluster, name: d.name, depth: d.depth })),
+    notAdopted: dlqs.dlqs.filter((d) => !d.adopted && BROKER_CAPABILITIES[d.kind].adoptableDeadLetterSources && !d.problem).map((d) => ({ cluster: d.cluster, name: d.name, depth: d.depth })),
   };
 }

@@ -1,9 +1,10 @@
 import "server-only";
-import { DEFAULT_CAPTURE, getConfig } from "@/lib/config";
+import { getConfig } from "@/lib/config";
 import { getInstallationId } from "@/lib/db/get-installation-id";
 import { getStore } from "@/lib/db/get-store";
-import { captureDurable } from "./nats/capture-durable";
+import { captureDurable } from "@/lib/brokers/names";
 import type { BrokerKind } from "@/lib/brokers/types";
+import { captureOf } from "@/lib/brokers/capture-of";
 
 /** One DLQ (or NATS capture stream) with how fast dead letters arrive and how far collection is behind. */
 export type DlqFlow = {
@@ -43,9 +44,11 @@ export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
   const count = (list: typeof collected, clusterId: string, from: string) => list.find((c) => c.clusterId === clusterId && c.collectedFrom === from)?._count._all ?? 0;
 
   const captures = getConfig()
-    .clusters.filter((c) => c.kind === "nats")
-    .map((c) => ({ config: c, capture: c.kind === "nats" ? (c.capture ?? DEFAULT_CAPTURE) : DEFAULT_CAPTURE, row: clusters.find((r) => r.name === c.name) }))
-    .filter((c): c is typeof c & { row: NonNullable<typeof c.row> } => c.row !== undefined);
+    .clusters.flatMap((c) => {
+      const capture = captureOf(c);
+      const row = clusters.find((r) => r.name === c.name);
+      return capture && row ? [{ config: c, capture, row }] : [];
+    });
 
   // The queues themselves as the sampler last read them (a DLQ is a queue too; so is the capture consumer).
   const keys = [...dlqs.map((d) => [d.clusterId, d.name] as const), ...captures.map((c) => [c.row.id, `${c.capture.stream}/${captureDurable(c.capture, installationId)}`] as const)];
@@ -90,7 +93,7 @@ export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
       id: c.row.id,
       clusterId: c.row.id,
       cluster: c.config.name,
-      kind: "nats",
+      kind: c.config.kind,
       name: c.capture.stream,
       adopted: c.capture.enabled,
       depth: null,

@@ -1,9 +1,11 @@
 import "server-only";
-import { DEFAULT_CAPTURE, getConfig } from "@/lib/config";
+import { getConfig } from "@/lib/config";
 import { getInstallationId } from "@/lib/db/get-installation-id";
 import { getStore } from "@/lib/db/get-store";
-import { captureDurable } from "./nats/capture-durable";
+import { captureDurable } from "@/lib/brokers/names";
 import type { DlqInfo, DlqOverview, DlqProblem } from "./types";
+import { captureOf } from "@/lib/brokers/capture-of";
+import { BROKER_CAPABILITIES } from "@/lib/brokers/contracts";
 
 export async function listDlqs(): Promise<DlqOverview> {
   const { prisma } = await getStore();
@@ -28,14 +30,14 @@ export async function listDlqs(): Promise<DlqOverview> {
   }));
   // JetStream has no DLQs: each NATS cluster's capture stream stands in for them.
   for (const c of getConfig().clusters) {
-    if (c.kind !== "nats") continue;
-    const capture = c.capture ?? DEFAULT_CAPTURE;
+    const capture = captureOf(c);
+    if (!capture) continue;
     const row = clusters.find((x) => x.name === c.name);
     const captureProblem = (Array.isArray(row?.deadLetterProblems) ? (row.deadLetterProblems as Array<{ source: string; problem: string }>) : []).find((p) => p.source === capture.stream);
     dlqs.push({
       id: row?.id ?? "",
       cluster: c.name,
-      kind: "nats",
+      kind: c.kind,
       name: capture.stream,
       sources: ["every consumer's MAX_DELIVERIES and MSG_TERMINATED advisories"],
       adopted: capture.enabled,
@@ -46,7 +48,7 @@ export async function listDlqs(): Promise<DlqOverview> {
       problem: capture.enabled ? (captureProblem?.problem ?? null) : "capture is disabled in the configuration: JetStream dead letters are not collected",
     });
   }
-  const problems: DlqProblem[] = clusters.filter((c) => c.kind === "rabbitmq").flatMap((c) =>
+  const problems: DlqProblem[] = clusters.filter((c) => BROKER_CAPABILITIES[c.kind].adoptableDeadLetterSources).flatMap((c) =>
     (Array.isArray(c.deadLetterProblems) ? (c.deadLetterProblems as Array<{ source: string; problem: string }>) : []).map((p) => ({ cluster: c.name, source: p.source, problem: p.problem })),
   );
   return { dlqs, problems };

@@ -2,13 +2,14 @@ import "server-only";
 import { getStore } from "@/lib/db/get-store";
 import { whereClause, type LetterFilters } from "./letter-filters";
 import type { LetterGroup } from "./types";
+import type { BrokerKind } from "@/lib/brokers/contracts";
 
 const MAX_GROUPS = 500;
 
 type GroupRow = {
   fingerprint: string;
   cluster: string;
-  kind: "nats" | "rabbitmq";
+  kind: BrokerKind;
   source: string;
   reason: string;
   error_text: string | null;

@@ -5,13 +5,14 @@ import { AppError } from "@/lib/errors";
 import type { LetterListQuery } from "./letter-list-query";
 import { whereClause } from "./letter-filters";
 import type { LetterPage, LetterSummary, LetterState } from "./types";
+import type { BrokerKind } from "@/lib/brokers/contracts";
 
 export { letterListQuery, type LetterListQuery } from "./letter-list-query";
 
 export type LetterRow = {
   id: string;
   cluster: string;
-  kind: "nats" | "rabbitmq";
+  kind: BrokerKind;
   source: string;
   destination: string;
   collected_from: string;

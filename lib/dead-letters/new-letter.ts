@@ -1,47 +1,10 @@
 import "server-only";
-import { createHash } from "node:crypto";
-import type { BrokerKind } from "@/lib/brokers/types";
+import type { NewLetter } from "@/lib/brokers/dead-letter-source";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { errorTextOf, payloadText } from "./encode";
 import { fingerprint, payloadShape } from "./fingerprint";
-import type { Death } from "./types";
 
-/** A dead letter as a collector builds it, before the store gives it an id. */
-export type NewLetter = {
-  clusterId: string;
-  clusterName: string;
-  kind: BrokerKind;
-  /** Unique per letter: a second insert under the same key is the same death captured again. */
-  dedupeKey: string;
-  /** RabbitMQ: what a redelivery of this message is recognised by (bytes, properties, x-death). */
-  contentKey?: string | null;
-  /** The broker delivered it before (RabbitMQ `redelivered`): skipped when a letter with its content key is stored. */
-  redelivered?: boolean;
-  source: string;
-  destination: string;
-  collectedFrom: string;
-  reason: string;
-  messageId: string | null;
-  contentType: string | null;
-  payload: Uint8Array | null;
-  payloadMissing: string | null;
-  properties: Record<string, unknown>;
-  headers: Record<string, unknown>;
-  /** Headers as the broker typed them, for a faithful requeue (RabbitMQ); null where headers are plain text. */
-  rawHeaders: Record<string, unknown> | null;
-  /** How many times Redrive had requeued the message before this death (from its own header). */
-  redriveCount: number;
-  deaths: Death[];
-  deathCount: number;
-  firstDeathAt: Date | null;
-  lastDeathAt: Date | null;
-};
-
-export function sha256(...parts: Array<string | Uint8Array>): string {
-  const h = createHash("sha256");
-  for (const p of parts) h.update(p).update("\u001f");
-  return h.digest("hex");
-}
+export { sha256, type NewLetter } from "@/lib/brokers/dead-letter-source";
 
 /**
  * Stores letters, skipping any already stored under the same dedupe key, and any redelivered one

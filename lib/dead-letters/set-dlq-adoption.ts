@@ -6,7 +6,7 @@ import type { Principal } from "@/lib/auth/permissions";
 import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
 import { listDlqs } from "./list-dlqs";
-import { GONE_PROBLEM } from "./rabbitmq/queue-id";
+import { GONE_PROBLEM } from "./collector/sync-dlqs";
 import type { DlqInfo } from "./types";
 
 export const adoptionBody = z.object({ cluster: z.string().min(1).max(100), name: z.string().min(1).max(500), adopted: z.boolean() });

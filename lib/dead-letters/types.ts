@@ -1,22 +1,12 @@
 // Dead letters as the API serves them and the UI shows them. Client-safe: no server imports.
 
-import type { BrokerKind } from "@/lib/brokers/types";
+import type { BrokerKind, Death } from "@/lib/brokers/contracts";
 
 export const LETTER_STATES = ["dead", "requeued", "terminated"] as const;
 export type LetterState = (typeof LETTER_STATES)[number];
 
 /** One death in a letter's history (RabbitMQ x-death entry, or a JetStream advisory). */
-export type Death = {
-  /** rejected | expired | maxlen | delivery_limit (RabbitMQ); max_deliveries | terminated (NATS). */
-  reason: string;
-  /** Queue it died in (RabbitMQ) or "stream/consumer" (NATS). */
-  source: string;
-  exchange: string | null;
-  routingKeys: string[];
-  count: number;
-  /** ISO time of the (latest) death of this kind. */
-  at: string | null;
-};
+export type { Death };
 
 export type LetterSummary = {
   id: string;

@@ -2,7 +2,7 @@
 // absent, or has fewer consumers attached than asked for, is MISSING — even one the broker never
 // had, which gets a placeholder row so lists, metrics and rules see it like any other. Pure.
 
-import { globMatch } from "@/lib/notifications/glob-match";
+import { globMatch } from "@/lib/glob-match";
 
 export type Expectation = {
   cluster: string;

@@ -2,7 +2,8 @@
 // with a one-line remediation naming the broker's own command to confirm it. Pure: read from the
 // window of samples and the latest reading's signals.
 
-import type { BrokerKind, ConsumerSignals } from "@/lib/brokers/types";
+import { BROKER_CAPABILITIES, unknownKind, type BrokerKind } from "@/lib/brokers/contracts";
+import type { ConsumerSignals } from "@/lib/brokers/types";
 import { shellArg as q } from "./remediation";
 import type { SamplePoint } from "./sample-point";
 import type { Finding, FindingCode } from "./types";
@@ -62,6 +63,8 @@ export function detectFindings(input: DetectInput): Detected[] {
       case "rabbitmq":
         add("ack-pending-pinned", pinned, what, `rabbitmqctl list_channels -p ${q(parent)} name messages_unacknowledged prefetch_count: unacknowledged equals prefetch and does not move`);
         break;
+      default:
+        unknownKind(kind);
     }
   }
 
@@ -80,6 +83,8 @@ export function detectFindings(input: DetectInput): Detected[] {
       case "rabbitmq":
         add("redelivery-loop", loop, what, `rabbitmqctl list_queues -p ${q(parent)} name messages_ready messages_unacknowledged: the same messages are requeued (nack/reject with requeue)`);
         break;
+      default:
+        unknownKind(kind);
     }
   }
 
@@ -116,7 +121,7 @@ export function detectFindings(input: DetectInput): Detected[] {
   }
   // NATS drops a message from the consumer at max_deliver; only the advisory tells. Messages are being
   // redelivered towards that limit and nothing captures the advisories: they would leave no trace.
-  if (kind === "nats" && input.captureMissing && input.maxDeliver && input.maxDeliver > 0 && (input.redeliveredNow ?? 0) > 0) {
+  if (BROKER_CAPABILITIES[kind].deadLettersByAdvisory && input.captureMissing && input.maxDeliver && input.maxDeliver > 0 && (input.redeliveredNow ?? 0) > 0) {
     add(
       "max-deliver-uncaptured",
       last.t,

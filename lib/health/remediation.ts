@@ -1,7 +1,7 @@
 // What to check for a consumer in each state, in the broker's own terms: the commands an operator
 // runs to confirm what Redrive sees and find the cause. Pure and client-safe.
 
-import type { BrokerKind } from "@/lib/brokers/types";
+import { unknownKind, type BrokerKind } from "@/lib/brokers/contracts";
 import type { HealthState } from "./types";
 
 export type RemediationStep = { text: string; command: string | null };
@@ -130,5 +130,7 @@ export function remediationFor(s: RemediationSubject): Remediation {
       return nats(s.state, s.parent, s.name);
     case "rabbitmq":
       return rabbit(s.state, s.parent, s.name);
+    default:
+      return unknownKind(s.kind);
   }
 }

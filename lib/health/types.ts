@@ -1,6 +1,6 @@
 // Consumer health as the API serves it and the UI shows it. Client-safe: no server imports.
 
-import type { BrokerKind } from "@/lib/brokers/types";
+import type { BrokerKind } from "@/lib/brokers/contracts";
 
 export const HEALTH_STATES = ["OK", "LAGGING", "STALLED", "STOPPED", "FAILING", "UNKNOWN", "MISSING"] as const;
 export type HealthState = (typeof HEALTH_STATES)[number];

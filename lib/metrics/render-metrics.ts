@@ -7,6 +7,7 @@ import { HEALTH_STATES } from "@/lib/health/types";
 import { jobCounts } from "@/lib/redrive/get-job";
 import { JOB_STATES, LETTER_OUTCOMES } from "@/lib/redrive/types";
 import { getProcessMetrics } from "./process-metrics";
+import { BROKER_CAPABILITIES } from "@/lib/brokers/contracts";
 
 // /api/metrics: the figures the pages show, read from the same store rows at scrape time, in a
 // registry made afresh for each scrape (so a deleted consumer or a finished job simply disappears),
@@ -132,7 +133,8 @@ async function buildMetrics(now: Date): Promise<{ contentType: string; text: str
   const dropping = gauge("redrive_dead_letters_dropped_source", "1 for each queue whose dead-letter exchange is missing or routes nowhere: its dead letters are dropped.", ["cluster", "source"]);
   for (const c of clusters) {
     const problems = Array.isArray(c.deadLetterProblems) ? (c.deadLetterProblems as Array<{ source: string }>) : [];
-    if (c.kind === "rabbitmq") for (const p of problems) dropping.set({ cluster: c.name, source: p.source }, 1);
+    // Dropped sources are found by discovery, on kinds whose dead-letter sources are adoptable (RabbitMQ DLX routing).
+    if (BROKER_CAPABILITIES[c.kind].adoptableDeadLetterSources) for (const p of problems) dropping.set({ cluster: c.name, source: p.source }, 1);
   }
 
   // The inbox: the Overview's and the Dead letters page's counts.

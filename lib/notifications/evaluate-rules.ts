@@ -6,6 +6,7 @@ import { findConditions, type Condition } from "./find-conditions";
 import { renderBody } from "./render-body";
 import { readRuleParams } from "./rule-params";
 import type { ChannelType, IncidentTarget, NotificationMessage, RuleKind, RuleParams } from "./types";
+import { BROKER_LABELS } from "@/lib/brokers/contracts";
 
 export type EvaluateDeps = {
   prisma: PrismaClient;
@@ -168,7 +169,7 @@ function listHref(params: RuleParams, cluster: string | null): string {
 
 function titleFor(i: OpenIncident): string {
   const t = i.target as IncidentTarget;
-  if (t.type === "consumer") return `Recovered: ${t.name} (${t.kind === "rabbitmq" ? "vhost" : "stream"} ${t.parent}) on ${t.cluster}`;
+  if (t.type === "consumer") return `Recovered: ${t.name} (${BROKER_LABELS[t.kind].parent} ${t.parent}) on ${t.cluster}`;
   if (t.type === "dlq") return `Dead letters calm again: ${t.name} on ${t.cluster}`;
   return `Dead letters routed again: ${t.source} on ${t.cluster}`;
 }

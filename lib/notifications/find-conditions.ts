@@ -2,8 +2,9 @@ import "server-only";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { listDlqFlows } from "@/lib/dead-letters/list-dlq-flows";
 import { formatDuration } from "@/lib/health/evaluate-health";
-import { globMatch } from "./glob-match";
+import { globMatch } from "@/lib/glob-match";
 import type { IncidentTarget, RuleParams } from "./types";
+import { BROKER_LABELS, kindsWith, type BrokerKind } from "@/lib/brokers/contracts";
 
 export type RuleScope = { cluster: string | null; match: string | null };
 
@@ -27,7 +28,7 @@ const fmt = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
 
 type ConsumerRow = {
   id: string;
-  kind: "nats" | "rabbitmq";
+  kind: BrokerKind;
   parent: string;
   name: string;
   state: string;
@@ -42,7 +43,7 @@ function consumerTarget(c: ConsumerRow): IncidentTarget {
   return { type: "consumer", id: c.id, cluster: c.cluster.name, kind: c.kind, parent: c.parent, name: c.name };
 }
 
-const what = (c: ConsumerRow) => `${c.name} (${c.kind === "rabbitmq" ? "vhost" : "stream"} ${c.parent}) on ${c.cluster.name}`;
+const what = (c: ConsumerRow) => `${c.name} (${BROKER_LABELS[c.kind].parent} ${c.parent}) on ${c.cluster.name}`;
 
 /** Where a rule's condition holds right now, read from the store the sampler and collector keep. */
 export async function findConditions(prisma: PrismaClient, params: RuleParams, scope: RuleScope, now: Date): Promise<Findings> {
@@ -133,7 +134,7 @@ export async function findConditions(prisma: PrismaClient, params: RuleParams, s
       return { holding, undecided: new Set() };
     }
     case "dlx-routes-nowhere": {
-      const clusters = await prisma.cluster.findMany({ where: { kind: "rabbitmq", ...(scope.cluster ? { name: scope.cluster } : {}) }, select: { id: true, name: true, deadLetterProblems: true } });
+      const clusters = await prisma.cluster.findMany({ where: { kind: { in: kindsWith("adoptableDeadLetterSources") }, ...(scope.cluster ? { name: scope.cluster } : {}) }, select: { id: true, name: true, deadLetterProblems: true } });
       const problems = clusters.flatMap((c) =>
         (Array.isArray(c.deadLetterProblems) ? (c.deadLetterProblems as Array<{ source: string; problem: string }>) : [])
           .filter((p) => inScope(c.name, p.source))

@@ -1,5 +1,2 @@
-/** "*" matches anything (including "/"); everything else literally. Case-sensitive, like queue names. */
-export function globMatch(pattern: string, value: string): boolean {
-  const re = new RegExp("^" + pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*") + "$");
-  return re.test(value);
-}
+// Lives at lib/glob-match.ts: health (expected consumers) and notifications (rule scopes) both match names with it.
+export { globMatch } from "@/lib/glob-match";

@@ -1,6 +1,6 @@
 // Notification rules, channels, incidents and deliveries as the API serves them. Client-safe.
 
-import type { BrokerKind } from "@/lib/brokers/types";
+import type { BrokerKind } from "@/lib/brokers/contracts";
 
 export const RULE_KINDS = ["consumer-state", "time-to-drain", "oldest-message-age", "dead-letter-inflow", "dlx-routes-nowhere"] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];

@@ -1,14 +1,11 @@
 import "server-only";
-import { getBrokers } from "@/lib/brokers/get-brokers";
-import type { NatsBroker } from "@/lib/brokers/nats/nats-broker";
-import { DEFAULT_CAPTURE, getConfig } from "@/lib/config";
+import { brokerFor } from "@/lib/brokers/get-brokers";
+import { getConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
 import { onShutdown } from "@/lib/lifecycle/on-shutdown";
 import { log } from "@/lib/log";
 import { JobRunner } from "./job-runner";
-import { NatsPublisher } from "./publishers/nats-publisher";
-import { RabbitPublisher } from "./publishers/rabbit-publisher";
 
 const holder = globalThis as typeof globalThis & { __redriveJobRunner?: Promise<JobRunner> };
 
@@ -21,22 +18,8 @@ export function getJobRunner(): Promise<JobRunner> {
       maxInFlight: config.redrive.maxInFlight,
       log: (level, message, context) => log[level](message, context),
       publisherFor: async (clusterName) => {
-        const cluster = config.clusters.find((c) => c.name === clusterName);
-        if (!cluster) throw new AppError("NOT_FOUND", `Cluster ${clusterName} is no longer configured; its letters cannot be requeued.`);
-        switch (cluster.kind) {
-          case "rabbitmq":
-            return new RabbitPublisher(cluster, config.redrive.confirmTimeoutMs);
-          case "nats": {
-            const broker = getBrokers().find((b) => b.name === clusterName);
-            if (broker?.kind !== "nats") throw new AppError("INTERNAL", `No NATS connection for ${clusterName}.`);
-            const capture = new Set([cluster.capture?.stream ?? DEFAULT_CAPTURE.stream, DEFAULT_CAPTURE.stream]);
-            return new NatsPublisher(await (broker as NatsBroker).natsConnection(), config.redrive.confirmTimeoutMs, capture);
-          }
-          default: {
-            const never: never = cluster;
-            return never;
-          }
-        }
+        if (!config.clusters.some((c) => c.name === clusterName)) throw new AppError("NOT_FOUND", `Cluster ${clusterName} is no longer configured; its letters cannot be requeued.`);
+        return brokerFor(clusterName).openPublisher({ confirmTimeoutMs: config.redrive.confirmTimeoutMs });
       },
     });
     runner.start();

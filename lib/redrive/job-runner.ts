@@ -8,7 +8,8 @@ import { recordJobEnd } from "@/lib/audit/record-job-end";
 import { recordRecoveredOutcomes } from "@/lib/audit/record-recovered-outcomes";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
-import type { LetterPublisher, OutgoingLetter, PublishResult } from "./publishers/types";
+import type { LetterPublisher, OutgoingLetter, PublishResult } from "@/lib/brokers/publisher";
+import { BROKER_CAPABILITIES, kindsWith, unknownKind, type BrokerKind } from "@/lib/brokers/contracts";
 
 // Runs jobs. Any replica may run a job: it takes a lease on it and renews it; when a process dies
 // its lease lapses and another (or the restarted one) takes over. Letters go through in chunks:
@@ -35,7 +36,7 @@ export type RunnerDeps = {
 
 type LetterRow = {
   letter_id: string;
-  kind: "nats" | "rabbitmq";
+  kind: BrokerKind;
   cluster: string;
   destination: string;
   payload: Uint8Array | null;
@@ -62,6 +63,8 @@ function abandoned(kind: LetterRow["kind"]): RunResult {
     case "nats":
       // JetStream deduplicates the same Nats-Msg-Id: the next runner sends it again, safely.
       return { outcome: "not_sent", mayHaveLanded: true, shutdown: true, detail: "Redrive shut down before JetStream acknowledged the publish; sent again under the same Nats-Msg-Id, which JetStream deduplicates" };
+    default:
+      return unknownKind(kind);
   }
 }
 const OUTCOME_STATE: Record<string, string> = { requeue: "requeued", terminate: "terminated", restore: "dead" };
@@ -173,9 +176,10 @@ export class JobRunner {
     const p = this.deps.prisma;
     const again = await p.$queryRawUnsafe<Array<{ letter_id: string }>>(
       `UPDATE "redrive_job_letters" jl SET "outcome" = 'pending' FROM "dead_letters" d
-       WHERE jl."job_id" = $1::uuid AND jl."outcome" = 'in_flight' AND d."id" = jl."letter_id" AND d."kind" = 'nats'
+       WHERE jl."job_id" = $1::uuid AND jl."outcome" = 'in_flight' AND d."id" = jl."letter_id" AND d."kind"::text = ANY($2::text[])
        RETURNING jl."letter_id"::text AS letter_id`,
       id,
+      kindsWith("dedupedPublish"),
     );
     const why = "Redrive stopped while this publish awaited its confirm; not retried, so it cannot be doubled. Check the destination, then retry.";
     const unknown = await p.$queryRawUnsafe<Array<{ letter_id: string }>>(
@@ -393,7 +397,7 @@ export class JobRunner {
   private outgoing(job: Job, l: LetterRow, attemptId: string): OutgoingLetter {
     const edit = (job.edit ?? null) as { payloadBase64?: string; headers?: Record<string, string | null> } | null;
     const payload = edit?.payloadBase64 !== undefined ? Buffer.from(edit.payloadBase64, "base64") : l.payload ?? new Uint8Array();
-    const headers: Record<string, unknown> = { ...(l.kind === "rabbitmq" ? (l.raw_headers ?? l.headers) : l.headers) };
+    const headers: Record<string, unknown> = { ...(BROKER_CAPABILITIES[l.kind].typedHeaders ? (l.raw_headers ?? l.headers) : l.headers) };
     for (const [k, v] of Object.entries(edit?.headers ?? {})) {
       if (v === null) delete headers[k];
       else headers[k] = v;

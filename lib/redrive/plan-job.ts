@@ -8,8 +8,9 @@ import { FROM_STATE, scopeSql, type JobRequestInput } from "./job-scope";
 import { requireRedirect } from "./require-redirect";
 import { selection } from "./start-job";
 import type { JobPlan } from "./types";
+import { BROKER_CAPABILITIES, type BrokerKind } from "@/lib/brokers/contracts";
 
-type Dest = { cluster: string; kind: "nats" | "rabbitmq"; destination: string; count: bigint | number };
+type Dest = { cluster: string; kind: BrokerKind; destination: string; count: bigint | number };
 
 /** What a job would do, touching nothing: counts, destinations and whether they exist, what is left out and why. */
 export async function planJob(input: JobRequestInput, actor: Principal): Promise<JobPlan> {
@@ -40,7 +41,7 @@ export async function planJob(input: JobRequestInput, actor: Principal): Promise
   ]);
   const effective = dests.map((d) => ({ ...d, destination: input.action === "requeue" && input.destination ? input.destination : d.destination }));
   const none: DestinationCheck = { exists: null, problem: null, forbidden: false, consumers: [] };
-  const checks = input.action === "requeue" ? await Promise.all(effective.map((d) => checkDestination(d, { consumers: d.kind === "nats" }))) : effective.map(() => none);
+  const checks = input.action === "requeue" ? await Promise.all(effective.map((d) => checkDestination(d, { consumers: BROKER_CAPABILITIES[d.kind].destinationFanOut }))) : effective.map(() => none);
   const refusal = input.action === "requeue" ? destinationRefusal(effective.map((d, i) => ({ cluster: d.cluster, destination: d.destination, check: checks[i]! })), input.destination !== undefined) : null;
   const c = counts[0];
   return {
@@ -52,6 +53,6 @@ export async function planJob(input: JobRequestInput, actor: Principal): Promise
     notApplicable: Number(c?.not_applicable ?? 0),
     payloadMissing: input.action === "requeue" ? Number(c?.missing ?? 0) : 0,
     refusal: refusal?.message ?? null,
-    otherConsumers: effective.flatMap((d, i) => (d.kind === "nats" && checks[i]!.consumers.length ? [{ cluster: d.cluster, subject: d.destination, consumers: checks[i]!.consumers }] : [])),
+    otherConsumers: effective.flatMap((d, i) => (BROKER_CAPABILITIES[d.kind].destinationFanOut && checks[i]!.consumers.length ? [{ cluster: d.cluster, subject: d.destination, consumers: checks[i]!.consumers }] : [])),
   };
 }

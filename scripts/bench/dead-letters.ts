@@ -9,14 +9,14 @@ import { letterListQuery, listLetters, LETTER_COLUMNS } from "@/lib/dead-letters
 import { listLetterGroups } from "@/lib/dead-letters/list-letter-groups";
 import { letterFilters } from "@/lib/dead-letters/letter-filters";
 import { storeLetters, type NewLetter } from "@/lib/dead-letters/new-letter";
-import { letterFromAmqp } from "@/lib/dead-letters/rabbitmq/letter-from-amqp";
-import { RabbitCollector } from "@/lib/dead-letters/rabbitmq/rabbit-collector";
-import { queueId } from "@/lib/dead-letters/rabbitmq/queue-id";
+import { letterFromAmqp } from "@/lib/brokers/rabbitmq/letter-from-amqp";
+import { RabbitCollector } from "@/lib/brokers/rabbitmq/rabbit-collector";
+import { queueId } from "@/lib/brokers/rabbitmq/queue-id";
 import { getJob } from "@/lib/redrive/get-job";
 import { JobRunner } from "@/lib/redrive/job-runner";
-import { NatsPublisher } from "@/lib/redrive/publishers/nats-publisher";
-import { RabbitPublisher } from "@/lib/redrive/publishers/rabbit-publisher";
-import type { LetterPublisher } from "@/lib/redrive/publishers/types";
+import { NatsPublisher } from "@/lib/brokers/nats/nats-publisher";
+import { RabbitPublisher } from "@/lib/brokers/rabbitmq/rabbit-publisher";
+import type { LetterPublisher } from "@/lib/brokers/publisher";
 import { startJob } from "@/lib/redrive/start-job";
 import type { Cleanup } from "./cleanup";
 import { AMQP_URL, GUEST, mgmt, sleep } from "./local";
@@ -163,7 +163,7 @@ async function collectBurst(c: Ctx, conn: amqp.ChannelModel, ch: amqp.Channel, c
 
   // Redrive: a RabbitCollector with the DLQ adopted, into the store, until all are stored and acked.
   const errors: string[] = [];
-  const collector = new RabbitCollector(c.store.prisma, cluster, clusterId, { timeoutMs: 5000, onError: (m) => errors.push(m) });
+  const collector = new RabbitCollector((letters) => storeLetters(c.store.prisma, letters), cluster, clusterId, { timeoutMs: 5000, onError: (m) => errors.push(m) });
   const qid = queueId(vhost, "burst-a.dlq");
   let redrive: Throughput;
   try {

@@ -4,7 +4,7 @@ import { NatsBroker } from "@/lib/brokers/nats/nats-broker";
 import { RabbitBroker } from "@/lib/brokers/rabbitmq/rabbitmq-broker";
 import { DEFAULT_THRESHOLDS, type NatsClusterConfig, type RabbitClusterConfig } from "@/lib/config";
 import type { Store } from "@/lib/db/open-store";
-import { createLeaderLock } from "@/lib/health/sampler/leader-lock";
+import { createLeaderLock } from "@/lib/db/leader-lock";
 import { Sampler } from "@/lib/health/sampler/sampler";
 import { sleep } from "./local";
 import { columnsOf, countManagementRequests, natsListerWalk, plainQueueWalk, type WalkResult } from "./walks";

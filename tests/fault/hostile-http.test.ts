@@ -2,7 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore, type Store } from "@/lib/db/open-store";
 import { storeLetters } from "@/lib/dead-letters/new-letter";
-import { letterFromAmqp } from "@/lib/dead-letters/rabbitmq/letter-from-amqp";
+import { letterFromAmqp } from "@/lib/brokers/rabbitmq/letter-from-amqp";
 import { api, apiRaw, startApp, type RunningApp } from "../e2e/support/app-server";
 import { launchBrowser, newAppPage } from "../e2e/support/browser";
 import { recordHostile } from "../support/accounting";

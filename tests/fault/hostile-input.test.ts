@@ -12,12 +12,12 @@ import { ConfigError, loadConfig, type RabbitClusterConfig } from "@/lib/config"
 import { Collector } from "@/lib/dead-letters/collector/collector";
 import { getLetter } from "@/lib/dead-letters/get-letter";
 import { letterListQuery, listLetters } from "@/lib/dead-letters/list-letters";
-import { COLLECTOR_LOCK, createLeaderLock } from "@/lib/health/sampler/leader-lock";
+import { COLLECTOR_LOCK, createLeaderLock } from "@/lib/db/leader-lock";
 import { controlJob } from "@/lib/redrive/control-job";
 import { getJob } from "@/lib/redrive/get-job";
 import { JobRunner } from "@/lib/redrive/job-runner";
-import { NatsPublisher } from "@/lib/redrive/publishers/nats-publisher";
-import { RabbitPublisher } from "@/lib/redrive/publishers/rabbit-publisher";
+import { NatsPublisher } from "@/lib/brokers/nats/nats-publisher";
+import { RabbitPublisher } from "@/lib/brokers/rabbitmq/rabbit-publisher";
 import { startJob } from "@/lib/redrive/start-job";
 import { account, expectAccountedFor, recordHostile } from "../support/accounting";
 import { garbageServer, httpServer, silentServer } from "../support/bad-servers";

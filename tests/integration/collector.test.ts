@@ -6,13 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NatsBroker } from "@/lib/brokers/nats/nats-broker";
 import { RabbitBroker } from "@/lib/brokers/rabbitmq/rabbitmq-broker";
 import { getInstallationId } from "@/lib/db/get-installation-id";
-import { captureDurable } from "@/lib/dead-letters/nats/capture-durable";
+import { captureDurable } from "@/lib/brokers/nats/capture-durable";
 import { DEFAULT_CAPTURE, type NatsClusterConfig, type RabbitClusterConfig } from "@/lib/config";
 import { openStore, type Store } from "@/lib/db/open-store";
 import { Collector } from "@/lib/dead-letters/collector/collector";
 import { storeLetters } from "@/lib/dead-letters/new-letter";
-import { letterFromAmqp } from "@/lib/dead-letters/rabbitmq/letter-from-amqp";
-import { COLLECTOR_LOCK, createLeaderLock } from "@/lib/health/sampler/leader-lock";
+import { letterFromAmqp } from "@/lib/brokers/rabbitmq/letter-from-amqp";
+import { COLLECTOR_LOCK, createLeaderLock } from "@/lib/db/leader-lock";
 import { createTestDatabase, queryRows } from "../support/postgres";
 import { createVhost, queueStats, until } from "../support/rabbit-admin";
 

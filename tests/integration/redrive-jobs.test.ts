@@ -12,7 +12,7 @@ import { controlJob } from "@/lib/redrive/control-job";
 import { getJob } from "@/lib/redrive/get-job";
 import { JobRunner } from "@/lib/redrive/job-runner";
 import { planJob } from "@/lib/redrive/plan-job";
-import { RabbitPublisher } from "@/lib/redrive/publishers/rabbit-publisher";
+import { RabbitPublisher } from "@/lib/brokers/rabbitmq/rabbit-publisher";
 import { startJob } from "@/lib/redrive/start-job";
 import { AppError } from "@/lib/errors";
 import { rabbitDeadLetters } from "../support/letters";

@@ -3,7 +3,7 @@ import type { JetStreamManager } from "@nats-io/jetstream";
 import amqp from "amqplib";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { storeLetters, type NewLetter } from "@/lib/dead-letters/new-letter";
-import { letterFromAmqp } from "@/lib/dead-letters/rabbitmq/letter-from-amqp";
+import { letterFromAmqp } from "@/lib/brokers/rabbitmq/letter-from-amqp";
 
 // Dead letters as the collector stores them, for tests that act on them.
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { letterFromAdvisory, natsDedupeKey, TERMINATED_TYPE, type Advisory } from "@/lib/dead-letters/nats/letter-from-advisory";
-import { letterFromAmqp } from "@/lib/dead-letters/rabbitmq/letter-from-amqp";
+import { letterFromAdvisory, natsDedupeKey, TERMINATED_TYPE, type Advisory } from "@/lib/brokers/nats/letter-from-advisory";
+import { letterFromAmqp } from "@/lib/brokers/rabbitmq/letter-from-amqp";
 
 // What recognises a dead letter captured twice, and what must not: a reused JetStream sequence, or
 // identical RabbitMQ messages, are different deaths.

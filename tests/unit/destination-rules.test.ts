@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { natsSubjectProblem, rabbitDestinationProblem } from "@/lib/redrive/destination-rules";
+import { natsSubjectProblem, rabbitDestinationProblem } from "@/lib/brokers/destination-rules";
 
 describe("where a requeue may never go", () => {
   it("refuses every NATS subject the server keeps for itself, reply inboxes, wildcards, empty tokens and whitespace", () => {

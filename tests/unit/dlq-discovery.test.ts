@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { ManagementClient } from "@/lib/brokers/rabbitmq/management-client";
 import { AppError } from "@/lib/errors";
-import { discoverDlqs, type QueueFacts } from "@/lib/dead-letters/rabbitmq/discover-dlqs";
-import { splitQueueId, queueId } from "@/lib/dead-letters/rabbitmq/queue-id";
-import { topicMatches } from "@/lib/dead-letters/rabbitmq/topic-match";
+import { discoverDlqs, type QueueFacts } from "@/lib/brokers/rabbitmq/discover-dlqs";
+import { splitQueueId, queueId } from "@/lib/brokers/rabbitmq/queue-id";
+import { topicMatches } from "@/lib/brokers/rabbitmq/topic-match";
 
 type Ex = { type: string; arguments?: Record<string, unknown>; bindings: Array<{ destination: string; destination_type: "queue" | "exchange"; routing_key: string }> };
 

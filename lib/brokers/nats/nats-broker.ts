@@ -4,7 +4,15 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { NatsClusterConfig } from "@/lib/config";
 import { AppError, describeError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
+import type { DestinationCheck } from "../contracts";
+import type { DeadLetterSink, DeadLetterSource } from "../dead-letter-source";
+import type { DestinationCheckOptions } from "../destination-check";
+import type { LetterPublisher } from "../publisher";
 import type { Broker, BrokerProbe, ConsumerReading } from "../types";
+import { checkNatsDestination } from "./check-nats-destination";
+import { captureStreamsOf } from "./capture-durable";
+import { NatsDeadLetterSource } from "./nats-dead-letter-source";
+import { NatsPublisher } from "./nats-publisher";
 import { listNatsConsumers } from "./list-nats-consumers";
 import { OldestMessageTimes } from "./oldest-message-times";
 import { unreachable } from "../types";
@@ -145,6 +153,19 @@ export class NatsBroker implements Broker {
       if (isAppError(e)) throw e;
       throw new AppError("BROKER_UNREACHABLE", `Could not list the JetStream consumers of NATS at ${this.where}: ${describeError(e)}.`, { cause: e });
     }
+  }
+
+  deadLetterSource(sink: DeadLetterSink): DeadLetterSource {
+    return new NatsDeadLetterSource(this.cluster, () => this.connection(), sink);
+  }
+
+  /** Publishes on the shared connection; Redrive's capture streams are never a destination. */
+  async openPublisher(options: { confirmTimeoutMs: number }): Promise<LetterPublisher> {
+    return new NatsPublisher(await this.connection(), options.confirmTimeoutMs, captureStreamsOf(this.cluster));
+  }
+
+  checkDestination(subject: string, options: DestinationCheckOptions): Promise<DestinationCheck> {
+    return checkNatsDestination(this.cluster, () => this.connection(), subject, options);
   }
 
   async close(): Promise<void> {

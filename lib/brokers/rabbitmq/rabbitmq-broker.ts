@@ -1,16 +1,22 @@
 import "server-only";
-import amqp from "amqplib";
 import type { RabbitClusterConfig } from "@/lib/config";
 import { AppError, describeError, isAppError, redactSecrets } from "@/lib/errors";
 import { log } from "@/lib/log";
+import type { DestinationCheck } from "../contracts";
+import type { DeadLetterSink, DeadLetterSource, DeadLetterSourceOptions } from "../dead-letter-source";
+import type { DestinationCheckOptions } from "../destination-check";
+import type { LetterPublisher } from "../publisher";
 import type { Broker, BrokerProbe, ConsumerReading, ManagementStatus } from "../types";
+import { checkRabbitDestination } from "./check-rabbit-destination";
+import { RabbitDeadLetterSource } from "./rabbit-dead-letter-source";
+import { RabbitPublisher } from "./rabbit-publisher";
 import { listRabbitQueues } from "./list-rabbit-queues";
 import { unreachable } from "../types";
 import { withTimeout } from "../with-timeout";
+import { connectAmqp, type AmqpConnection } from "./connect-amqp";
 import { ManagementClient } from "./management-client";
 
 type Overview = { rabbitmq_version?: string; management_version?: string; erlang_version?: string; cluster_name?: string };
-type AmqpConnection = Awaited<ReturnType<typeof amqp.connect>>;
 
 export class RabbitBroker implements Broker {
   readonly kind = "rabbitmq" as const;
@@ -45,12 +51,9 @@ export class RabbitBroker implements Broker {
   }
 
   private async open(): Promise<AmqpConnection> {
-    const url = new URL(this.cluster.amqpUrl);
-    url.username = encodeURIComponent(this.cluster.user);
-    url.password = encodeURIComponent(this.cluster.password);
     try {
       const conn = await withTimeout(
-        amqp.connect(url.toString(), { timeout: this.timeoutMs, clientProperties: { connection_name: "redrive" } }),
+        connectAmqp(this.cluster, { timeoutMs: this.timeoutMs, name: "redrive" }),
         this.timeoutMs + 500,
         `RabbitMQ at ${this.where}`,
       );
@@ -117,6 +120,19 @@ export class RabbitBroker implements Broker {
 
   async listConsumers(): Promise<ConsumerReading[]> {
     return (await listRabbitQueues(this.management, this.cluster.vhosts)).readings;
+  }
+
+  deadLetterSource(sink: DeadLetterSink, options: DeadLetterSourceOptions): DeadLetterSource {
+    return new RabbitDeadLetterSource(this.cluster, this.management, sink, options);
+  }
+
+  /** Its own connections, one per vhost: a requeue's confirms are not queued behind monitoring. */
+  async openPublisher(options: { confirmTimeoutMs: number }): Promise<LetterPublisher> {
+    return new RabbitPublisher(this.cluster, options.confirmTimeoutMs);
+  }
+
+  checkDestination(destination: string, options: DestinationCheckOptions): Promise<DestinationCheck> {
+    return checkRabbitDestination(this.cluster, this.management, destination, options);
   }
 
   async close(): Promise<void> {

@@ -1,10 +1,8 @@
 import "server-only";
-import { getBrokers } from "@/lib/brokers/get-brokers";
-import type { NatsBroker } from "@/lib/brokers/nats/nats-broker";
-import type { RabbitBroker } from "@/lib/brokers/rabbitmq/rabbitmq-broker";
+import { brokerFor } from "@/lib/brokers/get-brokers";
 import { getConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
-import { COLLECTOR_LOCK, createLeaderLock } from "@/lib/health/sampler/leader-lock";
+import { COLLECTOR_LOCK, createLeaderLock } from "@/lib/db/leader-lock";
 import { onShutdown } from "@/lib/lifecycle/on-shutdown";
 import { log } from "@/lib/log";
 import { Collector, type CollectorTarget } from "./collector";
@@ -15,10 +13,7 @@ export function getCollector(): Promise<Collector> {
   holder.__redriveCollector ??= (async () => {
     const config = getConfig();
     const store = await getStore();
-    const brokers = getBrokers();
-    const targets = config.clusters.map((cluster, i): CollectorTarget =>
-      cluster.kind === "nats" ? { cluster, broker: brokers[i] as NatsBroker } : { cluster, broker: brokers[i] as RabbitBroker },
-    );
+    const targets = config.clusters.map((cluster): CollectorTarget => ({ cluster, broker: brokerFor(cluster.name) }));
     const collector = new Collector(store.prisma, targets, createLeaderLock(config.database, (m) => log.warn(m), COLLECTOR_LOCK), {
       intervalMs: 5000,
       discoveryMs: 30_000,

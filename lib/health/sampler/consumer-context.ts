@@ -1,9 +1,9 @@
 import "server-only";
 import type { ClusterConfig } from "@/lib/config";
-import { DEFAULT_CAPTURE } from "@/lib/config";
 import type { PrismaClient } from "@/lib/db/generated/client";
-import { queueId, splitQueueId } from "@/lib/dead-letters/rabbitmq/queue-id";
+import { queueId, splitQueueId } from "@/lib/brokers/names";
 import type { ConsumerRole } from "../types";
+import { captureOf } from "@/lib/brokers/capture-of";
 
 export type ConsumerContext = {
   /** Consumer key → what it is for, when it is not an application's consumer. */
@@ -29,8 +29,8 @@ export async function loadConsumerContext(prisma: PrismaClient, clusterId: strin
   const fedByOne = new Map<string, string>();
   let captureStream: string | null = null;
 
-  if (cluster.kind === "nats") {
-    const capture = cluster.capture ?? DEFAULT_CAPTURE;
+  const capture = captureOf(cluster);
+  if (capture) {
     // Every durable on the capture stream is a Redrive capture: this installation's, another's, the old shared one.
     if (capture.enabled) captureStream = capture.stream;
   } else {

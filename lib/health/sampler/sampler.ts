@@ -4,7 +4,7 @@ import type { ClusterConfig } from "@/lib/config";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import { ConsumerWindows } from "./consumer-windows";
-import type { LeaderLock } from "./leader-lock";
+import type { LeaderLock } from "@/lib/db/leader-lock";
 import { expireOldData, rollUpMinutes } from "./maintain-retention";
 import { sweepCluster, type SweepResult } from "./sweep-cluster";
 

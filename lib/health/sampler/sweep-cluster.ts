@@ -11,7 +11,8 @@ import { derivePoint, type RawPoint, type SamplePoint } from "../sample-point";
 import { loadExpectations } from "../expected/load-expectations";
 import { loadConsumerContext } from "./consumer-context";
 import type { ConsumerWindows } from "./consumer-windows";
-import { ensureCluster, markGone, upsertConsumers, writeMissing, writeSamples, writeVerdicts, type SweepRow } from "./write-sweep";
+import { ensureCluster } from "@/lib/clusters/ensure-cluster";
+import { markGone, upsertConsumers, writeMissing, writeSamples, writeVerdicts, type SweepRow } from "./write-sweep";
 
 export type SweepResult = { cluster: string; consumers: number; ms: number; error: string | null };
 

@@ -20,17 +20,6 @@ function chunks<T>(list: T[]): T[][] {
 
 const big = (v: number | null) => (v === null ? null : String(Math.trunc(v)));
 
-/** The cluster's row id, creating the row if needed; atomic, as the monitor, sampler and collector race for it. */
-export async function ensureCluster(prisma: PrismaClient, name: string, kind: BrokerKind): Promise<string> {
-  const rows = await prisma.$queryRawUnsafe<Array<{ id: string }>>(
-    `INSERT INTO "clusters" ("id", "name", "kind") VALUES (gen_random_uuid(), $1, $2::"BrokerKind")
-     ON CONFLICT ("name") DO UPDATE SET "kind" = EXCLUDED."kind" RETURNING "id"::text AS id`,
-    name,
-    kind,
-  );
-  return rows[0]!.id;
-}
-
 /** Inserts new consumers and refreshes known ones; returns key → id. */
 export async function upsertConsumers(prisma: PrismaClient, clusterId: string, kind: BrokerKind, readings: ConsumerReading[], at: Date): Promise<Map<string, string>> {
   const ids = new Map<string, string>();

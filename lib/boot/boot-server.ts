@@ -1,12 +1,14 @@
 import "server-only";
 import { ConfigError, getConfig } from "@/lib/config";
 import { startChainHeadLog } from "@/lib/audit/log-chain-head";
+// Registers audit:verify with the embedded store's control socket, before the store opens.
+import "@/lib/audit/verify-chain";
 import { ensureFirstAdmin } from "@/lib/auth/ensure-first-admin";
 import { getClusterMonitor } from "@/lib/clusters/get-cluster-monitor";
 import { getStore } from "@/lib/db/get-store";
 import { isStoreFolderBusy } from "@/lib/db/store-folder/claim-store-folder";
 import { getCollector } from "@/lib/dead-letters/collector/get-collector";
-import { getSampler } from "@/lib/health/sampler/get-sampler";
+import { getSampler } from "@/lib/boot/get-sampler";
 import { getNotifier } from "@/lib/notifications/get-notifier";
 import { getJobRunner } from "@/lib/redrive/get-job-runner";
 import { installShutdown } from "@/lib/lifecycle/install-shutdown";

@@ -1,5 +1,5 @@
 import "server-only";
-import { getBrokers } from "@/lib/brokers/get-brokers";
+import { brokerFor } from "@/lib/brokers/get-brokers";
 import { DEFAULT_THRESHOLDS, getConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import { describeError } from "@/lib/errors";
@@ -7,9 +7,11 @@ import { onShutdown } from "@/lib/lifecycle/on-shutdown";
 import { log } from "@/lib/log";
 import { recordSamplerTick } from "@/lib/metrics/record-sampler-tick";
 import { getNotifier } from "@/lib/notifications/get-notifier";
-import { createLeaderLock } from "./leader-lock";
-import { Sampler } from "./sampler";
+import { createLeaderLock } from "@/lib/db/leader-lock";
+import { Sampler } from "@/lib/health/sampler/sampler";
 
+// Composed here, at boot, not inside lib/health: the sampler feeds the notifier and the metrics,
+// which in turn read health; the domain itself knows none of them.
 const holder = globalThis as typeof globalThis & { __redriveSampler?: Promise<Sampler> };
 
 /** The process's sampler, started on first use. */
@@ -17,8 +19,7 @@ export function getSampler(): Promise<Sampler> {
   holder.__redriveSampler ??= (async () => {
     const config = getConfig();
     const store = await getStore();
-    const brokers = getBrokers();
-    const targets = config.clusters.map((cluster, i) => ({ cluster, broker: brokers[i]! }));
+    const targets = config.clusters.map((cluster) => ({ cluster, broker: brokerFor(cluster.name) }));
     const windowMs = Math.max(...config.clusters.map((c) => (c.health ?? DEFAULT_THRESHOLDS).windowSeconds * 1000), DEFAULT_THRESHOLDS.windowSeconds * 1000);
     const sampler = new Sampler(store.prisma, targets, createLeaderLock(config.database, (m) => log.warn(m)), {
       intervalMs: config.sampler.intervalMs,

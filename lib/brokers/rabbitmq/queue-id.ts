@@ -9,5 +9,3 @@ export function splitQueueId(id: string): { vhost: string; queue: string } {
   const i = id.indexOf("/");
   return i < 0 ? { vhost: "/", queue: id } : { vhost: id.slice(0, i), queue: id.slice(i + 1) };
 }
-
-export const GONE_PROBLEM = "no longer found on the broker";

@@ -1,8 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { toJsonValue } from "../encode";
-import { sha256, type NewLetter } from "../new-letter";
-import { parseXDeath } from "../parse-x-death";
+import { toJsonValue } from "../json-value";
+import { sha256, type NewLetter } from "../dead-letter-source";
+import { parseXDeath } from "./parse-x-death";
 import { encodeAmqpTable } from "./amqp-table";
 import { queueId } from "./queue-id";
 

@@ -1,4 +1,4 @@
-import type { CaptureConfig } from "@/lib/config";
+import { DEFAULT_CAPTURE, type CaptureConfig, type NatsClusterConfig } from "@/lib/config";
 
 /**
  * This installation's durable on the capture stream: the configured name plus the installation id.
@@ -7,4 +7,9 @@ import type { CaptureConfig } from "@/lib/config";
  */
 export function captureDurable(capture: CaptureConfig, installationId: string): string {
   return `${capture.consumer}-${installationId}`;
+}
+
+/** The streams a requeue may never go to on this cluster: its capture stream, and the default one. */
+export function captureStreamsOf(cluster: NatsClusterConfig): Set<string> {
+  return new Set([cluster.capture?.stream ?? DEFAULT_CAPTURE.stream, DEFAULT_CAPTURE.stream]);
 }

@@ -1,10 +1,10 @@
 import "server-only";
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
-import { NATS_REDRIVE_COUNT_HEADER } from "@/lib/dead-letters/nats/letter-from-advisory";
+import { NATS_REDRIVE_COUNT_HEADER } from "./letter-from-advisory";
 import { describeError } from "@/lib/errors";
 import { natsSubjectProblem } from "../destination-rules";
-import type { LetterPublisher, OutgoingLetter, PublishResult } from "./types";
+import type { LetterPublisher, OutgoingLetter, PublishResult } from "../publisher";
 
 // Requeue on JetStream: publish to the original subject with a Nats-Msg-Id fixed per (job, letter),
 // pinned to the original stream. A PubAck — "duplicate" included, which means an earlier attempt

@@ -1,8 +1,7 @@
 import "server-only";
 import type { Channel, ConsumeMessage } from "amqplib";
-import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
-import { storeLetters, type NewLetter } from "../new-letter";
+import type { NewLetter } from "../dead-letter-source";
 import { letterFromAmqp } from "./letter-from-amqp";
 
 // Consumes one adopted DLQ with manual acks: a batch of letters is written to the store first and
@@ -32,7 +31,8 @@ export class DlqConsumer {
   readonly held = new Map<number, string>();
 
   constructor(
-    private readonly prisma: PrismaClient,
+    /** The collector's sink: resolves once the letters are committed (then they are acked). */
+    private readonly store: (letters: NewLetter[]) => Promise<number>,
     private readonly channel: Channel,
     private readonly ctx: { clusterId: string; clusterName: string; vhost: string; dlq: string },
     private readonly options: DlqConsumerOptions,
@@ -89,7 +89,7 @@ export class DlqConsumer {
     this.buffer = [];
     if (batch.length === 0 || this.closed) return;
     try {
-      const stored = await storeLetters(this.prisma, batch.map((m) => this.toLetter(m)));
+      const stored = await this.store(batch.map((m) => this.toLetter(m)));
       this.ackStored(batch);
       this.options.onStored?.(stored);
     } catch (e) {
@@ -116,7 +116,7 @@ export class DlqConsumer {
     let stored = 0;
     for (const m of batch) {
       try {
-        stored += await storeLetters(this.prisma, [this.toLetter(m)]);
+        stored += await this.store([this.toLetter(m)]);
         storedOnes.push(m);
       } catch (e) {
         refused.push({ m, why: describeError(e) });

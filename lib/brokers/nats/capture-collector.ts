@@ -2,9 +2,8 @@ import "server-only";
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager, type StreamInfo } from "@nats-io/jetstream";
 import { nanos, type NatsConnection } from "@nats-io/transport-node";
 import type { CaptureConfig } from "@/lib/config";
-import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
-import { storeLetters, type NewLetter } from "../new-letter";
+import type { DeadLetterSink, NewLetter } from "../dead-letter-source";
 import { letterFromAdvisory, parseAdvisory } from "./letter-from-advisory";
 
 // JetStream has no DLQ: the server announces a message that hit max deliveries or was terminated
@@ -85,13 +84,19 @@ export class CaptureCollector {
   collected = 0;
 
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly sink: DeadLetterSink,
     private readonly nc: NatsConnection,
     private readonly capture: CaptureConfig,
     private readonly durable: string,
-    private readonly ctx: { clusterId: string; clusterName: string },
-    private readonly onError: (message: string) => void,
   ) {}
+
+  private get ctx(): { clusterId: string; clusterName: string } {
+    return { clusterId: this.sink.clusterId, clusterName: this.sink.clusterName };
+  }
+
+  private onError(message: string): void {
+    this.sink.warn(message);
+  }
 
   get running(): boolean {
     return this.loop !== undefined && !this.stopped;
@@ -108,7 +113,7 @@ export class CaptureCollector {
 
   async start(): Promise<void> {
     const jsm = await jetstreamManager(this.nc);
-    await ensureCaptureStream(jsm, this.capture, this.durable, async () => (await this.prisma.deadLetter.count({ where: { clusterId: this.ctx.clusterId, collectedFrom: this.capture.stream }, take: 1 })) > 0);
+    await ensureCaptureStream(jsm, this.capture, this.durable, () => this.sink.collectedBefore(this.capture.stream));
     this.stopped = false;
     this.loop = this.run(jsm).finally(() => {
       this.loop = undefined;
@@ -182,7 +187,7 @@ export class CaptureCollector {
         }
         const letters = items.flatMap((i) => (i.letter ? [i.letter] : []));
         try {
-          await storeLetters(this.prisma, letters);
+          await this.sink.store(letters);
         } catch (e) {
           await this.storeOneByOne(items, describeError(e));
           continue;
@@ -216,7 +221,7 @@ export class CaptureCollector {
     for (const { m, letter } of items) {
       if (!letter) continue;
       try {
-        await storeLetters(this.prisma, [letter]);
+        await this.sink.store([letter]);
         m.ack();
         stored++;
       } catch (e) {

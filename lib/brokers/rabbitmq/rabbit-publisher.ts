@@ -1,12 +1,13 @@
 import "server-only";
-import amqp, { type ConfirmChannel, type Message, type Options } from "amqplib";
+import type { ConfirmChannel, Message, Options } from "amqplib";
 import type { RabbitClusterConfig } from "@/lib/config";
 import { describeError } from "@/lib/errors";
-import { REDRIVE_COUNT_HEADER } from "@/lib/dead-letters/rabbitmq/letter-from-amqp";
-import { decodeAmqpTable } from "@/lib/dead-letters/rabbitmq/amqp-table";
-import { splitQueueId } from "@/lib/dead-letters/rabbitmq/queue-id";
 import { rabbitDestinationProblem } from "../destination-rules";
-import type { LetterPublisher, OutgoingLetter, PublishResult } from "./types";
+import { decodeAmqpTable } from "./amqp-table";
+import { connectAmqp, type AmqpConnection } from "./connect-amqp";
+import { REDRIVE_COUNT_HEADER } from "./letter-from-amqp";
+import { splitQueueId } from "./queue-id";
+import type { LetterPublisher, OutgoingLetter, PublishResult } from "../publisher";
 
 // Requeue on RabbitMQ: publish to the default exchange keyed by the destination queue, mandatory,
 // on a confirm channel. Done only on a confirm without a return; a return is a failure with the
@@ -24,7 +25,7 @@ type Channel = { ch: ConfirmChannel; pending: Map<string, Pending>; returned: Ma
 export class RabbitPublisher implements LetterPublisher {
   private readonly connections = new Map<string, Promise<Channel>>();
   private readonly blocked = new Map<string, string>();
-  private readonly conns: Array<Awaited<ReturnType<typeof amqp.connect>>> = [];
+  private readonly conns: AmqpConnection[] = [];
 
   constructor(
     private readonly cluster: RabbitClusterConfig,
@@ -35,11 +36,7 @@ export class RabbitPublisher implements LetterPublisher {
     let p = this.connections.get(vhost);
     if (!p) {
       p = (async () => {
-        const url = new URL(this.cluster.amqpUrl);
-        url.username = encodeURIComponent(this.cluster.user);
-        url.password = encodeURIComponent(this.cluster.password);
-        url.pathname = "/" + encodeURIComponent(vhost);
-        const conn = await amqp.connect(url.toString(), { timeout: 5000, clientProperties: { connection_name: "redrive-requeue" } });
+        const conn = await connectAmqp(this.cluster, { vhost, timeoutMs: 5000, name: "redrive-requeue" });
         this.conns.push(conn);
         conn.on("close", () => this.connections.delete(vhost));
         const ch = await conn.createConfirmChannel();

@@ -3,7 +3,7 @@
 // listens on the subject, so a requeue to "$JS.API.STREAM.DELETE.<name>" would delete a stream: only
 // plain subjects that a stream captures are destinations. See check-destination.ts for the broker side.
 
-import { splitQueueId } from "@/lib/dead-letters/rabbitmq/queue-id";
+import { splitQueueId } from "./rabbitmq/queue-id";
 
 /** Whitespace or control characters: no NATS subject holds them. */
 const NATS_BAD_CHARS = /[\s\p{Cc}]/u;

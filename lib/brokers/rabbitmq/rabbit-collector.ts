@@ -1,13 +1,11 @@
 import "server-only";
-import amqp from "amqplib";
 import type { RabbitClusterConfig } from "@/lib/config";
 import { DEFAULT_RABBIT_DEAD_LETTERS } from "@/lib/config";
-import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
+import type { NewLetter } from "../dead-letter-source";
+import { connectAmqp, type AmqpConnection as Connection } from "./connect-amqp";
 import { DlqConsumer } from "./dlq-consumer";
 import { queueId } from "./queue-id";
-
-type Connection = Awaited<ReturnType<typeof amqp.connect>>;
 
 /** Keeps one consumer per adopted DLQ of one RabbitMQ cluster (one AMQP connection per vhost). */
 export class RabbitCollector {
@@ -15,7 +13,8 @@ export class RabbitCollector {
   private readonly consumers = new Map<string, DlqConsumer>();
 
   constructor(
-    private readonly prisma: PrismaClient,
+    /** Where letters go: resolves once they are committed, and only then are they acked. */
+    private readonly store: (letters: NewLetter[]) => Promise<number>,
     private readonly cluster: RabbitClusterConfig,
     private readonly clusterId: string,
     private readonly options: { batchSize?: number; flushMs?: number; timeoutMs: number; retryHeldMs?: number; onError: (message: string) => void },
@@ -24,11 +23,7 @@ export class RabbitCollector {
   private async connection(vhost: string): Promise<Connection> {
     const existing = this.connections.get(vhost);
     if (existing) return existing;
-    const url = new URL(this.cluster.amqpUrl);
-    url.username = encodeURIComponent(this.cluster.user);
-    url.password = encodeURIComponent(this.cluster.password);
-    url.pathname = "/" + encodeURIComponent(vhost);
-    const conn = await amqp.connect(url.toString(), { timeout: this.options.timeoutMs, clientProperties: { connection_name: "redrive-collector" } });
+    const conn = await connectAmqp(this.cluster, { vhost, timeoutMs: this.options.timeoutMs, name: "redrive-collector" });
     conn.on("error", (e: unknown) => this.options.onError(`collector connection to vhost ${vhost} failed: ${describeError(e)}`));
     conn.on("close", () => {
       if (this.connections.get(vhost) === conn) this.connections.delete(vhost);
@@ -60,7 +55,7 @@ export class RabbitCollector {
       if (this.consumers.has(id)) continue;
       try {
         const channel = await (await this.connection(d.vhost)).createChannel();
-        const consumer = new DlqConsumer(this.prisma, channel, { clusterId: this.clusterId, clusterName: this.cluster.name, vhost: d.vhost, dlq: d.queue }, {
+        const consumer = new DlqConsumer(this.store, channel, { clusterId: this.clusterId, clusterName: this.cluster.name, vhost: d.vhost, dlq: d.queue }, {
           batchSize: this.options.batchSize ?? Math.min(prefetch, 100),
           flushMs: this.options.flushMs ?? 50,
           onError: this.options.onError,

@@ -1,5 +1,5 @@
-import { toJsonValue } from "./encode";
-import type { Death } from "./types";
+import { toJsonValue } from "../json-value";
+import type { Death } from "../contracts";
 
 // RabbitMQ's x-death header: newest first, one entry per {queue, reason}, `count` repeats.
 

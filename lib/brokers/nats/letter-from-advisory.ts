@@ -1,6 +1,6 @@
 import "server-only";
 import type { StoredMsg } from "@nats-io/jetstream";
-import type { NewLetter } from "../new-letter";
+import type { NewLetter } from "../dead-letter-source";
 
 export type Advisory = {
   type: string;
