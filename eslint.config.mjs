@@ -47,15 +47,6 @@ export default defineConfig(
     files: APP,
     ignores: [
       "lib/brokers/**",
-      // Collection and publishing still reach the SDKs directly; they move behind the drivers
-      // (lib/brokers/<kind>/) in the same change as this rule. Remove each line as its file moves.
-      "lib/dead-letters/nats/capture-collector.ts",
-      "lib/dead-letters/nats/letter-from-advisory.ts",
-      "lib/dead-letters/rabbitmq/dlq-consumer.ts",
-      "lib/dead-letters/rabbitmq/rabbit-collector.ts",
-      "lib/redrive/check-destination.ts",
-      "lib/redrive/publishers/nats-publisher.ts",
-      "lib/redrive/publishers/rabbit-publisher.ts",
     ],
     rules: {
       "no-restricted-imports": [
