@@ -280,6 +280,12 @@ const envSchema = z.object({
   REDRIVE_PEER_HEADER: z.string().regex(/^x-redrive-peer-[0-9a-f]{16,64}$/).optional(),
 });
 
+/** Environment settings that may instead come from a file named by `<name>_FILE` (Docker's and Kubernetes' convention). */
+const ENV_FROM_FILE = ["DATABASE_URL", "REDRIVE_ADMIN_PASSWORD"] as const;
+
+/** Every environment variable Redrive reads itself (besides those an `…Env` field names): the deployment examples are checked against it. */
+export const ENVIRONMENT_VARIABLES: readonly string[] = [...Object.keys(envSchema.shape), ...ENV_FROM_FILE.map((n) => `${n}_FILE`)];
+
 export type Thresholds = typeof DEFAULT_THRESHOLDS;
 
 export type CaptureConfig = { enabled: boolean; stream: string; consumer: string; maxAgeHours: number; startFrom: "all" | "new" };
@@ -435,9 +441,6 @@ function secret(env: Record<string, string | undefined>, cwd: string, from: { en
   }
   return v;
 }
-
-/** Environment settings that may instead come from a file named by `<name>_FILE` (Docker's and Kubernetes' convention). */
-const ENV_FROM_FILE = ["DATABASE_URL", "REDRIVE_ADMIN_PASSWORD"] as const;
 
 /** The environment with each `<name>_FILE` replaced by the file's content under `<name>`; refuses both at once. */
 function withFileSettings(env: Record<string, string | undefined>, cwd: string): { env: Record<string, string | undefined>; fromFile: Map<string, string> } {
