@@ -50,25 +50,45 @@ describe("the readiness probe", () => {
   });
 
   it("is ready without credentials while both brokers are down, which /api/health reports", async () => {
-    const ready = await until(() => probe(app, "/api/health/ready"), (p) => p.status === 200, 60_000, 250);
+    const ready = await until(
+      () => probe(app, "/api/health/ready"),
+      (p) => p.status === 200,
+      60_000,
+      250,
+    );
     expect(ready).toEqual({ status: 200, word: "ready" });
     expect(app.logs()).toContain("REDRIVE_CONFIG_JSON");
     type Health = { status: string; clusters: Array<{ name: string; state: string }> };
     const states = (h: Health) => h.clusters.map((c) => `${c.name}:${c.state}`).sort();
-    const health = await until(() => api<Health>(app, "/api/health"), (h) => states(h).every((s) => s.endsWith(":down")), 30_000, 500);
+    const health = await until(
+      () => api<Health>(app, "/api/health"),
+      (h) => states(h).every((s) => s.endsWith(":down")),
+      30_000,
+      500,
+    );
     expect(health.status).toBe("degraded");
     expect(states(health)).toEqual(["nats-down:down", "rabbit-down:down"]);
     // And still ready: the outage is shown, not a reason to take the replica out of service.
     expect(await probe(app, "/api/health/ready")).toEqual({ status: 200, word: "ready" });
   });
 
-  it("answers 503 \"down\" while the store is unreachable, and ready again when it is back", async () => {
+  it('answers 503 "down" while the store is unreachable, and ready again when it is back', async () => {
     await store.cut();
-    const down = await until(() => probe(app, "/api/health/ready"), (p) => p.status === 503, 30_000, 250);
+    const down = await until(
+      () => probe(app, "/api/health/ready"),
+      (p) => p.status === 503,
+      30_000,
+      250,
+    );
     expect(down).toEqual({ status: 503, word: "down" });
     expect(await probe(app, "/api/health/live")).toEqual({ status: 503, word: "down" });
     await store.restore();
-    const back = await until(() => probe(app, "/api/health/ready"), (p) => p.status === 200, 60_000, 500);
+    const back = await until(
+      () => probe(app, "/api/health/ready"),
+      (p) => p.status === 200,
+      60_000,
+      500,
+    );
     expect(back).toEqual({ status: 200, word: "ready" });
   });
 });

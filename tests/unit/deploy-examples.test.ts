@@ -29,7 +29,10 @@ function manifests(): Obj[] {
 
 function only(all: Obj[], kind: string): Obj {
   const found = all.filter((m) => m.kind === kind);
-  expect(found.map((m) => at(m, "metadata", "name")), kind).toHaveLength(1);
+  expect(
+    found.map((m) => at(m, "metadata", "name")),
+    kind,
+  ).toHaveLength(1);
   return found[0]!;
 }
 
@@ -78,12 +81,19 @@ function loadWithStandIns(env: Record<string, string>, content: (file: string) =
   };
   const config = JSON.parse(env.REDRIVE_CONFIG_JSON ?? "{}") as unknown;
   const rewrite = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(rewrite) : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, /File$/.test(k) && typeof x === "string" ? local(x) : rewrite(x)])) : v;
-  const localEnv = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, k.endsWith("_FILE") ? local(v) : k === "REDRIVE_CONFIG_JSON" ? JSON.stringify(rewrite(config)) : v]));
+    Array.isArray(v)
+      ? v.map(rewrite)
+      : v !== null && typeof v === "object"
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, /File$/.test(k) && typeof x === "string" ? local(x) : rewrite(x)]))
+        : v;
+  const localEnv = Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [k, k.endsWith("_FILE") ? local(v) : k === "REDRIVE_CONFIG_JSON" ? JSON.stringify(rewrite(config)) : v]),
+  );
   return loadConfig(localEnv, dir);
 }
 
-const secretContent = (file: string) => (/database-url/.test(file) ? "postgres://redrive:pw@db:5432/redrive" : /url/.test(file) ? "https://hooks.example/T/B/x" : "a secret of some length");
+const secretContent = (file: string) =>
+  /database-url/.test(file) ? "postgres://redrive:pw@db:5432/redrive" : /url/.test(file) ? "https://hooks.example/T/B/x" : "a secret of some length";
 
 describe("the Kubernetes example (docs/deploy/kubernetes)", () => {
   const all = manifests();
@@ -120,7 +130,12 @@ describe("the Kubernetes example (docs/deploy/kubernetes)", () => {
     const mounts = arr(container.volumeMounts).map(obj);
     const volumes = arr(pod.volumes).map(obj);
     const secretKeys = Object.keys(obj(secret.stringData));
-    const files = [...namedFiles(JSON.parse(env.REDRIVE_CONFIG_JSON!)), ...Object.entries(env).filter(([k]) => k.endsWith("_FILE")).map(([, v]) => v)];
+    const files = [
+      ...namedFiles(JSON.parse(env.REDRIVE_CONFIG_JSON!)),
+      ...Object.entries(env)
+        .filter(([k]) => k.endsWith("_FILE"))
+        .map(([, v]) => v),
+    ];
     expect(files.length).toBeGreaterThanOrEqual(4);
     for (const file of files) {
       const mount = mounts.find((m) => file.startsWith(`${String(m.mountPath)}/`));
