@@ -28,6 +28,8 @@ const url = (protocols: string[]) =>
     }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`);
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "must be the name of an environment variable");
+/** A file holding one secret, as Kubernetes and Docker mount them; relative paths are from the working directory. */
+const secretFile = z.string().trim().min(1, "must be the path of a file");
 
 const thresholds = z
   .object({
@@ -48,7 +50,9 @@ const natsCluster = z
     servers: z.array(url(["nats:", "tls:"])).min(1, "must list at least one server"),
     user: z.string().optional(),
     passwordEnv: envName.optional(),
+    passwordFile: secretFile.optional(),
     tokenEnv: envName.optional(),
+    tokenFile: secretFile.optional(),
     health: thresholds.partial().optional(),
     /** Read the age of each backlogged consumer's oldest waiting message (one STREAM.MSG.GET per consumer whose ack floor moved). */
     timeLag: z.boolean().default(true),
@@ -75,6 +79,7 @@ const rabbitCluster = z
     /** Defaults to the user and password in amqpUrl. */
     user: z.string().optional(),
     passwordEnv: envName.optional(),
+    passwordFile: secretFile.optional(),
     /** Empty: every vhost the user can see. */
     vhosts: z.array(z.string().min(1)).default([]),
     health: thresholds.partial().optional(),
@@ -107,9 +112,11 @@ const notificationChannel = z
     url: url(["http:", "https:"]).optional(),
     /** The environment variable holding the URL (webhook URLs often carry their secret). */
     urlEnv: envName.optional(),
+    /** The file holding the URL (a mounted secret). */
+    urlFile: secretFile.optional(),
   })
   .strict()
-  .refine((c) => (c.url === undefined) !== (c.urlEnv === undefined), { message: "must give exactly one of url and urlEnv" });
+  .refine((c) => [c.url, c.urlEnv, c.urlFile].filter((v) => v !== undefined).length === 1, { message: "must give exactly one of url, urlEnv and urlFile" });
 
 const ruleScope = {
   name: displayName,
@@ -261,6 +268,8 @@ const fileSchema = z
 
 const envSchema = z.object({
   REDRIVE_CONFIG: z.string().min(1).optional(),
+  /** The whole configuration as JSON text, for a container that has no config file. */
+  REDRIVE_CONFIG_JSON: z.string().min(1).optional(),
   DATABASE_URL: url(["postgres:", "postgresql:"]).optional(),
   REDRIVE_DATA_DIR: z.string().min(1).default(".redrive/data"),
   REDRIVE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
@@ -270,6 +279,12 @@ const envSchema = z.object({
   /** Set by server.mjs for its own process: the header it writes each connection's peer address into. */
   REDRIVE_PEER_HEADER: z.string().regex(/^x-redrive-peer-[0-9a-f]{16,64}$/).optional(),
 });
+
+/** Environment settings that may instead come from a file named by `<name>_FILE` (Docker's and Kubernetes' convention). */
+const ENV_FROM_FILE = ["DATABASE_URL", "REDRIVE_ADMIN_PASSWORD"] as const;
+
+/** Every environment variable Redrive reads itself (besides those an `…Env` field names): the deployment examples are checked against it. */
+export const ENVIRONMENT_VARIABLES: readonly string[] = [...Object.keys(envSchema.shape), ...ENV_FROM_FILE.map((n) => `${n}_FILE`)];
 
 export type Thresholds = typeof DEFAULT_THRESHOLDS;
 
@@ -316,7 +331,7 @@ export type NotificationRuleConfig = z.infer<typeof notificationRule>;
 export type NotificationDeliveryConfig = { timeoutMs: number; maxAttempts: number; backoffMs: number; maxBackoffMs: number; retentionMs: number; groupAbove: number };
 
 export type RedriveConfig = {
-  /** Where the clusters came from: a file path, or "built-in defaults". */
+  /** Where the clusters came from: a file path, "REDRIVE_CONFIG_JSON", or "built-in defaults". */
   source: string;
   clusters: ClusterConfig[];
   statusIntervalMs: number;
@@ -394,20 +409,69 @@ function readConfigFile(file: string): unknown {
   }
 }
 
-function secret(env: Record<string, string | undefined>, varName: string | undefined, field: string): string | undefined {
-  if (!varName) return undefined;
-  const v = env[varName];
+/**
+ * A secret from a file, as Kubernetes and Docker mount them: the content, less the trailing newline
+ * an editor or `echo` leaves. The sentence names the setting and the path, never the content.
+ */
+function readSecretFile(file: string, setting: string, cwd: string): string {
+  const full = path.resolve(cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(/*turbopackIgnore: true*/ full, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "which does not exist" : code === "EACCES" ? "which Redrive may not read" : code === "EISDIR" ? "which is a directory" : `which cannot be read (${code ?? (e as Error).message})`;
+    throw new ConfigError(`Invalid configuration: ${setting} names the file ${full}, ${why}.`);
+  }
+  const value = text.replace(/[\r\n]+$/, "");
+  if (value === "") throw new ConfigError(`Invalid configuration: ${setting} names the file ${full}, which is empty.`);
+  return value;
+}
+
+/** A secret named by `<field>Env` (an environment variable) or `<field>File` (a mounted file); at most one of them. */
+function secret(env: Record<string, string | undefined>, cwd: string, from: { env?: string; file?: string }, field: string): string | undefined {
+  if (from.env !== undefined && from.file !== undefined) {
+    throw new ConfigError(`Invalid configuration: ${field}Env and ${field}File are both given; give one of them.`);
+  }
+  if (from.file !== undefined) return readSecretFile(from.file, `${field}File`, cwd);
+  if (!from.env) return undefined;
+  const v = env[from.env];
   if (v === undefined || v === "") {
-    throw new ConfigError(`Invalid configuration: ${field} names the environment variable ${varName}, which is not set.`);
+    throw new ConfigError(`Invalid configuration: ${field}Env names the environment variable ${from.env}, which is not set.`);
   }
   return v;
 }
 
+/** The environment with each `<name>_FILE` replaced by the file's content under `<name>`; refuses both at once. */
+function withFileSettings(env: Record<string, string | undefined>, cwd: string): { env: Record<string, string | undefined>; fromFile: Map<string, string> } {
+  const out = { ...env };
+  const fromFile = new Map<string, string>();
+  for (const name of ENV_FROM_FILE) {
+    const file = env[`${name}_FILE`];
+    if (file === undefined || file === "") continue;
+    if (env[name] !== undefined && env[name] !== "") {
+      throw new ConfigError(`Invalid configuration: ${name} and ${name}_FILE are both set; set one of them.`);
+    }
+    out[name] = readSecretFile(file, `${name}_FILE`, cwd);
+    delete out[`${name}_FILE`];
+    fromFile.set(name, path.resolve(cwd, file));
+  }
+  return { env: out, fromFile };
+}
+
 /** Parses configuration from an environment and a working directory. Throws ConfigError. */
-export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): RedriveConfig {
+export function loadConfig(processEnv: Record<string, string | undefined> = process.env, cwd = process.cwd()): RedriveConfig {
+  const { env, fromFile } = withFileSettings(processEnv, cwd);
   // An empty variable counts as unset, as shells and container runtimes often leave them.
   const envParsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== "")));
-  if (!envParsed.success) throw new ConfigError(formatIssues("the environment", envParsed.error));
+  if (!envParsed.success) {
+    // A value read from a file is named by the variable that pointed at it (the content is never shown).
+    const issues = envParsed.error.issues.map((i) => {
+      const key = String(i.path[0] ?? "");
+      return fromFile.has(key) ? { ...i, path: [`${key}_FILE (${fromFile.get(key)})`] } : i;
+    });
+    throw new ConfigError(formatIssues("the environment", new z.ZodError(issues)));
+  }
   const e = envParsed.data;
 
   let file: string | undefined;
@@ -418,9 +482,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     file = CONFIG_CANDIDATES.map((c) => path.resolve(cwd, c)).find((c) => existsSync(/*turbopackIgnore: true*/ c));
   }
 
-  const raw = file ? readConfigFile(file) : { clusters: DEFAULT_CLUSTERS };
+  let raw: unknown;
+  let source: string;
+  if (e.REDRIVE_CONFIG_JSON !== undefined) {
+    // Two sources would leave an operator guessing which one Redrive obeys.
+    if (file) {
+      throw new ConfigError(
+        e.REDRIVE_CONFIG
+          ? `REDRIVE_CONFIG and REDRIVE_CONFIG_JSON are both set; set one of them.`
+          : `REDRIVE_CONFIG_JSON is set, but the configuration file ${file} exists too; remove the file or unset REDRIVE_CONFIG_JSON.`,
+      );
+    }
+    source = "REDRIVE_CONFIG_JSON";
+    try {
+      raw = JSON.parse(e.REDRIVE_CONFIG_JSON);
+    } catch (err) {
+      throw new ConfigError(`REDRIVE_CONFIG_JSON is not valid JSON: ${(err as Error).message}`);
+    }
+  } else {
+    source = file ?? "built-in defaults";
+    raw = file ? readConfigFile(file) : { clusters: DEFAULT_CLUSTERS };
+  }
   const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(formatIssues(file ?? "the built-in defaults", parsed.error));
+  if (!parsed.success) throw new ConfigError(formatIssues(file ?? (e.REDRIVE_CONFIG_JSON !== undefined ? "REDRIVE_CONFIG_JSON" : "the built-in defaults"), parsed.error));
   const f = parsed.data;
 
   const globalHealth: Thresholds = { ...DEFAULT_THRESHOLDS, ...f.health };
@@ -450,12 +534,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           ...(c.timeLag ? {} : { timeLag: false }),
           servers: c.servers,
           user: c.user,
-          password: secret(env, c.passwordEnv, `${field}.passwordEnv`),
-          token: secret(env, c.tokenEnv, `${field}.tokenEnv`),
+          password: secret(env, cwd, { env: c.passwordEnv, file: c.passwordFile }, `${field}.password`),
+          token: secret(env, cwd, { env: c.tokenEnv, file: c.tokenFile }, `${field}.token`),
         };
       case "rabbitmq": {
         const amqp = new URL(c.amqpUrl);
-        const password = secret(env, c.passwordEnv, `${field}.passwordEnv`) ?? (decodeURIComponent(amqp.password) || "guest");
+        const password = secret(env, cwd, { env: c.passwordEnv, file: c.passwordFile }, `${field}.password`) ?? (decodeURIComponent(amqp.password) || "guest");
         const user = c.user ?? (decodeURIComponent(amqp.username) || "guest");
         return {
           name: c.name,
@@ -478,7 +562,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   });
 
   return {
-    source: file ?? "built-in defaults",
+    source,
     clusters,
     statusIntervalMs: f.statusIntervalSeconds * 1000,
     connectTimeoutMs: Math.round(f.connectTimeoutSeconds * 1000),
@@ -493,11 +577,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: f.metrics,
     notifications: {
       channels: f.notifications.channels.map((c, i) => {
-        const fromEnv = secret(env, c.urlEnv, `notifications.channels[${i}].urlEnv`);
-        if (fromEnv !== undefined && !/^https?:\/\/[^\s]+$/i.test(fromEnv)) {
-          throw new ConfigError(`Invalid configuration: notifications.channels[${i}].urlEnv names ${c.urlEnv}, which does not hold an http:// or https:// URL.`);
+        const secretUrl = secret(env, cwd, { env: c.urlEnv, file: c.urlFile }, `notifications.channels[${i}].url`);
+        if (secretUrl !== undefined && !/^https?:\/\/[^\s]+$/i.test(secretUrl)) {
+          const where = c.urlEnv !== undefined ? `urlEnv names ${c.urlEnv}` : `urlFile names ${path.resolve(cwd, c.urlFile!)}`;
+          throw new ConfigError(`Invalid configuration: notifications.channels[${i}].${where}, which does not hold an http:// or https:// URL.`);
         }
-        return { name: c.name, type: c.type, url: fromEnv ?? c.url! };
+        return { name: c.name, type: c.type, url: secretUrl ?? c.url! };
       }),
       rules: f.notifications.rules,
       allowPrivateTargets: f.notifications.allowPrivateTargets,

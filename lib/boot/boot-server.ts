@@ -12,6 +12,7 @@ import { getSampler } from "@/lib/boot/get-sampler";
 import { getNotifier } from "@/lib/notifications/get-notifier";
 import { getJobRunner } from "@/lib/redrive/get-job-runner";
 import { installShutdown } from "@/lib/lifecycle/install-shutdown";
+import { markWorkersStarted } from "@/lib/lifecycle/are-workers-started";
 import { describeError } from "@/lib/errors";
 import { log } from "@/lib/log";
 
@@ -64,8 +65,12 @@ export async function bootServer(): Promise<void> {
 /** Without a store there is nowhere to put samples or letters: keep trying on the sampling interval. */
 function startSamplerWhenStoreIsUp(retryMs: number, firstAdminToo: boolean): void {
   Promise.all([firstAdminToo ? ensureFirstAdmin() : null, getNotifier(), getSampler(), getCollector(), getJobRunner(), getStore()]).then(
-    // Anchors for audit:verify, kept wherever the log goes.
-    ([, , , , , store]) => void startChainHeadLog(store.prisma),
+    ([, , , , , store]) => {
+      markWorkersStarted();
+      log.info("workers started");
+      // Anchors for audit:verify, kept wherever the log goes.
+      void startChainHeadLog(store.prisma);
+    },
     (e: unknown) => {
       log.error("sampler not started: store unavailable; retrying", { error: describeError(e) });
       setTimeout(() => startSamplerWhenStoreIsUp(retryMs, firstAdminToo), retryMs).unref();

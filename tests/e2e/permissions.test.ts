@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, queryRows } from "../support/postgres";
+import { until } from "../support/rabbit-admin";
 import { api, apiRaw, sessionAs, signIn, startApp, TEST_ADMIN, type RunningApp } from "./support/app-server";
 
 // Who may call what. Written out by hand from the roles the product promises (viewer: health and
@@ -11,6 +12,7 @@ import { api, apiRaw, sessionAs, signIn, startApp, TEST_ADMIN, type RunningApp }
 type Need = "public" | "signed-in" | "viewer" | "operator" | "admin";
 const MATRIX: Record<string, Need> = {
   "GET /api/health/live": "public",
+  "GET /api/health/ready": "public",
   "POST /api/auth/sign-in": "public",
   "POST /api/auth/setup": "public",
   "GET /api/auth/me": "signed-in",
@@ -105,6 +107,8 @@ describe("permissions on every route", () => {
   beforeAll(async () => {
     db = await createTestDatabase("redrive_e2e");
     app = await startApp({ clusters: [{ name: "local-nats", kind: "nats", servers: ["nats://127.0.0.1:4222"] }] }, { DATABASE_URL: db.url });
+    // The public readiness probe answers 503 until this replica's workers have started: wait for them.
+    await until(() => fetch(`${app.url}/api/health/ready`).then((r) => r.status), (s) => s === 200, 60_000, 250);
     cookies.set("anonymous", null);
     cookies.set("admin", app.cookie);
     for (const role of ["viewer", "operator"] as const) {

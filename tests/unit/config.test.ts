@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -162,7 +162,7 @@ describe("loadConfig", () => {
   it("rejects notification rules naming unknown channels and channels without exactly one URL", () => {
     const cases: Array<[unknown, string]> = [
       [{ rules: [{ name: "r", kind: "dlx-routes-nowhere", channels: ["nowhere"] }] }, 'notifications.rules[0].channels[0]: names no channel "nowhere"'],
-      [{ channels: [{ name: "c", type: "webhook" }] }, "notifications.channels[0]: must give exactly one of url and urlEnv"],
+      [{ channels: [{ name: "c", type: "webhook" }] }, "notifications.channels[0]: must give exactly one of url, urlEnv and urlFile"],
       [{ channels: [{ name: "c", type: "webhook", url: "ftp://x" }] }, "notifications.channels[0].url"],
       [{ rules: [{ name: "r", kind: "time-to-drain", channels: [] }] }, "notifications.rules[0]"],
     ];
@@ -188,5 +188,69 @@ describe("loadConfig", () => {
     expect(granted.auth.permissions).toEqual({ operator: ["dead-letters:redirect"] });
     expect(errorOf(() => loadConfig({}, dirWith({ "redrive.config.json": JSON.stringify({ ...base, auth: { permissions: { operator: ["dead-letters:anything"] } } }) }))).message).toContain("auth.permissions.operator[0]");
     expect(errorOf(() => loadConfig({}, dirWith({ "redrive.config.json": JSON.stringify({ ...base, auth: { permissions: { root: ["dead-letters:redirect"] } } }) }))).message).toContain("auth.permissions");
+  });
+});
+
+describe("loadConfig from the environment alone (a container without a config file)", () => {
+  const rabbit = { name: "prod-rmq", kind: "rabbitmq", amqpUrl: "amqp://ops@rmq:5672", managementUrl: "http://rmq:15672", passwordFile: "secrets/rmq-password" };
+  const natsMissingFile = { name: "prod-nats", kind: "nats", servers: ["nats://a:4222"], user: "redrive", passwordFile: "/run/nope/never-there" };
+
+  it("reads the whole configuration from REDRIVE_CONFIG_JSON, with the file's validation sentences", () => {
+    const dir = dirWith({});
+    const c = loadConfig({ REDRIVE_CONFIG_JSON: JSON.stringify({ clusters: [{ name: "edge", kind: "nats", servers: ["nats://edge:4222"] }], statusIntervalSeconds: 7 }) }, dir);
+    expect(c.source).toBe("REDRIVE_CONFIG_JSON");
+    expect(c.clusters.map((x) => x.name)).toEqual(["edge"]);
+    expect(c.statusIntervalMs).toBe(7000);
+    expect(errorOf(() => loadConfig({ REDRIVE_CONFIG_JSON: JSON.stringify({ clusters: [] }) }, dir)).message).toBe("Invalid configuration in REDRIVE_CONFIG_JSON:\n  - clusters: must list at least one cluster");
+    expect(errorOf(() => loadConfig({ REDRIVE_CONFIG_JSON: "{ clusters: " }, dir)).message).toMatch(/^REDRIVE_CONFIG_JSON is not valid JSON: /);
+  });
+
+  it("refuses REDRIVE_CONFIG_JSON together with REDRIVE_CONFIG or a config file in the working directory", () => {
+    const json = JSON.stringify({ clusters: [{ name: "edge", kind: "nats", servers: ["nats://edge:4222"] }] });
+    const withFile = dirWith({ "ops.yaml": "clusters: []\n", "redrive.config.json": json });
+    expect(errorOf(() => loadConfig({ REDRIVE_CONFIG: "ops.yaml", REDRIVE_CONFIG_JSON: json }, withFile)).message).toBe("REDRIVE_CONFIG and REDRIVE_CONFIG_JSON are both set; set one of them.");
+    expect(errorOf(() => loadConfig({ REDRIVE_CONFIG_JSON: json }, withFile)).message).toBe(
+      `REDRIVE_CONFIG_JSON is set, but the configuration file ${path.join(withFile, "redrive.config.json")} exists too; remove the file or unset REDRIVE_CONFIG_JSON.`,
+    );
+  });
+
+  it("reads every secret from a mounted file, trailing newline trimmed, relative to the working directory", () => {
+    const dir = dirWith({});
+    mkdirSync(path.join(dir, "secrets"));
+    writeFileSync(path.join(dir, "secrets/rmq-password"), "rabbit s3cret\n");
+    writeFileSync(path.join(dir, "secrets/nats-token"), "tok\r\n");
+    writeFileSync(path.join(dir, "secrets/hook"), "https://hooks.example/T0/B0/xyz\n");
+    writeFileSync(path.join(dir, "secrets/db-url"), "postgres://redrive:pw@db/redrive\n");
+    writeFileSync(path.join(dir, "secrets/admin"), "a long admin password\n");
+    const config = {
+      clusters: [rabbit, { name: "prod-nats", kind: "nats", servers: ["nats://a:4222"], tokenFile: path.join(dir, "secrets/nats-token") }],
+      notifications: { channels: [{ name: "chat", type: "slack", urlFile: "secrets/hook" }] },
+    };
+    const c = loadConfig({ REDRIVE_CONFIG_JSON: JSON.stringify(config), DATABASE_URL_FILE: "secrets/db-url", REDRIVE_ADMIN_PASSWORD_FILE: path.join(dir, "secrets/admin") }, dir);
+    expect(c.clusters[0]).toMatchObject({ kind: "rabbitmq", user: "ops", password: "rabbit s3cret" });
+    expect(c.clusters[1]).toMatchObject({ kind: "nats", token: "tok" });
+    expect(c.notifications.channels[0]?.url).toBe("https://hooks.example/T0/B0/xyz");
+    expect(c.database).toEqual({ kind: "postgres", url: "postgres://redrive:pw@db/redrive" });
+    expect(c.auth.firstAdmin.password).toBe("a long admin password");
+  });
+
+  it("names the setting and the path of a secret file it cannot use, never the content", () => {
+    const dir = dirWith({ "short-admin": "tooshort-secret-ish\n".slice(0, 8), "not-a-url": "postgres-ish secret value\n", empty: "\n", pw: "x" });
+    mkdirSync(path.join(dir, "a-dir"));
+    const json = (c: object) => JSON.stringify({ clusters: [c] });
+    const missing = errorOf(() => loadConfig({ REDRIVE_CONFIG_JSON: json(natsMissingFile) }, dir)).message;
+    expect(missing).toBe("Invalid configuration: clusters[0].passwordFile names the file /run/nope/never-there, which does not exist.");
+    expect(errorOf(() => loadConfig({ REDRIVE_CONFIG_JSON: json({ ...rabbit, passwordFile: "a-dir" }) }, dir)).message).toBe(`Invalid configuration: clusters[0].passwordFile names the file ${path.join(dir, "a-dir")}, which is a directory.`);
+    expect(errorOf(() => loadConfig({ REDRIVE_CONFIG_JSON: json({ ...rabbit, passwordFile: "empty" }) }, dir)).message).toBe(`Invalid configuration: clusters[0].passwordFile names the file ${path.join(dir, "empty")}, which is empty.`);
+    expect(errorOf(() => loadConfig({ REDRIVE_CONFIG_JSON: json({ ...rabbit, passwordFile: "pw", passwordEnv: "PW" }), PW: "x" }, dir)).message).toBe("Invalid configuration: clusters[0].passwordEnv and clusters[0].passwordFile are both given; give one of them.");
+    expect(errorOf(() => loadConfig({ DATABASE_URL_FILE: "missing-db-url" }, dir)).message).toBe(`Invalid configuration: DATABASE_URL_FILE names the file ${path.join(dir, "missing-db-url")}, which does not exist.`);
+    expect(errorOf(() => loadConfig({ DATABASE_URL_FILE: "pw", DATABASE_URL: "postgres://db/x" }, dir)).message).toBe("Invalid configuration: DATABASE_URL and DATABASE_URL_FILE are both set; set one of them.");
+    // The content fails the same checks as the variable would, and is not repeated in the sentence.
+    const badUrl = errorOf(() => loadConfig({ DATABASE_URL_FILE: "not-a-url" }, dir)).message;
+    expect(badUrl).toBe(`Invalid configuration in the environment:\n  - DATABASE_URL_FILE (${path.join(dir, "not-a-url")}): must be a URL starting with postgres:// or postgresql://`);
+    const shortAdmin = errorOf(() => loadConfig({ REDRIVE_ADMIN_PASSWORD_FILE: "short-admin" }, dir)).message;
+    expect(shortAdmin).toContain("REDRIVE_ADMIN_PASSWORD_FILE");
+    expect(shortAdmin).toContain("must be at least 12 characters");
+    expect(shortAdmin).not.toContain("tooshort");
   });
 });
