@@ -3,7 +3,7 @@
 // anything is built), so it parses its few flags itself, with node's strict parser as the other
 // scripts do (scripts/cli-args.ts).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -58,6 +58,15 @@ try {
   }
 } catch {
   process.exitCode = 1;
+}
+// REDRIVE_TEST_REPORT keeps vitest's JSON report (with REDRIVE_RELIABILITY_OUT, a whole run can
+// feed docs/reliability.md without running the fault tier a second time).
+if (process.env.REDRIVE_TEST_REPORT) {
+  try {
+    copyFileSync(report, process.env.REDRIVE_TEST_REPORT);
+  } catch {
+    console.error(`The test report could not be kept at ${process.env.REDRIVE_TEST_REPORT}.`);
+  }
 }
 rmSync(dir, { recursive: true, force: true });
 console.log(`\n${summary}`);
