@@ -5,6 +5,7 @@ import type { ConsumerReading } from "@/lib/brokers/types";
 import { DEFAULT_THRESHOLDS } from "@/lib/config";
 import { evaluateHealth, type Verdict } from "@/lib/health/evaluate-health";
 import { derivePoint, type SamplePoint } from "@/lib/health/sample-point";
+import { toRaw } from "@/lib/health/sampler/sweep-cluster";
 import type { HealthState } from "@/lib/health/types";
 
 // A recorded RabbitMQ 3.10 idle classic queue: 40 messages, no consumer, no traffic, every counter
@@ -45,19 +46,7 @@ async function sample(minutes: number, read: (ms: number) => Promise<ConsumerRea
   const out = [];
   for (let t = T0; t <= T0 + minutes * 60_000; t += STEP) {
     const r = await read(t);
-    const point = derivePoint(window[window.length - 1], {
-      t,
-      pending: r.pending,
-      inFlight: r.inFlight,
-      backlog: r.pending + r.inFlight,
-      inFlightLimit: r.inFlightLimit,
-      consumerCount: r.consumerCount,
-      deliveredTotal: r.deliveredTotal,
-      ackedTotal: r.ackedTotal,
-      publishedTotal: r.publishedTotal,
-      redeliveredTotal: r.redeliveredTotal,
-      counterEpoch: r.counterEpoch,
-    });
+    const point = derivePoint(window[window.length - 1], toRaw(r, t));
     window.push(point);
     const verdict = evaluateHealth(window, { now: t, intervalMs: STEP, thresholds: DEFAULT_THRESHOLDS, reachable: true, held });
     if (held?.state !== verdict.state) held = { state: verdict.state, since: t };

@@ -18,7 +18,8 @@ export type SweepResult = { cluster: string; consumers: number; ms: number; erro
 
 const SPARKLINE_POINTS = 30;
 
-function toRaw(r: ConsumerReading, t: number): RawPoint {
+/** A broker's reading as the counters a sample point is derived from (no broker timestamps). */
+export function toRaw(r: ConsumerReading, t: number): RawPoint {
   return {
     t,
     pending: r.pending,
