@@ -23,7 +23,12 @@ export type FaultRun = {
   records: Array<FaultRecord | HostileRecord | LifecycleRecord>;
 };
 
-const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+// Answers can quote hostile bytes (a config of binary garbage): control characters are written as \uXXXX so the page stays text.
+const cell = (s: string) =>
+  s
+    .replace(/\|/g, "\\|")
+    .replace(/\n/g, " ")
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 const outcomes = (o: Record<string, number>) => Object.entries(o).map(([k, v]) => `${k} ${v}`).join(", ") || "–";
 
 const SECURITY_EDGES = path.resolve(import.meta.dirname, "../../docs/figures/security-edges.md");
