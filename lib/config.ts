@@ -143,7 +143,8 @@ const notificationRule = z.discriminatedUnion("kind", [
 const expectedConsumer = z
   .object({
     cluster: z.string().min(1),
-    name: z.string().regex(/^[^/*]+\/[^*]+$/, 'must be "stream/consumer" or "vhost/queue" (use pattern for "*")').optional(),
+    // RabbitMQ's default vhost is "/", so its queues are "//orders".
+    name: z.string().regex(/^(\/|[^/*]+)\/[^*]+$/, 'must be "stream/consumer" or "vhost/queue" (the default vhost is //, e.g. //orders; use pattern for "*")').optional(),
     pattern: z.string().regex(/^[^/]+\/.+$/, 'must be "stream/consumer-pattern" or "vhost/queue-pattern"').optional(),
     minConsumers: z.number().int().min(1).max(100_000).default(1),
   })

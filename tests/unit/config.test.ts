@@ -63,6 +63,14 @@ describe("loadConfig", () => {
     expect(c.clusters[0]).toMatchObject({ expected: [{ cluster: "edge", key: "ORDERS/billing", minConsumers: 1 }, { cluster: "edge", key: "ORDERS/worker-*", minConsumers: 2 }] });
     expect(() => loadConfig({ REDRIVE_CONFIG: "ops.yaml" }, dirWith({ "ops.yaml": yaml("  - { cluster: nowhere, name: ORDERS/billing }\n") }))).toThrow(/expectedConsumers\[0\]\.cluster names "nowhere"/);
     expect(() => loadConfig({ REDRIVE_CONFIG: "ops.yaml" }, dirWith({ "ops.yaml": yaml("  - { cluster: edge, name: ORDERS/billing, pattern: ORDERS/* }\n") }))).toThrow(/exactly one of name and pattern/);
+    expect(() => loadConfig({ REDRIVE_CONFIG: "ops.yaml" }, dirWith({ "ops.yaml": yaml("  - { cluster: edge, name: billing }\n") }))).toThrow(/expectedConsumers\[0\]\.name: must be "stream\/consumer" or "vhost\/queue"/);
+  });
+
+  it("takes a queue of RabbitMQ's default vhost \"/\" as an expected consumer (//orders)", () => {
+    const dir = dirWith({
+      "ops.yaml": 'clusters:\n  - name: rmq\n    kind: rabbitmq\n    amqpUrl: amqp://rmq:5672\n    managementUrl: http://rmq:15672\nexpectedConsumers:\n  - { cluster: rmq, name: "//orders" }\n  - { cluster: rmq, name: "billing/invoices", minConsumers: 2 }\n',
+    });
+    expect(loadConfig({ REDRIVE_CONFIG: "ops.yaml" }, dir).clusters[0]).toMatchObject({ expected: [{ key: "//orders", minConsumers: 1 }, { key: "billing/invoices", minConsumers: 2 }] });
   });
 
   it("switches a NATS cluster's time lag off only when told", () => {
