@@ -9,6 +9,7 @@ import { bytes, int, ms, ratio, summarize, type Summary } from "./stats";
 import type { Round } from "./sweep";
 import type { PageProbe } from "./walks";
 import { renderLoad, type LoadFigures } from "../load/report";
+import { timeLagMarkdown, type TimeLagFigures } from "./time-lag";
 
 export type BenchReport = {
   options: BenchOptions;
@@ -29,6 +30,8 @@ export type BenchReport = {
   apiNote: string | null;
   /** Collection burst, inbox at scale, requeue throughput; null with --no-dead-letters. */
   deadLetters: DeadLetterFigures | null;
+  /** Sweeps of the JetStream load with time lag off and on (`npm run bench:time-lag` runs this alone). */
+  timeLag: TimeLagFigures | null;
   /** The load run (also `npm run load`); null with --no-load or --quick. */
   loadRun: LoadFigures | null;
   cleanup: CleanupStep[];
@@ -209,6 +212,7 @@ export function renderMarkdown(r: BenchReport): string {
   } else {
     out.push(`Not measured: ${r.apiNote ?? "--no-api"}.`);
   }
+  if (r.timeLag) out.push("", timeLagMarkdown(r.timeLag));
   if (r.deadLetters) out.push("", ...renderDeadLetters(r.deadLetters));
   const lr = r.loadRun;
   if (lr) out.push("", `## Load (issue 8): ${lr.sizes.clients} API clients browsing while the app samples ${int(lr.sizes.queues)} queues and ${int(lr.sizes.consumers)} consumers, ${int(lr.sizes.letters)} letters in the inbox`, "", "Made after the sections above were cleaned up, with a load of its own (same sizes); `npm run load` runs this section alone.", "", ...renderLoad(lr));

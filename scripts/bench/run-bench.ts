@@ -16,6 +16,7 @@ import { connectNats, createNatsLoad, streamsWithPrefix } from "./nats-load";
 import { createRabbitLoad, rabbitShape } from "./rabbit-load";
 import { renderMarkdown, type BenchReport } from "./report";
 import { createBenchSampler, measureRounds } from "./sweep";
+import { measureTimeLag } from "./time-lag";
 import { createDatabase, databaseExists, dropDatabase } from "./temp-database";
 import { columnsOf, probePages } from "./walks";
 import { runLoad } from "../load/run-load";
@@ -129,6 +130,13 @@ export async function runBench(options: BenchOptions, signal: AbortSignal, log: 
       ? await measureApp({ root: ROOT, bench, store, databaseUrl: db.url, queues: options.queues, requests: options.apiRequests, signal, cleanup, log })
       : { api: null, apiNote: "--no-api", build: null };
     if (app.apiNote?.startsWith("failed")) warnings.push(`/api/consumers was not measured: ${app.apiNote}`);
+    // After the API figures: its sweeps add two clusters of rows the consumer list would count.
+    log("time lag: the JetStream load swept with time lag off and on (round 0: cold cache)");
+    const timeLag = await measureTimeLag({ store, id, rounds: options.quick ? 2 : 4, intervalMs: options.tickIntervalMs, signal, log }).catch((e: unknown) => {
+      if (signal.aborted) throw e;
+      warnings.push(`time lag was not measured: ${describeError(e)}`);
+      return null;
+    });
     // The sweep and the API are measured: the trickle stops so it does not share the machine with the dead-letter figures.
     stopTraffic();
     const deadLetters = options.deadLetters
@@ -174,6 +182,7 @@ export async function runBench(options: BenchOptions, signal: AbortSignal, log: 
       store: { consumers, samples },
       ...app,
       deadLetters: deadLetters?.figures ?? null,
+      timeLag,
       warnings,
     };
   } catch (e) {

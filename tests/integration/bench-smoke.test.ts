@@ -16,6 +16,15 @@ describe("the sweep benchmark, quick mode", () => {
     const { report, written, markdown } = await runBench(options, new AbortController().signal, () => undefined);
     expect(written).toBeNull();
     expect(markdown).toContain("## Sweep vs bare walks");
+    // Time lag on and off over the same JetStream load: both sweeps saw every bench consumer, and
+    // the cold round read the oldest waiting message of the backlogged ones.
+    expect(report.timeLag, report.warnings.join("; ")).not.toBeNull();
+    expect(markdown).toContain("## Time lag: sweep cost");
+    for (const r of report.timeLag!.rounds) {
+      expect(r.on.consumers).toBeGreaterThanOrEqual(options.consumers);
+      expect(r.off.consumers).toBe(r.on.consumers);
+    }
+    if (report.timeLag!.backlogged > 0) expect(report.timeLag!.rounds[0]!.on.lookups).toBeGreaterThan(0);
 
     const pages = Math.ceil(options.queues / 500);
     const measured = report.rounds.filter((r) => !r.warmup);
