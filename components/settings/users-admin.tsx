@@ -13,8 +13,8 @@ import { useApiTokens, useCreateApiToken, useCreateUser, useRevokeApiToken, useU
 
 const ROLE_HINT: Record<Role, string> = {
   viewer: "health and dead-letter metadata",
-  operator: "+ payloads, requeue, terminate, edit, restore, audit log",
-  admin: "+ users, API tokens, DLQ adoption, settings",
+  operator: "+ payloads, requeue, terminate, restore, audit log",
+  admin: "+ requeue elsewhere or edited, users, API tokens, DLQ adoption, settings",
 };
 
 const th = "px-3 py-2 text-left text-xs font-medium tracking-wide text-zinc-500 uppercase dark:text-zinc-400";
