@@ -3,7 +3,7 @@
 // throughput), always labelled as an estimate. Pure, client-safe.
 
 import { formatDuration } from "./evaluate-health";
-import type { SamplePoint } from "./sample-point";
+import { meanRate, type SamplePoint } from "./sample-point";
 
 export type OldestAge = {
   /** Seconds; null when nothing waits, or it is neither told nor estimable. */
@@ -14,25 +14,11 @@ export type OldestAge = {
   note: string | null;
 };
 
-/** Time-weighted mean ack rate over the points since `since`; null without a rate. */
-function meanAckRate(points: SamplePoint[], since: number): number | null {
-  let total = 0;
-  let seconds = 0;
-  for (let i = 1; i < points.length; i++) {
-    const p = points[i]!;
-    if (p.t <= since || p.ackRate === null) continue;
-    const dt = (p.t - points[i - 1]!.t) / 1000;
-    total += p.ackRate * dt;
-    seconds += dt;
-  }
-  return seconds > 0 ? total / seconds : null;
-}
-
 export function resolveOldestAge(input: { backlog: number; measured: number | null; note: string | null; window: SamplePoint[]; now: number; windowSeconds: number }): OldestAge {
   if (input.measured !== null) return { seconds: input.measured, estimated: false, note: null };
   if (input.backlog === 0) return { seconds: null, estimated: false, note: null };
   const note = input.note ?? "the broker does not tell the oldest message's age";
-  const rate = meanAckRate(input.window, input.now - input.windowSeconds * 1000);
+  const rate = meanRate(input.window, input.now - input.windowSeconds * 1000, "ackRate");
   if (rate === null || rate <= 0.001) return { seconds: null, estimated: false, note: `${note}; no acks in the window to estimate it from` };
   return { seconds: Math.round(input.backlog / rate), estimated: true, note };
 }

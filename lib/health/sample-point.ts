@@ -57,3 +57,18 @@ export function derivePoint(prev: SamplePoint | RawPoint | undefined, cur: RawPo
   }
   return { ...cur, ackRate: rate(dAcked), deliverRate: rate(dDelivered), inflowRate: rate(inflow), redeliverRate: rate(redelivered) };
 }
+
+/** A rate's time-weighted mean (per second) over the points after `since`; null when none of them has that rate. */
+export function meanRate(points: SamplePoint[], since: number, rate: "ackRate" | "deliverRate" | "inflowRate" | "redeliverRate"): number | null {
+  let total = 0;
+  let seconds = 0;
+  for (let i = 1; i < points.length; i++) {
+    const p = points[i]!;
+    const r = p[rate];
+    if (p.t <= since || r === null) continue;
+    const dt = (p.t - points[i - 1]!.t) / 1000;
+    total += r * dt;
+    seconds += dt;
+  }
+  return seconds > 0 ? total / seconds : null;
+}

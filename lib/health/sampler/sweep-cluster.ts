@@ -7,7 +7,7 @@ import { evaluateHealth } from "../evaluate-health";
 import { detachedReason, expectationFor, unmetByName } from "../expected-consumers";
 import { detectFindings } from "../findings";
 import { resolveOldestAge, withOldestAge } from "../oldest-age";
-import { derivePoint, type RawPoint, type SamplePoint } from "../sample-point";
+import { derivePoint, meanRate, type RawPoint, type SamplePoint } from "../sample-point";
 import { loadExpectations } from "../expected/load-expectations";
 import { loadConsumerContext } from "./consumer-context";
 import type { ConsumerWindows } from "./consumer-windows";
@@ -33,20 +33,6 @@ export function toRaw(r: ConsumerReading, t: number): RawPoint {
     redeliveredTotal: r.redeliveredTotal,
     counterEpoch: r.counterEpoch,
   };
-}
-
-/** Mean arrivals per minute over a window's points since `since` (time-weighted); null without a rate. */
-function meanInflowPerMinute(points: SamplePoint[], since: number): number | null {
-  let total = 0;
-  let seconds = 0;
-  for (let i = 1; i < points.length; i++) {
-    const p = points[i]!;
-    if (p.t <= since || p.inflowRate === null) continue;
-    const dt = (p.t - points[i - 1]!.t) / 1000;
-    total += p.inflowRate * dt;
-    seconds += dt;
-  }
-  return seconds > 0 ? (total / seconds) * 60 : null;
 }
 
 /** Why no max-delivery advisory of this cluster is captured (NATS), or null when Redrive's capture consumer is there. */
@@ -105,7 +91,8 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
   const deadPerMinute = new Map(context.deadLettersPerMinute);
   for (const [dlqKey, source] of context.fedByOne) {
     const dlqId = ids.get(dlqKey);
-    const inflow = dlqId ? meanInflowPerMinute(windows.get(dlqId), at.getTime() - thresholds.windowSeconds * 1000) : null;
+    const perSecond = dlqId ? meanRate(windows.get(dlqId), at.getTime() - thresholds.windowSeconds * 1000, "inflowRate") : null;
+    const inflow = perSecond === null ? null : perSecond * 60;
     if (inflow !== null) deadPerMinute.set(source, Math.max(deadPerMinute.get(source) ?? 0, inflow));
   }
   const captureMissing = missingCapture(cluster, readings);
