@@ -1,17 +1,17 @@
 import { randomBytes } from "node:crypto";
-import { AckPolicy, jetstream, jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
-import { connect as natsConnect, type NatsConnection } from "@nats-io/transport-node";
+import { AckPolicy, jetstream, type JetStreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
 import amqp from "amqplib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NatsBroker } from "@/lib/brokers/nats/nats-broker";
 import { RabbitBroker } from "@/lib/brokers/rabbitmq/rabbitmq-broker";
 import { DEFAULT_THRESHOLDS, type NatsClusterConfig, type RabbitClusterConfig } from "@/lib/config";
-import { openStore, type Store } from "@/lib/db/open-store";
+import type { Store } from "@/lib/db/open-store";
 import { ConsumerWindows } from "@/lib/health/sampler/consumer-windows";
 import { sweepCluster } from "@/lib/health/sampler/sweep-cluster";
 import { readFindings } from "@/lib/health/to-summary";
-import { createTestDatabase } from "../support/postgres";
-import { createVhost, mgmt, queueStats, until } from "../support/rabbit-admin";
+import { mgmt, queueStats, until } from "../support/rabbit-admin";
+import { openSweepFixture } from "../support/sweep-fixture";
 
 // Each silent-stuck finding driven for real on a broker, then its cause removed: it must appear,
 // keep its "since", and clear. The sampler's clock moves a tick per sweep so rules see time pass.
@@ -25,9 +25,8 @@ const health = { ...DEFAULT_THRESHOLDS };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("silent-stuck findings on real brokers", () => {
-  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let fixture: Awaited<ReturnType<typeof openSweepFixture>> | undefined;
   let store: Store;
-  let vhost: Awaited<ReturnType<typeof createVhost>>;
   let conn: Awaited<ReturnType<typeof amqp.connect>>;
   let nc: NatsConnection;
   let jsm: JetStreamManager;
@@ -46,25 +45,12 @@ describe("silent-stuck findings on real brokers", () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    store = await openStore({ kind: "postgres", url: db.url });
-    vhost = await createVhost(VHOST);
-    conn = await amqp.connect(`amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(VHOST)}`);
-    nc = await natsConnect({ servers: "nats://127.0.0.1:4222" });
-    jsm = await jetstreamManager(nc);
-    await jsm.streams.add({ name: STREAM, subjects: [`${SUBJ}.>`] });
-    nats = new NatsBroker(natsCluster, 5000);
-    rabbit = new RabbitBroker(rabbitCluster, 5000);
+    fixture = await openSweepFixture({ vhost: VHOST, stream: STREAM, subject: SUBJ, nats: natsCluster, rabbit: rabbitCluster });
+    ({ store, conn, nc, jsm, nats, rabbit } = fixture);
   });
 
   afterAll(async () => {
-    await Promise.all([rabbit?.close(), nats?.close()]);
-    await conn?.close().catch(() => undefined);
-    await jsm?.streams.delete(STREAM).catch(() => undefined);
-    await nc?.close();
-    await vhost?.drop();
-    await store?.close();
-    await db?.drop();
+    await fixture?.close();
   });
 
   it("JetStream: a push consumer bound to nobody, until something subscribes", async () => {
