@@ -1,5 +1,6 @@
 import "server-only";
 import { existsSync, readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
@@ -151,6 +152,64 @@ const expectedConsumer = z
   .strict()
   .refine((e) => (e.name === undefined) !== (e.pattern === undefined), { message: "must give exactly one of name and pattern" });
 
+/** An HTTP header name, stored in lower case as Node.js and the Fetch API hand them over. */
+const headerName = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "must be an HTTP header name")
+  .transform((v) => v.toLowerCase());
+
+/** An OpenID provider: https, or http only on this machine (a provider a test or a developer runs locally). */
+const issuerUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === "https:" || (u.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(u.hostname));
+    } catch {
+      return false;
+    }
+  }, "must be an https:// URL (http:// only for a provider on this machine: localhost or 127.0.0.1)");
+
+const oidcSchema = z
+  .object({
+    /** The provider's issuer URL; its /.well-known/openid-configuration is read at the first sign-in. */
+    issuer: issuerUrl,
+    clientId: z.string().trim().min(1, "must not be empty"),
+    clientSecretEnv: envName.optional(),
+    clientSecretFile: secretFile.optional(),
+    scopes: z
+      .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, "must be one scope name, without spaces"))
+      .refine((s) => s.includes("openid"), 'must include "openid"')
+      .default(["openid", "profile", "email"]),
+    /** The claim (of the ID token, else of the userinfo answer) holding the user's groups. */
+    groupsClaim: z.string().trim().min(1).default("groups"),
+    /** The claim that becomes the Redrive user name; unset: preferred_username, else email. */
+    usernameClaim: z.string().trim().min(1).optional(),
+    /** The button says "Sign in with <displayName>". */
+    displayName: z.string().trim().min(1).max(60).default("single sign-on"),
+    /** On sign-out, also send the browser to the provider's end_session_endpoint when it has one. */
+    endSession: z.boolean().default(true),
+  })
+  .strict();
+
+const proxyHeadersSchema = z
+  .object({
+    userHeader: headerName.default("x-forwarded-user"),
+    emailHeader: headerName.default("x-forwarded-email"),
+    groupsHeader: headerName.default("x-forwarded-groups"),
+    /** The header the proxy proves itself with, holding the shared secret. */
+    secretHeader: headerName.default("x-redrive-proxy-secret"),
+    secretEnv: envName.optional(),
+    secretFile: secretFile.optional(),
+    /** Addresses of the proxies (the connection's peer, as `npm start` sees it), e.g. ["10.0.0.5"]. */
+    proxies: z.array(z.string().trim().refine((v) => isIP(v) !== 0, "must be an IP address")).default([]),
+    /** Which header becomes the Redrive user name. */
+    usernameFrom: z.enum(["user", "email"]).default("user"),
+  })
+  .strict();
+
 const fileSchema = z
   .object({
     clusters: z
@@ -214,9 +273,29 @@ const fileSchema = z
         setupLinkHours: z.number().min(0.1).max(24 * 7).default(24),
         /** Permissions granted to a role on top of its own, e.g. { "operator": ["dead-letters:redirect"] }. */
         permissions: z.partialRecord(z.enum(ROLES), z.array(z.enum(PERMISSIONS))).optional(),
+        /** false: password sign-in is refused; people sign in through single sign-on only (API tokens keep working). */
+        localAccounts: z.boolean().default(true),
+        /** Single sign-on: the role each group gives (the highest of a user's groups wins). */
+        groupRoles: z.record(z.string().min(1, "a group name must not be empty"), z.enum(ROLES)).default({}),
+        /** The role of a single sign-on user in no mapped group; unset: such a user is refused. */
+        defaultRole: z.enum(ROLES).optional(),
+        oidc: oidcSchema.optional(),
+        proxyHeaders: proxyHeadersSchema.optional(),
       })
       .strict()
-      .default({ sessionIdleMinutes: 30, sessionMaxHours: 8, signInFailuresPerAccount: 5, signInFailuresPerAddress: 20, signInFailuresTotal: 100, signInWindowMinutes: 15, trustProxy: false, allowedOrigins: [], setupLinkHours: 24 }),
+      .default({
+        sessionIdleMinutes: 30,
+        sessionMaxHours: 8,
+        signInFailuresPerAccount: 5,
+        signInFailuresPerAddress: 20,
+        signInFailuresTotal: 100,
+        signInWindowMinutes: 15,
+        trustProxy: false,
+        allowedOrigins: [],
+        setupLinkHours: 24,
+        localAccounts: true,
+        groupRoles: {},
+      }),
     /** Where operators reach this Redrive: the base of every link in a notification, and the origin its pages send from. */
     publicUrl: url(["http:", "https:"]).optional(),
     metrics: z
@@ -366,7 +445,41 @@ export type RedriveConfig = {
     firstAdmin: { name: string; password: string | undefined };
     /** Where the setup link printed on first start points when publicUrl is not set (the port `npm start` serves on). */
     localUrl: string;
+    /** false: password sign-in is refused (auth.localAccounts). */
+    localAccounts: boolean;
+    /** Single sign-on's group → role mapping, shared by OpenID Connect and proxy headers. */
+    sso: SsoRoleRules;
+    oidc: OidcConfig | null;
+    proxyHeaders: ProxyHeadersConfig | null;
   };
+};
+
+export type SsoRoleRules = { groupRoles: Record<string, Role>; defaultRole: Role | null };
+
+export type OidcConfig = {
+  issuer: string;
+  clientId: string;
+  /** Unset: a public client (PKCE only). */
+  clientSecret: string | undefined;
+  scopes: string[];
+  groupsClaim: string;
+  usernameClaim: string | null;
+  displayName: string;
+  endSession: boolean;
+  /** publicUrl + /api/auth/oidc/callback: registered at the provider. */
+  redirectUri: string;
+  /** The issuer is plain http on this machine. */
+  insecure: boolean;
+};
+
+export type ProxyHeadersConfig = {
+  userHeader: string;
+  emailHeader: string;
+  groupsHeader: string;
+  secretHeader: string;
+  secret: string | null;
+  proxies: string[];
+  usernameFrom: "user" | "email";
 };
 
 export class ConfigError extends Error {
@@ -562,6 +675,8 @@ export function loadConfig(processEnv: Record<string, string | undefined> = proc
     }
   });
 
+  const { oidc, proxyHeaders } = singleSignOn(f, env, cwd);
+
   return {
     source,
     clusters,
@@ -613,8 +728,63 @@ export function loadConfig(processEnv: Record<string, string | undefined> = proc
       permissions: f.auth.permissions ?? {},
       firstAdmin: { name: e.REDRIVE_ADMIN_USER, password: e.REDRIVE_ADMIN_PASSWORD },
       localUrl: `http://localhost:${e.PORT ?? 3000}`,
+      localAccounts: f.auth.localAccounts,
+      sso: { groupRoles: f.auth.groupRoles, defaultRole: f.auth.defaultRole ?? null },
+      oidc,
+      proxyHeaders,
     },
   };
+}
+
+/** auth.oidc and auth.proxyHeaders with their secrets read, and the rules that make them usable together. */
+function singleSignOn(f: z.infer<typeof fileSchema>, env: Record<string, string | undefined>, cwd: string): { oidc: OidcConfig | null; proxyHeaders: ProxyHeadersConfig | null } {
+  const a = f.auth;
+  const sso = a.oidc !== undefined || a.proxyHeaders !== undefined;
+  const invalid = (m: string) => new ConfigError(`Invalid configuration: ${m}`);
+  if (!a.localAccounts && !sso) {
+    throw invalid("auth.localAccounts is false, but neither auth.oidc nor auth.proxyHeaders is configured, so nobody could sign in.");
+  }
+  if (sso && Object.keys(a.groupRoles).length === 0 && a.defaultRole === undefined) {
+    throw invalid("single sign-on is configured, but auth.groupRoles maps no group to a role and auth.defaultRole is unset, so every single sign-on would be refused.");
+  }
+  if (!a.localAccounts && a.defaultRole !== "admin" && !Object.values(a.groupRoles).includes("admin")) {
+    throw invalid("auth.localAccounts is false, so admins can only come from single sign-on, but auth.groupRoles maps no group to admin: map your administrators' group to admin.");
+  }
+  if (!sso && (Object.keys(a.groupRoles).length > 0 || a.defaultRole !== undefined)) {
+    throw invalid("auth.groupRoles and auth.defaultRole apply to single sign-on, but neither auth.oidc nor auth.proxyHeaders is configured.");
+  }
+  let oidc: OidcConfig | null = null;
+  if (a.oidc) {
+    if (f.publicUrl === undefined) {
+      throw invalid("auth.oidc needs publicUrl: the provider sends browsers back to <publicUrl>/api/auth/oidc/callback, which must be registered with it.");
+    }
+    const o = a.oidc;
+    oidc = {
+      issuer: o.issuer.replace(/\/+$/, ""),
+      clientId: o.clientId,
+      clientSecret: secret(env, cwd, { env: o.clientSecretEnv, file: o.clientSecretFile }, "auth.oidc.clientSecret"),
+      scopes: o.scopes,
+      groupsClaim: o.groupsClaim,
+      usernameClaim: o.usernameClaim ?? null,
+      displayName: o.displayName,
+      endSession: o.endSession,
+      redirectUri: `${f.publicUrl.replace(/\/+$/, "")}/api/auth/oidc/callback`,
+      insecure: new URL(o.issuer).protocol === "http:",
+    };
+  }
+  let proxyHeaders: ProxyHeadersConfig | null = null;
+  if (a.proxyHeaders) {
+    const p = a.proxyHeaders;
+    const shared = secret(env, cwd, { env: p.secretEnv, file: p.secretFile }, "auth.proxyHeaders.secret") ?? null;
+    if (shared === null && p.proxies.length === 0) {
+      throw invalid("auth.proxyHeaders needs the proxy to prove itself: give secretEnv or secretFile (a secret the proxy sends), or proxies (its addresses), or both.");
+    }
+    if (shared !== null && shared.length < 16) throw invalid("auth.proxyHeaders.secret must be at least 16 characters.");
+    const names = [p.userHeader, p.emailHeader, p.groupsHeader, p.secretHeader];
+    if (new Set(names).size !== names.length) throw invalid("auth.proxyHeaders: userHeader, emailHeader, groupsHeader and secretHeader must be four different headers.");
+    proxyHeaders = { ...p, secret: shared, proxies: p.proxies.map((ip) => ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, "")) };
+  }
+  return { oidc, proxyHeaders };
 }
 
 let cached: RedriveConfig | undefined;

@@ -15,8 +15,9 @@ export function UserMenu() {
     setBusy(true);
     setError(null);
     try {
-      await fetchJson("/api/auth/sign-out", { method: "POST" });
-      window.location.assign("/sign-in");
+      const done = await fetchJson<{ endSessionUrl?: string }>("/api/auth/sign-out", { method: "POST" });
+      // Signed in through the OpenID provider: sign out there too, which comes back to sign-in.
+      window.location.assign(done.endSessionUrl ?? "/sign-in");
     } catch (e) {
       setError((e as Error).message);
       setBusy(false);

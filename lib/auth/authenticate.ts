@@ -1,9 +1,12 @@
 import "server-only";
 import { getConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
+import { AppError } from "@/lib/errors";
 import { isRole, principalFor, type Principal } from "./permissions";
 import { rolePermissions } from "./role-permissions";
+import { readProxyIdentity } from "./read-proxy-identity";
 import { hashSecret } from "./secrets";
+import { signInSso } from "./sign-in-sso";
 import { sessionTokenFrom } from "./session-cookie";
 import { tokenRights } from "./token-rights";
 
@@ -12,14 +15,29 @@ import { tokenRights } from "./token-rights";
 // disabled account or a revoked/expired token stops working at its next request. Roles are read on
 // every request, so a role change applies at once. A token acts with the lesser of its own role and
 // its maker's role now, and stops when its maker is disabled (lib/auth/token-rights.ts).
+// With auth.proxyHeaders, a request from the trusted proxy is its user's on every request (the
+// proxy's headers win over a session cookie, so the role follows the groups at once); the user
+// headers without the proxy's proof are refused (UNAUTHENTICATED, audited by the caller).
 
 const TOUCH_EVERY_MS = 30_000;
 
-export type Authenticated = Principal & { sessionId?: string };
+export type Authenticated = Principal & { sessionId?: string; via?: "proxy" };
 
 export async function authenticate(headers: Headers): Promise<Authenticated | null> {
   const bearer = /^Bearer\s+(\S+)$/i.exec(headers.get("authorization") ?? "")?.[1];
   if (bearer) return fromApiToken(bearer);
+  const proxied = readProxyIdentity(headers);
+  if (proxied && "refused" in proxied) {
+    throw new AppError("UNAUTHENTICATED", `Refused: this request carries the trusted proxy's sign-in headers, but ${proxied.refused}. Open Redrive through its proxy.`, {
+      details: { sso: "proxy-refused" },
+    });
+  }
+  if (proxied) {
+    const { prisma } = await getStore();
+    // Bounded audit: a proxied user without a role would otherwise write a row per request.
+    const user = await signInSso(prisma, proxied.identity, null, undefined, { bounded: true });
+    return { ...principalFor("user", user.id, user.name, user.role, rolePermissions(user.role)), via: "proxy" };
+  }
   const session = sessionTokenFrom(headers);
   return session ? fromSession(session) : null;
 }

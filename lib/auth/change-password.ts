@@ -25,6 +25,7 @@ export async function changePassword(input: z.infer<typeof changePasswordBody>, 
   const auth = getConfig().auth;
   const user = await prisma.user.findUnique({ where: { id: principal.id } });
   if (!user) throw new AppError("FORBIDDEN", "Only a signed-in user has a password to change.");
+  if (user.passwordHash === null) throw new AppError("FORBIDDEN", "This account signs in through single sign-on and has no password in Redrive; change it at your identity provider.");
   const target = accountTarget(user.name);
   const event = { actor: principal.name, address, action: "user.password" as const, target, request: {} };
   const counts = await countFailures(prisma, { account: target, address }, auth);

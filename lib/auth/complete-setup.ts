@@ -3,6 +3,7 @@ import { auditTarget } from "@/lib/audit/actions";
 import { z } from "zod";
 import { recordEvent } from "@/lib/audit/record-event";
 import { getStore } from "@/lib/db/get-store";
+import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { hashPassword, MAX_PASSWORD_LENGTH, passwordProblem } from "./password";
 import { hashSecret } from "./secrets";
@@ -18,6 +19,7 @@ export const setupBody = z.object({
 
 /** Spends a setup link: creates the first admin and signs them in. Refused once any account exists. */
 export async function completeSetup(input: z.infer<typeof setupBody>, from: { address: string | null; userAgent: string | null }): Promise<SignedIn> {
+  if (!getConfig().auth.localAccounts) throw new AppError("FORBIDDEN", "Local accounts are switched off (auth.localAccounts is false): the first admin signs in through single sign-on, in a group auth.groupRoles maps to admin.");
   const problem = passwordProblem(input.password);
   if (problem) throw new AppError("INVALID_INPUT", problem);
   const { prisma } = await getStore();

@@ -16,6 +16,13 @@ export async function ensureFirstAdmin(): Promise<{ created?: string; setupUrl?:
   const { prisma } = await getStore();
   if ((await prisma.user.count()) > 0) return null;
   const config = getConfig();
+  if (!config.auth.localAccounts) {
+    // No password account can be used, so none is made: the first admin is whoever signs in
+    // through single sign-on in a group auth.groupRoles maps to admin (lib/config.ts insists on one).
+    const groups = Object.entries(config.auth.sso.groupRoles).filter(([, r]) => r === "admin").map(([g]) => g);
+    log.info("no accounts yet; local accounts are off, so the first admin is the first single sign-on in an admin group", { adminGroups: groups, defaultRole: config.auth.sso.defaultRole });
+    return null;
+  }
   const { firstAdmin, setupLinkMs, localUrl, publicOrigin } = config.auth;
   if (firstAdmin.password) {
     const passwordHash = await hashPassword(firstAdmin.password);

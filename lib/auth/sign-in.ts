@@ -41,7 +41,18 @@ export async function signIn(input: SignInInput, from: { address: string | null;
     throw limitError(reached, auth);
   }
 
-  const ok = user ? await verifyPassword(input.password, user.passwordHash) : (await spendDecoyHash(input.password), false);
+  if (!auth.localAccounts) {
+    // Refused before any password is checked: with local accounts off, no password opens a session.
+    await recordEvent(prisma, { ...event, result: "refused", detail: { reason: "local accounts switched off" } });
+    throw new AppError("FORBIDDEN", `Sign-in with a password is switched off here (auth.localAccounts is false); use "Sign in with ${ssoName(auth)}".`);
+  }
+  if (user && (user.ssoSource !== null || user.passwordHash === null)) {
+    // An account made by single sign-on has no password: nothing to guess, nothing counted as a guess.
+    await spendDecoyHash(input.password);
+    await recordEvent(prisma, { ...event, result: "refused", detail: { reason: "single sign-on account", via: user.ssoSource } });
+    throw new AppError("FORBIDDEN", `The account "${user.name}" signs in through single sign-on, not with a password here.`);
+  }
+  const ok = user?.passwordHash ? await verifyPassword(input.password, user.passwordHash) : (await spendDecoyHash(input.password), false);
   if (!user || !ok || user.disabledAt || !isRole(user.role)) {
     await recordEvent(prisma, { ...event, result: "refused", detail: { reason: !user ? "no such account" : !ok ? "wrong password" : "account disabled" } });
     throw new AppError("UNAUTHENTICATED", "The user name or password is wrong (or the account is disabled).");
@@ -50,4 +61,8 @@ export async function signIn(input: SignInInput, from: { address: string | null;
   await prisma.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
   await recordEvent(prisma, { ...event, result: "ok", detail: { session: session.id } });
   return { token: session.token, maxAgeMs: session.maxAgeMs, user: { id: user.id, name: user.name, role: user.role } };
+}
+
+function ssoName(auth: { oidc: { displayName: string } | null }): string {
+  return auth.oidc?.displayName ?? "single sign-on";
 }

@@ -31,6 +31,7 @@ export async function updateUser(id: string, input: z.infer<typeof updateUserBod
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
   const user = await prisma.user.findUnique({ where: { id } });
   if (!user) throw new AppError("NOT_FOUND", "No such account.");
+  if (passwordHash && user.ssoSource !== null) throw new AppError("INVALID_INPUT", `"${user.name}" signs in through single sign-on and has no password in Redrive to reset.`);
   const asked = { role: input.role, disabled: input.disabled, passwordReset: input.password !== undefined };
   const revoked = await withAudit(prisma, { actor: actor.name, address, action: "user.update", target: auditTarget.user(user.name), request: asked }, () =>
     prisma.$transaction(async (tx) => {
