@@ -36,10 +36,12 @@ export async function finishOidcSignIn(params: URLSearchParams, browser: string 
 
   const state = params.get("state");
   const login = state ? await prisma.oidcLogin.findUnique({ where: { stateHash: hashSecret(state) } }) : null;
-  if (!login || !browser || hashSecret(browser) !== login.browserHash) {
-    return anonymous("state-mismatch", "The sign-in answer's state matches no sign-in started in this browser.", { stateKnown: login !== null, cookie: browser !== undefined });
-  }
+  if (!login) return anonymous("state-mismatch", "The sign-in answer's state matches no sign-in started here.", { stateKnown: false, cookie: browser !== undefined });
+  // A spent answer is a replay wherever it comes from (the browser that used it no longer has its cookie).
   if (login.usedAt) return anonymous("replay", "This sign-in answer was used already.");
+  if (!browser || hashSecret(browser) !== login.browserHash) {
+    return anonymous("state-mismatch", "The sign-in answer's state belongs to a sign-in started in another browser.", { stateKnown: true, cookie: browser !== undefined });
+  }
   if (login.expiresAt.getTime() <= Date.now()) return anonymous("expired", "The sign-in has expired.");
   const claimed = await prisma.oidcLogin.updateMany({ where: { id: login.id, usedAt: null }, data: { usedAt: new Date() } });
   if (claimed.count === 0) return anonymous("replay", "This sign-in answer was used already.");
