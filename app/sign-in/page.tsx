@@ -17,7 +17,9 @@ export default async function Page({ searchParams }: { searchParams: Promise<Rec
   if (principal) redirect(next);
   const { auth, publicUrl } = getConfig();
   const code = Array.isArray(params.sso) ? params.sso[0] : params.sso;
-  const ssoError = refused ?? (isSsoError(code) ? ssoErrorSentence(code, { displayName: auth.oidc?.displayName ?? "single sign-on", issuer: auth.oidc?.issuer ?? null }) : null);
+  const ssoError =
+    refused ??
+    (isSsoError(code) ? ssoErrorSentence(code, { displayName: auth.oidc?.displayName ?? "single sign-on", issuer: auth.oidc?.issuer ?? null }) : null);
   // The provider's round trip starts from publicUrl (which auth.oidc requires), so a sub-path in it just works.
   const sso = auth.oidc ? { label: `Sign in with ${auth.oidc.displayName}`, href: `${publicUrl}/api/auth/oidc/start?next=${encodeURIComponent(next)}` } : null;
   return <SignInForm next={next} notice={null} localAccounts={auth.localAccounts} sso={sso} ssoError={ssoError} />;

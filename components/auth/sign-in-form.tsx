@@ -6,7 +6,13 @@ import { AuthCard, inputClass } from "./auth-form";
 
 export type SingleSignOnButton = { label: string; href: string };
 
-export function SignInForm({ next, notice, localAccounts = true, sso = null, ssoError = null }: {
+export function SignInForm({
+  next,
+  notice,
+  localAccounts = true,
+  sso = null,
+  ssoError = null,
+}: {
   next: string;
   notice: string | null;
   /** false: password sign-in is switched off; only the single sign-on button is shown. */
@@ -34,7 +40,11 @@ export function SignInForm({ next, notice, localAccounts = true, sso = null, sso
   };
   const intro = notice ?? (next !== "/" ? "Sign in to continue to the page you opened." : undefined);
   const ssoLink = sso && (
-    <a href={sso.href} data-testid="sso-sign-in" className="block w-full rounded-md bg-rose-600 px-3 py-2 text-center text-sm font-medium text-white hover:bg-rose-500">
+    <a
+      href={sso.href}
+      data-testid="sso-sign-in"
+      className="block w-full rounded-md bg-rose-600 px-3 py-2 text-center text-sm font-medium text-white hover:bg-rose-500"
+    >
       {sso.label}
     </a>
   );
@@ -49,7 +59,11 @@ export function SignInForm({ next, notice, localAccounts = true, sso = null, sso
           <h1 className="text-lg font-semibold">Sign in</h1>
           {intro && <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">{intro}</p>}
           {ssoError && (
-            <p role="alert" data-testid="auth-error" className="mt-4 rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-700 dark:bg-rose-950/40 dark:text-rose-300">
+            <p
+              role="alert"
+              data-testid="auth-error"
+              className="mt-4 rounded-md bg-rose-50 px-3 py-2 text-sm text-rose-700 dark:bg-rose-950/40 dark:text-rose-300"
+            >
               {ssoError}
             </p>
           )}
@@ -72,7 +86,15 @@ export function SignInForm({ next, notice, localAccounts = true, sso = null, sso
       </label>
       <label className="block text-sm font-medium">
         Password
-        <input name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} className={inputClass} />
+        <input
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          className={inputClass}
+        />
       </label>
     </AuthCard>
   );

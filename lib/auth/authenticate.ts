@@ -28,9 +28,13 @@ export async function authenticate(headers: Headers): Promise<Authenticated | nu
   if (bearer) return fromApiToken(bearer);
   const proxied = readProxyIdentity(headers);
   if (proxied && "refused" in proxied) {
-    throw new AppError("UNAUTHENTICATED", `Refused: this request carries the trusted proxy's sign-in headers, but ${proxied.refused}. Open Redrive through its proxy.`, {
-      details: { sso: "proxy-refused" },
-    });
+    throw new AppError(
+      "UNAUTHENTICATED",
+      `Refused: this request carries the trusted proxy's sign-in headers, but ${proxied.refused}. Open Redrive through its proxy.`,
+      {
+        details: { sso: "proxy-refused" },
+      },
+    );
   }
   if (proxied) {
     const { prisma } = await getStore();

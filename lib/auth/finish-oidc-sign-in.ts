@@ -24,23 +24,39 @@ const UNREACHABLE = /fetch failed|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ET
 
 export type OidcSignedIn = { token: string; maxAgeMs: number; next: string; user: { name: string; role: string } };
 
-export async function finishOidcSignIn(params: URLSearchParams, browser: string | undefined, from: { address: string | null; userAgent: string | null }): Promise<OidcSignedIn> {
+export async function finishOidcSignIn(
+  params: URLSearchParams,
+  browser: string | undefined,
+  from: { address: string | null; userAgent: string | null },
+): Promise<OidcSignedIn> {
   const oidc = getConfig().auth.oidc;
   if (!oidc) throw new SsoRefusal("not-configured", "auth.oidc is not configured.");
   const { prisma } = await getStore();
   const anonymous = async (reason: SsoError, sentence: string, detail: Record<string, unknown> = {}): Promise<never> => {
     // Nobody is known yet: written at a bounded rate, like other refused requests.
-    await recordRefusal(`oidc callback|${reason}`, { actor: "anonymous", address: from.address, action: "auth.sign-in", target: null, request: {}, result: "refused", detail: { via: "oidc", issuer: oidc.issuer, reason, ...detail } });
+    await recordRefusal(`oidc callback|${reason}`, {
+      actor: "anonymous",
+      address: from.address,
+      action: "auth.sign-in",
+      target: null,
+      request: {},
+      result: "refused",
+      detail: { via: "oidc", issuer: oidc.issuer, reason, ...detail },
+    });
     throw new SsoRefusal(reason, sentence);
   };
 
   const state = params.get("state");
   const login = state ? await prisma.oidcLogin.findUnique({ where: { stateHash: hashSecret(state) } }) : null;
-  if (!login) return anonymous("state-mismatch", "The sign-in answer's state matches no sign-in started here.", { stateKnown: false, cookie: browser !== undefined });
+  if (!login)
+    return anonymous("state-mismatch", "The sign-in answer's state matches no sign-in started here.", { stateKnown: false, cookie: browser !== undefined });
   // A spent answer is a replay wherever it comes from (the browser that used it no longer has its cookie).
   if (login.usedAt) return anonymous("replay", "This sign-in answer was used already.");
   if (!browser || hashSecret(browser) !== login.browserHash) {
-    return anonymous("state-mismatch", "The sign-in answer's state belongs to a sign-in started in another browser.", { stateKnown: true, cookie: browser !== undefined });
+    return anonymous("state-mismatch", "The sign-in answer's state belongs to a sign-in started in another browser.", {
+      stateKnown: true,
+      cookie: browser !== undefined,
+    });
   }
   if (login.expiresAt.getTime() <= Date.now()) return anonymous("expired", "The sign-in has expired.");
   const claimed = await prisma.oidcLogin.updateMany({ where: { id: login.id, usedAt: null }, data: { usedAt: new Date() } });
@@ -58,7 +74,11 @@ export async function finishOidcSignIn(params: URLSearchParams, browser: string 
     config = await getOidcClient(oidc);
     // The URL the provider sent the browser to, as registered (publicUrl), whatever host or path prefix this request arrived with.
     const currentUrl = new URL(`${oidc.redirectUri}?${params.toString()}`);
-    tokens = await client.authorizationCodeGrant(config, currentUrl, { pkceCodeVerifier: login.codeVerifier, expectedState: state!, expectedNonce: login.nonce });
+    tokens = await client.authorizationCodeGrant(config, currentUrl, {
+      pkceCodeVerifier: login.codeVerifier,
+      expectedState: state!,
+      expectedNonce: login.nonce,
+    });
   } catch (e) {
     const reason = classify(e);
     log.warn("an OpenID sign-in failed at the code exchange", { issuer: oidc.issuer, reason, error: e });

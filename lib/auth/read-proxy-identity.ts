@@ -13,7 +13,11 @@ import type { SsoIdentity } from "./sign-in-sso";
 
 export type ProxyIdentity = { identity: SsoIdentity } | { refused: string } | null;
 
-export function readProxyIdentity(headers: Headers, rules: ProxyHeadersConfig | null = getConfig().auth.proxyHeaders, peerHeader: string | null = getConfig().auth.peerHeader): ProxyIdentity {
+export function readProxyIdentity(
+  headers: Headers,
+  rules: ProxyHeadersConfig | null = getConfig().auth.proxyHeaders,
+  peerHeader: string | null = getConfig().auth.peerHeader,
+): ProxyIdentity {
   if (!rules) return null;
   const user = headers.get(rules.userHeader)?.trim() ?? "";
   const email = headers.get(rules.emailHeader)?.trim() ?? "";

@@ -50,7 +50,9 @@ export async function signInSso(
 ): Promise<SsoUser> {
   const who = { via: identity.via, issuer: identity.issuer, sub: identity.subject };
   const refuse = async (reason: SsoError, sentence: string, detail: Record<string, unknown> = {}): Promise<never> => {
-    const write = options.bounded ? (e: Parameters<typeof recordEvent>[1]) => recordRefusal(`${identity.via} sign-in|${reason}`, e) : (e: Parameters<typeof recordEvent>[1]) => recordEvent(prisma, e);
+    const write = options.bounded
+      ? (e: Parameters<typeof recordEvent>[1]) => recordRefusal(`${identity.via} sign-in|${reason}`, e)
+      : (e: Parameters<typeof recordEvent>[1]) => recordEvent(prisma, e);
     await write({
       actor: identity.name.slice(0, 100) || identity.subject.slice(0, 100),
       address,
@@ -67,12 +69,21 @@ export async function signInSso(
   let user = await prisma.user.findFirst({ where: { ssoSource: identity.via, ssoIssuer: identity.issuer, ssoSubject: identity.subject } });
   if (!user) {
     const name = userName.safeParse(identity.name);
-    if (!name.success) return refuse("bad-name", `The user name "${identity.name.slice(0, 100)}" cannot be used: it ${name.error.issues[0]?.message ?? "is not valid"}.`);
+    if (!name.success)
+      return refuse("bad-name", `The user name "${identity.name.slice(0, 100)}" cannot be used: it ${name.error.issues[0]?.message ?? "is not valid"}.`);
     if (await findUserByName(prisma, name.data)) return refuse("name-taken", `An account named "${name.data}" exists already and belongs to someone else.`);
     if (!mapped) return refuse("no-role", `"${name.data}" is in no group auth.groupRoles maps to a role.`, { groups: identity.groups.slice(0, 50) });
     try {
       user = await prisma.user.create({
-        data: { name: name.data, role: mapped.role, passwordHash: null, createdBy: identity.via === "oidc" ? `oidc:${identity.issuer}` : "proxy", ssoSource: identity.via, ssoIssuer: identity.issuer, ssoSubject: identity.subject },
+        data: {
+          name: name.data,
+          role: mapped.role,
+          passwordHash: null,
+          createdBy: identity.via === "oidc" ? `oidc:${identity.issuer}` : "proxy",
+          ssoSource: identity.via,
+          ssoIssuer: identity.issuer,
+          ssoSubject: identity.subject,
+        },
       });
     } catch (e) {
       // Two first sign-ins at once (two tabs, two replicas): the other one made the account.
@@ -80,7 +91,15 @@ export async function signInSso(
       if (!user) throw e;
       return signInSso(prisma, identity, address, rules, options);
     }
-    await recordEvent(prisma, { actor: user.name, address, action: "user.create", target: auditTarget.user(user.name), request: { name: user.name, role: mapped.role }, result: "ok", detail: { ...who, group: mapped.group } });
+    await recordEvent(prisma, {
+      actor: user.name,
+      address,
+      action: "user.create",
+      target: auditTarget.user(user.name),
+      request: { name: user.name, role: mapped.role },
+      result: "ok",
+      detail: { ...who, group: mapped.group },
+    });
     return { id: user.id, name: user.name, role: mapped.role };
   }
   if (user.disabledAt) return refuse("disabled", `The account "${user.name}" is disabled.`);
@@ -92,7 +111,15 @@ export async function signInSso(
     const from = user.role;
     // Only this sign-in's view of the groups changes the role; a concurrent one settles on the same.
     await prisma.user.update({ where: { id: user.id }, data: { role: mapped.role } });
-    await recordEvent(prisma, { actor: user.name, address, action: "user.update", target: auditTarget.user(user.name), request: { role: mapped.role }, result: "ok", detail: { ...who, from, to: mapped.role, group: mapped.group } });
+    await recordEvent(prisma, {
+      actor: user.name,
+      address,
+      action: "user.update",
+      target: auditTarget.user(user.name),
+      request: { role: mapped.role },
+      result: "ok",
+      detail: { ...who, from, to: mapped.role, group: mapped.group },
+    });
   }
   return { id: user.id, name: user.name, role: mapped.role };
 }

@@ -8,7 +8,10 @@ import { signInSso, SsoRefusal } from "./sign-in-sso";
 import { startSession } from "./start-session";
 
 /** Opens a session for the trusted proxy's user (see read-proxy-identity.ts); forged headers are refused and audited. */
-export async function signInThroughProxy(headers: Headers, from: { address: string | null; userAgent: string | null }): Promise<{ token: string; maxAgeMs: number; name: string }> {
+export async function signInThroughProxy(
+  headers: Headers,
+  from: { address: string | null; userAgent: string | null },
+): Promise<{ token: string; maxAgeMs: number; name: string }> {
   const proxied = readProxyIdentity(headers);
   if (!proxied) throw new SsoRefusal("not-configured", "No trusted proxy signed this request in.");
   if ("refused" in proxied) {

@@ -18,7 +18,15 @@ export async function signOut(principal: Authenticated, address: string | null):
   const { prisma } = await getStore();
   await prisma.session.deleteMany({ where: { id: principal.sessionId } });
   const user = await prisma.user.findUnique({ where: { id: principal.id }, select: { ssoSource: true } });
-  await recordEvent(prisma, { actor: principal.name, address, action: "auth.sign-out", target: auditTarget.user(principal.name), request: {}, result: "ok", detail: user?.ssoSource ? { via: user.ssoSource } : null });
+  await recordEvent(prisma, {
+    actor: principal.name,
+    address,
+    action: "auth.sign-out",
+    target: auditTarget.user(principal.name),
+    request: {},
+    result: "ok",
+    detail: user?.ssoSource ? { via: user.ssoSource } : null,
+  });
   const endSessionUrl = user?.ssoSource === "oidc" ? await providerSignOut() : undefined;
   return endSessionUrl ? { signedOut: true, endSessionUrl } : { signedOut: true };
 }

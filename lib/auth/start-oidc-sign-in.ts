@@ -26,7 +26,14 @@ export async function startOidcSignIn(nextPath: string | null): Promise<{ redire
   const { prisma } = await getStore();
   await prisma.oidcLogin.deleteMany({ where: { expiresAt: { lt: new Date(Date.now() - OIDC_LOGIN_MS) } } });
   await prisma.oidcLogin.create({
-    data: { stateHash: hashSecret(state), browserHash: hashSecret(browser), codeVerifier, nonce, next: safeNext(nextPath), expiresAt: new Date(Date.now() + OIDC_LOGIN_MS) },
+    data: {
+      stateHash: hashSecret(state),
+      browserHash: hashSecret(browser),
+      codeVerifier,
+      nonce,
+      next: safeNext(nextPath),
+      expiresAt: new Date(Date.now() + OIDC_LOGIN_MS),
+    },
   });
   const redirectTo = client.buildAuthorizationUrl(config, {
     redirect_uri: oidc.redirectUri,

@@ -32,16 +32,28 @@ async function refusal(p: Promise<unknown>): Promise<string> {
 describe("single sign-on accounts", () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let store: Store;
-  const identity = (over: Partial<SsoIdentity>): SsoIdentity => ({ via: "oidc", issuer: "https://idp.test", subject: "s-1", name: "erin", groups: ["ops-oncall"], ...over });
+  const identity = (over: Partial<SsoIdentity>): SsoIdentity => ({
+    via: "oidc",
+    issuer: "https://idp.test",
+    subject: "s-1",
+    name: "erin",
+    groups: ["ops-oncall"],
+    ...over,
+  });
   const audit = (target: string) =>
-    store.prisma.auditEvent.findMany({ where: { target }, orderBy: { id: "asc" }, select: { action: true, result: true, detail: true } }).then((rows) => rows.map((r) => ({ ...r, detail: r.detail as Record<string, unknown> | null })));
+    store.prisma.auditEvent
+      .findMany({ where: { target }, orderBy: { id: "asc" }, select: { action: true, result: true, detail: true } })
+      .then((rows) => rows.map((r) => ({ ...r, detail: r.detail as Record<string, unknown> | null })));
 
   beforeAll(async () => {
     db = await createTestDatabase();
     const dir = mkdtempSync(path.join(tmpdir(), "redrive-sso-"));
     writeFileSync(
       path.join(dir, "redrive.config.json"),
-      JSON.stringify({ clusters: [{ name: "n", kind: "nats", servers: ["nats://127.0.0.1:4222"] }], auth: { proxyHeaders: { secretEnv: "SSO_TEST_PROXY_SECRET" }, groupRoles: RULES.groupRoles } }),
+      JSON.stringify({
+        clusters: [{ name: "n", kind: "nats", servers: ["nats://127.0.0.1:4222"] }],
+        auth: { proxyHeaders: { secretEnv: "SSO_TEST_PROXY_SECRET" }, groupRoles: RULES.groupRoles },
+      }),
     );
     process.env.REDRIVE_CONFIG = path.join(dir, "redrive.config.json");
     process.env.DATABASE_URL = db.url;
@@ -73,7 +85,9 @@ describe("single sign-on accounts", () => {
     expect(await audit("user:erin")).toHaveLength(2);
 
     // No password opens it, and an admin cannot give it one.
-    expect(await refusal(signIn({ name: "erin", password: "any password at all" }, { address: null, userAgent: null }))).toContain("signs in through single sign-on");
+    expect(await refusal(signIn({ name: "erin", password: "any password at all" }, { address: null, userAgent: null }))).toContain(
+      "signs in through single sign-on",
+    );
     const boss = principalFor("user", first.id, "erin", "admin");
     expect(await refusal(updateUser(first.id, { password: "a new long password" }, boss, null))).toContain("has no password in Redrive to reset");
 
@@ -87,8 +101,12 @@ describe("single sign-on accounts", () => {
 
   it("refuses a name that belongs to another account instead of joining it", async () => {
     await store.prisma.user.create({ data: { name: "Frank", role: "admin", passwordHash: "a local account", createdBy: "test" } });
-    expect(await refusal(signInSso(store.prisma, identity({ subject: "s-2", name: "frank", groups: ["ops-admins"] }), null, RULES))).toMatch(/^FORBIDDEN: .*exists already/);
-    expect(await refusal(signInSso(store.prisma, identity({ via: "proxy", issuer: "proxy", subject: "erin", name: "erin" }), null, RULES))).toMatch(/^FORBIDDEN: .*exists already/);
+    expect(await refusal(signInSso(store.prisma, identity({ subject: "s-2", name: "frank", groups: ["ops-admins"] }), null, RULES))).toMatch(
+      /^FORBIDDEN: .*exists already/,
+    );
+    expect(await refusal(signInSso(store.prisma, identity({ via: "proxy", issuer: "proxy", subject: "erin", name: "erin" }), null, RULES))).toMatch(
+      /^FORBIDDEN: .*exists already/,
+    );
     expect(await refusal(signInSso(store.prisma, identity({ subject: "s-3", name: "no spaces allowed" }), null, RULES))).toMatch(/cannot be used/);
     expect(await refusal(signInSso(store.prisma, identity({ subject: "s-4", name: "gina", groups: [] }), null, RULES))).toMatch(/no group/);
     expect(await store.prisma.user.count({ where: { name: { in: ["gina", "no spaces allowed"] } } })).toBe(0);

@@ -40,7 +40,10 @@ export async function startOidcProvider(opts: {
     async findAccount(_ctx, sub) {
       const account = opts.accounts[sub];
       if (!account) return undefined;
-      return { accountId: sub, claims: () => ({ sub, preferred_username: sub, name: sub, email: account.email ?? `${sub}@example.com`, groups: account.groups }) };
+      return {
+        accountId: sub,
+        claims: () => ({ sub, preferred_username: sub, name: sub, email: account.email ?? `${sub}@example.com`, groups: account.groups }),
+      };
     },
   });
   // Plain http on loopback: the provider's cookies are not marked Secure.

@@ -69,27 +69,46 @@ describe("single sign-on configuration", () => {
   });
 
   it("reads the client secret from a mounted file", () => {
-    const c = configWith({ oidc: { ...oidc, clientSecretEnv: undefined, clientSecretFile: "oidc-secret" }, groupRoles: { a: "admin" } }, { publicUrl: "https://ops.example.com" }, {}, { "oidc-secret": "from-file\n" });
+    const c = configWith(
+      { oidc: { ...oidc, clientSecretEnv: undefined, clientSecretFile: "oidc-secret" }, groupRoles: { a: "admin" } },
+      { publicUrl: "https://ops.example.com" },
+      {},
+      { "oidc-secret": "from-file\n" },
+    );
     expect(c.auth.oidc?.clientSecret).toBe("from-file");
   });
 
   it("says what is wrong, field by field", () => {
     const pub = { publicUrl: "https://ops.example.com" };
     expect(sentence(() => configWith({ oidc, groupRoles: { a: "admin" } }, {}, { OIDC_SECRET: "x" }))).toContain("auth.oidc needs publicUrl");
-    expect(sentence(() => configWith({ oidc: { ...oidc, issuer: "http://idp.example.com" }, groupRoles: { a: "admin" } }, pub, { OIDC_SECRET: "x" }))).toContain(
-      "auth.oidc.issuer: must be an https:// URL (http:// only for a provider on this machine",
+    expect(
+      sentence(() => configWith({ oidc: { ...oidc, issuer: "http://idp.example.com" }, groupRoles: { a: "admin" } }, pub, { OIDC_SECRET: "x" })),
+    ).toContain("auth.oidc.issuer: must be an https:// URL (http:// only for a provider on this machine");
+    expect(sentence(() => configWith({ oidc: { ...oidc, scopes: ["profile"] }, groupRoles: { a: "admin" } }, pub, { OIDC_SECRET: "x" }))).toContain(
+      'auth.oidc.scopes: must include "openid"',
     );
-    expect(sentence(() => configWith({ oidc: { ...oidc, scopes: ["profile"] }, groupRoles: { a: "admin" } }, pub, { OIDC_SECRET: "x" }))).toContain('auth.oidc.scopes: must include "openid"');
     expect(sentence(() => configWith({ oidc }, pub, { OIDC_SECRET: "x" }))).toContain("auth.groupRoles maps no group to a role and auth.defaultRole is unset");
     expect(sentence(() => configWith({ oidc, groupRoles: { a: "root" } }, pub, { OIDC_SECRET: "x" }))).toContain("auth.groupRoles.a");
-    expect(sentence(() => configWith({ oidc, groupRoles: { a: "admin" } }, pub))).toContain("auth.oidc.clientSecretEnv names the environment variable OIDC_SECRET, which is not set");
-    expect(sentence(() => configWith({ localAccounts: false }))).toContain("auth.localAccounts is false, but neither auth.oidc nor auth.proxyHeaders is configured");
-    expect(sentence(() => configWith({ localAccounts: false, oidc, groupRoles: { a: "operator" } }, pub, { OIDC_SECRET: "x" }))).toContain("maps no group to admin");
+    expect(sentence(() => configWith({ oidc, groupRoles: { a: "admin" } }, pub))).toContain(
+      "auth.oidc.clientSecretEnv names the environment variable OIDC_SECRET, which is not set",
+    );
+    expect(sentence(() => configWith({ localAccounts: false }))).toContain(
+      "auth.localAccounts is false, but neither auth.oidc nor auth.proxyHeaders is configured",
+    );
+    expect(sentence(() => configWith({ localAccounts: false, oidc, groupRoles: { a: "operator" } }, pub, { OIDC_SECRET: "x" }))).toContain(
+      "maps no group to admin",
+    );
     expect(sentence(() => configWith({ groupRoles: { a: "admin" } }))).toContain("apply to single sign-on, but neither");
     expect(sentence(() => configWith({ proxyHeaders: {}, groupRoles: { a: "admin" } }))).toContain("auth.proxyHeaders needs the proxy to prove itself");
-    expect(sentence(() => configWith({ proxyHeaders: { secretEnv: "P" }, groupRoles: { a: "admin" } }, {}, { P: "short" }))).toContain("at least 16 characters");
-    expect(sentence(() => configWith({ proxyHeaders: { proxies: ["proxy.local"] }, groupRoles: { a: "admin" } }))).toContain("auth.proxyHeaders.proxies[0]: must be an IP address");
-    expect(sentence(() => configWith({ proxyHeaders: { proxies: ["10.0.0.1"], userHeader: "X-Forwarded-Email" }, groupRoles: { a: "admin" } }))).toContain("four different headers");
+    expect(sentence(() => configWith({ proxyHeaders: { secretEnv: "P" }, groupRoles: { a: "admin" } }, {}, { P: "short" }))).toContain(
+      "at least 16 characters",
+    );
+    expect(sentence(() => configWith({ proxyHeaders: { proxies: ["proxy.local"] }, groupRoles: { a: "admin" } }))).toContain(
+      "auth.proxyHeaders.proxies[0]: must be an IP address",
+    );
+    expect(sentence(() => configWith({ proxyHeaders: { proxies: ["10.0.0.1"], userHeader: "X-Forwarded-Email" }, groupRoles: { a: "admin" } }))).toContain(
+      "four different headers",
+    );
   });
 
   it("allows local accounts off when an admin can come from single sign-on", () => {
@@ -113,8 +132,15 @@ describe("trusted proxy headers", () => {
   const h = (o: Record<string, string>) => new Headers(o);
 
   it("accepts the headers only with the secret and from a configured peer", () => {
-    const good = { "x-forwarded-user": "Alice", "x-forwarded-groups": "ops-oncall,x", "x-proxy-secret": "a-long-shared-proxy-secret", [peer]: "::ffff:10.0.0.5" };
-    expect(readProxyIdentity(h(good), rules, peer)).toEqual({ identity: { via: "proxy", issuer: "proxy", subject: "alice", name: "Alice", groups: ["ops-oncall", "x"] } });
+    const good = {
+      "x-forwarded-user": "Alice",
+      "x-forwarded-groups": "ops-oncall,x",
+      "x-proxy-secret": "a-long-shared-proxy-secret",
+      [peer]: "::ffff:10.0.0.5",
+    };
+    expect(readProxyIdentity(h(good), rules, peer)).toEqual({
+      identity: { via: "proxy", issuer: "proxy", subject: "alice", name: "Alice", groups: ["ops-oncall", "x"] },
+    });
     expect(readProxyIdentity(h({ ...good, "x-proxy-secret": "wrong" }), rules, peer)).toEqual({ refused: "the x-proxy-secret header is wrong" });
     const { "x-proxy-secret": _s, ...noSecret } = good;
     expect(readProxyIdentity(h(noSecret), rules, peer)).toEqual({ refused: "the x-proxy-secret header is missing" });
