@@ -2,6 +2,7 @@ import "server-only";
 import { auditTarget } from "@/lib/audit/actions";
 import { z } from "zod";
 import { withAudit } from "@/lib/audit/record-audit";
+import { getConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
 import { findUserByName } from "./find-user-by-name";
@@ -13,6 +14,9 @@ export const createUserBody = z.object({ name: userName, role: z.enum(ROLES), pa
 
 /** An admin makes an account (audited, never with the password in the record). */
 export async function createUser(input: z.infer<typeof createUserBody>, actor: Principal, address: string | null): Promise<{ id: string }> {
+  if (!getConfig().auth.localAccounts) {
+    throw new AppError("INVALID_INPUT", "Local accounts are switched off (auth.localAccounts is false), so an account with a password could not sign in. People get their accounts by signing in through single sign-on.");
+  }
   const problem = passwordProblem(input.password);
   if (problem) throw new AppError("INVALID_INPUT", problem);
   const { prisma } = await getStore();

@@ -274,6 +274,17 @@ describe("single sign-on", () => {
         return ((await res.json()) as { data: { token: string } }).data.token;
       });
       expect((await fetch(`${app.url}/api/consumers?limit=1`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+      // Nor can the admin make a password account that could never sign in.
+      const made = await page.evaluate(async () => {
+        const res = await fetch("/api/users", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ name: "local-one", role: "viewer", password: "a long enough password" }),
+        });
+        return { status: res.status, body: (await res.json()) as { error?: { message: string } } };
+      });
+      expect(made.status).toBe(400);
+      expect(made.body.error?.message).toContain("Local accounts are switched off");
       await expect(signIn(app, TEST_ADMIN.name, TEST_ADMIN.password)).rejects.toThrow(/HTTP 403 .*switched off/);
     } finally {
       await app.stop();
