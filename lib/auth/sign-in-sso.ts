@@ -70,9 +70,16 @@ export async function signInSso(
   if (!user) {
     const name = userName.safeParse(identity.name);
     if (!name.success)
-      return refuse("bad-name", `The user name "${identity.name.slice(0, 100)}" cannot be used: it ${name.error.issues[0]?.message ?? "is not valid"}.`);
-    if (await findUserByName(prisma, name.data)) return refuse("name-taken", `An account named "${name.data}" exists already and belongs to someone else.`);
-    if (!mapped) return refuse("no-role", `"${name.data}" is in no group auth.groupRoles maps to a role.`, { groups: identity.groups.slice(0, 50) });
+      return refuse(
+        "bad-name",
+        `The user name "${identity.name.slice(0, 100)}" from single sign-on cannot be used: it ${name.error.issues[0]?.message ?? "is not valid"}. Ask an administrator.`,
+      );
+    if (await findUserByName(prisma, name.data))
+      return refuse(
+        "name-taken",
+        `An account named "${name.data}" exists already and belongs to someone else (a local account, or another identity), so you were not let in. Ask an administrator.`,
+      );
+    if (!mapped) return refuse("no-role", noRole(name.data), { groups: identity.groups.slice(0, 50) });
     try {
       user = await prisma.user.create({
         data: {
@@ -102,10 +109,10 @@ export async function signInSso(
     });
     return { id: user.id, name: user.name, role: mapped.role };
   }
-  if (user.disabledAt) return refuse("disabled", `The account "${user.name}" is disabled.`);
+  if (user.disabledAt) return refuse("disabled", `The Redrive account "${user.name}" is disabled. Ask an administrator to enable it.`);
   if (!mapped) {
     // No longer in any mapped group: the account stays, without a way in, until the groups change.
-    return refuse("no-role", `"${user.name}" is in no group auth.groupRoles maps to a role.`, { groups: identity.groups.slice(0, 50) });
+    return refuse("no-role", noRole(user.name), { groups: identity.groups.slice(0, 50) });
   }
   if (user.role !== mapped.role || !isRole(user.role)) {
     const from = user.role;
@@ -122,4 +129,8 @@ export async function signInSso(
     });
   }
   return { id: user.id, name: user.name, role: mapped.role };
+}
+
+function noRole(name: string): string {
+  return `"${name}" is in no group that gives a role in Redrive, so was not let in. Ask an administrator to add you to one of the groups auth.groupRoles maps to a role.`;
 }
