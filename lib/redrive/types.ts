@@ -51,6 +51,26 @@ export type JobSummary = {
   currentRate: number | null;
   destination: string | null;
   error: string | null;
+  /** Why it is paused, in one sentence, and who paused it: "operator", "gate" (its health gate) or "canary". */
+  pausedReason: string | null;
+  pausedBy: "operator" | "gate" | "canary" | null;
+  /** Requeue only: what it watches while it runs, and what came back. */
+  watch: JobWatch | null;
+};
+
+/** A requeue's self-check: bounce lineage, health gate and canary. */
+export type JobWatch = {
+  /** Letters it sent (broker confirmed) and how many of those came back dead since. */
+  sent: number;
+  bounced: number;
+  /** The inbox filtered to the letters that came back dead from this job. */
+  bouncedHref: string;
+  /** Pauses itself above this share (0..1) once at least minSent letters went out (since its start or last resume). */
+  bounceThreshold: number;
+  bounceMinSent: number;
+  /** Resumes itself after its destinations have been healthy this long; null: an operator resumes. */
+  autoResumeMinutes: number | null;
+  canary: { size: number; state: "sending" | "waiting" | "passed" | "failed"; detail: string | null } | null;
 };
 
 export type JobLetter = {
@@ -84,6 +104,10 @@ export type JobPlan = {
   refusal: string | null;
   /** NATS: other consumers that will see a requeued message again (limits/interest streams). */
   otherConsumers: Array<{ cluster: string; subject: string; consumers: string[] }>;
+  /** Above this many letters, a requeue or terminate of a filter or group needs the count typed (confirmCount). */
+  confirmAbove: number;
+  /** The canary the dialog offers (requeue): its default size for this many letters, and whether it is on by default. */
+  canary: { size: number; defaultOn: boolean } | null;
 };
 
 /** 409 body details when letters are held by another job. */
