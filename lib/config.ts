@@ -137,6 +137,7 @@ const notificationRule = z.discriminatedUnion("kind", [
   z.object({ ...ruleScope, kind: z.literal("oldest-message-age"), aboveSeconds: z.number().int().min(1), includeEstimates: z.boolean().default(false) }).strict(),
   z.object({ ...ruleScope, kind: z.literal("dead-letter-inflow"), perMinute: z.number().min(0) }).strict(),
   z.object({ ...ruleScope, kind: z.literal("dlx-routes-nowhere") }).strict(),
+  z.object({ ...ruleScope, kind: z.literal("job-paused-itself") }).strict(),
 ]);
 
 /** A consumer that must exist and be attached: by exact "stream/consumer" / "vhost/queue", or a pattern ("*" matches anything). */
