@@ -40,6 +40,12 @@ export async function getLetterLineage(prisma: PrismaClient, id: string): Promis
     : null;
   return {
     bouncedFrom,
-    bouncedAs: as.map((r) => ({ letterId: r.letter_id, jobId: r.job_id, jobNumber: r.job_number === null ? null : Number(r.job_number), diedAt: new Date(r.died_at).toISOString(), reason: r.reason })),
+    bouncedAs: as.map((r) => ({
+      letterId: r.letter_id,
+      jobId: r.job_id,
+      jobNumber: r.job_number === null ? null : Number(r.job_number),
+      diedAt: new Date(r.died_at).toISOString(),
+      reason: r.reason,
+    })),
   };
 }

@@ -22,22 +22,29 @@ export type CanaryFacts = {
 
 export type CanaryDecision =
   /** Send at most this many more letters (the rest of the canary). */
-  | { kind: "send"; limit: number }
-  | { kind: "wait"; detail: string }
-  | { kind: "pass"; detail: string }
-  | { kind: "fail"; detail: string };
+  { kind: "send"; limit: number } | { kind: "wait"; detail: string } | { kind: "pass"; detail: string } | { kind: "fail"; detail: string };
 
 export function decideCanary(f: CanaryFacts): CanaryDecision {
   const n = `${f.size} canary letter${f.size === 1 ? "" : "s"}`;
   if (f.bounced > 0) {
-    return { kind: "fail", detail: `Canary failed: ${f.bounced} of the ${n} came back dead${f.bounceReason ? ` (${f.bounceReason})` : ""}; the other letters were not sent.` };
+    return {
+      kind: "fail",
+      detail: `Canary failed: ${f.bounced} of the ${n} came back dead${f.bounceReason ? ` (${f.bounceReason})` : ""}; the other letters were not sent.`,
+    };
   }
   if (f.settled < f.size || f.sentAt === null) return { kind: "send", limit: f.size - f.settled };
   if (f.done === 0) return { kind: "fail", detail: `Canary failed: none of the ${n} reached the broker; the other letters were not sent.` };
   const waited = f.now.getTime() - f.sentAt.getTime();
-  if (waited >= f.settleMs && f.consumed) return { kind: "pass", detail: `Canary passed: the destination consumed the ${n} and none came back dead within ${Math.round(waited / 1000)} s.` };
+  if (waited >= f.settleMs && f.consumed)
+    return { kind: "pass", detail: `Canary passed: the destination consumed the ${n} and none came back dead within ${Math.round(waited / 1000)} s.` };
   if (waited >= f.timeoutMs) {
-    return { kind: "pass", detail: `Canary passed on timeout: none of the ${n} came back dead within ${Math.round(waited / 1000)} s, though the destination's counters did not show them consumed.` };
+    return {
+      kind: "pass",
+      detail: `Canary passed on timeout: none of the ${n} came back dead within ${Math.round(waited / 1000)} s, though the destination's counters did not show them consumed.`,
+    };
   }
-  return { kind: "wait", detail: `Canary: ${f.done} of ${n} sent ${Math.round(waited / 1000)} s ago; waiting for the destination to consume them and none to come back dead.` };
+  return {
+    kind: "wait",
+    detail: `Canary: ${f.done} of ${n} sent ${Math.round(waited / 1000)} s ago; waiting for the destination to consume them and none to come back dead.`,
+  };
 }

@@ -70,5 +70,8 @@ export function decideGate(f: GateFacts): GateDecision {
   const healthySince = (c: WatchedConsumer) => (c.state === "OK" || c.state === "LAGGING" ? c.since.getTime() : Infinity);
   const since = Math.max(...f.consumers.map(healthySince), f.lastBounceAt?.getTime() ?? 0);
   if (!Number.isFinite(since) || f.now.getTime() - since < f.autoResumeMs) return { kind: "stay" };
-  return { kind: "resume", reason: `Resumed itself: its destinations have been healthy and nothing came back dead for ${spoken(f.now.getTime() - since)} (asked for ${spoken(f.autoResumeMs)}).` };
+  return {
+    kind: "resume",
+    reason: `Resumed itself: its destinations have been healthy and nothing came back dead for ${spoken(f.now.getTime() - since)} (asked for ${spoken(f.autoResumeMs)}).`,
+  };
 }

@@ -45,7 +45,12 @@ type JobRow = {
 
 type ConsumerRow = { id: string; kind: BrokerKind; parent: string; name: string; state: string; state_since: Date; state_reason: string; cluster: string };
 
-export function createJobGate(deps: { prisma: PrismaClient; redrive: RedriveConfig["redrive"]; log?: (level: "info" | "warn", message: string, context?: Record<string, unknown>) => void; now?: () => Date }): JobGate {
+export function createJobGate(deps: {
+  prisma: PrismaClient;
+  redrive: RedriveConfig["redrive"];
+  log?: (level: "info" | "warn", message: string, context?: Record<string, unknown>) => void;
+  now?: () => Date;
+}): JobGate {
   const p = deps.prisma;
   const now = deps.now ?? (() => new Date());
   const lastAsked = new Map<string, number>();
@@ -94,12 +99,22 @@ export function createJobGate(deps: { prisma: PrismaClient; redrive: RedriveConf
   }
 
   async function pause(job: JobRow, by: "gate" | "canary", reason: string, canary?: { state: string; detail: string }): Promise<void> {
-    await withAudit(p, { actor: SYSTEM_ACTOR, address: null, action: "job.auto-pause", target: auditTarget.job(job.id), request: { job: job.id, by, reason } }, async () => {
-      await p.redriveJob.updateMany({
-        where: { id: job.id, state: "running" },
-        data: { state: "paused", pausedBy: by, pausedReason: reason, pausedAt: now(), ...(canary ? { canaryState: canary.state, canaryDetail: canary.detail } : {}) },
-      });
-    });
+    await withAudit(
+      p,
+      { actor: SYSTEM_ACTOR, address: null, action: "job.auto-pause", target: auditTarget.job(job.id), request: { job: job.id, by, reason } },
+      async () => {
+        await p.redriveJob.updateMany({
+          where: { id: job.id, state: "running" },
+          data: {
+            state: "paused",
+            pausedBy: by,
+            pausedReason: reason,
+            pausedAt: now(),
+            ...(canary ? { canaryState: canary.state, canaryDetail: canary.detail } : {}),
+          },
+        });
+      },
+    );
     deps.log?.("warn", "job paused itself", { job: job.id, reason });
   }
 
@@ -137,9 +152,13 @@ export function createJobGate(deps: { prisma: PrismaClient; redrive: RedriveConf
         await p.redriveJob.updateMany({ where: { id: job.id, canaryState: { in: ["waiting"] } }, data: { canaryDetail: d.detail } });
         return { holdMs: RUNNING_EVERY_MS };
       case "pass":
-        await withAudit(p, { actor: SYSTEM_ACTOR, address: null, action: "job.canary-pass", target: auditTarget.job(job.id), request: { job: job.id, canary: size } }, async () => {
-          await p.redriveJob.update({ where: { id: job.id }, data: { canaryState: "passed", canaryDetail: d.detail } });
-        });
+        await withAudit(
+          p,
+          { actor: SYSTEM_ACTOR, address: null, action: "job.canary-pass", target: auditTarget.job(job.id), request: { job: job.id, canary: size } },
+          async () => {
+            await p.redriveJob.update({ where: { id: job.id }, data: { canaryState: "passed", canaryDetail: d.detail } });
+          },
+        );
         return null;
       case "fail":
         await pause(job, "canary", d.detail, { state: "failed", detail: d.detail });
@@ -160,11 +179,16 @@ export function createJobGate(deps: { prisma: PrismaClient; redrive: RedriveConf
     for (const c of consumers) {
       const [before, after] = await Promise.all([
         p.consumerSample.findFirst({ where: { consumerId: c.id, takenAt: { lte: start } }, orderBy: { takenAt: "desc" }, select: { ackedTotal: true } }),
-        p.consumerSample.findFirst({ where: { consumerId: c.id, takenAt: { gt: sentAt } }, orderBy: { takenAt: "desc" }, select: { ackedTotal: true, backlog: true } }),
+        p.consumerSample.findFirst({
+          where: { consumerId: c.id, takenAt: { gt: sentAt } },
+          orderBy: { takenAt: "desc" },
+          select: { ackedTotal: true, backlog: true },
+        }),
       ]);
       if (!after) return false;
       if (after.backlog > BigInt(0)) empty = false;
-      if (before?.ackedTotal != null && after.ackedTotal != null && after.ackedTotal >= before.ackedTotal) acked += Number(after.ackedTotal - before.ackedTotal);
+      if (before?.ackedTotal != null && after.ackedTotal != null && after.ackedTotal >= before.ackedTotal)
+        acked += Number(after.ackedTotal - before.ackedTotal);
     }
     return empty || acked >= done;
   }
@@ -185,7 +209,7 @@ export function createJobGate(deps: { prisma: PrismaClient; redrive: RedriveConf
       sent,
       bounced: b.bounced,
       bounceReason: b.reason,
-      threshold: (job.bounceThreshold ?? deps.redrive.bounceThresholdPercent / 100),
+      threshold: job.bounceThreshold ?? deps.redrive.bounceThresholdPercent / 100,
       minSent: job.bounceMinSent ?? deps.redrive.bounceMinSent,
       consumers: consumers.map((c): WatchedConsumer => ({ label: label(c), state: c.state, since: c.state_since, reason: c.state_reason })),
       autoResumeMs: job.autoResumeMinutes === null ? null : job.autoResumeMinutes * 60_000,
@@ -199,9 +223,16 @@ export function createJobGate(deps: { prisma: PrismaClient; redrive: RedriveConf
         await pause(job, "gate", d.reason);
         return { holdMs: 0 };
       case "resume":
-        await withAudit(p, { actor: SYSTEM_ACTOR, address: null, action: "job.auto-resume", target: auditTarget.job(job.id), request: { job: job.id, reason: d.reason } }, async () => {
-          await p.redriveJob.updateMany({ where: { id: job.id, state: "paused", pausedBy: { in: ["gate", "canary"] } }, data: { state: "running", pausedBy: null, pausedReason: null, pausedAt: null, watchSince: now() } });
-        });
+        await withAudit(
+          p,
+          { actor: SYSTEM_ACTOR, address: null, action: "job.auto-resume", target: auditTarget.job(job.id), request: { job: job.id, reason: d.reason } },
+          async () => {
+            await p.redriveJob.updateMany({
+              where: { id: job.id, state: "paused", pausedBy: { in: ["gate", "canary"] } },
+              data: { state: "running", pausedBy: null, pausedReason: null, pausedAt: null, watchSince: now() },
+            });
+          },
+        );
         deps.log?.("info", "job resumed itself", { job: job.id, reason: d.reason });
         return { holdMs: 0 };
     }
@@ -214,7 +245,22 @@ export function createJobGate(deps: { prisma: PrismaClient; redrive: RedriveConf
     if ((noCanary.has(id) || state !== "running") && t - (lastAsked.get(id) ?? 0) < every) return null;
     const job = await p.redriveJob.findUnique({
       where: { id },
-      select: { id: true, number: true, state: true, action: true, startedAt: true, destination: true, pausedBy: true, watchSince: true, bounceThreshold: true, bounceMinSent: true, autoResumeMinutes: true, canarySize: true, canaryState: true, canarySentAt: true },
+      select: {
+        id: true,
+        number: true,
+        state: true,
+        action: true,
+        startedAt: true,
+        destination: true,
+        pausedBy: true,
+        watchSince: true,
+        bounceThreshold: true,
+        bounceMinSent: true,
+        autoResumeMinutes: true,
+        canarySize: true,
+        canaryState: true,
+        canarySentAt: true,
+      },
     });
     if (!job || job.action !== "requeue") return null;
     // While a canary is being sent, every chunk is capped; otherwise health is judged at most once a second.

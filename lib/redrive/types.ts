@@ -25,6 +25,16 @@ export type JobRequest = {
   destination?: string;
   /** Single-letter requeue with an edited payload (base64) and/or headers; the diff is kept. Needs "dead-letters:redirect". */
   edit?: { payloadBase64?: string; headers?: Record<string, string | null> };
+  /** Requeue: pause by itself when more than this percent of the letters it sent come back dead (default redrive.bounceThresholdPercent)… */
+  bounceThresholdPercent?: number;
+  /** …once at least this many went out since its start or last resume (default redrive.bounceMinSent). */
+  bounceMinSent?: number;
+  /** Requeue: after pausing itself, resume once its destinations have been healthy this many minutes. */
+  autoResumeMinutes?: number;
+  /** Requeue: send a canary first — true for the default size, or a number of letters. */
+  canary?: boolean | number;
+  /** The number of letters, typed: required for a requeue or terminate of a filter or group above redrive.confirmAbove. */
+  confirmCount?: number;
 };
 
 export const LETTER_OUTCOMES = ["pending", "in_flight", "done", "failed", "unknown", "skipped", "cancelled"] as const;

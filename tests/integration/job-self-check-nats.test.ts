@@ -35,16 +35,32 @@ describe("bounce lineage and the health gate on JetStream", () => {
   let collector: Collector;
   let runner: JobRunner;
   let naks: ConsumerMessages;
-  const cluster: NatsClusterConfig = { name: CLUSTER, kind: "nats", servers: ["nats://127.0.0.1:4222"], capture: { ...DEFAULT_CAPTURE, consumer: CAPTURE_CONSUMER, startFrom: "new" } };
+  const cluster: NatsClusterConfig = {
+    name: CLUSTER,
+    kind: "nats",
+    servers: ["nats://127.0.0.1:4222"],
+    capture: { ...DEFAULT_CAPTURE, consumer: CAPTURE_CONSUMER, startFrom: "new" },
+  };
 
   beforeAll(async () => {
-    env = await createRedriveEnv({ clusters: [{ name: CLUSTER, kind: "nats", servers: ["nats://127.0.0.1:4222"], capture: { consumer: CAPTURE_CONSUMER, startFrom: "new" } }], redrive: { bounceMinSent: 3 } }, id);
+    env = await createRedriveEnv(
+      {
+        clusters: [{ name: CLUSTER, kind: "nats", servers: ["nats://127.0.0.1:4222"], capture: { consumer: CAPTURE_CONSUMER, startFrom: "new" } }],
+        redrive: { bounceMinSent: 3 },
+      },
+      id,
+    );
     nc = await natsConnect({ servers: "nats://127.0.0.1:4222" });
     jsm = await jetstreamManager(nc);
     await jsm.streams.add({ name: STREAM, subjects: [`${SUBJ}.>`] });
     await jsm.consumers.add(STREAM, { durable_name: "worker", ack_policy: AckPolicy.Explicit, max_deliver: 2, ack_wait: 1_000_000_000 });
     broker = new NatsBroker(cluster, 5000);
-    collector = new Collector(env.store.prisma, [{ cluster, broker }], createLeaderLock({ kind: "embedded", dataDir: "" }, () => undefined), { intervalMs: 500, discoveryMs: 0, timeoutMs: 5000 });
+    collector = new Collector(
+      env.store.prisma,
+      [{ cluster, broker }],
+      createLeaderLock({ kind: "embedded", dataDir: "" }, () => undefined),
+      { intervalMs: 500, discoveryMs: 0, timeoutMs: 5000 },
+    );
     collector.start();
     runner = new JobRunner({
       prisma: env.store.prisma,
@@ -56,7 +72,15 @@ describe("bounce lineage and the health gate on JetStream", () => {
     const worker = await jetstream(nc).consumers.get(STREAM, "worker");
     naks = await worker.consume({ callback: (m) => m.nak() });
     const durable = captureDurable({ ...DEFAULT_CAPTURE, consumer: CAPTURE_CONSUMER }, await getInstallationId(env.store.prisma));
-    await until(() => jsm.consumers.info(DEFAULT_CAPTURE.stream, durable).then(() => true, () => false), Boolean, 10_000);
+    await until(
+      () =>
+        jsm.consumers.info(DEFAULT_CAPTURE.stream, durable).then(
+          () => true,
+          () => false,
+        ),
+      Boolean,
+      10_000,
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -74,12 +98,26 @@ describe("bounce lineage and the health gate on JetStream", () => {
   it("links every message that died again to its job and letter, and the job pauses itself", async () => {
     const js = jetstream(nc);
     for (let i = 0; i < 10; i++) await js.publish(`${SUBJ}.order`, new TextEncoder().encode(JSON.stringify({ i })), { msgID: `first-${id}-${i}` });
-    const first = await until(() => env.store.prisma.deadLetter.findMany({ where: { source: `${STREAM}/worker` } }), (l) => l.length === 10, 30_000, 200);
+    const first = await until(
+      () => env.store.prisma.deadLetter.findMany({ where: { source: `${STREAM}/worker` } }),
+      (l) => l.length === 10,
+      30_000,
+      200,
+    );
     expect(first.every((l) => l.bouncedFromJobId === null)).toBe(true);
 
-    const job = await startJob({ action: "requeue", scope: { kind: "filter", filters: { source: `${STREAM}/worker` } }, includePoison: false, rate: 2 }, TEST_OPERATOR, null);
+    const job = await startJob(
+      { action: "requeue", scope: { kind: "filter", filters: { source: `${STREAM}/worker` } }, includePoison: false, rate: 2 },
+      TEST_OPERATOR,
+      null,
+    );
     runner.start();
-    const paused = await until(() => getJob(job.id), (j) => j.state === "paused" || j.state === "completed", 60_000, 250);
+    const paused = await until(
+      () => getJob(job.id),
+      (j) => j.state === "paused" || j.state === "completed",
+      60_000,
+      250,
+    );
     expect(paused.state).toBe("paused");
     expect(paused.pausedBy).toBe("gate");
     expect(paused.pausedReason).toMatch(/^Paused itself: \d+ of the \d+ letters sent since .* came back dead \(max_deliveries\)/);
@@ -89,7 +127,12 @@ describe("bounce lineage and the health gate on JetStream", () => {
     expect(sent).toBeLessThan(10);
 
     const done = await env.store.prisma.redriveJobLetter.findMany({ where: { jobId: job.id, outcome: "done" }, select: { letterId: true } });
-    const again = await until(() => env.store.prisma.deadLetter.findMany({ where: { source: `${STREAM}/worker`, id: { notIn: first.map((l) => l.id) } } }), (l) => l.length === sent, 30_000, 200);
+    const again = await until(
+      () => env.store.prisma.deadLetter.findMany({ where: { source: `${STREAM}/worker`, id: { notIn: first.map((l) => l.id) } } }),
+      (l) => l.length === sent,
+      30_000,
+      200,
+    );
     expect(again.every((l) => l.bouncedFromJobId === job.id && l.messageId === `redrive:${job.id}:${l.bouncedFromLetterId}`)).toBe(true);
     expect(new Set(again.map((l) => l.bouncedFromLetterId))).toEqual(new Set(done.map((d) => d.letterId)));
     const detail = await getLetter(again[0]!.id);

@@ -49,15 +49,35 @@ describe("requeue jobs that check their own work (RabbitMQ)", () => {
   /** What the application consumer does with each message: the bug is "fixed" by setting this to false. */
   let rejecting = true;
   const acked: string[] = [];
-  const cluster: RabbitClusterConfig = { name: CLUSTER, kind: "rabbitmq", amqpUrl: "amqp://127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", user: "guest", password: "guest", vhosts: [VHOST], deadLetters: { adopt: ["*/work.dlq"], queues: [], prefetch: 50 } };
+  const cluster: RabbitClusterConfig = {
+    name: CLUSTER,
+    kind: "rabbitmq",
+    amqpUrl: "amqp://127.0.0.1:5672",
+    managementUrl: "http://127.0.0.1:15672",
+    user: "guest",
+    password: "guest",
+    vhosts: [VHOST],
+    deadLetters: { adopt: ["*/work.dlq"], queues: [], prefetch: 50 },
+  };
 
   /** Publishes `n` messages of a batch into "work"; while the consumer rejects, each becomes a dead letter the collector stores. */
   async function deadBatch(batch: string, n: number): Promise<void> {
     const pub = await conn.createConfirmChannel();
-    for (let i = 0; i < n; i++) pub.sendToQueue("work", Buffer.from(JSON.stringify({ batch, i })), { messageId: `${batch}-${i}`, persistent: true, contentType: "application/json", headers: { "x-batch": batch } });
+    for (let i = 0; i < n; i++)
+      pub.sendToQueue("work", Buffer.from(JSON.stringify({ batch, i })), {
+        messageId: `${batch}-${i}`,
+        persistent: true,
+        contentType: "application/json",
+        headers: { "x-batch": batch },
+      });
     await pub.waitForConfirms();
     await pub.close();
-    await until(() => env.store.prisma.deadLetter.count({ where: { headers: { path: ["x-batch"], equals: batch }, bouncedFromJobId: null } }), (c) => c === n, 60_000, 200);
+    await until(
+      () => env.store.prisma.deadLetter.count({ where: { headers: { path: ["x-batch"], equals: batch }, bouncedFromJobId: null } }),
+      (c) => c === n,
+      60_000,
+      200,
+    );
   }
 
   const byBatch = (batch: string) => ({ kind: "filter" as const, filters: { header: `x-batch:${batch}`, source: `${VHOST}/work` } });
@@ -66,7 +86,16 @@ describe("requeue jobs that check their own work (RabbitMQ)", () => {
     receiver = await startReceiver();
     env = await createRedriveEnv(
       {
-        clusters: [{ name: CLUSTER, kind: "rabbitmq", amqpUrl: "amqp://guest:guest@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", vhosts: [VHOST], deadLetters: { adopt: ["*/work.dlq"] } }],
+        clusters: [
+          {
+            name: CLUSTER,
+            kind: "rabbitmq",
+            amqpUrl: "amqp://guest:guest@127.0.0.1:5672",
+            managementUrl: "http://127.0.0.1:15672",
+            vhosts: [VHOST],
+            deadLetters: { adopt: ["*/work.dlq"] },
+          },
+        ],
         redrive: { maxRate: 10_000, confirmAbove: 100, canary: { settleSeconds: 2, timeoutSeconds: 8 } },
         publicUrl: "https://redrive.example.test",
         notifications: {
@@ -97,9 +126,19 @@ describe("requeue jobs that check their own work (RabbitMQ)", () => {
       }
     });
     broker = new RabbitBroker(cluster, 5000);
-    collector = new Collector(env.store.prisma, [{ cluster, broker }], createLeaderLock({ kind: "postgres", url: env.directUrl }, () => undefined, COLLECTOR_LOCK), { intervalMs: 300, discoveryMs: 0, timeoutMs: 5000 });
+    collector = new Collector(
+      env.store.prisma,
+      [{ cluster, broker }],
+      createLeaderLock({ kind: "postgres", url: env.directUrl }, () => undefined, COLLECTOR_LOCK),
+      { intervalMs: 300, discoveryMs: 0, timeoutMs: 5000 },
+    );
     collector.start();
-    sampler = new Sampler(env.store.prisma, [{ cluster: getConfig().clusters[0]!, broker }], { ensure: async () => true, release: async () => {} }, { intervalMs: 1000, rawRetentionMs: 3_600_000, rollupRetentionMs: 86_400_000, windowMs: 60_000 });
+    sampler = new Sampler(
+      env.store.prisma,
+      [{ cluster: getConfig().clusters[0]!, broker }],
+      { ensure: async () => true, release: async () => {} },
+      { intervalMs: 1000, rawRetentionMs: 3_600_000, rollupRetentionMs: 86_400_000, windowMs: 60_000 },
+    );
     sampler.start();
     const config = getConfig();
     await syncNotificationConfig(env.store.prisma, config.notifications);
@@ -153,7 +192,11 @@ describe("requeue jobs that check their own work (RabbitMQ)", () => {
     const outcomes = await env.store.prisma.auditEvent.findMany({ where: { action: "job.terminate", phase: "outcome" }, select: { result: true } });
     expect(outcomes.map((o) => o.result)).toEqual(["refused", "refused"]);
     const job = await startJob({ action: "terminate", scope: byBatch("typed"), includePoison: false, confirmCount: 120, rate: 1000 }, TEST_OPERATOR, null);
-    await until(() => getJob(job.id), (j) => j.state === "completed", 30_000);
+    await until(
+      () => getJob(job.id),
+      (j) => j.state === "completed",
+      30_000,
+    );
     expect((await getJob(job.id)).counts.done).toBe(120);
   }, 120_000);
 
@@ -163,7 +206,12 @@ describe("requeue jobs that check their own work (RabbitMQ)", () => {
     const job = await startJob({ action: "requeue", scope: byBatch("story"), includePoison: false, rate: 10, confirmCount: 200 }, TEST_OPERATOR, null);
     expect(job.watch).toMatchObject({ sent: 0, bounced: 0, bounceThreshold: 0.1, bounceMinSent: 20, canary: null });
     const t0 = Date.now();
-    const paused = await until(() => getJob(job.id), (j) => j.state === "paused", 60_000, 250);
+    const paused = await until(
+      () => getJob(job.id),
+      (j) => j.state === "paused",
+      60_000,
+      250,
+    );
     expect(Date.now() - t0).toBeLessThan(60_000);
     expect(paused.pausedBy).toBe("gate");
     expect(paused.pausedReason).toMatch(/^Paused itself: /);
@@ -178,7 +226,8 @@ describe("requeue jobs that check their own work (RabbitMQ)", () => {
     // Every letter it sent back died again, and each new letter names the job and the letter it was sent for.
     const done = await env.store.prisma.redriveJobLetter.findMany({ where: { jobId: job.id, outcome: "done" }, select: { letterId: true, finishedAt: true } });
     const bounces = await until(
-      () => env.store.prisma.deadLetter.findMany({ where: { headers: { path: ["x-batch"], equals: "story" }, state: "dead", capturedAt: { gte: new Date(t0) } } }),
+      () =>
+        env.store.prisma.deadLetter.findMany({ where: { headers: { path: ["x-batch"], equals: "story" }, state: "dead", capturedAt: { gte: new Date(t0) } } }),
       (b) => b.length === sent,
       30_000,
     );
@@ -193,8 +242,16 @@ describe("requeue jobs that check their own work (RabbitMQ)", () => {
     expect(groups.groups.reduce((n, g) => n + g.bounced, 0)).toBe(sent);
     const detail = await getLetter(bounces[0]!.id);
     const original = done.find((d) => d.letterId === bounces[0]!.bouncedFromLetterId)!;
-    expect(detail.bouncedFrom).toMatchObject({ jobId: job.id, jobNumber: job.number, letterId: original.letterId, requeuedAt: original.finishedAt!.toISOString(), reason: "rejected" });
-    expect((await getLetter(original.letterId)).bouncedAs).toEqual([expect.objectContaining({ letterId: bounces[0]!.id, jobId: job.id, jobNumber: job.number })]);
+    expect(detail.bouncedFrom).toMatchObject({
+      jobId: job.id,
+      jobNumber: job.number,
+      letterId: original.letterId,
+      requeuedAt: original.finishedAt!.toISOString(),
+      reason: "rejected",
+    });
+    expect((await getLetter(original.letterId)).bouncedAs).toEqual([
+      expect.objectContaining({ letterId: bounces[0]!.id, jobId: job.id, jobNumber: job.number }),
+    ]);
 
     // Audited as Redrive itself, and the "job paused itself" rule delivered a message linking to the job.
     const auto = await env.store.prisma.auditEvent.findMany({ where: { action: "job.auto-pause", target: `job:${job.id}` }, orderBy: { id: "asc" } });
@@ -214,28 +271,50 @@ describe("requeue jobs that check their own work (RabbitMQ)", () => {
     // The bug is fixed: resumed, the job sends the rest, which the consumer now takes; nothing comes back.
     rejecting = false;
     await controlJob(job.id, "resume", TEST_OPERATOR, null);
-    const finished = await until(() => getJob(job.id), (j) => j.state === "completed" || j.state === "paused", 60_000, 250);
+    const finished = await until(
+      () => getJob(job.id),
+      (j) => j.state === "completed" || j.state === "paused",
+      60_000,
+      250,
+    );
     expect(finished.state).toBe("completed");
     expect(finished.counts.done).toBe(200);
-    await until(async () => acked.filter((m) => m.startsWith("story-")).length, (n) => n === 200 - sent, 30_000);
+    await until(
+      async () => acked.filter((m) => m.startsWith("story-")).length,
+      (n) => n === 200 - sent,
+      30_000,
+    );
     await new Promise((r) => setTimeout(r, 2000));
     expect(await env.store.prisma.deadLetter.count({ where: { bouncedFromJobId: job.id } })).toBe(sent);
     expect((await getJob(job.id)).watch).toMatchObject({ sent: 200, bounced: sent });
     await notifier.evaluate();
-    await until(async () => receiver.received.map((r) => r.body as NotificationMessage).some((b) => b.status === "resolved" && b.rule.kind === "job-paused-itself"), (x) => x, 15_000);
+    await until(
+      async () => receiver.received.map((r) => r.body as NotificationMessage).some((b) => b.status === "resolved" && b.rule.kind === "job-paused-itself"),
+      (x) => x,
+      15_000,
+    );
   }, 180_000);
 
   it("stops after a canary that came back dead, having sent nothing else", async () => {
     rejecting = true;
     await deadBatch("canary-bad", 40);
     const job = await startJob({ action: "requeue", scope: byBatch("canary-bad"), includePoison: false, rate: 100, canary: 5 }, TEST_OPERATOR, null);
-    const paused = await until(() => getJob(job.id), (j) => j.state === "paused", 30_000, 250);
+    const paused = await until(
+      () => getJob(job.id),
+      (j) => j.state === "paused",
+      30_000,
+      250,
+    );
     expect(paused.pausedBy).toBe("canary");
     expect(paused.watch?.canary).toMatchObject({ size: 5, state: "failed" });
     expect(paused.pausedReason).toMatch(/^Canary failed: 5 of the 5 canary letters came back dead \(rejected\)/);
     expect(paused.counts).toMatchObject({ done: 5, pending: 35 });
     await controlJob(job.id, "cancel", TEST_OPERATOR, null);
-    await until(() => getJob(job.id), (j) => j.state === "cancelled", 10_000);
+    await until(
+      () => getJob(job.id),
+      (j) => j.state === "cancelled",
+      10_000,
+    );
   }, 60_000);
 
   it("goes on by itself after a canary that passed", async () => {
@@ -245,15 +324,29 @@ describe("requeue jobs that check their own work (RabbitMQ)", () => {
     const job = await startJob({ action: "requeue", scope: byBatch("canary-good"), includePoison: false, rate: 100, canary: true }, TEST_OPERATOR, null);
     // max(10 letters, 1 % of 40): 10.
     expect(job.watch?.canary).toMatchObject({ size: 10, state: "sending" });
-    const waiting = await until(() => getJob(job.id), (j) => j.watch?.canary?.state !== "sending", 15_000, 100);
+    const waiting = await until(
+      () => getJob(job.id),
+      (j) => j.watch?.canary?.state !== "sending",
+      15_000,
+      100,
+    );
     expect(["waiting", "passed"]).toContain(waiting.watch?.canary?.state);
     if (waiting.watch?.canary?.state === "waiting") expect(waiting.counts.done).toBe(10);
-    const done = await until(() => getJob(job.id), (j) => j.state === "completed" || j.state === "paused", 30_000, 250);
+    const done = await until(
+      () => getJob(job.id),
+      (j) => j.state === "completed" || j.state === "paused",
+      30_000,
+      250,
+    );
     expect(done.state).toBe("completed");
     expect(done.counts.done).toBe(40);
     expect(done.watch?.canary?.state).toBe("passed");
     expect(done.watch?.canary?.detail).toMatch(/^Canary passed/);
-    await until(async () => acked.filter((m) => m.startsWith("canary-good-")).length, (n) => n === 40, 30_000);
+    await until(
+      async () => acked.filter((m) => m.startsWith("canary-good-")).length,
+      (n) => n === 40,
+      30_000,
+    );
     expect(await env.store.prisma.auditEvent.count({ where: { action: "job.canary-pass", target: `job:${job.id}`, phase: "outcome" } })).toBe(1);
   }, 60_000);
 });

@@ -30,14 +30,20 @@ describe("the health gate's decision", () => {
 
   it("pauses above the threshold once enough went out, saying how many of how many and why", () => {
     const d = decideGate(running({ sent: 32, bounced: 14, bounceReason: "rejected" }));
-    expect(d).toEqual({ kind: "pause", reason: "Paused itself: 14 of the 32 letters sent since 10:19:00 UTC came back dead (rejected), 43.8 %, above the 10 % threshold." });
+    expect(d).toEqual({
+      kind: "pause",
+      reason: "Paused itself: 14 of the 32 letters sent since 10:19:00 UTC came back dead (rejected), 43.8 %, above the 10 % threshold.",
+    });
     expect(decideGate(running({ sent: 20, bounced: 3, threshold: 0.1 })).kind).toBe("pause");
     expect(decideGate(running({ sent: 20, bounced: 20, threshold: 1 })).kind).toBe("go");
   });
 
   it("pauses when a destination's consumer turns STOPPED, STALLED or FAILING while it runs, not for a state it started into", () => {
     for (const state of ["STOPPED", "STALLED", "FAILING"]) {
-      expect(decideGate(running({ consumers: [consumer(state, "10:19:30")] }))).toEqual({ kind: "pause", reason: `Paused itself: queue orders (vhost /) on prod turned ${state} at 10:19:30 UTC (why).` });
+      expect(decideGate(running({ consumers: [consumer(state, "10:19:30")] }))).toEqual({
+        kind: "pause",
+        reason: `Paused itself: queue orders (vhost /) on prod turned ${state} at 10:19:30 UTC (why).`,
+      });
     }
     expect(decideGate(running({ consumers: [consumer("FAILING", "10:18:00")] }))).toEqual({ kind: "go" });
     expect(decideGate(running({ consumers: [consumer("LAGGING", "10:19:30"), consumer("UNKNOWN", "10:19:40")] }))).toEqual({ kind: "go" });
@@ -79,14 +85,23 @@ describe("the canary's decision", () => {
   });
 
   it("fails as soon as one canary letter came back dead, even before all were sent", () => {
-    expect(decideCanary(canary({ settled: 4, sentAt: null, bounced: 1, bounceReason: "rejected" }))).toEqual({ kind: "fail", detail: "Canary failed: 1 of the 10 canary letters came back dead (rejected); the other letters were not sent." });
+    expect(decideCanary(canary({ settled: 4, sentAt: null, bounced: 1, bounceReason: "rejected" }))).toEqual({
+      kind: "fail",
+      detail: "Canary failed: 1 of the 10 canary letters came back dead (rejected); the other letters were not sent.",
+    });
     expect(decideCanary(canary({ done: 0 })).kind).toBe("fail");
   });
 
   it("waits out the settle window even when consumed, then passes; without evidence it waits until the timeout", () => {
     expect(decideCanary(canary({ consumed: true })).kind).toBe("wait");
-    expect(decideCanary(canary({ consumed: true, now: at("10:20:06") }))).toEqual({ kind: "pass", detail: "Canary passed: the destination consumed the 10 canary letters and none came back dead within 16 s." });
+    expect(decideCanary(canary({ consumed: true, now: at("10:20:06") }))).toEqual({
+      kind: "pass",
+      detail: "Canary passed: the destination consumed the 10 canary letters and none came back dead within 16 s.",
+    });
     expect(decideCanary(canary({ now: at("10:21:00") })).kind).toBe("wait");
-    expect(decideCanary(canary({ now: at("10:21:50") }))).toMatchObject({ kind: "pass", detail: expect.stringMatching(/^Canary passed on timeout: none of the 10 canary letters came back dead within 120 s/) });
+    expect(decideCanary(canary({ now: at("10:21:50") }))).toMatchObject({
+      kind: "pass",
+      detail: expect.stringMatching(/^Canary passed on timeout: none of the 10 canary letters came back dead within 120 s/),
+    });
   });
 });
