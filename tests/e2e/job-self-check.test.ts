@@ -59,7 +59,7 @@ describe("a requeue job that checks its own work, seen by the operator", () => {
     });
     app = await startApp(
       {
-        sampler: { intervalSeconds: 2 },
+        sampler: { intervalSeconds: 5 },
         redrive: { confirmAbove: 100 },
         clusters: [{ name: cluster, kind: "rabbitmq", amqpUrl: "amqp://guest:guest@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", vhosts: [VHOST], deadLetters: { adopt: ["*/work.dlq"] } }],
         notifications: {
