@@ -2,6 +2,14 @@ import "server-only";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import type { LetterBounce, LetterDetail } from "./types";
 
+/**
+ * When the bounce died. RabbitMQ keeps one x-death entry per queue and reason and only counts a
+ * repeat, so its time can be the first death, before the requeue: then the capture is the closer
+ * bound. The entry's time is whole seconds, so one within a second before the requeue is this death.
+ */
+const DIED_AT = `CASE WHEN d."last_death_at" IS NOT NULL AND (jl."finished_at" IS NULL OR d."last_death_at" >= jl."finished_at" - interval '1 second')
+  THEN d."last_death_at" ELSE d."captured_at" END`;
+
 type Row = { letter_id: string; job_id: string; job_number: bigint | null; requeued_at: Date | null; died_at: Date; reason: string };
 
 /**
@@ -12,7 +20,7 @@ export async function getLetterLineage(prisma: PrismaClient, id: string): Promis
   const [from, as] = await Promise.all([
     prisma.$queryRawUnsafe<Row[]>(
       `SELECT d."bounced_from_letter_id"::text AS letter_id, d."bounced_from_job_id"::text AS job_id, j."number" AS job_number, jl."finished_at" AS requeued_at,
-         COALESCE(d."last_death_at", d."captured_at") AS died_at, d."reason"
+         ${DIED_AT} AS died_at, d."reason"
        FROM "dead_letters" d
        LEFT JOIN "redrive_jobs" j ON j."id" = d."bounced_from_job_id"
        LEFT JOIN "redrive_job_letters" jl ON jl."job_id" = d."bounced_from_job_id" AND jl."letter_id" = d."bounced_from_letter_id"
@@ -21,8 +29,9 @@ export async function getLetterLineage(prisma: PrismaClient, id: string): Promis
     ),
     prisma.$queryRawUnsafe<Row[]>(
       `SELECT d."id"::text AS letter_id, d."bounced_from_job_id"::text AS job_id, j."number" AS job_number, NULL::timestamptz AS requeued_at,
-         COALESCE(d."last_death_at", d."captured_at") AS died_at, d."reason"
+         ${DIED_AT} AS died_at, d."reason"
        FROM "dead_letters" d LEFT JOIN "redrive_jobs" j ON j."id" = d."bounced_from_job_id"
+       LEFT JOIN "redrive_job_letters" jl ON jl."job_id" = d."bounced_from_job_id" AND jl."letter_id" = d."bounced_from_letter_id"
        WHERE d."bounced_from_letter_id" = $1::uuid ORDER BY d."captured_at" DESC LIMIT 50`,
       id,
     ),

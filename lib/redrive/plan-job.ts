@@ -2,6 +2,7 @@ import "server-only";
 import type { Principal } from "@/lib/auth/permissions";
 import { getConfig, type RedriveConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
+import { canarySize } from "./canary-size";
 import { checkDestination, type DestinationCheck } from "./check-destination";
 import { destinationRefusal } from "./destination-refusal";
 import { FROM_STATE, scopeSql, type JobRequestInput } from "./job-scope";
@@ -14,7 +15,7 @@ type Dest = { cluster: string; kind: BrokerKind; destination: string; count: big
 
 /** The canary a requeue of `total` letters would get by default: max(letters, percent), at most max; on by default above defaultAbove. */
 function canaryOffer(total: number, c: RedriveConfig["redrive"]["canary"]): JobPlan["canary"] {
-  const size = Math.min(c.max, Math.max(c.letters, Math.ceil((total * c.percent) / 100)));
+  const size = canarySize(total, c);
   return { size, defaultOn: total > c.defaultAbove && size < total };
 }
 

@@ -7,6 +7,7 @@ import { getConfig, type RedriveConfig } from "@/lib/config";
 import type { Prisma } from "@/lib/db/generated/client";
 import { getStore } from "@/lib/db/get-store";
 import { AppError, refusal } from "@/lib/errors";
+import { canarySize } from "./canary-size";
 import { checkDestination, type DestinationCheck } from "./check-destination";
 import { destinationRefusal, type CheckedDestination } from "./destination-refusal";
 import { getJob } from "./get-job";
@@ -46,7 +47,7 @@ function needsTypedCount(input: JobRequestInput, claimed: number, confirmAbove: 
 /** A requeue's health gate and canary, as stored on the job. */
 function watchSettings(input: JobRequestInput, total: number, r: RedriveConfig["redrive"]) {
   if (input.action !== "requeue") return {};
-  const canary = input.canary === true ? Math.min(r.canary.max, Math.max(r.canary.letters, Math.ceil((total * r.canary.percent) / 100))) : typeof input.canary === "number" ? input.canary : null;
+  const canary = input.canary === true ? canarySize(total, r.canary) : typeof input.canary === "number" ? input.canary : null;
   return {
     watchSince: new Date(),
     bounceThreshold: (input.bounceThresholdPercent ?? r.bounceThresholdPercent) / 100,
