@@ -156,4 +156,30 @@ describe("a requeue job that checks its own work, seen by the operator", () => {
     expect(after.watch).toMatchObject({ sent: N, bounced: job.counts.done });
     await page.screenshot({ path: path.join(ARTIFACTS, "self-check-completed.png"), fullPage: true });
   }, 240_000);
+
+  it("starts a requeue with a canary from the dry-run dialog; the job page shows it pass, and the job goes on by itself", async () => {
+    // What came back dead during the first job is still in the inbox; the consumer is fixed now.
+    const before = acked.length;
+    await page.goto(`${app.url}/dead-letters?cluster=${cluster}&source=${encodeURIComponent(`${VHOST}/work`)}&state=dead`);
+    await page.getByTestId("requeue-matching").click();
+    const dialog = page.getByTestId("plan-dialog");
+    await dialog.getByTestId("plan-total").waitFor();
+    const total = Number(await dialog.getByTestId("plan-total").getAttribute("data-total"));
+    expect(total).toBeGreaterThan(10);
+    const canary = dialog.getByTestId("job-canary");
+    await canary.waitFor();
+    // Below canary.defaultAbove (1,000) it is offered switched off.
+    expect(await canary.isChecked()).toBe(false);
+    await canary.check();
+    expect(await dialog.getByTestId("job-safety").textContent()).toContain("canary of 10 letters");
+    await dialog.getByTestId("confirm-action").click();
+    await page.waitForURL(/\/jobs\/[0-9a-f-]{36}/, { timeout: 30_000 });
+    const verdict = page.getByTestId("job-canary");
+    await verdict.waitFor();
+    await page.locator('[data-testid="job-canary"][data-canary="passed"]').waitFor({ timeout: 90_000 });
+    expect(await verdict.textContent()).toMatch(/Canary of 10: passed — Canary passed/);
+    await page.locator('[data-testid="job-state"][data-state="completed"]').waitFor({ timeout: 60_000 });
+    await until(async () => acked.length - before, (n) => n === total, 30_000);
+    await page.screenshot({ path: path.join(ARTIFACTS, "self-check-canary.png"), fullPage: true });
+  }, 180_000);
 });
