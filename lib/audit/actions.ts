@@ -86,6 +86,8 @@ export const AUDIT_ACTION_SUGGESTIONS: readonly (AuditAction | `${AuditResource}
   "job.pause",
   "job.resume",
   "job.cancel",
+  "job.auto-pause",
+  "job.auto-resume",
   "letter.",
   "letter.requeue",
   "letter.terminate",

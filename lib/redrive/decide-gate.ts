@@ -3,7 +3,7 @@
 // Client-safe: no server imports, so it is tested without services.
 
 /** Consumer states that pause a job when they begin while it runs. */
-export const GATE_STATES = ["STOPPED", "STALLED", "FAILING"] as const;
+const GATE_STATES = ["STOPPED", "STALLED", "FAILING"] as const;
 
 export type WatchedConsumer = {
   /** "queue orders (vhost /) on prod-rmq" */
@@ -41,7 +41,7 @@ const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
 const hhmmss = (d: Date) => d.toISOString().slice(11, 19);
 
 /** Minutes or seconds, for a sentence. */
-export function spoken(ms: number): string {
+function spoken(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 120) return `${s} s`;
   const m = Math.round(s / 60);

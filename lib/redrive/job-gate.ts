@@ -19,7 +19,7 @@ export type JobGateStep = { holdMs?: number; limit?: number };
 export type JobGate = (job: { id: string; state: string }) => Promise<JobGateStep | null>;
 
 /** The actor of what a job does by itself. */
-export const SYSTEM_ACTOR = "redrive";
+const SYSTEM_ACTOR = "redrive";
 /** How often a running job's health is judged, at most, and a paused one's (for auto-resume). */
 const RUNNING_EVERY_MS = 1000;
 const PAUSED_EVERY_MS = 3000;

@@ -61,7 +61,16 @@ describe("a requeue job that checks its own work, seen by the operator", () => {
       {
         sampler: { intervalSeconds: 5 },
         redrive: { confirmAbove: 100 },
-        clusters: [{ name: cluster, kind: "rabbitmq", amqpUrl: "amqp://guest:guest@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", vhosts: [VHOST], deadLetters: { adopt: ["*/work.dlq"] } }],
+        clusters: [
+          {
+            name: cluster,
+            kind: "rabbitmq",
+            amqpUrl: "amqp://guest:guest@127.0.0.1:5672",
+            managementUrl: "http://127.0.0.1:15672",
+            vhosts: [VHOST],
+            deadLetters: { adopt: ["*/work.dlq"] },
+          },
+        ],
         notifications: {
           channels: [{ name: "hook", type: "webhook", url: `${receiver.url}/hook` }],
           rules: [{ name: "paused-itself", kind: "job-paused-itself", channels: ["hook"] }],
@@ -70,7 +79,12 @@ describe("a requeue job that checks its own work, seen by the operator", () => {
       },
       { DATABASE_URL: db.url },
     );
-    await until(() => api<LetterPage>(app, `/api/dead-letters?cluster=${cluster}&limit=200`), (p) => p.items.length === N, 60_000, 1000);
+    await until(
+      () => api<LetterPage>(app, `/api/dead-letters?cluster=${cluster}&limit=200`),
+      (p) => p.items.length === N,
+      60_000,
+      1000,
+    );
     browser = await launchBrowser();
     page = await newAppPage(browser, app, { viewport: { width: 1440, height: 900 }, cookie: await sessionAs(app, "operator", "olivia") });
   }, 180_000);
@@ -116,7 +130,12 @@ describe("a requeue job that checks its own work, seen by the operator", () => {
 
     // "Came back dead" counts up live to every letter it sent, and links to them.
     const bounces = page.getByTestId("job-bounces");
-    await until(async () => Number(await bounces.getAttribute("data-bounced")), (n) => n === job.counts.done, 30_000, 500);
+    await until(
+      async () => Number(await bounces.getAttribute("data-bounced")),
+      (n) => n === job.counts.done,
+      30_000,
+      500,
+    );
     expect(await bounces.textContent()).toContain(`${job.counts.done} of ${job.counts.done}`);
     await page.screenshot({ path: path.join(ARTIFACTS, "self-check-paused.png"), fullPage: true });
 
@@ -149,7 +168,11 @@ describe("a requeue job that checks its own work, seen by the operator", () => {
     await page.getByTestId("job-resume").click();
     await page.locator('[data-testid="job-state"][data-state="completed"]').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId("job-paused-reason").count()).toBe(0);
-    await until(async () => acked.length, (n) => n === N - job.counts.done, 30_000);
+    await until(
+      async () => acked.length,
+      (n) => n === N - job.counts.done,
+      30_000,
+    );
     await new Promise((r) => setTimeout(r, 3000));
     const after = await api<JobSummary>(app, `/api/jobs/${jobId}`);
     expect(after.counts.done).toBe(N);
@@ -179,7 +202,11 @@ describe("a requeue job that checks its own work, seen by the operator", () => {
     await page.locator('[data-testid="job-canary"][data-canary="passed"]').waitFor({ timeout: 90_000 });
     expect(await verdict.textContent()).toMatch(/Canary of 10: passed — Canary passed/);
     await page.locator('[data-testid="job-state"][data-state="completed"]').waitFor({ timeout: 60_000 });
-    await until(async () => acked.length - before, (n) => n === total, 30_000);
+    await until(
+      async () => acked.length - before,
+      (n) => n === total,
+      30_000,
+    );
     await page.screenshot({ path: path.join(ARTIFACTS, "self-check-canary.png"), fullPage: true });
   }, 180_000);
 });

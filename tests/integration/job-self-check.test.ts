@@ -360,18 +360,34 @@ describe("requeue jobs that check their own work (RabbitMQ)", () => {
     await deadBatch("auto", 60);
     const job = await startJob({ action: "requeue", scope: byBatch("auto"), includePoison: false, rate: 20, autoResumeMinutes: 0.1 }, TEST_OPERATOR, null);
     expect(job.watch?.autoResumeMinutes).toBe(0.1);
-    const paused = await until(() => getJob(job.id), (j) => j.state === "paused", 30_000, 250);
+    const paused = await until(
+      () => getJob(job.id),
+      (j) => j.state === "paused",
+      30_000,
+      250,
+    );
     expect(paused.pausedBy).toBe("gate");
     const sent = paused.counts.done;
     rejecting = false;
     // The consumer stays FAILING while its dead letters are within the health window; then OK for 6 s.
-    const done = await until(() => getJob(job.id), (j) => j.state === "completed", 150_000, 500);
+    const done = await until(
+      () => getJob(job.id),
+      (j) => j.state === "completed",
+      150_000,
+      500,
+    );
     expect(done.counts.done).toBe(60);
     const resumed = await env.store.prisma.auditEvent.findMany({ where: { action: "job.auto-resume", target: `job:${job.id}`, phase: "intent" } });
     expect(resumed).toHaveLength(1);
     expect(resumed[0]!.actor).toBe("redrive");
-    expect(String((resumed[0]!.request as { reason?: string }).reason)).toMatch(/^Resumed itself: its destinations have been healthy and nothing came back dead for \d+ s \(asked for 6 s\)\.$/);
-    await until(async () => acked.filter((m) => m.startsWith("auto-")).length, (n) => n === 60 - sent, 30_000);
+    expect(String((resumed[0]!.request as { reason?: string }).reason)).toMatch(
+      /^Resumed itself: its destinations have been healthy and nothing came back dead for \d+ s \(asked for 6 s\)\.$/,
+    );
+    await until(
+      async () => acked.filter((m) => m.startsWith("auto-")).length,
+      (n) => n === 60 - sent,
+      30_000,
+    );
     expect(await env.store.prisma.deadLetter.count({ where: { bouncedFromJobId: job.id } })).toBe(sent);
   }, 200_000);
 });
