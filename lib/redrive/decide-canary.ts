@@ -5,6 +5,8 @@
 export type CanaryFacts = {
   now: Date;
   size: number;
+  /** Canary letters taken by the runner so far (in flight or answered): a runner with chunks still awaiting confirms must not take more. */
+  taken: number;
   /** Canary letters the broker has answered for (done, failed, unknown, skipped). */
   settled: number;
   /** Canary letters the broker confirmed. */
@@ -32,7 +34,10 @@ export function decideCanary(f: CanaryFacts): CanaryDecision {
       detail: `Canary failed: ${f.bounced} of the ${n} came back dead${f.bounceReason ? ` (${f.bounceReason})` : ""}; the other letters were not sent.`,
     };
   }
-  if (f.settled < f.size || f.sentAt === null) return { kind: "send", limit: f.size - f.settled };
+  if (f.settled < f.size || f.sentAt === null) {
+    if (f.taken < f.size) return { kind: "send", limit: f.size - f.taken };
+    return { kind: "wait", detail: `Canary: ${f.settled} of ${n} confirmed by the broker; waiting for the rest.` };
+  }
   if (f.done === 0) return { kind: "fail", detail: `Canary failed: none of the ${n} reached the broker; the other letters were not sent.` };
   const waited = f.now.getTime() - f.sentAt.getTime();
   if (waited >= f.settleMs && f.consumed)

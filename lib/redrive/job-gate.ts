@@ -122,8 +122,8 @@ export function createJobGate(deps: {
   async function canary(job: JobRow): Promise<JobGateStep | null> {
     const size = job.canarySize;
     if (size === null || job.canaryState === "passed" || job.canaryState === "failed") return null;
-    const [c] = await p.$queryRawUnsafe<Array<{ settled: bigint; done: bigint; last: Date | null }>>(
-      `SELECT count(*) FILTER (WHERE "outcome" NOT IN ('pending', 'in_flight')) AS settled, count(*) FILTER (WHERE "outcome" = 'done') AS done, max("finished_at") AS last
+    const [c] = await p.$queryRawUnsafe<Array<{ taken: bigint; settled: bigint; done: bigint; last: Date | null }>>(
+      `SELECT count(*) FILTER (WHERE "outcome" <> 'pending') AS taken, count(*) FILTER (WHERE "outcome" NOT IN ('pending', 'in_flight')) AS settled, count(*) FILTER (WHERE "outcome" = 'done') AS done, max("finished_at") AS last
        FROM "redrive_job_letters" WHERE "job_id" = $1::uuid AND "seq" <= $2`,
       job.id,
       size,
@@ -136,6 +136,7 @@ export function createJobGate(deps: {
     const d = decideCanary({
       now: now(),
       size,
+      taken: Number(c?.taken ?? 0),
       settled,
       done: Number(c?.done ?? 0),
       bounced: b.bounced,

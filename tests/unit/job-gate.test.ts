@@ -67,6 +67,7 @@ describe("the health gate's decision", () => {
 const canary = (over: Partial<CanaryFacts> = {}): CanaryFacts => ({
   now: at("10:20:00"),
   size: 10,
+  taken: 10,
   settled: 10,
   done: 10,
   bounced: 0,
@@ -80,8 +81,14 @@ const canary = (over: Partial<CanaryFacts> = {}): CanaryFacts => ({
 
 describe("the canary's decision", () => {
   it("sends only the rest of the canary until all of it is answered", () => {
-    expect(decideCanary(canary({ settled: 0, done: 0, sentAt: null }))).toEqual({ kind: "send", limit: 10 });
-    expect(decideCanary(canary({ settled: 7, done: 7, sentAt: null }))).toEqual({ kind: "send", limit: 3 });
+    expect(decideCanary(canary({ taken: 0, settled: 0, done: 0, sentAt: null }))).toEqual({ kind: "send", limit: 10 });
+    expect(decideCanary(canary({ taken: 7, settled: 7, done: 7, sentAt: null }))).toEqual({ kind: "send", limit: 3 });
+    // Chunks still awaiting their confirms count as taken: nothing past the canary goes out meanwhile.
+    expect(decideCanary(canary({ taken: 10, settled: 4, done: 4, sentAt: null }))).toEqual({
+      kind: "wait",
+      detail: "Canary: 4 of 10 canary letters confirmed by the broker; waiting for the rest.",
+    });
+    expect(decideCanary(canary({ taken: 8, settled: 4, done: 4, sentAt: null }))).toEqual({ kind: "send", limit: 2 });
   });
 
   it("fails as soon as one canary letter came back dead, even before all were sent", () => {
