@@ -138,6 +138,7 @@ const notificationRule = z.discriminatedUnion("kind", [
   z.object({ ...ruleScope, kind: z.literal("oldest-message-age"), aboveSeconds: z.number().int().min(1), includeEstimates: z.boolean().default(false) }).strict(),
   z.object({ ...ruleScope, kind: z.literal("dead-letter-inflow"), perMinute: z.number().min(0) }).strict(),
   z.object({ ...ruleScope, kind: z.literal("dlx-routes-nowhere") }).strict(),
+  z.object({ ...ruleScope, kind: z.literal("job-paused-itself") }).strict(),
 ]);
 
 /** A consumer that must exist and be attached: by exact "stream/consumer" / "vhost/queue", or a pattern ("*" matches anything). */
@@ -243,9 +244,40 @@ const fileSchema = z
         /** A letter that died again after this many requeues is poison: left out of bulk jobs. */
         poisonAfter: z.number().int().min(1).max(1000).default(3),
         confirmTimeoutSeconds: z.number().min(1).max(600).default(15),
+        /** A requeue job pauses itself when more than this share of the letters it sent come back dead… */
+        bounceThresholdPercent: z.number().min(0).max(100).default(10),
+        /** …once it has sent at least this many (since its start or last resume). */
+        bounceMinSent: z.number().int().min(1).max(1_000_000).default(20),
+        /** Requeue and terminate of a whole filter or group above this many letters need the count typed to confirm. */
+        confirmAbove: z.number().int().min(0).max(100_000_000).default(1000),
+        canary: z
+          .object({
+            /** The dry-run dialog offers a canary switched on above this many letters. */
+            defaultAbove: z.number().int().min(0).default(1000),
+            /** A canary is max(letters, percent of the job), at most `max`. */
+            letters: z.number().int().min(1).max(100_000).default(10),
+            percent: z.number().min(0).max(100).default(1),
+            max: z.number().int().min(1).max(100_000).default(1000),
+            /** Least wait after the canary went out before it can pass (dead letters take a moment to come back). */
+            settleSeconds: z.number().min(0).max(3600).default(15),
+            /** Longest wait for the destination to show it consumed the canary; then it passes if none came back dead. */
+            timeoutSeconds: z.number().min(1).max(86_400).default(120),
+          })
+          .strict()
+          .default({ defaultAbove: 1000, letters: 10, percent: 1, max: 1000, settleSeconds: 15, timeoutSeconds: 120 }),
       })
       .strict()
-      .default({ defaultRate: 100, maxRate: 5000, maxInFlight: 200, poisonAfter: 3, confirmTimeoutSeconds: 15 }),
+      .default({
+        defaultRate: 100,
+        maxRate: 5000,
+        maxInFlight: 200,
+        poisonAfter: 3,
+        confirmTimeoutSeconds: 15,
+        bounceThresholdPercent: 10,
+        bounceMinSent: 20,
+        confirmAbove: 1000,
+        canary: { defaultAbove: 1000, letters: 10, percent: 1, max: 1000, settleSeconds: 15, timeoutSeconds: 120 },
+      }),
     shutdown: z
       .object({
         /** On SIGTERM/SIGINT, how long publishes already sent may await their confirms (inside Kubernetes' 30 s grace). */
@@ -417,7 +449,17 @@ export type RedriveConfig = {
   statusIntervalMs: number;
   connectTimeoutMs: number;
   sampler: { intervalMs: number; rawRetentionMs: number; rollupRetentionMs: number };
-  redrive: { defaultRate: number; maxRate: number; maxInFlight: number; poisonAfter: number; confirmTimeoutMs: number };
+  redrive: {
+    defaultRate: number;
+    maxRate: number;
+    maxInFlight: number;
+    poisonAfter: number;
+    confirmTimeoutMs: number;
+    bounceThresholdPercent: number;
+    bounceMinSent: number;
+    confirmAbove: number;
+    canary: { defaultAbove: number; letters: number; percent: number; max: number; settleSeconds: number; timeoutSeconds: number };
+  };
   shutdown: { deadlineMs: number };
   /** Base URL of links in notifications, without a trailing slash. */
   publicUrl: string;

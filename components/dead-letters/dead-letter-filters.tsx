@@ -93,6 +93,9 @@ export function DeadLetterFilters({
         {filters.fingerprint ? (
           <FilterChip label="Group" removes="group" value={filters.fingerprint} testId="filter-fingerprint" codeClass="max-w-40" onClear={() => set({ fingerprint: undefined })} />
         ) : null}
+        {filters.bouncedFromJob ? (
+          <FilterChip label="Came back dead from job" removes="job" value={filters.bouncedFromJob.slice(0, 8)} testId="filter-bounced-from-job" codeClass="max-w-60" onClear={() => set({ bouncedFromJob: undefined })} />
+        ) : null}
         {filters.collectedFrom ? (
           <FilterChip label="Collected from" removes="DLQ" value={filters.collectedFrom} testId="filter-collected-from" codeClass="max-w-60" onClear={() => set({ collectedFrom: undefined })} />
         ) : null}

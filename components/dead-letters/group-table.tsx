@@ -135,7 +135,14 @@ function GroupRow({
           </span>
         )}
       </td>
-      <td className={`${td} text-right text-base font-semibold tabular-nums`}>{formatCount(g.count)}</td>
+      <td className={`${td} text-right text-base font-semibold tabular-nums`}>
+        {formatCount(g.count)}
+        {g.bounced > 0 ? (
+          <span className="block text-xs font-normal text-rose-700 dark:text-rose-300" data-testid="group-bounced" title="Letters a Redrive job requeued that died again">
+            {formatCount(g.bounced)} came back
+          </span>
+        ) : null}
+      </td>
       <td className={td}>
         <Sparkline
           values={g.arrivals}

@@ -6,6 +6,7 @@ import { useCallback } from "react";
 import { LoadError } from "@/components/consumers/load-error";
 import { LetterActions } from "@/components/redrive/letter-actions";
 import { LetterHistory } from "@/components/redrive/letter-history";
+import { LetterLineage } from "@/components/redrive/letter-lineage";
 import { EmptyState } from "@/components/ui/empty-state";
 import { useNow } from "@/components/ui/use-now";
 import { ApiError } from "@/lib/queries/fetch-json";
@@ -49,6 +50,7 @@ export function LetterDetailView({ id }: { id: string }) {
               <PayloadViewer letter={l} tab={tab} onTab={setTab} />
             </div>
             <div className="min-w-0 space-y-4">
+              <LetterLineage letter={l} now={now} />
               <DeathTimeline deaths={l.deaths} />
               <LetterHistory id={l.id} />
             </div>

@@ -47,6 +47,7 @@ export function parseInboxParams(sp: ParamsLike): InboxParams {
       q: (sp.get("q") ?? "").trim(),
       fingerprint: text(sp, "fingerprint"),
       collectedFrom: text(sp, "collectedFrom"),
+      bouncedFromJob: text(sp, "bouncedFromJob"),
     },
   };
 }
@@ -66,11 +67,12 @@ export function inboxParamsToQuery({ view, filters: f }: InboxParams): string {
   if (f.q.trim()) p.set("q", f.q.trim());
   if (f.fingerprint) p.set("fingerprint", f.fingerprint);
   if (f.collectedFrom) p.set("collectedFrom", f.collectedFrom);
+  if (f.bouncedFromJob) p.set("bouncedFromJob", f.bouncedFromJob);
   return p.toString();
 }
 
 export function hasLetterFilters(f: LetterFilters): boolean {
-  return Boolean(f.cluster || f.source || f.reason || f.states.length || f.from || f.to || f.header || f.messageId || f.q || f.fingerprint || f.collectedFrom);
+  return Boolean(f.cluster || f.source || f.reason || f.states.length || f.from || f.to || f.header || f.messageId || f.q || f.fingerprint || f.collectedFrom || f.bouncedFromJob);
 }
 
 export function letterHref(id: string): string {

@@ -31,6 +31,7 @@ import { JobControls } from "./job-controls";
 import { JobLetterTable } from "./job-letter-table";
 import { JobProgress } from "./job-progress";
 import { JobStateBadge } from "./job-state-badge";
+import { JobWatchCard } from "./job-watch-card";
 
 const muted = "text-zinc-500 dark:text-zinc-400";
 
@@ -76,6 +77,7 @@ export function JobDetailView({ id }: { id: string }) {
       {job.error ? <LoadError what="this job" error={job.error} hasData={Boolean(j)} testId="job-error" /> : null}
       {j ? (
         <>
+          <JobWatchCard job={j} />
           <ProgressCard job={j} now={now} />
           <Letters id={id} job={j} outcome={outcome} onOutcome={setOutcome} now={now} />
         </>

@@ -61,6 +61,7 @@ function targetName(i: IncidentView): string {
   const t = i.target;
   if (t.type === "consumer") return `${t.parent}/${t.name} on ${t.cluster}`;
   if (t.type === "dlq") return `${t.name} on ${t.cluster}`;
+  if (t.type === "job") return `Job ${t.number}`;
   return `${t.source} on ${t.cluster}`;
 }
 

@@ -13,6 +13,7 @@ const KIND_LABEL: Record<RuleKind, string> = {
   "oldest-message-age": "Oldest message age",
   "dead-letter-inflow": "Dead-letter inflow",
   "dlx-routes-nowhere": "Dead letters dropped",
+  "job-paused-itself": "Job paused itself",
 };
 
 /** What is watched: every rule in words, with its scope and channels, and a form to add or edit one. */
@@ -149,6 +150,7 @@ function RuleForm({ rule, channels, clusters, onDone }: { rule: RuleView | null;
       case "dead-letter-inflow":
         return { kind: f.kind, perMinute: Number(f.perMinute) };
       case "dlx-routes-nowhere":
+      case "job-paused-itself":
         return { kind: f.kind };
     }
   };

@@ -32,6 +32,7 @@ import {
   utf8ToBase64,
   type HeaderRow,
 } from "./format";
+import { INITIAL_SAFETY, JobSafetyFields, safetyRequest, type SafetyState } from "./job-safety-fields";
 import { PlanSummary } from "./plan-summary";
 
 export const DEFAULT_RATE = 100;
@@ -73,6 +74,7 @@ function JobDialogBody({ intent, onClose, onStarted }: { intent: JobIntent; onCl
   const original = useMemo(() => (intent.edit ? editablePayload(intent.edit) : null), [intent.edit]);
   const [payloadText, setPayloadText] = useState<string | null>(original && "text" in original ? original.text : null);
   const [rows, setRows] = useState<HeaderRow[]>(() => (intent.edit ? headerRowsFrom(intent.edit.headers) : []));
+  const [safety, setSafety] = useState<SafetyState>(INITIAL_SAFETY);
 
   // The request as it stands, or why it cannot be planned yet.
   const built = useMemo((): { key: PlanKey; diff: string | null } | { problem: string } => {
@@ -116,15 +118,16 @@ function JobDialogBody({ intent, onClose, onStarted }: { intent: JobIntent; onCl
   const blockedByHeld = intent.scope.kind === "letters" && (plan.data?.heldByOtherJobs.length ?? 0) > 0;
   // A plan that says the start would be refused (a destination no job may use, or one that does not exist) cannot be confirmed.
   const refused = Boolean(plan.data?.refusal);
-  const canConfirm = fresh && total > 0 && !blockedByHeld && !refused && rate !== null && !start.isPending;
+  const safe = safetyRequest(safety, intent.action, intent.scope, fresh ? plan.data : undefined);
+  const canConfirm = fresh && total > 0 && !blockedByHeld && !refused && rate !== null && safe.ok && !start.isPending;
 
   // A double click, or Enter pressed twice, must not start two jobs: the mutation's own pending
   // flag only shows after a render, so a ref closes the gap.
   const firing = useRef(false);
   const confirm = () => {
-    if (!canConfirm || firing.current || !("key" in built) || rate === null) return;
+    if (!canConfirm || firing.current || !("key" in built) || rate === null || !safe.ok) return;
     firing.current = true;
-    const request: JobRequest = { ...built.key, rate };
+    const request: JobRequest = { ...built.key, rate, ...safe.fields };
     start.mutate(request, {
       onSuccess: (job) => {
         toast({ tone: "ok", text: `${jobStartedText(job)}.`, href: jobHref(job.id), linkLabel: `Open ${jobName(job.number)}` });
@@ -208,6 +211,8 @@ function JobDialogBody({ intent, onClose, onStarted }: { intent: JobIntent; onCl
           <p className="text-zinc-500 dark:text-zinc-400">Working out exactly what this would do (a dry run: nothing is touched)…</p>
         )}
       </div>
+
+      {!single ? <JobSafetyFields state={safety} onChange={setSafety} action={intent.action} scope={intent.scope} plan={plan.data} /> : null}
 
       {!single ? (
         <div className="flex flex-wrap items-center gap-2 border-t border-zinc-200 pt-3 dark:border-zinc-800">

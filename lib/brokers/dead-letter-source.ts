@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
+import type { BouncedFrom } from "./bounce-lineage";
 import type { BrokerKind, Death } from "./contracts";
 
 // The dead-letter half of the driver contract. A driver's source reads dead letters off its broker
@@ -36,6 +37,8 @@ export type NewLetter = {
   deathCount: number;
   firstDeathAt: Date | null;
   lastDeathAt: Date | null;
+  /** This message was sent back by a Redrive job and died again: that job and the letter it was sent back for. */
+  bouncedFrom?: BouncedFrom | null;
 };
 
 export function sha256(...parts: Array<string | Uint8Array>): string {

@@ -2,6 +2,7 @@ import "server-only";
 import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
 import { isUtf8 } from "./encode";
+import { getLetterLineage } from "./get-letter-lineage";
 import { LETTER_COLUMNS, toLetterSummary, type LetterRow } from "./list-letters";
 import type { Death, LetterDetail } from "./types";
 
@@ -31,6 +32,7 @@ export async function getLetter(id: string): Promise<LetterDetail> {
     payloadBase64: head === null ? null : Buffer.from(head).toString("base64"),
     payloadTruncated: truncated,
     payloadIsUtf8: utf8,
+    ...(await getLetterLineage(prisma, id)),
   };
 }
 

@@ -29,5 +29,6 @@ export function whereClause(f: LetterFilters, firstParam = 1): { sql: string; pa
   if (f.q) parts.push(`d."payload_text" ILIKE ${p("%" + f.q.replace(/[\\%_]/g, (m) => "\\" + m) + "%")}`);
   if (f.fingerprint) parts.push(`d."fingerprint" = ${p(f.fingerprint)}`);
   if (f.collectedFrom) parts.push(`d."collected_from" = ${p(f.collectedFrom)}`);
+  if (f.bouncedFromJob) parts.push(`d."bounced_from_job_id" = ${p(f.bouncedFromJob)}::uuid`);
   return { sql: parts.length ? parts.join(" AND ") : "TRUE", params };
 }

@@ -23,6 +23,8 @@ export type LetterFilters = {
   fingerprint?: string;
   /** The DLQ or capture stream the letters were collected from. */
   collectedFrom?: string;
+  /** Letters that came back dead after this job (its id) requeued them. */
+  bouncedFromJob?: string;
 };
 
 /** A `header` filter the API can use: "key:value" with a key. */
@@ -46,6 +48,7 @@ export function letterFilterParams(f: LetterFilters): URLSearchParams {
     q: f.q || undefined,
     fingerprint: f.fingerprint || undefined,
     collectedFrom: f.collectedFrom || undefined,
+    bouncedFromJob: f.bouncedFromJob || undefined,
   });
 }
 

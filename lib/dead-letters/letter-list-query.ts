@@ -28,6 +28,8 @@ export const letterFiltersQuery = z.object({
     .optional(),
   /** The DLQ ("vhost/queue") or NATS capture stream the letters were collected from. */
   collectedFrom: z.string().max(500).optional(),
+  /** Letters that came back dead after this job requeued them (bounce lineage). */
+  bouncedFromJob: z.uuid("must be a job's id").optional(),
 });
 
 export type LetterFiltersQuery = z.infer<typeof letterFiltersQuery>;

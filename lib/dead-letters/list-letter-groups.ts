@@ -15,6 +15,7 @@ type GroupRow = {
   error_text: string | null;
   payload_shape: string;
   count: bigint | number;
+  bounced: bigint | number;
   first_seen: Date;
   last_seen: Date;
 };
@@ -25,7 +26,7 @@ export async function listLetterGroups(f: LetterFilters, now = new Date()): Prom
   const where = whereClause(f);
   const rows = await prisma.$queryRawUnsafe<GroupRow[]>(
     `SELECT d."fingerprint", min(c."name") AS cluster, min(d."kind"::text) AS kind, min(d."source") AS source, min(d."reason") AS reason,
-       min(d."error_text") AS error_text, min(d."payload_shape") AS payload_shape, count(*) AS count,
+       min(d."error_text") AS error_text, min(d."payload_shape") AS payload_shape, count(*) AS count, count(d."bounced_from_job_id") AS bounced,
        min(d."captured_at") AS first_seen, max(d."captured_at") AS last_seen
      FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"
      WHERE ${where.sql}
@@ -61,6 +62,7 @@ export async function listLetterGroups(f: LetterFilters, now = new Date()): Prom
       errorText: r.error_text,
       payloadShape: r.payload_shape,
       count: Number(r.count),
+      bounced: Number(r.bounced),
       firstSeen: new Date(r.first_seen).toISOString(),
       lastSeen: new Date(r.last_seen).toISOString(),
       arrivals: arrivals.get(r.fingerprint) ?? new Array<number>(24).fill(0),

@@ -31,11 +31,13 @@ export type LetterRow = {
   preview: string | null;
   redrive_count: number;
   job_id: string | null;
+  bounced_from_job_id: string | null;
 };
 
 export const LETTER_COLUMNS = `d."id"::text AS id, c."name" AS cluster, d."kind"::text AS kind, d."source", d."destination", d."collected_from", d."reason",
   d."error_text", d."fingerprint", d."state", d."message_id", d."content_type", d."payload_size", d."payload_missing", d."death_count",
-  d."first_death_at", d."last_death_at", d."captured_at", left(d."payload_text", 200) AS preview, d."redrive_count", d."job_id"::text AS job_id`;
+  d."first_death_at", d."last_death_at", d."captured_at", left(d."payload_text", 200) AS preview, d."redrive_count", d."job_id"::text AS job_id,
+  d."bounced_from_job_id"::text AS bounced_from_job_id`;
 
 export function toLetterSummary(r: LetterRow): LetterSummary {
   const poisonAfter = getConfig().redrive.poisonAfter;
@@ -63,6 +65,7 @@ export function toLetterSummary(r: LetterRow): LetterSummary {
     redriveCount: Number(r.redrive_count),
     poison: Number(r.redrive_count) >= poisonAfter,
     jobId: r.job_id,
+    bouncedFromJobId: r.bounced_from_job_id,
   };
 }
 

@@ -29,16 +29,20 @@ export async function storeLetters(prisma: PrismaClient, letters: NewLetter[]): 
   return prisma.$executeRawUnsafe(
     `INSERT INTO "dead_letters" ("id", "cluster_id", "kind", "dedupe_key", "source", "destination", "collected_from", "reason", "error_text", "payload_shape",
        "fingerprint", "message_id", "content_type", "payload", "payload_size", "payload_missing", "payload_text", "properties", "headers", "raw_headers",
-       "redrive_count", "deaths", "death_count", "first_death_at", "last_death_at", "content_key")
+       "redrive_count", "deaths", "death_count", "first_death_at", "last_death_at", "content_key",
+       "bounced_from_letter_id", "bounced_from_job_id")
      SELECT gen_random_uuid(), u.cluster_id, u.kind::"BrokerKind", u.dedupe_key, u.source, u.destination, u.collected_from, u.reason, u.error_text, u.payload_shape,
        u.fingerprint, u.message_id, u.content_type, decode(u.payload, 'base64'), u.payload_size, u.payload_missing, u.payload_text, u.properties::jsonb, u.headers::jsonb, u.raw_headers::jsonb,
-       u.redrive_count, u.deaths::jsonb, u.death_count, u.first_death_at, u.last_death_at, u.content_key
+       u.redrive_count, u.deaths::jsonb, u.death_count, u.first_death_at, u.last_death_at, u.content_key,
+       jl."letter_id", jl."job_id"
      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
                  $13::text[], $14::int4[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::int4[], $21::text[], $22::int4[], $23::timestamptz[], $24::timestamptz[],
-                 $25::text[], $26::bool[])
+                 $25::text[], $26::bool[], $27::uuid[], $28::uuid[])
        AS u(cluster_id, kind, dedupe_key, source, destination, collected_from, reason, error_text, payload_shape, fingerprint, message_id, content_type,
             payload, payload_size, payload_missing, payload_text, properties, headers, raw_headers, redrive_count, deaths, death_count, first_death_at, last_death_at,
-            content_key, redelivered)
+            content_key, redelivered, bounced_job, bounced_letter)
+     -- Lineage only to a job of this store: another installation's job on the same broker is not ours to name.
+     LEFT JOIN "redrive_job_letters" jl ON jl."job_id" = u.bounced_job AND jl."letter_id" = u.bounced_letter
      WHERE NOT (u.redelivered AND u.content_key IS NOT NULL
                 AND EXISTS (SELECT 1 FROM "dead_letters" d WHERE d."cluster_id" = u.cluster_id AND d."content_key" = u.content_key))
      ON CONFLICT ("cluster_id", "dedupe_key") DO NOTHING`,
@@ -69,5 +73,7 @@ export async function storeLetters(prisma: PrismaClient, letters: NewLetter[]): 
     col((r) => r.l.lastDeathAt?.toISOString() ?? null),
     col((r) => text(r.l.contentKey ?? null)),
     col((r) => r.l.redelivered ?? false),
+    col((r) => r.l.bouncedFrom?.jobId ?? null),
+    col((r) => r.l.bouncedFrom?.letterId ?? null),
   );
 }

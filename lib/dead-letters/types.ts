@@ -43,6 +43,22 @@ export type LetterSummary = {
   poison: boolean;
   /** The running job holding this letter, if any. */
   jobId: string | null;
+  /** Set when this letter is a message a Redrive job requeued that died again: that job's id. */
+  bouncedFromJobId: string | null;
+};
+
+/** Bounce lineage: the requeue this letter is the message of, dying again. */
+export type LetterBounce = {
+  jobId: string;
+  /** Null when the job is no longer stored. */
+  jobNumber: number | null;
+  /** The letter the job sent back. */
+  letterId: string;
+  /** When the broker confirmed the requeue; null when unknown. */
+  requeuedAt: string | null;
+  /** When this death happened (or was captured). */
+  diedAt: string;
+  reason: string;
 };
 
 export type LetterDetail = LetterSummary & {
@@ -58,6 +74,10 @@ export type LetterDetail = LetterSummary & {
   payloadIsUtf8: boolean;
   /** Set when the caller's role may not read payloads: the bytes were left out. */
   payloadHidden?: boolean;
+  /** This letter is a requeued message that died again: which job sent it back, when. */
+  bouncedFrom: LetterBounce | null;
+  /** Letters this one came back as, after later requeues: newest first. */
+  bouncedAs: Array<{ letterId: string; jobId: string; jobNumber: number | null; diedAt: string; reason: string }>;
 };
 
 /** GET /api/dead-letters?cluster&source&reason&state&from&to&header=key:value&messageId&q&fingerprint&cursor&limit */
@@ -76,6 +96,8 @@ export type LetterGroup = {
   /** Set when the caller's role may not read payloads: the shape (the payload's JSON keys) was left out. */
   payloadShapeHidden?: boolean;
   count: number;
+  /** How many of its letters are requeued messages that died again. */
+  bounced: number;
   firstSeen: string;
   lastSeen: string;
   /** Arrivals per hour over the last 24 h, oldest first (24 numbers). */

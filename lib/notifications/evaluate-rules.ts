@@ -162,7 +162,8 @@ function listHref(params: RuleParams, cluster: string | null): string {
     q.set("sort", "oldest");
     q.set("dir", "desc");
   }
-  const path = params.kind === "consumer-state" || params.kind === "time-to-drain" || params.kind === "oldest-message-age" ? "/consumers" : "/dead-letters";
+  const path =
+    params.kind === "consumer-state" || params.kind === "time-to-drain" || params.kind === "oldest-message-age" ? "/consumers" : params.kind === "job-paused-itself" ? "/jobs" : "/dead-letters";
   const qs = q.toString();
   return qs ? `${path}?${qs}` : path;
 }
@@ -171,6 +172,7 @@ function titleFor(i: OpenIncident): string {
   const t = i.target as IncidentTarget;
   if (t.type === "consumer") return `Recovered: ${t.name} (${BROKER_LABELS[t.kind].parent} ${t.parent}) on ${t.cluster}`;
   if (t.type === "dlq") return `Dead letters calm again: ${t.name} on ${t.cluster}`;
+  if (t.type === "job") return `Job ${t.number} is no longer paused`;
   return `Dead letters routed again: ${t.source} on ${t.cluster}`;
 }
 
@@ -203,6 +205,7 @@ async function describeNow(deps: EvaluateDeps, targets: IncidentTarget[]): Promi
       return `now ${c.state}: ${c.stateReason}`;
     }
     if (t.type === "dlq") return "dead letters arrive below the rule's threshold again";
+    if (t.type === "job") return "the job was resumed or cancelled";
     return "the dead-letter exchange routes this queue's dead letters again (or the queue is gone)";
   };
 }

@@ -154,5 +154,19 @@ export async function findConditions(prisma: PrismaClient, params: RuleParams, s
       );
       return { holding, undecided: new Set() };
     }
+    case "job-paused-itself": {
+      // Jobs span clusters and queues: a rule of this kind watches every job.
+      const jobs = await prisma.redriveJob.findMany({ where: { state: "paused", pausedBy: { in: ["gate", "canary"] } }, select: { id: true, number: true, description: true, pausedReason: true, pausedAt: true } });
+      const holding = jobs.map(
+        (j): Condition => ({
+          key: `job:${j.id}`,
+          target: { type: "job", id: j.id, number: Number(j.number) },
+          title: `Job ${j.number} paused itself: ${j.description}`,
+          summary: j.pausedReason ?? "the job paused itself",
+          startedAt: j.pausedAt,
+        }),
+      );
+      return { holding, undecided: new Set() };
+    }
   }
 }

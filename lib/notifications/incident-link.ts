@@ -24,6 +24,8 @@ export function targetHref(target: IncidentTarget, window: { from: string; to: s
     case "source":
       // The queue whose dead letters are dropped: its own page shows its dead-letter settings and the problem.
       return target.consumerId ? `/consumers/${encodeURIComponent(target.consumerId)}${range ? `?${range}` : ""}` : `/dead-letters?cluster=${encodeURIComponent(target.cluster)}`;
+    case "job":
+      return `/jobs/${encodeURIComponent(target.id)}`;
   }
 }
 

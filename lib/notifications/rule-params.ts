@@ -9,6 +9,7 @@ export const ruleParams = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("oldest-message-age"), aboveSeconds: z.number().int().min(1).max(30 * 86_400), includeEstimates: z.boolean().default(false) }),
   z.object({ kind: z.literal("dead-letter-inflow"), perMinute: z.number().min(0).max(10_000_000) }),
   z.object({ kind: z.literal("dlx-routes-nowhere") }),
+  z.object({ kind: z.literal("job-paused-itself") }),
 ]);
 
 export function readRuleParams(kind: string, params: unknown): RuleParams | null {
@@ -41,5 +42,7 @@ export function describeRule(p: RuleParams): string {
       return `more than ${p.perMinute} dead letters per minute arrive in a DLQ`;
     case "dlx-routes-nowhere":
       return "a queue's dead-letter exchange is missing or routes nowhere (its dead letters are dropped)";
+    case "job-paused-itself":
+      return "a requeue job pauses itself (its letters come back dead, its destination turns unhealthy, or its canary fails)";
   }
 }

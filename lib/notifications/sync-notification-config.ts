@@ -15,6 +15,7 @@ function paramsOf(r: NotificationRuleConfig): RuleParams {
     case "dead-letter-inflow":
       return { kind: r.kind, perMinute: r.perMinute };
     case "dlx-routes-nowhere":
+    case "job-paused-itself":
       return { kind: r.kind };
   }
 }

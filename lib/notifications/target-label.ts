@@ -10,5 +10,7 @@ export function targetLabel(t: IncidentTarget): string {
       return `${BROKER_LABELS[t.kind].deadLetterSource} ${t.name} on ${t.cluster}`;
     case "source":
       return `queue ${t.source} on ${t.cluster}`;
+    case "job":
+      return `Job ${t.number}`;
   }
 }

@@ -2,7 +2,7 @@
 
 import type { BrokerKind } from "@/lib/brokers/contracts";
 
-export const RULE_KINDS = ["consumer-state", "time-to-drain", "oldest-message-age", "dead-letter-inflow", "dlx-routes-nowhere"] as const;
+export const RULE_KINDS = ["consumer-state", "time-to-drain", "oldest-message-age", "dead-letter-inflow", "dlx-routes-nowhere", "job-paused-itself"] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
 export const CHANNEL_TYPES = ["webhook", "slack"] as const;
@@ -17,13 +17,16 @@ export type RuleParams =
   | { kind: "time-to-drain"; aboveSeconds: number; includeNotDraining: boolean }
   | { kind: "oldest-message-age"; aboveSeconds: number; includeEstimates: boolean }
   | { kind: "dead-letter-inflow"; perMinute: number }
-  | { kind: "dlx-routes-nowhere" };
+  | { kind: "dlx-routes-nowhere" }
+  | { kind: "job-paused-itself" };
 
 /** What an incident is about: a consumer, a DLQ (or NATS capture stream), or a queue whose dead letters are dropped. */
 export type IncidentTarget =
   | { type: "consumer"; id: string; cluster: string; kind: BrokerKind; parent: string; name: string }
   | { type: "dlq"; id: string; cluster: string; kind: BrokerKind; name: string }
-  | { type: "source"; cluster: string; source: string; consumerId: string | null };
+  | { type: "source"; cluster: string; source: string; consumerId: string | null }
+  /** A requeue job its health gate or canary paused. */
+  | { type: "job"; id: string; number: number };
 
 export type ChannelView = {
   id: string;

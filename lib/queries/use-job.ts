@@ -12,14 +12,20 @@ export function jobUrl(id: string): string {
   return `/api/jobs/${encodeURIComponent(id)}`;
 }
 
-/** One job; polled every second while it runs, is paused or is cancelling, and not at all once it is over. */
+/** After a requeue ends, its letters may still come back dead: its page keeps counting them this long, more slowly. */
+const BOUNCE_WATCH_MS = 10 * 60_000;
+const BOUNCE_REFRESH_MS = 5000;
+
+/** One job; polled every second while it runs, is paused or is cancelling, every few seconds for a while after a requeue ends, then not at all. */
 export function useJob(id: string) {
   return useQuery({
     queryKey: queryKeys.jobs.detail(id),
     queryFn: ({ signal }) => fetchJson<JobSummary>(jobUrl(id), { signal }),
     refetchInterval: (query) => {
       const job = query.state.data;
-      return job && isActiveJob(job.state) ? JOB_ACTIVE_REFRESH_MS : false;
+      if (job && isActiveJob(job.state)) return JOB_ACTIVE_REFRESH_MS;
+      if (job?.watch && job.finishedAt && Date.now() - Date.parse(job.finishedAt) < BOUNCE_WATCH_MS) return BOUNCE_REFRESH_MS;
+      return false;
     },
     refetchIntervalInBackground: false,
     retry: retryUnlessRefused,

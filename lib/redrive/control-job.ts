@@ -16,12 +16,24 @@ const MOVES = {
 
 export type JobControl = keyof typeof MOVES;
 
+/** What a control records beside the state: who paused and why; a resume starts the health gate's watch afresh. */
+function controlData(control: JobControl, actor: string) {
+  switch (control) {
+    case "pause":
+      return { pausedBy: "operator", pausedReason: `Paused by ${actor}.`, pausedAt: new Date() };
+    case "resume":
+      return { pausedBy: null, pausedReason: null, pausedAt: null, watchSince: new Date() };
+    case "cancel":
+      return {};
+  }
+}
+
 /** Pause, resume or cancel: a state change the runner picks up within a chunk (well under a second). */
 export async function controlJob(id: string, control: JobControl, actor: Principal, address: string | null): Promise<JobSummary> {
   const { prisma } = await getStore();
   const move = MOVES[control];
   await withAudit(prisma, { actor: actor.name, address, action: jobAuditAction(control), target: auditTarget.job(id), request: { job: id } }, async () => {
-    const n = await prisma.redriveJob.updateMany({ where: { id, state: { in: [...move.from] } }, data: { state: move.to } });
+    const n = await prisma.redriveJob.updateMany({ where: { id, state: { in: [...move.from] } }, data: { state: move.to, ...controlData(control, actor.name) } });
     if (n.count === 0) {
       const job = await prisma.redriveJob.findUnique({ where: { id }, select: { state: true, number: true } });
       if (!job) throw new AppError("NOT_FOUND", "There is no such job.");

@@ -5,6 +5,7 @@ import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
 import { onShutdown } from "@/lib/lifecycle/on-shutdown";
 import { log } from "@/lib/log";
+import { createJobGate } from "./job-gate";
 import { JobRunner } from "./job-runner";
 
 const holder = globalThis as typeof globalThis & { __redriveJobRunner?: Promise<JobRunner> };
@@ -17,6 +18,7 @@ export function getJobRunner(): Promise<JobRunner> {
       prisma: store.prisma,
       maxInFlight: config.redrive.maxInFlight,
       log: (level, message, context) => log[level](message, context),
+      gate: createJobGate({ prisma: store.prisma, redrive: config.redrive, log: (level, message, context) => log[level](message, context) }),
       publisherFor: async (clusterName) => {
         if (!config.clusters.some((c) => c.name === clusterName)) throw new AppError("NOT_FOUND", `Cluster ${clusterName} is no longer configured; its letters cannot be requeued.`);
         return brokerFor(clusterName).openPublisher({ confirmTimeoutMs: config.redrive.confirmTimeoutMs });

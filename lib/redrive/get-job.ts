@@ -2,7 +2,7 @@ import "server-only";
 import { getStore } from "@/lib/db/get-store";
 import type { RedriveJob } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
-import { LETTER_OUTCOMES, type JobAction, type JobCounts, type JobState, type JobSummary } from "./types";
+import { LETTER_OUTCOMES, type JobAction, type JobCounts, type JobState, type JobSummary, type JobWatch } from "./types";
 
 export async function jobCounts(jobIds: string[]): Promise<Map<string, JobCounts>> {
   const { prisma } = await getStore();
@@ -19,7 +19,32 @@ export async function recentRates(jobIds: string[]): Promise<Map<string, number>
   return new Map(rows.map((r) => [r.jobId, r._count._all / 5]));
 }
 
-export function toJobSummary(j: RedriveJob, counts: JobCounts, rate: number | null): JobSummary {
+/** How many of each job's letters came back dead (counted once per letter sent back). */
+export async function jobBounces(jobIds: string[]): Promise<Map<string, number>> {
+  if (jobIds.length === 0) return new Map();
+  const { prisma } = await getStore();
+  const rows = await prisma.$queryRawUnsafe<Array<{ job_id: string; n: bigint }>>(
+    `SELECT "bounced_from_job_id"::text AS job_id, count(DISTINCT "bounced_from_letter_id") AS n FROM "dead_letters" WHERE "bounced_from_job_id" = ANY($1::uuid[]) GROUP BY 1`,
+    jobIds,
+  );
+  return new Map(rows.map((r) => [r.job_id, Number(r.n)]));
+}
+
+function toWatch(j: RedriveJob, counts: JobCounts, bounced: number): JobWatch | null {
+  if (j.action !== "requeue") return null;
+  const canaryState = (j.canaryState ?? "sending") as NonNullable<JobWatch["canary"]>["state"];
+  return {
+    sent: counts.done,
+    bounced,
+    bouncedHref: `/dead-letters?bouncedFromJob=${j.id}`,
+    bounceThreshold: j.bounceThreshold ?? 0.1,
+    bounceMinSent: j.bounceMinSent ?? 20,
+    autoResumeMinutes: j.autoResumeMinutes,
+    canary: j.canarySize === null ? null : { size: j.canarySize, state: canaryState, detail: j.canaryDetail },
+  };
+}
+
+export function toJobSummary(j: RedriveJob, counts: JobCounts, rate: number | null, bounced = 0): JobSummary {
   return {
     id: j.id,
     number: Number(j.number),
@@ -36,6 +61,9 @@ export function toJobSummary(j: RedriveJob, counts: JobCounts, rate: number | nu
     currentRate: j.state === "running" || j.state === "cancelling" ? rate : null,
     destination: j.destination,
     error: j.error,
+    pausedReason: j.state === "paused" ? j.pausedReason : null,
+    pausedBy: j.state === "paused" ? ((j.pausedBy as JobSummary["pausedBy"]) ?? "operator") : null,
+    watch: toWatch(j, counts, bounced),
   };
 }
 
@@ -43,6 +71,6 @@ export async function getJob(id: string): Promise<JobSummary> {
   const { prisma } = await getStore();
   const j = await prisma.redriveJob.findUnique({ where: { id } });
   if (!j) throw new AppError("NOT_FOUND", "There is no such job.");
-  const [counts, rates] = await Promise.all([jobCounts([id]), recentRates([id])]);
-  return toJobSummary(j, counts.get(id)!, rates.get(id) ?? 0);
+  const [counts, rates, bounces] = await Promise.all([jobCounts([id]), recentRates([id]), jobBounces([id])]);
+  return toJobSummary(j, counts.get(id)!, rates.get(id) ?? 0, bounces.get(id) ?? 0);
 }

@@ -10,6 +10,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import type { LetterPublisher, OutgoingLetter, PublishResult } from "@/lib/brokers/publisher";
 import { BROKER_CAPABILITIES, kindsWith, unknownKind, type BrokerKind } from "@/lib/brokers/contracts";
+import type { JobGate } from "./job-gate";
 
 // Runs jobs. Any replica may run a job: it takes a lease on it and renews it; when a process dies
 // its lease lapses and another (or the restarted one) takes over. Letters go through in chunks:
@@ -32,6 +33,8 @@ export type RunnerDeps = {
   /** How long a job's lease lasts without renewal (default 15 s); another runner takes over after it. */
   leaseMs?: number;
   log?: (level: "info" | "warn", message: string, context?: Record<string, unknown>) => void;
+  /** Asked before each chunk (job-gate.ts): may pause the job, hold it while its canary settles, or cap the next chunk. */
+  gate?: JobGate;
 };
 
 type LetterRow = {
@@ -214,6 +217,11 @@ export class JobRunner {
         }
         const job = await this.job(id);
         if (!job) return;
+        const gate = await this.deps.gate?.(job);
+        if (gate?.holdMs !== undefined) {
+          await this.nap(gate.holdMs);
+          continue;
+        }
         if (job.state === "paused") {
           await this.nap(250);
           continue;
@@ -221,7 +229,7 @@ export class JobRunner {
         if (job.state === "cancelling") return await this.finish(job, "cancelled");
         if (job.state !== "running") return;
         // Small enough chunks that pause and cancel take effect within a second at the job's rate.
-        const chunk = Math.max(1, Math.min(this.deps.maxInFlight, Math.floor(job.rate / 2)));
+        const chunk = Math.max(1, Math.min(this.deps.maxInFlight, Math.floor(job.rate / 2), gate?.limit ?? Infinity));
         const letters = await this.next(id, chunk);
         if (letters.length === 0) return await this.finish(job, "completed");
         await this.process(job, letters, publishers, pace);

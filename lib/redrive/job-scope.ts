@@ -17,6 +17,16 @@ export const jobRequest = z.object({
   edit: z
     .object({ payloadBase64: z.string().max(15 * 1024 * 1024).optional(), headers: z.record(z.string(), z.string().nullable()).optional() })
     .optional(),
+  /** Pause by itself when more than this share (percent) of the letters it sent come back dead; default redrive.bounceThresholdPercent. */
+  bounceThresholdPercent: z.number().min(0).max(100).optional(),
+  /** …once at least this many were sent (since its start or last resume); default redrive.bounceMinSent. */
+  bounceMinSent: z.number().int().min(1).max(1_000_000).optional(),
+  /** After pausing itself, resume once its destinations have been healthy (and nothing came back dead) this many minutes. */
+  autoResumeMinutes: z.number().min(0.1).max(7 * 24 * 60).optional(),
+  /** Send a canary first: true for the default size (max(redrive.canary.letters, percent of the job), at most max), or a number of letters. */
+  canary: z.union([z.boolean(), z.number().int().min(1).max(100_000)]).optional(),
+  /** The number of letters, typed by the operator: required for a requeue or terminate of a filter or group above redrive.confirmAbove letters. */
+  confirmCount: z.number().int().min(0).optional(),
 });
 
 export type JobRequestInput = z.infer<typeof jobRequest>;

@@ -1,7 +1,8 @@
 import "server-only";
 import type { Principal } from "@/lib/auth/permissions";
-import { getConfig } from "@/lib/config";
+import { getConfig, type RedriveConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
+import { canarySize } from "./canary-size";
 import { checkDestination, type DestinationCheck } from "./check-destination";
 import { destinationRefusal } from "./destination-refusal";
 import { FROM_STATE, scopeSql, type JobRequestInput } from "./job-scope";
@@ -11,6 +12,12 @@ import type { JobPlan } from "./types";
 import { BROKER_CAPABILITIES, type BrokerKind } from "@/lib/brokers/contracts";
 
 type Dest = { cluster: string; kind: BrokerKind; destination: string; count: bigint | number };
+
+/** The canary a requeue of `total` letters would get by default: max(letters, percent), at most max; on by default above defaultAbove. */
+function canaryOffer(total: number, c: RedriveConfig["redrive"]["canary"]): JobPlan["canary"] {
+  const size = canarySize(total, c);
+  return { size, defaultOn: total > c.defaultAbove && size < total };
+}
 
 /** What a job would do, touching nothing: counts, destinations and whether they exist, what is left out and why. */
 export async function planJob(input: JobRequestInput, actor: Principal): Promise<JobPlan> {
@@ -53,6 +60,8 @@ export async function planJob(input: JobRequestInput, actor: Principal): Promise
     notApplicable: Number(c?.not_applicable ?? 0),
     payloadMissing: input.action === "requeue" ? Number(c?.missing ?? 0) : 0,
     refusal: refusal?.message ?? null,
+    confirmAbove: config.redrive.confirmAbove,
+    canary: input.action === "requeue" ? canaryOffer(effective.reduce((n, d) => n + Number(d.count), 0), config.redrive.canary) : null,
     otherConsumers: effective.flatMap((d, i) => (BROKER_CAPABILITIES[d.kind].destinationFanOut && checks[i]!.consumers.length ? [{ cluster: d.cluster, subject: d.destination, consumers: checks[i]!.consumers }] : [])),
   };
 }

@@ -3,10 +3,11 @@ import { auditTarget, jobAuditAction } from "@/lib/audit/actions";
 import { randomUUID } from "node:crypto";
 import { withAudit } from "@/lib/audit/record-audit";
 import type { Principal } from "@/lib/auth/permissions";
-import { getConfig } from "@/lib/config";
+import { getConfig, type RedriveConfig } from "@/lib/config";
 import type { Prisma } from "@/lib/db/generated/client";
 import { getStore } from "@/lib/db/get-store";
 import { AppError, refusal } from "@/lib/errors";
+import { canarySize } from "./canary-size";
 import { checkDestination, type DestinationCheck } from "./check-destination";
 import { destinationRefusal, type CheckedDestination } from "./destination-refusal";
 import { getJob } from "./get-job";
@@ -27,6 +28,34 @@ function validate(input: JobRequestInput, maxRate: number): void {
   if (input.rate !== undefined && input.rate > maxRate) throw new AppError("INVALID_INPUT", `The rate may be at most ${maxRate} letters per second (redrive.maxRate in the configuration).`);
   if (input.action !== "requeue" && (input.destination || input.edit)) throw new AppError("INVALID_INPUT", `A ${input.action} job takes no destination and no edit.`);
   if (input.edit && !(input.scope.kind === "letters" && input.scope.ids.length === 1)) throw new AppError("INVALID_INPUT", "An edited requeue applies to exactly one letter.");
+  const watching = input.canary !== undefined || input.bounceThresholdPercent !== undefined || input.bounceMinSent !== undefined || input.autoResumeMinutes !== undefined;
+  if (input.action !== "requeue" && watching) throw new AppError("INVALID_INPUT", `A ${input.action} job sends nothing to a consumer, so it takes no canary, bounce threshold or auto-resume.`);
+}
+
+/**
+ * Requeue and terminate of a whole filter or group above `confirmAbove` letters need the operator to
+ * type how many: the sentence refusing the start, or null when it may go ahead.
+ */
+function needsTypedCount(input: JobRequestInput, claimed: number, confirmAbove: number): string | null {
+  if (input.scope.kind === "letters" || input.action === "restore" || claimed <= confirmAbove) return null;
+  const n = claimed.toLocaleString("en-US");
+  if (input.confirmCount === undefined) return `This would ${input.action} ${n} letters; above ${confirmAbove.toLocaleString("en-US")} the number of letters must be typed to confirm (confirmCount ${claimed}). Nothing was changed.`;
+  if (input.confirmCount !== claimed) return `The number typed (${input.confirmCount.toLocaleString("en-US")}) is not the ${n} letters this would ${input.action} now; check the scope and type ${n} to confirm. Nothing was changed.`;
+  return null;
+}
+
+/** A requeue's health gate and canary, as stored on the job. */
+function watchSettings(input: JobRequestInput, total: number, r: RedriveConfig["redrive"]) {
+  if (input.action !== "requeue") return {};
+  const canary = input.canary === true ? canarySize(total, r.canary) : typeof input.canary === "number" ? input.canary : null;
+  return {
+    watchSince: new Date(),
+    bounceThreshold: (input.bounceThresholdPercent ?? r.bounceThresholdPercent) / 100,
+    bounceMinSent: input.bounceMinSent ?? r.bounceMinSent,
+    autoResumeMinutes: input.autoResumeMinutes ?? null,
+    // A canary as large as the job is no canary: the job simply runs.
+    canarySize: canary !== null && canary < total ? canary : null,
+  };
 }
 
 /** Destinations checked with the brokers at once, at most. */
@@ -116,12 +145,14 @@ export async function startJob(input: JobRequestInput, actor: Principal, address
         if (claimed === 0) {
           throw new AppError("CONFLICT", `There is nothing to ${input.action}: no letter in this scope is ${FROM_STATE[input.action]}${input.action === "requeue" ? " with a stored payload" : ""}${sel.explicit ? "" : ", free of other jobs and not poison"}.`);
         }
+        const typed = needsTypedCount(input, claimed, config.redrive.confirmAbove);
+        if (typed) throw refusal("INVALID_INPUT", typed);
         if (input.action === "requeue") await refuseBadDestinations(tx, id, input.destination);
         const sample = await tx.$queryRawUnsafe<Array<{ source: string; reason: string }>>(
           `SELECT d."source", d."reason" FROM "redrive_job_letters" jl JOIN "dead_letters" d ON d."id" = jl."letter_id" WHERE jl."job_id" = $1::uuid ORDER BY jl."seq" LIMIT 1`,
           id,
         );
-        await tx.redriveJob.update({ where: { id }, data: { total: claimed, description: describeScope(input, claimed, sample[0] ?? null) } });
+        await tx.redriveJob.update({ where: { id }, data: { total: claimed, description: describeScope(input, claimed, sample[0] ?? null), ...watchSettings(input, claimed, config.redrive) } });
       },
       { timeout: 120_000, maxWait: 10_000 },
     );

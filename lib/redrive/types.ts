@@ -25,6 +25,16 @@ export type JobRequest = {
   destination?: string;
   /** Single-letter requeue with an edited payload (base64) and/or headers; the diff is kept. Needs "dead-letters:redirect". */
   edit?: { payloadBase64?: string; headers?: Record<string, string | null> };
+  /** Requeue: pause by itself when more than this percent of the letters it sent come back dead (default redrive.bounceThresholdPercent)… */
+  bounceThresholdPercent?: number;
+  /** …once at least this many went out since its start or last resume (default redrive.bounceMinSent). */
+  bounceMinSent?: number;
+  /** Requeue: after pausing itself, resume once its destinations have been healthy this many minutes. */
+  autoResumeMinutes?: number;
+  /** Requeue: send a canary first — true for the default size, or a number of letters. */
+  canary?: boolean | number;
+  /** The number of letters, typed: required for a requeue or terminate of a filter or group above redrive.confirmAbove. */
+  confirmCount?: number;
 };
 
 export const LETTER_OUTCOMES = ["pending", "in_flight", "done", "failed", "unknown", "skipped", "cancelled"] as const;
@@ -51,6 +61,26 @@ export type JobSummary = {
   currentRate: number | null;
   destination: string | null;
   error: string | null;
+  /** Why it is paused, in one sentence, and who paused it: "operator", "gate" (its health gate) or "canary". */
+  pausedReason: string | null;
+  pausedBy: "operator" | "gate" | "canary" | null;
+  /** Requeue only: what it watches while it runs, and what came back. */
+  watch: JobWatch | null;
+};
+
+/** A requeue's self-check: bounce lineage, health gate and canary. */
+export type JobWatch = {
+  /** Letters it sent (broker confirmed) and how many of those came back dead since. */
+  sent: number;
+  bounced: number;
+  /** The inbox filtered to the letters that came back dead from this job. */
+  bouncedHref: string;
+  /** Pauses itself above this share (0..1) once at least minSent letters went out (since its start or last resume). */
+  bounceThreshold: number;
+  bounceMinSent: number;
+  /** Resumes itself after its destinations have been healthy this long; null: an operator resumes. */
+  autoResumeMinutes: number | null;
+  canary: { size: number; state: "sending" | "waiting" | "passed" | "failed"; detail: string | null } | null;
 };
 
 export type JobLetter = {
@@ -84,6 +114,10 @@ export type JobPlan = {
   refusal: string | null;
   /** NATS: other consumers that will see a requeued message again (limits/interest streams). */
   otherConsumers: Array<{ cluster: string; subject: string; consumers: string[] }>;
+  /** Above this many letters, a requeue or terminate of a filter or group needs the count typed (confirmCount). */
+  confirmAbove: number;
+  /** The canary the dialog offers (requeue): its default size for this many letters, and whether it is on by default. */
+  canary: { size: number; defaultOn: boolean } | null;
 };
 
 /** 409 body details when letters are held by another job. */

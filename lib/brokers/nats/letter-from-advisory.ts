@@ -1,5 +1,6 @@
 import "server-only";
 import type { StoredMsg } from "@nats-io/jetstream";
+import { bouncedFrom } from "../bounce-lineage";
 import type { NewLetter } from "../dead-letter-source";
 
 export type Advisory = {
@@ -99,5 +100,7 @@ export function letterFromAdvisory(
     deathCount: Math.max(1, a.deliveries),
     firstDeathAt: at,
     lastDeathAt: at,
+    // A requeue's Nats-Msg-Id is its attempt id: the original, fetched by STREAM.MSG.GET, still carries it.
+    bouncedFrom: bouncedFrom(msgId),
   };
 }

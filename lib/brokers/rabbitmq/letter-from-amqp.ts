@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { bouncedFrom } from "../bounce-lineage";
 import { toJsonValue } from "../json-value";
 import { sha256, type NewLetter } from "../dead-letter-source";
 import { parseXDeath } from "./parse-x-death";
@@ -15,6 +16,8 @@ export type AmqpMessage = {
 
 /** Set by Redrive on every requeue: how many times this message has been sent back. */
 export const REDRIVE_COUNT_HEADER = "x-redrive-count";
+/** Set by Redrive on every requeue: the attempt id "redrive:<job>:<letter>" (also what a return is matched by). */
+export const OP_HEADER = "x-redrive-op";
 
 const PROPERTY_NAMES = ["contentType", "contentEncoding", "deliveryMode", "priority", "correlationId", "replyTo", "expiration", "messageId", "timestamp", "type", "userId", "appId", "clusterId"];
 
@@ -61,5 +64,6 @@ export function letterFromAmqp(msg: AmqpMessage, ctx: { clusterId: string; clust
     deathCount: deaths.reduce((n, d) => n + d.count, 0) || 1,
     firstDeathAt: times.length ? new Date(Math.min(...times)) : null,
     lastDeathAt: latest?.at ? new Date(latest.at) : null,
+    bouncedFrom: bouncedFrom(rawHeaders[OP_HEADER]),
   };
 }

@@ -5,7 +5,7 @@ import { describeError } from "@/lib/errors";
 import { rabbitDestinationProblem } from "../destination-rules";
 import { decodeAmqpTable } from "./amqp-table";
 import { connectAmqp, type AmqpConnection } from "./connect-amqp";
-import { REDRIVE_COUNT_HEADER } from "./letter-from-amqp";
+import { OP_HEADER, REDRIVE_COUNT_HEADER } from "./letter-from-amqp";
 import { splitQueueId } from "./queue-id";
 import type { LetterPublisher, OutgoingLetter, PublishResult } from "../publisher";
 
@@ -15,7 +15,6 @@ import type { LetterPublisher, OutgoingLetter, PublishResult } from "../publishe
 // automatically — RabbitMQ has no dedupe, so a retry could double the message.
 
 const STRIP_HEADERS = new Set(["CC", "BCC", "x-delivery-count"]);
-const OP_HEADER = "x-redrive-op";
 
 /** A publish awaiting its confirm: its timer stops while RabbitMQ blocks the connection. */
 type Pending = { resolve: (r: PublishResult) => void; pause(): void; resume(): void };

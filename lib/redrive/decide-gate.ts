@@ -1,0 +1,77 @@
+// The health gate's decision, pure: what a requeue job should do next given what its letters and
+// its destinations' consumers show. The runner asks before each chunk (see job-gate.ts).
+// Client-safe: no server imports, so it is tested without services.
+
+/** Consumer states that pause a job when they begin while it runs. */
+const GATE_STATES = ["STOPPED", "STALLED", "FAILING"] as const;
+
+export type WatchedConsumer = {
+  /** "queue orders (vhost /) on prod-rmq" */
+  label: string;
+  state: string;
+  since: Date;
+  reason: string;
+};
+
+export type GateFacts = {
+  now: Date;
+  state: "running" | "paused";
+  /** Who paused it, when paused: "operator", "gate" or "canary". */
+  pausedBy: string | null;
+  /** What the gate judges is since this moment: the job's start, then each resume. */
+  watchSince: Date;
+  /** Letters the broker confirmed since watchSince, and how many of those came back dead. */
+  sent: number;
+  bounced: number;
+  /** The most common reason the bounced letters died with ("rejected"), if any. */
+  bounceReason: string | null;
+  /** 0..1 and the minimum sent before the rate counts. */
+  threshold: number;
+  minSent: number;
+  consumers: WatchedConsumer[];
+  /** Resume by itself once every watched consumer has been healthy this long; null: never. */
+  autoResumeMs: number | null;
+  /** When the last letter of this job came back dead (any time), for auto-resume. */
+  lastBounceAt: Date | null;
+};
+
+export type GateDecision = { kind: "go" } | { kind: "pause"; reason: string } | { kind: "resume"; reason: string } | { kind: "stay" };
+
+const pct = (x: number) => `${Math.round(x * 1000) / 10} %`;
+const hhmmss = (d: Date) => d.toISOString().slice(11, 19);
+
+/** Minutes or seconds, for a sentence. */
+function spoken(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  const m = Math.round(s / 60);
+  return m < 120 ? `${m} min` : `${Math.round(m / 60)} h`;
+}
+
+export function decideGate(f: GateFacts): GateDecision {
+  if (f.state === "running") {
+    if (f.sent >= f.minSent && f.sent > 0 && f.bounced / f.sent > f.threshold) {
+      const why = f.bounceReason ? ` (${f.bounceReason})` : "";
+      return {
+        kind: "pause",
+        reason: `Paused itself: ${f.bounced} of the ${f.sent} letters sent since ${hhmmss(f.watchSince)} UTC came back dead${why}, ${pct(f.bounced / f.sent)}, above the ${pct(f.threshold)} threshold.`,
+      };
+    }
+    // Only a bad state that began while the job was watching: one it started (or was resumed) into
+    // is the operator's informed choice, and a consumer still FAILING from the incident being
+    // cleaned up would otherwise stop every requeue at once.
+    const bad = f.consumers.find((c) => (GATE_STATES as readonly string[]).includes(c.state) && c.since.getTime() >= f.watchSince.getTime());
+    if (bad) return { kind: "pause", reason: `Paused itself: ${bad.label} turned ${bad.state} at ${hhmmss(bad.since)} UTC (${bad.reason}).` };
+    return { kind: "go" };
+  }
+  // Paused: an operator's pause is theirs to lift; the gate's and the canary's may lift themselves.
+  if (f.pausedBy === "operator" || f.pausedBy === null || f.autoResumeMs === null) return { kind: "stay" };
+  if (f.consumers.length === 0) return { kind: "stay" };
+  const healthySince = (c: WatchedConsumer) => (c.state === "OK" || c.state === "LAGGING" ? c.since.getTime() : Infinity);
+  const since = Math.max(...f.consumers.map(healthySince), f.lastBounceAt?.getTime() ?? 0);
+  if (!Number.isFinite(since) || f.now.getTime() - since < f.autoResumeMs) return { kind: "stay" };
+  return {
+    kind: "resume",
+    reason: `Resumed itself: its destinations have been healthy and nothing came back dead for ${spoken(f.now.getTime() - since)} (asked for ${spoken(f.autoResumeMs)}).`,
+  };
+}
