@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
+import { withBasePath } from "@/lib/base-path";
 import { fetchJson } from "@/lib/queries/fetch-json";
 import { useSession } from "./session-provider";
 
@@ -16,7 +17,7 @@ export function UserMenu() {
     setError(null);
     try {
       await fetchJson("/api/auth/sign-out", { method: "POST" });
-      window.location.assign("/sign-in");
+      window.location.assign(withBasePath("/sign-in"));
     } catch (e) {
       setError((e as Error).message);
       setBusy(false);
