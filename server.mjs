@@ -59,8 +59,10 @@ if (!hasConfigFile && built && !process.env.__NEXT_PRIVATE_STANDALONE_CONFIG) {
 // The base path is part of the build (the browser bundles carry it); next.config.ts reads
 // REDRIVE_BASE_PATH again when Next.js loads it here, so it must say the same as at build time.
 const basePath = built?.basePath ?? "";
-const asked = (process.env.REDRIVE_BASE_PATH ?? "").trim().replace(/\/+$/, "");
-if (built && process.env.REDRIVE_BASE_PATH !== undefined && asked !== basePath) {
+// Empty counts as unset, as shells and container runtimes often leave variables.
+const given = (process.env.REDRIVE_BASE_PATH ?? "").trim();
+const asked = given.replace(/\/+$/, "");
+if (built && given !== "" && asked !== basePath) {
   console.error(
     `Redrive cannot start: REDRIVE_BASE_PATH is "${process.env.REDRIVE_BASE_PATH}", but this build serves ${basePath ? `under ${basePath}` : "at the root"}. ` +
       `The base path is fixed when Redrive is built: rebuild with REDRIVE_BASE_PATH=${asked || '""'}, or ${basePath ? `set REDRIVE_BASE_PATH=${basePath}` : "unset REDRIVE_BASE_PATH"}.`,
@@ -74,7 +76,18 @@ const app = next({ dev: false, dir, hostname: hostname ?? "localhost", port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
+/** Under the base path: "/redrive", "/redrive/…" or "/redrive?…". */
+const underBase = (url) => basePath === "" || url === basePath || url.startsWith(`${basePath}/`) || url.startsWith(`${basePath}?`);
+
 const server = createServer((req, res) => {
+  // Next.js would render its not-found page (which sends a signed-out browser to sign-in) for paths
+  // outside the base path: a probe pointed at /api/health/live would then follow a redirect to a 200
+  // and pass. A plain 404 says where Redrive is.
+  if (!underBase(req.url ?? "/")) {
+    res.writeHead(404, { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" });
+    res.end(`Not found: Redrive is served under ${basePath}/ (REDRIVE_BASE_PATH when it was built).\n`);
+    return;
+  }
   for (const name of Object.keys(req.headers)) if (name.startsWith(PEER_FAMILY)) delete req.headers[name];
   req.headers[peerHeader] = req.socket.remoteAddress ?? "";
   handle(req, res).catch((e) => {

@@ -7,7 +7,10 @@ import { parseBasePath } from "@/lib/parse-base-path";
 
 function configDir(config: unknown): string {
   const dir = mkdtempSync(path.join(tmpdir(), "redrive-base-path-"));
-  writeFileSync(path.join(dir, "redrive.config.json"), JSON.stringify({ clusters: [{ name: "n", kind: "nats", servers: ["nats://x:1"] }], ...(config as object) }));
+  writeFileSync(
+    path.join(dir, "redrive.config.json"),
+    JSON.stringify({ clusters: [{ name: "n", kind: "nats", servers: ["nats://x:1"] }], ...(config as object) }),
+  );
   return dir;
 }
 
@@ -39,7 +42,8 @@ describe("parseBasePath (REDRIVE_BASE_PATH at build time)", () => {
     expect(messageOf(() => parseBasePath("/redrive/"))).toBe('REDRIVE_BASE_PATH is "/redrive/": it must not end with "/"; write "/redrive".');
     expect(messageOf(() => parseBasePath("/a//b"))).toContain('must not hold "//"');
     expect(messageOf(() => parseBasePath("/a/../b"))).toContain('must not hold "." or ".." segments');
-    for (const bad of ["/a b", "/a?b", "/a#b", "/a%2Fb", "/réd"]) expect(messageOf(() => parseBasePath(bad))).toContain("each part may hold only letters, digits");
+    for (const bad of ["/a b", "/a?b", "/a#b", "/a%2Fb", "/réd"])
+      expect(messageOf(() => parseBasePath(bad))).toContain("each part may hold only letters, digits");
     expect(messageOf(() => parseBasePath(`/${"a".repeat(200)}`))).toContain("at most 200");
   });
 });
