@@ -28,16 +28,13 @@ const NATS_ONLY = { clusters: [{ name: "local-nats", kind: "nats", servers: ["na
 
 /** The nginx server block an operator would write (README "Serving under a sub-path"), for an app on `appPort`. */
 function nginxServer(appPort: number): string {
-  const proxy = `
+  return `
+    location ${BASE} {
       proxy_pass http://127.0.0.1:${appPort};
       proxy_http_version 1.1;
       proxy_set_header Host $http_host;
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Proto $scheme;`;
-  return `
-    location = ${BASE} {${proxy}
-    }
-    location ${BASE}/ {${proxy}
+      proxy_set_header X-Forwarded-Proto $scheme;
     }
     location / {
       return 404;
@@ -145,8 +142,14 @@ describe("Redrive under /redrive behind nginx", () => {
     expect((await fetch(`${nginx.origin}${BASE}/api/health/live`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${appPort}${BASE}/api/health/live`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${appPort}${BASE}/api/health/ready`)).status).toBe(200);
+    // The Overview is /redrive itself; /redrive/ leads there.
+    const slash = await fetch(`${nginx.origin}${BASE}/`, { redirect: "manual" });
+    expect(slash.status).toBe(308);
+    expect(new URL(slash.headers.get("location")!, nginx.origin).pathname).toBe(BASE);
     // Outside its base path the app has no pages and no API.
-    expect((await fetch(`http://127.0.0.1:${appPort}/api/health/live`)).status).toBe(404);
+    const outside = await fetch(`http://127.0.0.1:${appPort}/api/health/live`, { redirect: "manual" });
+    expect(outside.status).toBe(404);
+    expect(await outside.text()).toBe(`Not found: Redrive is served under ${BASE}/ (REDRIVE_BASE_PATH when it was built).\n`);
     expect((await fetch(`http://127.0.0.1:${appPort}/dead-letters`, { redirect: "manual" })).status).toBe(404);
   });
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ConfigError, loadConfig } from "@/lib/config";
 import { parseBasePath } from "@/lib/parse-base-path";
 
@@ -78,5 +78,40 @@ describe("publicUrl and the base path the app was built for", () => {
   it("leaves a root build as it was", () => {
     expect(loadConfig({}, configDir({ publicUrl: "https://ops.example.com" }), "").publicUrl).toBe("https://ops.example.com");
     expect(loadConfig({}, configDir({}), "").publicUrl).toBe("http://localhost:3000");
+  });
+});
+
+describe("paths the browser asks for (lib/base-path.ts)", () => {
+  /** The module as a build for `built` has it: Next.js writes REDRIVE_BUILT_BASE_PATH into the bundle. */
+  async function builtFor(built: string | undefined) {
+    const before = process.env.REDRIVE_BUILT_BASE_PATH;
+    if (built === undefined) delete process.env.REDRIVE_BUILT_BASE_PATH;
+    else process.env.REDRIVE_BUILT_BASE_PATH = built;
+    vi.resetModules();
+    try {
+      return await import("@/lib/base-path");
+    } finally {
+      if (before === undefined) delete process.env.REDRIVE_BUILT_BASE_PATH;
+      else process.env.REDRIVE_BUILT_BASE_PATH = before;
+    }
+  }
+
+  it("adds the base path to the app's own paths and takes it off window.location's", async () => {
+    const m = await builtFor("/redrive");
+    expect(m.BASE_PATH).toBe("/redrive");
+    expect(m.withBasePath("/api/jobs?state=running")).toBe("/redrive/api/jobs?state=running");
+    expect(m.withBasePath("/")).toBe("/redrive/");
+    expect(m.withBasePath("https://elsewhere.example/x")).toBe("https://elsewhere.example/x");
+    expect(m.withoutBasePath("/redrive/consumers/abc")).toBe("/consumers/abc");
+    expect(m.withoutBasePath("/redrive")).toBe("/");
+    // Only a whole segment is the base path.
+    expect(m.withoutBasePath("/redriveX/y")).toBe("/redriveX/y");
+  });
+
+  it("changes nothing in a build at the root", async () => {
+    const m = await builtFor(undefined);
+    expect(m.BASE_PATH).toBe("");
+    expect(m.withBasePath("/api/jobs")).toBe("/api/jobs");
+    expect(m.withoutBasePath("/consumers")).toBe("/consumers");
   });
 });
