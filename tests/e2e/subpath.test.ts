@@ -171,6 +171,10 @@ describe("Redrive under /redrive behind nginx", () => {
     expect(session, JSON.stringify(cookies)).toBeDefined();
     expect(session).toMatchObject({ path: BASE, httpOnly: true, sameSite: "Lax" });
     expect(cookies.filter((c) => c.path !== BASE)).toEqual([]);
+
+    // Signed in already, sign-in sends straight on to where `next` says.
+    await page.goto(`${home()}/sign-in?next=${encodeURIComponent("/jobs")}`);
+    await page.waitForURL(`${home()}/jobs`);
   });
 
   it("browses every area from the navigation, each page loading its data through the proxy", async () => {
@@ -264,10 +268,10 @@ describe("Redrive under /redrive behind nginx", () => {
     const before = failures.length;
     expect((await apiRaw(app, "/api/auth/sign-out", { method: "POST" }, cookie)).status).toBe(200);
     await open.waitForURL((u) => u.pathname === `${BASE}/sign-in` && u.searchParams.get("next") === where, { timeout: 30_000 });
-    // The refusal that sent it there: the list's own refresh, under the base path.
+    // The refusal that sent it there: the page's own refresh of its data, under the base path.
     const refused = failures.splice(before);
     expect(refused.length).toBeGreaterThan(0);
-    for (const f of refused) expect(f).toMatch(new RegExp(`^401 GET ${nginx.origin}${BASE}/api/consumers\\?`));
+    for (const f of refused) expect(f).toMatch(new RegExp(`^401 GET ${nginx.origin}${BASE}/api/(consumers\\?.*|overview/consumers)$`));
     await open.fill("input[name=name]", TEST_ADMIN.name);
     await open.fill("input[name=password]", TEST_ADMIN.password);
     await open.click("button[type=submit]");
@@ -296,6 +300,39 @@ describe("Redrive under /redrive behind nginx", () => {
     expect(served.length).toBeGreaterThan(50);
     expect(served.filter((l) => !/^\d{3} [A-Z]+ \/redrive(\/|\?|$)/.test(l))).toEqual([]);
     expect(failures).toEqual([]);
+  });
+});
+
+describe("the first start of a build for /redrive behind nginx", () => {
+  it("prints a setup link under /redrive (publicUrl given as a bare origin) that creates the first admin", async () => {
+    ensureBuild(SUBPATH);
+    const db = await createTestDatabase("redrive_e2e");
+    const appPort = await closedPort();
+    const nginx = await startNginx({ port: await closedPort(), server: nginxServer(appPort) });
+    const app = await startApp(
+      { ...NATS_ONLY, publicUrl: nginx.origin, auth: { trustProxy: true } },
+      { DATABASE_URL: db.url, REDRIVE_ADMIN_PASSWORD: "" },
+      { port: appPort, build: SUBPATH, url: `${nginx.origin}${BASE}` },
+    );
+    const browser = await launchBrowser();
+    try {
+      const link = new RegExp(`${nginx.origin}${BASE}/setup\\?token=rdsetup_[A-Za-z0-9_-]+`).exec(app.logs());
+      expect(link, app.logs()).not.toBeNull();
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(link![0]);
+      await page.fill("input[name=name]", "first-admin");
+      await page.fill("input[name=password]", "a first admin password");
+      await page.fill("input[name=again]", "a first admin password");
+      await page.click("button[type=submit]");
+      await page.waitForURL(`${nginx.origin}${BASE}`);
+      await page.getByTestId("user-menu").getByText("first-admin").waitFor();
+      expect((await page.context().cookies()).find((c) => c.name === "redrive_session")?.path).toBe(BASE);
+    } finally {
+      await browser.close();
+      await app.stop();
+      await nginx.stop();
+      await db.drop();
+    }
   });
 });
 
