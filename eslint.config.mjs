@@ -12,7 +12,7 @@ const TS = ["**/*.ts", "**/*.tsx", "**/*.mts"];
 const APP = ["app/**", "components/**", "lib/**", "*.ts", "*.tsx", "*.mjs"];
 
 export default defineConfig(
-  { ignores: ["node_modules/**", ".next/**", ".next-e2e/**", "lib/db/generated/**", "next-env.d.ts", "coverage/**"] },
+  { ignores: ["node_modules/**", ".next/**", ".next-e2e/**", ".next-subpath/**", "lib/db/generated/**", "next-env.d.ts", "coverage/**"] },
   {
     files: [...TS, "**/*.mjs"],
     languageOptions: { parser: tseslint.parser, ecmaVersion: "latest", sourceType: "module" },
@@ -69,10 +69,17 @@ export default defineConfig(
       // lib/config.ts (that reads files); the proxy only asks whether this is `next dev`.
       "proxy.ts",
       // The launcher `npm start` runs: it hands Next and lib/config.ts their settings (PORT, NODE_ENV,
-      // REDRIVE_PEER_HEADER) through the environment before either is loaded.
+      // REDRIVE_PEER_HEADER), and checks REDRIVE_BASE_PATH against the build, through the environment
+      // before either is loaded.
       "server.mjs",
       // Writes NEXT_MANUAL_SIG_HANDLE, Next's own switch that hands SIGTERM to Redrive; it reads nothing.
       "lib/lifecycle/install-shutdown.ts",
+      // Read by Next.js before anything is bundled: REDRIVE_BASE_PATH (basePath, fixed at build time)
+      // and REDRIVE_DIST_DIR (where the build goes); lib/config.ts does not exist for it yet.
+      "next.config.ts",
+      // REDRIVE_BUILT_BASE_PATH is no setting read at run time but a constant next.config.ts's `env`
+      // writes into every bundle at build, the browser's included (where lib/config.ts cannot go).
+      "lib/base-path.ts",
     ],
     rules: {
       "no-restricted-properties": [

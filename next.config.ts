@@ -1,6 +1,18 @@
 import type { NextConfig } from "next";
+import { parseBasePath } from "./lib/parse-base-path";
+
+// The path Redrive is served under (README "Serving under a sub-path"). Next.js fixes it at build
+// time: the browser bundles carry it. server.mjs refuses to serve a build under another one.
+const basePath = parseBasePath(process.env.REDRIVE_BASE_PATH);
+// Where the build goes (default .next): a second build, e.g. one under a base path, beside the first.
+const distDir = process.env.REDRIVE_DIST_DIR || ".next";
+if (!/^\.?[A-Za-z0-9_-]+$/.test(distDir)) throw new Error(`REDRIVE_DIST_DIR is "${distDir}": it must be a folder name in the project, e.g. ".next-subpath".`);
 
 const nextConfig: NextConfig = {
+  basePath,
+  distDir,
+  // lib/base-path.ts: fetch, window.location, download links, the cookie path and notification links.
+  env: { REDRIVE_BUILT_BASE_PATH: basePath },
   // Native sockets, WASM and worker files: load these from node_modules at run time, unbundled.
   serverExternalPackages: [
     "@electric-sql/pglite",

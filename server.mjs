@@ -7,6 +7,9 @@
 //
 //   node server.mjs [-p PORT] [-H HOST]      (PORT from the environment works too; all interfaces by default)
 //
+// A build made with REDRIVE_BASE_PATH (e.g. /redrive) answers only under that path, probes included
+// (/redrive/api/health/live); REDRIVE_DIST_DIR names a build made into another folder than .next.
+//
 // It needs only `next` and Node's standard library, so it also serves an `output: "standalone"`
 // build when copied next to that build's server.js (it then uses the config the build recorded;
 // tried with this repository built standalone: pages, static files and peer addresses as here).
@@ -45,18 +48,46 @@ process.env.PORT = String(port);
 process.env.NODE_ENV ??= "production";
 
 // A standalone build has no next.config.ts beside it, only the config it was built with.
-const manifest = path.join(dir, ".next", "required-server-files.json");
+const distDir = process.env.REDRIVE_DIST_DIR || ".next";
+const manifest = path.join(dir, distDir, "required-server-files.json");
+const built = existsSync(manifest) ? JSON.parse(readFileSync(manifest, "utf8")).config : null;
 const hasConfigFile = ["next.config.ts", "next.config.mjs", "next.config.js"].some((f) => existsSync(path.join(dir, f)));
-if (!hasConfigFile && existsSync(manifest) && !process.env.__NEXT_PRIVATE_STANDALONE_CONFIG) {
-  process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(JSON.parse(readFileSync(manifest, "utf8")).config);
+if (!hasConfigFile && built && !process.env.__NEXT_PRIVATE_STANDALONE_CONFIG) {
+  process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(built);
 }
+
+// The base path is part of the build (the browser bundles carry it); next.config.ts reads
+// REDRIVE_BASE_PATH again when Next.js loads it here, so it must say the same as at build time.
+const basePath = built?.basePath ?? "";
+// Empty counts as unset, as shells and container runtimes often leave variables.
+const given = (process.env.REDRIVE_BASE_PATH ?? "").trim();
+const asked = given.replace(/\/+$/, "");
+if (built && given !== "" && asked !== basePath) {
+  console.error(
+    `Redrive cannot start: REDRIVE_BASE_PATH is "${process.env.REDRIVE_BASE_PATH}", but this build serves ${basePath ? `under ${basePath}` : "at the root"}. ` +
+      `The base path is fixed when Redrive is built: rebuild with REDRIVE_BASE_PATH=${asked || '""'}, or ${basePath ? `set REDRIVE_BASE_PATH=${basePath}` : "unset REDRIVE_BASE_PATH"}.`,
+  );
+  process.exit(64);
+}
+process.env.REDRIVE_BASE_PATH = basePath;
 
 const { default: next } = await import("next");
 const app = next({ dev: false, dir, hostname: hostname ?? "localhost", port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
+/** Under the base path: "/redrive", "/redrive/…" or "/redrive?…". */
+const underBase = (url) => basePath === "" || url === basePath || url.startsWith(`${basePath}/`) || url.startsWith(`${basePath}?`);
+
 const server = createServer((req, res) => {
+  // Next.js would render its not-found page (which sends a signed-out browser to sign-in) for paths
+  // outside the base path: a probe pointed at /api/health/live would then follow a redirect to a 200
+  // and pass. A plain 404 says where Redrive is.
+  if (!underBase(req.url ?? "/")) {
+    res.writeHead(404, { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" });
+    res.end(`Not found: Redrive is served under ${basePath}/ (REDRIVE_BASE_PATH when it was built).\n`);
+    return;
+  }
   for (const name of Object.keys(req.headers)) if (name.startsWith(PEER_FAMILY)) delete req.headers[name];
   req.headers[peerHeader] = req.socket.remoteAddress ?? "";
   handle(req, res).catch((e) => {
@@ -79,7 +110,7 @@ server.on("error", (e) => {
 server.listen(port, hostname, () => {
   const address = server.address();
   const shown = typeof address === "object" && address ? `${hostname ?? "localhost"}:${address.port}` : String(address);
-  console.log(`Redrive serving on http://${shown}`);
+  console.log(`Redrive serving on http://${shown}${basePath}`);
 });
 
 // Redrive's own shutdown (lib/lifecycle/install-shutdown.ts, installed while the app boots) owns

@@ -4,6 +4,7 @@ import { isIP } from "node:net";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { BASE_PATH } from "@/lib/base-path";
 import { PERMISSIONS, ROLES, type Permission, type Role } from "@/lib/permissions";
 
 // The only module that reads process.env. Parsed once; a bad config stops the process with a
@@ -461,7 +462,7 @@ export type RedriveConfig = {
     canary: { defaultAbove: number; letters: number; percent: number; max: number; settleSeconds: number; timeoutSeconds: number };
   };
   shutdown: { deadlineMs: number };
-  /** Base URL of links in notifications, without a trailing slash. */
+  /** Base URL of links in notifications, without a trailing slash: origin and the base path the app is served under. */
   publicUrl: string;
   metrics: { open: boolean };
   notifications: { channels: NotificationChannelConfig[]; rules: NotificationRuleConfig[]; delivery: NotificationDeliveryConfig; allowPrivateTargets: boolean };
@@ -615,8 +616,31 @@ function withFileSettings(env: Record<string, string | undefined>, cwd: string):
   return { env: out, fromFile };
 }
 
-/** Parses configuration from an environment and a working directory. Throws ConfigError. */
-export function loadConfig(processEnv: Record<string, string | undefined> = process.env, cwd = process.cwd()): RedriveConfig {
+/**
+ * publicUrl with the base path the app was built for (lib/base-path.ts): a bare origin gets it
+ * appended; a path of its own must be that very path, since links built on it must reach the app.
+ */
+function publicUrlUnder(publicUrl: string | undefined, basePath: string): string {
+  if (publicUrl === undefined) return `http://localhost:3000${basePath}`;
+  const u = new URL(publicUrl);
+  const path = u.pathname.replace(/\/+$/, "");
+  if (path !== "" && path !== basePath) {
+    const built = basePath ? `under ${basePath}` : "at the root (/)";
+    const fix = basePath ? `set publicUrl to ${u.origin}${basePath}` : `set publicUrl to ${u.origin}`;
+    throw new ConfigError(
+      `Invalid configuration: publicUrl is ${publicUrl}, whose path ${path} is not where this build of Redrive is served (${built}). ` +
+        `The base path is fixed when Redrive is built (REDRIVE_BASE_PATH): ${fix}, or build Redrive with REDRIVE_BASE_PATH=${path}.`,
+    );
+  }
+  if (u.search || u.hash) throw new ConfigError(`Invalid configuration: publicUrl is ${publicUrl}; it must be the address of Redrive without a query or fragment, e.g. ${u.origin}${basePath}.`);
+  return `${u.origin}${basePath}`;
+}
+
+/**
+ * Parses configuration from an environment and a working directory. `basePath` is the path the app
+ * was built to serve under (lib/base-path.ts). Throws ConfigError.
+ */
+export function loadConfig(processEnv: Record<string, string | undefined> = process.env, cwd = process.cwd(), basePath = BASE_PATH): RedriveConfig {
   const { env, fromFile } = withFileSettings(processEnv, cwd);
   // An empty variable counts as unset, as shells and container runtimes often leave them.
   const envParsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== "")));
@@ -731,7 +755,7 @@ export function loadConfig(processEnv: Record<string, string | undefined> = proc
     },
     redrive: { ...f.redrive, confirmTimeoutMs: Math.round(f.redrive.confirmTimeoutSeconds * 1000) },
     shutdown: { deadlineMs: Math.round(f.shutdown.deadlineSeconds * 1000) },
-    publicUrl: (f.publicUrl ?? "http://localhost:3000").replace(/\/+$/, ""),
+    publicUrl: publicUrlUnder(f.publicUrl, basePath),
     metrics: f.metrics,
     notifications: {
       channels: f.notifications.channels.map((c, i) => {
@@ -769,7 +793,7 @@ export function loadConfig(processEnv: Record<string, string | undefined> = proc
       setupLinkMs: Math.round(f.auth.setupLinkHours * 3_600_000),
       permissions: f.auth.permissions ?? {},
       firstAdmin: { name: e.REDRIVE_ADMIN_USER, password: e.REDRIVE_ADMIN_PASSWORD },
-      localUrl: `http://localhost:${e.PORT ?? 3000}`,
+      localUrl: `http://localhost:${e.PORT ?? 3000}${basePath}`,
       localAccounts: f.auth.localAccounts,
       sso: { groupRoles: f.auth.groupRoles, defaultRole: f.auth.defaultRole ?? null },
       oidc,

@@ -8,6 +8,7 @@ import { formatCount } from "@/components/consumers/format";
 import { LoadError } from "@/components/consumers/load-error";
 import { EmptyState } from "@/components/ui/empty-state";
 import { useNow } from "@/components/ui/use-now";
+import { withBasePath } from "@/lib/base-path";
 import type { AuditEntry } from "@/lib/audit/types";
 import { queryKeys } from "@/lib/queries/keys";
 import { AUDIT_REFRESH_MS } from "@/lib/queries/refresh";
@@ -72,10 +73,10 @@ export function AuditLogView() {
             {q.isFetching && !q.isFetchingNextPage ? " · refreshing…" : ""}
           </p>
           <span className="flex items-center gap-2" title={`Every entry ${filtered ? "these filters match" : "in the log"}, not only those loaded, oldest first`}>
-            <a href={auditExportUrl(filters, "csv")} download className={button} data-testid="audit-export-csv">
+            <a href={withBasePath(auditExportUrl(filters, "csv"))} download className={button} data-testid="audit-export-csv">
               Export CSV
             </a>
-            <a href={auditExportUrl(filters, "json")} download className={button} data-testid="audit-export-json">
+            <a href={withBasePath(auditExportUrl(filters, "json"))} download className={button} data-testid="audit-export-json">
               Export JSON
             </a>
           </span>

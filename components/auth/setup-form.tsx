@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { withBasePath } from "@/lib/base-path";
 import { fetchJson } from "@/lib/queries/fetch-json";
 import { AuthCard, inputClass } from "./auth-form";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth/password-rules";
@@ -18,7 +19,7 @@ export function SetupForm({ token }: { token: string }) {
     setError(null);
     try {
       await fetchJson("/api/auth/setup", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token, name, password }) });
-      window.location.assign("/");
+      window.location.assign(withBasePath("/"));
     } catch (err) {
       setError((err as Error).message);
       setBusy(false);

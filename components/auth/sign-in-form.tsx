@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { withBasePath } from "@/lib/base-path";
 import { fetchJson } from "@/lib/queries/fetch-json";
 import { AuthCard, inputClass } from "./auth-form";
 
@@ -32,7 +33,7 @@ export function SignInForm({
     try {
       await fetchJson("/api/auth/sign-in", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name, password }) });
       // A full load, so the whole console renders for the new session.
-      window.location.assign(next);
+      window.location.assign(withBasePath(next));
     } catch (err) {
       setError((err as Error).message);
       setBusy(false);

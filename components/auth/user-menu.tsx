@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
+import { withBasePath } from "@/lib/base-path";
 import { fetchJson } from "@/lib/queries/fetch-json";
 import { useSession } from "./session-provider";
 
@@ -17,7 +18,7 @@ export function UserMenu() {
     try {
       const done = await fetchJson<{ endSessionUrl?: string }>("/api/auth/sign-out", { method: "POST" });
       // Signed in through the OpenID provider: sign out there too, which comes back to sign-in.
-      window.location.assign(done.endSessionUrl ?? "/sign-in");
+      window.location.assign(done.endSessionUrl ?? withBasePath("/sign-in"));
     } catch (e) {
       setError((e as Error).message);
       setBusy(false);

@@ -2,6 +2,7 @@
 
 import { useMemo, useState, type ReactNode } from "react";
 import { Card } from "@/components/ui/card";
+import { withBasePath } from "@/lib/base-path";
 import type { LetterDetail } from "@/lib/dead-letters/types";
 import { deadLetterPayloadUrl } from "@/lib/queries/use-dead-letter";
 import { formatBytes, formatExactBytes, neutraliseBidi } from "./format";
@@ -37,7 +38,7 @@ export function PayloadViewer({ letter, tab: wanted, onTab }: { letter: LetterDe
     return parseJson(text);
   }, [bytes, text, letter.payloadTruncated, letter.contentType]);
 
-  const download = deadLetterPayloadUrl(letter.id);
+  const download = withBasePath(deadLetterPayloadUrl(letter.id));
 
   if (letter.payloadHidden) {
     return (

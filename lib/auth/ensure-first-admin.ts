@@ -41,6 +41,7 @@ export async function ensureFirstAdmin(): Promise<{ created?: string; setupUrl?:
   const token = newSecret("rdsetup");
   await prisma.setupToken.create({ data: { tokenHash: hashSecret(token), expiresAt: new Date(Date.now() + setupLinkMs) } });
   // With publicUrl set, only pages on it may post the setup form (check-origin.ts): link there.
+  // Both carry the base path the app is served under (publicUrl and localUrl end with it).
   const setupUrl = `${publicOrigin ? config.publicUrl : localUrl}/setup?token=${token}`;
   const hours = Math.round((setupLinkMs / 3_600_000) * 10) / 10;
   // Printed plainly (not through the redacting logger): this line is how the first admin gets in.

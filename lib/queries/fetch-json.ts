@@ -1,5 +1,8 @@
 // Client-side fetch of a Redrive API route: unwraps { data } and turns { error } into an Error
-// whose message is the operator's sentence.
+// whose message is the operator's sentence. `url` is the app's own path ("/api/jobs"); the base path
+// the app is served under (lib/base-path.ts) is added here, since Next.js does not add it to fetch.
+
+import { withBasePath, withoutBasePath } from "@/lib/base-path";
 
 export class ApiError extends Error {
   constructor(
@@ -20,7 +23,7 @@ type Envelope<T> = { data: T } | { error: { code: string; message: string; ref?:
 export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(url, { ...init, headers: { accept: "application/json", ...init?.headers } });
+    res = await fetch(withBasePath(url), { ...init, headers: { accept: "application/json", ...init?.headers } });
   } catch {
     throw new ApiError("Redrive's server cannot be reached. Check your connection; the page retries on its own.", 0, "NETWORK");
   }
@@ -32,7 +35,7 @@ export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> 
   }
   // The session ended (idle or too old): go and sign in, then come back to this very page.
   if (res.status === 401 && typeof window !== "undefined" && !url.startsWith("/api/auth/")) {
-    window.location.assign(`/sign-in?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+    window.location.assign(withBasePath(`/sign-in?next=${encodeURIComponent(withoutBasePath(window.location.pathname) + window.location.search)}`));
   }
   if ("error" in body) throw new ApiError(body.error.message, res.status, body.error.code, body.error.ref, body.error.details);
   return body.data;

@@ -1,10 +1,8 @@
-import { spawnSync } from "node:child_process";
+import { build } from "../support/ensure-build";
 
-// The e2e tier drives the production build, built once per run from the current sources.
+// The e2e tier drives the production build, built once per run from the current sources, at the
+// root path into .next (whatever REDRIVE_BASE_PATH the shell holds). The sub-path suite builds its
+// own into another folder (tests/e2e/subpath.test.ts).
 export default function setup(): void {
-  const r = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-  });
-  if (r.status !== 0) throw new Error(`next build failed (exit ${r.status}); see the output above.`);
+  build();
 }

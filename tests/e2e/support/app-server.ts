@@ -2,9 +2,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { buildEnv, type BuildOptions } from "../../support/ensure-build";
 import { closedPort } from "../../support/tcp-proxy";
 
 export type RunningApp = {
+  /** Where the app is reached: its own address, or the proxy's in front of it, with the base path ("http://127.0.0.1:8080/redrive"). */
   url: string;
   logs: () => string;
   stop(): Promise<void>;
@@ -17,13 +19,23 @@ export type RunningApp = {
 /** The first admin every test app starts with (REDRIVE_ADMIN_PASSWORD), unless a test asks for none. */
 export const TEST_ADMIN = { name: "admin", password: "correct horse battery staple" };
 
-function spawnServer(configText: string | ((url: string) => string), env: Record<string, string>) {
+/** How a test app is served: on which port, from which build, and where clients reach it. */
+export type ServeOptions = {
+  /** The port server.mjs listens on; a free one by default. */
+  port?: number;
+  /** A build other than the root one in .next (tests/support/ensure-build.ts). */
+  build?: BuildOptions;
+  /** Where clients reach the app when a proxy stands in front (origin and base path); the app's own address by default. */
+  url?: string;
+};
+
+function spawnServer(configText: string | ((url: string) => string), env: Record<string, string>, serve: ServeOptions = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), "redrive-e2e-"));
   const configPath = path.join(dir, "redrive.config.json");
-  return closedPort().then((port) => {
-    writeFileSync(configPath, typeof configText === "function" ? configText(`http://127.0.0.1:${port}`) : configText);
+  return (serve.port !== undefined ? Promise.resolve(serve.port) : closedPort()).then((port) => {
+    writeFileSync(configPath, typeof configText === "function" ? configText(serve.url ?? `http://127.0.0.1:${port}${serve.build?.basePath ?? ""}`) : configText);
     const child: ChildProcess = spawn(process.execPath, ["server.mjs", "-p", String(port), "-H", "127.0.0.1"], {
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", REDRIVE_CONFIG: configPath, REDRIVE_DATA_DIR: path.join(dir, "data"), ...env },
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", REDRIVE_CONFIG: configPath, REDRIVE_DATA_DIR: path.join(dir, "data"), ...buildEnv(serve.build), ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const out = { text: "" };
@@ -49,10 +61,10 @@ function spawnServer(configText: string | ((url: string) => string), env: Record
  * `REDRIVE_ADMIN_PASSWORD: ""` in env for an app with no account (first-start setup link). The
  * config may be a function of the app's own URL (for publicUrl).
  */
-export async function startApp(config: unknown, env: Record<string, string> = {}): Promise<RunningApp> {
+export async function startApp(config: unknown, env: Record<string, string> = {}, serve: ServeOptions = {}): Promise<RunningApp> {
   const text = typeof config === "function" ? (url: string) => JSON.stringify((config as (url: string) => unknown)(url), null, 2) : JSON.stringify(config, null, 2);
-  const { child, port, out, stop } = await spawnServer(text, { REDRIVE_ADMIN_PASSWORD: TEST_ADMIN.password, ...env });
-  const url = `http://127.0.0.1:${port}`;
+  const { child, port, out, stop } = await spawnServer(text, { REDRIVE_ADMIN_PASSWORD: TEST_ADMIN.password, ...env }, serve);
+  const url = serve.url ?? `http://127.0.0.1:${port}${serve.build?.basePath ?? ""}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) {
@@ -85,7 +97,7 @@ export async function startApp(config: unknown, env: Record<string, string> = {}
 
 /** Signs in through the API and returns the session cookie ("redrive_session=…"). */
 export async function signIn(app: Pick<RunningApp, "url">, name: string, password: string): Promise<string> {
-  const res = await fetch(`${app.url}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json", origin: app.url }, body: JSON.stringify({ name, password }) });
+  const res = await fetch(`${app.url}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json", origin: new URL(app.url).origin }, body: JSON.stringify({ name, password }) });
   if (res.status !== 200) throw new Error(`sign-in as ${name}: HTTP ${res.status} ${await res.text()}`);
   const cookie = res.headers.get("set-cookie")?.split(";")[0];
   if (!cookie?.startsWith("redrive_session=")) throw new Error(`sign-in as ${name} set no session cookie`);
@@ -100,8 +112,8 @@ export async function sessionAs(app: RunningApp, role: "viewer" | "operator" | "
 }
 
 /** Starts the built server with a config that must stop it, and returns how it exited. */
-export async function runAppExpectingExit(configText: string): Promise<{ code: number | null; output: string }> {
-  const { out, exited, stop } = await spawnServer(configText, {});
+export async function runAppExpectingExit(configText: string, env: Record<string, string> = {}, serve: ServeOptions = {}): Promise<{ code: number | null; output: string }> {
+  const { out, exited, stop } = await spawnServer(configText, env, serve);
   const timer = setTimeout(() => void stop(), 30_000);
   const code = await exited;
   clearTimeout(timer);
@@ -116,7 +128,7 @@ export async function runAppExpectingExit(configText: string): Promise<{ code: n
 export function apiRaw(app: RunningApp, url: string, init: RequestInit = {}, cookie: string | null = app.cookie): Promise<Response> {
   const headers = new Headers(init.headers);
   if (cookie && !headers.has("cookie")) headers.set("cookie", cookie);
-  if (!headers.has("origin")) headers.set("origin", app.url);
+  if (!headers.has("origin")) headers.set("origin", new URL(app.url).origin);
   return fetch(app.url + url, { ...init, headers });
 }
 
