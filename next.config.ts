@@ -1,6 +1,9 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
+  // .next/standalone: the server and only the node_modules files it uses, for the container image
+  // (Dockerfile). `npm start` in a checkout serves the same build from .next as before.
+  output: "standalone",
   // Native sockets, WASM and worker files: load these from node_modules at run time, unbundled.
   serverExternalPackages: [
     "@electric-sql/pglite",
