@@ -27,8 +27,8 @@ ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     PORT=3000
 WORKDIR /app
-RUN groupadd --system --gid 10001 redrive \
- && useradd --system --uid 10001 --gid redrive --home-dir /app --no-create-home --shell /usr/sbin/nologin redrive
+RUN groupadd --gid 10001 redrive \
+ && useradd --uid 10001 --gid redrive --home-dir /app --no-create-home --shell /usr/sbin/nologin redrive
 COPY --from=build /src/.next/standalone ./
 COPY --from=build /src/.next/static ./.next/static
 COPY --from=build /src/public ./public

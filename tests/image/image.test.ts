@@ -17,7 +17,8 @@ import { closedPort } from "../support/tcp-proxy";
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const IMAGE = "localhost/redrive:ci";
 const ADMIN_PASSWORD = `image-admin-${randomBytes(6).toString("hex")}`;
-const SECRETS_IN_IMAGE = "/var/run/secrets/redrive";
+// /run itself: buildah run does not follow the image's /var/run -> /run link for a mount point.
+const SECRETS_IN_IMAGE = "/run/secrets/redrive";
 const UID = 10001;
 
 type Run = { status: number; out: string };
@@ -156,7 +157,7 @@ describe("the container image", () => {
       writeFileSync(npmrc, "cafile=/etc/ssl/certs/ca-certificates.crt\n");
       buildMounts.push("--volume", "/etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt:ro", "--volume", `${npmrc}:/usr/local/etc/npmrc:ro`);
     }
-    await step("buildah", ["bud", "--isolation", "chroot", "--format", "docker", "--layers", ...buildMounts, "--tag", IMAGE, "--file", "Dockerfile", "."], 30 * 60_000);
+    await step("buildah", ["bud", "--isolation", "chroot", "--format", "docker", "--layers", "--force-rm", ...buildMounts, "--tag", IMAGE, "--file", "Dockerfile", "."], 30 * 60_000);
     const t2 = Date.now();
     const size = must("buildah", ["images", "--format", "{{.Size}}", IMAGE]).trim();
     console.log(`image tier: base stand-in ${((t1 - t0) / 1000).toFixed(0)} s, image build ${((t2 - t1) / 1000).toFixed(0)} s, ${IMAGE} ${size}`);
@@ -168,7 +169,8 @@ describe("the container image", () => {
     writeFileSync(path.join(secrets, "database-url"), `${db.url}\n`);
     writeFileSync(path.join(secrets, "admin-password"), `${ADMIN_PASSWORD}\n`);
     writeFileSync(path.join(secrets, "rabbitmq-password"), "guest\n");
-    // As Kubernetes mounts a Secret for the pod's user: readable by it alone.
+    // As Kubernetes mounts a Secret for the pod's user: the folder open, each file readable by that user alone.
+    chmodSync(secrets, 0o755);
     for (const f of ["database-url", "admin-password", "rabbitmq-password"]) {
       chownSync(path.join(secrets, f), UID, UID);
       chmodSync(path.join(secrets, f), 0o400);
