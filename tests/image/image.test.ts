@@ -48,7 +48,16 @@ function step(cmd: string, args: string[], timeoutMs: number): Promise<void> {
   });
 }
 
-type ImageConfig = { User?: string; WorkingDir?: string; Entrypoint?: string[] | null; Cmd?: string[] | null; ExposedPorts?: Record<string, unknown>; StopSignal?: string; Env?: string[]; Healthcheck?: { Test?: string[] } };
+type ImageConfig = {
+  User?: string;
+  WorkingDir?: string;
+  Entrypoint?: string[] | null;
+  Cmd?: string[] | null;
+  ExposedPorts?: Record<string, unknown>;
+  StopSignal?: string;
+  Env?: string[];
+  Healthcheck?: { Test?: string[] };
+};
 
 function imageConfig(): ImageConfig {
   const info = JSON.parse(must("buildah", ["inspect", "--type", "image", IMAGE])) as { Docker?: { config?: ImageConfig } };
@@ -89,7 +98,18 @@ type Running = { child: ChildProcess; url: string; logs: () => string; exited: P
 
 /** The image's own command (entrypoint + cmd), as its user in its working directory, on the host's network. */
 function startContainer(container: string, command: string[], env: Record<string, string>, port: number, volumes: string[]): Running {
-  const args = ["run", "--isolation", "chroot", "--network", "host", ...volumes.flatMap((v) => ["--volume", v]), ...Object.entries(env).flatMap(([k, v]) => ["--env", `${k}=${v}`]), container, "--", ...command];
+  const args = [
+    "run",
+    "--isolation",
+    "chroot",
+    "--network",
+    "host",
+    ...volumes.flatMap((v) => ["--volume", v]),
+    ...Object.entries(env).flatMap(([k, v]) => ["--env", `${k}=${v}`]),
+    container,
+    "--",
+    ...command,
+  ];
   const child = spawn("buildah", args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let text = "";
   child.stdout!.on("data", (d: Buffer) => (text += d.toString()));
@@ -114,7 +134,11 @@ async function probe(url: string): Promise<{ status: number; word: string | null
 }
 
 async function signIn(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/sign-in`, { method: "POST", headers: { "content-type": "application/json", origin: url }, body: JSON.stringify({ name: "admin", password: ADMIN_PASSWORD }) });
+  const res = await fetch(`${url}/api/auth/sign-in`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: url },
+    body: JSON.stringify({ name: "admin", password: ADMIN_PASSWORD }),
+  });
   expect(res.status, await res.clone().text()).toBe(200);
   const cookie = res.headers.get("set-cookie")?.split(";")[0];
   expect(cookie).toMatch(/^redrive_session=/);
@@ -144,7 +168,8 @@ describe("the container image", () => {
 
   beforeAll(async () => {
     for (const tool of ["buildah", "debootstrap"]) {
-      if (run("sh", ["-c", `command -v ${tool} || test -x /usr/sbin/${tool}`]).status !== 0) throw new Error(`The image tier needs ${tool} (Debian package "${tool}"); .ci/run installs it.`);
+      if (run("sh", ["-c", `command -v ${tool} || test -x /usr/sbin/${tool}`]).status !== 0)
+        throw new Error(`The image tier needs ${tool} (Debian package "${tool}"); .ci/run installs it.`);
     }
     const t0 = Date.now();
     await step("scripts/ci/make-base-image.sh", [], 20 * 60_000);
@@ -157,7 +182,11 @@ describe("the container image", () => {
       writeFileSync(npmrc, "cafile=/etc/ssl/certs/ca-certificates.crt\n");
       buildMounts.push("--volume", "/etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt:ro", "--volume", `${npmrc}:/usr/local/etc/npmrc:ro`);
     }
-    await step("buildah", ["bud", "--isolation", "chroot", "--format", "docker", "--layers", "--force-rm", ...buildMounts, "--tag", IMAGE, "--file", "Dockerfile", "."], 30 * 60_000);
+    await step(
+      "buildah",
+      ["bud", "--isolation", "chroot", "--format", "docker", "--layers", "--force-rm", ...buildMounts, "--tag", IMAGE, "--file", "Dockerfile", "."],
+      30 * 60_000,
+    );
     const t2 = Date.now();
     const size = must("buildah", ["images", "--format", "{{.Size}}", IMAGE]).trim();
     console.log(`image tier: base stand-in ${((t1 - t0) / 1000).toFixed(0)} s, image build ${((t2 - t1) / 1000).toFixed(0)} s, ${IMAGE} ${size}`);
@@ -191,7 +220,16 @@ describe("the container image", () => {
     expect(Object.keys(config.ExposedPorts ?? {})).toEqual(["3000/tcp"]);
     expect(config.Healthcheck?.Test?.[0]).toBe("CMD");
     expect(config.Healthcheck?.Test?.join(" ")).toContain("/api/health/live");
-    const inside = must("buildah", ["run", "--isolation", "chroot", container, "--", "node", "-e", "const fs=require('fs');console.log(JSON.stringify({node:process.version,uid:process.getuid(),modules:fs.readdirSync('node_modules'),cwd:process.cwd(),migrations:fs.readdirSync('prisma/migrations').filter((m)=>/^\\d/.test(m)).length}))"]);
+    const inside = must("buildah", [
+      "run",
+      "--isolation",
+      "chroot",
+      container,
+      "--",
+      "node",
+      "-e",
+      "const fs=require('fs');console.log(JSON.stringify({node:process.version,uid:process.getuid(),modules:fs.readdirSync('node_modules'),cwd:process.cwd(),migrations:fs.readdirSync('prisma/migrations').filter((m)=>/^\\d/.test(m)).length}))",
+    ]);
     const facts = JSON.parse(inside.trim().split("\n").pop()!) as { node: string; uid: number; modules: string[]; cwd: string; migrations: number };
     expect(facts.node).toMatch(/^v24\./);
     expect(facts.uid).toBe(UID);
@@ -199,7 +237,8 @@ describe("the container image", () => {
     expect(facts.migrations).toBe(readdirSync(path.join(ROOT, "prisma/migrations")).filter((m) => /^\d/.test(m)).length);
     // Runtime packages are there; build and test tools are not.
     expect(facts.modules).toEqual(expect.arrayContaining(["next", "react", "pg", "amqplib", "@electric-sql", "@nats-io", "@prisma"]));
-    for (const dev of ["typescript", "vitest", "eslint", "prisma", "tailwindcss", "tsx", "playwright-core", "prettier"]) expect(facts.modules).not.toContain(dev);
+    for (const dev of ["typescript", "vitest", "eslint", "prisma", "tailwindcss", "tsx", "playwright-core", "prettier"])
+      expect(facts.modules).not.toContain(dev);
   });
 
   it("serves from its own command against PostgreSQL and both brokers: probes, migrations, a signed-in call, its HEALTHCHECK, then exits 0 on SIGTERM", async () => {
@@ -209,7 +248,14 @@ describe("the container image", () => {
       statusIntervalSeconds: 1,
       clusters: [
         { name: "image-nats", kind: "nats", servers: ["nats://127.0.0.1:4222"], capture: { enabled: false } },
-        { name: "image-rabbit", kind: "rabbitmq", amqpUrl: "amqp://guest@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", passwordFile: `${SECRETS_IN_IMAGE}/rabbitmq-password`, vhosts: [vhost.name] },
+        {
+          name: "image-rabbit",
+          kind: "rabbitmq",
+          amqpUrl: "amqp://guest@127.0.0.1:5672",
+          managementUrl: "http://127.0.0.1:15672",
+          passwordFile: `${SECRETS_IN_IMAGE}/rabbitmq-password`,
+          vhosts: [vhost.name],
+        },
       ],
     };
     const command = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
@@ -229,9 +275,19 @@ describe("the container image", () => {
     );
     started.push(c);
 
-    const live = await until(() => probe(`${url}/api/health/live`), (p) => p.status === 200 || c.child.exitCode !== null, 120_000, 500);
+    const live = await until(
+      () => probe(`${url}/api/health/live`),
+      (p) => p.status === 200 || c.child.exitCode !== null,
+      120_000,
+      500,
+    );
     expect(live, c.logs()).toEqual({ status: 200, word: "ok" });
-    const ready = await until(() => probe(`${url}/api/health/ready`), (p) => p.status === 200 || c.child.exitCode !== null, 120_000, 500);
+    const ready = await until(
+      () => probe(`${url}/api/health/ready`),
+      (p) => p.status === 200 || c.child.exitCode !== null,
+      120_000,
+      500,
+    );
     expect(ready, c.logs()).toEqual({ status: 200, word: "ready" });
 
     // The app applied every migration of the image to the fresh database itself.
@@ -253,13 +309,17 @@ describe("the container image", () => {
 
     // The image's HEALTHCHECK command, run inside the same container as the runtime would.
     const check = config.Healthcheck!.Test!.slice(1);
-    const healthy = run("buildah", ["run", "--isolation", "chroot", "--network", "host", "--env", `PORT=${port}`, container, "--", ...check], { timeoutMs: 60_000 });
+    const healthy = run("buildah", ["run", "--isolation", "chroot", "--network", "host", "--env", `PORT=${port}`, container, "--", ...check], {
+      timeoutMs: 60_000,
+    });
     expect(healthy.status, healthy.out).toBe(0);
 
     const code = await stopWithSigterm(c);
     expect(code, c.logs()).toBe(0);
     expect(c.logs()).toContain("shutdown");
-    const after = run("buildah", ["run", "--isolation", "chroot", "--network", "host", "--env", `PORT=${port}`, container, "--", ...check], { timeoutMs: 60_000 });
+    const after = run("buildah", ["run", "--isolation", "chroot", "--network", "host", "--env", `PORT=${port}`, container, "--", ...check], {
+      timeoutMs: 60_000,
+    });
     expect(after.status, "the HEALTHCHECK fails once nothing serves").toBe(1);
   });
 
@@ -271,14 +331,21 @@ describe("the container image", () => {
       [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])],
       {
         PORT: String(port),
-        REDRIVE_CONFIG_JSON: JSON.stringify({ clusters: [{ name: "image-nats", kind: "nats", servers: ["nats://127.0.0.1:4222"], capture: { enabled: false } }] }),
+        REDRIVE_CONFIG_JSON: JSON.stringify({
+          clusters: [{ name: "image-nats", kind: "nats", servers: ["nats://127.0.0.1:4222"], capture: { enabled: false } }],
+        }),
         REDRIVE_ADMIN_PASSWORD_FILE: `${SECRETS_IN_IMAGE}/admin-password`,
       },
       port,
       [`${secrets}:${SECRETS_IN_IMAGE}:ro`],
     );
     started.push(c);
-    const ready = await until(() => probe(`${url}/api/health/ready`), (p) => p.status === 200 || c.child.exitCode !== null, 120_000, 500);
+    const ready = await until(
+      () => probe(`${url}/api/health/ready`),
+      (p) => p.status === 200 || c.child.exitCode !== null,
+      120_000,
+      500,
+    );
     expect(ready, c.logs()).toEqual({ status: 200, word: "ready" });
     const cookie = await signIn(url);
     const res = await fetch(`${url}/api/health`, { headers: { cookie } });
