@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-NODE_VERSION=24.22.3
+NODE_VERSION="$(cat .node-version)"   # the version CI runs the suite on
 NPM_VERSION=11.21.3
 IMAGE=docker.io/library/node:24-bookworm-slim
 STAMP="debian-bookworm-minbase node-$NODE_VERSION npm-$NPM_VERSION"

@@ -229,6 +229,8 @@ describe("the image (Dockerfile) the examples run", () => {
     expect(bases.filter((b) => b.startsWith("node:"))).not.toHaveLength(0);
     for (const b of bases.filter((x) => x.includes(":"))) expect(b).toBe("node:24-bookworm-slim");
     expect(JSON.parse(readFileSync("package.json", "utf8")).engines.node).toMatch(/\^24\b/);
+    // CI runs the suite, and builds the image's stand-in base, on the version .node-version pins.
+    expect(readFileSync(".node-version", "utf8").trim()).toMatch(/^24\.\d+\.\d+$/);
     expect(readFileSync("next.config.ts", "utf8")).toMatch(/output: "standalone"/);
     // The runtime stage copies the standalone server, its static files, the migrations and server.mjs.
     const copies = steps.filter((s) => s.op === "COPY" && s.args.startsWith("--from=build")).map((s) => s.args.split(/\s+/)[1]);
