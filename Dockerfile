@@ -21,7 +21,7 @@ FROM deps AS build
 COPY . .
 RUN npm run build
 
-# What runs: no dev dependencies, no npm cache, no sources beyond the built server.
+# What runs: no dev dependencies, no npm cache, no build tools.
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
