@@ -306,6 +306,10 @@ describe("the container image", () => {
     expect(health.store).toMatchObject({ ok: true, kind: "postgres" });
     expect(health.clusters.map((x) => `${x.name}:${x.state}`).sort()).toEqual(["image-nats:up", "image-rabbit:up"]);
     expect(health.status).toBe("ok");
+    // prom-client, kept outside the bundle (next.config.ts), serves the metrics from the image too.
+    const metrics = await fetch(`${url}/api/metrics`, { headers: { cookie } });
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^# TYPE redrive_sampler_ticks_total counter$/m);
 
     // The image's HEALTHCHECK command, run inside the same container as the runtime would.
     const check = config.Healthcheck!.Test!.slice(1);
