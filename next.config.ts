@@ -13,6 +13,9 @@ const nextConfig: NextConfig = {
   distDir,
   // lib/base-path.ts: fetch, window.location, download links, the cookie path and notification links.
   env: { REDRIVE_BUILT_BASE_PATH: basePath },
+  // .next/standalone: the server and only the node_modules files it uses, for the container image
+  // (Dockerfile). `npm start` in a checkout serves the same build from .next as before.
+  output: "standalone",
   // Native sockets, WASM and worker files: load these from node_modules at run time, unbundled.
   serverExternalPackages: [
     "@electric-sql/pglite",

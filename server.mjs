@@ -10,13 +10,13 @@
 // A build made with REDRIVE_BASE_PATH (e.g. /redrive) answers only under that path, probes included
 // (/redrive/api/health/live); REDRIVE_DIST_DIR names a build made into another folder than .next.
 //
-// It needs only `next` and Node's standard library, so it also serves an `output: "standalone"`
-// build when copied next to that build's server.js (it then uses the config the build recorded;
-// tried with this repository built standalone: pages, static files and peer addresses as here).
+// It needs only `next` and Node's standard library, so it also serves the `output: "standalone"`
+// build when copied next to that build's server.js, as the container image does (Dockerfile).
 
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -47,12 +47,20 @@ process.env.REDRIVE_PEER_HEADER = peerHeader;
 process.env.PORT = String(port);
 process.env.NODE_ENV ??= "production";
 
-// A standalone build has no next.config.ts beside it, only the config it was built with.
+// Serve with the config the build recorded, as Next's own standalone server does: the container
+// image has no next.config.ts beside it, and in a checkout (built with output "standalone" for the
+// image) Next would otherwise warn that `next start` cannot serve such a build, which this server
+// does. Next skips .env files then, so a checkout's are loaded here as `next start` loads them.
 const distDir = process.env.REDRIVE_DIST_DIR || ".next";
 const manifest = path.join(dir, distDir, "required-server-files.json");
 const built = existsSync(manifest) ? JSON.parse(readFileSync(manifest, "utf8")).config : null;
 const hasConfigFile = ["next.config.ts", "next.config.mjs", "next.config.js"].some((f) => existsSync(path.join(dir, f)));
-if (!hasConfigFile && built && !process.env.__NEXT_PRIVATE_STANDALONE_CONFIG) {
+if (built && !process.env.__NEXT_PRIVATE_STANDALONE_CONFIG) {
+  if (hasConfigFile) {
+    // Next's own loader, resolved from next itself (a dependency of it, not of Redrive).
+    const { loadEnvConfig } = createRequire(createRequire(import.meta.url).resolve("next/package.json"))("@next/env");
+    loadEnvConfig(dir, false, { info: () => {}, error: (...a) => console.error(...a) });
+  }
   process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(built);
 }
 

@@ -55,6 +55,20 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
         },
       },
+      {
+        ...shared,
+        test: {
+          name: "image",
+          include: ["tests/image/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 240_000,
+          // Building the image (next build inside it) takes minutes; the first run also makes the base.
+          hookTimeout: 3_600_000,
+          fileParallelism: false,
+          // Builds and runs the container image (Dockerfile, buildah): last and alone, as it needs both cores.
+          sequence: { groupOrder: 2 },
+        },
+      },
     ],
   },
 });

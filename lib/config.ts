@@ -391,7 +391,24 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Set by server.mjs for its own process: the header it writes each connection's peer address into. */
   REDRIVE_PEER_HEADER: z.string().regex(/^x-redrive-peer-[0-9a-f]{16,64}$/).optional(),
+  // One configuration field each (FIELD_VARIABLES), checked by the configuration's own schema.
+  REDRIVE_PUBLIC_URL: z.string().optional(),
+  REDRIVE_TRUST_PROXY: z.string().optional(),
+  REDRIVE_METRICS_OPEN: z.string().optional(),
+  REDRIVE_SHUTDOWN_DEADLINE_SECONDS: z.string().optional(),
 });
+
+/**
+ * The few fields a deployment sets per environment, each from a variable of its own, over the value
+ * in the configuration file or REDRIVE_CONFIG_JSON (the rest stays there). Checked by the same schema,
+ * so the same sentences, naming the variable.
+ */
+const FIELD_VARIABLES = {
+  REDRIVE_PUBLIC_URL: { field: ["publicUrl"], type: "string" },
+  REDRIVE_TRUST_PROXY: { field: ["auth", "trustProxy"], type: "boolean" },
+  REDRIVE_METRICS_OPEN: { field: ["metrics", "open"], type: "boolean" },
+  REDRIVE_SHUTDOWN_DEADLINE_SECONDS: { field: ["shutdown", "deadlineSeconds"], type: "number" },
+} as const satisfies Record<string, { field: readonly [string, ...string[]]; type: "string" | "boolean" | "number" }>;
 
 /** Environment settings that may instead come from a file named by `<name>_FILE` (Docker's and Kubernetes' convention). */
 const ENV_FROM_FILE = ["DATABASE_URL", "REDRIVE_ADMIN_PASSWORD"] as const;
@@ -544,6 +561,34 @@ export const DEFAULT_CLUSTERS = [
 
 const CONFIG_CANDIDATES = ["redrive.config.json", "redrive.config.yaml", "redrive.config.yml"];
 
+/** `raw` with each set FIELD_VARIABLES variable in its field; `from` maps a field ("auth.trustProxy") to its variable. */
+function withFieldVariables(raw: unknown, env: Partial<Record<keyof typeof FIELD_VARIABLES, string>>): { raw: unknown; from: Map<string, string> } {
+  const from = new Map<string, string>();
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+  if (!isObject(raw)) return { raw, from };
+  const out: Record<string, unknown> = { ...raw };
+  for (const [name, { field, type }] of Object.entries(FIELD_VARIABLES)) {
+    const text = env[name as keyof typeof FIELD_VARIABLES];
+    if (text === undefined) continue;
+    // "true"/"false" and numbers become what the field holds; anything else stays text for the schema to refuse.
+    const value = type === "boolean" && (text === "true" || text === "false") ? text === "true" : type === "number" && /^\s*-?\d+(\.\d+)?\s*$/.test(text) ? Number(text) : text;
+    let parent = out;
+    let settable = true;
+    for (const key of field.slice(0, -1)) {
+      const child = parent[key];
+      if (child === undefined) parent[key] = {};
+      else if (isObject(child)) parent[key] = { ...child };
+      else settable = false; // the file's own value is wrong; the schema says so.
+      if (!settable) break;
+      parent = parent[key] as Record<string, unknown>;
+    }
+    if (!settable) continue;
+    parent[field[field.length - 1]!] = value;
+    from.set(field.join("."), name);
+  }
+  return { raw: out, from };
+}
+
 function formatIssues(where: string, error: z.ZodError): string {
   const lines = error.issues.map((issue) => {
     const field = issue.path.length ? issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "") : "(top level)";
@@ -683,8 +728,21 @@ export function loadConfig(processEnv: Record<string, string | undefined> = proc
     source = file ?? "built-in defaults";
     raw = file ? readConfigFile(file) : { clusters: DEFAULT_CLUSTERS };
   }
-  const parsed = fileSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(formatIssues(file ?? (e.REDRIVE_CONFIG_JSON !== undefined ? "REDRIVE_CONFIG_JSON" : "the built-in defaults"), parsed.error));
+  const overlaid = withFieldVariables(raw, e);
+  if (overlaid.from.size > 0) source += ` with ${[...overlaid.from.values()].join(", ")}`;
+  const parsed = fileSchema.safeParse(overlaid.raw);
+  if (!parsed.success) {
+    // A field set by its own variable is named by the variable, as the operator wrote it there.
+    const issues = parsed.error.issues.map((i) => {
+      const at = i.path.map(String);
+      for (const [field, name] of overlaid.from) {
+        const parts = field.split(".");
+        if (parts.every((p, k) => at[k] === p)) return { ...i, path: [`${name} (${field})`, ...i.path.slice(parts.length)] };
+      }
+      return i;
+    });
+    throw new ConfigError(formatIssues(file ?? (e.REDRIVE_CONFIG_JSON !== undefined ? "REDRIVE_CONFIG_JSON" : "the built-in defaults"), new z.ZodError(issues)));
+  }
   const f = parsed.data;
 
   const globalHealth: Thresholds = { ...DEFAULT_THRESHOLDS, ...f.health };

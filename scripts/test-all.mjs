@@ -1,4 +1,4 @@
-// `npm test`: every tier (unit, integration, e2e, fault) in one vitest run, then one plain closing
+// `npm test`: every tier (unit, integration, e2e, fault, image) in one vitest run, then one plain closing
 // line with the totals, so CI logs and people read the same figure. Plain JavaScript (it runs before
 // anything is built), so it parses its few flags itself, with node's strict parser as the other
 // scripts do (scripts/cli-args.ts).
@@ -10,12 +10,13 @@ import { parseArgs } from "node:util";
 
 const USAGE = `Usage: npm test -- [FILTER ...] [--project NAME ...] [-t PATTERN] [--bail N]
 
-Runs every test tier (unit, integration, e2e, fault) against the local brokers and PostgreSQL, and
-ends with one line "tests: N passed, N failed". The fault tier's restarts and alarms run on private
-RabbitMQ and NATS nodes it starts itself.
+Runs every test tier (unit, integration, e2e, fault, image) against the local brokers and PostgreSQL,
+and ends with one line "tests: N passed, N failed". The fault tier's restarts and alarms run on private
+RabbitMQ and NATS nodes it starts itself; the image tier builds the Dockerfile with buildah and runs
+the image (as root, with buildah and debootstrap installed).
 
   FILTER          only test files whose path contains FILTER
-  --project NAME  only that tier (unit, integration, e2e or fault); repeatable
+  --project NAME  only that tier (unit, integration, e2e, fault or image); repeatable
   -t PATTERN      only tests whose name matches PATTERN
   --bail N        stop after N failed tests
   --help          show this text`;

@@ -55,10 +55,11 @@ export async function buildPrivateCopy(root: string, signal: AbortSignal): Promi
     for (const entry of SOURCES) await cp(path.join(root, entry), path.join(dir, entry), { recursive: true });
     await symlink(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
     // Turbopack compiles only files under its root; node_modules is a link back to the repository.
+    // The bench serves .next as `npm start` does: no standalone copy (that is for the image).
     await rename(path.join(dir, "next.config.ts"), path.join(dir, "next.config.base.ts"));
     await writeFile(
       path.join(dir, "next.config.ts"),
-      `import base from "./next.config.base";\nexport default { ...base, turbopack: { root: "/" }, outputFileTracingRoot: "/", typescript: { ignoreBuildErrors: true } };\n`,
+      `import base from "./next.config.base";\nexport default { ...base, output: undefined, turbopack: { root: "/" }, outputFileTracingRoot: "/", typescript: { ignoreBuildErrors: true } };\n`,
     );
     const r = await run(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "build"], dir, baseEnv({}), BUILD_TIMEOUT_MS, signal);
     signal.throwIfAborted();

@@ -72,7 +72,7 @@ describe("the readiness probe", () => {
     expect(await probe(app, "/api/health/ready")).toEqual({ status: 200, word: "ready" });
   });
 
-  it('answers 503 "down" while the store is unreachable, and ready again when it is back', async () => {
+  it('answers 503 "down" while the store is unreachable, and ready again when it is back; liveness stays 200 throughout', async () => {
     await store.cut();
     const down = await until(
       () => probe(app, "/api/health/ready"),
@@ -81,7 +81,8 @@ describe("the readiness probe", () => {
       250,
     );
     expect(down).toEqual({ status: 503, word: "down" });
-    expect(await probe(app, "/api/health/live")).toEqual({ status: 503, word: "down" });
+    // The process still serves: a liveness probe must not get it restarted over its store.
+    expect(await probe(app, "/api/health/live")).toEqual({ status: 200, word: "ok" });
     await store.restore();
     const back = await until(
       () => probe(app, "/api/health/ready"),
@@ -90,5 +91,6 @@ describe("the readiness probe", () => {
       500,
     );
     expect(back).toEqual({ status: 200, word: "ready" });
+    expect(await probe(app, "/api/health/live")).toEqual({ status: 200, word: "ok" });
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GET as liveRoute } from "@/app/api/health/live/route";
 import { GET as readyRoute } from "@/app/api/health/ready/route";
 import { closeStore, getStore } from "@/lib/db/get-store";
 import { markWorkersStarted } from "@/lib/lifecycle/are-workers-started";
@@ -14,6 +15,11 @@ import { createTestDatabase } from "../support/postgres";
 
 async function ready(): Promise<{ status: number; body: unknown }> {
   const res = await readyRoute(new Request("http://redrive.test/api/health/ready"), { params: Promise.resolve({}) });
+  return { status: res.status, body: await res.json() };
+}
+
+async function live(): Promise<{ status: number; body: unknown }> {
+  const res = await liveRoute(new Request("http://redrive.test/api/health/live"), { params: Promise.resolve({}) });
   return { status: res.status, body: await res.json() };
 }
 
@@ -38,9 +44,12 @@ describe("GET /api/health/ready", () => {
 
   it("answers 503 starting until the workers run, then 200 ready, then 503 stopping once shutdown begins, without credentials", async () => {
     expect(await ready()).toEqual({ status: 503, body: { data: { status: "starting" } } });
+    // Liveness says only that the process serves: already while the workers start.
+    expect(await live()).toEqual({ status: 200, body: { data: { status: "ok" } } });
     markWorkersStarted();
     expect(await ready()).toEqual({ status: 200, body: { data: { status: "ready" } } });
     markShuttingDown();
     expect(await ready()).toEqual({ status: 503, body: { data: { status: "stopping" } } });
+    expect(await live()).toEqual({ status: 503, body: { data: { status: "stopping" } } });
   });
 });

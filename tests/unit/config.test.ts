@@ -213,6 +213,34 @@ describe("loadConfig from the environment alone (a container without a config fi
     expect(errorOf(() => loadConfig({ REDRIVE_CONFIG_JSON: "{ clusters: " }, dir)).message).toMatch(/^REDRIVE_CONFIG_JSON is not valid JSON: /);
   });
 
+  it("sets publicUrl, auth.trustProxy, metrics.open and shutdown.deadlineSeconds from a variable each, over the file's value", () => {
+    const dir = dirWith({ "redrive.config.yaml": "clusters:\n  - { name: edge, kind: nats, servers: ['nats://edge:4222'] }\npublicUrl: http://file.example\nauth: { trustProxy: false, sessionIdleMinutes: 5 }\n" });
+    const plain = loadConfig({}, dir);
+    expect([plain.publicUrl, plain.auth.trustProxy, plain.metrics.open, plain.shutdown.deadlineMs]).toEqual(["http://file.example", false, false, 20_000]);
+    const c = loadConfig({ REDRIVE_PUBLIC_URL: "https://redrive.ops.example/", REDRIVE_TRUST_PROXY: "true", REDRIVE_METRICS_OPEN: "true", REDRIVE_SHUTDOWN_DEADLINE_SECONDS: "45" }, dir);
+    expect([c.publicUrl, c.auth.trustProxy, c.metrics.open, c.shutdown.deadlineMs]).toEqual(["https://redrive.ops.example", true, true, 45_000]);
+    // The rest of the section stays as the file has it.
+    expect([plain.auth.sessionIdleMs, c.auth.sessionIdleMs]).toEqual([5 * 60_000, 5 * 60_000]);
+    expect(c.source).toBe(`${path.join(dir, "redrive.config.yaml")} with REDRIVE_PUBLIC_URL, REDRIVE_TRUST_PROXY, REDRIVE_METRICS_OPEN, REDRIVE_SHUTDOWN_DEADLINE_SECONDS`);
+    // With REDRIVE_CONFIG_JSON too; an empty variable counts as unset.
+    const json = JSON.stringify({ clusters: [{ name: "edge", kind: "nats", servers: ["nats://edge:4222"] }] });
+    const fromJson = loadConfig({ REDRIVE_CONFIG_JSON: json, REDRIVE_PUBLIC_URL: "https://r.example", REDRIVE_TRUST_PROXY: "" }, dirWith({}));
+    expect([fromJson.publicUrl, fromJson.auth.trustProxy, fromJson.source]).toEqual(["https://r.example", false, "REDRIVE_CONFIG_JSON with REDRIVE_PUBLIC_URL"]);
+  });
+
+  it("refuses a bad per-field variable with the field's own sentence, naming the variable", () => {
+    const json = JSON.stringify({ clusters: [{ name: "edge", kind: "nats", servers: ["nats://edge:4222"] }] });
+    const dir = dirWith({});
+    expect(errorOf(() => loadConfig({ REDRIVE_CONFIG_JSON: json, REDRIVE_TRUST_PROXY: "yes" }, dir)).message).toBe(
+      "Invalid configuration in REDRIVE_CONFIG_JSON:\n  - REDRIVE_TRUST_PROXY (auth.trustProxy): Invalid input: expected boolean, received string",
+    );
+    const fileSentence = errorOf(() => loadConfig({ REDRIVE_CONFIG_JSON: JSON.stringify({ ...JSON.parse(json), shutdown: { deadlineSeconds: 0 } }) }, dir)).message;
+    const variableSentence = errorOf(() => loadConfig({ REDRIVE_CONFIG_JSON: json, REDRIVE_SHUTDOWN_DEADLINE_SECONDS: "0" }, dir)).message;
+    expect(variableSentence).toBe(fileSentence.replace("shutdown.deadlineSeconds:", "REDRIVE_SHUTDOWN_DEADLINE_SECONDS (shutdown.deadlineSeconds):"));
+    expect(errorOf(() => loadConfig({ REDRIVE_CONFIG_JSON: json, REDRIVE_SHUTDOWN_DEADLINE_SECONDS: "twenty" }, dir)).message).toMatch(/REDRIVE_SHUTDOWN_DEADLINE_SECONDS \(shutdown\.deadlineSeconds\): Invalid input: expected number, received string$/);
+    expect(errorOf(() => loadConfig({ REDRIVE_CONFIG_JSON: json, REDRIVE_PUBLIC_URL: "ftp://files.example" }, dir)).message).toMatch(/^Invalid configuration in REDRIVE_CONFIG_JSON:\n {2}- REDRIVE_PUBLIC_URL \(publicUrl\): /);
+  });
+
   it("refuses REDRIVE_CONFIG_JSON together with REDRIVE_CONFIG or a config file in the working directory", () => {
     const json = JSON.stringify({ clusters: [{ name: "edge", kind: "nats", servers: ["nats://edge:4222"] }] });
     const withFile = dirWith({ "ops.yaml": "clusters: []\n", "redrive.config.json": json });

@@ -201,3 +201,55 @@ describe("the compose example (docs/deploy/compose.yaml)", () => {
     expectRoute(probe![2]!);
   });
 });
+
+/** The Dockerfile's instructions, continuation lines joined, comments dropped. */
+function dockerfile(): Array<{ op: string; args: string }> {
+  const text = readFileSync(path.join(process.cwd(), "Dockerfile"), "utf8").replace(/\\\n/g, " ");
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"))
+    .map((l) => {
+      const [op, ...rest] = l.split(/\s+/);
+      return { op: op!.toUpperCase(), args: rest.join(" ") };
+    });
+}
+
+describe("the image (Dockerfile) the examples run", () => {
+  const steps = dockerfile();
+  const last = (op: string) => steps.filter((s) => s.op === op).pop()?.args;
+  const deployment = only(manifests(), "Deployment");
+  const pod = obj(at(deployment, "spec", "template", "spec"));
+  const container = obj(arr(pod.containers)[0]);
+  const compose = obj(parseYaml(readFileSync(path.join(DEPLOY, "compose.yaml"), "utf8")));
+  const redrive = obj(obj(compose.services).redrive);
+
+  it("builds on Node 24 from Next's standalone output, a version package.json's engines allow", () => {
+    const bases = steps.filter((s) => s.op === "FROM").map((s) => s.args.split(/\s+/)[0]!);
+    expect(bases.filter((b) => b.startsWith("node:"))).not.toHaveLength(0);
+    for (const b of bases.filter((x) => x.includes(":"))) expect(b).toBe("node:24-bookworm-slim");
+    expect(JSON.parse(readFileSync("package.json", "utf8")).engines.node).toMatch(/\^24\b/);
+    // CI runs the suite, and builds the image's stand-in base, on the version .node-version pins.
+    expect(readFileSync(".node-version", "utf8").trim()).toMatch(/^24\.\d+\.\d+$/);
+    expect(readFileSync("next.config.ts", "utf8")).toMatch(/output: "standalone"/);
+    // The runtime stage copies the standalone server, its static files, the migrations and server.mjs.
+    const copies = steps.filter((s) => s.op === "COPY" && s.args.startsWith("--from=build")).map((s) => s.args.split(/\s+/)[1]);
+    expect(copies).toEqual(expect.arrayContaining(["/src/.next/standalone", "/src/.next/static", "/src/prisma/migrations", "/src/server.mjs"]));
+    const ignored = readFileSync(".dockerignore", "utf8").split("\n");
+    expect(ignored).toEqual(expect.arrayContaining(["node_modules", ".next", ".git", ".redrive"]));
+  });
+
+  it("runs the command, user and port the Kubernetes and compose examples expect, stops on SIGTERM and checks a route it serves", () => {
+    expect(JSON.parse(last("CMD")!)).toEqual(container.command);
+    expect(JSON.parse(last("CMD")!)).toEqual(redrive.command);
+    expect(last("USER")).toBe(`${String(at(pod, "securityContext", "runAsUser"))}:${String(at(pod, "securityContext", "fsGroup"))}`);
+    expect(last("EXPOSE")).toBe(String(obj(arr(container.ports)[0]).containerPort));
+    expect(steps.some((s) => s.op === "ENV" && new RegExp(`\\bPORT=${last("EXPOSE")!}\\b`).test(s.args))).toBe(true);
+    expect(last("STOPSIGNAL")).toBe("SIGTERM");
+    const check = /http:\/\/127\.0\.0\.1:\$\{process\.env\.PORT \|\| (\d+)\}(\/api\/[a-z/]+)/.exec(last("HEALTHCHECK") ?? "");
+    expect(check, "the HEALTHCHECK fetches an /api route on PORT").not.toBeNull();
+    expect(check![1]).toBe(last("EXPOSE"));
+    expectRoute(check![2]!);
+    expect(redrive.image).toBe(container.image);
+  });
+});

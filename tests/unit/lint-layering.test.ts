@@ -14,7 +14,8 @@ async function problems(code: string, filePath: string): Promise<{ rule: string 
   return result.messages.map((m) => ({ rule: m.ruleId, message: m.message }));
 }
 
-describe("lint: the layering", () => {
+// The first test pays for ESLint's cold start and the scan of every source (seconds on a busy machine).
+describe("lint: the layering", { timeout: 60_000 }, () => {
   it("refuses a component that imports a server module, naming why it is one", async () => {
     const found = await problems(`import { getStore } from "@/lib/db/get-store";\nexport const store = getStore;\n`, "components/x/bad.tsx");
     expect(found).toEqual([
