@@ -18,14 +18,21 @@ RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 # The app, built as .next/standalone: the server plus only the node_modules files it loads (the
 # packages next.config.ts keeps external, PGlite's WASM and data files among them).
 FROM deps AS build
+# The path Redrive is served under behind a proxy (e.g. /redrive) is fixed at build time:
+# buildah bud --build-arg REDRIVE_BASE_PATH=/redrive … (README "Serving under a sub-path").
+ARG REDRIVE_BASE_PATH=""
+ENV REDRIVE_BASE_PATH=$REDRIVE_BASE_PATH
 COPY . .
 RUN npm run build
 
 # What runs: no dev dependencies, no npm cache, no build tools.
 FROM node:24-bookworm-slim
+# The same base path again, for the health check's address (server.mjs reads it from the build).
+ARG REDRIVE_BASE_PATH=""
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
-    PORT=3000
+    PORT=3000 \
+    REDRIVE_BASE_PATH=$REDRIVE_BASE_PATH
 WORKDIR /app
 RUN groupadd --gid 10001 redrive \
  && useradd --uid 10001 --gid redrive --home-dir /app --no-create-home --shell /usr/sbin/nologin redrive
@@ -44,5 +51,5 @@ EXPOSE 3000
 STOPSIGNAL SIGTERM
 # The slim base has no curl: Node's own fetch asks the liveness probe.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/api/health/live`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}${process.env.REDRIVE_BASE_PATH || ""}/api/health/live`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "server.mjs"]
