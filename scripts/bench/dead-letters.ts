@@ -5,9 +5,6 @@ import { principalFor } from "@/lib/auth/permissions";
 import { getConfig, type RabbitClusterConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import type { Store } from "@/lib/db/open-store";
-import { letterListQuery, listLetters, LETTER_COLUMNS } from "@/lib/dead-letters/list-letters";
-import { listLetterGroups } from "@/lib/dead-letters/list-letter-groups";
-import { letterFilters } from "@/lib/dead-letters/letter-filters";
 import { storeLetters, type NewLetter } from "@/lib/dead-letters/new-letter";
 import { letterFromAmqp } from "@/lib/brokers/rabbitmq/letter-from-amqp";
 import { RabbitCollector } from "@/lib/brokers/rabbitmq/rabbit-collector";
@@ -21,7 +18,7 @@ import { startJob } from "@/lib/redrive/start-job";
 import type { Cleanup } from "./cleanup";
 import { AMQP_URL, GUEST, mgmt, sleep } from "./local";
 import { connectNats } from "./nats-load";
-import { summarize, type Summary } from "./stats";
+import { measureEmbeddedInbox, measureInbox, type InboxFigures } from "./inbox";
 
 // Issues 4 and 5 under load: collecting a burst from a RabbitMQ DLQ, the inbox at scale, and requeue
 // throughput on RabbitMQ and JetStream — each against a bare baseline measured in the same run.
@@ -38,8 +35,6 @@ export const dlVhost = (vhost: string) => `${vhost}-dl`;
 export type Throughput = { n: number; ms: number; perSecond: number };
 const rate = (n: number, ms: number): Throughput => ({ n, ms, perSecond: ms > 0 ? n / (ms / 1000) : Number.NaN });
 
-export type InboxKind = { key: string; label: string; latency: Summary; items: number };
-
 export type DeadLetterFigures = {
   sizes: DeadLetterSizes;
   maxInFlight: number;
@@ -55,15 +50,39 @@ export type DeadLetterFigures = {
     payloadBytes: number;
     setupMs: number;
   };
-  inbox: { rows: number; insertMs: number; kinds: InboxKind[]; baseline: Summary; groups: number };
+  inbox: InboxFigures;
+  /** The same inbox on the embedded store (PGlite); null with --no-embedded. */
+  inboxEmbedded: InboxFigures | null;
   requeue: {
-    rabbit: { startMs: number; run: Throughput; total: Throughput; destination: number; requeued: number; failed: number; shovel: Throughput; shovelMoved: number; bare: Throughput };
+    rabbit: {
+      startMs: number;
+      run: Throughput;
+      total: Throughput;
+      destination: number;
+      requeued: number;
+      failed: number;
+      shovel: Throughput;
+      shovelMoved: number;
+      bare: Throughput;
+    };
     nats: { startMs: number; run: Throughput; total: Throughput; destination: number; requeued: number; failed: number; bare: Throughput; bareStored: number };
     insertMs: number;
   };
 };
 
-type Ctx = { id: string; vhost: string; natsPrefix: string; store: Store; sizes: DeadLetterSizes; signal: AbortSignal; cleanup: Cleanup; log: (line: string) => void; warnings: string[] };
+type Ctx = {
+  embedded: boolean;
+  migrationsDir: string;
+  id: string;
+  vhost: string;
+  natsPrefix: string;
+  store: Store;
+  sizes: DeadLetterSizes;
+  signal: AbortSignal;
+  cleanup: Cleanup;
+  log: (line: string) => void;
+  warnings: string[];
+};
 
 /** Polls until ok or the deadline (bounded in count and time). */
 async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms: number, signal: AbortSignal, every = 50): Promise<T> {
@@ -79,7 +98,13 @@ async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolea
 
 const body = (i: number) =>
   Buffer.from(
-    JSON.stringify({ orderId: i, customer: `cust-${i % 9973}`, sku: `sku-${(i * 7919) % 100_000}`, lines: [{ item: `item-${i % 97}`, qty: (i % 9) + 1, price: ((i % 1000) / 10).toFixed(2) }], note: "x".repeat(150) }),
+    JSON.stringify({
+      orderId: i,
+      customer: `cust-${i % 9973}`,
+      sku: `sku-${(i * 7919) % 100_000}`,
+      lines: [{ item: `item-${i % 97}`, qty: (i % 9) + 1, price: ((i % 1000) / 10).toFixed(2) }],
+      note: "x".repeat(150),
+    }),
   );
 
 /** Publishes with confirms, at most `window` unconfirmed at a time. */
@@ -105,17 +130,42 @@ async function deadLetterInto(conn: amqp.ChannelModel, ch: amqp.Channel, source:
   await ch.assertQueue(source, { durable: true, arguments: { "x-dead-letter-exchange": "", "x-dead-letter-routing-key": dlq } });
   const pub = await conn.createConfirmChannel();
   await confirmedPublish(pub, n, 500, (i, cb) =>
-    pub.sendToQueue(source, body(i), { persistent: true, messageId: `${source}-${i}`, contentType: "application/json", timestamp: Math.floor(Date.now() / 1000), headers: { "x-tenant": `tenant-${i % 50}`, "x-error": `timeout after ${(i % 7) * 100} ms` } }, cb),
+    pub.sendToQueue(
+      source,
+      body(i),
+      {
+        persistent: true,
+        messageId: `${source}-${i}`,
+        contentType: "application/json",
+        timestamp: Math.floor(Date.now() / 1000),
+        headers: { "x-tenant": `tenant-${i % 50}`, "x-error": `timeout after ${(i % 7) * 100} ms` },
+      },
+      cb,
+    ),
   );
   await pub.close();
   const rejecter = await conn.createChannel();
   await rejecter.prefetch(500);
   await rejecter.consume(source, (m) => m && rejecter.nack(m, false, false));
-  await until(`${n} dead letters in ${dlq}`, () => messageCount(ch, dlq), (c) => c >= n, 120_000, signal, 200);
+  await until(
+    `${n} dead letters in ${dlq}`,
+    () => messageCount(ch, dlq),
+    (c) => c >= n,
+    120_000,
+    signal,
+    200,
+  );
   await rejecter.close();
 }
 
-async function collectBurst(c: Ctx, conn: amqp.ChannelModel, ch: amqp.Channel, cluster: RabbitClusterConfig, clusterId: string, dbUrl: string): Promise<DeadLetterFigures["collect"]> {
+async function collectBurst(
+  c: Ctx,
+  conn: amqp.ChannelModel,
+  ch: amqp.Channel,
+  cluster: RabbitClusterConfig,
+  clusterId: string,
+  dbUrl: string,
+): Promise<DeadLetterFigures["collect"]> {
   const n = c.sizes.collect;
   const vhost = dlVhost(c.vhost);
   let t = performance.now();
@@ -153,7 +203,10 @@ async function collectBurst(c: Ctx, conn: amqp.ChannelModel, ch: amqp.Channel, c
     await client.query(`CREATE TABLE "bench_plain_letters" ("id" bigserial PRIMARY KEY, "payload" bytea NOT NULL, "headers" jsonb NOT NULL)`);
     t = performance.now();
     for (let i = 0; i < bytes.length; i += batch) {
-      await client.query(`INSERT INTO "bench_plain_letters" ("payload", "headers") SELECT * FROM unnest($1::bytea[], $2::jsonb[])`, [bytes.slice(i, i + batch), headers.slice(i, i + batch)]);
+      await client.query(`INSERT INTO "bench_plain_letters" ("payload", "headers") SELECT * FROM unnest($1::bytea[], $2::jsonb[])`, [
+        bytes.slice(i, i + batch),
+        headers.slice(i, i + batch),
+      ]);
     }
     plainInsert = rate(bytes.length, performance.now() - t);
     await client.query(`DROP TABLE "bench_plain_letters"`);
@@ -163,14 +216,24 @@ async function collectBurst(c: Ctx, conn: amqp.ChannelModel, ch: amqp.Channel, c
 
   // Redrive: a RabbitCollector with the DLQ adopted, into the store, until all are stored and acked.
   const errors: string[] = [];
-  const collector = new RabbitCollector((letters) => storeLetters(c.store.prisma, letters), cluster, clusterId, { timeoutMs: 5000, onError: (m) => errors.push(m) });
+  const collector = new RabbitCollector((letters) => storeLetters(c.store.prisma, letters), cluster, clusterId, {
+    timeoutMs: 5000,
+    onError: (m) => errors.push(m),
+  });
   const qid = queueId(vhost, "burst-a.dlq");
   let redrive: Throughput;
   try {
     t = performance.now();
     const failures = await collector.reconcile([{ vhost, queue: "burst-a.dlq" }]);
     if (failures.size) throw new Error(`collector: ${[...failures.values()].join("; ")}`);
-    await until("the collector to store the burst", async () => (errors.length ? -1 : collector.collected(qid)), (x) => x < 0 || x >= n, 600_000, c.signal, 20);
+    await until(
+      "the collector to store the burst",
+      async () => (errors.length ? -1 : collector.collected(qid)),
+      (x) => x < 0 || x >= n,
+      600_000,
+      c.signal,
+      20,
+    );
     redrive = rate(n, performance.now() - t);
     if (errors.length) throw new Error(`collector: ${errors.join("; ")}`);
   } finally {
@@ -213,14 +276,22 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ v: T; ms: number }> {
 
 /** One requeue job through startJob and a JobRunner, bounded in time. */
 async function requeueJob(runner: JobRunner, source: string, jobRate: number, n: number, timeoutMs: number, signal: AbortSignal) {
-  const started = await timed(() => startJob({ action: "requeue", scope: { kind: "filter", filters: { source } }, includePoison: false, rate: jobRate }, principalFor("system", "bench", "bench", "operator"), null));
+  const started = await timed(() =>
+    startJob(
+      { action: "requeue", scope: { kind: "filter", filters: { source } }, includePoison: false, rate: jobRate },
+      principalFor("system", "bench", "bench", "operator"),
+      null,
+    ),
+  );
   const t = performance.now();
   await runner.claim();
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
       runner.idle(),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`requeue job of ${n} letters did not finish within ${timeoutMs / 1000} s`)), timeoutMs))),
+      new Promise(
+        (_, reject) => (timer = setTimeout(() => reject(new Error(`requeue job of ${n} letters did not finish within ${timeoutMs / 1000} s`)), timeoutMs)),
+      ),
       new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason as Error), { once: true })),
     ]);
   } finally {
@@ -243,15 +314,36 @@ async function shovelMove(vhost: string, src: string, dest: string, n: number, s
       component: "shovel",
       vhost,
       name,
-      value: { "src-uri": `amqp:///${v}`, "src-queue": src, "src-protocol": "amqp091", "src-prefetch-count": 1000, "src-delete-after": "queue-length", "dest-protocol": "amqp091", "dest-uri": `amqp:///${v}`, "dest-add-forward-headers": false, "ack-mode": "on-confirm", "dest-queue": dest },
+      value: {
+        "src-uri": `amqp:///${v}`,
+        "src-queue": src,
+        "src-protocol": "amqp091",
+        "src-prefetch-count": 1000,
+        "src-delete-after": "queue-length",
+        "dest-protocol": "amqp091",
+        "dest-uri": `amqp:///${v}`,
+        "dest-add-forward-headers": false,
+        "ack-mode": "on-confirm",
+        "dest-queue": dest,
+      },
     },
   });
-  await until("the shovel to finish and remove itself", async () => (await fetchStatus(`/api/parameters/shovel/${v}/${name}`)) === 404, (x) => x, 600_000, signal, 50);
+  await until(
+    "the shovel to finish and remove itself",
+    async () => (await fetchStatus(`/api/parameters/shovel/${v}/${name}`)) === 404,
+    (x) => x,
+    600_000,
+    signal,
+    50,
+  );
   return rate(n, performance.now() - t);
 }
 
 async function fetchStatus(path: string): Promise<number> {
-  const res = await fetch(`http://127.0.0.1:15672${path}`, { headers: { authorization: "Basic " + Buffer.from(`${GUEST.user}:${GUEST.password}`).toString("base64") }, signal: AbortSignal.timeout(30_000) });
+  const res = await fetch(`http://127.0.0.1:15672${path}`, {
+    headers: { authorization: "Basic " + Buffer.from(`${GUEST.user}:${GUEST.password}`).toString("base64") },
+    signal: AbortSignal.timeout(30_000),
+  });
   await res.arrayBuffer();
   return res.status;
 }
@@ -287,68 +379,10 @@ export async function fillInbox(p: Store["prisma"], ids: [string, string], m: nu
   await p.$executeRawUnsafe(`VACUUM ANALYZE "dead_letters"`);
 }
 
-async function measureInbox(c: Ctx, clusters: { rabbit: string; nats: string }): Promise<DeadLetterFigures["inbox"]> {
+async function inboxOf(c: Ctx, clusters: { rabbit: string; nats: string }): Promise<InboxFigures> {
   const p = c.store.prisma;
-  const m = c.sizes.inbox;
   const ids = await Promise.all([clusters.rabbit, clusters.nats].map(async (name) => (await p.cluster.findUniqueOrThrow({ where: { name } })).id));
-  const t = performance.now();
-  await fillInbox(p, [ids[0]!, ids[1]!], m, c.signal, c.log);
-  const insertMs = performance.now() - t;
-  const rows = await p.deadLetter.count();
-
-  const baselineSql = `SELECT ${LETTER_COLUMNS} FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id" ORDER BY d."captured_at" DESC, d."id" DESC LIMIT 50`;
-  const g = Math.min(7, m);
-  const fp = (await p.$queryRawUnsafe<Array<{ f: string }>>(`SELECT left(md5('fp' || $1::int), 16) AS f`, g % 1000))[0]!.f;
-  const mid = `msg-${Math.max(1, Math.floor(m / 2))}`;
-  const filtered: Array<{ key: string; label: string; filters: Record<string, string> }> = [
-    { key: "first", label: "first page (no filter)", filters: {} },
-    { key: "source", label: "filter by source (`source=inbox/orders-7`, 1 in 40)", filters: { source: "inbox/orders-7" } },
-    { key: "fingerprint", label: "filter by fingerprint (1 group in 1,000)", filters: { fingerprint: fp } },
-    { key: "messageId", label: `filter by messageId (one letter, \`${mid}\`)`, filters: { messageId: mid } },
-    { key: "header", label: "filter by header (`x-tenant:tenant-7`, 1 in 50)", filters: { header: "x-tenant:tenant-7" } },
-    { key: "q", label: "text search `q=cust-4242` (ILIKE, ~1 in 10,000)", filters: { q: "cust-4242" } },
-  ];
-  const BUDGET_MS = c.sizes.inbox >= 100_000 ? 8000 : 2000;
-  const sample = async (fn: () => Promise<number>, max = 20): Promise<{ s: Summary; items: number }> => {
-    await fn(); // warm-up
-    const out: number[] = [];
-    let items = 0;
-    const deadline = Date.now() + BUDGET_MS;
-    for (let i = 0; i < max && (i < 3 || Date.now() < deadline); i++) {
-      c.signal.throwIfAborted();
-      const t0 = performance.now();
-      items = await fn();
-      out.push(performance.now() - t0);
-    }
-    return { s: summarize(out), items };
-  };
-  const kinds: InboxKind[] = [];
-  const baseline = await sample(async () => (await p.$queryRawUnsafe<unknown[]>(baselineSql)).length, 30);
-  for (const f of filtered) {
-    const q = letterListQuery.parse(f.filters);
-    const r = await sample(async () => (await listLetters(q)).items.length);
-    kinds.push({ key: f.key, label: f.label, latency: r.s, items: r.items });
-    c.log(`  inbox: ${f.label}: p50 ${r.s.p50.toFixed(1)} ms`);
-  }
-  // Deep pages: walk 50 pages by cursor, each page timed.
-  {
-    const pages: number[] = [];
-    let cursor: string | null = null;
-    let items = 0;
-    for (let i = 0; i < 50; i++) {
-      const q = letterListQuery.parse(cursor ? { cursor } : {});
-      const t0 = performance.now();
-      const page = await listLetters(q);
-      if (i > 0) pages.push(performance.now() - t0);
-      items += page.items.length;
-      cursor = page.nextCursor;
-      if (!cursor) break;
-    }
-    kinds.splice(1, 0, { key: "deep", label: "pages 2–50 by cursor (one walk of 50 pages)", latency: summarize(pages), items });
-  }
-  const groups = await sample(async () => (await listLetterGroups(letterFilters.parse({}))).groups.length, 10);
-  kinds.push({ key: "groups", label: "`listLetterGroups`, no filter (every letter, up to 500 groups)", latency: groups.s, items: groups.items });
-  return { rows, insertMs, kinds, baseline: baseline.s, groups: groups.items };
+  return measureInbox(c.store, [ids[0]!, ids[1]!], c.sizes.inbox, c.signal, c.log);
 }
 
 /**
@@ -376,20 +410,34 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
     await mgmt("PUT", `/api/vhosts/${v}`, { body: {} });
     cleanup.add(`RabbitMQ vhost "${vhost}"`, () => mgmt("DELETE", `/api/vhosts/${v}`, { timeoutMs: 300_000 }), true);
     await mgmt("PUT", `/api/permissions/${v}/guest`, { body: { configure: ".*", write: ".*", read: ".*" } });
-    const conn = await amqp.connect(`${AMQP_URL}/${v}`, { credentials: amqp.credentials.plain(GUEST.user, GUEST.password), clientProperties: { connection_name: "redrive-bench-dead-letters" } });
+    const conn = await amqp.connect(`${AMQP_URL}/${v}`, {
+      credentials: amqp.credentials.plain(GUEST.user, GUEST.password),
+      clientProperties: { connection_name: "redrive-bench-dead-letters" },
+    });
     conn.on("error", () => undefined);
     cleanup.add("AMQP connection of the dead-letter bench", () => conn.close().catch(() => undefined));
     const ch = await conn.createChannel();
     ch.on("error", () => undefined);
 
-    const cluster: RabbitClusterConfig = { name: names.rabbit, kind: "rabbitmq", amqpUrl: AMQP_URL, managementUrl: "http://127.0.0.1:15672", user: GUEST.user, password: GUEST.password, vhosts: [vhost], deadLetters: { adopt: [], queues: [], prefetch: PREFETCH } };
+    const cluster: RabbitClusterConfig = {
+      name: names.rabbit,
+      kind: "rabbitmq",
+      amqpUrl: AMQP_URL,
+      managementUrl: "http://127.0.0.1:15672",
+      user: GUEST.user,
+      password: GUEST.password,
+      vhosts: [vhost],
+      deadLetters: { adopt: [], queues: [], prefetch: PREFETCH },
+    };
     const rabbitRow = await store.prisma.cluster.upsert({ where: { name: names.rabbit }, create: { name: names.rabbit, kind: "rabbitmq" }, update: {} });
     await store.prisma.cluster.upsert({ where: { name: names.nats }, create: { name: names.nats, kind: "nats" }, update: {} });
 
     // 1. Collection burst.
     log(`dead letters: collection burst of ${c.sizes.collect.toLocaleString("en-US")} letters`);
     const collect = await collectBurst(c, conn, ch, cluster, rabbitRow.id, opts.databaseUrl);
-    log(`  collection: Redrive ${Math.round(collect.redrive.perSecond)} letters/s, bare ack ${Math.round(collect.bareAck.perSecond)}/s, plain INSERT ${Math.round(collect.plainInsert.perSecond)} rows/s`);
+    log(
+      `  collection: Redrive ${Math.round(collect.redrive.perSecond)} letters/s, bare ack ${Math.round(collect.bareAck.perSecond)}/s, plain INSERT ${Math.round(collect.plainInsert.perSecond)} rows/s`,
+    );
 
     // 3. Requeue throughput (before the inbox fills the table with a million rows).
     log(`dead letters: requeue ${c.sizes.requeue.toLocaleString("en-US")} (RabbitMQ) and ${c.sizes.requeueNats.toLocaleString("en-US")} (JetStream) letters`);
@@ -398,7 +446,12 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
     await deadLetterInto(conn, ch, "rq-orders", "rq-orders.dlq", 1, signal);
     const m = await ch.get("rq-orders.dlq", { noAck: false });
     if (m === false) throw new Error("the template dead letter is not in rq-orders.dlq");
-    await storeLetters(store.prisma, [letterFromAmqp({ content: m.content, properties: m.properties as unknown as Record<string, unknown> }, { clusterId: rabbitRow.id, clusterName: names.rabbit, vhost, dlq: "rq-orders.dlq" })]);
+    await storeLetters(store.prisma, [
+      letterFromAmqp(
+        { content: m.content, properties: m.properties as unknown as Record<string, unknown> },
+        { clusterId: rabbitRow.id, clusterName: names.rabbit, vhost, dlq: "rq-orders.dlq" },
+      ),
+    ]);
     ch.ack(m);
     const rabbitTemplate = await store.prisma.deadLetter.findFirstOrThrow({ where: { collectedFrom: queueId(vhost, "rq-orders.dlq") } });
     await cloneLetter(store, rabbitTemplate.id, c.sizes.requeue, "rq");
@@ -408,9 +461,26 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
     const bareStream = `${c.natsPrefix}_RQBARE`;
     const natsRow = await store.prisma.cluster.findUniqueOrThrow({ where: { name: names.nats } });
     const natsLetter: NewLetter = {
-      clusterId: natsRow.id, clusterName: names.nats, kind: "nats", dedupeKey: `nats:bench:${c.id}`, source: natsSubject, destination: natsSubject, collectedFrom: "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES",
-      reason: "max deliveries", messageId: null, contentType: "application/json", payload: body(0), payloadMissing: null, properties: { stream: natsStream, streamSequence: 1, retention: "limits", consumer: "worker" },
-      headers: { "x-tenant": "acme" }, rawHeaders: null, redriveCount: 0, deaths: [], deathCount: 1, firstDeathAt: new Date(), lastDeathAt: new Date(),
+      clusterId: natsRow.id,
+      clusterName: names.nats,
+      kind: "nats",
+      dedupeKey: `nats:bench:${c.id}`,
+      source: natsSubject,
+      destination: natsSubject,
+      collectedFrom: "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES",
+      reason: "max deliveries",
+      messageId: null,
+      contentType: "application/json",
+      payload: body(0),
+      payloadMissing: null,
+      properties: { stream: natsStream, streamSequence: 1, retention: "limits", consumer: "worker" },
+      headers: { "x-tenant": "acme" },
+      rawHeaders: null,
+      redriveCount: 0,
+      deaths: [],
+      deathCount: 1,
+      firstDeathAt: new Date(),
+      lastDeathAt: new Date(),
     };
     await storeLetters(store.prisma, [natsLetter]);
     const natsTemplate = await store.prisma.deadLetter.findFirstOrThrow({ where: { dedupeKey: natsLetter.dedupeKey } });
@@ -432,20 +502,35 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
     const runner = new JobRunner({
       prisma: store.prisma,
       maxInFlight,
-      publisherFor: async (name): Promise<LetterPublisher> => (name === names.nats ? new NatsPublisher(nc, confirmMs) : new RabbitPublisher(cluster, confirmMs)),
+      publisherFor: async (name): Promise<LetterPublisher> =>
+        name === names.nats ? new NatsPublisher(nc, confirmMs) : new RabbitPublisher(cluster, confirmMs),
       log: (level, message, context) => level === "warn" && c.warnings.push(`job runner: ${message} ${JSON.stringify(context ?? {})}`),
     });
     cleanup.add("the bench's job runner", () => runner.stop());
     const timeoutFor = (n: number) => Math.max(120_000, n * 10);
 
     const rabbitJob = await requeueJob(runner, rabbitTemplate.source, jobRate, c.sizes.requeue, timeoutFor(c.sizes.requeue), signal);
-    const destination = await until("requeued letters in rq-orders", () => messageCount(ch, "rq-orders"), (x) => x >= c.sizes.requeue, 10_000, signal, 100).catch(() => messageCount(ch, "rq-orders"));
+    const destination = await until(
+      "requeued letters in rq-orders",
+      () => messageCount(ch, "rq-orders"),
+      (x) => x >= c.sizes.requeue,
+      10_000,
+      signal,
+      100,
+    ).catch(() => messageCount(ch, "rq-orders"));
     const rabbitRequeued = await store.prisma.deadLetter.count({ where: { source: rabbitTemplate.source, state: "requeued" } });
     log(`  requeue: RabbitMQ job ${Math.round(rabbitJob.run.perSecond)} letters/s (start ${Math.round(rabbitJob.startMs)} ms)`);
 
     // Baseline (a): the shovel's "move messages" of K messages.
     const fill = await conn.createConfirmChannel();
-    await confirmedPublish(fill, c.sizes.requeue, maxInFlight, (i, cb) => fill.sendToQueue("shovel-src", body(i), { persistent: true, messageId: `sh-${i}`, contentType: "application/json", headers: rabbitTemplate.headers as Record<string, unknown> }, cb));
+    await confirmedPublish(fill, c.sizes.requeue, maxInFlight, (i, cb) =>
+      fill.sendToQueue(
+        "shovel-src",
+        body(i),
+        { persistent: true, messageId: `sh-${i}`, contentType: "application/json", headers: rabbitTemplate.headers as Record<string, unknown> },
+        cb,
+      ),
+    );
     await fill.close();
     const shovel = await shovelMove(vhost, "shovel-src", "shovel-dst", c.sizes.requeue, signal);
     const shovelMoved = await messageCount(ch, "shovel-dst");
@@ -454,7 +539,9 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
     // Baseline (b): a bare ConfirmChannel, as many confirms in flight as the job.
     const bareCh = await conn.createConfirmChannel();
     t = performance.now();
-    await confirmedPublish(bareCh, c.sizes.requeue, maxInFlight, (i, cb) => bareCh.publish("", "bare-dst", body(i), { persistent: true, mandatory: true, messageId: `bare-${i}`, contentType: "application/json" }, cb));
+    await confirmedPublish(bareCh, c.sizes.requeue, maxInFlight, (i, cb) =>
+      bareCh.publish("", "bare-dst", body(i), { persistent: true, mandatory: true, messageId: `bare-${i}`, contentType: "application/json" }, cb),
+    );
     const bare = rate(c.sizes.requeue, performance.now() - t);
     await bareCh.close();
     log(`  requeue: bare confirmed publish ${Math.round(bare.perSecond)} messages/s`);
@@ -482,7 +569,8 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
 
     // 2. Inbox at scale.
     log(`dead letters: inbox of ${c.sizes.inbox.toLocaleString("en-US")} letters`);
-    const inbox = await measureInbox(c, names);
+    const inbox = await inboxOf(c, names);
+    const inboxEmbedded = c.embedded ? await measureEmbeddedInbox(c.sizes.inbox, signal, cleanup, log, c.migrationsDir) : null;
 
     return {
       figures: {
@@ -492,10 +580,30 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
         prefetch: PREFETCH,
         collect,
         inbox,
+        inboxEmbedded,
         requeue: {
           insertMs,
-          rabbit: { startMs: rabbitJob.startMs, run: rabbitJob.run, total: rabbitJob.total, destination, requeued: rabbitRequeued, failed: rabbitJob.failed, shovel, shovelMoved, bare },
-          nats: { startMs: natsJob.startMs, run: natsJob.run, total: natsJob.total, destination: natsDestination, requeued: natsRequeued, failed: natsJob.failed, bare: natsBare, bareStored },
+          rabbit: {
+            startMs: rabbitJob.startMs,
+            run: rabbitJob.run,
+            total: rabbitJob.total,
+            destination,
+            requeued: rabbitRequeued,
+            failed: rabbitJob.failed,
+            shovel,
+            shovelMoved,
+            bare,
+          },
+          nats: {
+            startMs: natsJob.startMs,
+            run: natsJob.run,
+            total: natsJob.total,
+            destination: natsDestination,
+            requeued: natsRequeued,
+            failed: natsJob.failed,
+            bare: natsBare,
+            bareStored,
+          },
         },
       },
       warnings: c.warnings,
