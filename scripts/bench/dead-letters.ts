@@ -35,6 +35,7 @@ export const dlVhost = (vhost: string) => `${vhost}-dl`;
 export type Throughput = { n: number; ms: number; perSecond: number };
 const rate = (n: number, ms: number): Throughput => ({ n, ms, perSecond: ms > 0 ? n / (ms / 1000) : Number.NaN });
 
+
 export type DeadLetterFigures = {
   sizes: DeadLetterSizes;
   maxInFlight: number;
@@ -54,35 +55,13 @@ export type DeadLetterFigures = {
   /** The same inbox on the embedded store (PGlite); null with --no-embedded. */
   inboxEmbedded: InboxFigures | null;
   requeue: {
-    rabbit: {
-      startMs: number;
-      run: Throughput;
-      total: Throughput;
-      destination: number;
-      requeued: number;
-      failed: number;
-      shovel: Throughput;
-      shovelMoved: number;
-      bare: Throughput;
-    };
+    rabbit: { startMs: number; run: Throughput; total: Throughput; destination: number; requeued: number; failed: number; shovel: Throughput; shovelMoved: number; bare: Throughput };
     nats: { startMs: number; run: Throughput; total: Throughput; destination: number; requeued: number; failed: number; bare: Throughput; bareStored: number };
     insertMs: number;
   };
 };
 
-type Ctx = {
-  embedded: boolean;
-  migrationsDir: string;
-  id: string;
-  vhost: string;
-  natsPrefix: string;
-  store: Store;
-  sizes: DeadLetterSizes;
-  signal: AbortSignal;
-  cleanup: Cleanup;
-  log: (line: string) => void;
-  warnings: string[];
-};
+type Ctx = { embedded: boolean; migrationsDir: string; id: string; vhost: string; natsPrefix: string; store: Store; sizes: DeadLetterSizes; signal: AbortSignal; cleanup: Cleanup; log: (line: string) => void; warnings: string[] };
 
 /** Polls until ok or the deadline (bounded in count and time). */
 async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms: number, signal: AbortSignal, every = 50): Promise<T> {
@@ -98,13 +77,7 @@ async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolea
 
 const body = (i: number) =>
   Buffer.from(
-    JSON.stringify({
-      orderId: i,
-      customer: `cust-${i % 9973}`,
-      sku: `sku-${(i * 7919) % 100_000}`,
-      lines: [{ item: `item-${i % 97}`, qty: (i % 9) + 1, price: ((i % 1000) / 10).toFixed(2) }],
-      note: "x".repeat(150),
-    }),
+    JSON.stringify({ orderId: i, customer: `cust-${i % 9973}`, sku: `sku-${(i * 7919) % 100_000}`, lines: [{ item: `item-${i % 97}`, qty: (i % 9) + 1, price: ((i % 1000) / 10).toFixed(2) }], note: "x".repeat(150) }),
   );
 
 /** Publishes with confirms, at most `window` unconfirmed at a time. */
@@ -130,42 +103,17 @@ async function deadLetterInto(conn: amqp.ChannelModel, ch: amqp.Channel, source:
   await ch.assertQueue(source, { durable: true, arguments: { "x-dead-letter-exchange": "", "x-dead-letter-routing-key": dlq } });
   const pub = await conn.createConfirmChannel();
   await confirmedPublish(pub, n, 500, (i, cb) =>
-    pub.sendToQueue(
-      source,
-      body(i),
-      {
-        persistent: true,
-        messageId: `${source}-${i}`,
-        contentType: "application/json",
-        timestamp: Math.floor(Date.now() / 1000),
-        headers: { "x-tenant": `tenant-${i % 50}`, "x-error": `timeout after ${(i % 7) * 100} ms` },
-      },
-      cb,
-    ),
+    pub.sendToQueue(source, body(i), { persistent: true, messageId: `${source}-${i}`, contentType: "application/json", timestamp: Math.floor(Date.now() / 1000), headers: { "x-tenant": `tenant-${i % 50}`, "x-error": `timeout after ${(i % 7) * 100} ms` } }, cb),
   );
   await pub.close();
   const rejecter = await conn.createChannel();
   await rejecter.prefetch(500);
   await rejecter.consume(source, (m) => m && rejecter.nack(m, false, false));
-  await until(
-    `${n} dead letters in ${dlq}`,
-    () => messageCount(ch, dlq),
-    (c) => c >= n,
-    120_000,
-    signal,
-    200,
-  );
+  await until(`${n} dead letters in ${dlq}`, () => messageCount(ch, dlq), (c) => c >= n, 120_000, signal, 200);
   await rejecter.close();
 }
 
-async function collectBurst(
-  c: Ctx,
-  conn: amqp.ChannelModel,
-  ch: amqp.Channel,
-  cluster: RabbitClusterConfig,
-  clusterId: string,
-  dbUrl: string,
-): Promise<DeadLetterFigures["collect"]> {
+async function collectBurst(c: Ctx, conn: amqp.ChannelModel, ch: amqp.Channel, cluster: RabbitClusterConfig, clusterId: string, dbUrl: string): Promise<DeadLetterFigures["collect"]> {
   const n = c.sizes.collect;
   const vhost = dlVhost(c.vhost);
   let t = performance.now();
@@ -203,10 +151,7 @@ async function collectBurst(
     await client.query(`CREATE TABLE "bench_plain_letters" ("id" bigserial PRIMARY KEY, "payload" bytea NOT NULL, "headers" jsonb NOT NULL)`);
     t = performance.now();
     for (let i = 0; i < bytes.length; i += batch) {
-      await client.query(`INSERT INTO "bench_plain_letters" ("payload", "headers") SELECT * FROM unnest($1::bytea[], $2::jsonb[])`, [
-        bytes.slice(i, i + batch),
-        headers.slice(i, i + batch),
-      ]);
+      await client.query(`INSERT INTO "bench_plain_letters" ("payload", "headers") SELECT * FROM unnest($1::bytea[], $2::jsonb[])`, [bytes.slice(i, i + batch), headers.slice(i, i + batch)]);
     }
     plainInsert = rate(bytes.length, performance.now() - t);
     await client.query(`DROP TABLE "bench_plain_letters"`);
@@ -216,24 +161,14 @@ async function collectBurst(
 
   // Redrive: a RabbitCollector with the DLQ adopted, into the store, until all are stored and acked.
   const errors: string[] = [];
-  const collector = new RabbitCollector((letters) => storeLetters(c.store.prisma, letters), cluster, clusterId, {
-    timeoutMs: 5000,
-    onError: (m) => errors.push(m),
-  });
+  const collector = new RabbitCollector((letters) => storeLetters(c.store.prisma, letters), cluster, clusterId, { timeoutMs: 5000, onError: (m) => errors.push(m) });
   const qid = queueId(vhost, "burst-a.dlq");
   let redrive: Throughput;
   try {
     t = performance.now();
     const failures = await collector.reconcile([{ vhost, queue: "burst-a.dlq" }]);
     if (failures.size) throw new Error(`collector: ${[...failures.values()].join("; ")}`);
-    await until(
-      "the collector to store the burst",
-      async () => (errors.length ? -1 : collector.collected(qid)),
-      (x) => x < 0 || x >= n,
-      600_000,
-      c.signal,
-      20,
-    );
+    await until("the collector to store the burst", async () => (errors.length ? -1 : collector.collected(qid)), (x) => x < 0 || x >= n, 600_000, c.signal, 20);
     redrive = rate(n, performance.now() - t);
     if (errors.length) throw new Error(`collector: ${errors.join("; ")}`);
   } finally {
@@ -276,22 +211,14 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ v: T; ms: number }> {
 
 /** One requeue job through startJob and a JobRunner, bounded in time. */
 async function requeueJob(runner: JobRunner, source: string, jobRate: number, n: number, timeoutMs: number, signal: AbortSignal) {
-  const started = await timed(() =>
-    startJob(
-      { action: "requeue", scope: { kind: "filter", filters: { source } }, includePoison: false, rate: jobRate },
-      principalFor("system", "bench", "bench", "operator"),
-      null,
-    ),
-  );
+  const started = await timed(() => startJob({ action: "requeue", scope: { kind: "filter", filters: { source } }, includePoison: false, rate: jobRate }, principalFor("system", "bench", "bench", "operator"), null));
   const t = performance.now();
   await runner.claim();
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
       runner.idle(),
-      new Promise(
-        (_, reject) => (timer = setTimeout(() => reject(new Error(`requeue job of ${n} letters did not finish within ${timeoutMs / 1000} s`)), timeoutMs)),
-      ),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`requeue job of ${n} letters did not finish within ${timeoutMs / 1000} s`)), timeoutMs))),
       new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason as Error), { once: true })),
     ]);
   } finally {
@@ -314,36 +241,15 @@ async function shovelMove(vhost: string, src: string, dest: string, n: number, s
       component: "shovel",
       vhost,
       name,
-      value: {
-        "src-uri": `amqp:///${v}`,
-        "src-queue": src,
-        "src-protocol": "amqp091",
-        "src-prefetch-count": 1000,
-        "src-delete-after": "queue-length",
-        "dest-protocol": "amqp091",
-        "dest-uri": `amqp:///${v}`,
-        "dest-add-forward-headers": false,
-        "ack-mode": "on-confirm",
-        "dest-queue": dest,
-      },
+      value: { "src-uri": `amqp:///${v}`, "src-queue": src, "src-protocol": "amqp091", "src-prefetch-count": 1000, "src-delete-after": "queue-length", "dest-protocol": "amqp091", "dest-uri": `amqp:///${v}`, "dest-add-forward-headers": false, "ack-mode": "on-confirm", "dest-queue": dest },
     },
   });
-  await until(
-    "the shovel to finish and remove itself",
-    async () => (await fetchStatus(`/api/parameters/shovel/${v}/${name}`)) === 404,
-    (x) => x,
-    600_000,
-    signal,
-    50,
-  );
+  await until("the shovel to finish and remove itself", async () => (await fetchStatus(`/api/parameters/shovel/${v}/${name}`)) === 404, (x) => x, 600_000, signal, 50);
   return rate(n, performance.now() - t);
 }
 
 async function fetchStatus(path: string): Promise<number> {
-  const res = await fetch(`http://127.0.0.1:15672${path}`, {
-    headers: { authorization: "Basic " + Buffer.from(`${GUEST.user}:${GUEST.password}`).toString("base64") },
-    signal: AbortSignal.timeout(30_000),
-  });
+  const res = await fetch(`http://127.0.0.1:15672${path}`, { headers: { authorization: "Basic " + Buffer.from(`${GUEST.user}:${GUEST.password}`).toString("base64") }, signal: AbortSignal.timeout(30_000) });
   await res.arrayBuffer();
   return res.status;
 }
@@ -410,34 +316,20 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
     await mgmt("PUT", `/api/vhosts/${v}`, { body: {} });
     cleanup.add(`RabbitMQ vhost "${vhost}"`, () => mgmt("DELETE", `/api/vhosts/${v}`, { timeoutMs: 300_000 }), true);
     await mgmt("PUT", `/api/permissions/${v}/guest`, { body: { configure: ".*", write: ".*", read: ".*" } });
-    const conn = await amqp.connect(`${AMQP_URL}/${v}`, {
-      credentials: amqp.credentials.plain(GUEST.user, GUEST.password),
-      clientProperties: { connection_name: "redrive-bench-dead-letters" },
-    });
+    const conn = await amqp.connect(`${AMQP_URL}/${v}`, { credentials: amqp.credentials.plain(GUEST.user, GUEST.password), clientProperties: { connection_name: "redrive-bench-dead-letters" } });
     conn.on("error", () => undefined);
     cleanup.add("AMQP connection of the dead-letter bench", () => conn.close().catch(() => undefined));
     const ch = await conn.createChannel();
     ch.on("error", () => undefined);
 
-    const cluster: RabbitClusterConfig = {
-      name: names.rabbit,
-      kind: "rabbitmq",
-      amqpUrl: AMQP_URL,
-      managementUrl: "http://127.0.0.1:15672",
-      user: GUEST.user,
-      password: GUEST.password,
-      vhosts: [vhost],
-      deadLetters: { adopt: [], queues: [], prefetch: PREFETCH },
-    };
+    const cluster: RabbitClusterConfig = { name: names.rabbit, kind: "rabbitmq", amqpUrl: AMQP_URL, managementUrl: "http://127.0.0.1:15672", user: GUEST.user, password: GUEST.password, vhosts: [vhost], deadLetters: { adopt: [], queues: [], prefetch: PREFETCH } };
     const rabbitRow = await store.prisma.cluster.upsert({ where: { name: names.rabbit }, create: { name: names.rabbit, kind: "rabbitmq" }, update: {} });
     await store.prisma.cluster.upsert({ where: { name: names.nats }, create: { name: names.nats, kind: "nats" }, update: {} });
 
     // 1. Collection burst.
     log(`dead letters: collection burst of ${c.sizes.collect.toLocaleString("en-US")} letters`);
     const collect = await collectBurst(c, conn, ch, cluster, rabbitRow.id, opts.databaseUrl);
-    log(
-      `  collection: Redrive ${Math.round(collect.redrive.perSecond)} letters/s, bare ack ${Math.round(collect.bareAck.perSecond)}/s, plain INSERT ${Math.round(collect.plainInsert.perSecond)} rows/s`,
-    );
+    log(`  collection: Redrive ${Math.round(collect.redrive.perSecond)} letters/s, bare ack ${Math.round(collect.bareAck.perSecond)}/s, plain INSERT ${Math.round(collect.plainInsert.perSecond)} rows/s`);
 
     // 3. Requeue throughput (before the inbox fills the table with a million rows).
     log(`dead letters: requeue ${c.sizes.requeue.toLocaleString("en-US")} (RabbitMQ) and ${c.sizes.requeueNats.toLocaleString("en-US")} (JetStream) letters`);
@@ -446,12 +338,7 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
     await deadLetterInto(conn, ch, "rq-orders", "rq-orders.dlq", 1, signal);
     const m = await ch.get("rq-orders.dlq", { noAck: false });
     if (m === false) throw new Error("the template dead letter is not in rq-orders.dlq");
-    await storeLetters(store.prisma, [
-      letterFromAmqp(
-        { content: m.content, properties: m.properties as unknown as Record<string, unknown> },
-        { clusterId: rabbitRow.id, clusterName: names.rabbit, vhost, dlq: "rq-orders.dlq" },
-      ),
-    ]);
+    await storeLetters(store.prisma, [letterFromAmqp({ content: m.content, properties: m.properties as unknown as Record<string, unknown> }, { clusterId: rabbitRow.id, clusterName: names.rabbit, vhost, dlq: "rq-orders.dlq" })]);
     ch.ack(m);
     const rabbitTemplate = await store.prisma.deadLetter.findFirstOrThrow({ where: { collectedFrom: queueId(vhost, "rq-orders.dlq") } });
     await cloneLetter(store, rabbitTemplate.id, c.sizes.requeue, "rq");
@@ -461,26 +348,9 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
     const bareStream = `${c.natsPrefix}_RQBARE`;
     const natsRow = await store.prisma.cluster.findUniqueOrThrow({ where: { name: names.nats } });
     const natsLetter: NewLetter = {
-      clusterId: natsRow.id,
-      clusterName: names.nats,
-      kind: "nats",
-      dedupeKey: `nats:bench:${c.id}`,
-      source: natsSubject,
-      destination: natsSubject,
-      collectedFrom: "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES",
-      reason: "max deliveries",
-      messageId: null,
-      contentType: "application/json",
-      payload: body(0),
-      payloadMissing: null,
-      properties: { stream: natsStream, streamSequence: 1, retention: "limits", consumer: "worker" },
-      headers: { "x-tenant": "acme" },
-      rawHeaders: null,
-      redriveCount: 0,
-      deaths: [],
-      deathCount: 1,
-      firstDeathAt: new Date(),
-      lastDeathAt: new Date(),
+      clusterId: natsRow.id, clusterName: names.nats, kind: "nats", dedupeKey: `nats:bench:${c.id}`, source: natsSubject, destination: natsSubject, collectedFrom: "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES",
+      reason: "max deliveries", messageId: null, contentType: "application/json", payload: body(0), payloadMissing: null, properties: { stream: natsStream, streamSequence: 1, retention: "limits", consumer: "worker" },
+      headers: { "x-tenant": "acme" }, rawHeaders: null, redriveCount: 0, deaths: [], deathCount: 1, firstDeathAt: new Date(), lastDeathAt: new Date(),
     };
     await storeLetters(store.prisma, [natsLetter]);
     const natsTemplate = await store.prisma.deadLetter.findFirstOrThrow({ where: { dedupeKey: natsLetter.dedupeKey } });
@@ -502,35 +372,20 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
     const runner = new JobRunner({
       prisma: store.prisma,
       maxInFlight,
-      publisherFor: async (name): Promise<LetterPublisher> =>
-        name === names.nats ? new NatsPublisher(nc, confirmMs) : new RabbitPublisher(cluster, confirmMs),
+      publisherFor: async (name): Promise<LetterPublisher> => (name === names.nats ? new NatsPublisher(nc, confirmMs) : new RabbitPublisher(cluster, confirmMs)),
       log: (level, message, context) => level === "warn" && c.warnings.push(`job runner: ${message} ${JSON.stringify(context ?? {})}`),
     });
     cleanup.add("the bench's job runner", () => runner.stop());
     const timeoutFor = (n: number) => Math.max(120_000, n * 10);
 
     const rabbitJob = await requeueJob(runner, rabbitTemplate.source, jobRate, c.sizes.requeue, timeoutFor(c.sizes.requeue), signal);
-    const destination = await until(
-      "requeued letters in rq-orders",
-      () => messageCount(ch, "rq-orders"),
-      (x) => x >= c.sizes.requeue,
-      10_000,
-      signal,
-      100,
-    ).catch(() => messageCount(ch, "rq-orders"));
+    const destination = await until("requeued letters in rq-orders", () => messageCount(ch, "rq-orders"), (x) => x >= c.sizes.requeue, 10_000, signal, 100).catch(() => messageCount(ch, "rq-orders"));
     const rabbitRequeued = await store.prisma.deadLetter.count({ where: { source: rabbitTemplate.source, state: "requeued" } });
     log(`  requeue: RabbitMQ job ${Math.round(rabbitJob.run.perSecond)} letters/s (start ${Math.round(rabbitJob.startMs)} ms)`);
 
     // Baseline (a): the shovel's "move messages" of K messages.
     const fill = await conn.createConfirmChannel();
-    await confirmedPublish(fill, c.sizes.requeue, maxInFlight, (i, cb) =>
-      fill.sendToQueue(
-        "shovel-src",
-        body(i),
-        { persistent: true, messageId: `sh-${i}`, contentType: "application/json", headers: rabbitTemplate.headers as Record<string, unknown> },
-        cb,
-      ),
-    );
+    await confirmedPublish(fill, c.sizes.requeue, maxInFlight, (i, cb) => fill.sendToQueue("shovel-src", body(i), { persistent: true, messageId: `sh-${i}`, contentType: "application/json", headers: rabbitTemplate.headers as Record<string, unknown> }, cb));
     await fill.close();
     const shovel = await shovelMove(vhost, "shovel-src", "shovel-dst", c.sizes.requeue, signal);
     const shovelMoved = await messageCount(ch, "shovel-dst");
@@ -539,9 +394,7 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
     // Baseline (b): a bare ConfirmChannel, as many confirms in flight as the job.
     const bareCh = await conn.createConfirmChannel();
     t = performance.now();
-    await confirmedPublish(bareCh, c.sizes.requeue, maxInFlight, (i, cb) =>
-      bareCh.publish("", "bare-dst", body(i), { persistent: true, mandatory: true, messageId: `bare-${i}`, contentType: "application/json" }, cb),
-    );
+    await confirmedPublish(bareCh, c.sizes.requeue, maxInFlight, (i, cb) => bareCh.publish("", "bare-dst", body(i), { persistent: true, mandatory: true, messageId: `bare-${i}`, contentType: "application/json" }, cb));
     const bare = rate(c.sizes.requeue, performance.now() - t);
     await bareCh.close();
     log(`  requeue: bare confirmed publish ${Math.round(bare.perSecond)} messages/s`);
@@ -583,27 +436,8 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
         inboxEmbedded,
         requeue: {
           insertMs,
-          rabbit: {
-            startMs: rabbitJob.startMs,
-            run: rabbitJob.run,
-            total: rabbitJob.total,
-            destination,
-            requeued: rabbitRequeued,
-            failed: rabbitJob.failed,
-            shovel,
-            shovelMoved,
-            bare,
-          },
-          nats: {
-            startMs: natsJob.startMs,
-            run: natsJob.run,
-            total: natsJob.total,
-            destination: natsDestination,
-            requeued: natsRequeued,
-            failed: natsJob.failed,
-            bare: natsBare,
-            bareStored,
-          },
+          rabbit: { startMs: rabbitJob.startMs, run: rabbitJob.run, total: rabbitJob.total, destination, requeued: rabbitRequeued, failed: rabbitJob.failed, shovel, shovelMoved, bare },
+          nats: { startMs: natsJob.startMs, run: natsJob.run, total: natsJob.total, destination: natsDestination, requeued: natsRequeued, failed: natsJob.failed, bare: natsBare, bareStored },
         },
       },
       warnings: c.warnings,

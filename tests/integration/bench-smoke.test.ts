@@ -65,16 +65,7 @@ describe("the sweep benchmark, quick mode", () => {
     expect(markdown).toContain("## Collection burst");
     expect(markdown).toContain("## Inbox at scale");
     expect(markdown).toContain("## Requeue throughput");
-    const rates = [
-      dl.collect.redrive,
-      dl.collect.bareAck,
-      dl.collect.plainInsert,
-      dl.requeue.rabbit.run,
-      dl.requeue.rabbit.shovel,
-      dl.requeue.rabbit.bare,
-      dl.requeue.nats.run,
-      dl.requeue.nats.bare,
-    ];
+    const rates = [dl.collect.redrive, dl.collect.bareAck, dl.collect.plainInsert, dl.requeue.rabbit.run, dl.requeue.rabbit.shovel, dl.requeue.rabbit.bare, dl.requeue.nats.run, dl.requeue.nats.bare];
     for (const r of rates) expect(r.perSecond).toBeGreaterThan(0);
     expect(dl.collect.stored).toBe(options.collect);
     expect(dl.collect.left).toBe(0);
