@@ -1,5 +1,5 @@
 /**
- * `npm run bench:inbox -- [--letters N] [--no-embedded] [--write]` — only the inbox section of the
+ * `npm run bench:inbox -- [--letters N] [--embedded-letters N] [--no-embedded] [--write]` — only the inbox section of the
  * bench: N letters by SQL into a temporary PostgreSQL database and into an embedded store (PGlite,
  * in a temp folder), every listing, search, filter and groups call timed next to its target and to
  * the statement the inbox ran before. Prints the markdown section; with --write, replaces the inbox
@@ -19,27 +19,34 @@ import { createDatabase, dropDatabase } from "./temp-database";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const MIGRATIONS = path.join(ROOT, "prisma/migrations");
-const USAGE = `Usage: npm run bench:inbox -- [--letters N] [--no-embedded] [--write]
+const USAGE = `Usage: npm run bench:inbox -- [--letters N] [--embedded-letters N] [--no-embedded] [--write]
 
 The inbox section of \`npm run bench\` alone: N letters (default 1000000) in a temporary PostgreSQL
 database (redrive_bench_<id>) and in an embedded store in a temp folder, each listing, search, header
 filter and groups call timed against its target and the statement the inbox ran before.
   --letters N     letters in each store (1–10000000, default 1000000)
+  --embedded-letters N  letters in the embedded store (default: as --letters; it inserts several times slower)
   --no-embedded   PostgreSQL only
   --write         replace the inbox section of docs/benchmarks.md with the result`;
 
 async function main(): Promise<number> {
   const args = readCli(
     process.argv.slice(2),
-    { letters: { type: "string" }, "no-embedded": { type: "boolean" }, write: { type: "boolean" } },
+    { letters: { type: "string" }, "embedded-letters": { type: "string" }, "no-embedded": { type: "boolean" }, write: { type: "boolean" } },
     USAGE,
     "redrive bench:inbox",
   );
   if (typeof args === "number") return args;
   const letters = args.letters === undefined ? 1_000_000 : Number(args.letters);
-  if (!Number.isInteger(letters) || letters < 1 || letters > 10_000_000) {
-    console.error(`redrive bench:inbox: ${new UsageError("--letters must be a whole number from 1 to 10000000.").message}\n\n${USAGE}`);
-    return 2;
+  const embeddedLetters = args["embedded-letters"] === undefined ? letters : Number(args["embedded-letters"]);
+  for (const [flag, n] of [
+    ["--letters", letters],
+    ["--embedded-letters", embeddedLetters],
+  ] as const) {
+    if (!Number.isInteger(n) || n < 1 || n > 10_000_000) {
+      console.error(`redrive bench:inbox: ${new UsageError(`${flag} must be a whole number from 1 to 10000000.`).message}\n\n${USAGE}`);
+      return 2;
+    }
   }
   const id = randomBytes(3).toString("hex");
   const database = `redrive_bench_${id}`;
@@ -64,7 +71,7 @@ async function main(): Promise<number> {
     );
     log(`inbox: ${letters.toLocaleString("en-US")} letters into PostgreSQL ${db.version} (database ${database})`);
     const figures: InboxFigures[] = [await measureInbox(store, [ids[0]!, ids[1]!], letters, controller.signal, log)];
-    if (!args["no-embedded"]) figures.push(await measureEmbeddedInbox(letters, controller.signal, cleanup, log, MIGRATIONS));
+    if (!args["no-embedded"]) figures.push(await measureEmbeddedInbox(embeddedLetters, controller.signal, cleanup, log, MIGRATIONS));
     const section = [
       ...renderInbox(figures),
       "",

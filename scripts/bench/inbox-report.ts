@@ -9,7 +9,7 @@ export function renderInbox(all: InboxFigures[]): string[] {
   const first = all[0];
   if (!first) return [];
   const out = [
-    `## Inbox at scale: ${int(first.rows)} letters, on ${all.map((f) => STORE[f.store]).join(" and on ")}`,
+    `## Inbox at scale: ${all.map((f) => `${int(f.rows)} letters on ${STORE[f.store]}`).join(", ")}`,
     "",
     `Letters inserted by SQL (\`generate_series\`, then \`VACUUM ANALYZE\`, the settled table autovacuum leaves): ~290-byte JSON payloads,`,
     "1,000 cause fingerprints over 40 sources and 4 reasons, 50 tenants in an `x-tenant` header, one message id each, captured over 30 days, 1 in 10 already requeued.",
