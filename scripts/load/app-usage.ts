@@ -33,7 +33,7 @@ export function processTreeUsage(pid: number): Usage | null {
     if (s) all.set(Number(name), s);
   }
   const tree = new Set([pid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [p, s] of all) {
       if (tree.has(p) || !tree.has(s.ppid)) continue;
