@@ -258,8 +258,14 @@ async function fetchStatus(path: string): Promise<number> {
  * Inserts `m` letters by SQL for two clusters (1 in 5 NATS): 1,000 cause groups over 40 sources and
  * 4 reasons, 50 tenants in a header, 30 days of arrivals, 1 in 10 already requeued. Then VACUUM ANALYZE,
  * the settled table autovacuum leaves behind a burst (visibility map set: index-only scans stay index-only).
+ * The inbox's GIN indexes (text search, headers) are dropped for the fill and built again from their
+ * own definitions: same end state, minutes sooner than growing them a row at a time.
  */
 export async function fillInbox(p: Store["prisma"], ids: [string, string], m: number, signal: AbortSignal, log: (line: string) => void): Promise<void> {
+  const gin = await p.$queryRawUnsafe<Array<{ name: string; def: string }>>(
+    `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'dead_letters' AND indexdef LIKE '% USING gin %'`,
+  );
+  for (const i of gin) await p.$executeRawUnsafe(`DROP INDEX "${i.name}"`);
   // 1,000 cause groups over 40 sources and 4 reasons; 50 tenants in a header; 30 days of arrivals, newest first.
   const chunk = 200_000;
   for (let from = 1; from <= m; from += chunk) {
@@ -281,6 +287,10 @@ export async function fillInbox(p: Store["prisma"], ids: [string, string], m: nu
       to,
     );
     log(`  inbox: ${to.toLocaleString("en-US")} letters inserted`);
+  }
+  for (const i of gin) {
+    await p.$transaction([p.$executeRawUnsafe(`SET LOCAL maintenance_work_mem = '256MB'`), p.$executeRawUnsafe(i.def)]);
+    log(`  inbox: index ${i.name} built`);
   }
   await p.$executeRawUnsafe(`VACUUM ANALYZE "dead_letters"`);
 }
