@@ -289,7 +289,13 @@ export async function fillInbox(p: Store["prisma"], ids: [string, string], m: nu
     log(`  inbox: ${to.toLocaleString("en-US")} letters inserted`);
   }
   for (const i of gin) {
-    await p.$transaction([p.$executeRawUnsafe(`SET LOCAL maintenance_work_mem = '256MB'`), p.$executeRawUnsafe(i.def)]);
+    await p.$transaction(
+      async (tx) => {
+        await tx.$executeRawUnsafe(`SET LOCAL maintenance_work_mem = '256MB'`);
+        await tx.$executeRawUnsafe(i.def);
+      },
+      { maxWait: 60_000, timeout: 3_600_000 },
+    );
     log(`  inbox: index ${i.name} built`);
   }
   await p.$executeRawUnsafe(`VACUUM ANALYZE "dead_letters"`);
