@@ -53,10 +53,13 @@ async function withStore<T>(store: Store, fn: () => Promise<T>): Promise<T> {
 
 /** A statement with the given planner switches off (for this transaction only). */
 function without(store: Store, switches: string[], sql: string, params: unknown[]): Promise<unknown[]> {
-  return store.prisma.$transaction(async (tx) => {
-    for (const s of switches) await tx.$executeRawUnsafe(`SET LOCAL ${s} = off`);
-    return tx.$queryRawUnsafe<unknown[]>(sql, ...params);
-  });
+  return store.prisma.$transaction(
+    async (tx) => {
+      for (const s of switches) await tx.$executeRawUnsafe(`SET LOCAL ${s} = off`);
+      return tx.$queryRawUnsafe<unknown[]>(sql, ...params);
+    },
+    { maxWait: 60_000, timeout: 600_000 },
+  );
 }
 
 /** Fills the store's inbox with `m` letters for the two clusters, then times every kind. */
