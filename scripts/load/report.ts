@@ -68,6 +68,7 @@ export function renderLoad(f: LoadFigures): string[] {
 function renderPausedAndCosts(f: LoadFigures): string[] {
   const out: string[] = [];
   const s = f.sizes;
+  const m = f.machine;
   const met = (p95: number, errors: number) => (p95 <= LOAD_TARGET_P95_MS && errors === 0 ? "yes" : "**no**");
   if (f.paused) {
     const byKey = new Map(f.paused.endpoints.map((e) => [e.key, e.load]));
@@ -108,6 +109,15 @@ function renderPausedAndCosts(f: LoadFigures): string[] {
       "",
       `App RSS with ${int(s.letters)} letters in the inbox: at most ${int(Math.max(a.peakRssMiB.baseline, a.peakRssMiB.load, a.peakRssMiB.paused))} MiB (target ≤ 500 MB = 477 MiB).`,
     );
+    // Clients waiting while the app itself gets little CPU: the machine is the limit, not the app's work.
+    if (a.cpuShare.load < 0.5 && Number.isFinite(a.cpuMsPerRequest.load)) {
+      const perCore = 1000 / a.cpuMsPerRequest.load;
+      out.push(
+        "",
+        `Ceiling of this run: with ${s.clients} clients waiting, the app was given ${core(a.cpuShare.load)} (load average ${m.loadAverageStart} at the start, on ${m.cpus} CPUs shared with the brokers, PostgreSQL, the clients and other work). ` +
+          `At its measured ${ms(a.cpuMsPerRequest.load)} of CPU per request, one core to itself would answer about ${int(perCore)} requests/s, against the ${f.totals.load.perSecond.toFixed(1)} it answered: the latency above is time spent waiting for the machine.`,
+      );
+    }
   }
   if (f.costs?.length) {
     out.push(
