@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import pg from "pg";
 import type { RedriveConfig } from "@/lib/config";
 import { AppError, describeError } from "@/lib/errors";
+import { createPglite } from "./create-pglite";
 import { pgliteRunner, pgRunner, type SqlRunner } from "./sql-runner";
 import { claimStoreFolder } from "./store-folder/claim-store-folder";
 
@@ -31,10 +32,9 @@ export async function openSqlSession(database: RedriveConfig["database"]): Promi
   // Only while nobody else has it: the folder is claimed for as long as the session is open, so a
   // Redrive starting meanwhile waits its turn (it stops, naming this tool) rather than sharing it.
   const claim = await claimStoreFolder(database.dataDir, "tool");
-  const { PGlite } = await import("@electric-sql/pglite");
   let db;
   try {
-    db = await PGlite.create(database.dataDir);
+    db = await createPglite(database.dataDir);
   } catch (e) {
     await claim.release();
     throw new AppError("STORE_UNAVAILABLE", `Cannot open the embedded database in ${database.dataDir}: ${describeError(e)}.`, { cause: e });

@@ -5,6 +5,7 @@ import type { RedriveConfig } from "@/lib/config";
 import { AppError, describeError, isAppError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { PrismaClient } from "./generated/client";
+import { createPglite } from "./create-pglite";
 import { applyMigrations, readMigrations, type MigrationReport } from "./migrate";
 import { pgliteRunner, pgRunner } from "./sql-runner";
 import { claimStoreFolder } from "./store-folder/claim-store-folder";
@@ -45,12 +46,11 @@ export async function openStore(database: RedriveConfig["database"], migrationsD
   // last, after the database is closed. The owner answers audit:verify through its control socket.
   const control = controlAddress(database.dataDir);
   const claim = await claimStoreFolder(database.dataDir, "server", control);
-  const { PGlite } = await import("@electric-sql/pglite");
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
   let db;
   let report: MigrationReport;
   try {
-    db = await PGlite.create(database.dataDir);
+    db = await createPglite(database.dataDir);
     report = await applyMigrations(pgliteRunner(db), migrations);
   } catch (e) {
     await db?.close().catch(() => undefined);

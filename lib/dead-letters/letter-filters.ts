@@ -7,28 +7,59 @@ import { letterFiltersQuery, type LetterFiltersQuery } from "./letter-list-query
 export const letterFilters = letterFiltersQuery;
 export type LetterFilters = LetterFiltersQuery;
 
-/** `d` is dead_letters, `c` clusters. Returns the clause (without WHERE) and its parameters from $1. */
-export function whereClause(f: LetterFilters, firstParam = 1): { sql: string; params: unknown[] } {
+/**
+ * A header value as JSON when it is a number, boolean, array or object: the headers index is asked
+ * for that too, since `->>` prints such values as text the operator may have typed (5, true).
+ */
+function jsonValue(value: string): string | null {
+  if (value.includes("\\u0000")) return null; // PostgreSQL's jsonb holds no NUL: never stored, never matched
+  try {
+    const v: unknown = JSON.parse(value);
+    return v !== null && typeof v !== "string" ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `d` is dead_letters (or `table`, for a table with the same filter columns), `c` clusters.
+ * Returns the clause (without WHERE) and its parameters from $1.
+ */
+export function whereClause(f: LetterFilters, firstParam = 1, table = "d"): { sql: string; params: unknown[] } {
   const parts: string[] = [];
   const params: unknown[] = [];
   const p = (v: unknown) => {
     params.push(v);
     return `$${firstParam + params.length - 1}`;
   };
+  const d = table;
   if (f.cluster) parts.push(`c."name" = ${p(f.cluster)}`);
-  if (f.source) parts.push(`d."source" = ${p(f.source)}`);
-  if (f.reason) parts.push(`d."reason" = ${p(f.reason)}`);
-  if (f.state.length) parts.push(`d."state" = ANY(${p(f.state)}::text[])`);
-  if (f.from) parts.push(`d."captured_at" >= ${p(f.from)}::timestamptz`);
-  if (f.to) parts.push(`d."captured_at" < ${p(f.to)}::timestamptz`);
+  if (f.source) parts.push(`${d}."source" = ${p(f.source)}`);
+  if (f.reason) parts.push(`${d}."reason" = ${p(f.reason)}`);
+  if (f.state.length) parts.push(`${d}."state" = ANY(${p(f.state)}::text[])`);
+  if (f.from) parts.push(`${d}."captured_at" >= ${p(f.from)}::timestamptz`);
+  if (f.to) parts.push(`${d}."captured_at" < ${p(f.to)}::timestamptz`);
   if (f.header) {
     const i = f.header.indexOf(":");
-    parts.push(`d."headers" ->> ${p(f.header.slice(0, i).trim())} = ${p(f.header.slice(i + 1).trim())}`);
+    const key = p(f.header.slice(0, i).trim());
+    const text = f.header.slice(i + 1).trim();
+    const value = p(text);
+    // A header matches when its text (->>) is the value, as it always did. For a string header that
+    // is containment (@>) of the value as a JSON string, which the headers index answers and the
+    // planner estimates from statistics; a number, boolean, array or object prints as JSON, so the
+    // value as the JSON it spells is asked for too, checked against the text.
+    const json = jsonValue(text);
+    const asString = `${d}."headers" @> jsonb_build_object(${key}::text, ${value}::text)`;
+    parts.push(
+      json === null
+        ? asString
+        : `(${asString} OR (${d}."headers" @> jsonb_build_object(${key}::text, ${p(json)}::jsonb) AND ${d}."headers" ->> ${key}::text = ${value}::text))`,
+    );
   }
-  if (f.messageId) parts.push(`d."message_id" = ${p(f.messageId)}`);
-  if (f.q) parts.push(`d."payload_text" ILIKE ${p("%" + f.q.replace(/[\\%_]/g, (m) => "\\" + m) + "%")}`);
-  if (f.fingerprint) parts.push(`d."fingerprint" = ${p(f.fingerprint)}`);
-  if (f.collectedFrom) parts.push(`d."collected_from" = ${p(f.collectedFrom)}`);
-  if (f.bouncedFromJob) parts.push(`d."bounced_from_job_id" = ${p(f.bouncedFromJob)}::uuid`);
+  if (f.messageId) parts.push(`${d}."message_id" = ${p(f.messageId)}`);
+  if (f.q) parts.push(`${d}."payload_text" ILIKE ${p("%" + f.q.replace(/[\\%_]/g, (m) => "\\" + m) + "%")}`);
+  if (f.fingerprint) parts.push(`${d}."fingerprint" = ${p(f.fingerprint)}`);
+  if (f.collectedFrom) parts.push(`${d}."collected_from" = ${p(f.collectedFrom)}`);
+  if (f.bouncedFromJob) parts.push(`${d}."bounced_from_job_id" = ${p(f.bouncedFromJob)}::uuid`);
   return { sql: parts.length ? parts.join(" AND ") : "TRUE", params };
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { getStore } from "@/lib/db/get-store";
+import type { PrismaClient } from "@/lib/db/generated/client";
 import { whereClause, type LetterFilters } from "./letter-filters";
 import type { LetterGroup } from "./types";
 import type { BrokerKind } from "@/lib/brokers/contracts";
@@ -20,24 +21,69 @@ type GroupRow = {
   last_seen: Date;
 };
 
-/** Letters grouped by cause fingerprint, biggest first, with arrivals per hour over the last 24 h. */
-export async function listLetterGroups(f: LetterFilters, now = new Date()): Promise<{ groups: LetterGroup[] }> {
-  const { prisma } = await getStore();
+/** Only the cluster filter reads the clusters table; without it the arrivals are an index-only scan. */
+function clustersJoin(f: LetterFilters): string {
+  return f.cluster ? ` JOIN "clusters" c ON c."id" = d."cluster_id"` : "";
+}
+
+/** Filters the group counts can answer: every column they name is part of a group count's key. */
+function countable(f: LetterFilters): boolean {
+  return !f.from && !f.to && !f.header && !f.messageId && !f.q && !f.bouncedFromJob;
+}
+
+/** The groups by counting the letters that match: any filter, but a scan of every one of them. */
+function groupsByScan(prisma: PrismaClient, f: LetterFilters): Promise<GroupRow[]> {
   const where = whereClause(f);
-  const rows = await prisma.$queryRawUnsafe<GroupRow[]>(
+  return prisma.$queryRawUnsafe<GroupRow[]>(
     `SELECT d."fingerprint", min(c."name") AS cluster, min(d."kind"::text) AS kind, min(d."source") AS source, min(d."reason") AS reason,
        min(d."error_text") AS error_text, min(d."payload_shape") AS payload_shape, count(*) AS count, count(d."bounced_from_job_id") AS bounced,
        min(d."captured_at") AS first_seen, max(d."captured_at") AS last_seen
      FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"
      WHERE ${where.sql}
-     GROUP BY d."fingerprint" ORDER BY count(*) DESC, max(d."captured_at") DESC LIMIT ${MAX_GROUPS}`,
+     GROUP BY d."fingerprint" ORDER BY count(*) DESC, max(d."captured_at") DESC, d."fingerprint" LIMIT ${MAX_GROUPS}`,
     ...where.params,
   );
+}
+
+/**
+ * The same groups from the maintained counts (dead_letter_group_counts, kept by triggers on
+ * dead_letters): a few rows per group instead of every letter. First and last arrival are the
+ * ends of the (fingerprint, captured_at) index, two probes per group, under the same filters.
+ */
+function groupsByCounts(prisma: PrismaClient, f: LetterFilters): Promise<GroupRow[]> {
+  const counts = whereClause(f, 1, "s");
+  const letters = whereClause(f, counts.params.length + 1, "d");
+  const edge = (dir: "ASC" | "DESC") =>
+    `(SELECT d."captured_at" FROM "dead_letters" d${clustersJoin(f)}
+      WHERE d."fingerprint" = g."fingerprint" AND ${letters.sql} ORDER BY d."captured_at" ${dir} LIMIT 1)`;
+  return prisma.$queryRawUnsafe<GroupRow[]>(
+    `WITH g AS (
+       SELECT s."fingerprint", min(c."name") AS cluster, min(s."kind"::text) AS kind, min(s."source") AS source, min(s."reason") AS reason,
+         min(s."error_text") AS error_text, min(s."payload_shape") AS payload_shape, sum(s."letters")::bigint AS count
+       FROM "dead_letter_group_counts" s JOIN "clusters" c ON c."id" = s."cluster_id"
+       WHERE s."letters" > 0 AND ${counts.sql}
+       GROUP BY s."fingerprint"
+     )
+     SELECT g.*, ${edge("ASC")} AS first_seen, e.last_seen,
+       (SELECT count(*) FROM "dead_letters" d${clustersJoin(f)}
+        WHERE d."fingerprint" = g."fingerprint" AND d."bounced_from_job_id" IS NOT NULL AND ${letters.sql}) AS bounced
+     FROM g CROSS JOIN LATERAL (SELECT ${edge("DESC")} AS last_seen) e
+     ORDER BY g.count DESC, e.last_seen DESC, g."fingerprint" LIMIT ${MAX_GROUPS}`,
+    ...counts.params,
+    ...letters.params,
+  );
+}
+
+/** Letters grouped by cause fingerprint, biggest first, with arrivals per hour over the last 24 h. */
+export async function listLetterGroups(f: LetterFilters, now = new Date()): Promise<{ groups: LetterGroup[] }> {
+  const { prisma } = await getStore();
+  const rows = countable(f) ? await groupsByCounts(prisma, f) : await groupsByScan(prisma, f);
+  const where = whereClause(f);
   if (rows.length === 0) return { groups: [] };
   const since = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 - 23 * 3_600_000);
   const hourly = await prisma.$queryRawUnsafe<Array<{ fingerprint: string; hour: Date; n: bigint | number }>>(
     `SELECT d."fingerprint", date_trunc('hour', d."captured_at") AS hour, count(*) AS n
-     FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"
+     FROM "dead_letters" d${clustersJoin(f)}
      WHERE ${where.sql} AND d."fingerprint" = ANY($${where.params.length + 1}::text[]) AND d."captured_at" >= $${where.params.length + 2}::timestamptz
      GROUP BY 1, 2`,
     ...where.params,

@@ -23,6 +23,8 @@ export type BenchOptions = {
   inbox: number;
   requeue: number;
   requeueNats: number;
+  /** The inbox figures on the embedded store (PGlite) too, with the same letters. */
+  embedded: boolean;
   /** The load run (scripts/load): its own load, the built app sampling it, concurrent API clients. */
   load: boolean;
   loadClients: number;
@@ -36,7 +38,7 @@ export type BenchOptions = {
 export const DEFAULT_OUT = "docs/benchmarks.md";
 
 export const USAGE = `Usage: npm run bench -- [--queues N] [--consumers N] [--rounds N] [--collect N] [--inbox N] [--requeue N] [--requeue-nats N]
-                       [--clients N] [--load-seconds N] [--keep] [--quick] [--no-api] [--no-dead-letters] [--no-load] [--out PATH | --no-write]
+                       [--clients N] [--load-seconds N] [--keep] [--quick] [--no-api] [--no-dead-letters] [--no-embedded] [--no-load] [--out PATH | --no-write]
 
 Creates its own load on the local brokers (127.0.0.1 only): N RabbitMQ queues in a private vhost and
 N JetStream consumers, measures Redrive's sampler sweep against bare management-API walks and the
@@ -50,6 +52,7 @@ N JetStream consumers, measures Redrive's sampler sweep against bare management-
   --requeue N     letters requeued to RabbitMQ by one job (default 100000; --quick: 1000)
   --requeue-nats N  letters requeued to JetStream by one job (default 20000; --quick: 500)
   --no-dead-letters  skip the collection, inbox and requeue sections
+  --no-embedded   skip the inbox figures on the embedded store (PGlite, in the bench's process)
   --clients N     concurrent API clients of the load run (default 50)
   --load-seconds N  length of the load run's concurrent phase (default 120)
   --no-load       skip the load run (npm run load on its own: the same section; --quick skips it)
@@ -91,6 +94,7 @@ export function benchOptions(overrides: Partial<BenchOptions> & { quick?: boolea
     inbox: quick ? 10_000 : 1_000_000,
     requeue: quick ? 1_000 : 100_000,
     requeueNats: quick ? 500 : 20_000,
+    embedded: true,
     load: !quick,
     loadClients: 50,
     loadSeconds: 120,
@@ -112,6 +116,7 @@ const FLAGS = {
   requeue: { type: "string" },
   "requeue-nats": { type: "string" },
   "no-dead-letters": { type: "boolean" },
+  "no-embedded": { type: "boolean" },
   "no-load": { type: "boolean" },
   clients: { type: "string" },
   "load-seconds": { type: "string" },
@@ -139,6 +144,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions | "help" {
     loadClients: count("--clients", v.clients, 500),
     loadSeconds: count("--load-seconds", v["load-seconds"], 3600),
     deadLetters: v["no-dead-letters"] ? false : undefined,
+    embedded: v["no-embedded"] ? false : undefined,
     load: v["no-load"] ? false : undefined,
     keep: v.keep ? true : undefined,
     api: v["no-api"] ? false : undefined,

@@ -1,8 +1,8 @@
 import type { DeadLetterFigures, Throughput } from "./dead-letters";
-import { int, ms, ratio, type Summary } from "./stats";
+import { renderInbox } from "./inbox-report";
+import { int, ms, ratio } from "./stats";
 
 const per = (t: Throughput) => `${int(t.perSecond)}/s (${int(t.n)} in ${ms(t.ms)})`;
-const lat = (s: Summary) => `${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.max)}`;
 
 /** The dead-letter sections of the report: figure | baseline | ratio (figure ÷ baseline). */
 export function renderDeadLetters(f: DeadLetterFigures): string[] {
@@ -25,18 +25,7 @@ export function renderDeadLetters(f: DeadLetterFigures): string[] {
     "",
     `Accounted for: ${int(c.stored)} letters stored, ${int(c.left)} left on the DLQ.`,
     "",
-    `## Inbox at scale (issue 4): ${int(f.inbox.rows)} letters`,
-    "",
-    `${int(f.sizes.inbox)} letters inserted by SQL (\`generate_series\`, ${ms(f.inbox.insertMs)} with ANALYZE) next to the letters of the other sections: ~290-byte JSON payloads,`,
-    "1,000 cause fingerprints over 40 sources and 4 reasons, 50 tenants in an `x-tenant` header, one message id each, captured over 30 days, 1 in 10 already requeued.",
-    "`listLetters` (lib/dead-letters/list-letters.ts) and `listLetterGroups` called in-process on the bench store, one after another, after one warm-up call each;",
-    "up to 20 calls or ~8 s per kind (at least 3). Baseline: the first-page query as one raw SQL statement through the same store",
-    "(`SELECT <the same columns> … ORDER BY captured_at DESC, id DESC LIMIT 50`). Ratio = p50 ÷ baseline p50.",
-    "",
-    "| request | n | p50 | p95 | max | items | ratio to baseline |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ...f.inbox.kinds.map((k) => `| ${k.label} | ${k.latency.n} | ${lat(k.latency)} | ${int(k.items)} | ${ratio(k.latency.p50, f.inbox.baseline.p50)} |`),
-    `| baseline: raw SQL first page, same store | ${f.inbox.baseline.n} | ${lat(f.inbox.baseline)} | 50 | 1.00 |`,
+    ...renderInbox([f.inbox, ...(f.inboxEmbedded ? [f.inboxEmbedded] : [])]),
     "",
     `## Requeue throughput (issue 5): ${int(f.sizes.requeue)} RabbitMQ letters, ${int(f.sizes.requeueNats)} JetStream letters`,
     "",

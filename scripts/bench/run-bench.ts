@@ -147,6 +147,8 @@ export async function runBench(options: BenchOptions, signal: AbortSignal, log: 
           store,
           databaseUrl: db.url,
           sizes: { collect: options.collect, inbox: options.inbox, requeue: options.requeue, requeueNats: options.requeueNats },
+          embedded: options.embedded,
+          migrationsDir: path.join(ROOT, "prisma/migrations"),
           signal,
           cleanup,
           log,

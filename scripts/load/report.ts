@@ -2,6 +2,9 @@ import { int, ms, ratio } from "../bench/stats";
 
 export type Latency = { n: number; p50: number; p95: number; p99: number; max: number };
 type SweepFigure = { n: number; p50: number; max: number; errors: number };
+type Phase = "baseline" | "load" | "paused";
+/** The issue's bar for the concurrent phase: p95 of every request. */
+export const LOAD_TARGET_P95_MS = 500;
 
 /** What `npm run load` writes (docs/figures/load.json); docs/reliability.md and docs/benchmarks.md render it. */
 export type LoadFigures = {
@@ -11,7 +14,13 @@ export type LoadFigures = {
   sizes: { queues: number; consumers: number; natsConsumersSwept: number; letters: number; clients: number; seconds: number; baselineSeconds: number; rabbitMessages: number };
   endpoints: Array<{ key: string; label: string; baseline: Latency & { errors: number }; load: Latency & { errors: number } }>;
   totals: { baseline: { n: number; perSecond: number; errors: number; all: Latency }; load: { n: number; perSecond: number; errors: number; all: Latency } };
-  sweeps: { baseline: { rabbit: SweepFigure; nats: SweepFigure }; load: { rabbit: SweepFigure; nats: SweepFigure } };
+  sweeps: { baseline: { rabbit: SweepFigure; nats: SweepFigure }; load: { rabbit: SweepFigure; nats: SweepFigure }; paused?: { rabbit: SweepFigure; nats: SweepFigure } };
+  /** The same clients with sampling paused (the app a replica that is not the sampler's leader). Older runs lack it. */
+  paused?: { endpoints: Array<{ key: string; load: Latency & { errors: number } }>; total: { n: number; perSecond: number; errors: number; all: Latency } };
+  /** The app process (and any under it): CPU time per request and share of one core per phase, peak resident memory. */
+  app?: { cpuMsPerRequest: Record<Phase, number>; cpuShare: Record<Phase, number>; peakRssMiB: Record<Phase, number> };
+  /** Each endpoint 20 times in a row, one client, sampler running: its latency and the app's CPU per request. */
+  costs?: Array<{ key: string; label: string; n: number; p50: number; cpuMs: number }>;
   setup: Array<{ label: string; ms: number }>;
   errorsSeen: string[];
   warnings: string[];
@@ -41,6 +50,7 @@ export function renderLoad(f: LoadFigures): string[] {
     "",
     `Throughput: ${f.totals.load.perSecond.toFixed(1)} requests/s with ${s.clients} clients, ${f.totals.baseline.perSecond.toFixed(1)} requests/s with one.`,
     `The app's sampler meanwhile — RabbitMQ: ${sweep(f.sweeps.load.rabbit)} under load, ${sweep(f.sweeps.baseline.rabbit)} during the baseline; NATS: ${sweep(f.sweeps.load.nats)} under load, ${sweep(f.sweeps.baseline.nats)} during the baseline.`,
+    ...renderPausedAndCosts(f),
     ...(f.errorsSeen.length ? ["", `Errors seen: ${f.errorsSeen.map((e) => `\`${e}\``).join("; ")}.`] : []),
     ...(f.warnings.length ? ["", ...f.warnings.map((w) => `- ${w}`)] : []),
     "",
@@ -52,4 +62,74 @@ export function renderLoad(f: LoadFigures): string[] {
     "",
     "</details>",
   ];
+}
+
+/** The paused-sampling phase, the app's CPU and memory, and each endpoint's cost (runs that measured them). */
+function renderPausedAndCosts(f: LoadFigures): string[] {
+  const out: string[] = [];
+  const s = f.sizes;
+  const m = f.machine;
+  const met = (p95: number, errors: number) => (p95 <= LOAD_TARGET_P95_MS && errors === 0 ? "yes" : "**no**");
+  if (f.paused) {
+    const byKey = new Map(f.paused.endpoints.map((e) => [e.key, e.load]));
+    out.push(
+      "",
+      `### The same ${s.clients} clients with sampling paused`,
+      "",
+      "The app restarted while the load run holds the sampler's leader lock: a replica that is not the leader serves the same data and sweeps nothing.",
+      `Target for the concurrent phase: p95 ≤ ${ms(LOAD_TARGET_P95_MS)} with 0 errors.`,
+      "",
+      `| endpoint | sampling: p50 | p95 | errors | paused: n | p50 | p95 | p99 | max | errors |`,
+      `| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`,
+      ...f.endpoints.map((e) => {
+        const p = byKey.get(e.key);
+        return `| ${e.label} | ${ms(e.load.p50)} | ${ms(e.load.p95)} | ${e.load.errors} | ${p ? `${int(p.n)} | ${ms(p.p50)} | ${ms(p.p95)} | ${ms(p.p99)} | ${ms(p.max)} | ${p.errors}` : "| | | | |"} |`;
+      }),
+      `| **all** | ${ms(f.totals.load.all.p50)} | ${ms(f.totals.load.all.p95)} | ${f.totals.load.errors} | ${int(f.paused.total.n)} | ${ms(f.paused.total.all.p50)} | ${ms(f.paused.total.all.p95)} | ${ms(f.paused.total.all.p99)} | ${ms(f.paused.total.all.max)} | ${f.paused.total.errors} |`,
+      `| **target met** (p95 ≤ ${ms(LOAD_TARGET_P95_MS)}, 0 errors) | | ${met(f.totals.load.all.p95, f.totals.load.errors)} | | | | ${met(f.paused.total.all.p95, f.paused.total.errors)} | | | |`,
+      "",
+      `Throughput: ${f.paused.total.perSecond.toFixed(1)} requests/s paused, ${f.totals.load.perSecond.toFixed(1)} requests/s sampling.` +
+        (f.sweeps.paused ? ` Sweeps finished while paused: ${f.sweeps.paused.rabbit.n + f.sweeps.paused.nats.n}.` : ""),
+    );
+  }
+  if (f.app) {
+    const a = f.app;
+    const core = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)} % of a core` : "–");
+    out.push(
+      "",
+      "### The app's CPU and memory",
+      "",
+      "CPU time of the app's process (and any under it, from /proc) over each phase, divided by the requests it answered; the sampler's sweeps fall in the phases that sample.",
+      "",
+      "| phase | requests | app CPU per request | app CPU (share of one core) | peak RSS |",
+      "| --- | ---: | ---: | ---: | ---: |",
+      `| 1 client, sampling | ${int(f.totals.baseline.n)} | ${ms(a.cpuMsPerRequest.baseline)} | ${core(a.cpuShare.baseline)} | ${int(a.peakRssMiB.baseline)} MiB |`,
+      `| ${s.clients} clients, sampling | ${int(f.totals.load.n)} | ${ms(a.cpuMsPerRequest.load)} | ${core(a.cpuShare.load)} | ${int(a.peakRssMiB.load)} MiB |`,
+      `| ${s.clients} clients, sampling paused | ${int(f.paused?.total.n ?? Number.NaN)} | ${ms(a.cpuMsPerRequest.paused)} | ${core(a.cpuShare.paused)} | ${int(a.peakRssMiB.paused)} MiB |`,
+      "",
+      `App RSS with ${int(s.letters)} letters in the inbox: at most ${int(Math.max(a.peakRssMiB.baseline, a.peakRssMiB.load, a.peakRssMiB.paused))} MiB (target ≤ 500 MB = 477 MiB).`,
+    );
+    // Clients waiting while the app itself gets little CPU: the machine is the limit, not the app's work.
+    if (a.cpuShare.load < 0.5 && Number.isFinite(a.cpuMsPerRequest.load)) {
+      const perCore = 1000 / a.cpuMsPerRequest.load;
+      out.push(
+        "",
+        `Ceiling of this run: with ${s.clients} clients waiting, the app was given ${core(a.cpuShare.load)} (load average ${m.loadAverageStart} at the start, on ${m.cpus} CPUs shared with the brokers, PostgreSQL, the clients and other work). ` +
+          `At its measured ${ms(a.cpuMsPerRequest.load)} of CPU per request, one core to itself would answer about ${int(perCore)} requests/s, against the ${f.totals.load.perSecond.toFixed(1)} it answered: the latency above is time spent waiting for the machine.`,
+      );
+    }
+  }
+  if (f.costs?.length) {
+    out.push(
+      "",
+      "<details><summary>Each endpoint's cost: 20 requests in a row, one client, sampler running</summary>",
+      "",
+      "| endpoint | n | p50 | app CPU per request |",
+      "| --- | ---: | ---: | ---: |",
+      ...f.costs.map((c) => `| ${c.label} | ${c.n} | ${ms(c.p50)} | ${ms(c.cpuMs)} |`),
+      "",
+      "</details>",
+    );
+  }
+  return out;
 }

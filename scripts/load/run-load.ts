@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import pg from "pg";
+import { SAMPLER_LOCK } from "@/lib/db/leader-lock";
 import { openStore, type Store } from "@/lib/db/open-store";
 import { describeError } from "@/lib/errors";
 import { buildPrivateCopy, startApp } from "../bench/app-server";
@@ -14,6 +16,7 @@ import { createRabbitLoad } from "../bench/rabbit-load";
 import { percentile } from "../bench/stats";
 import { createDatabase, dropDatabase } from "../bench/temp-database";
 import type { LoadOptions } from "./args";
+import { processTreeUsage, watchApp } from "./app-usage";
 import { renderLoad, type Latency, type LoadFigures } from "./report";
 
 // The load run: the app serving an operator's browsing to many clients at once while its own sampler
@@ -167,8 +170,11 @@ export async function runLoad(options: LoadOptions, signal: AbortSignal, log: (l
     );
     const sweeps = watchSweeps(store);
     cleanup.add("the sweep watcher", () => sweeps.stop());
-    const app = await step("the app: next start", () => startApp({ dir, root: ROOT, env: { DATABASE_URL: db.url, REDRIVE_CONFIG: configFile, REDRIVE_LOG_LEVEL: "warn" }, signal }));
-    cleanup.add(`the app server (pid ${app.pid})`, () => app.stop());
+    const appEnv = { DATABASE_URL: db.url, REDRIVE_CONFIG: configFile, REDRIVE_LOG_LEVEL: "warn" };
+    let app = await step("the app: next start", () => startApp({ dir, root: ROOT, env: appEnv, signal }));
+    cleanup.add("the app server", () => app.stop());
+    const usage = watchApp(() => app.pid);
+    cleanup.add("the app's memory watcher", async () => usage.stop());
     const total = options.queues + options.consumers;
     await step("the app's sampler: first sweep of both clusters", () =>
       waitFor("the first sweeps", () => store.prisma.consumer.count({ where: { goneAt: null } }), (n) => n >= total, 180_000, signal, 1000),
@@ -179,17 +185,56 @@ export async function runLoad(options: LoadOptions, signal: AbortSignal, log: (l
     const first = (await firstRes.json()) as { data?: { items: Array<{ id: string }>; nextCursor: string | null }; error?: { message: string } };
     if (!first.data?.items[0]) throw new Error(`the app's first page of letters: HTTP ${firstRes.status} ${first.error?.message ?? "no letters"}`);
     const ctx: Ctx = { consumerId: consumer.id, letterId: first.data.items[0]!.id, cursor: first.data.nextCursor ?? "" };
+    /** Runs a phase, noting the app's CPU time over it. */
+    const phase = async <T extends { samples: Sample[] }>(name: string, run: () => Promise<T>): Promise<T & { cpuMs: number }> => {
+      sweeps.phase = name;
+      usage.phase = name;
+      const before = processTreeUsage(app.pid);
+      const r = await run();
+      const after = processTreeUsage(app.pid);
+      return { ...r, cpuMs: before && after ? after.cpuMs - before.cpuMs : Number.NaN };
+    };
 
     log(`baseline: 1 client for ${options.baselineSeconds} s`);
-    sweeps.phase = "baseline";
-    const base = await browse(app.url, app.headers, ctx, 1, options.baselineSeconds, signal);
+    const base = await phase("baseline", () => browse(app.url, app.headers, ctx, 1, options.baselineSeconds, signal));
     log(`load: ${options.clients} clients for ${options.seconds} s`);
-    sweeps.phase = "load";
-    const load = await browse(app.url, app.headers, ctx, options.clients, options.seconds, signal);
+    const load = await phase("load", () => browse(app.url, app.headers, ctx, options.clients, options.seconds, signal));
+    // What each endpoint costs the app: the same request 20 times in a row, one client, sampler running.
+    log("cost: each endpoint 20 times in a row, one client");
+    const costs: NonNullable<LoadFigures["costs"]> = [];
+    for (const e of ENDPOINTS) {
+      const r = await phase(`cost:${e.key}`, async () => {
+        const samples: Sample[] = [];
+        for (let i = 0; i < 20; i++) samples.push(await request(app.url, app.headers, e, ctx));
+        return { samples };
+      });
+      costs.push({ key: e.key, label: e.label, n: r.samples.length, p50: percentile(r.samples.map((x) => x.ms), 50), cpuMs: r.cpuMs / r.samples.length });
+    }
+
+    // The same load with sampling paused: the app restarted while this run holds the sampler's
+    // leader lock, so it serves as a replica that is not the leader (reads only, no sweeps).
+    log(`paused: the app without sampling, ${options.clients} clients for ${options.seconds} s`);
+    sweeps.phase = "restart";
+    usage.phase = "restart";
+    await app.stop();
+    const lock = new pg.Client({ connectionString: db.url });
+    await lock.connect();
+    cleanup.add("the sampler lock held for the paused phase", () => lock.end());
+    // The stopped app's session ends a moment after its process: try for a few seconds.
+    let held = false;
+    for (let i = 0; i < 20 && !held; i++) {
+      held = (await lock.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1) AS ok", [SAMPLER_LOCK])).rows[0]?.ok === true;
+      if (!held) await new Promise((r) => setTimeout(r, 500));
+    }
+    if (!held) warnings.push("the sampler lock was still held when the paused phase began: the app may have swept during it");
+    app = await startApp({ dir, root: ROOT, env: appEnv, signal });
+    await fetch(`${app.url}/api/clusters`, { headers: app.headers }).then((r) => r.arrayBuffer());
+    const paused = await phase("paused", () => browse(app.url, app.headers, ctx, options.clients, options.seconds, signal));
     sweeps.phase = "after";
+    usage.phase = "after";
     const memory = await rabbitMemoryMiB();
 
-    const errorsSeen = [...new Set(load.samples.concat(base.samples).filter((s) => s.error).map((s) => `${s.key}: ${s.error}`))].slice(0, 10);
+    const errorsSeen = [...new Set(load.samples.concat(base.samples, paused.samples).filter((s) => s.error).map((s) => `${s.key}: ${s.error}`))].slice(0, 10);
     const sweepFigures = (phase: string) => {
       const rows = sweeps.rows.filter((r) => r.phase === phase);
       const byCluster = (name: string) => rows.filter((r) => r.cluster === name);
@@ -215,7 +260,20 @@ export async function runLoad(options: LoadOptions, signal: AbortSignal, log: (l
         baseline: { n: base.samples.length, perSecond: base.samples.length / (base.wallMs / 1000), errors: base.samples.filter((s) => !s.ok).length, all: latency(base.samples.map((s) => s.ms)) },
         load: { n: load.samples.length, perSecond: load.samples.length / (load.wallMs / 1000), errors: load.samples.filter((s) => !s.ok).length, all: latency(load.samples.map((s) => s.ms)) },
       },
-      sweeps: { baseline: sweepFigures("baseline"), load: sweepFigures("load") },
+      sweeps: { baseline: sweepFigures("baseline"), load: sweepFigures("load"), paused: sweepFigures("paused") },
+      paused: {
+        endpoints: ENDPOINTS.map((e) => {
+          const l = paused.samples.filter((s) => s.key === e.key);
+          return { key: e.key, load: { ...latency(l.map((s) => s.ms)), errors: l.filter((s) => !s.ok).length } };
+        }),
+        total: { n: paused.samples.length, perSecond: paused.samples.length / (paused.wallMs / 1000), errors: paused.samples.filter((s) => !s.ok).length, all: latency(paused.samples.map((s) => s.ms)) },
+      },
+      app: {
+        cpuMsPerRequest: { baseline: base.cpuMs / base.samples.length, load: load.cpuMs / load.samples.length, paused: paused.cpuMs / paused.samples.length },
+        cpuShare: { baseline: base.cpuMs / base.wallMs, load: load.cpuMs / load.wallMs, paused: paused.cpuMs / paused.wallMs },
+        peakRssMiB: { baseline: usage.peakRss("baseline") / 2 ** 20, load: usage.peakRss("load") / 2 ** 20, paused: usage.peakRss("paused") / 2 ** 20 },
+      },
+      costs,
       setup,
       errorsSeen,
       warnings,

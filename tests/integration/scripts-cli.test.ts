@@ -14,6 +14,7 @@ const SCRIPTS = [
   { name: "npm run demo", run: ["npm", "run", "--silent", "demo"], usage: /Usage: npm run demo/ },
   { name: "npm run bench", run: ["npm", "run", "--silent", "bench"], usage: /Usage: npm run bench/ },
   { name: "npm run bench:time-lag", run: ["npm", "run", "--silent", "bench:time-lag"], usage: /Usage: npm run bench:time-lag/ },
+  { name: "npm run bench:inbox", run: ["npm", "run", "--silent", "bench:inbox"], usage: /Usage: npm run bench:inbox/ },
   { name: "npm run load", run: ["npm", "run", "--silent", "load"], usage: /Usage: npm run load/ },
   { name: "npm run reliability", run: ["npm", "run", "--silent", "reliability"], usage: /Usage: npm run reliability/ },
   { name: "npm run audit:verify", run: ["npm", "run", "--silent", "audit:verify"], usage: /usage: npm run audit:verify/ },
