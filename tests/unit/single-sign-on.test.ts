@@ -9,11 +9,11 @@ import { ConfigError, loadConfig, type ProxyHeadersConfig } from "@/lib/config";
 
 const cluster = { name: "n", kind: "nats", servers: ["nats://127.0.0.1:4222"] };
 
-function configWith(auth: unknown, extra: Record<string, unknown> = {}, env: Record<string, string> = {}, files: Record<string, string> = {}) {
+function configWith(auth: unknown, extra: Record<string, unknown> = {}, env: Record<string, string> = {}, files: Record<string, string> = {}, basePath = "") {
   const dir = mkdtempSync(path.join(tmpdir(), "redrive-sso-"));
   writeFileSync(path.join(dir, "redrive.config.json"), JSON.stringify({ clusters: [cluster], auth, ...extra }));
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
-  return loadConfig(env, dir);
+  return loadConfig(env, dir, basePath);
 }
 
 function sentence(fn: () => unknown): string {
@@ -54,7 +54,7 @@ describe("group → role mapping", () => {
 
 describe("single sign-on configuration", () => {
   it("reads auth.oidc with its secret, defaults and the callback under publicUrl (a sub-path kept)", () => {
-    const c = configWith({ oidc, groupRoles: { "ops-admins": "admin" } }, { publicUrl: "https://ops.example.com/redrive/" }, { OIDC_SECRET: "s3cret" });
+    const c = configWith({ oidc, groupRoles: { "ops-admins": "admin" } }, { publicUrl: "https://ops.example.com/redrive/" }, { OIDC_SECRET: "s3cret" }, {}, "/redrive");
     expect(c.auth.oidc).toMatchObject({
       issuer: "https://idp.example.com/realms/ops",
       clientSecret: "s3cret",
