@@ -340,7 +340,7 @@ export type RedriveConfig = {
   sampler: { intervalMs: number; rawRetentionMs: number; rollupRetentionMs: number };
   redrive: { defaultRate: number; maxRate: number; maxInFlight: number; poisonAfter: number; confirmTimeoutMs: number };
   shutdown: { deadlineMs: number };
-  /** Base URL of links in notifications, without a trailing slash. */
+  /** Base URL of links in notifications, without a trailing slash; without one configured, http://localhost:<PORT>. */
   publicUrl: string;
   metrics: { open: boolean };
   notifications: { channels: NotificationChannelConfig[]; rules: NotificationRuleConfig[]; delivery: NotificationDeliveryConfig; allowPrivateTargets: boolean };
@@ -574,7 +574,8 @@ export function loadConfig(processEnv: Record<string, string | undefined> = proc
     },
     redrive: { ...f.redrive, confirmTimeoutMs: Math.round(f.redrive.confirmTimeoutSeconds * 1000) },
     shutdown: { deadlineMs: Math.round(f.shutdown.deadlineSeconds * 1000) },
-    publicUrl: (f.publicUrl ?? "http://localhost:3000").replace(/\/+$/, ""),
+    // Without a publicUrl, links point at the port this process serves on (server.mjs and `next start` both honour PORT).
+    publicUrl: (f.publicUrl ?? `http://localhost:${e.PORT ?? 3000}`).replace(/\/+$/, ""),
     metrics: f.metrics,
     notifications: {
       channels: f.notifications.channels.map((c, i) => {
