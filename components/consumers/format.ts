@@ -141,9 +141,9 @@ export function summarizeCounts(counts: Record<HealthState, number>, total: numb
 }
 
 /** What a chart's rates were measured over, from the series the server chose. */
-export function describeSeriesWindow(source: "raw" | "rollup", stepSeconds: number): string {
-  if (source === "raw") return `rates per second, over ${formatDuration(stepSeconds)} samples`;
-  return `rates per second, ${describeBuckets(stepSeconds)}`;
+export function describeSeriesWindow(source: "raw" | "rollup", stepSeconds: number, per: "second" | "minute" | "hour" = "second"): string {
+  if (source === "raw") return `rates per ${per}, over ${formatDuration(stepSeconds)} samples`;
+  return `rates per ${per}, ${describeBuckets(stepSeconds)}`;
 }
 
 /** How a level (backlog, in flight, consumers) was read: "sampled every 10 s" or "1-minute averages". */

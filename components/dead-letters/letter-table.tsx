@@ -6,7 +6,7 @@ import { useRowLink } from "@/components/ui/use-row-link";
 import { memo, useEffect, useRef, type ReactNode } from "react";
 import { formatAge, formatCount, KIND_LABEL } from "@/components/consumers/format";
 import type { LetterSummary } from "@/lib/dead-letters/types";
-import { formatBytes, formatExactBytes, formatFullLocalTime, formatLocalTime, previewLine, REASON_HINT } from "./format";
+import { formatBytes, formatExactBytes, formatFullLocalTime, formatLocalTime, payloadPreview, previewLine, REASON_HINT } from "./format";
 import { LetterStateBadge } from "./letter-state-badge";
 import { letterHref } from "./list-params";
 import { LoadMoreFooter, SpacerRow } from "@/components/ui/virtual-table";
@@ -137,7 +137,7 @@ const COLUMNS: Column[] = [
       ) : (
         // Text only: a payload is never markup here, whatever it contains.
         <span className="block truncate font-mono text-xs text-zinc-700 dark:text-zinc-300" data-testid="letter-preview">
-          {previewLine(l.preview)}
+          {payloadPreview(l.preview, l.previewHex, l.payloadSize)}
         </span>
       ),
   },

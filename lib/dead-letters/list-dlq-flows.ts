@@ -5,6 +5,7 @@ import { getStore } from "@/lib/db/get-store";
 import { captureDurable } from "@/lib/brokers/names";
 import type { BrokerKind } from "@/lib/brokers/types";
 import { captureOf } from "@/lib/brokers/capture-of";
+import { GONE_PROBLEM } from "./collector/sync-dlqs";
 
 /** One DLQ (or NATS capture stream) with how fast dead letters arrive and how far collection is behind. */
 export type DlqFlow = {
@@ -15,8 +16,11 @@ export type DlqFlow = {
   kind: BrokerKind;
   name: string;
   adopted: boolean;
-  /** As last discovered (the Dead letters page shows the same). */
+  /** The newer of the sampler's and discovery's readings (the Dead letters page shows the same), and when it was read. */
   depth: number | null;
+  depthAt: string | null;
+  /** No longer on the broker. */
+  deleted: boolean;
   problem: string | null;
   /** Dead letters arriving per minute: the queue's sampled inflow, or letters collected over the last 5 minutes. */
   inflowPerMinute: number | null;
@@ -69,8 +73,14 @@ export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
     const sampled = q?.inflow_rate == null ? null : q.inflow_rate * 60;
     const recentCollected = d.adopted ? perMinute(count(recent, d.clusterId, d.name)) : null;
     const inflow = sampled === null ? recentCollected : recentCollected === null ? sampled : Math.max(sampled, recentCollected);
-    const depth = d.depth === null ? null : Number(d.depth);
+    const deleted = d.problem === GONE_PROBLEM;
+    // The sampler's reading of the queue is newer than discovery's most of the time (every sweep, not every few minutes).
+    const useSampled = !deleted && q?.last_sampled_at != null && (d.depth === null || q.last_sampled_at >= d.lastSeenAt);
+    const depth = deleted ? null : useSampled ? Number(q!.backlog) : d.depth === null ? null : Number(d.depth);
+    const depthAt = deleted || depth === null ? null : useSampled ? q!.last_sampled_at!.toISOString() : d.lastSeenAt.toISOString();
     return {
+      depthAt,
+      deleted,
       id: d.id,
       clusterId: d.clusterId,
       cluster: d.cluster.name,
@@ -97,6 +107,8 @@ export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
       name: c.capture.stream,
       adopted: c.capture.enabled,
       depth: null,
+      depthAt: null,
+      deleted: false,
       problem: c.capture.enabled ? (problem?.problem ?? null) : "capture is disabled in the configuration: JetStream dead letters are not collected",
       inflowPerMinute: c.capture.enabled ? perMinute(count(recent, c.row.id, c.capture.stream)) : null,
       collected: count(collected, c.row.id, c.capture.stream),
