@@ -111,8 +111,12 @@ export type DlqInfo = {
 export type DlqDetail = DlqInfo & {
   /** Dead letters per minute: the queue's sampled inflow, or letters collected over the last 5 minutes. */
   inflowPerMinute: number | null;
+  /** Over how many seconds that rate was measured (the last sample's interval, or 5 minutes of collected letters). */
+  inflowWindowSeconds: number | null;
   /** Messages waiting on the broker to be collected (adopted DLQs and capture streams). */
   collectorLag: number | null;
+  /** The sampled consumer row behind it (the queue, or the capture durable): its series is the DLQ's inflow chart. */
+  consumerId: string | null;
 };
 
 /** A source whose dead letters are being dropped (DLX missing or routing nowhere). */
