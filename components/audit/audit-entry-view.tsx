@@ -94,11 +94,12 @@ function Header({ entry: e, now }: { entry: AuditEntry; now: number | null }) {
               <span className={`font-sans ${muted}`}>none</span>
             ) : href ? (
               <Link href={href} className="underline" data-testid="audit-entry-target">
-                {e.target}
+                {e.targetLabel ? <span className="font-sans font-medium">{neutraliseBidi(e.targetLabel)}</span> : e.target}
               </Link>
             ) : (
-              neutraliseBidi(e.target)
+              neutraliseBidi(e.targetLabel ?? e.target)
             )}
+            {e.targetLabel && e.target ? <span className={`block text-xs break-all ${muted}`}>{neutraliseBidi(e.target)}</span> : null}
             {job && e.target !== auditTarget.job(job) ? (
               <span className="mt-1 block font-sans text-xs">
                 as part of{" "}

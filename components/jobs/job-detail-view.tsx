@@ -1,5 +1,6 @@
 "use client";
 
+import { rateMatters } from "./rate-matters";
 import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
@@ -145,12 +146,13 @@ function ProgressCard({ job: j, now }: { job: JobSummary; now: number | null }) 
           {j.state === "running" ? (
             <>
               <b className="font-semibold text-zinc-900 dark:text-zinc-100">{j.currentRate === null ? "—" : formatRate(j.currentRate)}</b> letters/s now
-              · set to {formatCount(j.rate)}/s
+              {rateMatters(j) ? ` · set to ${formatCount(j.rate)}/s` : ""}
               {eta !== null ? ` · about ${formatDuration(Math.ceil(eta))} to go` : ""}
             </>
           ) : (
             <>
-              {j.state === "paused" ? "paused · " : j.state === "cancelling" ? "cancelling · " : ""}rate set to {formatCount(j.rate)}/s
+              {j.state === "paused" ? "paused · " : j.state === "cancelling" ? "cancelling · " : ""}
+              {rateMatters(j) ? `rate set to ${formatCount(j.rate)}/s` : `${formatCount(j.total)} letter${j.total === 1 ? "" : "s"}`}
               {elapsed !== null && j.finishedAt ? ` · took ${formatDuration(elapsed)}` : ""}
             </>
           )}

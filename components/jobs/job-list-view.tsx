@@ -1,5 +1,6 @@
 "use client";
 
+import { rateMatters } from "./rate-matters";
 import Link from "next/link";
 import { useRowLink } from "@/components/ui/use-row-link";
 import { toggleClass } from "@/components/ui/filters";
@@ -204,8 +205,12 @@ function JobRow({ job: j, now }: { job: JobSummary; now: number | null }) {
         </p>
       </td>
       <td className={`${td} text-right whitespace-nowrap tabular-nums`}>
-        {active && j.state === "running" ? <p>{j.currentRate === null ? "—" : `${formatRate(j.currentRate)}/s`}</p> : <p className={muted}>—</p>}
-        <p className={`text-xs ${muted}`}>set {formatCount(j.rate)}/s</p>
+        {active && j.state === "running" && rateMatters(j) ? <p>{j.currentRate === null ? "—" : `${formatRate(j.currentRate)}/s`}</p> : <p className={muted}>—</p>}
+        {rateMatters(j) ? (
+          <p className={`text-xs ${muted}`} data-testid="job-rate-set">
+            set {formatCount(j.rate)}/s
+          </p>
+        ) : null}
       </td>
       <td className={`${td} whitespace-nowrap`} title={formatFullLocalTime(j.startedAt ?? j.createdAt)}>
         {now === null ? null : j.startedAt ? `${formatAge(j.startedAt, now)} ago` : <span className={muted}>not yet</span>}
