@@ -97,7 +97,7 @@ function SweepErrors({ errors }: { errors: Array<{ cluster: string; error: strin
   return (
     <ul role="status" data-testid="sweep-errors" className="mb-4 space-y-2">
       {errors.map((e) => (
-        <li key={e.cluster} className="rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm [overflow-wrap:anywhere] text-rose-900 dark:border-rose-500/30 dark:bg-rose-500/10 dark:text-rose-200">
+        <li key={e.cluster} className="rounded-md border border-rose-200 bg-rose-50 px-3 py-2 text-sm wrap-anywhere text-rose-900 dark:border-rose-500/30 dark:bg-rose-500/10 dark:text-rose-200">
           <span className="font-medium">The last sweep of {e.cluster} failed:</span> {e.error}
         </li>
       ))}
@@ -128,12 +128,12 @@ function WorstConsumers({ items, troubled }: { items: ConsumerSummary[]; trouble
             {shown.map((c) => (
               <li key={c.id} data-testid="worst-card" data-consumer-id={c.id} data-state={c.state} className="rounded-lg border border-zinc-200 bg-white p-3 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
                 <div className="flex items-start justify-between gap-2">
-                  <Link href={consumerHref(c.id)} prefetch={false} className="min-w-0 font-medium [overflow-wrap:anywhere] hover:underline">
+                  <Link href={consumerHref(c.id)} prefetch={false} className="min-w-0 font-medium wrap-anywhere hover:underline">
                     {c.name}
                   </Link>
                   <StateBadge state={c.state} />
                 </div>
-                <p className="text-xs [overflow-wrap:anywhere] text-zinc-500 dark:text-zinc-400">
+                <p className="text-xs wrap-anywhere text-zinc-500 dark:text-zinc-400">
                   {c.cluster} · {PARENT_LABEL[c.kind]} {c.parent}
                 </p>
                 <p className="mt-1 text-sm text-zinc-700 dark:text-zinc-300">{c.reason}</p>

@@ -43,10 +43,10 @@ export function DeathTimeline({ deaths }: { deaths: Death[] }) {
                 </b>
                 {d.count > 1 ? <span className="text-zinc-500 dark:text-zinc-400"> × {formatCount(d.count)}</span> : null}
                 <span className="text-zinc-500 dark:text-zinc-400"> in </span>
-                <span className="font-mono text-xs break-all">{d.source}</span>
+                <span className="font-mono text-xs wrap-anywhere">{d.source}</span>
               </p>
               {d.exchange !== null || d.routingKeys.length > 0 ? (
-                <p className="mt-0.5 text-xs break-all text-zinc-600 dark:text-zinc-400">
+                <p className="mt-0.5 text-xs wrap-anywhere text-zinc-600 dark:text-zinc-400">
                   {d.exchange !== null ? (
                     <>
                       exchange <span className="font-mono">{d.exchange === "" ? "(default)" : d.exchange}</span>

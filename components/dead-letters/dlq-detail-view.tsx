@@ -41,7 +41,7 @@ export function DlqDetailView({ id }: { id: string }) {
       <div data-testid="dlq-not-found">
         <h1 className="mb-6 text-2xl font-semibold tracking-tight">Dead-letter queue not found</h1>
         <EmptyState title="This DLQ is not known (any more)">
-          Redrive has no dead-letter queue with the id <code className="font-mono break-all">{id}</code>.{" "}
+          Redrive has no dead-letter queue with the id <code className="font-mono wrap-anywhere">{id}</code>.{" "}
           <Link href="/dead-letters" className="underline">
             See every DLQ
           </Link>
@@ -65,7 +65,7 @@ export function DlqDetailView({ id }: { id: string }) {
         error ? null : <p className="py-6 text-sm text-zinc-500">Loading the DLQ…</p>
       ) : (
         <div data-testid="dlq-detail" data-dlq={d.name}>
-          <h1 className="text-2xl font-semibold tracking-tight [overflow-wrap:anywhere]" data-testid="dlq-title">
+          <h1 className="text-2xl font-semibold tracking-tight wrap-anywhere" data-testid="dlq-title">
             {dlqDisplayName(d.kind, d.name)}
           </h1>
           <p className="mt-1 flex flex-wrap items-center gap-2 text-sm text-zinc-600 dark:text-zinc-400">
@@ -90,7 +90,7 @@ export function DlqDetailView({ id }: { id: string }) {
               <Stat label="Collected into the inbox" testId="dlq-collected">{formatCount(d.collected)}</Stat>
             </dl>
             <p className="mt-3 text-xs text-zinc-500 dark:text-zinc-400">
-              Dead letters from: {d.sources.length ? <span className="[overflow-wrap:anywhere]">{d.sources.join(", ")}</span> : "no source found"}
+              Dead letters from: {d.sources.length ? <span className="wrap-anywhere">{d.sources.join(", ")}</span> : "no source found"}
             </p>
           </Card>
 

@@ -73,7 +73,7 @@ export function DlqPanel() {
                 role="alert"
                 data-testid="dlq-row-problem"
                 data-dlq={d.name}
-                className="rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm [overflow-wrap:anywhere] text-rose-900 dark:border-rose-500/40 dark:bg-rose-500/10 dark:text-rose-200"
+                className="rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm wrap-anywhere text-rose-900 dark:border-rose-500/40 dark:bg-rose-500/10 dark:text-rose-200"
               >
                 <span className="font-semibold">{dlqDisplayName(d.kind, d.name)}</span>
                 <span className="text-rose-700 dark:text-rose-300"> on {d.cluster}</span>: {d.problem}
@@ -84,7 +84,7 @@ export function DlqPanel() {
               key={`${p.cluster}|${p.source}`}
               role="alert"
               data-testid="dlq-problem"
-              className="rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm [overflow-wrap:anywhere] text-rose-900 dark:border-rose-500/40 dark:bg-rose-500/10 dark:text-rose-200"
+              className="rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm wrap-anywhere text-rose-900 dark:border-rose-500/40 dark:bg-rose-500/10 dark:text-rose-200"
             >
               <span className="font-semibold">{p.source}</span>
               <span className="text-rose-700 dark:text-rose-300"> on {p.cluster}</span>: {p.problem}
@@ -158,7 +158,7 @@ export function DlqPanel() {
 }
 
 function AdoptExplanation({ dlq }: { dlq: DlqInfo }) {
-  const name = <b className="font-semibold [overflow-wrap:anywhere]">{dlqDisplayName(dlq.kind, dlq.name)}</b>;
+  const name = <b className="font-semibold wrap-anywhere">{dlqDisplayName(dlq.kind, dlq.name)}</b>;
   if (dlq.adopted) {
     return (
       <>
@@ -191,18 +191,18 @@ function DlqRow({ dlq: d, busy, onAct }: { dlq: DlqInfo; busy: boolean; onAct: (
     <tr data-testid="dlq-row" data-dlq={d.name} data-cluster={d.cluster} data-adopted={d.adopted} data-deleted={d.deleted ? "true" : undefined} data-problem={d.problem && !d.deleted ? "true" : undefined}>
       <td className={`${td} max-w-72`}>
         {d.id ? (
-          <Link href={`/dlqs/${encodeURIComponent(d.id)}`} className="font-mono text-xs font-medium [overflow-wrap:anywhere] hover:underline" data-testid="dlq-link">
+          <Link href={`/dlqs/${encodeURIComponent(d.id)}`} className="font-mono text-xs font-medium wrap-anywhere hover:underline" data-testid="dlq-link">
             {shown}
           </Link>
         ) : (
-          <p className="font-mono text-xs font-medium [overflow-wrap:anywhere]">{shown}</p>
+          <p className="font-mono text-xs font-medium wrap-anywhere">{shown}</p>
         )}
         <p className={`text-xs ${muted}`}>
           {d.cluster} · {KIND_LABEL[d.kind]} · {d.foundBy}
         </p>
       </td>
       <td className={`${td} max-w-80 text-xs`}>
-        {d.sources.length ? <span className="[overflow-wrap:anywhere]">{d.sources.join(", ")}</span> : <span className={muted}>none found</span>}
+        {d.sources.length ? <span className="wrap-anywhere">{d.sources.join(", ")}</span> : <span className={muted}>none found</span>}
       </td>
       <td className={`${td} text-right tabular-nums`} data-testid="dlq-depth">
         {d.deleted ? <span className={muted}>—</span> : formatCount(d.depth)}

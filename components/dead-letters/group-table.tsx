@@ -119,7 +119,7 @@ function GroupRow({
         <p className="font-medium" title={REASON_HINT[g.reason] ?? g.reason}>
           {g.reason}
         </p>
-        <p className={`line-clamp-2 text-xs break-all ${g.errorText ? "text-rose-700 dark:text-rose-300" : muted}`} title={g.errorText ?? undefined}>
+        <p className={`line-clamp-2 text-xs wrap-anywhere ${g.errorText ? "text-rose-700 dark:text-rose-300" : muted}`} title={g.errorText ?? undefined}>
           {g.errorText ? previewLine(g.errorText, 400) : "no error header"}
         </p>
       </td>
@@ -130,7 +130,7 @@ function GroupRow({
             not shown to your role
           </span>
         ) : (
-          <span className="line-clamp-2 font-mono text-xs break-all" title={g.payloadShape} data-testid="group-shape">
+          <span className="line-clamp-2 font-mono text-xs wrap-anywhere" title={g.payloadShape} data-testid="group-shape">
             {payloadShapeLabel(g.payloadShape)}
           </span>
         )}

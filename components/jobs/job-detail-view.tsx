@@ -279,7 +279,7 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div className="flex min-w-0 gap-1.5">
       <dt className={muted}>{label}</dt>
-      <dd className="min-w-0 break-all">{children}</dd>
+      <dd className="min-w-0 wrap-anywhere">{children}</dd>
     </div>
   );
 }
@@ -289,7 +289,7 @@ function NotKnown({ id }: { id: string }) {
     <div data-testid="job-not-found">
       <h1 className="mb-6 text-2xl font-semibold tracking-tight">Job not found</h1>
       <EmptyState title="This job is not known">
-        Redrive has no job with the id <code className="font-mono break-all">{id}</code>. The link may be incomplete.{" "}
+        Redrive has no job with the id <code className="font-mono wrap-anywhere">{id}</code>. The link may be incomplete.{" "}
         <Link href="/jobs" className="underline">
           See every job
         </Link>
