@@ -61,3 +61,27 @@ describe("what failed", () => {
     expect(describeNoConsumers(null, [])).toContain("within a few seconds");
   });
 });
+
+describe("a broker restart", () => {
+  it("draws no inflow spike when a restarted RabbitMQ lists a queue before its counts come back", async () => {
+    const { listRabbitQueues } = await import("@/lib/brokers/rabbitmq/list-rabbit-queues");
+    const { derivePoint } = await import("@/lib/health/sample-point");
+    const { toRaw } = await import("@/lib/health/sampler/sweep-cluster");
+    // A DLQ holding 5,000 letters, nobody consuming: before the restart, just after (no counts yet), then counted again.
+    const before = { name: "orders.dlq", vhost: "/", type: "classic", state: "running", messages_ready: 5000, messages_unacknowledged: 0, consumers: 0, message_stats: { publish: 0 } };
+    const during = { name: "orders.dlq", vhost: "/", type: "classic", state: "running", consumers: 0 };
+    const after = { ...before, messages_ready: 5002, message_stats: {} };
+    const api = (item: object) => ({ get: async (path: string) => (path.startsWith("/api/queues") ? { items: [item], page: 1, page_count: 1 } : []) }) as never;
+    const T0 = Date.parse("2026-12-06T09:00:00Z");
+    const points: ReturnType<typeof derivePoint>[] = [];
+    for (const [i, item] of [before, before, during, after, after].entries()) {
+      const at = new Date(T0 + i * 10_000);
+      const [reading] = (await listRabbitQueues(api(item), ["/"], at)).readings;
+      points.push(derivePoint(points[points.length - 1], toRaw(reading!, at.getTime())));
+    }
+    const inflow = points.map((p) => p.inflowRate);
+    // Never the 5,000 letters "arriving" in 10 s that reading the gap as zero would draw.
+    expect(inflow.every((r) => r === null || r < 1)).toBe(true);
+    expect(inflow[4]).toBe(0);
+  });
+});
