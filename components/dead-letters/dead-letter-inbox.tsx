@@ -17,7 +17,7 @@ import { useDlqs } from "@/lib/queries/use-dlqs";
 import { useLetterGroups } from "@/lib/queries/use-letter-groups";
 import { DeadLetterFilters } from "./dead-letter-filters";
 import { DlqPanel } from "./dlq-panel";
-import { previewLine } from "./format";
+import { previewLine, sourceDisplayName } from "./format";
 import { GroupTable } from "./group-table";
 import { LetterTable, type LetterSelection } from "./letter-table";
 import { EMPTY_FILTERS, hasLetterFilters, inboxParamsToQuery, parseInboxParams, type InboxParams, type LetterView } from "./list-params";
@@ -209,7 +209,7 @@ function GroupScope({
         <span className="text-zinc-500 dark:text-zinc-400">One cause: </span>
         {sample ? (
           <>
-            <b className="font-medium wrap-anywhere">{sample.source}</b> · {sample.reason}
+            <b className="font-medium wrap-anywhere">{sourceDisplayName(sample.source)}</b> · {sample.reason}
             {sample.errorText ? <span className="wrap-anywhere text-rose-700 dark:text-rose-300"> · {previewLine(sample.errorText, 160)}</span> : null}
           </>
         ) : (

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { formatAge, formatCount, isStale, KIND_LABEL } from "@/components/consumers/format";
 import { useNow } from "@/components/ui/use-now";
-import { dlqDisplayName, formatFullLocalTime } from "./format";
+import { dlqDisplayName, formatFullLocalTime, sourceDisplayName } from "./format";
 import { LoadError } from "@/components/consumers/load-error";
 import { Badge } from "@/components/ui/badge";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -86,7 +86,7 @@ export function DlqPanel() {
               data-testid="dlq-problem"
               className="rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm wrap-anywhere text-rose-900 dark:border-rose-500/40 dark:bg-rose-500/10 dark:text-rose-200"
             >
-              <span className="font-semibold">{p.source}</span>
+              <span className="font-semibold">{sourceDisplayName(p.source)}</span>
               <span className="text-rose-700 dark:text-rose-300"> on {p.cluster}</span>: {p.problem}
             </li>
           ))}

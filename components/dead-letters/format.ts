@@ -148,3 +148,12 @@ export function dlqDisplayName(kind: BrokerKind, name: string): string {
     }
   }
 }
+
+/**
+ * A letter's source or destination as an operator reads it: "//orders" (RabbitMQ's default vhost "/")
+ * reads "orders". Kind-free because only a RabbitMQ "vhost/queue" on vhost "/" starts with "//": a
+ * NATS "stream/consumer" cannot (stream names hold no "/").
+ */
+export function sourceDisplayName(name: string): string {
+  return name.startsWith("//") ? name.slice(2) : name;
+}

@@ -6,7 +6,7 @@ import { formatAge, formatCount, KIND_LABEL } from "@/components/consumers/forma
 import { AuditTrailLink } from "@/components/audit/audit-trail-link";
 import { Card } from "@/components/ui/card";
 import type { LetterDetail } from "@/lib/dead-letters/types";
-import { formatBytes, formatExactBytes, formatFullLocalTime, LETTER_STATE_HINT, neutraliseBidi, REASON_HINT } from "./format";
+import { formatBytes, formatExactBytes, formatFullLocalTime, LETTER_STATE_HINT, neutraliseBidi, REASON_HINT, sourceDisplayName } from "./format";
 import { LetterStateBadge } from "./letter-state-badge";
 import { deadLettersHref } from "./list-params";
 
@@ -25,19 +25,19 @@ export function LetterHeader({ letter: l, now, actions }: { letter: LetterDetail
           </Link>
           {" / "}
           <Link href={deadLettersHref({ cluster: l.cluster, source: l.source })} className="hover:underline">
-            {l.source}
+            {sourceDisplayName(l.source)}
           </Link>
         </nav>
         <AuditTrailLink letter={l.id} testId="letter-audit-trail" title="Every recorded action on this letter" />
       </div>
       <h1 className="text-2xl font-semibold tracking-tight wrap-anywhere" data-testid="letter-title">
-        {l.source} <span className="text-zinc-400 dark:text-zinc-500">→</span> {l.destination || <span className="text-zinc-400 dark:text-zinc-500">destination unknown</span>}
+        {sourceDisplayName(l.source)} <span className="text-zinc-400 dark:text-zinc-500">→</span> {l.destination ? sourceDisplayName(l.destination) : <span className="text-zinc-400 dark:text-zinc-500">destination unknown</span>}
       </h1>
       <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-        Died in <span className="font-medium wrap-anywhere text-zinc-800 dark:text-zinc-200">{l.source}</span>;{" "}
+        Died in <span className="font-medium wrap-anywhere text-zinc-800 dark:text-zinc-200">{sourceDisplayName(l.source)}</span>;{" "}
         {l.destination ? (
           <>
-            a requeue sends it to <span className="font-medium wrap-anywhere text-zinc-800 dark:text-zinc-200">{l.destination}</span>
+            a requeue sends it to <span className="font-medium wrap-anywhere text-zinc-800 dark:text-zinc-200">{sourceDisplayName(l.destination)}</span>
           </>
         ) : (
           "where a requeue would send it is not known"

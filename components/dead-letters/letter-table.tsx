@@ -6,7 +6,7 @@ import { useRowLink } from "@/components/ui/use-row-link";
 import { memo, useEffect, useRef, type ReactNode } from "react";
 import { formatAge, formatCount, KIND_LABEL } from "@/components/consumers/format";
 import type { LetterSummary } from "@/lib/dead-letters/types";
-import { formatBytes, formatExactBytes, formatFullLocalTime, formatLocalTime, payloadPreview, previewLine, REASON_HINT } from "./format";
+import { formatBytes, formatExactBytes, formatFullLocalTime, formatLocalTime, payloadPreview, previewLine, REASON_HINT, sourceDisplayName } from "./format";
 import { LetterStateBadge } from "./letter-state-badge";
 import { letterHref } from "./list-params";
 import { LoadMoreFooter, SpacerRow } from "@/components/ui/virtual-table";
@@ -58,10 +58,10 @@ const COLUMNS: Column[] = [
         <p className="truncate" title={`${l.source} → ${l.destination || "destination unknown"}`}>
           {/* No prefetch: scrolling through thousands of rows would fetch every letter it passes. */}
           <Link href={letterHref(l.id)} prefetch={false} className="font-medium hover:underline" data-testid="letter-link">
-            {l.source}
+            {sourceDisplayName(l.source)}
           </Link>
           {/* RabbitMQ letters usually go back where they died: the name once is enough. */}
-          {l.destination === l.source ? null : <span className={muted}> → {l.destination || "destination unknown"}</span>}
+          {l.destination === l.source ? null : <span className={muted}> → {l.destination ? sourceDisplayName(l.destination) : "destination unknown"}</span>}
         </p>
         <p className={`truncate text-xs ${muted}`} title={`collected from ${l.collectedFrom}`}>
           {l.cluster} · {KIND_LABEL[l.kind]}

@@ -35,7 +35,7 @@ describe("the operator's paper cuts", () => {
       sampler: { intervalSeconds: 5 },
       clusters: [
         { name: "rabbit-main", kind: "rabbitmq", amqpUrl: "amqp://guest:guest@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", vhosts: [vhost.name] },
-        { name: "rabbit-wrong-password", kind: "rabbitmq", amqpUrl: "amqp://guest:guest@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", user: "guest", password: "not-the-password", vhosts: [vhost.name] },
+        { name: "rabbit-wrong-password", kind: "rabbitmq", amqpUrl: "amqp://guest:not-the-password@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", vhosts: [vhost.name] },
       ],
     });
     browser = await launchBrowser();
