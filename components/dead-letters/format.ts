@@ -157,3 +157,8 @@ export function dlqDisplayName(kind: BrokerKind, name: string): string {
 export function sourceDisplayName(name: string): string {
   return name.startsWith("//") ? name.slice(2) : name;
 }
+
+/** Free text naming RabbitMQ queues (a job's description): "//orders" on vhost "/" reads "orders" there too. */
+export function withoutDefaultVhost(text: string): string {
+  return text.replace(/(^|[\s(,])\/\/(?=[^\s/])/g, "$1");
+}

@@ -68,7 +68,7 @@ export function LetterHeader({ letter: l, now, actions }: { letter: LetterDetail
           <Fact label="First death">{time(l.firstDeathAt, now)}</Fact>
           <Fact label="Captured by Redrive">{time(l.capturedAt, now)}</Fact>
           <Fact label="Collected from" mono>
-            {l.collectedFrom}
+            {sourceDisplayName(l.collectedFrom)}
           </Fact>
           <Fact label="Message id" mono testId="letter-message-id">
             {l.messageId ?? <span className="font-sans text-zinc-500 dark:text-zinc-400">none</span>}

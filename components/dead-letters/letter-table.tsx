@@ -63,7 +63,7 @@ const COLUMNS: Column[] = [
           {/* RabbitMQ letters usually go back where they died: the name once is enough. */}
           {l.destination === l.source ? null : <span className={muted}> → {l.destination ? sourceDisplayName(l.destination) : "destination unknown"}</span>}
         </p>
-        <p className={`truncate text-xs ${muted}`} title={`collected from ${l.collectedFrom}`}>
+        <p className={`truncate text-xs ${muted}`} title={`collected from ${sourceDisplayName(l.collectedFrom)}`}>
           {l.cluster} · {KIND_LABEL[l.kind]}
         </p>
       </div>

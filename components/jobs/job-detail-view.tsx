@@ -8,7 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, type ReactNode } from "react";
 import { formatAge, formatCount, formatDuration, formatRate } from "@/components/consumers/format";
 import { AuditTrailLink } from "@/components/audit/audit-trail-link";
 import { LoadError } from "@/components/consumers/load-error";
-import { formatFullLocalTime, neutraliseBidi } from "@/components/dead-letters/format";
+import { formatFullLocalTime, neutraliseBidi, withoutDefaultVhost } from "@/components/dead-letters/format";
 import {
   ACTION_HINT,
   ACTION_LABEL,
@@ -108,7 +108,7 @@ function JobHeader({ job: j, now }: { job: JobSummary; now: number | null }) {
         <JobControls job={j} />
       </div>
       <p className="mt-1 max-w-4xl text-sm break-words text-zinc-700 dark:text-zinc-300" data-testid="job-description">
-        {j.description}
+        {withoutDefaultVhost(j.description)}
       </p>
       <p className={`mt-1 text-sm ${muted}`}>{ACTION_HINT[j.action]}</p>
       {j.error ? (

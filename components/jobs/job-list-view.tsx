@@ -8,7 +8,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useMemo } from "react";
 import { formatAge, formatCount, formatRate } from "@/components/consumers/format";
 import { LoadError } from "@/components/consumers/load-error";
-import { formatFullLocalTime, sourceDisplayName } from "@/components/dead-letters/format";
+import { formatFullLocalTime, sourceDisplayName, withoutDefaultVhost } from "@/components/dead-letters/format";
 import { ACTION_LABEL, formatProgress, isActiveState, JOB_STATE_LABEL, jobHref, jobName, jobProgress } from "@/components/redrive/format";
 import { EmptyState } from "@/components/ui/empty-state";
 import { useNow } from "@/components/ui/use-now";
@@ -187,8 +187,8 @@ function JobRow({ job: j, now }: { job: JobSummary; now: number | null }) {
         <p className={`text-xs ${muted}`}>{ACTION_LABEL[j.action]}</p>
       </td>
       <td className={`${td} max-w-md`}>
-        <p className="line-clamp-2 break-words" title={j.description}>
-          {j.description}
+        <p className="line-clamp-2 break-words" title={withoutDefaultVhost(j.description)}>
+          {withoutDefaultVhost(j.description)}
         </p>
         {j.destination ? <p className={`truncate text-xs ${muted}`}>to {sourceDisplayName(j.destination)}</p> : null}
         {j.error ? <p className="truncate text-xs text-rose-700 dark:text-rose-300" title={j.error}>{j.error}</p> : null}

@@ -5,7 +5,7 @@ import type { AuditEntry } from "./types";
 const ID = /^(job|letter):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 /**
- * Readable names for the targets of a page of entries: "Job 5" for job:<uuid>, "Letter from orders"
+ * Readable names for the targets of a page of entries: "Job 5" for job:<uuid>, "Letter from orders · 8a0c1f2e"
  * for letter:<uuid>, "DLQ orders.dlq" for dlq:<cluster>//orders.dlq. Two lookups per page, whatever its size;
  * a target whose job or letter is gone keeps its raw form.
  */
@@ -21,7 +21,8 @@ export async function labelTargets(prisma: PrismaClient, entries: AuditEntry[]):
     letterIds.size ? prisma.deadLetter.findMany({ where: { id: { in: [...letterIds] } }, select: { id: true, source: true } }) : [],
   ]);
   const jobLabel = new Map(jobs.map((j) => [j.id, `Job ${j.number}`]));
-  const letterLabel = new Map(letters.map((l) => [l.id, `Letter from ${l.source}`]));
+  // The default vhost "/" makes "//orders": read as "orders". The id's start tells letters of one queue apart.
+  const letterLabel = new Map(letters.map((l) => [l.id, `Letter from ${l.source.startsWith("//") ? l.source.slice(2) : l.source} · ${l.id.slice(0, 8)}`]));
   return entries.map((e) => ({ ...e, targetLabel: labelOf(e.target, jobLabel, letterLabel) }));
 }
 

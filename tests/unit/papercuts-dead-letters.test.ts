@@ -35,3 +35,12 @@ describe("jobs", () => {
     expect(rateMatters({ total: 96 })).toBe(true);
   });
 });
+
+describe("job descriptions", () => {
+  it("read queues on vhost / without the double slash, and leave URLs and other slashes alone", async () => {
+    const { withoutDefaultVhost } = await import("@/components/dead-letters/format");
+    expect(withoutDefaultVhost("requeue 1 letter (//orders · rejected) to where they came from")).toBe("requeue 1 letter (orders · rejected) to where they came from");
+    expect(withoutDefaultVhost("terminate 2 letters from //a, //b")).toBe("terminate 2 letters from a, b");
+    expect(withoutDefaultVhost("requeue to shop/orders via https://x.example/y")).toBe("requeue to shop/orders via https://x.example/y");
+  });
+});
