@@ -165,14 +165,33 @@ const LATEST = 10;
 /** The newest letters collected from it, right here (the inbox link has the rest). */
 function LatestLetters({ cluster, collectedFrom, window }: { cluster: string; collectedFrom: string; window: { from: string; to: string } | null }) {
   const now = useNow(10_000);
-  const q = useDeadLetters({ ...EMPTY_FILTERS, cluster, collectedFrom, ...(window ?? {}) });
-  const items = (q.data?.pages[0]?.items ?? []).slice(0, LATEST);
+  const filters = { ...EMPTY_FILTERS, cluster, collectedFrom, ...(window ?? {}) };
+  const q = useDeadLetters(filters);
+  const page = q.data?.pages[0]?.items ?? [];
+  const items = page.slice(0, LATEST);
+  // More than these ten: the footer sends to the inbox for the rest, rather than claiming these are all.
+  const more = page.length > LATEST || Boolean(q.data?.pages[0]?.nextCursor);
   if (!q.data) return null;
   if (items.length === 0) return <p className="mt-3 text-sm text-zinc-500 dark:text-zinc-400">No letters collected from it{window ? " in this window" : " yet"}.</p>;
   return (
     <div className="mt-3" data-testid="dlq-latest-letters">
       <p className="mb-2 text-sm text-zinc-600 dark:text-zinc-400">The {items.length === 1 ? "newest letter" : `newest ${items.length}`}:</p>
-      <LetterTable items={items} now={now} more={{ hasNextPage: false, isFetchingNextPage: false, nextPageError: null, fetchNextPage: () => {} }} />
+      <LetterTable
+        items={items}
+        now={now}
+        more={{ hasNextPage: false, isFetchingNextPage: false, nextPageError: null, fetchNextPage: () => {} }}
+        footer={
+          <p className="px-3 py-3 text-center text-xs text-zinc-500 dark:text-zinc-400">
+            {more ? (
+              <Link className="underline" href={deadLettersHref(filters)} data-testid="dlq-latest-all">
+                The newest {items.length}; every letter collected from it is in the inbox
+              </Link>
+            ) : (
+              `That is every letter collected from it${window ? " in this window" : ""}.`
+            )}
+          </p>
+        }
+      />
     </div>
   );
 }

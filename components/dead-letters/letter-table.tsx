@@ -166,12 +166,15 @@ export function LetterTable({
   dimmed = false,
   more,
   selection: offered,
+  footer,
 }: {
   items: LetterSummary[];
   now: number | null;
   dimmed?: boolean;
   more: LoadMore;
   selection?: LetterSelection;
+  /** In place of the paging footer, for a table showing a fixed excerpt of a longer list. */
+  footer?: ReactNode;
 }) {
   // A selection is only for acting on: a role that cannot act sees no boxes it could not use.
   const canAct = useCan("dead-letters:act");
@@ -237,7 +240,7 @@ export function LetterTable({
           <SpacerRow height={padBottom} colSpan={colCount} />
         </tbody>
       </table>
-      <LoadMoreFooter count={items.length} more={more} noun={{ one: "letter", many: "letters" }} testId="letter" />
+      {footer ?? <LoadMoreFooter count={items.length} more={more} noun={{ one: "letter", many: "letters" }} testId="letter" />}
     </div>
   );
 }
