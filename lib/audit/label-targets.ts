@@ -6,7 +6,7 @@ const ID = /^(job|letter):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
 
 /**
  * Readable names for the targets of a page of entries: "Job 5" for job:<uuid>, "Letter from orders · 8a0c1f2e"
- * for letter:<uuid>, "DLQ orders.dlq" for dlq:<cluster>//orders.dlq. Two lookups per page, whatever its size;
+ * for letter:<uuid>, "DLQ orders.dlq on c" for dlq:c///orders.dlq (cluster c, vhost "/"). Two lookups per page, whatever its size;
  * a target whose job or letter is gone keeps its raw form.
  */
 export async function labelTargets(prisma: PrismaClient, entries: AuditEntry[]): Promise<AuditEntry[]> {
@@ -31,7 +31,7 @@ function labelOf(target: string | null, jobs: Map<string, string>, letters: Map<
   const m = ID.exec(target);
   if (m) return (m[1]!.toLowerCase() === "job" ? jobs : letters).get(m[2]!.toLowerCase()) ?? null;
   // dlq:<cluster>/<vhost>/<queue>: the default vhost "/" would read "cluster//orders.dlq".
-  const dlq = /^dlq:([^/]+)\/\/(.+)$/.exec(target);
-  if (dlq) return `DLQ ${dlq[2]} on ${dlq[1]}`;
+  const dlq = /^dlq:([^/]+)\/(.+)$/.exec(target);
+  if (dlq) return `DLQ ${dlq[2]!.startsWith("//") ? dlq[2]!.slice(2) : dlq[2]} on ${dlq[1]}`;
   return null;
 }

@@ -158,6 +158,8 @@ describe("the audit API", () => {
     expect(end!.targetLabel).toBe(`Job ${number}`);
     const letterRow = (await listAll("action=letter.")).find((e) => e.target === `letter:${letterIds[0]}`);
     expect(letterRow!.targetLabel).toMatch(new RegExp(`^Letter from .+ · ${letterIds[0]!.slice(0, 8)}$`));
+    const [adopt] = await listAll("action=dlq.adopt&phase=outcome");
+    expect(adopt!.targetLabel).toBe(`DLQ v/orders.dlq on ${CLUSTER}`);
     const letters = await listAll("action=letter.");
     expect(letters).toHaveLength(6);
     expect(letters.every((e) => e.action === "letter.terminate")).toBe(true);
