@@ -35,7 +35,13 @@ describe("the operator's paper cuts", () => {
       sampler: { intervalSeconds: 5 },
       clusters: [
         { name: "rabbit-main", kind: "rabbitmq", amqpUrl: "amqp://guest:guest@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", vhosts: [vhost.name] },
-        { name: "rabbit-wrong-password", kind: "rabbitmq", amqpUrl: "amqp://guest:not-the-password@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", vhosts: [vhost.name] },
+        {
+          name: "rabbit-wrong-password",
+          kind: "rabbitmq",
+          amqpUrl: "amqp://guest:not-the-password@127.0.0.1:5672",
+          managementUrl: "http://127.0.0.1:15672",
+          vhosts: [vhost.name],
+        },
       ],
     });
     browser = await launchBrowser();
@@ -78,7 +84,11 @@ describe("the operator's paper cuts", () => {
     await page.goto("/");
     const card = page.locator('[data-testid="cluster-card"][data-cluster="rabbit-wrong-password"]');
     await until(
-      async () => (await card.getByTestId("cluster-management").textContent().catch(() => null)) ?? "",
+      async () =>
+        (await card
+          .getByTestId("cluster-management")
+          .textContent()
+          .catch(() => null)) ?? "",
       (t) => t !== "",
       30_000,
     );

@@ -25,7 +25,12 @@ describe("the DLQ list", () => {
   beforeAll(async () => {
     db = await createTestDatabase("redrive_dlq_list");
     dir = mkdtempSync(path.join(tmpdir(), "redrive-dlq-list-"));
-    writeFileSync(path.join(dir, "redrive.config.json"), JSON.stringify({ clusters: [{ name: CLUSTER, kind: "rabbitmq", amqpUrl: "amqp://guest:guest@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672" }] }));
+    writeFileSync(
+      path.join(dir, "redrive.config.json"),
+      JSON.stringify({
+        clusters: [{ name: CLUSTER, kind: "rabbitmq", amqpUrl: "amqp://guest:guest@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672" }],
+      }),
+    );
     process.env.REDRIVE_CONFIG = path.join(dir, "redrive.config.json");
     process.env.DATABASE_URL = db.url;
     store = await getStore();
@@ -91,7 +96,18 @@ describe("the DLQ list", () => {
     expect(kept).toMatchObject({ deleted: false, depth: 4 });
     expect(Date.parse(kept.depthAt!)).toBeGreaterThan(Date.now() - 30_000);
     // The sampler read the queue after discovery did: empty now (as right after an adoption drains it).
-    await store.prisma.consumer.create({ data: { clusterId, key: "//kept.dlq", kind: "rabbitmq", parent: "/", name: "kept.dlq", backlog: 0n, lastSampledAt: new Date(Date.now() + 1000), role: "dlq" } });
+    await store.prisma.consumer.create({
+      data: {
+        clusterId,
+        key: "//kept.dlq",
+        kind: "rabbitmq",
+        parent: "/",
+        name: "kept.dlq",
+        backlog: 0n,
+        lastSampledAt: new Date(Date.now() + 1000),
+        role: "dlq",
+      },
+    });
     const after = (await listDlqs()).dlqs.find((x) => x.name === "//kept.dlq")!;
     expect(after.depth).toBe(0);
   });

@@ -10,17 +10,25 @@ describe("worst consumers by impact", () => {
     [...list].sort((a, b) => scoreImpact(b) - scoreImpact(a) || STATE_SEVERITY[a.state] - STATE_SEVERITY[b.state]).map((c) => c.name);
 
   it("puts a deep, rising LAGGING queue above STOPPED queues holding one message", () => {
-    const stopped = Array.from({ length: 12 }, (_, i) => ({ name: `stopped-${i}`, state: "STOPPED" as const, backlog: 1, growthPerSecond: 0, secondsInState: 3600 * (i + 1) }));
+    const stopped = Array.from({ length: 12 }, (_, i) => ({
+      name: `stopped-${i}`,
+      state: "STOPPED" as const,
+      backlog: 1,
+      growthPerSecond: 0,
+      secondsInState: 3600 * (i + 1),
+    }));
     const lagging = { name: "orders", state: "LAGGING" as const, backlog: 5458, growthPerSecond: 4.2, secondsInState: 600 };
     const order = rank([...stopped, lagging]);
     expect(order[0]).toBe("orders");
   });
 
   it("still ranks a stopped queue with a real backlog above a lagging one that barely grows", () => {
-    expect(rank([
-      { name: "slow", state: "LAGGING", backlog: 120, growthPerSecond: 0.2, secondsInState: 120 },
-      { name: "dead", state: "STOPPED", backlog: 3000, growthPerSecond: 0, secondsInState: 120 },
-    ])).toEqual(["dead", "slow"]);
+    expect(
+      rank([
+        { name: "slow", state: "LAGGING", backlog: 120, growthPerSecond: 0.2, secondsInState: 120 },
+        { name: "dead", state: "STOPPED", backlog: 3000, growthPerSecond: 0, secondsInState: 120 },
+      ]),
+    ).toEqual(["dead", "slow"]);
   });
 
   it("weighs growth and time in state when state and backlog tie", () => {
@@ -68,7 +76,16 @@ describe("a broker restart", () => {
     const { derivePoint } = await import("@/lib/health/sample-point");
     const { toRaw } = await import("@/lib/health/sampler/sweep-cluster");
     // A DLQ holding 5,000 letters, nobody consuming: before the restart, just after (no counts yet), then counted again.
-    const before = { name: "orders.dlq", vhost: "/", type: "classic", state: "running", messages_ready: 5000, messages_unacknowledged: 0, consumers: 0, message_stats: { publish: 0 } };
+    const before = {
+      name: "orders.dlq",
+      vhost: "/",
+      type: "classic",
+      state: "running",
+      messages_ready: 5000,
+      messages_unacknowledged: 0,
+      consumers: 0,
+      message_stats: { publish: 0 },
+    };
     const during = { name: "orders.dlq", vhost: "/", type: "classic", state: "running", consumers: 0 };
     const after = { ...before, messages_ready: 5002, message_stats: {} };
     const api = (item: object) => ({ get: async (path: string) => (path.startsWith("/api/queues") ? { items: [item], page: 1, page_count: 1 } : []) }) as never;

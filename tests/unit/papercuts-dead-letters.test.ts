@@ -15,7 +15,9 @@ describe("queue names", () => {
 describe("payload previews", () => {
   it("shows a binary payload as its size and first bytes, not replacement characters", () => {
     // What the store's lenient UTF-8 decoding makes of a PNG header: U+FFFD where bytes are not UTF-8.
-    const decoded = new TextDecoder("utf-8").decode(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0]));
+    const decoded = new TextDecoder("utf-8").decode(
+      new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0]),
+    );
     expect(payloadPreview(decoded, "89504e470d0a1a0a0000000d49484452", 18)).toBe("binary, 18 B · 89 50 4e 47 0d 0a 1a 0a 00 00 00 0d 49 48 44 52 …");
   });
 
@@ -39,7 +41,9 @@ describe("jobs", () => {
 describe("job descriptions", () => {
   it("read queues on vhost / without the double slash, and leave URLs and other slashes alone", async () => {
     const { withoutDefaultVhost } = await import("@/components/dead-letters/format");
-    expect(withoutDefaultVhost("requeue 1 letter (//orders · rejected) to where they came from")).toBe("requeue 1 letter (orders · rejected) to where they came from");
+    expect(withoutDefaultVhost("requeue 1 letter (//orders · rejected) to where they came from")).toBe(
+      "requeue 1 letter (orders · rejected) to where they came from",
+    );
     expect(withoutDefaultVhost("terminate 2 letters from //a, //b")).toBe("terminate 2 letters from a, b");
     expect(withoutDefaultVhost("requeue to shop/orders via https://x.example/y")).toBe("requeue to shop/orders via https://x.example/y");
   });
