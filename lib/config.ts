@@ -479,7 +479,7 @@ export type RedriveConfig = {
     canary: { defaultAbove: number; letters: number; percent: number; max: number; settleSeconds: number; timeoutSeconds: number };
   };
   shutdown: { deadlineMs: number };
-  /** Base URL of links in notifications, without a trailing slash: origin and the base path the app is served under. */
+  /** Base URL of links in notifications, without a trailing slash: origin and the base path the app is served under; without one configured, http://localhost:<PORT>. */
   publicUrl: string;
   metrics: { open: boolean };
   notifications: { channels: NotificationChannelConfig[]; rules: NotificationRuleConfig[]; delivery: NotificationDeliveryConfig; allowPrivateTargets: boolean };
@@ -665,8 +665,8 @@ function withFileSettings(env: Record<string, string | undefined>, cwd: string):
  * publicUrl with the base path the app was built for (lib/base-path.ts): a bare origin gets it
  * appended; a path of its own must be that very path, since links built on it must reach the app.
  */
-function publicUrlUnder(publicUrl: string | undefined, basePath: string): string {
-  if (publicUrl === undefined) return `http://localhost:3000${basePath}`;
+function publicUrlUnder(publicUrl: string | undefined, basePath: string, port: string | number): string {
+  if (publicUrl === undefined) return `http://localhost:${port}${basePath}`;
   const u = new URL(publicUrl);
   const path = u.pathname.replace(/\/+$/, "");
   if (path !== "" && path !== basePath) {
@@ -813,7 +813,8 @@ export function loadConfig(processEnv: Record<string, string | undefined> = proc
     },
     redrive: { ...f.redrive, confirmTimeoutMs: Math.round(f.redrive.confirmTimeoutSeconds * 1000) },
     shutdown: { deadlineMs: Math.round(f.shutdown.deadlineSeconds * 1000) },
-    publicUrl: publicUrlUnder(f.publicUrl, basePath),
+    // Without a publicUrl, links point at the port this process serves on (server.mjs and `next start` both honour PORT).
+    publicUrl: publicUrlUnder(f.publicUrl, basePath, e.PORT ?? 3000),
     metrics: f.metrics,
     notifications: {
       channels: f.notifications.channels.map((c, i) => {

@@ -61,7 +61,7 @@ function Header({ entry: e, now }: { entry: AuditEntry; now: number | null }) {
         {" / "}#{e.id}
       </nav>
       <div className="flex flex-wrap items-center gap-3">
-        <h1 className="text-2xl font-semibold tracking-tight break-all" data-testid="audit-entry-title">
+        <h1 className="text-2xl font-semibold tracking-tight wrap-anywhere" data-testid="audit-entry-title">
           <span className="text-zinc-400 dark:text-zinc-500">#{e.id}</span> {e.action}
         </h1>
         <Badge tone="neutral" title={PHASE_HINT[e.phase]}>
@@ -86,7 +86,7 @@ function Header({ entry: e, now }: { entry: AuditEntry; now: number | null }) {
             </span>
           </Fact>
           <Fact label="Actor">
-            <span className="break-all">{neutraliseBidi(e.actor)}</span>
+            <span className="wrap-anywhere">{neutraliseBidi(e.actor)}</span>
             <span className={`block font-mono text-xs ${muted}`}>{e.address ?? "no address recorded"}</span>
           </Fact>
           <Fact label="Target" mono className="sm:col-span-2">
@@ -94,11 +94,12 @@ function Header({ entry: e, now }: { entry: AuditEntry; now: number | null }) {
               <span className={`font-sans ${muted}`}>none</span>
             ) : href ? (
               <Link href={href} className="underline" data-testid="audit-entry-target">
-                {e.target}
+                {e.targetLabel ? <span className="font-sans font-medium">{neutraliseBidi(e.targetLabel)}</span> : e.target}
               </Link>
             ) : (
-              neutraliseBidi(e.target)
+              neutraliseBidi(e.targetLabel ?? e.target)
             )}
+            {e.targetLabel && e.target ? <span className={`block text-xs wrap-anywhere ${muted}`}>{neutraliseBidi(e.target)}</span> : null}
             {job && e.target !== auditTarget.job(job) ? (
               <span className="mt-1 block font-sans text-xs">
                 as part of{" "}
@@ -166,7 +167,7 @@ function Partners({ entry: e, partners, now }: { entry: AuditEntry; partners: Au
                 {p.result !== null ? <Badge tone={resultTone(p.result)}>{p.result}</Badge> : null}
               </div>
               <p className={`mt-0.5 text-xs ${muted}`}>
-                by <span className="break-all">{neutraliseBidi(p.actor)}</span> ·{" "}
+                by <span className="wrap-anywhere">{neutraliseBidi(p.actor)}</span> ·{" "}
                 <time dateTime={p.at} title={formatFullLocalTime(p.at)}>
                   {now === null ? "\u00a0" : `${formatLocalTime(p.at, now)} (${formatAge(p.at, now)} ago)`}
                 </time>
@@ -214,7 +215,7 @@ function Fact({ label, children, mono = false, testId, className = "" }: { label
   return (
     <div className={`min-w-0 ${className}`}>
       <dt className={`text-xs ${muted}`}>{label}</dt>
-      <dd className={"mt-0.5 break-all " + (mono ? "font-mono text-xs leading-5" : "")} data-testid={testId}>
+      <dd className={"mt-0.5 wrap-anywhere " + (mono ? "font-mono text-xs leading-5" : "")} data-testid={testId}>
         {children}
       </dd>
     </div>
@@ -226,7 +227,7 @@ function NotKnown({ id }: { id: string }) {
     <div data-testid="audit-entry-not-found">
       <h1 className="mb-6 text-2xl font-semibold tracking-tight">Audit entry not found</h1>
       <EmptyState title="The audit log has no such entry">
-        There is no entry <code className="font-mono break-all">{id}</code>. Entries are never removed, so the link is likely incomplete.{" "}
+        There is no entry <code className="font-mono wrap-anywhere">{id}</code>. Entries are never removed, so the link is likely incomplete.{" "}
         <Link href="/audit" className="underline">
           See the whole log
         </Link>

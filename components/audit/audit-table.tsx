@@ -74,7 +74,7 @@ const COLUMNS: Column[] = [
     title: "What it was done to; letters and jobs link to their pages",
     width: 0,
     minWidth: 260,
-    cell: (e) => <TargetCell target={e.target} cluster={e.cluster ?? e.clusterId} />,
+    cell: (e) => <TargetCell target={e.target} label={e.targetLabel ?? null} cluster={e.cluster ?? e.clusterId} />,
   },
   {
     id: "result",
@@ -102,21 +102,27 @@ const COLUMNS: Column[] = [
 
 const TABLE_MIN_WIDTH = COLUMNS.reduce((sum, c) => sum + (c.width || c.minWidth || 160), 0);
 
-function TargetCell({ target, cluster }: { target: string | null; cluster: string | null }) {
+function TargetCell({ target, label, cluster }: { target: string | null; label: string | null; cluster: string | null }) {
   const href = targetHref(target);
   const { kind, rest } = splitTarget(target);
   return (
     <div className="min-w-0">
-      <p className="truncate font-mono text-xs" title={target ?? undefined}>
+      <p className={`truncate text-xs ${label ? "" : "font-mono"}`} title={target ?? undefined}>
         {target === null ? (
           <span className={`font-sans ${muted}`}>—</span>
         ) : href ? (
           <Link href={href} prefetch={false} className="underline-offset-2 hover:underline" data-testid="audit-target-link">
-            <span className={muted}>{kind}:</span>
-            {rest}
+            {label ? (
+              <span className="font-medium">{neutraliseBidi(label)}</span>
+            ) : (
+              <>
+                <span className={muted}>{kind}:</span>
+                {rest}
+              </>
+            )}
           </Link>
         ) : (
-          neutraliseBidi(target)
+          neutraliseBidi(label ?? target)
         )}
       </p>
       <p className={`truncate text-xs ${muted}`} title={cluster ?? undefined}>

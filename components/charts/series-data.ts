@@ -3,6 +3,8 @@
 
 import type { SeriesPoint } from "@/lib/health/types";
 
+import { chooseRateUnit, type RateUnit } from "./value-axis";
+
 export type ChartPoint = Omit<SeriesPoint, "t"> & { t: number };
 
 const EMPTY: Omit<SeriesPoint, "t"> = {
@@ -43,3 +45,13 @@ export type SeriesChartProps = {
   source: "raw" | "rollup";
   stepSeconds: number;
 };
+
+type RateKey = "ackRate" | "deliverRate" | "inflowRate" | "redeliverRate";
+
+/** Per-second rates restated in the unit that keeps them readable (a trickle of 0.005/s reads 0.3/min). */
+export function scaleRates(data: ChartPoint[], keys: RateKey[]): { data: ChartPoint[]; unit: RateUnit } {
+  const max = Math.max(0, ...data.flatMap((p) => keys.map((k) => p[k] ?? 0)));
+  const unit = chooseRateUnit(max);
+  if (unit.perSecond === 1) return { data, unit };
+  return { data: data.map((p) => ({ ...p, ...Object.fromEntries(keys.map((k) => [k, p[k] === null ? null : p[k]! * unit.perSecond])) })), unit };
+}

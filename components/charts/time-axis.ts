@@ -30,14 +30,24 @@ const DAY_CLOCK = new Intl.DateTimeFormat(undefined, { weekday: "short", hour: "
 const DATE = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
 const FULL = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
-/** A tick label fitting the window's span: clock times within a day, weekday or date beyond. */
-export function tickFormatter(from: number, to: number): (t: number) => string {
+const HOUR_CLOCK_DATE = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+
+/**
+ * A tick label fitting the window's span: clock times within a few hours; beyond, the first tick and
+ * each tick on a new day carry the date too ("6 Dec, 14:00", then "18:00", "22:00", "7 Dec, 02:00"), so a
+ * 24-hour or 7-day chart says which day it shows. `ticks` are the ticks the axis draws.
+ */
+export function tickFormatter(from: number, to: number, ticks: number[] = timeTicks(from, to)): (t: number) => string {
   const span = to - from;
-  if (span <= DAY) return (t) => CLOCK.format(t);
-  if (span <= 3 * DAY) return (t) => DAY_CLOCK.format(t);
+  if (span <= 6 * HOUR) return (t) => CLOCK.format(t);
+  const dayOf = (t: number) => new Date(t).toDateString();
   return (t) => {
+    const i = ticks.indexOf(t);
+    const newDay = i <= 0 || dayOf(ticks[i - 1]!) !== dayOf(t);
     const d = new Date(t);
-    return d.getHours() === 0 && d.getMinutes() === 0 ? DATE.format(t) : DAY_CLOCK.format(t);
+    const midnight = d.getHours() === 0 && d.getMinutes() === 0;
+    if (!newDay) return span > 3 * DAY ? DAY_CLOCK.format(t) : CLOCK.format(t);
+    return midnight ? DATE.format(t) : HOUR_CLOCK_DATE.format(t);
   };
 }
 

@@ -5,6 +5,7 @@ import { Card } from "@/components/ui/card";
 import type { ChartPoint } from "./series-data";
 import { formatFullTime, tickFormatter, timeTicks } from "./time-axis";
 import { useChartTheme } from "./use-chart-theme";
+import { formatTick, niceTicks } from "./value-axis";
 
 export type SeriesSpec = {
   key: Exclude<keyof ChartPoint, "t">;
@@ -17,8 +18,6 @@ export type SeriesSpec = {
   width?: number;
 };
 
-// Three significant digits: 0.025, 0.05, 1.2K, 12.3K — small rates keep distinct labels.
-const AXIS = new Intl.NumberFormat("en-US", { notation: "compact", maximumSignificantDigits: 3 });
 
 /**
  * A reading with gaps on both sides draws no line segment, so it gets a dot; every other point
@@ -61,7 +60,9 @@ export function TimeSeriesChart({
 }) {
   const theme = useChartTheme();
   const ticks = timeTicks(from, to);
-  const tick = tickFormatter(from, to);
+  const tick = tickFormatter(from, to, ticks);
+  const max = Math.max(0, ...data.flatMap((p) => series.map((s) => p[s.key] ?? 0)));
+  const yTicks = niceTicks(max, 4, integer);
   const empty = !data.some((p) => series.some((s) => p[s.key] !== null));
   return (
     <Card data-testid={testId} className="min-w-0">
@@ -72,7 +73,7 @@ export function TimeSeriesChart({
           {series.map((s) => (
             <li key={s.key} className="inline-flex items-center gap-1.5">
               <svg width="14" height="8" aria-hidden>
-                <line x1="0" y1="4" x2="14" y2="4" stroke={s.color} strokeWidth={s.width ? 3 : 2} strokeOpacity={s.width ? 0.55 : 1} strokeDasharray={s.dashed ? "3 2" : undefined} />
+                <line x1="0" y1="4" x2="14" y2="4" stroke={s.color} strokeWidth={s.width ? Math.min(3, s.width) : 2} strokeOpacity={s.width ? 0.55 : 1} strokeDasharray={s.dashed ? "4 2" : undefined} />
               </svg>
               {s.name}
             </li>
@@ -95,10 +96,11 @@ export function TimeSeriesChart({
             tickLine={false}
           />
           <YAxis
-            domain={[0, "auto"]}
+            domain={[0, yTicks[yTicks.length - 1]!]}
+            ticks={yTicks}
             allowDecimals={!integer}
             width={44}
-            tickFormatter={(v: number) => AXIS.format(v)}
+            tickFormatter={(v: number) => formatTick(v, yTicks)}
             stroke={theme.grid}
             tick={{ fill: theme.axis, fontSize: 11 }}
             tickLine={false}

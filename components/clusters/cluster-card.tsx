@@ -2,6 +2,7 @@ import type { ClusterStatus } from "@/lib/clusters/cluster-status";
 import { Badge, type Tone } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { describeManagement } from "./describe-management";
 
 const STATE: Record<ClusterStatus["state"], { tone: Tone; label: string }> = {
   up: { tone: "ok", label: "Reachable" },
@@ -36,7 +37,7 @@ export function ClusterCard({ cluster }: { cluster: ClusterStatus }) {
         {cluster.management ? (
           <>
             <dt className="text-zinc-500 dark:text-zinc-400">Management API</dt>
-            <dd data-testid="cluster-management">{cluster.management.ok ? `answers (${cluster.management.version ?? "?"})` : "not answering"}</dd>
+            <dd data-testid="cluster-management">{describeManagement(cluster.management)}</dd>
           </>
         ) : null}
         {Object.entries(cluster.details).map(([k, v]) => (

@@ -17,12 +17,12 @@ export function ConfigPanel({ config }: { config: Record<string, unknown> }) {
             const text = formatConfigValue(value);
             return (
               <div key={key} className="contents" data-testid="config-entry" data-key={key}>
-                <dt className="font-mono text-xs leading-5 break-all text-zinc-500 dark:text-zinc-400">{key}</dt>
+                <dt className="font-mono text-xs leading-5 wrap-anywhere text-zinc-500 dark:text-zinc-400">{key}</dt>
                 <dd className="min-w-0">
                   {text.includes("\n") ? (
                     <pre className="overflow-x-auto rounded bg-zinc-50 p-2 font-mono text-xs whitespace-pre dark:bg-zinc-950">{text}</pre>
                   ) : (
-                    <span className="font-mono text-xs leading-5 break-all">{text}</span>
+                    <span className="font-mono text-xs leading-5 wrap-anywhere">{text}</span>
                   )}
                 </dd>
               </div>

@@ -103,7 +103,7 @@ function NotKnown({ id }: { id: string }) {
     <div data-testid="consumer-not-found">
       <h1 className="mb-6 text-2xl font-semibold tracking-tight">Consumer not found</h1>
       <EmptyState title="This consumer is not known (any more)">
-        Redrive has no consumer with the id <code className="font-mono break-all">{id}</code>. It may have been deleted on the broker
+        Redrive has no consumer with the id <code className="font-mono wrap-anywhere">{id}</code>. It may have been deleted on the broker
         and its history expired, or the link is incomplete.{" "}
         <Link href="/consumers" className="underline">
           See every consumer

@@ -23,7 +23,7 @@ export function ConsumerHeader({ consumer: c, now }: { consumer: ConsumerDetail;
           {c.cluster}
         </Link>
       </nav>
-      <h1 className="text-2xl font-semibold tracking-tight break-all" data-testid="consumer-title">
+      <h1 className="text-2xl font-semibold tracking-tight wrap-anywhere" data-testid="consumer-title">
         {c.name}
         {c.role ? (
           <span className="ml-3 align-middle text-base">
@@ -32,7 +32,7 @@ export function ConsumerHeader({ consumer: c, now }: { consumer: ConsumerDetail;
         ) : null}
       </h1>
       <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-        {PARENT_LABEL[c.kind]} <span className="font-medium break-all text-zinc-800 dark:text-zinc-200">{c.parent}</span> · cluster{" "}
+        {PARENT_LABEL[c.kind]} <span className="font-medium wrap-anywhere text-zinc-800 dark:text-zinc-200">{c.parent}</span> · cluster{" "}
         <span className="font-medium text-zinc-800 dark:text-zinc-200">{c.cluster}</span> · {KIND_LABEL[c.kind]}
       </p>
 

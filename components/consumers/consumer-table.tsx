@@ -14,7 +14,7 @@ import { SpacerRow } from "@/components/ui/virtual-table";
 import { useVirtualRows } from "@/components/ui/use-virtual-rows";
 
 // Fixed row height: the virtualiser places rows by arithmetic, so 10,000 rows cost what 30 do.
-const ROW_HEIGHT = 52;
+const ROW_HEIGHT = 64;
 const HEADER_HEIGHT = 36;
 
 type Column = {
@@ -75,7 +75,8 @@ const COLUMNS: Column[] = [
             {PARENT_LABEL[c.kind]} {c.parent}
           </span>
         </p>
-        <p className={`truncate text-xs ${muted}`} title={c.reason} data-testid="consumer-reason">
+        {/* Two lines hold the whole sentence of nearly every reason; a longer one ends in "…" and shows whole on hover and on the consumer's page. */}
+        <p className={`line-clamp-2 text-xs break-words ${muted}`} title={c.reason} data-testid="consumer-reason">
           {c.reason}
         </p>
       </div>

@@ -61,7 +61,7 @@ export function ExpectedConsumersView() {
               {data.items.map((e) => (
                 <tr key={`${e.source}:${e.cluster}:${e.key}`} data-testid="expected-row" data-key={e.key}>
                   <td className={td}>{e.cluster}</td>
-                  <td className={`${td} font-mono break-all`}>
+                  <td className={`${td} font-mono wrap-anywhere`}>
                     <Link className="hover:underline" href={consumersHref({ cluster: e.cluster, q: e.key.includes("*") ? undefined : e.key.slice(e.key.indexOf("/") + 1) })}>
                       {e.key}
                     </Link>

@@ -63,9 +63,10 @@ export function formatEta(seconds: number | null | undefined): string {
   return formatDuration(Math.ceil(seconds / 60) * 60);
 }
 
-/** A consumer's time to drain as the lists show it: none for a DLQ or Redrive's capture, which nothing is meant to drain. */
-export function consumerEta(c: { etaSeconds: number | null; role: string | null }): string {
-  return c.role ? DASH : formatEta(c.etaSeconds);
+/** A consumer's time to drain as the lists show it: none for a DLQ or Redrive's capture, which nothing is meant to drain; "not draining" while nobody consumes. */
+export function consumerEta(c: { etaSeconds: number | null; role: string | null; state?: HealthState }): string {
+  if (c.role) return DASH;
+  return c.state === "STOPPED" || c.state === "MISSING" ? formatEta(null) : formatEta(c.etaSeconds);
 }
 
 /** Time lag as the lists show it: "14 min", "~14 min" for an estimate, a dash when unknown or nothing waits. */
@@ -140,9 +141,9 @@ export function summarizeCounts(counts: Record<HealthState, number>, total: numb
 }
 
 /** What a chart's rates were measured over, from the series the server chose. */
-export function describeSeriesWindow(source: "raw" | "rollup", stepSeconds: number): string {
-  if (source === "raw") return `rates per second, over ${formatDuration(stepSeconds)} samples`;
-  return `rates per second, ${describeBuckets(stepSeconds)}`;
+export function describeSeriesWindow(source: "raw" | "rollup", stepSeconds: number, per: "second" | "minute" | "hour" = "second"): string {
+  if (source === "raw") return `rates per ${per}, over ${formatDuration(stepSeconds)} samples`;
+  return `rates per ${per}, ${describeBuckets(stepSeconds)}`;
 }
 
 /** How a level (backlog, in flight, consumers) was read: "sampled every 10 s" or "1-minute averages". */
@@ -153,4 +154,14 @@ export function describeSampling(source: "raw" | "rollup", stepSeconds: number):
 function describeBuckets(stepSeconds: number): string {
   const minutes = Math.max(1, Math.round(stepSeconds / 60));
   return minutes === 1 ? "1-minute averages" : `${formatCount(minutes)}-minute averages`;
+}
+
+/** Why the Overview shows no consumer: none sampled yet, none found, or the sweeps failing (and how). */
+export function describeNoConsumers(sampledAt: string | null, sweepErrors: ReadonlyArray<{ cluster: string; error: string }>): string {
+  if (sweepErrors.length > 0) {
+    const names = sweepErrors.map((e) => e.cluster).join(", ");
+    return `Sampling ${names} fails (see above); consumers show here after the first sweep that succeeds.`;
+  }
+  if (sampledAt) return "The last sample found no JetStream consumer and no RabbitMQ queue.";
+  return "The sampler reads every JetStream consumer and RabbitMQ queue every 10 s; the first ones show here within a few seconds of start-up.";
 }

@@ -1,5 +1,7 @@
 "use client";
 
+import { useState } from "react";
+
 import { useCan } from "@/components/auth/session-provider";
 import { LETTER_STATES } from "@/lib/dead-letters/types";
 import { isHeaderFilter, type LetterFilters } from "@/lib/queries/use-dead-letters";
@@ -21,6 +23,9 @@ export function DeadLetterFilters({
   const set = (patch: Partial<LetterFilters>) => onChange({ ...filters, ...patch });
   const headerInvalid = Boolean(filters.header) && !isHeaderFilter(filters.header);
   const canSearchPayloads = useCan("dead-letters:payload");
+  // On a phone the finer filters fold behind a button, so the letters start on the first screen; any of them in use keeps them open.
+  const [more, setMore] = useState(false);
+  const finer = Boolean(filters.source || filters.reason || filters.header || filters.messageId || filters.from || filters.to || filters.fingerprint || filters.collectedFrom);
   return (
     <div className="mb-4 space-y-2" role="search" aria-label="Filter dead letters">
       <div className="flex flex-wrap items-center gap-2">
@@ -45,8 +50,13 @@ export function DeadLetterFilters({
         />
         <ToggleGroup label="States" testId="filter-states" attribute="state" values={LETTER_STATES} labels={LETTER_STATE_LABEL} selected={filters.states} onChange={(states) => set({ states })} />
         {hasLetterFilters(filters) ? <ClearFilters testId="filter-clear" onClick={() => onChange(EMPTY_FILTERS)} /> : null}
+        {!finer ? (
+          <button type="button" className="text-sm text-zinc-600 underline md:hidden dark:text-zinc-400" aria-expanded={more} data-testid="filter-more" onClick={() => setMore((m) => !m)}>
+            {more ? "Fewer filters" : "More filters"}
+          </button>
+        ) : null}
       </div>
-      <div className="flex flex-wrap items-center gap-2">
+      <div className={`${more || finer ? "flex" : "hidden"} flex-wrap items-center gap-2 md:flex`} data-testid="filter-finer">
         <DebouncedInput
           id="letter-source"
           testId="filter-source"

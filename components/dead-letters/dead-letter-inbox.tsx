@@ -17,7 +17,7 @@ import { useDlqs } from "@/lib/queries/use-dlqs";
 import { useLetterGroups } from "@/lib/queries/use-letter-groups";
 import { DeadLetterFilters } from "./dead-letter-filters";
 import { DlqPanel } from "./dlq-panel";
-import { previewLine } from "./format";
+import { previewLine, sourceDisplayName } from "./format";
 import { GroupTable } from "./group-table";
 import { LetterTable, type LetterSelection } from "./letter-table";
 import { EMPTY_FILTERS, hasLetterFilters, inboxParamsToQuery, parseInboxParams, type InboxParams, type LetterView } from "./list-params";
@@ -49,8 +49,11 @@ export function DeadLetterInbox() {
   }, [dlqs.data, filters.cluster]);
 
   return (
-    <div>
-      <DlqPanel />
+    // On a phone the letters come first and the DLQ panel after them: the letters are what an alert sends the operator to read.
+    <div className="flex flex-col">
+      <div className="order-last mt-6 md:order-first md:mt-0" data-testid="dlq-panel-slot">
+        <DlqPanel />
+      </div>
       <DeadLetterFilters filters={filters} clusters={clusters} onChange={setFilters} />
       <ViewTabs view={view} onChange={setView} />
       {view === "letters" ? (
@@ -206,11 +209,11 @@ function GroupScope({
         <span className="text-zinc-500 dark:text-zinc-400">One cause: </span>
         {sample ? (
           <>
-            <b className="font-medium break-all">{sample.source}</b> · {sample.reason}
-            {sample.errorText ? <span className="break-all text-rose-700 dark:text-rose-300"> · {previewLine(sample.errorText, 160)}</span> : null}
+            <b className="font-medium wrap-anywhere">{sourceDisplayName(sample.source)}</b> · {sample.reason}
+            {sample.errorText ? <span className="wrap-anywhere text-rose-700 dark:text-rose-300"> · {previewLine(sample.errorText, 160)}</span> : null}
           </>
         ) : (
-          <code className="font-mono text-xs break-all">{fingerprint}</code>
+          <code className="font-mono text-xs wrap-anywhere">{fingerprint}</code>
         )}
       </p>
       <div className="flex flex-wrap items-center gap-2" data-slot="group-actions">

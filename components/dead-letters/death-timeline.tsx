@@ -4,7 +4,7 @@ import { formatAge, formatCount } from "@/components/consumers/format";
 import { Card } from "@/components/ui/card";
 import { useNow } from "@/components/ui/use-now";
 import type { Death } from "@/lib/dead-letters/types";
-import { formatFullLocalTime, REASON_HINT } from "./format";
+import { formatFullLocalTime, REASON_HINT, sourceDisplayName } from "./format";
 
 /** Deaths newest first; those without a time (older brokers) after the dated ones, in the broker's order. */
 export function sortDeathsNewestFirst(deaths: readonly Death[]): Death[] {
@@ -43,10 +43,10 @@ export function DeathTimeline({ deaths }: { deaths: Death[] }) {
                 </b>
                 {d.count > 1 ? <span className="text-zinc-500 dark:text-zinc-400"> × {formatCount(d.count)}</span> : null}
                 <span className="text-zinc-500 dark:text-zinc-400"> in </span>
-                <span className="font-mono text-xs break-all">{d.source}</span>
+                <span className="font-mono text-xs wrap-anywhere">{sourceDisplayName(d.source)}</span>
               </p>
               {d.exchange !== null || d.routingKeys.length > 0 ? (
-                <p className="mt-0.5 text-xs break-all text-zinc-600 dark:text-zinc-400">
+                <p className="mt-0.5 text-xs wrap-anywhere text-zinc-600 dark:text-zinc-400">
                   {d.exchange !== null ? (
                     <>
                       exchange <span className="font-mono">{d.exchange === "" ? "(default)" : d.exchange}</span>

@@ -3,7 +3,9 @@
 import { useCan } from "@/components/auth/session-provider";
 import Link from "next/link";
 import { useState } from "react";
-import { formatCount, KIND_LABEL } from "@/components/consumers/format";
+import { formatAge, formatCount, isStale, KIND_LABEL } from "@/components/consumers/format";
+import { useNow } from "@/components/ui/use-now";
+import { dlqDisplayName, formatFullLocalTime, sourceDisplayName } from "./format";
 import { LoadError } from "@/components/consumers/load-error";
 import { Badge } from "@/components/ui/badge";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -38,13 +40,13 @@ export function DlqPanel() {
           setOutcome({
             ok: true,
             text: dlq.adopted
-              ? `Adopted ${dlq.name} on ${dlq.cluster}: Redrive is collecting its messages, and the queue empties as they are stored.`
-              : `Released ${dlq.name} on ${dlq.cluster}: Redrive no longer consumes it; new dead letters stay in the queue on RabbitMQ.`,
+              ? `Adopted ${dlqDisplayName(dlq.kind, dlq.name)} on ${dlq.cluster}: Redrive is collecting its messages, and the queue empties as they are stored.`
+              : `Released ${dlqDisplayName(dlq.kind, dlq.name)} on ${dlq.cluster}: Redrive no longer consumes it; new dead letters stay in the queue on RabbitMQ.`,
           });
         },
         // The dialog stays open with the sentence, so the operator reads why before deciding again;
         // the line under the heading keeps it after the dialog is closed.
-        onError: (e) => setOutcome({ ok: false, text: `Could not ${adopting ? "adopt" : "release"} ${target.name} on ${target.cluster}: ${e.message}` }),
+        onError: (e) => setOutcome({ ok: false, text: `Could not ${adopting ? "adopt" : "release"} ${dlqDisplayName(target.kind, target.name)} on ${target.cluster}: ${e.message}` }),
       },
     );
   };
@@ -61,16 +63,30 @@ export function DlqPanel() {
       {error ? <LoadError what="the dead-letter queues" error={error} hasData={Boolean(data)} testId="dlq-error" /> : null}
       {outcome ? <OutcomeLine outcome={outcome} onDismiss={() => setOutcome(null)} /> : null}
 
-      {data && data.problems.length > 0 ? (
+      {data && (data.problems.length > 0 || data.dlqs.some((d) => d.problem && !d.deleted)) ? (
         <ul className="mt-3 space-y-1.5" data-testid="dlq-problems">
+          {data.dlqs
+            .filter((d) => d.problem && !d.deleted)
+            .map((d) => (
+              <li
+                key={`row|${d.cluster}|${d.name}`}
+                role="alert"
+                data-testid="dlq-row-problem"
+                data-dlq={d.name}
+                className="rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm wrap-anywhere text-rose-900 dark:border-rose-500/40 dark:bg-rose-500/10 dark:text-rose-200"
+              >
+                <span className="font-semibold">{dlqDisplayName(d.kind, d.name)}</span>
+                <span className="text-rose-700 dark:text-rose-300"> on {d.cluster}</span>: {d.problem}
+              </li>
+            ))}
           {data.problems.map((p) => (
             <li
               key={`${p.cluster}|${p.source}`}
               role="alert"
               data-testid="dlq-problem"
-              className="rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-900 dark:border-rose-500/40 dark:bg-rose-500/10 dark:text-rose-200"
+              className="rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm wrap-anywhere text-rose-900 dark:border-rose-500/40 dark:bg-rose-500/10 dark:text-rose-200"
             >
-              <span className="font-semibold break-all">{p.source}</span>
+              <span className="font-semibold">{sourceDisplayName(p.source)}</span>
               <span className="text-rose-700 dark:text-rose-300"> on {p.cluster}</span>: {p.problem}
             </li>
           ))}
@@ -124,7 +140,7 @@ export function DlqPanel() {
       <ConfirmDialog
         open={pending !== null}
         testId="adopt-dialog"
-        title={pending ? (pending.adopted ? `Release ${pending.name}?` : `Adopt ${pending.name}?`) : ""}
+        title={pending ? (pending.adopted ? `Release ${dlqDisplayName(pending.kind, pending.name)}?` : `Adopt ${dlqDisplayName(pending.kind, pending.name)}?`) : ""}
         confirmLabel={pending?.adopted ? "Release" : "Adopt and collect"}
         busyLabel={pending?.adopted ? "Releasing…" : "Adopting…"}
         busy={adopt.isPending}
@@ -142,7 +158,7 @@ export function DlqPanel() {
 }
 
 function AdoptExplanation({ dlq }: { dlq: DlqInfo }) {
-  const name = <b className="font-semibold break-all">{dlq.name}</b>;
+  const name = <b className="font-semibold wrap-anywhere">{dlqDisplayName(dlq.kind, dlq.name)}</b>;
   if (dlq.adopted) {
     return (
       <>
@@ -169,69 +185,71 @@ function AdoptExplanation({ dlq }: { dlq: DlqInfo }) {
 
 function DlqRow({ dlq: d, busy, onAct }: { dlq: DlqInfo; busy: boolean; onAct: () => void }) {
   const canAdopt = useCan("dlqs:adopt");
+  const now = useNow(10_000);
+  const shown = dlqDisplayName(d.kind, d.name);
   return (
-    <>
-      <tr data-testid="dlq-row" data-dlq={d.name} data-cluster={d.cluster} data-adopted={d.adopted} data-problem={d.problem ? "true" : undefined}>
-        <td className={`${td} max-w-72 ${d.problem ? "border-b-0" : ""}`}>
-          {d.id ? (
-            <Link href={`/dlqs/${encodeURIComponent(d.id)}`} className="font-mono text-xs font-medium break-all hover:underline" data-testid="dlq-link">
-              {d.name}
-            </Link>
-          ) : (
-            <p className="font-mono text-xs font-medium break-all">{d.name}</p>
-          )}
-          <p className={`text-xs ${muted}`}>
-            {d.cluster} · {KIND_LABEL[d.kind]} · {d.foundBy}
+    <tr data-testid="dlq-row" data-dlq={d.name} data-cluster={d.cluster} data-adopted={d.adopted} data-deleted={d.deleted ? "true" : undefined} data-problem={d.problem && !d.deleted ? "true" : undefined}>
+      <td className={`${td} max-w-72`}>
+        {d.id ? (
+          <Link href={`/dlqs/${encodeURIComponent(d.id)}`} className="font-mono text-xs font-medium wrap-anywhere hover:underline" data-testid="dlq-link">
+            {shown}
+          </Link>
+        ) : (
+          <p className="font-mono text-xs font-medium wrap-anywhere">{shown}</p>
+        )}
+        <p className={`text-xs ${muted}`}>
+          {d.cluster} · {KIND_LABEL[d.kind]} · {d.foundBy}
+        </p>
+      </td>
+      <td className={`${td} max-w-80 text-xs`}>
+        {d.sources.length ? <span className="wrap-anywhere">{d.sources.join(", ")}</span> : <span className={muted}>none found</span>}
+      </td>
+      <td className={`${td} text-right tabular-nums`} data-testid="dlq-depth">
+        {d.deleted ? <span className={muted}>—</span> : formatCount(d.depth)}
+        {d.depthAt && now !== null && isStale(d.depthAt, now) ? (
+          <p className={`text-xs font-normal ${muted}`} data-testid="dlq-depth-age" title={`Read ${formatFullLocalTime(d.depthAt)}`}>
+            {formatAge(d.depthAt, now)} ago
           </p>
-        </td>
-        <td className={`${td} max-w-80 text-xs ${d.problem ? "border-b-0" : ""}`}>
-          {d.sources.length ? <span className="break-all">{d.sources.join(", ")}</span> : <span className={muted}>none found</span>}
-        </td>
-        <td className={`${td} text-right tabular-nums ${d.problem ? "border-b-0" : ""}`}>{formatCount(d.depth)}</td>
-        <td className={`${td} text-right tabular-nums ${d.problem ? "border-b-0" : ""}`}>{formatCount(d.collected)}</td>
-        <td className={`${td} ${d.problem ? "border-b-0" : ""}`}>
-          {!BROKER_CAPABILITIES[d.kind].adoptableDeadLetterSources ? (
-            <Badge tone="ok">{BROKER_LABELS[d.kind].deadLetterSourceTitle}</Badge>
-          ) : d.adopted ? (
-            <Badge tone="ok" title="Redrive consumes it and keeps every message in its store">
-              Adopted · collecting
-            </Badge>
-          ) : (
-            <Badge tone="neutral" title="Shown with depth only; its messages stay on RabbitMQ">
-              Not adopted
-            </Badge>
-          )}
-        </td>
-        <td className={`${td} text-right ${d.problem ? "border-b-0" : ""}`}>
-          {BROKER_CAPABILITIES[d.kind].adoptableDeadLetterSources && canAdopt ? (
-            <button
-              type="button"
-              data-testid="adopt-button"
-              data-action={d.adopted ? "release" : "adopt"}
-              disabled={busy}
-              onClick={onAct}
-              className={
-                "h-8 rounded-md px-3 text-sm font-medium whitespace-nowrap disabled:opacity-50 " +
-                (d.adopted
-                  ? "border border-zinc-300 bg-white text-zinc-800 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200 dark:hover:bg-zinc-800"
-                  : "bg-zinc-900 text-white hover:bg-zinc-700 dark:bg-zinc-100 dark:text-zinc-900 dark:hover:bg-zinc-300")
-              }
-            >
-              {d.adopted ? "Release" : "Adopt"}
-            </button>
-          ) : null}
-        </td>
-      </tr>
-      {d.problem ? (
-        <tr data-testid="dlq-row-problem">
-          <td colSpan={6} className={`${td} pt-0`}>
-            <p className="rounded-md border border-rose-300 bg-rose-50 px-2.5 py-1 text-sm font-medium text-rose-900 dark:border-rose-500/40 dark:bg-rose-500/10 dark:text-rose-200">
-              {d.problem}
-            </p>
-          </td>
-        </tr>
-      ) : null}
-    </>
+        ) : null}
+      </td>
+      <td className={`${td} text-right tabular-nums`}>{formatCount(d.collected)}</td>
+      <td className={td}>
+        {d.deleted ? (
+          <Badge tone="neutral" title="No longer on the broker; the letters collected from it stay in the inbox" data-testid="dlq-deleted">
+            Queue deleted
+          </Badge>
+        ) : !BROKER_CAPABILITIES[d.kind].adoptableDeadLetterSources ? (
+          <Badge tone="ok">{BROKER_LABELS[d.kind].deadLetterSourceTitle}</Badge>
+        ) : d.adopted ? (
+          <Badge tone="ok" title="Redrive consumes it and keeps every message in its store">
+            Adopted · collecting
+          </Badge>
+        ) : (
+          <Badge tone="neutral" title="Shown with depth only; its messages stay on RabbitMQ">
+            Not adopted
+          </Badge>
+        )}
+      </td>
+      <td className={`${td} text-right`}>
+        {BROKER_CAPABILITIES[d.kind].adoptableDeadLetterSources && canAdopt && !d.deleted ? (
+          <button
+            type="button"
+            data-testid="adopt-button"
+            data-action={d.adopted ? "release" : "adopt"}
+            disabled={busy}
+            onClick={onAct}
+            className={
+              "h-8 rounded-md px-3 text-sm font-medium whitespace-nowrap disabled:opacity-50 " +
+              (d.adopted
+                ? "border border-zinc-300 bg-white text-zinc-800 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200 dark:hover:bg-zinc-800"
+                : "bg-zinc-900 text-white hover:bg-zinc-700 dark:bg-zinc-100 dark:text-zinc-900 dark:hover:bg-zinc-300")
+            }
+          >
+            {d.adopted ? "Release" : "Adopt"}
+          </button>
+        ) : null}
+      </td>
+    </tr>
   );
 }
 
@@ -258,7 +276,7 @@ function summarize(o: DlqOverview): string {
   // Adoptable sources are RabbitMQ's DLQs; the others are NATS capture streams (one per cluster).
   const rabbit = o.dlqs.filter((d) => BROKER_CAPABILITIES[d.kind].adoptableDeadLetterSources);
   const adopted = rabbit.filter((d) => d.adopted).length;
-  const problems = o.problems.length + o.dlqs.filter((d) => d.problem).length;
+  const problems = o.problems.length + o.dlqs.filter((d) => d.problem && !d.deleted).length;
   const parts = [`${rabbit.length} RabbitMQ DLQ${rabbit.length === 1 ? "" : "s"}, ${adopted} adopted`];
   const capture = o.dlqs.length - rabbit.length;
   if (capture) parts.push(`${capture} NATS capture stream${capture === 1 ? "" : "s"}`);

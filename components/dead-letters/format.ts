@@ -2,6 +2,7 @@
 
 import type { LetterState } from "@/lib/dead-letters/types";
 import type { Tone } from "@/components/ui/badge";
+import type { BrokerKind } from "@/lib/brokers/contracts";
 
 export const LETTER_STATE_LABEL: Record<LetterState, string> = { dead: "Dead", requeued: "Requeued", terminated: "Terminated" };
 export const LETTER_STATE_TONE: Record<LetterState, Tone> = { dead: "bad", requeued: "ok", terminated: "neutral" };
@@ -84,6 +85,20 @@ export function previewLine(text: string, max = 240): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
+/**
+ * A table cell's payload preview. Text reads as text; a payload that is not (bytes that are not UTF-8,
+ * which decode to U+FFFD, or mostly control characters) reads "binary, 18 B · 89 50 4e 47 …" from its
+ * first bytes, instead of a row of replacement characters.
+ */
+export function payloadPreview(text: string, headHex: string, size: number, max = 240): string {
+  const sample = text.slice(0, 200);
+  const controls = (sample.match(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g) ?? []).length;
+  const binary = sample.includes("\uFFFD") || (sample.length > 0 && controls / sample.length > 0.1);
+  if (!binary) return previewLine(text, max);
+  const bytes = (headHex.match(/../g) ?? []).join(" ");
+  return `binary, ${formatBytes(size)}${bytes ? ` · ${bytes}${size > 16 ? " …" : ""}` : ""}`;
+}
+
 /** Replaces only the bidirectional controls, for multi-line text that is otherwise shown as it is. */
 export function neutraliseBidi(text: string): string {
   return text.replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "\uFFFD");
@@ -114,4 +129,36 @@ export function formatFullLocalTime(iso: string | null | undefined): string {
   if (!iso) return "—";
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? "—" : d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
+}
+
+/**
+ * A DLQ's name as an operator reads it. RabbitMQ's are stored as "vhost/queue": the default vhost "/"
+ * would read "//orders.dlq", so it is left out ("orders.dlq"); another vhost stays ("shop/orders.dlq").
+ * A NATS capture stream is its name.
+ */
+export function dlqDisplayName(kind: BrokerKind, name: string): string {
+  switch (kind) {
+    case "rabbitmq":
+      return name.startsWith("//") ? name.slice(2) : name;
+    case "nats":
+      return name;
+    default: {
+      const never: never = kind;
+      return never;
+    }
+  }
+}
+
+/**
+ * A letter's source or destination as an operator reads it: "//orders" (RabbitMQ's default vhost "/")
+ * reads "orders". Kind-free because only a RabbitMQ "vhost/queue" on vhost "/" starts with "//": a
+ * NATS "stream/consumer" cannot (stream names hold no "/").
+ */
+export function sourceDisplayName(name: string): string {
+  return name.startsWith("//") ? name.slice(2) : name;
+}
+
+/** Free text naming RabbitMQ queues (a job's description): "//orders" on vhost "/" reads "orders" there too. */
+export function withoutDefaultVhost(text: string): string {
+  return text.replace(/(^|[\s(,])\/\/(?=[^\s/])/g, "$1");
 }

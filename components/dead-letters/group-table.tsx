@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import { Sparkline } from "@/components/charts/sparkline";
 import { formatAge, formatCount, KIND_LABEL } from "@/components/consumers/format";
 import type { LetterGroup } from "@/lib/dead-letters/types";
-import { formatFullLocalTime, formatLocalTime, payloadShapeLabel, previewLine, REASON_HINT } from "./format";
+import { formatFullLocalTime, formatLocalTime, payloadShapeLabel, previewLine, REASON_HINT, sourceDisplayName } from "./format";
 
 /** More cause groups than this is a sign the filters are too wide; the rest wait for narrower ones. */
 export const GROUPS_SHOWN_MAX = 500;
@@ -109,7 +109,7 @@ function GroupRow({
       <td className={`${td} max-w-72`}>
         {/* The button is the keyboard's way in; the whole row answers to the mouse. */}
         <button type="button" onClick={() => onOpen(g)} className="max-w-full truncate text-left font-medium hover:underline" title={`Show the ${formatCount(g.count)} letters of this cause`}>
-          {g.source}
+          {sourceDisplayName(g.source)}
         </button>
         <p className={`truncate text-xs ${muted}`}>
           {g.cluster} · {KIND_LABEL[g.kind]}
@@ -119,7 +119,7 @@ function GroupRow({
         <p className="font-medium" title={REASON_HINT[g.reason] ?? g.reason}>
           {g.reason}
         </p>
-        <p className={`line-clamp-2 text-xs break-all ${g.errorText ? "text-rose-700 dark:text-rose-300" : muted}`} title={g.errorText ?? undefined}>
+        <p className={`line-clamp-2 text-xs wrap-anywhere ${g.errorText ? "text-rose-700 dark:text-rose-300" : muted}`} title={g.errorText ?? undefined}>
           {g.errorText ? previewLine(g.errorText, 400) : "no error header"}
         </p>
       </td>
@@ -130,7 +130,7 @@ function GroupRow({
             not shown to your role
           </span>
         ) : (
-          <span className="line-clamp-2 font-mono text-xs break-all" title={g.payloadShape} data-testid="group-shape">
+          <span className="line-clamp-2 font-mono text-xs wrap-anywhere" title={g.payloadShape} data-testid="group-shape">
             {payloadShapeLabel(g.payloadShape)}
           </span>
         )}

@@ -53,7 +53,7 @@ function JsonNode({ name, value, depth }: { name: string | null; value: unknown;
   const label = name === null ? null : <Key name={name} />;
   if (!c) {
     return (
-      <div role="treeitem" aria-selected={false} className="pl-4 break-all whitespace-pre-wrap">
+      <div role="treeitem" aria-selected={false} className="pl-4 wrap-anywhere whitespace-pre-wrap">
         {label}
         <Primitive value={value} />
       </div>
@@ -98,7 +98,7 @@ function JsonNode({ name, value, depth }: { name: string | null; value: unknown;
         <span aria-hidden className="inline-block w-3 shrink-0 text-zinc-400">
           {open ? "▾" : "▸"}
         </span>
-        <span className="min-w-0 break-all">
+        <span className="min-w-0 wrap-anywhere">
           {label}
           <span className="text-zinc-500">{open ? openBr : `${openBr}…${closeBr}`}</span>
           {open ? null : <span className="ml-2 text-zinc-400 dark:text-zinc-500">{summary}</span>}

@@ -76,7 +76,7 @@ function NotKnown({ id }: { id: string }) {
     <div data-testid="letter-not-found">
       <h1 className="mb-6 text-2xl font-semibold tracking-tight">Dead letter not found</h1>
       <EmptyState title="This dead letter is not known (any more)">
-        Redrive has no dead letter with the id <code className="font-mono break-all">{id}</code>. It may have passed its retention period, or
+        Redrive has no dead letter with the id <code className="font-mono wrap-anywhere">{id}</code>. It may have passed its retention period, or
         the link is incomplete.{" "}
         <Link href="/dead-letters" className="underline">
           See every dead letter

@@ -6,7 +6,7 @@ import { formatAge, formatCount, KIND_LABEL } from "@/components/consumers/forma
 import { AuditTrailLink } from "@/components/audit/audit-trail-link";
 import { Card } from "@/components/ui/card";
 import type { LetterDetail } from "@/lib/dead-letters/types";
-import { formatBytes, formatExactBytes, formatFullLocalTime, LETTER_STATE_HINT, neutraliseBidi, REASON_HINT } from "./format";
+import { formatBytes, formatExactBytes, formatFullLocalTime, LETTER_STATE_HINT, neutraliseBidi, REASON_HINT, sourceDisplayName } from "./format";
 import { LetterStateBadge } from "./letter-state-badge";
 import { deadLettersHref } from "./list-params";
 
@@ -25,19 +25,19 @@ export function LetterHeader({ letter: l, now, actions }: { letter: LetterDetail
           </Link>
           {" / "}
           <Link href={deadLettersHref({ cluster: l.cluster, source: l.source })} className="hover:underline">
-            {l.source}
+            {sourceDisplayName(l.source)}
           </Link>
         </nav>
         <AuditTrailLink letter={l.id} testId="letter-audit-trail" title="Every recorded action on this letter" />
       </div>
-      <h1 className="text-2xl font-semibold tracking-tight break-all" data-testid="letter-title">
-        {l.source} <span className="text-zinc-400 dark:text-zinc-500">→</span> {l.destination || <span className="text-zinc-400 dark:text-zinc-500">destination unknown</span>}
+      <h1 className="text-2xl font-semibold tracking-tight wrap-anywhere" data-testid="letter-title">
+        {sourceDisplayName(l.source)} <span className="text-zinc-400 dark:text-zinc-500">→</span> {l.destination ? sourceDisplayName(l.destination) : <span className="text-zinc-400 dark:text-zinc-500">destination unknown</span>}
       </h1>
       <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-        Died in <span className="font-medium break-all text-zinc-800 dark:text-zinc-200">{l.source}</span>;{" "}
+        Died in <span className="font-medium wrap-anywhere text-zinc-800 dark:text-zinc-200">{sourceDisplayName(l.source)}</span>;{" "}
         {l.destination ? (
           <>
-            a requeue sends it to <span className="font-medium break-all text-zinc-800 dark:text-zinc-200">{l.destination}</span>
+            a requeue sends it to <span className="font-medium wrap-anywhere text-zinc-800 dark:text-zinc-200">{sourceDisplayName(l.destination)}</span>
           </>
         ) : (
           "where a requeue would send it is not known"
@@ -56,7 +56,7 @@ export function LetterHeader({ letter: l, now, actions }: { letter: LetterDetail
         {actions ? <div className="basis-full pt-2 sm:ml-auto sm:basis-auto sm:pt-0">{actions}</div> : null}
       </div>
       {l.errorText ? (
-        <p className="mt-2 rounded-md bg-rose-50 px-3 py-2 font-mono text-xs break-all whitespace-pre-wrap text-rose-900 dark:bg-rose-500/10 dark:text-rose-200" data-testid="letter-error-text">
+        <p className="mt-2 rounded-md bg-rose-50 px-3 py-2 font-mono text-xs wrap-anywhere whitespace-pre-wrap text-rose-900 dark:bg-rose-500/10 dark:text-rose-200" data-testid="letter-error-text">
           {/* As the producer wrote it (stack traces keep their lines), cut at a length a header can sensibly have. */}
           {neutraliseBidi(l.errorText.length > 4000 ? `${l.errorText.slice(0, 4000)}…` : l.errorText)}
         </p>
@@ -68,7 +68,7 @@ export function LetterHeader({ letter: l, now, actions }: { letter: LetterDetail
           <Fact label="First death">{time(l.firstDeathAt, now)}</Fact>
           <Fact label="Captured by Redrive">{time(l.capturedAt, now)}</Fact>
           <Fact label="Collected from" mono>
-            {l.collectedFrom}
+            {sourceDisplayName(l.collectedFrom)}
           </Fact>
           <Fact label="Message id" mono testId="letter-message-id">
             {l.messageId ?? <span className="font-sans text-zinc-500 dark:text-zinc-400">none</span>}
@@ -109,7 +109,7 @@ function Fact({ label, children, mono = false, testId }: { label: string; childr
   return (
     <div className="min-w-0">
       <dt className="text-xs text-zinc-500 dark:text-zinc-400">{label}</dt>
-      <dd className={"mt-0.5 break-all " + (mono ? "font-mono text-xs leading-5" : "")} data-testid={testId}>
+      <dd className={"mt-0.5 wrap-anywhere " + (mono ? "font-mono text-xs leading-5" : "")} data-testid={testId}>
         {children}
       </dd>
     </div>

@@ -6,7 +6,7 @@ import { useRowLink } from "@/components/ui/use-row-link";
 import { memo, useEffect, useRef, type ReactNode } from "react";
 import { formatAge, formatCount, KIND_LABEL } from "@/components/consumers/format";
 import type { LetterSummary } from "@/lib/dead-letters/types";
-import { formatBytes, formatExactBytes, formatFullLocalTime, formatLocalTime, previewLine, REASON_HINT } from "./format";
+import { formatBytes, formatExactBytes, formatFullLocalTime, formatLocalTime, payloadPreview, previewLine, REASON_HINT, sourceDisplayName } from "./format";
 import { LetterStateBadge } from "./letter-state-badge";
 import { letterHref } from "./list-params";
 import { LoadMoreFooter, SpacerRow } from "@/components/ui/virtual-table";
@@ -58,12 +58,12 @@ const COLUMNS: Column[] = [
         <p className="truncate" title={`${l.source} → ${l.destination || "destination unknown"}`}>
           {/* No prefetch: scrolling through thousands of rows would fetch every letter it passes. */}
           <Link href={letterHref(l.id)} prefetch={false} className="font-medium hover:underline" data-testid="letter-link">
-            {l.source}
+            {sourceDisplayName(l.source)}
           </Link>
           {/* RabbitMQ letters usually go back where they died: the name once is enough. */}
-          {l.destination === l.source ? null : <span className={muted}> → {l.destination || "destination unknown"}</span>}
+          {l.destination === l.source ? null : <span className={muted}> → {l.destination ? sourceDisplayName(l.destination) : "destination unknown"}</span>}
         </p>
-        <p className={`truncate text-xs ${muted}`} title={`collected from ${l.collectedFrom}`}>
+        <p className={`truncate text-xs ${muted}`} title={`collected from ${sourceDisplayName(l.collectedFrom)}`}>
           {l.cluster} · {KIND_LABEL[l.kind]}
         </p>
       </div>
@@ -137,7 +137,7 @@ const COLUMNS: Column[] = [
       ) : (
         // Text only: a payload is never markup here, whatever it contains.
         <span className="block truncate font-mono text-xs text-zinc-700 dark:text-zinc-300" data-testid="letter-preview">
-          {previewLine(l.preview)}
+          {payloadPreview(l.preview, l.previewHex, l.payloadSize)}
         </span>
       ),
   },
@@ -166,12 +166,15 @@ export function LetterTable({
   dimmed = false,
   more,
   selection: offered,
+  footer,
 }: {
   items: LetterSummary[];
   now: number | null;
   dimmed?: boolean;
   more: LoadMore;
   selection?: LetterSelection;
+  /** In place of the paging footer, for a table showing a fixed excerpt of a longer list. */
+  footer?: ReactNode;
 }) {
   // A selection is only for acting on: a role that cannot act sees no boxes it could not use.
   const canAct = useCan("dead-letters:act");
@@ -237,7 +240,7 @@ export function LetterTable({
           <SpacerRow height={padBottom} colSpan={colCount} />
         </tbody>
       </table>
-      <LoadMoreFooter count={items.length} more={more} noun={{ one: "letter", many: "letters" }} testId="letter" />
+      {footer ?? <LoadMoreFooter count={items.length} more={more} noun={{ one: "letter", many: "letters" }} testId="letter" />}
     </div>
   );
 }

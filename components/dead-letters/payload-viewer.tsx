@@ -186,7 +186,7 @@ function TextTab({ text, isUtf8, download }: { text: string; isUtf8: boolean; do
       {!isUtf8 ? (
         <p className={`mb-2 ${note}`}>These bytes are not valid UTF-8: the sequences that are not text show as �. The Hex tab shows every byte.</p>
       ) : null}
-      <pre className="max-h-[70vh] overflow-auto rounded bg-zinc-50 p-3 font-mono text-xs break-all whitespace-pre-wrap dark:bg-zinc-950" data-testid="payload-text">
+      <pre className="max-h-[70vh] overflow-auto rounded bg-zinc-50 p-3 font-mono text-xs wrap-anywhere whitespace-pre-wrap dark:bg-zinc-950" data-testid="payload-text">
         {shown}
       </pre>
       {cut ? (

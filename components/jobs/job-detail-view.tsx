@@ -1,5 +1,6 @@
 "use client";
 
+import { rateMatters } from "./rate-matters";
 import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
@@ -7,7 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, type ReactNode } from "react";
 import { formatAge, formatCount, formatDuration, formatRate } from "@/components/consumers/format";
 import { AuditTrailLink } from "@/components/audit/audit-trail-link";
 import { LoadError } from "@/components/consumers/load-error";
-import { formatFullLocalTime, neutraliseBidi } from "@/components/dead-letters/format";
+import { formatFullLocalTime, neutraliseBidi, withoutDefaultVhost } from "@/components/dead-letters/format";
 import {
   ACTION_HINT,
   ACTION_LABEL,
@@ -109,7 +110,7 @@ function JobHeader({ job: j, now }: { job: JobSummary; now: number | null }) {
         <JobControls job={j} />
       </div>
       <p className="mt-1 max-w-4xl text-sm break-words text-zinc-700 dark:text-zinc-300" data-testid="job-description">
-        {j.description}
+        {withoutDefaultVhost(j.description)}
       </p>
       <p className={`mt-1 text-sm ${muted}`}>{ACTION_HINT[j.action]}</p>
       {j.error ? (
@@ -147,12 +148,13 @@ function ProgressCard({ job: j, now }: { job: JobSummary; now: number | null }) 
           {j.state === "running" ? (
             <>
               <b className="font-semibold text-zinc-900 dark:text-zinc-100">{j.currentRate === null ? "—" : formatRate(j.currentRate)}</b> letters/s now
-              · set to {formatCount(j.rate)}/s
+              {rateMatters(j) ? ` · set to ${formatCount(j.rate)}/s` : ""}
               {eta !== null ? ` · about ${formatDuration(Math.ceil(eta))} to go` : ""}
             </>
           ) : (
             <>
-              {j.state === "paused" ? "paused · " : j.state === "cancelling" ? "cancelling · " : ""}rate set to {formatCount(j.rate)}/s
+              {j.state === "paused" ? "paused · " : j.state === "cancelling" ? "cancelling · " : ""}
+              {rateMatters(j) ? `rate set to ${formatCount(j.rate)}/s` : `${formatCount(j.total)} letter${j.total === 1 ? "" : "s"}`}
               {elapsed !== null && j.finishedAt ? ` · took ${formatDuration(elapsed)}` : ""}
             </>
           )}
@@ -279,7 +281,7 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div className="flex min-w-0 gap-1.5">
       <dt className={muted}>{label}</dt>
-      <dd className="min-w-0 break-all">{children}</dd>
+      <dd className="min-w-0 wrap-anywhere">{children}</dd>
     </div>
   );
 }
@@ -289,7 +291,7 @@ function NotKnown({ id }: { id: string }) {
     <div data-testid="job-not-found">
       <h1 className="mb-6 text-2xl font-semibold tracking-tight">Job not found</h1>
       <EmptyState title="This job is not known">
-        Redrive has no job with the id <code className="font-mono break-all">{id}</code>. The link may be incomplete.{" "}
+        Redrive has no job with the id <code className="font-mono wrap-anywhere">{id}</code>. The link may be incomplete.{" "}
         <Link href="/jobs" className="underline">
           See every job
         </Link>

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRowLink } from "@/components/ui/use-row-link";
 import { memo } from "react";
-import { formatFullLocalTime, formatLocalTime, neutraliseBidi, previewLine } from "@/components/dead-letters/format";
+import { formatFullLocalTime, formatLocalTime, neutraliseBidi, previewLine, sourceDisplayName } from "@/components/dead-letters/format";
 import { letterHref } from "@/components/dead-letters/list-params";
 import { LoadMoreFooter, SpacerRow } from "@/components/ui/virtual-table";
 import { useVirtualRows, type LoadMore } from "@/components/ui/use-virtual-rows";
@@ -89,7 +89,7 @@ const Row = memo(function Row({ letter: l, index, now }: { letter: JobLetter; in
     >
       <td className={td}>
         <Link href={href} prefetch={false} className="block truncate font-medium hover:underline" title={l.source}>
-          {l.source}
+          {sourceDisplayName(l.source)}
         </Link>
         <p className={`truncate font-mono text-xs ${muted}`} title={l.letterId}>
           {l.letterId}
@@ -97,7 +97,7 @@ const Row = memo(function Row({ letter: l, index, now }: { letter: JobLetter; in
       </td>
       <td className={td}>
         <span className="block truncate font-mono text-xs" title={l.destination}>
-          {l.destination || <span className={muted}>—</span>}
+          {l.destination ? sourceDisplayName(l.destination) : <span className={muted}>—</span>}
         </span>
       </td>
       <td className={td}>

@@ -1,5 +1,6 @@
 "use client";
 
+import { rateMatters } from "./rate-matters";
 import Link from "next/link";
 import { useRowLink } from "@/components/ui/use-row-link";
 import { toggleClass } from "@/components/ui/filters";
@@ -7,7 +8,7 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useMemo } from "react";
 import { formatAge, formatCount, formatRate } from "@/components/consumers/format";
 import { LoadError } from "@/components/consumers/load-error";
-import { formatFullLocalTime } from "@/components/dead-letters/format";
+import { formatFullLocalTime, sourceDisplayName, withoutDefaultVhost } from "@/components/dead-letters/format";
 import { ACTION_LABEL, formatProgress, isActiveState, JOB_STATE_LABEL, jobHref, jobName, jobProgress } from "@/components/redrive/format";
 import { EmptyState } from "@/components/ui/empty-state";
 import { useNow } from "@/components/ui/use-now";
@@ -186,10 +187,10 @@ function JobRow({ job: j, now }: { job: JobSummary; now: number | null }) {
         <p className={`text-xs ${muted}`}>{ACTION_LABEL[j.action]}</p>
       </td>
       <td className={`${td} max-w-md`}>
-        <p className="line-clamp-2 break-words" title={j.description}>
-          {j.description}
+        <p className="line-clamp-2 break-words" title={withoutDefaultVhost(j.description)}>
+          {withoutDefaultVhost(j.description)}
         </p>
-        {j.destination ? <p className={`truncate text-xs ${muted}`}>to {j.destination}</p> : null}
+        {j.destination ? <p className={`truncate text-xs ${muted}`}>to {sourceDisplayName(j.destination)}</p> : null}
         {j.error ? <p className="truncate text-xs text-rose-700 dark:text-rose-300" title={j.error}>{j.error}</p> : null}
       </td>
       <td className={td}>
@@ -204,8 +205,12 @@ function JobRow({ job: j, now }: { job: JobSummary; now: number | null }) {
         </p>
       </td>
       <td className={`${td} text-right whitespace-nowrap tabular-nums`}>
-        {active && j.state === "running" ? <p>{j.currentRate === null ? "—" : `${formatRate(j.currentRate)}/s`}</p> : <p className={muted}>—</p>}
-        <p className={`text-xs ${muted}`}>set {formatCount(j.rate)}/s</p>
+        {active && j.state === "running" && rateMatters(j) ? <p>{j.currentRate === null ? "—" : `${formatRate(j.currentRate)}/s`}</p> : <p className={muted}>—</p>}
+        {rateMatters(j) ? (
+          <p className={`text-xs ${muted}`} data-testid="job-rate-set">
+            set {formatCount(j.rate)}/s
+          </p>
+        ) : null}
       </td>
       <td className={`${td} whitespace-nowrap`} title={formatFullLocalTime(j.startedAt ?? j.createdAt)}>
         {now === null ? null : j.startedAt ? `${formatAge(j.startedAt, now)} ago` : <span className={muted}>not yet</span>}

@@ -21,7 +21,7 @@ export function Nav() {
   const pathname = usePathname();
   const session = useSession();
   return (
-    <nav aria-label="Main" className="flex gap-1 overflow-x-auto px-2 pb-2 md:flex-col md:pb-4">
+    <nav aria-label="Main" className="flex flex-col gap-1 px-2 pb-2 md:pb-4">
       {NAV_ITEMS.filter((item) => session?.permissions.includes(item.permission)).map((item) => {
         const active = item.href === "/" ? pathname === "/" : pathname.startsWith(item.href);
         return (

@@ -36,7 +36,7 @@ export function IncidentsSection({ incidents }: { incidents: IncidentView[] }) {
                     <Badge tone={i.status === "firing" ? "bad" : "ok"}>{i.status}</Badge>
                   </td>
                   <td className={td}>
-                    <Link href={i.href} className="font-medium break-all hover:underline" data-testid="incident-link">
+                    <Link href={i.href} className="font-medium wrap-anywhere hover:underline" data-testid="incident-link">
                       {targetName(i)}
                     </Link>
                     <p className={`text-xs ${muted}`}>{i.summary}</p>

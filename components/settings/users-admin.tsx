@@ -277,7 +277,7 @@ function Tokens() {
       {shown && (
         <div role="status" className="mb-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm dark:border-amber-700 dark:bg-amber-950/40">
           <p className="font-medium">Token “{shown.name}” — copy it now, it will not be shown again:</p>
-          <code data-testid="new-token" className="mt-2 block break-all select-all">
+          <code data-testid="new-token" className="mt-2 block wrap-anywhere select-all">
             {shown.token}
           </code>
           <button type="button" className={button + " mt-2"} onClick={() => setShown(null)}>

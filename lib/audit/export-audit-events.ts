@@ -6,6 +6,7 @@ import { describeError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import type { AuditExportQuery, AuditFilters } from "./audit-list-query";
 import { auditWhere } from "./audit-filters";
+import { labelTargets } from "./label-targets";
 import { AUDIT_ENTRY_COLUMNS, AUDIT_FROM, toAuditEntry, type AuditRow } from "./audit-row";
 import { csvHeader, csvLine, jsonClose, jsonItem, jsonOpen } from "./export-format";
 import { recordEvent } from "./record-event";
@@ -59,11 +60,13 @@ export async function exportAuditEvents(q: AuditExportQuery, actor: Principal, a
           upTo,
         );
         let text = "";
-        for (const r of rows) {
-          const e = toAuditEntry(r);
+        // JSON carries the API's entries, readable target names included; CSV keeps its fixed columns.
+        const entries = format === "json" ? await labelTargets(prisma, rows.map(toAuditEntry)) : rows.map(toAuditEntry);
+        rows.forEach((r, i) => {
+          const e = entries[i]!;
           text += format === "csv" ? csvLine(e, r.request_text, r.detail_text) : jsonItem(e, first);
           first = false;
-        }
+        });
         const last = rows[rows.length - 1];
         if (last) after = last.id;
         if (rows.length < BATCH) done = true;

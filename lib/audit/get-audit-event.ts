@@ -1,6 +1,7 @@
 import "server-only";
 import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
+import { labelTargets } from "./label-targets";
 import { AUDIT_ENTRY_COLUMNS, AUDIT_FROM, toAuditEntry, type AuditRow } from "./audit-row";
 import type { AuditEntryDetail } from "./types";
 
@@ -20,5 +21,6 @@ export async function getAuditEvent(id: string): Promise<AuditEntryDetail> {
         row.id,
       )
     : [];
-  return { entry: toAuditEntry(row), partners: partners.map(toAuditEntry) };
+  const [entry, ...labelled] = await labelTargets(prisma, [toAuditEntry(row), ...partners.map(toAuditEntry)]);
+  return { entry: entry!, partners: labelled };
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { getStore } from "@/lib/db/get-store";
 import type { AuditListQuery } from "./audit-list-query";
 import { auditWhere } from "./audit-filters";
+import { labelTargets } from "./label-targets";
 import { AUDIT_ENTRY_COLUMNS, AUDIT_FROM, toAuditEntry, type AuditRow } from "./audit-row";
 import type { AuditPage } from "./types";
 
@@ -23,5 +24,5 @@ export async function listAuditEvents(q: AuditListQuery): Promise<AuditPage> {
   const rows = await prisma.$queryRawUnsafe<AuditRow[]>(sql, ...params);
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
-  return { items: page.map(toAuditEntry), nextCursor: rows.length > q.limit && last ? last.id : null };
+  return { items: await labelTargets(prisma, page.map(toAuditEntry)), nextCursor: rows.length > q.limit && last ? last.id : null };
 }

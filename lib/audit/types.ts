@@ -19,6 +19,8 @@ export type AuditEntry = {
   intentId: string | null;
   /** "letter:<id>", "job:<id>", "dlq:<cluster>/<queue>", … */
   target: string | null;
+  /** The target as an operator names it ("Job 5", "Letter from orders"), where Redrive can tell; lists and pages only, not exports. */
+  targetLabel?: string | null;
   clusterId: string | null;
   /** The cluster's name while Redrive still knows it (audit rows outlive clusters). */
   cluster: string | null;

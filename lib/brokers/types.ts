@@ -15,6 +15,8 @@ export type ManagementStatus = {
   version: string | null;
   /** A sentence for the operator when the management API does not answer as it should. */
   error: string | null;
+  /** The HTTP status it answered with when it refused (401 credentials, 403 permissions); null or absent when it did not answer. */
+  httpStatus?: number | null;
 };
 
 export type BrokerProbe = {

@@ -5,6 +5,7 @@ import { getStore } from "@/lib/db/get-store";
 import { captureDurable } from "@/lib/brokers/names";
 import type { BrokerKind } from "@/lib/brokers/types";
 import { captureOf } from "@/lib/brokers/capture-of";
+import { GONE_PROBLEM } from "./collector/sync-dlqs";
 
 /** One DLQ (or NATS capture stream) with how fast dead letters arrive and how far collection is behind. */
 export type DlqFlow = {
@@ -15,21 +16,28 @@ export type DlqFlow = {
   kind: BrokerKind;
   name: string;
   adopted: boolean;
-  /** As last discovered (the Dead letters page shows the same). */
+  /** The newer of the sampler's and discovery's readings (the Dead letters page shows the same), and when it was read. */
   depth: number | null;
+  depthAt: string | null;
+  /** No longer on the broker. */
+  deleted: boolean;
   problem: string | null;
-  /** Dead letters arriving per minute: the queue's sampled inflow, or letters collected over the last 5 minutes. */
+  /** Dead letters arriving per minute: the queue's latest sampled inflow, or letters collected over the last 5 minutes (INFLOW_WINDOW_MS). */
   inflowPerMinute: number | null;
+  /** Over how many seconds that rate was measured. */
+  inflowWindowSeconds: number | null;
   collected: number;
   /** Messages waiting to be collected (adopted DLQs and capture streams only). */
   collectorLag: number | null;
+  /** The sampled consumer row behind it (the DLQ queue, or the capture durable), whose series charts its inflow; null when not sampled. */
+  consumerId: string | null;
   sources: string[];
   foundBy: string;
 };
 
 const INFLOW_WINDOW_MS = 5 * 60_000;
 
-type QueueRow = { cluster_id: string; key: string; backlog: bigint; inflow_rate: number | null; last_sampled_at: Date | null };
+type QueueRow = { id: string; cluster_id: string; key: string; backlog: bigint; inflow_rate: number | null; rate_window_seconds: number | null; last_sampled_at: Date | null };
 
 export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
   const { prisma } = await getStore();
@@ -54,7 +62,7 @@ export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
   const keys = [...dlqs.map((d) => [d.clusterId, d.name] as const), ...captures.map((c) => [c.row.id, `${c.capture.stream}/${captureDurable(c.capture, installationId)}`] as const)];
   const queues = keys.length
     ? await prisma.$queryRawUnsafe<QueueRow[]>(
-        `SELECT c."cluster_id"::text AS cluster_id, c."key", c."backlog", c."inflow_rate", c."last_sampled_at"
+        `SELECT c."id"::text AS id, c."cluster_id"::text AS cluster_id, c."key", c."backlog", c."inflow_rate", c."rate_window_seconds", c."last_sampled_at"
          FROM "consumers" c JOIN unnest($1::uuid[], $2::text[]) AS k(cid, key) ON c."cluster_id" = k.cid AND c."key" = k.key
          WHERE c."gone_at" IS NULL`,
         keys.map((k) => k[0]),
@@ -68,9 +76,17 @@ export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
     const q = queue(d.clusterId, d.name);
     const sampled = q?.inflow_rate == null ? null : q.inflow_rate * 60;
     const recentCollected = d.adopted ? perMinute(count(recent, d.clusterId, d.name)) : null;
-    const inflow = sampled === null ? recentCollected : recentCollected === null ? sampled : Math.max(sampled, recentCollected);
-    const depth = d.depth === null ? null : Number(d.depth);
+    const useSampledInflow = sampled !== null && (recentCollected === null || sampled >= recentCollected);
+    const inflow = useSampledInflow ? sampled : recentCollected;
+    const inflowWindowSeconds = inflow === null ? null : useSampledInflow ? (q?.rate_window_seconds ?? null) : INFLOW_WINDOW_MS / 1000;
+    const deleted = d.problem === GONE_PROBLEM;
+    // The sampler's reading of the queue is newer than discovery's most of the time (every sweep, not every few minutes).
+    const useSampled = !deleted && q?.last_sampled_at != null && (d.depth === null || q.last_sampled_at >= d.lastSeenAt);
+    const depth = deleted ? null : useSampled ? Number(q!.backlog) : d.depth === null ? null : Number(d.depth);
+    const depthAt = deleted || depth === null ? null : useSampled ? q!.last_sampled_at!.toISOString() : d.lastSeenAt.toISOString();
     return {
+      depthAt,
+      deleted,
       id: d.id,
       clusterId: d.clusterId,
       cluster: d.cluster.name,
@@ -80,8 +96,10 @@ export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
       depth,
       problem: d.problem,
       inflowPerMinute: inflow,
+      inflowWindowSeconds,
       collected: count(collected, d.clusterId, d.name),
       collectorLag: d.adopted ? (q ? Number(q.backlog) : depth) : null,
+      consumerId: q?.id ?? null,
       sources: Array.isArray(d.sources) ? (d.sources as string[]) : [],
       foundBy: d.foundBy,
     };
@@ -97,10 +115,14 @@ export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
       name: c.capture.stream,
       adopted: c.capture.enabled,
       depth: null,
+      depthAt: null,
+      deleted: false,
       problem: c.capture.enabled ? (problem?.problem ?? null) : "capture is disabled in the configuration: JetStream dead letters are not collected",
       inflowPerMinute: c.capture.enabled ? perMinute(count(recent, c.row.id, c.capture.stream)) : null,
+      inflowWindowSeconds: c.capture.enabled ? INFLOW_WINDOW_MS / 1000 : null,
       collected: count(collected, c.row.id, c.capture.stream),
       collectorLag: c.capture.enabled && q ? Number(q.backlog) : null,
+      consumerId: q?.id ?? null,
       sources: ["every consumer's MAX_DELIVERIES and MSG_TERMINATED advisories"],
       foundBy: `capture stream, through durable ${captureDurable(c.capture, installationId)}`,
     });

@@ -29,6 +29,7 @@ export type LetterRow = {
   last_death_at: Date | null;
   captured_at: Date;
   preview: string | null;
+  preview_hex: string | null;
   redrive_count: number;
   job_id: string | null;
   bounced_from_job_id: string | null;
@@ -36,7 +37,7 @@ export type LetterRow = {
 
 export const LETTER_COLUMNS = `d."id"::text AS id, c."name" AS cluster, d."kind"::text AS kind, d."source", d."destination", d."collected_from", d."reason",
   d."error_text", d."fingerprint", d."state", d."message_id", d."content_type", d."payload_size", d."payload_missing", d."death_count",
-  d."first_death_at", d."last_death_at", d."captured_at", left(d."payload_text", 200) AS preview, d."redrive_count", d."job_id"::text AS job_id,
+  d."first_death_at", d."last_death_at", d."captured_at", left(d."payload_text", 200) AS preview, encode(substring(d."payload" from 1 for 16), 'hex') AS preview_hex, d."redrive_count", d."job_id"::text AS job_id,
   d."bounced_from_job_id"::text AS bounced_from_job_id`;
 
 export function toLetterSummary(r: LetterRow): LetterSummary {
@@ -62,6 +63,7 @@ export function toLetterSummary(r: LetterRow): LetterSummary {
     lastDeathAt: iso(r.last_death_at),
     capturedAt: new Date(r.captured_at).toISOString(),
     preview: r.preview ?? "",
+    previewHex: r.preview_hex ?? "",
     redriveCount: Number(r.redrive_count),
     poison: Number(r.redrive_count) >= poisonAfter,
     jobId: r.job_id,

@@ -18,11 +18,11 @@ export function assertPayloadSearchAllowed(filters: { q?: string | undefined }, 
 }
 
 export function withoutPreviews(page: LetterPage): LetterPage {
-  return { ...page, items: page.items.map((l) => ({ ...l, preview: "", previewHidden: true })) };
+  return { ...page, items: page.items.map((l) => ({ ...l, preview: "", previewHex: "", previewHidden: true })) };
 }
 
 export function withoutPayload(letter: LetterDetail): LetterDetail {
-  return { ...letter, preview: "", payloadBase64: null, payloadTruncated: false, payloadIsUtf8: false, payloadHidden: true };
+  return { ...letter, preview: "", previewHex: "", payloadBase64: null, payloadTruncated: false, payloadIsUtf8: false, payloadHidden: true };
 }
 
 /** A group's payload shape lists the payload's JSON keys: left out like the preview. */

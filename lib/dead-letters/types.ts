@@ -35,6 +35,8 @@ export type LetterSummary = {
   capturedAt: string;
   /** The first bytes of the payload as text (invalid UTF-8 replaced), for the list. */
   preview: string;
+  /** The payload's first 16 bytes in hex, for a binary payload's preview. */
+  previewHex: string;
   /** Set when the caller's role may not read payloads: the preview was left out. */
   previewHidden?: boolean;
   /** Times Redrive had requeued this message before it died this time. */
@@ -118,17 +120,25 @@ export type DlqInfo = {
   /** How it was found: "dead-letter-exchange of orders", "configured", "capture stream". */
   foundBy: string;
   depth: number | null;
+  /** When the depth was read (the sampler's latest sweep, or discovery's); null when unknown. */
+  depthAt: string | null;
   /** Letters Redrive collected from it. */
   collected: number;
   problem: string | null;
+  /** The queue is no longer on the broker (kept because it was adopted or its letters are in the inbox). */
+  deleted: boolean;
 };
 
 /** GET /api/dlqs/{id}: one DLQ with how fast dead letters arrive and how far collection is behind. */
 export type DlqDetail = DlqInfo & {
   /** Dead letters per minute: the queue's sampled inflow, or letters collected over the last 5 minutes. */
   inflowPerMinute: number | null;
+  /** Over how many seconds that rate was measured (the last sample's interval, or 5 minutes of collected letters). */
+  inflowWindowSeconds: number | null;
   /** Messages waiting on the broker to be collected (adopted DLQs and capture streams). */
   collectorLag: number | null;
+  /** The sampled consumer row behind it (the queue, or the capture durable): its series is the DLQ's inflow chart. */
+  consumerId: string | null;
 };
 
 /** A source whose dead letters are being dropped (DLX missing or routing nowhere). */

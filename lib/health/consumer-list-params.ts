@@ -8,7 +8,7 @@ import type { HealthState } from "./types";
 // (./consumer-list-query.ts) so a name the route does not parse does not compile. No zod at run time.
 
 /** Server order (it is the order the API's error sentence lists them in). */
-export const CONSUMER_SORT_KEYS = ["state", "backlog", "ackRate", "deliverRate", "inflowRate", "redeliverRate", "eta", "name", "inFlight", "oldest"] as const;
+export const CONSUMER_SORT_KEYS = ["state", "backlog", "ackRate", "deliverRate", "inflowRate", "redeliverRate", "eta", "name", "inFlight", "oldest", "impact"] as const;
 export type ConsumerSortKey = (typeof CONSUMER_SORT_KEYS)[number];
 export type SortDir = "asc" | "desc";
 
@@ -24,6 +24,8 @@ export const CONSUMER_SORT_DEFAULT_DIR: Record<ConsumerSortKey, SortDir> = {
   name: "asc",
   inFlight: "desc",
   oldest: "desc",
+  // Worst trouble first: state severity weighed with backlog, growth and time in state (lib/health/score-impact.ts).
+  impact: "desc",
 };
 
 /** "app": applications' consumers only; "dlq": dead-letter queues; "capture": Redrive's own. */

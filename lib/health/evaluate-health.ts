@@ -13,6 +13,8 @@ export type Verdict = {
   drainRate: number | null;
   /** Over how many seconds the window's rates were measured. */
   windowSeconds: number | null;
+  /** When the evidence for this state began (ms), when the rules know it; the stored "state since" starts there, so it and the reason tell the same duration. */
+  since?: number;
 };
 
 export type EvaluateOptions = {
@@ -110,7 +112,8 @@ export function evaluateHealth(all: SamplePoint[], o: EvaluateOptions): Verdict 
     // Stopped for longer than the window holds: the state's own start says how long.
     if (o.held?.state === "STOPPED" && o.held.since < since) since = o.held.since;
     const lasting = since < last.t ? ` for ${formatDuration(o.now - since)}` : "";
-    return { state: "STOPPED", reason: `backlog ${backlog} and no consumer${lasting}`, ...base };
+    // Nobody consumes: whatever the backlog does (expiry, a purge), it is not draining.
+    return { state: "STOPPED", reason: `backlog ${backlog} and no consumer${lasting}`, ...base, etaSeconds: null, since };
   }
 
   if (last.backlog > 0 && last.consumerCount > 0) {

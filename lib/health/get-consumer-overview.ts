@@ -4,15 +4,19 @@ import type { ConsumerOverview } from "./overview-types";
 import { toSummary } from "./to-summary";
 import { HEALTH_STATES, type HealthState } from "./types";
 
+/** How many of the worst consumers the Overview lists; the rest are a link away. */
+const WORST_SHOWN = 10;
+
 export async function getConsumerOverview(): Promise<ConsumerOverview> {
   const { prisma } = await getStore();
   const [groups, clusters, worst, latest] = await Promise.all([
     prisma.consumer.groupBy({ by: ["clusterId", "state"], where: { goneAt: null }, _count: { _all: true }, _sum: { backlog: true } }),
-    prisma.cluster.findMany({ select: { id: true, name: true, kind: true } }),
+    prisma.cluster.findMany({ select: { id: true, name: true, kind: true, lastSampleError: true } }),
+    // By impact, not state alone: a deep, rising LAGGING queue outranks a STOPPED one holding one message.
     prisma.consumer.findMany({
       where: { goneAt: null, state: { not: "OK" } },
-      orderBy: [{ severity: "asc" }, { backlog: "desc" }, { id: "asc" }],
-      take: 10,
+      orderBy: [{ impact: "desc" }, { severity: "asc" }, { backlog: "desc" }, { id: "asc" }],
+      take: WORST_SHOWN,
       include: { cluster: { select: { name: true } } },
     }),
     prisma.consumer.aggregate({ where: { goneAt: null }, _max: { lastSampledAt: true } }),
@@ -32,5 +36,7 @@ export async function getConsumerOverview(): Promise<ConsumerOverview> {
       };
     })
     .sort((a, b) => a.cluster.localeCompare(b.cluster));
-  return { clusters: out, worst: worst.map(toSummary), sampledAt: latest._max.lastSampledAt?.toISOString() ?? null };
+  const troubled = groups.filter((g) => g.state !== "OK").reduce((a, g) => a + g._count._all, 0);
+  const sweepErrors = clusters.filter((c) => c.lastSampleError !== null).map((c) => ({ cluster: c.name, error: c.lastSampleError! }));
+  return { clusters: out, worst: worst.map(toSummary), troubled, sweepErrors, sampledAt: latest._max.lastSampledAt?.toISOString() ?? null };
 }

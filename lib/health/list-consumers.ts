@@ -25,6 +25,8 @@ function orderBy(sort: ConsumerListQuery["sort"], dir: "asc" | "desc"): Prisma.C
       return [nullsLast("etaSeconds"), ...tie];
     case "oldest":
       return [nullsLast("oldestAgeSeconds"), ...tie];
+    case "impact":
+      return [{ impact: dir }, { severity: dir === "desc" ? "asc" : "desc" }, ...tie];
     default:
       return [nullsLast(sort), ...tie];
   }

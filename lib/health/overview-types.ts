@@ -16,8 +16,12 @@ export type ClusterConsumerCounts = {
 
 export type ConsumerOverview = {
   clusters: ClusterConsumerCounts[];
-  /** Up to 10, worst first. */
+  /** Up to 10, worst first by impact (state, backlog, growth, time in state). */
   worst: ConsumerSummary[];
+  /** How many consumers are not OK in all (worst holds the first of them). */
+  troubled: number;
+  /** Clusters whose latest sweep failed, with what failed. */
+  sweepErrors: Array<{ cluster: string; error: string }>;
   /** The latest sample behind these numbers; null when nothing has been sampled yet. */
   sampledAt: string | null;
 };

@@ -151,6 +151,15 @@ describe("the audit API", () => {
   it("filters by actor, exact action, action prefix, phase and result", async () => {
     expect((await listAll("actor=carol")).map((e) => e.action)).toEqual(["user.sign-in"]);
     expect((await listAll("action=job.terminate")).map((e) => [e.phase, e.result])).toEqual([["outcome", "completed"], ["outcome", "ok"], ["intent", null]]);
+    // The end of the job says how it went, and every row names the job as an operator does.
+    const [end] = await listAll("action=job.terminate&result=completed");
+    const number = Number((await store.prisma.redriveJob.findUniqueOrThrow({ where: { id: jobId } })).number);
+    expect(end!.detail).toEqual({ jobNumber: number, total: 3, letters: { done: 3 } });
+    expect(end!.targetLabel).toBe(`Job ${number}`);
+    const letterRow = (await listAll("action=letter.")).find((e) => e.target === `letter:${letterIds[0]}`);
+    expect(letterRow!.targetLabel).toMatch(new RegExp(`^Letter from .+ · ${letterIds[0]!.slice(0, 8)}$`));
+    const [adopt] = await listAll("action=dlq.adopt&phase=outcome");
+    expect(adopt!.targetLabel).toBe(`DLQ v/orders.dlq on ${CLUSTER}`);
     const letters = await listAll("action=letter.");
     expect(letters).toHaveLength(6);
     expect(letters.every((e) => e.action === "letter.terminate")).toBe(true);

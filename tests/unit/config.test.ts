@@ -136,6 +136,9 @@ describe("loadConfig", () => {
   it("reads publicUrl, metrics and notifications, with webhook URLs from the environment", () => {
     const none = loadConfig({}, dirWith({}));
     expect(none.publicUrl).toBe("http://localhost:3000");
+    // A server started on another port links to that port, not to 3000.
+    expect(loadConfig({ PORT: "8088" }, dirWith({})).publicUrl).toBe("http://localhost:8088");
+    expect(loadConfig({ PORT: "8088" }, dirWith({ "redrive.config.json": JSON.stringify({ clusters: [{ name: "n", kind: "nats", servers: ["nats://x:1"] }], publicUrl: "https://r.example.com" }) })).publicUrl).toBe("https://r.example.com");
     expect(none.metrics).toEqual({ open: false });
     expect(none.notifications).toEqual({ channels: [], rules: [], allowPrivateTargets: false, delivery: { timeoutMs: 10_000, maxAttempts: 8, backoffMs: 5000, maxBackoffMs: 900_000, retentionMs: 30 * 86_400_000, groupAbove: 10 } });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_THRESHOLDS } from "@/lib/config";
-import { evaluateHealth } from "@/lib/health/evaluate-health";
+import { evaluateHealth, formatDuration } from "@/lib/health/evaluate-health";
+import { ConsumerWindows } from "@/lib/health/sampler/consumer-windows";
 import { derivePoint, type RawPoint, type SamplePoint } from "@/lib/health/sample-point";
 
 const T0 = Date.parse("2026-03-01T09:00:00Z");
@@ -97,6 +98,29 @@ describe("evaluateHealth", () => {
     const v = evaluateHealth(pts, opts(pts));
     expect(v.state).toBe("STOPPED");
     expect(v.reason).toBe("backlog 262 and no consumer for 81 s");
+  });
+
+  it("gives a STOPPED queue no time to drain, even while its backlog shrinks by expiry", () => {
+    const pts = record(Array.from({ length: 13 }, (_, i) => raw(i, { pending: 600 - i * 40, consumerCount: 0, deliveredTotal: 100, ackedTotal: 100 })));
+    const v = evaluateHealth(pts, opts(pts));
+    expect(v.state).toBe("STOPPED");
+    expect(v.etaSeconds).toBeNull();
+  });
+
+  it("dates a STOPPED state from the same evidence its reason tells", () => {
+    // The consumer left at tick 4 (2 min before the last reading): the reason and the state's start agree.
+    const pts = record(Array.from({ length: 13 }, (_, i) => raw(i, { pending: 250 + i, consumerCount: i < 4 ? 1 : 0, deliveredTotal: 100, ackedTotal: 100 })));
+    const v = evaluateHealth(pts, opts(pts));
+    expect(v.since).toBe(pts[4]!.t);
+    const o = opts(pts);
+    expect(v.reason).toContain(`for ${Math.round((o.now - v.since!) / 1000)} s`);
+    const windows = new ConsumerWindows(60_000);
+    expect(windows.mark("c", v.state, new Date(o.now), v.since).getTime()).toBe(pts[4]!.t);
+    // Held on the next sweep: the start stays put, and the reason keeps counting from it.
+    const later = record(Array.from({ length: 25 }, (_, i) => raw(i, { pending: 250 + i, consumerCount: i < 4 ? 1 : 0, deliveredTotal: 100, ackedTotal: 100 }))).slice(-4);
+    const held = evaluateHealth(later, opts(later, { held: windows.held("c") }));
+    expect(held.since).toBe(pts[4]!.t);
+    expect(held.reason).toBe(`backlog 274 and no consumer for ${formatDuration(opts(later).now - pts[4]!.t)}`);
   });
 
   it("is not STOPPED by a pull consumer caught between two fetches", () => {

@@ -108,7 +108,10 @@ function toReading(q: QueueItem, prefetch: Map<string, Prefetch>, now: Date): Co
     publishedTotal: stats.publish ?? null,
     redeliveredTotal: stats.redeliver ?? 0,
     redeliveredNow: null,
-    counterEpoch: null,
+    // A node that has just restarted lists its queues before their counts and counters are reported
+    // again: read as zeros, the next sweep's real backlog would look like a burst of arrivals. Such a
+    // reading is its own counter epoch, so rates re-baseline on both sides of it instead of spiking.
+    counterEpoch: q.messages_ready === undefined || q.messages_unacknowledged === undefined ? "unreported" : null,
     // Not idle_since: RabbitMQ 3.10 moves it forward on an idle queue every 2 minutes by itself. The
     // sampler dates activity from the counters instead.
     lastActivityAt: null,

@@ -34,10 +34,10 @@ export class ManagementClient {
       );
     }
     if (res.status === 401) {
-      throw new AppError("BROKER_REFUSED", `The RabbitMQ management API refused the credentials of user "${this.cluster.user}" (401). Check the user and password for cluster "${this.cluster.name}".`);
+      throw new AppError("BROKER_REFUSED", `The RabbitMQ management API refused the credentials of user "${this.cluster.user}" (401). Check the user and password for cluster "${this.cluster.name}".`, { details: { status: 401 } });
     }
     if (res.status === 403) {
-      throw new AppError("BROKER_REFUSED", `User "${this.cluster.user}" may not use the RabbitMQ management API (403): give it the "monitoring" tag or higher.`);
+      throw new AppError("BROKER_REFUSED", `User "${this.cluster.user}" may not use the RabbitMQ management API (403): give it the "monitoring" tag or higher.`, { details: { status: 403 } });
     }
     if (!res.ok) {
       const where = url.replace(/\?.*$/, "");

@@ -87,7 +87,9 @@ export class RabbitBroker implements Broker {
       const overview = await this.management.get<Overview>("/api/overview");
       return { status: { ok: true, version: overview.management_version ?? null, error: null }, overview };
     } catch (e) {
-      return { status: { ok: false, version: null, error: describeError(e) }, overview: null };
+      // It answered, but said no: the card says so instead of "not answering".
+      const status = isAppError(e) ? (e.details as { status?: unknown } | undefined)?.status : undefined;
+      return { status: { ok: false, version: null, error: describeError(e), httpStatus: typeof status === "number" ? status : null }, overview: null };
     }
   }
 

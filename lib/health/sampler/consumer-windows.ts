@@ -34,12 +34,13 @@ export class ConsumerWindows {
     return list;
   }
 
-  /** Records the state; returns since when the consumer has been in it. */
-  mark(id: string, state: HealthState, at: Date): Date {
+  /** Records the state; returns since when the consumer has been in it: from `evidenceSince` (ms) when the rules say when its evidence began, else from this sweep. */
+  mark(id: string, state: HealthState, at: Date, evidenceSince?: number): Date {
     const prev = this.states.get(id);
     if (prev && prev.state === state) return prev.since;
-    this.states.set(id, { state, since: at });
-    return at;
+    const since = evidenceSince !== undefined && evidenceSince < at.getTime() ? new Date(evidenceSince) : at;
+    this.states.set(id, { state, since });
+    return since;
   }
 
   /** The state last recorded and since when (ms), for the rules to say how long it has held. */

@@ -7,6 +7,7 @@ import { evaluateHealth } from "../evaluate-health";
 import { detachedReason, expectationFor, unmetByName } from "../expected-consumers";
 import { detectFindings } from "../findings";
 import { resolveOldestAge, withOldestAge } from "../oldest-age";
+import { scoreImpact } from "../score-impact";
 import { derivePoint, meanRate, type RawPoint, type SamplePoint } from "../sample-point";
 import { loadExpectations } from "../expected/load-expectations";
 import { loadConsumerContext } from "./consumer-context";
@@ -68,7 +69,9 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
       prisma,
       known.map(({ id }) => {
         const verdict = evaluateHealth(windows.get(id), { now: at.getTime(), intervalMs, thresholds, reachable: false, unreachableReason: reason });
-        return { id, verdict, stateSince: windows.mark(id, verdict.state, at) };
+        const stateSince = windows.mark(id, verdict.state, at);
+        const impact = scoreImpact({ state: verdict.state, backlog: windows.last(id)?.backlog ?? 0, growthPerSecond: null, secondsInState: (at.getTime() - stateSince.getTime()) / 1000 });
+        return { id, verdict, stateSince, impact };
       }),
     );
     const ms = Math.round(performance.now() - started);
@@ -130,7 +133,10 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
     // (JetStream), else this sweep when a counter moved; never a timestamp the broker refreshes by itself.
     const moved = (point.deliverRate ?? 0) > 0 || (point.ackRate ?? 0) > 0 || (point.inflowRate ?? 0) > 0;
     const activityAt = reading.lastActivityAt ?? (moved ? at : null);
-    rows.push({ id, role, reading, point, verdict, oldest, findings, expectedMin: expectation?.minConsumers ?? null, stateSince: windows.mark(id, verdict.state, at), recentBacklog, rateWindowSeconds, activityAt });
+    const stateSince = windows.mark(id, verdict.state, at, verdict.state === judged.state ? judged.since : undefined);
+    const secondsInState = (at.getTime() - stateSince.getTime()) / 1000;
+    const impact = scoreImpact({ state: verdict.state, backlog: point.backlog, growthPerSecond: judged.drainRate === null ? null : -judged.drainRate, secondsInState });
+    rows.push({ id, role, reading, point, verdict, oldest, findings, expectedMin: expectation?.minConsumers ?? null, stateSince, recentBacklog, rateWindowSeconds, activityAt, impact });
   }
   await writeSamples(prisma, rows, at);
   // Expected consumers nothing on the broker matches keep (or get) a row of their own, MISSING.

@@ -5,6 +5,7 @@ import type { Verdict } from "../evaluate-health";
 import { absentReason, splitKey, type Expectation } from "../expected-consumers";
 import type { OldestAge } from "../oldest-age";
 import type { SamplePoint } from "../sample-point";
+import { scoreImpact } from "../score-impact";
 import { STATE_SEVERITY, type ConsumerRole, type Finding, type HealthState } from "../types";
 
 // Bulk writes for one sweep: thousands of consumers per cluster in a handful of statements
@@ -61,6 +62,8 @@ export type SweepRow = {
   rateWindowSeconds: number | null;
   /** Last activity seen in this sweep, if any; without it the stored one stays. */
   activityAt: Date | null;
+  /** How much its trouble matters now (scoreImpact). */
+  impact: number;
 };
 
 export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: Date): Promise<void> {
@@ -99,11 +102,11 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
          "ack_rate" = u.ar, "deliver_rate" = u.dr, "inflow_rate" = u.ir, "redeliver_rate" = u.rr, "rate_window_seconds" = u.win,
          "eta_seconds" = u.eta, "redelivered_now" = u.rn, "last_activity_at" = COALESCE(u.act, c."last_activity_at"), "oldest_age_seconds" = u.oldest,
          "last_sampled_at" = $1::timestamptz, "recent_backlog" = u.recent::jsonb, "role" = u.role,
-         "oldest_age_estimated" = u.oest, "oldest_age_note" = u.onote, "expected_min" = u.emin, "findings" = u.findings::jsonb
+         "oldest_age_estimated" = u.oest, "oldest_age_note" = u.onote, "expected_min" = u.emin, "findings" = u.findings::jsonb, "impact" = u.impact
        FROM unnest($2::uuid[], $3::text[], $4::int4[], $5::text[], $6::timestamptz[], $7::int8[], $8::int8[], $9::int8[], $10::int4[], $11::int4[],
                    $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::int8[], $19::timestamptz[], $20::int4[], $21::text[], $22::text[],
-                   $23::bool[], $24::text[], $25::int4[], $26::text[])
-         AS u(id, state, sev, reason, since, backlog, pending, in_flight, lim, cc, ar, dr, ir, rr, win, eta, rn, act, oldest, recent, role, oest, onote, emin, findings)
+                   $23::bool[], $24::text[], $25::int4[], $26::text[], $27::float8[])
+         AS u(id, state, sev, reason, since, backlog, pending, in_flight, lim, cc, ar, dr, ir, rr, win, eta, rn, act, oldest, recent, role, oest, onote, emin, findings, impact)
        WHERE c."id" = u.id`,
       at.toISOString(),
       part.map((r) => r.id),
@@ -131,6 +134,7 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
       part.map((r) => r.oldest.note),
       part.map((r) => r.expectedMin),
       part.map((r) => JSON.stringify(r.findings)),
+      part.map((r) => r.impact),
     );
   }
 }
@@ -143,17 +147,18 @@ export async function markGone(prisma: PrismaClient, clusterId: string, at: Date
 }
 
 /** A cluster that could not be read: its consumers keep their last values, and say why they are UNKNOWN. */
-export async function writeVerdicts(prisma: PrismaClient, rows: Array<{ id: string; verdict: Verdict; stateSince: Date }>): Promise<void> {
+export async function writeVerdicts(prisma: PrismaClient, rows: Array<{ id: string; verdict: Verdict; stateSince: Date; impact: number }>): Promise<void> {
   for (const part of chunks(rows)) {
     await prisma.$executeRawUnsafe(
-      `UPDATE "consumers" AS c SET "state" = u.state, "severity" = u.sev, "state_reason" = u.reason, "state_since" = u.since, "eta_seconds" = NULL
-       FROM unnest($1::uuid[], $2::text[], $3::int4[], $4::text[], $5::timestamptz[]) AS u(id, state, sev, reason, since)
+      `UPDATE "consumers" AS c SET "state" = u.state, "severity" = u.sev, "state_reason" = u.reason, "state_since" = u.since, "eta_seconds" = NULL, "impact" = u.impact
+       FROM unnest($1::uuid[], $2::text[], $3::int4[], $4::text[], $5::timestamptz[], $6::float8[]) AS u(id, state, sev, reason, since, impact)
        WHERE c."id" = u.id`,
       part.map((r) => r.id),
       part.map((r) => r.verdict.state),
       part.map((r) => STATE_SEVERITY[r.verdict.state]),
       part.map((r) => r.verdict.reason),
       part.map((r) => r.stateSince.toISOString()),
+      part.map((r) => r.impact),
     );
   }
 }
@@ -166,7 +171,7 @@ export async function writeVerdicts(prisma: PrismaClient, rows: Array<{ id: stri
 export async function writeMissing(prisma: PrismaClient, clusterId: string, kind: BrokerKind, unmet: Expectation[], at: Date, mark: (id: string, state: HealthState) => Date): Promise<void> {
   if (!unmet.length) return;
   const keys = unmet.map((e) => e.key);
-  const before = new Map((await prisma.consumer.findMany({ where: { clusterId, key: { in: keys } }, select: { key: true, goneAt: true, lastSeenAt: true, synthetic: true } })).map((r) => [r.key, r]));
+  const before = new Map((await prisma.consumer.findMany({ where: { clusterId, key: { in: keys } }, select: { key: true, goneAt: true, lastSeenAt: true, synthetic: true, backlog: true } })).map((r) => [r.key, r]));
   const rows = await prisma.$queryRawUnsafe<Array<{ id: string; key: string }>>(
     `INSERT INTO "consumers" ("id", "cluster_id", "key", "kind", "parent", "name", "synthetic", "last_seen_at", "gone_at")
      SELECT gen_random_uuid(), $1::uuid, u.k, $2::"BrokerKind", u.p, u.n, true, $3::timestamptz, NULL
@@ -187,13 +192,15 @@ export async function writeMissing(prisma: PrismaClient, clusterId: string, kind
     const prev = before.get(e.key);
     // A consumer seen before says since when it is gone; a placeholder was never there.
     const goneSince = prev && !prev.synthetic ? (prev.goneAt ?? prev.lastSeenAt) : null;
-    return [{ id, reason: absentReason(e, goneSince), min: e.minConsumers, since: mark(id, "MISSING") }];
+    const since = mark(id, "MISSING");
+    const impact = scoreImpact({ state: "MISSING", backlog: Number(prev?.backlog ?? 0), growthPerSecond: null, secondsInState: (at.getTime() - since.getTime()) / 1000 });
+    return [{ id, reason: absentReason(e, goneSince), min: e.minConsumers, since, impact }];
   });
   await prisma.$executeRawUnsafe(
     `UPDATE "consumers" AS c SET "state" = 'MISSING', "severity" = $1, "state_reason" = u.reason, "state_since" = u.since, "expected_min" = u.min,
        "consumer_count" = 0, "eta_seconds" = NULL, "oldest_age_seconds" = NULL, "oldest_age_note" = NULL, "oldest_age_estimated" = false,
-       "findings" = '[]'::jsonb, "last_sampled_at" = $2::timestamptz
-     FROM unnest($3::uuid[], $4::text[], $5::int4[], $6::timestamptz[]) AS u(id, reason, min, since)
+       "findings" = '[]'::jsonb, "last_sampled_at" = $2::timestamptz, "impact" = u.impact
+     FROM unnest($3::uuid[], $4::text[], $5::int4[], $6::timestamptz[], $7::float8[]) AS u(id, reason, min, since, impact)
      WHERE c."id" = u.id`,
     STATE_SEVERITY.MISSING,
     at.toISOString(),
@@ -201,5 +208,6 @@ export async function writeMissing(prisma: PrismaClient, clusterId: string, kind
     updates.map((u) => u.reason),
     updates.map((u) => u.min),
     updates.map((u) => u.since.toISOString()),
+    updates.map((u) => u.impact),
   );
 }
