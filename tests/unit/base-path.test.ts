@@ -54,7 +54,8 @@ describe("publicUrl and the base path the app was built for", () => {
     expect(bare.publicUrl).toBe("https://ops.example.com/redrive");
     expect(bare.auth.publicOrigin).toBe("https://ops.example.com");
     const none = loadConfig({ PORT: "4000" }, configDir({}), "/redrive");
-    expect(none.publicUrl).toBe("http://localhost:3000/redrive");
+    // Without a publicUrl, links point at the port this process serves on, under the base path.
+    expect(none.publicUrl).toBe("http://localhost:4000/redrive");
     expect(none.auth.localUrl).toBe("http://localhost:4000/redrive");
   });
 
