@@ -21,6 +21,8 @@ const LEASE_MS = 15_000;
 /** How often a runner looks for work: a lease handed back on shutdown is taken within this. */
 const POLL_MS = 500;
 const DEFAULT_DEADLINE_MS = 20_000;
+/** Chunks sent or recording their outcomes while the next one is taken (see run()). */
+const PIPELINE_DEPTH = 2;
 /** The longest wait between tries to record outcomes while the store is away. */
 const OUTCOME_RETRY_MAX_MS = 5000;
 
@@ -67,6 +69,36 @@ function abandoned(kind: LetterRow["kind"]): RunResult {
       return unknownKind(kind);
   }
 }
+/** A counting semaphore over publishes awaiting their confirms; waiters are served in order. */
+class Permits {
+  private readonly waiters: Array<() => void> = [];
+  constructor(private free: number) {}
+
+  /** Resolves true with a slot held, or false when `closing()` turned true while waiting (woken through `sleepers`). */
+  async take(closing: () => boolean, sleepers: Set<() => void>): Promise<boolean> {
+    while (this.free <= 0) {
+      if (closing()) return false;
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          sleepers.delete(wake);
+          const i = this.waiters.indexOf(wake);
+          if (i >= 0) this.waiters.splice(i, 1);
+          resolve();
+        };
+        this.waiters.push(wake);
+        sleepers.add(wake);
+      });
+    }
+    this.free--;
+    return true;
+  }
+
+  give(): void {
+    this.free++;
+    this.waiters[0]?.();
+  }
+}
+
 const OUTCOME_STATE: Record<string, string> = { requeue: "requeued", terminate: "terminated", restore: "dead" };
 
 export class JobRunner {
@@ -200,6 +232,18 @@ export class JobRunner {
     const publishers = new Map<string, Promise<LetterPublisher>>();
     // The job's pace runs across chunks: each letter goes out no sooner than 1/rate after the last.
     const pace = { next: Date.now() };
+    // Publishes awaiting their confirms, across the chunks in flight: never more than maxInFlight.
+    const permits = new Permits(this.deps.maxInFlight);
+    // Chunks whose intents are recorded and that are being sent or having their outcomes recorded.
+    // The next chunk is taken and its intents written while these await their confirms.
+    const inFlight = new Set<Promise<void>>();
+    // The first error of a chunk in flight ends the run, as an error of the loop itself would.
+    const failed: { error?: unknown; set?: true } = {};
+    const settle = async (all = true) => {
+      if (all) await Promise.all([...inFlight]);
+      else if (inFlight.size) await Promise.race([...inFlight]);
+      if (failed.set) throw failed.error;
+    };
     let lastRenew = Date.now();
     // The lease is renewed while a chunk awaits its confirms too (shutting down included): a slow
     // broker is not a dead runner, and nobody else may take letters this runner still has in flight.
@@ -208,6 +252,7 @@ export class JobRunner {
     try {
       for (;;) {
         if (this.closing) return;
+        if (failed.set) throw failed.error;
         if (Date.now() - lastRenew > this.leaseMs / 3) {
           if (!(await this.renew(id))) return; // another process owns it now
           lastRenew = Date.now();
@@ -215,18 +260,44 @@ export class JobRunner {
         const job = await this.job(id);
         if (!job) return;
         if (job.state === "paused") {
+          await settle();
           await this.nap(250);
           continue;
         }
-        if (job.state === "cancelling") return await this.finish(job, "cancelled");
+        if (job.state === "cancelling") {
+          await settle();
+          return await this.finish(job, "cancelled");
+        }
         if (job.state !== "running") return;
+        // While the broker is away, one chunk at a time: the next waits for the backoff.
+        if (this.backoff) await settle();
+
+        // ── Before taking the next chunk ──────────────────────────────────────────────────────
+        // The one place a chunk's size is decided and the job may be held before anything is taken.
         // Small enough chunks that pause and cancel take effect within a second at the job's rate.
-        const chunk = Math.max(1, Math.min(this.deps.maxInFlight, Math.floor(job.rate / 2)));
-        const letters = await this.next(id, chunk);
-        if (letters.length === 0) return await this.finish(job, "completed");
-        await this.process(job, letters, publishers, pace);
+        const size = Math.max(1, Math.min(this.deps.maxInFlight, Math.floor(job.rate / 2)));
+        // ──────────────────────────────────────────────────────────────────────────────────────
+
+        const letters = await this.next(id, size);
+        if (letters.length === 0) {
+          if (inFlight.size === 0) return await this.finish(job, "completed");
+          // Letters of a chunk still in flight may go back in line (not sent): look again after it.
+          await settle(false);
+          continue;
+        }
+        // Fail closed: without the chunk's intents recorded, nothing is touched.
+        const intentId = await this.recordIntents(job, letters);
+        const chunk = this.send(job, letters, intentId, publishers, pace, permits)
+          .catch((error: unknown) => {
+            if (!failed.set) Object.assign(failed, { error, set: true });
+          })
+          .finally(() => inFlight.delete(chunk));
+        inFlight.add(chunk);
+        if (inFlight.size >= PIPELINE_DEPTH) await settle(false);
       }
     } finally {
+      // Chunks already sent finish: their confirms are awaited (up to the shutdown deadline) and recorded.
+      await Promise.all([...inFlight]);
       clearInterval(heartbeat);
       for (const p of publishers.values()) await (await p.catch(() => null))?.close().catch(() => undefined);
       if (this.closing) await this.handBack(id);
@@ -254,15 +325,13 @@ export class JobRunner {
     );
   }
 
-  private async process(job: Job, chunk: LetterRow[], publishers: Map<string, Promise<LetterPublisher>>, pace: { next: number }): Promise<void> {
+  /** Records a chunk's intents and marks its letters in flight, in one transaction; returns each letter's intent id. */
+  private async recordIntents(job: Job, chunk: LetterRow[]): Promise<(l: LetterRow) => bigint | null> {
     const p = this.deps.prisma;
-    let letters = chunk;
-    const attempt = (letterId: string) => `redrive:${job.id}:${letterId}`;
-    // Fail closed: without the per-letter intents recorded, nothing is touched.
     const [intents] = await p.$transaction([
       insertAuditRowsReturning(
         p,
-        letterIntentRows(job, letters.map((l) => l.letter_id)),
+        letterIntentRows(job, chunk.map((l) => l.letter_id)),
       ),
       p.$executeRawUnsafe(
         `UPDATE "redrive_job_letters" SET "outcome" = 'in_flight', "attempt_id" = 'redrive:' || "job_id"::text || ':' || "letter_id"::text
@@ -274,8 +343,21 @@ export class JobRunner {
 
     // Each letter's outcome row names the intent it answers.
     const intentOf = new Map(intents.map((r) => [r.target, r.id]));
-    const intentId = (l: LetterRow) => intentOf.get(auditTarget.letter(l.letter_id)) ?? null;
+    return (l: LetterRow) => intentOf.get(auditTarget.letter(l.letter_id)) ?? null;
+  }
 
+  /** Sends a chunk whose intents are recorded, awaits its confirms, and records the outcomes. */
+  private async send(
+    job: Job,
+    chunk: LetterRow[],
+    intentId: (l: LetterRow) => bigint | null,
+    publishers: Map<string, Promise<LetterPublisher>>,
+    pace: { next: number },
+    permits: Permits,
+  ): Promise<void> {
+    const p = this.deps.prisma;
+    let letters = chunk;
+    const attempt = (letterId: string) => `redrive:${job.id}:${letterId}`;
     const spacing = 1000 / job.rate;
     pace.next = Math.max(pace.next, Date.now() - spacing);
     const slots = letters.map(() => (pace.next += spacing));
@@ -300,6 +382,8 @@ export class JobRunner {
             await this.nap(slots[i]! - Date.now());
             // Shutting down: what has not gone out yet stays for the replica that takes the job over.
             if (this.closing) return { outcome: "not_sent", detail: SHUTDOWN_NOT_SENT, shutdown: true };
+            // A publish slot (maxInFlight across the chunks in flight); shutting down wakes the wait.
+            if (!(await permits.take(() => this.closing, this.sleepers))) return { outcome: "not_sent", detail: SHUTDOWN_NOT_SENT, shutdown: true };
             try {
               let pub = publishers.get(l.cluster);
               if (!pub) {
@@ -313,6 +397,8 @@ export class JobRunner {
               return await Promise.race([sent, this.deadlinePassed.then(() => abandoned(l.kind))]);
             } catch (e) {
               return { outcome: "failed" as const, detail: describeError(e) };
+            } finally {
+              permits.give();
             }
           }),
         );
