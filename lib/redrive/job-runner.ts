@@ -10,6 +10,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import type { LetterPublisher, OutgoingLetter, PublishResult } from "@/lib/brokers/publisher";
 import { BROKER_CAPABILITIES, kindsWith, unknownKind, type BrokerKind } from "@/lib/brokers/contracts";
+import { jobStartSignal } from "./job-start-signal";
 
 // Runs jobs. Any replica may run a job: it takes a lease on it and renews it; when a process dies
 // its lease lapses and another (or the restarted one) takes over. Letters go through in chunks:
@@ -143,8 +144,17 @@ export class JobRunner {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    jobStartSignal.addEventListener("started", this.onJobStarted);
     void this.poll();
   }
+
+  /** A job started in this process: taken now rather than at the next poll. */
+  private readonly onJobStarted = () => {
+    if (this.stopped) return;
+    const claimed = this.claim().catch((e: unknown) => this.deps.log?.("warn", "job runner could not look for work", { error: describeError(e) }));
+    // stop() waits for every look for work under way, this one too.
+    this.claiming = Promise.allSettled([this.claiming, claimed]);
+  };
 
   private async poll(): Promise<void> {
     try {
@@ -529,6 +539,7 @@ export class JobRunner {
   async stop(deadlineMs = DEFAULT_DEADLINE_MS): Promise<{ jobs: number }> {
     this.stopped = true;
     this.closing = true;
+    jobStartSignal.removeEventListener("started", this.onJobStarted);
     clearTimeout(this.timer);
     this.deadline = Date.now() + deadlineMs;
     const timer = setTimeout(() => this.passDeadline(), deadlineMs);

@@ -10,6 +10,7 @@ import { AppError, refusal } from "@/lib/errors";
 import { checkDestination, type DestinationCheck } from "./check-destination";
 import { destinationRefusal, type CheckedDestination } from "./destination-refusal";
 import { getJob } from "./get-job";
+import { jobStartSignal } from "./job-start-signal";
 import { describeScope, FROM_STATE, scopeSql, type JobRequestInput } from "./job-scope";
 import { requireRedirect } from "./require-redirect";
 import type { HeldDetails, JobSummary } from "./types";
@@ -126,5 +127,6 @@ export async function startJob(input: JobRequestInput, actor: Principal, address
       { timeout: 120_000, maxWait: 10_000 },
     );
   });
+  jobStartSignal.dispatchEvent(new Event("started"));
   return getJob(id);
 }

@@ -205,7 +205,7 @@ export async function measureNatsCollection(o: { nc: NatsConnection; store: Stor
       const worker = await js.consumers.get(stream, "worker");
       for (let termed = 0; termed < o.n; ) {
         const batch = await worker.fetch({ max_messages: 1000, expires: 5000 });
-        for await (const m of batch) (m.term("bench: cannot process"), termed++);
+        for await (const m of batch) (m.term(), termed++);
       }
       const pending = async (d: string) => (await jsm.consumers.info(capture.stream, d)).num_pending;
       await until("the advisories in the capture stream", async () => Math.min(await pending(ours), await pending(theirs)), (x) => x >= o.n, 60_000, o.signal, 100);
@@ -251,7 +251,7 @@ export async function measureNatsCollection(o: { nc: NatsConnection; store: Stor
           } finally {
             await collector.stop();
           }
-          stored += await o.store.prisma.deadLetter.count({ where: { clusterId: o.clusterId, source: { startsWith: subject } } });
+          stored = await o.store.prisma.deadLetter.count({ where: { clusterId: o.clusterId, collectedFrom: capture.stream } });
         }
       }
       bare.push(results.bare!);
