@@ -20,6 +20,8 @@ export async function recentRates(jobIds: string[]): Promise<Map<string, number>
 }
 
 export function toJobSummary(j: RedriveJob, counts: JobCounts, rate: number | null): JobSummary {
+  // A large job still claiming its letters: those not yet claimed wait too.
+  if (j.claimUntil) counts = { ...counts, pending: counts.pending + Math.max(0, j.total - j.claimed) };
   return {
     id: j.id,
     number: Number(j.number),

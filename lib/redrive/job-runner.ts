@@ -10,7 +10,11 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import type { LetterPublisher, OutgoingLetter, PublishResult } from "@/lib/brokers/publisher";
 import { BROKER_CAPABILITIES, kindsWith, unknownKind, type BrokerKind } from "@/lib/brokers/contracts";
+import { getConfig } from "@/lib/config";
+import { claimLetters } from "./claim-letters";
 import { jobStartSignal } from "./job-start-signal";
+import { selection } from "./start-job";
+import type { JobAction, JobScope } from "./types";
 
 // Runs jobs. Any replica may run a job: it takes a lease on it and renews it; when a process dies
 // its lease lapses and another (or the restarted one) takes over. Letters go through in chunks:
@@ -22,6 +26,8 @@ const LEASE_MS = 15_000;
 /** How often a runner looks for work: a lease handed back on shutdown is taken within this. */
 const POLL_MS = 500;
 const DEFAULT_DEADLINE_MS = 20_000;
+/** Letters a large job claims at a time while it runs (see claim-letters.ts). */
+const CLAIM_BATCH = 5000;
 /** Chunks sent or recording their outcomes while the next one is taken (see run()). */
 const PIPELINE_DEPTH = 2;
 /** The longest wait between tries to record outcomes while the store is away. */
@@ -34,6 +40,8 @@ export type RunnerDeps = {
   maxInFlight: number;
   /** How long a job's lease lasts without renewal (default 15 s); another runner takes over after it. */
   leaseMs?: number;
+  /** Redrives after which a letter is poison, for the letters a large job claims as it runs (default: the configuration's). */
+  poisonAfter?: number;
   log?: (level: "info" | "warn", message: string, context?: Record<string, unknown>) => void;
 };
 
@@ -51,7 +59,19 @@ type LetterRow = {
   previous_attempt_at: Date | null;
 };
 
-type Job = { id: string; action: string; state: string; rate: number; destination: string | null; edit: unknown; createdBy: string };
+type Job = {
+  id: string;
+  action: string;
+  state: string;
+  rate: number;
+  destination: string | null;
+  edit: unknown;
+  createdBy: string;
+  scope: unknown;
+  includePoison: boolean;
+  /** Set while letters in scope remain to be claimed (a large job claims them in batches as it runs). */
+  claimUntil: Date | null;
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A publish result, and whether it comes from the runner shutting down rather than from the broker. */
@@ -210,7 +230,10 @@ export class JobRunner {
   }
 
   private async job(id: string): Promise<Job | null> {
-    return this.deps.prisma.redriveJob.findUnique({ where: { id }, select: { id: true, action: true, state: true, rate: true, destination: true, edit: true, createdBy: true } });
+    return this.deps.prisma.redriveJob.findUnique({
+      where: { id },
+      select: { id: true, action: true, state: true, rate: true, destination: true, edit: true, createdBy: true, scope: true, includePoison: true, claimUntil: true },
+    });
   }
 
   /** Letters a dead process left in flight: JetStream ones go again under the same Nats-Msg-Id (deduplicated); RabbitMQ ones are "unknown". */
@@ -254,6 +277,16 @@ export class JobRunner {
       else if (inFlight.size) await Promise.race([...inFlight]);
       if (failed.set) throw failed.error;
     };
+    // The next batch of a large job's letters, claimed while its chunks go out.
+    let claiming: Promise<void> | null = null;
+    const claimMore = (job: Job) => {
+      claiming ??= this.claimMore(job)
+        .catch((error: unknown) => {
+          if (!failed.set) Object.assign(failed, { error, set: true });
+        })
+        .finally(() => (claiming = null));
+      return claiming;
+    };
     let lastRenew = Date.now();
     // The lease is renewed while a chunk awaits its confirms too (shutting down included): a slow
     // broker is not a dead runner, and nobody else may take letters this runner still has in flight.
@@ -275,6 +308,7 @@ export class JobRunner {
           continue;
         }
         if (job.state === "cancelling") {
+          await claiming;
           await settle();
           return await this.finish(job, "cancelled");
         }
@@ -290,6 +324,11 @@ export class JobRunner {
 
         const letters = await this.next(id, size);
         if (letters.length === 0) {
+          // Letters still to be claimed: wait for the next batch rather than finish.
+          if (job.claimUntil) {
+            await claimMore(job);
+            continue;
+          }
           if (inFlight.size === 0) return await this.finish(job, "completed");
           // Letters of a chunk still in flight may go back in line (not sent): look again after it.
           await settle(false);
@@ -303,15 +342,25 @@ export class JobRunner {
           })
           .finally(() => inFlight.delete(chunk));
         inFlight.add(chunk);
+        // A large job claims its next batch while this chunk goes out (not before: the first letters go first).
+        if (job.claimUntil) void claimMore(job);
         if (inFlight.size >= PIPELINE_DEPTH) await settle(false);
       }
     } finally {
       // Chunks already sent finish: their confirms are awaited (up to the shutdown deadline) and recorded.
       await Promise.all([...inFlight]);
+      await claiming;
       clearInterval(heartbeat);
       for (const p of publishers.values()) await (await p.catch(() => null))?.close().catch(() => undefined);
       if (this.closing) await this.handBack(id);
     }
+  }
+
+  /** Claims the next batch of a large job's letters (only while this runner holds its lease). */
+  private async claimMore(job: Job): Promise<void> {
+    const poisonAfter = this.deps.poisonAfter ?? getConfig().redrive.poisonAfter;
+    const sel = selection({ action: job.action as JobAction, scope: job.scope as JobScope, includePoison: job.includePoison }, poisonAfter);
+    await this.deps.prisma.$transaction((tx) => claimLetters(tx, { jobId: job.id, sel, limit: CLAIM_BATCH, until: job.claimUntil!, owner: this.owner }), { timeout: 120_000, maxWait: 10_000 });
   }
 
   /** Gives the job's lease up at once, so another replica's runner takes the job at its next poll. */
@@ -524,6 +573,8 @@ export class JobRunner {
       await p.$transaction([
         p.redriveJobLetter.updateMany({ where: { jobId: job.id, outcome: "pending" }, data: { outcome: "cancelled", finishedAt: new Date(), detail: "cancelled before it was sent" } }),
         p.deadLetter.updateMany({ where: { id: { in: left.map((l) => l.letterId) }, jobId: job.id }, data: { jobId: null } }),
+        // Letters not yet claimed stay out of the job: it ends with the letters it had.
+        p.$executeRawUnsafe(`UPDATE "redrive_jobs" SET "claim_until" = NULL, "total" = "claimed" WHERE "id" = $1::uuid AND "claim_until" IS NOT NULL`, job.id),
       ]);
     }
     await p.redriveJob.update({ where: { id: job.id }, data: { state, finishedAt: new Date(), leaseOwner: null, leaseUntil: null } });

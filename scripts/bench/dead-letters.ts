@@ -71,7 +71,11 @@ const INSERT_COLUMNS = `"id", "cluster_id", "kind", "dedupe_key", "source", "des
 /** ~290 bytes of JSON per row, different for every g. */
 const SQL_BODY = `'{"orderId":' || g || ',"customer":"cust-' || (g % 9973) || '","sku":"' || md5(g::text) || '","lines":[{"item":"' || md5((g + 1)::text) || '","qty":' || (g % 9 + 1) || '}],"note":"' || md5((g + 2)::text) || md5((g + 3)::text) || md5((g + 4)::text) || md5((g + 5)::text) || '"}'`;
 
-/** Copies a real stored letter `n - 1` times by SQL, each copy with its own payload, message id and dedupe key. */
+/**
+ * Copies a real stored letter `n - 1` times by SQL, each copy with its own payload, message id and
+ * dedupe key, captured a millisecond apart before the template (never in the future: a job takes
+ * the letters captured up to its start).
+ */
 export async function cloneLetter(store: Store, templateId: string, n: number, tag: string): Promise<void> {
   for (let from = 1; from < n; from += 50_000) {
     const to = Math.min(n - 1, from + 49_999);
@@ -79,11 +83,12 @@ export async function cloneLetter(store: Store, templateId: string, n: number, t
       `INSERT INTO "dead_letters" (${INSERT_COLUMNS})
        SELECT gen_random_uuid(), t."cluster_id", t."kind", t."dedupe_key" || ':${tag}:' || g, t."source", t."destination", t."collected_from", t."reason", t."error_text", t."payload_shape", t."fingerprint", 'dead',
          '${tag}-' || g, t."content_type", convert_to(b.text, 'UTF8'), octet_length(b.text), NULL, b.text, t."properties" || jsonb_build_object('messageId', '${tag}-' || g), t."headers", t."deaths", t."death_count",
-         t."first_death_at", t."last_death_at", t."captured_at" + make_interval(secs => g / 1000.0), t."raw_headers", 0, NULL, NULL
+         t."first_death_at", t."last_death_at", LEAST(t."captured_at", now()) - make_interval(secs => ($4::int - g) / 1000.0), t."raw_headers", 0, NULL, NULL
        FROM "dead_letters" t, generate_series($2::int, $3::int) g, LATERAL (SELECT ${SQL_BODY} AS text) b WHERE t."id" = $1::uuid`,
       templateId,
       from,
       to,
+      n,
     );
   }
 }
