@@ -292,7 +292,16 @@ export type JobFigures = {
  * server's does (runner.start()), until the job completes. `firstOnBroker` says whether a letter
  * of it has reached the destination yet (polled every 5 ms from the start request).
  */
-export async function requeueJob(store: Store, runner: JobRunner, source: string, jobRate: number, n: number, firstOnBroker: () => Promise<boolean>, signal: AbortSignal): Promise<JobFigures> {
+export async function requeueJob(
+  store: Store,
+  runner: JobRunner,
+  source: string,
+  jobRate: number,
+  n: number,
+  firstOnBroker: () => Promise<boolean>,
+  signal: AbortSignal,
+  action: "requeue" | "terminate" = "requeue",
+): Promise<JobFigures> {
   const mib = () => process.memoryUsage().rss / 1024 / 1024;
   const beforeMiB = mib();
   let peakMiB = beforeMiB;
@@ -308,14 +317,14 @@ export async function requeueJob(store: Store, runner: JobRunner, source: string
   })();
   try {
     runner.start();
-    const started = await startJob({ action: "requeue", scope: { kind: "filter", filters: { source } }, includePoison: false, rate: jobRate }, principalFor("system", "bench", "bench", "operator"), null);
+    const started = await startJob({ action, scope: { kind: "filter", filters: { source } }, includePoison: false, rate: jobRate }, principalFor("system", "bench", "bench", "operator"), null);
     const startMs = performance.now() - t;
     const state = () => store.prisma.redriveJob.findUniqueOrThrow({ where: { id: started.id }, select: { state: true } }).then((j) => j.state);
     await until(`the requeue job of ${n} letters`, state, (s) => !["running", "paused", "cancelling"].includes(s), Math.max(120_000, n * 10), signal, 10);
     const totalMs = performance.now() - t;
     const job = await getJob(started.id);
-    if (job.total !== n) throw new Error(`the requeue job took ${job.total} letters, not ${n}`);
-    if (job.state !== "completed") throw new Error(`the requeue job ended ${job.state}: ${job.error ?? ""}`);
+    if (job.total !== n) throw new Error(`the ${action} job took ${job.total} letters, not ${n}`);
+    if (job.state !== "completed") throw new Error(`the ${action} job ended ${job.state}: ${job.error ?? ""}`);
     watching = false;
     await watch;
     return { startMs, firstLetterMs, total: rate(n, totalMs), done: job.counts.done, rss: { beforeMiB, peakMiB } };
@@ -327,6 +336,8 @@ export async function requeueJob(store: Store, runner: JobRunner, source: string
 
 export type RabbitRequeue = {
   job: Rounds;
+  /** The same job's bookkeeping alone: a terminate job of as many letters (intents, in-flight marks, outcomes, state), no broker. */
+  bookkeeping: Rounds;
   bare: Rounds;
   shovel: Rounds;
   ratios: { bare: number[]; shovel: number[] };
@@ -360,6 +371,7 @@ export async function measureRabbitRequeue(
   await ch.assertQueue("shovel-dst", { durable: true });
   await ch.assertQueue("bare-dst", { durable: true });
   const job: Throughput[] = [];
+  const bookkeeping: Throughput[] = [];
   const bare: Throughput[] = [];
   const shovel: Throughput[] = [];
   const ratios = { bare: [] as number[], shovel: [] as number[] };
@@ -369,14 +381,19 @@ export async function measureRabbitRequeue(
   let requeued = 0;
   for (let round = 0; round < c.rounds; round++) {
     await c.clone(round === 0 ? n : n + 1, `rq${round}`);
+    // As many letters again, under another source, for the bookkeeping-only job.
+    await c.clone(n + 1, `bk${round}`);
+    await c.store.prisma.$executeRawUnsafe(`UPDATE "dead_letters" SET "source" = $1 WHERE "dedupe_key" LIKE $2`, `${c.source} (bookkeeping)`, `%:bk${round}:%`);
     await c.store.prisma.$executeRawUnsafe(`ANALYZE "dead_letters"`);
     const fill = await c.conn.createConfirmChannel();
     await confirmedPublish(fill, n, c.maxInFlight, (i, cb) => fill.sendToQueue("shovel-src", body(i), { persistent: true, messageId: `sh-${i}`, contentType: "application/json", headers: c.headers }, cb));
     await fill.close();
     await ch.purgeQueue(c.destinationQueue);
     const r: Record<string, Throughput> = {};
-    for (const who of rotation(["job", "bare", "shovel"] as const, round)) {
-      if (who === "job") {
+    for (const who of rotation(["job", "bare", "shovel", "bookkeeping"] as const, round)) {
+      if (who === "bookkeeping") {
+        r.bookkeeping = (await requeueJob(c.store, c.runner, `${c.source} (bookkeeping)`, c.jobRate, n, async () => true, c.signal, "terminate")).total;
+      } else if (who === "job") {
         const before = await c.store.prisma.deadLetter.count({ where: { source: c.source, state: "requeued" } });
         const f = await requeueJob(c.store, c.runner, c.source, c.jobRate, n, async () => (await messageCount(ch, c.destinationQueue)) > 0, c.signal);
         jobs.push(f);
@@ -398,17 +415,19 @@ export async function measureRabbitRequeue(
       }
     }
     job.push(r.job!);
+    bookkeeping.push(r.bookkeeping!);
     bare.push(r.bare!);
     shovel.push(r.shovel!);
     ratios.bare.push(r.job!.perSecond / r.bare!.perSecond);
     ratios.shovel.push(r.job!.perSecond / r.shovel!.perSecond);
     const last = jobs[jobs.length - 1]!;
     c.log(
-      `  requeue (RabbitMQ) round ${round + 1}: job ${Math.round(r.job!.perSecond)}/s (start ${Math.round(last.startMs)} ms, first letter ${Math.round(last.firstLetterMs)} ms, RSS peak ${Math.round(last.rss.peakMiB)} MiB), bare ConfirmChannel ${Math.round(r.bare!.perSecond)}/s, shovel ${Math.round(r.shovel!.perSecond)}/s`,
+      `  requeue (RabbitMQ) round ${round + 1}: job ${Math.round(r.job!.perSecond)}/s (start ${Math.round(last.startMs)} ms, first letter ${Math.round(last.firstLetterMs)} ms, RSS peak ${Math.round(last.rss.peakMiB)} MiB), bare ConfirmChannel ${Math.round(r.bare!.perSecond)}/s, shovel ${Math.round(r.shovel!.perSecond)}/s, bookkeeping alone ${Math.round(r.bookkeeping!.perSecond)}/s`,
     );
   }
   return {
     job: roundsOf(job),
+    bookkeeping: roundsOf(bookkeeping),
     bare: roundsOf(bare),
     shovel: roundsOf(shovel),
     ratios,
