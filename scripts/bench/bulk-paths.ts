@@ -51,11 +51,22 @@ export async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) =>
 
 export const body = (i: number) =>
   Buffer.from(
-    JSON.stringify({ orderId: i, customer: `cust-${i % 9973}`, sku: `sku-${(i * 7919) % 100_000}`, lines: [{ item: `item-${i % 97}`, qty: (i % 9) + 1, price: ((i % 1000) / 10).toFixed(2) }], note: "x".repeat(150) }),
+    JSON.stringify({
+      orderId: i,
+      customer: `cust-${i % 9973}`,
+      sku: `sku-${(i * 7919) % 100_000}`,
+      lines: [{ item: `item-${i % 97}`, qty: (i % 9) + 1, price: ((i % 1000) / 10).toFixed(2) }],
+      note: "x".repeat(150),
+    }),
   );
 
 /** Publishes with confirms, at most `window` unconfirmed at a time. */
-export async function confirmedPublish(ch: amqp.ConfirmChannel, n: number, window: number, send: (i: number, cb: (err: unknown) => void) => void): Promise<void> {
+export async function confirmedPublish(
+  ch: amqp.ConfirmChannel,
+  n: number,
+  window: number,
+  send: (i: number, cb: (err: unknown) => void) => void,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(window, n) }, async () => {
@@ -77,13 +88,31 @@ export async function deadLetterInto(conn: amqp.ChannelModel, ch: amqp.Channel, 
   await ch.assertQueue(source, { durable: true, arguments: { "x-dead-letter-exchange": "", "x-dead-letter-routing-key": dlq } });
   const pub = await conn.createConfirmChannel();
   await confirmedPublish(pub, n, 500, (i, cb) =>
-    pub.sendToQueue(source, body(i), { persistent: true, messageId: `${source}-${i}`, contentType: "application/json", timestamp: Math.floor(Date.now() / 1000), headers: { "x-tenant": `tenant-${i % 50}`, "x-error": `timeout after ${(i % 7) * 100} ms` } }, cb),
+    pub.sendToQueue(
+      source,
+      body(i),
+      {
+        persistent: true,
+        messageId: `${source}-${i}`,
+        contentType: "application/json",
+        timestamp: Math.floor(Date.now() / 1000),
+        headers: { "x-tenant": `tenant-${i % 50}`, "x-error": `timeout after ${(i % 7) * 100} ms` },
+      },
+      cb,
+    ),
   );
   await pub.close();
   const rejecter = await conn.createChannel();
   await rejecter.prefetch(500);
   await rejecter.consume(source, (m) => m && rejecter.nack(m, false, false));
-  await until(`${n} dead letters in ${dlq}`, () => messageCount(ch, dlq), (c) => c >= n, 120_000, signal, 200);
+  await until(
+    `${n} dead letters in ${dlq}`,
+    () => messageCount(ch, dlq),
+    (c) => c >= n,
+    120_000,
+    signal,
+    200,
+  );
   await rejecter.close();
 }
 
@@ -141,13 +170,23 @@ export async function measureRabbitCollection(o: {
       if (who === "bare") results.bare = await bareConsume(o.conn, dlqB, o.n, o.prefetch, o.signal);
       else {
         const errors: string[] = [];
-        const collector = new RabbitCollector((letters) => storeLetters(o.store.prisma, letters), o.cluster, o.clusterId, { timeoutMs: 5000, onError: (m) => errors.push(m) });
+        const collector = new RabbitCollector((letters) => storeLetters(o.store.prisma, letters), o.cluster, o.clusterId, {
+          timeoutMs: 5000,
+          onError: (m) => errors.push(m),
+        });
         const qid = queueId(o.vhost, dlqA);
         try {
           const t = performance.now();
           const failures = await collector.reconcile([{ vhost: o.vhost, queue: dlqA }]);
           if (failures.size) throw new Error(`collector: ${[...failures.values()].join("; ")}`);
-          await until("the collector to store the burst", async () => (errors.length ? -1 : collector.collected(qid)), (x) => x < 0 || x >= o.n, 600_000, o.signal, 5);
+          await until(
+            "the collector to store the burst",
+            async () => (errors.length ? -1 : collector.collected(qid)),
+            (x) => x < 0 || x >= o.n,
+            600_000,
+            o.signal,
+            5,
+          );
           results.redrive = rate(o.n, performance.now() - t);
           if (errors.length) throw new Error(`collector: ${errors.join("; ")}`);
         } finally {
@@ -160,7 +199,9 @@ export async function measureRabbitCollection(o: {
     bare.push(results.bare!);
     redrive.push(results.redrive!);
     ratios.push(results.redrive!.perSecond / results.bare!.perSecond);
-    o.log(`  collection (RabbitMQ) round ${round + 1}: Redrive ${Math.round(results.redrive!.perSecond)}/s, bare consumer ${Math.round(results.bare!.perSecond)}/s`);
+    o.log(
+      `  collection (RabbitMQ) round ${round + 1}: Redrive ${Math.round(results.redrive!.perSecond)}/s, bare consumer ${Math.round(results.bare!.perSecond)}/s`,
+    );
     await o.ch.deleteQueue(dlqA);
     await o.ch.deleteQueue(dlqB);
   }
@@ -175,7 +216,17 @@ export type NatsCollection = { redrive: Rounds; bare: Rounds; ratios: number[]; 
  * bare loop doing what it must at the least: fetch a batch of advisories, STREAM.MSG.GET each original
  * (as many at once as the collector asks), ack. Other advisories on the shared server fall on both.
  */
-export async function measureNatsCollection(o: { nc: NatsConnection; store: Store; clusterId: string; clusterName: string; prefix: string; n: number; rounds: number; signal: AbortSignal; log: (line: string) => void }): Promise<NatsCollection> {
+export async function measureNatsCollection(o: {
+  nc: NatsConnection;
+  store: Store;
+  clusterId: string;
+  clusterName: string;
+  prefix: string;
+  n: number;
+  rounds: number;
+  signal: AbortSignal;
+  log: (line: string) => void;
+}): Promise<NatsCollection> {
   const jsm = await jetstreamManager(o.nc, { timeout: 10_000 });
   const js = jetstream(o.nc);
   const bare: Throughput[] = [];
@@ -203,12 +254,22 @@ export async function measureNatsCollection(o: { nc: NatsConnection; store: Stor
       );
       await jsm.consumers.add(stream, { durable_name: "worker", ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_ack_pending: 10_000 });
       const worker = await js.consumers.get(stream, "worker");
-      for (let termed = 0; termed < o.n; ) {
+      for (let termed = 0; termed < o.n;) {
         const batch = await worker.fetch({ max_messages: 1000, expires: 5000 });
-        for await (const m of batch) (m.term(), termed++);
+        for await (const m of batch) {
+          m.term();
+          termed++;
+        }
       }
       const pending = async (d: string) => (await jsm.consumers.info(capture.stream, d)).num_pending;
-      await until("the advisories in the capture stream", async () => Math.min(await pending(ours), await pending(theirs)), (x) => x >= o.n, 60_000, o.signal, 100);
+      await until(
+        "the advisories in the capture stream",
+        async () => Math.min(await pending(ours), await pending(theirs)),
+        (x) => x >= o.n,
+        60_000,
+        o.signal,
+        100,
+      );
       setupMs += performance.now() - t0;
 
       const results: Record<string, Throughput> = {};
@@ -244,8 +305,22 @@ export async function measureNatsCollection(o: { nc: NatsConnection; store: Stor
           const t = performance.now();
           await collector.start();
           try {
-            await until("the capture collector to store the advisories", async () => (errors.length ? -1 : await pending(ours)), (x) => x <= 0, 600_000, o.signal, 5);
-            await until("the capture collector to ack the last batch", async () => (await jsm.consumers.info(capture.stream, ours)).num_ack_pending, (x) => x === 0, 60_000, o.signal, 5);
+            await until(
+              "the capture collector to store the advisories",
+              async () => (errors.length ? -1 : await pending(ours)),
+              (x) => x <= 0,
+              600_000,
+              o.signal,
+              5,
+            );
+            await until(
+              "the capture collector to ack the last batch",
+              async () => (await jsm.consumers.info(capture.stream, ours)).num_ack_pending,
+              (x) => x === 0,
+              60_000,
+              o.signal,
+              5,
+            );
             results.redrive = rate(o.n, performance.now() - t);
             if (errors.length) throw new Error(`capture collector: ${errors.join("; ")}`);
           } finally {
@@ -257,7 +332,9 @@ export async function measureNatsCollection(o: { nc: NatsConnection; store: Stor
       bare.push(results.bare!);
       redrive.push(results.redrive!);
       ratios.push(results.redrive!.perSecond / results.bare!.perSecond);
-      o.log(`  collection (JetStream) round ${round + 1}: Redrive ${Math.round(results.redrive!.perSecond)}/s, bare advisory + MSG.GET loop ${Math.round(results.bare!.perSecond)}/s`);
+      o.log(
+        `  collection (JetStream) round ${round + 1}: Redrive ${Math.round(results.redrive!.perSecond)}/s, bare advisory + MSG.GET loop ${Math.round(results.bare!.perSecond)}/s`,
+      );
     } finally {
       await jsm.consumers.delete(capture.stream, ours).catch(() => undefined);
       await jsm.consumers.delete(capture.stream, theirs).catch(() => undefined);
@@ -317,7 +394,11 @@ export async function requeueJob(
   })();
   try {
     runner.start();
-    const started = await startJob({ action, scope: { kind: "filter", filters: { source } }, includePoison: false, rate: jobRate }, principalFor("system", "bench", "bench", "operator"), null);
+    const started = await startJob(
+      { action, scope: { kind: "filter", filters: { source } }, includePoison: false, rate: jobRate },
+      principalFor("system", "bench", "bench", "operator"),
+      null,
+    );
     const startMs = performance.now() - t;
     const state = () => store.prisma.redriveJob.findUniqueOrThrow({ where: { id: started.id }, select: { state: true } }).then((j) => j.state);
     await until(`the requeue job of ${n} letters`, state, (s) => !["running", "paused", "cancelling"].includes(s), Math.max(120_000, n * 10), signal, 10);
@@ -364,7 +445,14 @@ export type RequeueCtx = {
 };
 
 export async function measureRabbitRequeue(
-  c: RequeueCtx & { conn: amqp.ChannelModel; ch: amqp.Channel; source: string; destinationQueue: string; headers: Record<string, unknown>; shovel: (src: string, dest: string, n: number) => Promise<Throughput> },
+  c: RequeueCtx & {
+    conn: amqp.ChannelModel;
+    ch: amqp.Channel;
+    source: string;
+    destinationQueue: string;
+    headers: Record<string, unknown>;
+    shovel: (src: string, dest: string, n: number) => Promise<Throughput>;
+  },
 ): Promise<RabbitRequeue> {
   const { ch, n } = c;
   await ch.assertQueue("shovel-src", { durable: true });
@@ -386,7 +474,9 @@ export async function measureRabbitRequeue(
     await c.store.prisma.$executeRawUnsafe(`UPDATE "dead_letters" SET "source" = $1 WHERE "dedupe_key" LIKE $2`, `${c.source} (bookkeeping)`, `%:bk${round}:%`);
     await c.store.prisma.$executeRawUnsafe(`ANALYZE "dead_letters"`);
     const fill = await c.conn.createConfirmChannel();
-    await confirmedPublish(fill, n, c.maxInFlight, (i, cb) => fill.sendToQueue("shovel-src", body(i), { persistent: true, messageId: `sh-${i}`, contentType: "application/json", headers: c.headers }, cb));
+    await confirmedPublish(fill, n, c.maxInFlight, (i, cb) =>
+      fill.sendToQueue("shovel-src", body(i), { persistent: true, messageId: `sh-${i}`, contentType: "application/json", headers: c.headers }, cb),
+    );
     await fill.close();
     await ch.purgeQueue(c.destinationQueue);
     const r: Record<string, Throughput> = {};
@@ -398,13 +488,28 @@ export async function measureRabbitRequeue(
         const f = await requeueJob(c.store, c.runner, c.source, c.jobRate, n, async () => (await messageCount(ch, c.destinationQueue)) > 0, c.signal);
         jobs.push(f);
         r.job = f.total;
-        destination += await until("requeued letters in the destination", () => messageCount(ch, c.destinationQueue), (x) => x >= n, 10_000, c.signal, 100).catch(() => messageCount(ch, c.destinationQueue));
+        destination += await until(
+          "requeued letters in the destination",
+          () => messageCount(ch, c.destinationQueue),
+          (x) => x >= n,
+          10_000,
+          c.signal,
+          100,
+        ).catch(() => messageCount(ch, c.destinationQueue));
         requeued += (await c.store.prisma.deadLetter.count({ where: { source: c.source, state: "requeued" } })) - before;
         await ch.purgeQueue(c.destinationQueue);
       } else if (who === "bare") {
         const bareCh = await c.conn.createConfirmChannel();
         const t = performance.now();
-        await confirmedPublish(bareCh, n, c.maxInFlight, (i, cb) => bareCh.publish("", "bare-dst", body(i), { persistent: true, mandatory: true, messageId: `bare-${i}`, contentType: "application/json", headers: c.headers }, cb));
+        await confirmedPublish(bareCh, n, c.maxInFlight, (i, cb) =>
+          bareCh.publish(
+            "",
+            "bare-dst",
+            body(i),
+            { persistent: true, mandatory: true, messageId: `bare-${i}`, contentType: "application/json", headers: c.headers },
+            cb,
+          ),
+        );
         r.bare = rate(n, performance.now() - t);
         await bareCh.close();
         await ch.purgeQueue("bare-dst");
@@ -440,9 +545,20 @@ export async function measureRabbitRequeue(
   };
 }
 
-export type NatsRequeue = { job: Rounds; bare: Rounds; ratios: number[]; jobs: JobFigures[]; firstLetter: Summary; destination: number; requeued: number; bareStored: number };
+export type NatsRequeue = {
+  job: Rounds;
+  bare: Rounds;
+  ratios: number[];
+  jobs: JobFigures[];
+  firstLetter: Summary;
+  destination: number;
+  requeued: number;
+  bareStored: number;
+};
 
-export async function measureNatsRequeue(c: RequeueCtx & { nc: NatsConnection; source: string; stream: string; subject: string; bareStream: string; confirmMs: number }): Promise<NatsRequeue> {
+export async function measureNatsRequeue(
+  c: RequeueCtx & { nc: NatsConnection; source: string; stream: string; subject: string; bareStream: string; confirmMs: number },
+): Promise<NatsRequeue> {
   const jsm = await jetstreamManager(c.nc, { timeout: 10_000 });
   const js = jetstream(c.nc);
   const messages = async (stream: string) => Number((await jsm.streams.info(stream)).state.messages);
@@ -486,7 +602,18 @@ export async function measureNatsRequeue(c: RequeueCtx & { nc: NatsConnection; s
     bare.push(r.bare!);
     ratios.push(r.job!.perSecond / r.bare!.perSecond);
     const last = jobs[jobs.length - 1]!;
-    c.log(`  requeue (JetStream) round ${round + 1}: job ${Math.round(r.job!.perSecond)}/s (start ${Math.round(last.startMs)} ms, first letter ${Math.round(last.firstLetterMs)} ms), bare js.publish ${Math.round(r.bare!.perSecond)}/s`);
+    c.log(
+      `  requeue (JetStream) round ${round + 1}: job ${Math.round(r.job!.perSecond)}/s (start ${Math.round(last.startMs)} ms, first letter ${Math.round(last.firstLetterMs)} ms), bare js.publish ${Math.round(r.bare!.perSecond)}/s`,
+    );
   }
-  return { job: roundsOf(job), bare: roundsOf(bare), ratios, jobs, firstLetter: summarize(jobs.map((j) => j.firstLetterMs)), destination, requeued, bareStored };
+  return {
+    job: roundsOf(job),
+    bare: roundsOf(bare),
+    ratios,
+    jobs,
+    firstLetter: summarize(jobs.map((j) => j.firstLetterMs)),
+    destination,
+    requeued,
+    bareStored,
+  };
 }

@@ -97,8 +97,12 @@ export function renderRequeue(f: DeadLetterFigures): string[] {
     "",
     "| job | start request → first letter on the broker | `startJob` returns | peak RSS of the process running the job |",
     "| --- | ---: | ---: | ---: |",
-    ...r.jobs.map((j, i) => `| RabbitMQ, ${int(f.sizes.requeue)} letters, round ${i + 1} | ${ms(j.firstLetterMs)} | ${ms(j.startMs)} | ${int(j.rss.peakMiB)} MiB |`),
-    ...n.jobs.map((j, i) => `| JetStream, ${int(f.sizes.requeueNats)} letters, round ${i + 1} | ${ms(j.firstLetterMs)} | ${ms(j.startMs)} | ${int(j.rss.peakMiB)} MiB |`),
+    ...r.jobs.map(
+      (j, i) => `| RabbitMQ, ${int(f.sizes.requeue)} letters, round ${i + 1} | ${ms(j.firstLetterMs)} | ${ms(j.startMs)} | ${int(j.rss.peakMiB)} MiB |`,
+    ),
+    ...n.jobs.map(
+      (j, i) => `| JetStream, ${int(f.sizes.requeueNats)} letters, round ${i + 1} | ${ms(j.firstLetterMs)} | ${ms(j.startMs)} | ${int(j.rss.peakMiB)} MiB |`,
+    ),
     "",
     `First letter on the broker after the start request of a ${int(f.sizes.requeue)}-letter job: median ${ms(r.firstLetter.p50)}, max ${ms(r.firstLetter.max)} (target ≤ 1 s ${r.firstLetter.max <= 1000 ? "✔" : "✘"}); over every job, median ${ms(median(firstAll))}.`,
     "It includes the runner's poll for work (every 500 ms, as in the server), found by polling the destination's message count every 5 ms.",

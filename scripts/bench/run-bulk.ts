@@ -28,7 +28,11 @@ export function replaceSection(markdown: string, headings: string[], section: st
   return [...lines.slice(0, start), ...section, "", ...lines.slice(end)].join("\n");
 }
 
-export async function runBulkBench(options: BenchOptions, signal: AbortSignal, log: (line: string) => void = console.log): Promise<{ figures: DeadLetterFigures; markdown: string; written: string | null }> {
+export async function runBulkBench(
+  options: BenchOptions,
+  signal: AbortSignal,
+  log: (line: string) => void = console.log,
+): Promise<{ figures: DeadLetterFigures; markdown: string; written: string | null }> {
   const id = randomBytes(3).toString("hex");
   const names = { vhost: `bench-${id}`, natsPrefix: `BENCH_${id.toUpperCase()}`, database: `redrive_bench_${id}` };
   const cleanup = new Cleanup();
@@ -43,7 +47,13 @@ export async function runBulkBench(options: BenchOptions, signal: AbortSignal, l
     path.join(configDir, "redrive.config.json"),
     JSON.stringify({
       clusters: [
-        { name: dl.rabbit, kind: "rabbitmq", amqpUrl: "amqp://guest:guest@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", vhosts: [dlVhost(names.vhost)] },
+        {
+          name: dl.rabbit,
+          kind: "rabbitmq",
+          amqpUrl: "amqp://guest:guest@127.0.0.1:5672",
+          managementUrl: "http://127.0.0.1:15672",
+          vhosts: [dlVhost(names.vhost)],
+        },
         { name: dl.nats, kind: "nats", servers: ["nats://127.0.0.1:4222"] },
       ],
       redrive: BENCH_REDRIVE,
@@ -66,7 +76,14 @@ export async function runBulkBench(options: BenchOptions, signal: AbortSignal, l
       natsPrefix: names.natsPrefix,
       store,
       databaseUrl: db.url,
-      sizes: { collect: options.collect, collectNats: options.collectNats, inbox: 0, requeue: options.requeue, requeueNats: options.requeueNats, rounds: options.bulkRounds },
+      sizes: {
+        collect: options.collect,
+        collectNats: options.collectNats,
+        inbox: 0,
+        requeue: options.requeue,
+        requeueNats: options.requeueNats,
+        rounds: options.bulkRounds,
+      },
       signal,
       cleanup,
       log,

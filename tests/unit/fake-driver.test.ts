@@ -136,7 +136,11 @@ describe("a broker kind is a driver: the fake driver end to end", () => {
     for (let i = 1; i <= n; i++) fake.deadLetter(letter(i, "BULK/worker"));
     await collector.tick();
     expect(await store.prisma.deadLetter.count({ where: { source: "BULK/worker" } })).toBe(n);
-    const job = await startJob({ action: "requeue", scope: { kind: "filter", filters: { source: "BULK/worker" } }, includePoison: false, rate: 5000 }, TEST_OPERATOR, null);
+    const job = await startJob(
+      { action: "requeue", scope: { kind: "filter", filters: { source: "BULK/worker" } }, includePoison: false, rate: 5000 },
+      TEST_OPERATOR,
+      null,
+    );
     expect(job.total).toBe(n);
     expect(job.counts.pending).toBe(n);
     const row = await store.prisma.redriveJob.findUniqueOrThrow({ where: { id: job.id } });
