@@ -131,6 +131,8 @@ export class JobRunner {
   private closing = false;
   /** Grows while the broker cannot be reached, so a job waits longer between tries. */
   private backoff = 0;
+  /** Counts the chunks that found the broker away: only a chunk sent after the last of them says it is back. */
+  private backoffEpoch = 0;
   /** The look for work under way, awaited by stop() so nothing is claimed behind its back. */
   private claiming: Promise<unknown> | undefined;
   /** When publishes still awaiting their confirms are given up (set by stop()). */
@@ -417,6 +419,8 @@ export class JobRunner {
     const p = this.deps.prisma;
     let letters = chunk;
     const attempt = (letterId: string) => `redrive:${job.id}:${letterId}`;
+    // A chunk already on its way when another found the broker away proves nothing about its return.
+    const epoch = this.backoffEpoch;
     const spacing = 1000 / job.rate;
     pace.next = Math.max(pace.next, Date.now() - spacing);
     const slots = letters.map(() => (pace.next += spacing));
@@ -481,12 +485,15 @@ export class JobRunner {
       ]));
       letters = letters.filter((_, i) => results[i]!.outcome !== "not_sent");
       results = results.filter((r) => r.outcome !== "not_sent");
-      if (!onlyShutdown) this.backoff = Math.min(10_000, Math.max(1000, this.backoff * 2));
+      if (!onlyShutdown) {
+        this.backoff = Math.min(10_000, Math.max(1000, this.backoff * 2));
+        this.backoffEpoch++;
+      }
       if (letters.length === 0) {
         await this.nap(this.backoff);
         return;
       }
-    } else if (this.backoff) {
+    } else if (this.backoff && epoch === this.backoffEpoch) {
       this.backoff = 0;
       await p.redriveJob.update({ where: { id: job.id }, data: { error: null } });
     }
