@@ -76,6 +76,7 @@ type Job = {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A publish result, and whether it comes from the runner shutting down rather than from the broker. */
 type RunResult = PublishResult & { shutdown?: boolean };
+const DEADLINE = Symbol("shutdown deadline passed");
 const SHUTDOWN_NOT_SENT = "Redrive was shutting down before this letter was sent; the replica that takes the job over sends it";
 
 /** What a publish whose confirm had not come by the shutdown deadline is recorded as. */
@@ -137,8 +138,9 @@ export class JobRunner {
   private claiming: Promise<unknown> | undefined;
   /** When publishes still awaiting their confirms are given up (set by stop()). */
   private deadline = Infinity;
-  private readonly deadlinePassed: Promise<void>;
-  private passDeadline: () => void = () => undefined;
+  /** Chunks awaiting confirms, woken when the shutdown deadline passes (each chunk its own promise: see send()). */
+  private readonly deadlineWaiters = new Set<() => void>();
+  private deadlineHit = false;
   /** Sleepers woken early when the runner starts closing. */
   private readonly sleepers = new Set<() => void>();
 
@@ -146,7 +148,24 @@ export class JobRunner {
 
   constructor(private readonly deps: RunnerDeps) {
     this.leaseMs = deps.leaseMs ?? LEASE_MS;
-    this.deadlinePassed = new Promise((resolve) => (this.passDeadline = resolve));
+  }
+
+  private passDeadline(): void {
+    this.deadlineHit = true;
+    for (const wake of [...this.deadlineWaiters]) wake();
+  }
+
+  /**
+   * Resolves when the shutdown deadline passes. One per chunk, dropped with it: a promise the runner
+   * kept for its lifetime would hold every letter that ever raced against it.
+   */
+  private deadlineFor(chunkDone: Promise<unknown>): Promise<typeof DEADLINE> {
+    return new Promise((resolve) => {
+      if (this.deadlineHit) return resolve(DEADLINE);
+      const wake = () => resolve(DEADLINE);
+      this.deadlineWaiters.add(wake);
+      void chunkDone.finally(() => this.deadlineWaiters.delete(wake));
+    });
   }
 
   /** Sleeps, but wakes as soon as the runner starts closing. */
@@ -439,6 +458,8 @@ export class JobRunner {
         this.backoff = Math.max(this.backoff, 1000);
         void p.redriveJob.update({ where: { id: job.id }, data: { error: `Waiting for the broker: ${why}. Nothing is lost.` } }).catch(() => undefined);
       }, 500);
+      let chunkDone: () => void = () => undefined;
+      const deadline = this.deadlineFor(new Promise<void>((resolve) => (chunkDone = resolve)));
       try {
         results = await Promise.all(
           letters.map(async (l, i): Promise<RunResult> => {
@@ -457,7 +478,8 @@ export class JobRunner {
               used.add(publisher);
               const sent = publisher.publish(this.outgoing(job, l, attempt(l.letter_id)));
               // Past the shutdown deadline a confirm is no longer waited for.
-              return await Promise.race([sent, this.deadlinePassed.then(() => abandoned(l.kind))]);
+              const r = await Promise.race([sent, deadline]);
+              return r === DEADLINE ? abandoned(l.kind) : r;
             } catch (e) {
               return { outcome: "failed" as const, detail: describeError(e) };
             } finally {
@@ -467,6 +489,7 @@ export class JobRunner {
         );
       } finally {
         clearInterval(watch);
+        chunkDone();
       }
     }
 
