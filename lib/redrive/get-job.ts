@@ -45,6 +45,8 @@ function toWatch(j: RedriveJob, counts: JobCounts, bounced: number): JobWatch | 
 }
 
 export function toJobSummary(j: RedriveJob, counts: JobCounts, rate: number | null, bounced = 0): JobSummary {
+  // A large job still claiming its letters: those not yet claimed wait too.
+  if (j.claimUntil) counts = { ...counts, pending: counts.pending + Math.max(0, j.total - j.claimed) };
   return {
     id: j.id,
     number: Number(j.number),

@@ -10,6 +10,11 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import type { LetterPublisher, OutgoingLetter, PublishResult } from "@/lib/brokers/publisher";
 import { BROKER_CAPABILITIES, kindsWith, unknownKind, type BrokerKind } from "@/lib/brokers/contracts";
+import { getConfig } from "@/lib/config";
+import { claimLetters } from "./claim-letters";
+import { jobStartSignal } from "./job-start-signal";
+import { selection } from "./start-job";
+import type { JobAction, JobScope } from "./types";
 import type { JobGate } from "./job-gate";
 
 // Runs jobs. Any replica may run a job: it takes a lease on it and renews it; when a process dies
@@ -22,6 +27,10 @@ const LEASE_MS = 15_000;
 /** How often a runner looks for work: a lease handed back on shutdown is taken within this. */
 const POLL_MS = 500;
 const DEFAULT_DEADLINE_MS = 20_000;
+/** Letters a large job claims at a time while it runs (see claim-letters.ts). */
+const CLAIM_BATCH = 5000;
+/** Chunks sent or recording their outcomes while the next one is taken (see run()). */
+const PIPELINE_DEPTH = 2;
 /** The longest wait between tries to record outcomes while the store is away. */
 const OUTCOME_RETRY_MAX_MS = 5000;
 
@@ -32,6 +41,8 @@ export type RunnerDeps = {
   maxInFlight: number;
   /** How long a job's lease lasts without renewal (default 15 s); another runner takes over after it. */
   leaseMs?: number;
+  /** Redrives after which a letter is poison, for the letters a large job claims as it runs (default: the configuration's). */
+  poisonAfter?: number;
   log?: (level: "info" | "warn", message: string, context?: Record<string, unknown>) => void;
   /** Asked before each chunk (job-gate.ts): may pause the job, hold it while its canary settles, or cap the next chunk. */
   gate?: JobGate;
@@ -51,11 +62,24 @@ type LetterRow = {
   previous_attempt_at: Date | null;
 };
 
-type Job = { id: string; action: string; state: string; rate: number; destination: string | null; edit: unknown; createdBy: string };
+type Job = {
+  id: string;
+  action: string;
+  state: string;
+  rate: number;
+  destination: string | null;
+  edit: unknown;
+  createdBy: string;
+  scope: unknown;
+  includePoison: boolean;
+  /** Set while letters in scope remain to be claimed (a large job claims them in batches as it runs). */
+  claimUntil: Date | null;
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A publish result, and whether it comes from the runner shutting down rather than from the broker. */
 type RunResult = PublishResult & { shutdown?: boolean };
+const DEADLINE = Symbol("shutdown deadline passed");
 const SHUTDOWN_NOT_SENT = "Redrive was shutting down before this letter was sent; the replica that takes the job over sends it";
 
 /** What a publish whose confirm had not come by the shutdown deadline is recorded as. */
@@ -70,6 +94,36 @@ function abandoned(kind: LetterRow["kind"]): RunResult {
       return unknownKind(kind);
   }
 }
+/** A counting semaphore over publishes awaiting their confirms; waiters are served in order. */
+class Permits {
+  private readonly waiters: Array<() => void> = [];
+  constructor(private free: number) {}
+
+  /** Resolves true with a slot held, or false when `closing()` turned true while waiting (woken through `sleepers`). */
+  async take(closing: () => boolean, sleepers: Set<() => void>): Promise<boolean> {
+    while (this.free <= 0) {
+      if (closing()) return false;
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          sleepers.delete(wake);
+          const i = this.waiters.indexOf(wake);
+          if (i >= 0) this.waiters.splice(i, 1);
+          resolve();
+        };
+        this.waiters.push(wake);
+        sleepers.add(wake);
+      });
+    }
+    this.free--;
+    return true;
+  }
+
+  give(): void {
+    this.free++;
+    this.waiters[0]?.();
+  }
+}
+
 const OUTCOME_STATE: Record<string, string> = { requeue: "requeued", terminate: "terminated", restore: "dead" };
 
 export class JobRunner {
@@ -81,12 +135,15 @@ export class JobRunner {
   private closing = false;
   /** Grows while the broker cannot be reached, so a job waits longer between tries. */
   private backoff = 0;
+  /** Counts the chunks that found the broker away: only a chunk sent after the last of them says it is back. */
+  private backoffEpoch = 0;
   /** The look for work under way, awaited by stop() so nothing is claimed behind its back. */
   private claiming: Promise<unknown> | undefined;
   /** When publishes still awaiting their confirms are given up (set by stop()). */
   private deadline = Infinity;
-  private readonly deadlinePassed: Promise<void>;
-  private passDeadline: () => void = () => undefined;
+  /** Chunks awaiting confirms, woken when the shutdown deadline passes (each chunk its own promise: see send()). */
+  private readonly deadlineWaiters = new Set<() => void>();
+  private deadlineHit = false;
   /** Sleepers woken early when the runner starts closing. */
   private readonly sleepers = new Set<() => void>();
 
@@ -94,7 +151,24 @@ export class JobRunner {
 
   constructor(private readonly deps: RunnerDeps) {
     this.leaseMs = deps.leaseMs ?? LEASE_MS;
-    this.deadlinePassed = new Promise((resolve) => (this.passDeadline = resolve));
+  }
+
+  private passDeadline(): void {
+    this.deadlineHit = true;
+    for (const wake of [...this.deadlineWaiters]) wake();
+  }
+
+  /**
+   * Resolves when the shutdown deadline passes. One per chunk, dropped with it: a promise the runner
+   * kept for its lifetime would hold every letter that ever raced against it.
+   */
+  private deadlineFor(chunkDone: Promise<unknown>): Promise<typeof DEADLINE> {
+    return new Promise((resolve) => {
+      if (this.deadlineHit) return resolve(DEADLINE);
+      const wake = () => resolve(DEADLINE);
+      this.deadlineWaiters.add(wake);
+      void chunkDone.finally(() => this.deadlineWaiters.delete(wake));
+    });
   }
 
   /** Sleeps, but wakes as soon as the runner starts closing. */
@@ -114,8 +188,17 @@ export class JobRunner {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    jobStartSignal.addEventListener("started", this.onJobStarted);
     void this.poll();
   }
+
+  /** A job started in this process: taken now rather than at the next poll. */
+  private readonly onJobStarted = () => {
+    if (this.stopped) return;
+    const claimed = this.claim().catch((e: unknown) => this.deps.log?.("warn", "job runner could not look for work", { error: describeError(e) }));
+    // stop() waits for every look for work under way, this one too.
+    this.claiming = Promise.allSettled([this.claiming, claimed]);
+  };
 
   private async poll(): Promise<void> {
     try {
@@ -171,7 +254,10 @@ export class JobRunner {
   }
 
   private async job(id: string): Promise<Job | null> {
-    return this.deps.prisma.redriveJob.findUnique({ where: { id }, select: { id: true, action: true, state: true, rate: true, destination: true, edit: true, createdBy: true } });
+    return this.deps.prisma.redriveJob.findUnique({
+      where: { id },
+      select: { id: true, action: true, state: true, rate: true, destination: true, edit: true, createdBy: true, scope: true, includePoison: true, claimUntil: true },
+    });
   }
 
   /** Letters a dead process left in flight: JetStream ones go again under the same Nats-Msg-Id (deduplicated); RabbitMQ ones are "unknown". */
@@ -203,6 +289,28 @@ export class JobRunner {
     const publishers = new Map<string, Promise<LetterPublisher>>();
     // The job's pace runs across chunks: each letter goes out no sooner than 1/rate after the last.
     const pace = { next: Date.now() };
+    // Publishes awaiting their confirms, across the chunks in flight: never more than maxInFlight.
+    const permits = new Permits(this.deps.maxInFlight);
+    // Chunks whose intents are recorded and that are being sent or having their outcomes recorded.
+    // The next chunk is taken and its intents written while these await their confirms.
+    const inFlight = new Set<Promise<void>>();
+    // The first error of a chunk in flight ends the run, as an error of the loop itself would.
+    const failed: { error?: unknown; set?: true } = {};
+    const settle = async (all = true) => {
+      if (all) await Promise.all([...inFlight]);
+      else if (inFlight.size) await Promise.race([...inFlight]);
+      if (failed.set) throw failed.error;
+    };
+    // The next batch of a large job's letters, claimed while its chunks go out.
+    let claiming: Promise<void> | null = null;
+    const claimMore = (job: Job) => {
+      claiming ??= this.claimMore(job)
+        .catch((error: unknown) => {
+          if (!failed.set) Object.assign(failed, { error, set: true });
+        })
+        .finally(() => (claiming = null));
+      return claiming;
+    };
     let lastRenew = Date.now();
     // The lease is renewed while a chunk awaits its confirms too (shutting down included): a slow
     // broker is not a dead runner, and nobody else may take letters this runner still has in flight.
@@ -211,6 +319,7 @@ export class JobRunner {
     try {
       for (;;) {
         if (this.closing) return;
+        if (failed.set) throw failed.error;
         if (Date.now() - lastRenew > this.leaseMs / 3) {
           if (!(await this.renew(id))) return; // another process owns it now
           lastRenew = Date.now();
@@ -223,22 +332,65 @@ export class JobRunner {
           continue;
         }
         if (job.state === "paused") {
+          await settle();
           await this.nap(250);
           continue;
         }
-        if (job.state === "cancelling") return await this.finish(job, "cancelled");
+        if (job.state === "cancelling") {
+          await claiming;
+          await settle();
+          return await this.finish(job, "cancelled");
+        }
         if (job.state !== "running") return;
+        // While the broker is away, one chunk at a time: the next waits for the backoff.
+        if (this.backoff) await settle();
+
+        // ── Before taking the next chunk ──────────────────────────────────────────────────────
+        // The one place a chunk's size is decided and the job may be held before anything is taken.
         // Small enough chunks that pause and cancel take effect within a second at the job's rate.
-        const chunk = Math.max(1, Math.min(this.deps.maxInFlight, Math.floor(job.rate / 2), gate?.limit ?? Infinity));
-        const letters = await this.next(id, chunk);
-        if (letters.length === 0) return await this.finish(job, "completed");
-        await this.process(job, letters, publishers, pace);
+        // The health gate (asked above) may cap it: a canary sends no letter past its size.
+        const size = Math.max(1, Math.min(this.deps.maxInFlight, Math.floor(job.rate / 2), gate?.limit ?? Infinity));
+        // ──────────────────────────────────────────────────────────────────────────────────────
+
+        const letters = await this.next(id, size);
+        if (letters.length === 0) {
+          // Letters still to be claimed: wait for the next batch rather than finish.
+          if (job.claimUntil) {
+            await claimMore(job);
+            continue;
+          }
+          if (inFlight.size === 0) return await this.finish(job, "completed");
+          // Letters of a chunk still in flight may go back in line (not sent): look again after it.
+          await settle(false);
+          continue;
+        }
+        // Fail closed: without the chunk's intents recorded, nothing is touched.
+        const intentId = await this.recordIntents(job, letters);
+        const chunk = this.send(job, letters, intentId, publishers, pace, permits)
+          .catch((error: unknown) => {
+            if (!failed.set) Object.assign(failed, { error, set: true });
+          })
+          .finally(() => inFlight.delete(chunk));
+        inFlight.add(chunk);
+        // A large job claims its next batch while this chunk goes out (not before: the first letters go first).
+        if (job.claimUntil) void claimMore(job);
+        if (inFlight.size >= PIPELINE_DEPTH) await settle(false);
       }
     } finally {
+      // Chunks already sent finish: their confirms are awaited (up to the shutdown deadline) and recorded.
+      await Promise.all([...inFlight]);
+      await claiming;
       clearInterval(heartbeat);
       for (const p of publishers.values()) await (await p.catch(() => null))?.close().catch(() => undefined);
       if (this.closing) await this.handBack(id);
     }
+  }
+
+  /** Claims the next batch of a large job's letters (only while this runner holds its lease). */
+  private async claimMore(job: Job): Promise<void> {
+    const poisonAfter = this.deps.poisonAfter ?? getConfig().redrive.poisonAfter;
+    const sel = selection({ action: job.action as JobAction, scope: job.scope as JobScope, includePoison: job.includePoison }, poisonAfter);
+    await this.deps.prisma.$transaction((tx) => claimLetters(tx, { jobId: job.id, sel, limit: CLAIM_BATCH, until: job.claimUntil!, owner: this.owner }), { timeout: 120_000, maxWait: 10_000 });
   }
 
   /** Gives the job's lease up at once, so another replica's runner takes the job at its next poll. */
@@ -262,15 +414,13 @@ export class JobRunner {
     );
   }
 
-  private async process(job: Job, chunk: LetterRow[], publishers: Map<string, Promise<LetterPublisher>>, pace: { next: number }): Promise<void> {
+  /** Records a chunk's intents and marks its letters in flight, in one transaction; returns each letter's intent id. */
+  private async recordIntents(job: Job, chunk: LetterRow[]): Promise<(l: LetterRow) => bigint | null> {
     const p = this.deps.prisma;
-    let letters = chunk;
-    const attempt = (letterId: string) => `redrive:${job.id}:${letterId}`;
-    // Fail closed: without the per-letter intents recorded, nothing is touched.
     const [intents] = await p.$transaction([
       insertAuditRowsReturning(
         p,
-        letterIntentRows(job, letters.map((l) => l.letter_id)),
+        letterIntentRows(job, chunk.map((l) => l.letter_id)),
       ),
       p.$executeRawUnsafe(
         `UPDATE "redrive_job_letters" SET "outcome" = 'in_flight', "attempt_id" = 'redrive:' || "job_id"::text || ':' || "letter_id"::text
@@ -282,8 +432,23 @@ export class JobRunner {
 
     // Each letter's outcome row names the intent it answers.
     const intentOf = new Map(intents.map((r) => [r.target, r.id]));
-    const intentId = (l: LetterRow) => intentOf.get(auditTarget.letter(l.letter_id)) ?? null;
+    return (l: LetterRow) => intentOf.get(auditTarget.letter(l.letter_id)) ?? null;
+  }
 
+  /** Sends a chunk whose intents are recorded, awaits its confirms, and records the outcomes. */
+  private async send(
+    job: Job,
+    chunk: LetterRow[],
+    intentId: (l: LetterRow) => bigint | null,
+    publishers: Map<string, Promise<LetterPublisher>>,
+    pace: { next: number },
+    permits: Permits,
+  ): Promise<void> {
+    const p = this.deps.prisma;
+    let letters = chunk;
+    const attempt = (letterId: string) => `redrive:${job.id}:${letterId}`;
+    // A chunk already on its way when another found the broker away proves nothing about its return.
+    const epoch = this.backoffEpoch;
     const spacing = 1000 / job.rate;
     pace.next = Math.max(pace.next, Date.now() - spacing);
     const slots = letters.map(() => (pace.next += spacing));
@@ -302,12 +467,16 @@ export class JobRunner {
         this.backoff = Math.max(this.backoff, 1000);
         void p.redriveJob.update({ where: { id: job.id }, data: { error: `Waiting for the broker: ${why}. Nothing is lost.` } }).catch(() => undefined);
       }, 500);
+      let chunkDone: () => void = () => undefined;
+      const deadline = this.deadlineFor(new Promise<void>((resolve) => (chunkDone = resolve)));
       try {
         results = await Promise.all(
           letters.map(async (l, i): Promise<RunResult> => {
             await this.nap(slots[i]! - Date.now());
             // Shutting down: what has not gone out yet stays for the replica that takes the job over.
             if (this.closing) return { outcome: "not_sent", detail: SHUTDOWN_NOT_SENT, shutdown: true };
+            // A publish slot (maxInFlight across the chunks in flight); shutting down wakes the wait.
+            if (!(await permits.take(() => this.closing, this.sleepers))) return { outcome: "not_sent", detail: SHUTDOWN_NOT_SENT, shutdown: true };
             try {
               let pub = publishers.get(l.cluster);
               if (!pub) {
@@ -318,14 +487,18 @@ export class JobRunner {
               used.add(publisher);
               const sent = publisher.publish(this.outgoing(job, l, attempt(l.letter_id)));
               // Past the shutdown deadline a confirm is no longer waited for.
-              return await Promise.race([sent, this.deadlinePassed.then(() => abandoned(l.kind))]);
+              const r = await Promise.race([sent, deadline]);
+              return r === DEADLINE ? abandoned(l.kind) : r;
             } catch (e) {
               return { outcome: "failed" as const, detail: describeError(e) };
+            } finally {
+              permits.give();
             }
           }),
         );
       } finally {
         clearInterval(watch);
+        chunkDone();
       }
     }
 
@@ -344,12 +517,15 @@ export class JobRunner {
       ]));
       letters = letters.filter((_, i) => results[i]!.outcome !== "not_sent");
       results = results.filter((r) => r.outcome !== "not_sent");
-      if (!onlyShutdown) this.backoff = Math.min(10_000, Math.max(1000, this.backoff * 2));
+      if (!onlyShutdown) {
+        this.backoff = Math.min(10_000, Math.max(1000, this.backoff * 2));
+        this.backoffEpoch++;
+      }
       if (letters.length === 0) {
         await this.nap(this.backoff);
         return;
       }
-    } else if (this.backoff) {
+    } else if (this.backoff && epoch === this.backoffEpoch) {
       this.backoff = 0;
       await p.redriveJob.update({ where: { id: job.id }, data: { error: null } });
     }
@@ -436,6 +612,8 @@ export class JobRunner {
       await p.$transaction([
         p.redriveJobLetter.updateMany({ where: { jobId: job.id, outcome: "pending" }, data: { outcome: "cancelled", finishedAt: new Date(), detail: "cancelled before it was sent" } }),
         p.deadLetter.updateMany({ where: { id: { in: left.map((l) => l.letterId) }, jobId: job.id }, data: { jobId: null } }),
+        // Letters not yet claimed stay out of the job: it ends with the letters it had.
+        p.$executeRawUnsafe(`UPDATE "redrive_jobs" SET "claim_until" = NULL, "total" = "claimed" WHERE "id" = $1::uuid AND "claim_until" IS NOT NULL`, job.id),
       ]);
     }
     await p.redriveJob.update({ where: { id: job.id }, data: { state, finishedAt: new Date(), leaseOwner: null, leaseUntil: null } });
@@ -451,6 +629,7 @@ export class JobRunner {
   async stop(deadlineMs = DEFAULT_DEADLINE_MS): Promise<{ jobs: number }> {
     this.stopped = true;
     this.closing = true;
+    jobStartSignal.removeEventListener("started", this.onJobStarted);
     clearTimeout(this.timer);
     this.deadline = Date.now() + deadlineMs;
     const timer = setTimeout(() => this.passDeadline(), deadlineMs);

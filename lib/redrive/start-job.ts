@@ -9,14 +9,16 @@ import { getStore } from "@/lib/db/get-store";
 import { AppError, refusal } from "@/lib/errors";
 import { canarySize } from "./canary-size";
 import { checkDestination, type DestinationCheck } from "./check-destination";
+import { claimLetters, type Selection } from "./claim-letters";
 import { destinationRefusal, type CheckedDestination } from "./destination-refusal";
 import { getJob } from "./get-job";
+import { jobStartSignal } from "./job-start-signal";
 import { describeScope, FROM_STATE, scopeSql, type JobRequestInput } from "./job-scope";
 import { requireRedirect } from "./require-redirect";
 import type { HeldDetails, JobSummary } from "./types";
 
 /** Which letters a request selects, as SQL over `d` (dead_letters) and `c` (clusters), plus its params. */
-export function selection(input: JobRequestInput, poisonAfter: number): { sql: string; params: unknown[]; explicit: boolean } {
+export function selection(input: Pick<JobRequestInput, "action" | "scope" | "includePoison">, poisonAfter: number): Selection {
   const s = scopeSql(input, poisonAfter);
   let sql = `(${s.sql}) AND d."state" = '${FROM_STATE[input.action]}'`;
   if (input.action === "requeue") sql += ` AND d."payload" IS NOT NULL`;
@@ -58,6 +60,12 @@ function watchSettings(input: JobRequestInput, total: number, r: RedriveConfig["
   };
 }
 
+/**
+ * Letters a bulk job claims in its start transaction; a larger scope is claimed on by the runner,
+ * a batch at a time, while the first letters already move (see claim-letters.ts).
+ */
+const FIRST_CLAIM = 2000;
+
 /** Destinations checked with the brokers at once, at most. */
 const CHECKS_AT_ONCE = 8;
 
@@ -66,11 +74,18 @@ const CHECKS_AT_ONCE = 8;
  * use and must exist (see destination-refusal.ts); else the start is refused and, as it runs in the
  * claiming transaction, leaves nothing behind. Checked over exactly the letters claimed.
  */
-async function refuseBadDestinations(tx: Prisma.TransactionClient, jobId: string, chosen: string | undefined): Promise<void> {
+async function refuseBadDestinations(tx: Prisma.TransactionClient, jobId: string, chosen: string | undefined, rest: Selection | null): Promise<void> {
+  // A job still to claim more letters is checked over every letter it will claim: its scope, up to now.
+  const n = rest?.params.length ?? 0;
   const rows = await tx.$queryRawUnsafe<Array<{ cluster: string; destination: string }>>(
-    `SELECT DISTINCT c."name" AS cluster, ${chosen === undefined ? `d."destination"` : `$2::text`} AS destination
-     FROM "redrive_job_letters" jl JOIN "dead_letters" d ON d."id" = jl."letter_id" JOIN "clusters" c ON c."id" = d."cluster_id"
-     WHERE jl."job_id" = $1::uuid ORDER BY 1, 2`,
+    rest
+      ? `SELECT DISTINCT c."name" AS cluster, ${chosen === undefined ? `d."destination"` : `$${n + 2}::text`} AS destination
+         FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"
+         WHERE (${rest.sql}) AND (d."job_id" IS NULL OR d."job_id" = $${n + 1}::uuid) AND d."captured_at" <= now() ORDER BY 1, 2`
+      : `SELECT DISTINCT c."name" AS cluster, ${chosen === undefined ? `d."destination"` : `$2::text`} AS destination
+         FROM "redrive_job_letters" jl JOIN "dead_letters" d ON d."id" = jl."letter_id" JOIN "clusters" c ON c."id" = d."cluster_id"
+         WHERE jl."job_id" = $1::uuid ORDER BY 1, 2`,
+    ...(rest?.params ?? []),
     jobId,
     ...(chosen === undefined ? [] : [chosen]),
   );
@@ -116,19 +131,39 @@ export async function startJob(input: JobRequestInput, actor: Principal, address
         await tx.redriveJob.create({
           data: { id, action: input.action, state: "running", description: "", scope: input.scope, createdBy: actor.name, createdAt: new Date(), startedAt: new Date(), rate, includePoison: input.includePoison, destination: input.destination ?? null, edit: input.edit ?? undefined },
         });
-        const n = sel.params.length;
-        // Letters picked by hand wait for a concurrent job's claim to settle, so the loser can be told
-        // who won; bulk scopes skip rows another job is claiming and take the rest.
-        const claimed = await tx.$executeRawUnsafe(
-          `WITH picked AS (
-             SELECT d."id", d."captured_at" FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"
-             WHERE ${sel.sql} AND d."job_id" IS NULL ORDER BY d."captured_at", d."id" FOR UPDATE OF d ${sel.explicit ? "" : "SKIP LOCKED"}),
-           claimed AS (UPDATE "dead_letters" u SET "job_id" = $${n + 1}::uuid FROM picked WHERE u."id" = picked."id" RETURNING u."id", picked."captured_at")
-           INSERT INTO "redrive_job_letters" ("job_id", "letter_id", "seq")
-           SELECT $${n + 1}::uuid, "id", row_number() OVER (ORDER BY "captured_at", "id") FROM claimed`,
-          ...sel.params,
-          id,
-        );
+        let claimed: number;
+        let rest: Selection | null = null;
+        if (sel.explicit) {
+          // Letters picked by hand wait for a concurrent job's claim to settle, so the loser can be told who won.
+          const n = sel.params.length;
+          claimed = await tx.$executeRawUnsafe(
+            `WITH picked AS (
+               SELECT d."id", d."captured_at" FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"
+               WHERE ${sel.sql} AND d."job_id" IS NULL ORDER BY d."captured_at", d."id" FOR UPDATE OF d),
+             claimed AS (UPDATE "dead_letters" u SET "job_id" = $${n + 1}::uuid FROM picked WHERE u."id" = picked."id" RETURNING u."id", picked."captured_at")
+             INSERT INTO "redrive_job_letters" ("job_id", "letter_id", "seq")
+             SELECT $${n + 1}::uuid, "id", row_number() OVER (ORDER BY "captured_at", "id") FROM claimed`,
+            ...sel.params,
+            id,
+          );
+          await tx.redriveJob.update({ where: { id }, data: { claimed } });
+        } else {
+          // Bulk scopes skip rows another job is claiming and take the rest: the first batch now, the
+          // rest (captured up to now) by the runner while the first letters move.
+          const first = await claimLetters(tx, { jobId: id, sel, limit: FIRST_CLAIM, until: "now" });
+          claimed = first.claimed;
+          if (!first.complete) {
+            rest = sel;
+            const [all] = await tx.$queryRawUnsafe<Array<{ n: number }>>(
+              `SELECT count(*)::int AS n FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"
+               WHERE (${sel.sql}) AND (d."job_id" IS NULL OR d."job_id" = $${sel.params.length + 1}::uuid) AND d."captured_at" <= now()`,
+              ...sel.params,
+              id,
+            );
+            claimed = all?.n ?? claimed;
+            await tx.$executeRawUnsafe(`UPDATE "redrive_jobs" SET "claim_until" = now() WHERE "id" = $1::uuid`, id);
+          }
+        }
         if (sel.explicit && input.scope.kind === "letters") {
           const held = await tx.$queryRawUnsafe<Array<{ job_id: string; number: bigint; n: bigint }>>(
             `SELECT d."job_id"::text AS job_id, j."number", count(*) AS n FROM "dead_letters" d JOIN "redrive_jobs" j ON j."id" = d."job_id"
@@ -145,9 +180,10 @@ export async function startJob(input: JobRequestInput, actor: Principal, address
         if (claimed === 0) {
           throw new AppError("CONFLICT", `There is nothing to ${input.action}: no letter in this scope is ${FROM_STATE[input.action]}${input.action === "requeue" ? " with a stored payload" : ""}${sel.explicit ? "" : ", free of other jobs and not poison"}.`);
         }
+        // `claimed` counts the whole scope, also when the runner claims the rest as it goes.
         const typed = needsTypedCount(input, claimed, config.redrive.confirmAbove);
         if (typed) throw refusal("INVALID_INPUT", typed);
-        if (input.action === "requeue") await refuseBadDestinations(tx, id, input.destination);
+        if (input.action === "requeue") await refuseBadDestinations(tx, id, input.destination, rest);
         const sample = await tx.$queryRawUnsafe<Array<{ source: string; reason: string }>>(
           `SELECT d."source", d."reason" FROM "redrive_job_letters" jl JOIN "dead_letters" d ON d."id" = jl."letter_id" WHERE jl."job_id" = $1::uuid ORDER BY jl."seq" LIMIT 1`,
           id,
@@ -157,5 +193,6 @@ export async function startJob(input: JobRequestInput, actor: Principal, address
       { timeout: 120_000, maxWait: 10_000 },
     );
   });
+  jobStartSignal.dispatchEvent(new Event("started"));
   return getJob(id);
 }

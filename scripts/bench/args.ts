@@ -20,6 +20,12 @@ export type BenchOptions = {
   /** The dead-letter sections (collection burst, inbox at scale, requeue throughput), and their sizes. */
   deadLetters: boolean;
   collect: number;
+  /** JetStream dead letters collected from advisories. */
+  collectNats: number;
+  /** Rounds of each collection and requeue comparison, the order rotating. */
+  bulkRounds: number;
+  /** Only the collection and requeue sections: no sweep, API, time lag, inbox or load; they replace their own sections of the report file. */
+  bulkOnly: boolean;
   inbox: number;
   requeue: number;
   requeueNats: number;
@@ -48,6 +54,10 @@ N JetStream consumers, measures Redrive's sampler sweep against bare management-
   --consumers N   JetStream durable pull consumers (default 2000; --quick: 100)
   --rounds N      measured rounds after one warm-up round (default 5; --quick: 2)
   --collect N     dead letters collected from one RabbitMQ DLQ (default 20000; --quick: 500)
+  --collect-nats N  JetStream dead letters collected from advisories (default 10000; --quick: 300)
+  --bulk-rounds N   rounds of each collection and requeue comparison, order rotating (default 3; --quick: 1)
+  --bulk-only     only the collection and requeue sections (with their baselines); they replace the same
+                  sections of the report file, leaving the rest of it as it was
   --inbox N       letters inserted into the inbox for the listing figures (default 1000000; --quick: 10000)
   --requeue N     letters requeued to RabbitMQ by one job (default 100000; --quick: 1000)
   --requeue-nats N  letters requeued to JetStream by one job (default 20000; --quick: 500)
@@ -91,6 +101,9 @@ export function benchOptions(overrides: Partial<BenchOptions> & { quick?: boolea
     apiRequests: quick ? 60 : 200,
     deadLetters: true,
     collect: quick ? 500 : 20_000,
+    collectNats: quick ? 300 : 10_000,
+    bulkRounds: quick ? 1 : 3,
+    bulkOnly: false,
     inbox: quick ? 10_000 : 1_000_000,
     requeue: quick ? 1_000 : 100_000,
     requeueNats: quick ? 500 : 20_000,
@@ -112,6 +125,9 @@ const FLAGS = {
   consumers: { type: "string" },
   rounds: { type: "string" },
   collect: { type: "string" },
+  "collect-nats": { type: "string" },
+  "bulk-rounds": { type: "string" },
+  "bulk-only": { type: "boolean" },
   inbox: { type: "string" },
   requeue: { type: "string" },
   "requeue-nats": { type: "string" },
@@ -138,6 +154,9 @@ export function parseArgs(argv: readonly string[]): BenchOptions | "help" {
     consumers: count("--consumers", v.consumers, 20_000),
     rounds: count("--rounds", v.rounds, 50),
     collect: count("--collect", v.collect, 1_000_000),
+    collectNats: count("--collect-nats", v["collect-nats"], 1_000_000),
+    bulkRounds: count("--bulk-rounds", v["bulk-rounds"], 20),
+    bulkOnly: v["bulk-only"] ? true : undefined,
     inbox: count("--inbox", v.inbox, 10_000_000),
     requeue: count("--requeue", v.requeue, 1_000_000),
     requeueNats: count("--requeue-nats", v["requeue-nats"], 1_000_000),

@@ -1,22 +1,34 @@
-import { jetstream, jetstreamManager, StorageType } from "@nats-io/jetstream";
+import { jetstreamManager, StorageType } from "@nats-io/jetstream";
 import amqp from "amqplib";
 import pg from "pg";
-import { principalFor } from "@/lib/auth/permissions";
 import { getConfig, type RabbitClusterConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import type { Store } from "@/lib/db/open-store";
 import { storeLetters, type NewLetter } from "@/lib/dead-letters/new-letter";
 import { letterFromAmqp } from "@/lib/brokers/rabbitmq/letter-from-amqp";
-import { RabbitCollector } from "@/lib/brokers/rabbitmq/rabbit-collector";
 import { queueId } from "@/lib/brokers/rabbitmq/queue-id";
-import { getJob } from "@/lib/redrive/get-job";
 import { JobRunner } from "@/lib/redrive/job-runner";
 import { NatsPublisher } from "@/lib/brokers/nats/nats-publisher";
 import { RabbitPublisher } from "@/lib/brokers/rabbitmq/rabbit-publisher";
 import type { LetterPublisher } from "@/lib/brokers/publisher";
-import { startJob } from "@/lib/redrive/start-job";
+import {
+  body,
+  deadLetterInto,
+  deleteBenchDurables,
+  measureNatsCollection,
+  measureNatsRequeue,
+  measureRabbitCollection,
+  measureRabbitRequeue,
+  rate,
+  until,
+  type NatsCollection,
+  type NatsRequeue,
+  type RabbitCollection,
+  type RabbitRequeue,
+  type Throughput,
+} from "./bulk-paths";
 import type { Cleanup } from "./cleanup";
-import { AMQP_URL, GUEST, mgmt, sleep } from "./local";
+import { AMQP_URL, GUEST, mgmt } from "./local";
 import { connectNats } from "./nats-load";
 import { measureEmbeddedInbox, measureInbox, type InboxFigures } from "./inbox";
 
@@ -27,13 +39,13 @@ import { measureEmbeddedInbox, measureInbox, type InboxFigures } from "./inbox";
 export const BENCH_REDRIVE = { maxRate: 1_000_000, maxInFlight: 500, confirmTimeoutSeconds: 60 };
 const PREFETCH = 200;
 
-export type DeadLetterSizes = { collect: number; inbox: number; requeue: number; requeueNats: number };
+/** `inbox: 0` leaves the inbox section out; `rounds`: rounds of each collection and requeue comparison (order rotating). */
+export type DeadLetterSizes = { collect: number; collectNats: number; inbox: number; requeue: number; requeueNats: number; rounds: number };
 
 export const dlClusterNames = (id: string) => ({ rabbit: `bench-dl-rabbitmq-${id}`, nats: `bench-dl-nats-${id}` });
 export const dlVhost = (vhost: string) => `${vhost}-dl`;
 
-export type Throughput = { n: number; ms: number; perSecond: number };
-const rate = (n: number, ms: number): Throughput => ({ n, ms, perSecond: ms > 0 ? n / (ms / 1000) : Number.NaN });
+export type { Throughput };
 
 
 export type DeadLetterFigures = {
@@ -41,143 +53,15 @@ export type DeadLetterFigures = {
   maxInFlight: number;
   jobRate: number;
   prefetch: number;
-  collect: {
-    /** Letters made by RabbitMQ itself (a consumer nacks them out of a queue with a dead-letter exchange). */
-    redrive: Throughput;
-    bareAck: Throughput;
-    plainInsert: Throughput;
-    stored: number;
-    left: number;
-    payloadBytes: number;
-    setupMs: number;
-  };
-  inbox: InboxFigures;
-  /** The same inbox on the embedded store (PGlite); null with --no-embedded. */
+  collect: { rabbit: RabbitCollection; nats: NatsCollection; plainInsert: Throughput };
+  /** null with --bulk-only (no inbox section). */
+  inbox: InboxFigures | null;
+  /** The same inbox on the embedded store (PGlite); null with --no-embedded or --bulk-only. */
   inboxEmbedded: InboxFigures | null;
-  requeue: {
-    rabbit: { startMs: number; run: Throughput; total: Throughput; destination: number; requeued: number; failed: number; shovel: Throughput; shovelMoved: number; bare: Throughput };
-    nats: { startMs: number; run: Throughput; total: Throughput; destination: number; requeued: number; failed: number; bare: Throughput; bareStored: number };
-    insertMs: number;
-  };
+  requeue: { rabbit: RabbitRequeue; nats: NatsRequeue; insertMs: number };
 };
 
 type Ctx = { embedded: boolean; migrationsDir: string; id: string; vhost: string; natsPrefix: string; store: Store; sizes: DeadLetterSizes; signal: AbortSignal; cleanup: Cleanup; log: (line: string) => void; warnings: string[] };
-
-/** Polls until ok or the deadline (bounded in count and time). */
-async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms: number, signal: AbortSignal, every = 50): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (let i = 0; i < Math.ceil(ms / every) + 2; i++) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) break;
-    await sleep(every, signal);
-  }
-  throw new Error(`${what}: not reached within ${ms / 1000} s`);
-}
-
-const body = (i: number) =>
-  Buffer.from(
-    JSON.stringify({ orderId: i, customer: `cust-${i % 9973}`, sku: `sku-${(i * 7919) % 100_000}`, lines: [{ item: `item-${i % 97}`, qty: (i % 9) + 1, price: ((i % 1000) / 10).toFixed(2) }], note: "x".repeat(150) }),
-  );
-
-/** Publishes with confirms, at most `window` unconfirmed at a time. */
-async function confirmedPublish(ch: amqp.ConfirmChannel, n: number, window: number, send: (i: number, cb: (err: unknown) => void) => void): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(window, n) }, async () => {
-      while (next < n) {
-        const i = next++;
-        await new Promise<void>((resolve, reject) => send(i, (err) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve())));
-      }
-    }),
-  );
-}
-
-async function messageCount(ch: amqp.Channel, queue: string): Promise<number> {
-  return (await ch.checkQueue(queue)).messageCount;
-}
-
-/** Fills `dlq` with `n` real dead letters: published to `source` (dead-lettering into `dlq`), then nacked by a consumer. */
-async function deadLetterInto(conn: amqp.ChannelModel, ch: amqp.Channel, source: string, dlq: string, n: number, signal: AbortSignal): Promise<void> {
-  await ch.assertQueue(dlq, { durable: true });
-  await ch.assertQueue(source, { durable: true, arguments: { "x-dead-letter-exchange": "", "x-dead-letter-routing-key": dlq } });
-  const pub = await conn.createConfirmChannel();
-  await confirmedPublish(pub, n, 500, (i, cb) =>
-    pub.sendToQueue(source, body(i), { persistent: true, messageId: `${source}-${i}`, contentType: "application/json", timestamp: Math.floor(Date.now() / 1000), headers: { "x-tenant": `tenant-${i % 50}`, "x-error": `timeout after ${(i % 7) * 100} ms` } }, cb),
-  );
-  await pub.close();
-  const rejecter = await conn.createChannel();
-  await rejecter.prefetch(500);
-  await rejecter.consume(source, (m) => m && rejecter.nack(m, false, false));
-  await until(`${n} dead letters in ${dlq}`, () => messageCount(ch, dlq), (c) => c >= n, 120_000, signal, 200);
-  await rejecter.close();
-}
-
-async function collectBurst(c: Ctx, conn: amqp.ChannelModel, ch: amqp.Channel, cluster: RabbitClusterConfig, clusterId: string, dbUrl: string): Promise<DeadLetterFigures["collect"]> {
-  const n = c.sizes.collect;
-  const vhost = dlVhost(c.vhost);
-  let t = performance.now();
-  await deadLetterInto(conn, ch, "burst-a", "burst-a.dlq", n, c.signal);
-  await deadLetterInto(conn, ch, "burst-b", "burst-b.dlq", n, c.signal);
-  const setupMs = performance.now() - t;
-  c.log(`  collection: ${n} dead letters in each of two DLQs (${Math.round(setupMs)} ms)`);
-
-  // Baseline 1: a bare consumer, same prefetch, acking every message, storing nothing.
-  const bareCh = await conn.createChannel();
-  await bareCh.prefetch(PREFETCH);
-  const bytes: Buffer[] = [];
-  const headers: string[] = [];
-  let got = 0;
-  let bareDone!: () => void;
-  const bareFinished = new Promise<void>((r) => (bareDone = r));
-  t = performance.now();
-  await bareCh.consume("burst-b.dlq", (m) => {
-    if (!m) return;
-    bytes.push(m.content);
-    headers.push(JSON.stringify(m.properties.headers ?? {}));
-    bareCh.ack(m);
-    if (++got === n) bareDone();
-  });
-  await Promise.race([bareFinished, sleep(300_000, c.signal).then(() => Promise.reject(new Error(`bare consumer: ${got} of ${n} within 300 s`)))]);
-  const bareAck = rate(n, performance.now() - t);
-  await bareCh.close();
-
-  // Baseline 2: the same bytes (payload + headers) into a plain table, in batches as big as the collector's.
-  const batch = Math.min(PREFETCH, 100);
-  const client = new pg.Client({ connectionString: dbUrl });
-  await client.connect();
-  let plainInsert: Throughput;
-  try {
-    await client.query(`CREATE TABLE "bench_plain_letters" ("id" bigserial PRIMARY KEY, "payload" bytea NOT NULL, "headers" jsonb NOT NULL)`);
-    t = performance.now();
-    for (let i = 0; i < bytes.length; i += batch) {
-      await client.query(`INSERT INTO "bench_plain_letters" ("payload", "headers") SELECT * FROM unnest($1::bytea[], $2::jsonb[])`, [bytes.slice(i, i + batch), headers.slice(i, i + batch)]);
-    }
-    plainInsert = rate(bytes.length, performance.now() - t);
-    await client.query(`DROP TABLE "bench_plain_letters"`);
-  } finally {
-    await client.end();
-  }
-
-  // Redrive: a RabbitCollector with the DLQ adopted, into the store, until all are stored and acked.
-  const errors: string[] = [];
-  const collector = new RabbitCollector((letters) => storeLetters(c.store.prisma, letters), cluster, clusterId, { timeoutMs: 5000, onError: (m) => errors.push(m) });
-  const qid = queueId(vhost, "burst-a.dlq");
-  let redrive: Throughput;
-  try {
-    t = performance.now();
-    const failures = await collector.reconcile([{ vhost, queue: "burst-a.dlq" }]);
-    if (failures.size) throw new Error(`collector: ${[...failures.values()].join("; ")}`);
-    await until("the collector to store the burst", async () => (errors.length ? -1 : collector.collected(qid)), (x) => x < 0 || x >= n, 600_000, c.signal, 20);
-    redrive = rate(n, performance.now() - t);
-    if (errors.length) throw new Error(`collector: ${errors.join("; ")}`);
-  } finally {
-    await collector.close();
-  }
-  const stored = await c.store.prisma.deadLetter.count({ where: { collectedFrom: qid } });
-  const left = await messageCount(ch, "burst-a.dlq");
-  return { redrive, bareAck, plainInsert, stored, left, payloadBytes: bytes[0]?.length ?? 0, setupMs };
-}
 
 const INSERT_COLUMNS = `"id", "cluster_id", "kind", "dedupe_key", "source", "destination", "collected_from", "reason", "error_text", "payload_shape", "fingerprint", "state",
   "message_id", "content_type", "payload", "payload_size", "payload_missing", "payload_text", "properties", "headers", "deaths", "death_count",
@@ -186,7 +70,11 @@ const INSERT_COLUMNS = `"id", "cluster_id", "kind", "dedupe_key", "source", "des
 /** ~290 bytes of JSON per row, different for every g. */
 const SQL_BODY = `'{"orderId":' || g || ',"customer":"cust-' || (g % 9973) || '","sku":"' || md5(g::text) || '","lines":[{"item":"' || md5((g + 1)::text) || '","qty":' || (g % 9 + 1) || '}],"note":"' || md5((g + 2)::text) || md5((g + 3)::text) || md5((g + 4)::text) || md5((g + 5)::text) || '"}'`;
 
-/** Copies a real stored letter `n - 1` times by SQL, each copy with its own payload, message id and dedupe key. */
+/**
+ * Copies a real stored letter `n - 1` times by SQL, each copy with its own payload, message id and
+ * dedupe key, captured a millisecond apart before the template (never in the future: a job takes
+ * the letters captured up to its start).
+ */
 export async function cloneLetter(store: Store, templateId: string, n: number, tag: string): Promise<void> {
   for (let from = 1; from < n; from += 50_000) {
     const to = Math.min(n - 1, from + 49_999);
@@ -194,41 +82,34 @@ export async function cloneLetter(store: Store, templateId: string, n: number, t
       `INSERT INTO "dead_letters" (${INSERT_COLUMNS})
        SELECT gen_random_uuid(), t."cluster_id", t."kind", t."dedupe_key" || ':${tag}:' || g, t."source", t."destination", t."collected_from", t."reason", t."error_text", t."payload_shape", t."fingerprint", 'dead',
          '${tag}-' || g, t."content_type", convert_to(b.text, 'UTF8'), octet_length(b.text), NULL, b.text, t."properties" || jsonb_build_object('messageId', '${tag}-' || g), t."headers", t."deaths", t."death_count",
-         t."first_death_at", t."last_death_at", t."captured_at" + make_interval(secs => g / 1000.0), t."raw_headers", 0, NULL, NULL
+         t."first_death_at", t."last_death_at", LEAST(t."captured_at", now()) - make_interval(secs => ($4::int - g) / 1000.0), t."raw_headers", 0, NULL, NULL
        FROM "dead_letters" t, generate_series($2::int, $3::int) g, LATERAL (SELECT ${SQL_BODY} AS text) b WHERE t."id" = $1::uuid`,
       templateId,
       from,
       to,
+      n,
     );
   }
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ v: T; ms: number }> {
-  const t = performance.now();
-  const v = await fn();
-  return { v, ms: performance.now() - t };
-}
-
-/** One requeue job through startJob and a JobRunner, bounded in time. */
-async function requeueJob(runner: JobRunner, source: string, jobRate: number, n: number, timeoutMs: number, signal: AbortSignal) {
-  const started = await timed(() => startJob({ action: "requeue", scope: { kind: "filter", filters: { source } }, includePoison: false, rate: jobRate }, principalFor("system", "bench", "bench", "operator"), null));
-  const t = performance.now();
-  await runner.claim();
-  let timer: NodeJS.Timeout | undefined;
+/** The same bytes as a collected letter (payload + headers JSON) into a plain table with only a primary key, in batches as big as the collector's. */
+async function plainInsert(dbUrl: string, n: number, batch: number): Promise<Throughput> {
+  const bytes = Array.from({ length: n }, (_, i) => body(i));
+  const headers = bytes.map((_, i) => JSON.stringify({ "x-tenant": `tenant-${i % 50}`, "x-error": `timeout after ${(i % 7) * 100} ms` }));
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
   try {
-    await Promise.race([
-      runner.idle(),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`requeue job of ${n} letters did not finish within ${timeoutMs / 1000} s`)), timeoutMs))),
-      new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason as Error), { once: true })),
-    ]);
+    await client.query(`CREATE TABLE "bench_plain_letters" ("id" bigserial PRIMARY KEY, "payload" bytea NOT NULL, "headers" jsonb NOT NULL)`);
+    const t = performance.now();
+    for (let i = 0; i < n; i += batch) {
+      await client.query(`INSERT INTO "bench_plain_letters" ("payload", "headers") SELECT * FROM unnest($1::bytea[], $2::jsonb[])`, [bytes.slice(i, i + batch), headers.slice(i, i + batch)]);
+    }
+    const r = rate(n, performance.now() - t);
+    await client.query(`DROP TABLE "bench_plain_letters"`);
+    return r;
   } finally {
-    clearTimeout(timer);
+    await client.end();
   }
-  const runMs = performance.now() - t;
-  const job = await getJob(started.v.id);
-  if (job.total !== n) throw new Error(`the requeue job took ${job.total} letters, not ${n}`);
-  if (job.state !== "completed") throw new Error(`the requeue job ended ${job.state}: ${job.error ?? ""}`);
-  return { startMs: started.ms, run: rate(n, runMs), total: rate(n, started.ms + runMs), done: job.counts.done, failed: n - job.counts.done };
 }
 
 async function shovelMove(vhost: string, src: string, dest: string, n: number, signal: AbortSignal): Promise<Throughput> {
@@ -342,14 +223,22 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
     const rabbitRow = await store.prisma.cluster.upsert({ where: { name: names.rabbit }, create: { name: names.rabbit, kind: "rabbitmq" }, update: {} });
     await store.prisma.cluster.upsert({ where: { name: names.nats }, create: { name: names.nats, kind: "nats" }, update: {} });
 
-    // 1. Collection burst.
-    log(`dead letters: collection burst of ${c.sizes.collect.toLocaleString("en-US")} letters`);
-    const collect = await collectBurst(c, conn, ch, cluster, rabbitRow.id, opts.databaseUrl);
-    log(`  collection: Redrive ${Math.round(collect.redrive.perSecond)} letters/s, bare ack ${Math.round(collect.bareAck.perSecond)}/s, plain INSERT ${Math.round(collect.plainInsert.perSecond)} rows/s`);
+    const nc = await connectNats("redrive-bench-dead-letters");
+    cleanup.add("NATS connection of the dead-letter bench", () => nc.close());
+    const jsm = await jetstreamManager(nc, { timeout: 10_000 });
+    cleanup.add("the bench's durables on the capture stream", () => deleteBenchDurables(jsm, c.natsPrefix));
+    const natsRow = await store.prisma.cluster.findUniqueOrThrow({ where: { name: names.nats } });
 
-    // 3. Requeue throughput (before the inbox fills the table with a million rows).
-    log(`dead letters: requeue ${c.sizes.requeue.toLocaleString("en-US")} (RabbitMQ) and ${c.sizes.requeueNats.toLocaleString("en-US")} (JetStream) letters`);
-    let t = performance.now();
+    // 1. Collection: RabbitMQ DLQ against a bare consumer, JetStream advisories against a bare fetch + MSG.GET loop.
+    const rounds = c.sizes.rounds;
+    log(`dead letters: collection of ${c.sizes.collect.toLocaleString("en-US")} RabbitMQ and ${c.sizes.collectNats.toLocaleString("en-US")} JetStream letters, ${rounds} rounds, order rotating`);
+    const rabbitCollect = await measureRabbitCollection({ conn, ch, store, cluster, clusterId: rabbitRow.id, vhost, n: c.sizes.collect, rounds, prefetch: PREFETCH, signal, log });
+    const plain = await plainInsert(opts.databaseUrl, c.sizes.collect, Math.min(PREFETCH, 100));
+    const natsCollect = await measureNatsCollection({ nc, store, clusterId: natsRow.id, clusterName: names.nats, prefix: c.natsPrefix, n: c.sizes.collectNats, rounds, signal, log });
+
+    // 2. Requeue throughput (before the inbox fills the table with a million rows).
+    log(`dead letters: requeue ${c.sizes.requeue.toLocaleString("en-US")} (RabbitMQ) and ${c.sizes.requeueNats.toLocaleString("en-US")} (JetStream) letters, ${rounds} rounds, order rotating`);
+    const t = performance.now();
     // A real dead letter as the template: published to rq-orders, nacked, collected from rq-orders.dlq.
     await deadLetterInto(conn, ch, "rq-orders", "rq-orders.dlq", 1, signal);
     const m = await ch.get("rq-orders.dlq", { noAck: false });
@@ -357,12 +246,10 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
     await storeLetters(store.prisma, [letterFromAmqp({ content: m.content, properties: m.properties as unknown as Record<string, unknown> }, { clusterId: rabbitRow.id, clusterName: names.rabbit, vhost, dlq: "rq-orders.dlq" })]);
     ch.ack(m);
     const rabbitTemplate = await store.prisma.deadLetter.findFirstOrThrow({ where: { collectedFrom: queueId(vhost, "rq-orders.dlq") } });
-    await cloneLetter(store, rabbitTemplate.id, c.sizes.requeue, "rq");
 
     const natsSubject = `bench.${c.natsPrefix.toLowerCase()}.rq.orders`;
     const natsStream = `${c.natsPrefix}_RQ`;
     const bareStream = `${c.natsPrefix}_RQBARE`;
-    const natsRow = await store.prisma.cluster.findUniqueOrThrow({ where: { name: names.nats } });
     const natsLetter: NewLetter = {
       clusterId: natsRow.id, clusterName: names.nats, kind: "nats", dedupeKey: `nats:bench:${c.id}`, source: natsSubject, destination: natsSubject, collectedFrom: "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES",
       reason: "max deliveries", messageId: null, contentType: "application/json", payload: body(0), payloadMissing: null, properties: { stream: natsStream, streamSequence: 1, retention: "limits", consumer: "worker" },
@@ -370,17 +257,7 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
     };
     await storeLetters(store.prisma, [natsLetter]);
     const natsTemplate = await store.prisma.deadLetter.findFirstOrThrow({ where: { dedupeKey: natsLetter.dedupeKey } });
-    await cloneLetter(store, natsTemplate.id, c.sizes.requeueNats, "nq");
-    await store.prisma.$executeRawUnsafe(`ANALYZE "dead_letters"`);
     const insertMs = performance.now() - t;
-    log(`  requeue: ${(c.sizes.requeue + c.sizes.requeueNats).toLocaleString("en-US")} letters in the inbox (${Math.round(insertMs)} ms)`);
-
-    await ch.assertQueue("shovel-src", { durable: true });
-    await ch.assertQueue("shovel-dst", { durable: true });
-    await ch.assertQueue("bare-dst", { durable: true });
-    const nc = await connectNats("redrive-bench-requeue");
-    cleanup.add("NATS connection of the requeue bench", () => nc.close());
-    const jsm = await jetstreamManager(nc, { timeout: 10_000 });
     await jsm.streams.add({ name: natsStream, subjects: [natsSubject], storage: StorageType.File, num_replicas: 1 });
     await jsm.streams.add({ name: bareStream, subjects: [`${natsSubject}.bare`], storage: StorageType.File, num_replicas: 1 });
 
@@ -392,54 +269,39 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
       log: (level, message, context) => level === "warn" && c.warnings.push(`job runner: ${message} ${JSON.stringify(context ?? {})}`),
     });
     cleanup.add("the bench's job runner", () => runner.stop());
-    const timeoutFor = (n: number) => Math.max(120_000, n * 10);
-
-    const rabbitJob = await requeueJob(runner, rabbitTemplate.source, jobRate, c.sizes.requeue, timeoutFor(c.sizes.requeue), signal);
-    const destination = await until("requeued letters in rq-orders", () => messageCount(ch, "rq-orders"), (x) => x >= c.sizes.requeue, 10_000, signal, 100).catch(() => messageCount(ch, "rq-orders"));
-    const rabbitRequeued = await store.prisma.deadLetter.count({ where: { source: rabbitTemplate.source, state: "requeued" } });
-    log(`  requeue: RabbitMQ job ${Math.round(rabbitJob.run.perSecond)} letters/s (start ${Math.round(rabbitJob.startMs)} ms)`);
-
-    // Baseline (a): the shovel's "move messages" of K messages.
-    const fill = await conn.createConfirmChannel();
-    await confirmedPublish(fill, c.sizes.requeue, maxInFlight, (i, cb) => fill.sendToQueue("shovel-src", body(i), { persistent: true, messageId: `sh-${i}`, contentType: "application/json", headers: rabbitTemplate.headers as Record<string, unknown> }, cb));
-    await fill.close();
-    const shovel = await shovelMove(vhost, "shovel-src", "shovel-dst", c.sizes.requeue, signal);
-    const shovelMoved = await messageCount(ch, "shovel-dst");
-    log(`  requeue: shovel move ${Math.round(shovel.perSecond)} messages/s`);
-
-    // Baseline (b): a bare ConfirmChannel, as many confirms in flight as the job.
-    const bareCh = await conn.createConfirmChannel();
-    t = performance.now();
-    await confirmedPublish(bareCh, c.sizes.requeue, maxInFlight, (i, cb) => bareCh.publish("", "bare-dst", body(i), { persistent: true, mandatory: true, messageId: `bare-${i}`, contentType: "application/json" }, cb));
-    const bare = rate(c.sizes.requeue, performance.now() - t);
-    await bareCh.close();
-    log(`  requeue: bare confirmed publish ${Math.round(bare.perSecond)} messages/s`);
-
-    // JetStream: a requeue job vs bare js.publish with the same concurrency.
-    const natsJob = await requeueJob(runner, natsSubject, jobRate, c.sizes.requeueNats, timeoutFor(c.sizes.requeueNats), signal);
-    const natsDestination = Number((await jsm.streams.info(natsStream)).state.messages);
-    const natsRequeued = await store.prisma.deadLetter.count({ where: { source: natsSubject, state: "requeued" } });
-    log(`  requeue: JetStream job ${Math.round(natsJob.run.perSecond)} letters/s`);
-    const js = jetstream(nc);
-    t = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(maxInFlight, c.sizes.requeueNats) }, async () => {
-        while (next < c.sizes.requeueNats) {
-          const i = next++;
-          await js.publish(`${natsSubject}.bare`, body(i), { timeout: confirmMs });
-        }
-      }),
-    );
-    const natsBare = rate(c.sizes.requeueNats, performance.now() - t);
-    const bareStored = Number((await jsm.streams.info(bareStream)).state.messages);
-    log(`  requeue: bare js.publish ${Math.round(natsBare.perSecond)} messages/s`);
+    const common = { store, runner, jobRate, maxInFlight, rounds, signal, log };
+    const rabbitRequeue = await measureRabbitRequeue({
+      ...common,
+      n: c.sizes.requeue,
+      conn,
+      ch,
+      source: rabbitTemplate.source,
+      destinationQueue: "rq-orders",
+      headers: rabbitTemplate.headers as Record<string, unknown>,
+      clone: (count, tag) => cloneLetter(store, rabbitTemplate.id, count, tag),
+      shovel: (src, dest, n) => shovelMove(vhost, src, dest, n, signal),
+    });
+    const natsRequeue = await measureNatsRequeue({
+      ...common,
+      n: c.sizes.requeueNats,
+      nc,
+      source: natsSubject,
+      stream: natsStream,
+      subject: natsSubject,
+      bareStream,
+      confirmMs,
+      clone: (count, tag) => cloneLetter(store, natsTemplate.id, count, tag),
+    });
     await runner.stop();
 
-    // 2. Inbox at scale.
-    log(`dead letters: inbox of ${c.sizes.inbox.toLocaleString("en-US")} letters`);
-    const inbox = await inboxOf(c, names);
-    const inboxEmbedded = c.embedded ? await measureEmbeddedInbox(c.sizes.inbox, signal, cleanup, log, c.migrationsDir) : null;
+    // 3. Inbox at scale, on PostgreSQL and on the embedded store.
+    let inbox: DeadLetterFigures["inbox"] = null;
+    let inboxEmbedded: DeadLetterFigures["inboxEmbedded"] = null;
+    if (c.sizes.inbox > 0) {
+      log(`dead letters: inbox of ${c.sizes.inbox.toLocaleString("en-US")} letters`);
+      inbox = await inboxOf(c, names);
+      inboxEmbedded = c.embedded ? await measureEmbeddedInbox(c.sizes.inbox, signal, cleanup, log, c.migrationsDir) : null;
+    }
 
     return {
       figures: {
@@ -447,14 +309,10 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
         maxInFlight,
         jobRate,
         prefetch: PREFETCH,
-        collect,
+        collect: { rabbit: rabbitCollect, nats: natsCollect, plainInsert: plain },
         inbox,
         inboxEmbedded,
-        requeue: {
-          insertMs,
-          rabbit: { startMs: rabbitJob.startMs, run: rabbitJob.run, total: rabbitJob.total, destination, requeued: rabbitRequeued, failed: rabbitJob.failed, shovel, shovelMoved, bare },
-          nats: { startMs: natsJob.startMs, run: natsJob.run, total: natsJob.total, destination: natsDestination, requeued: natsRequeued, failed: natsJob.failed, bare: natsBare, bareStored },
-        },
+        requeue: { insertMs, rabbit: rabbitRequeue, nats: natsRequeue },
       },
       warnings: c.warnings,
     };

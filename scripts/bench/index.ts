@@ -13,6 +13,7 @@
 import { describeError } from "@/lib/errors";
 import { ArgsError, parseArgs, USAGE } from "./args";
 import { runBench } from "./run-bench";
+import { runBulkBench } from "./run-bulk";
 
 async function main(): Promise<number> {
   let options;
@@ -41,7 +42,7 @@ async function main(): Promise<number> {
   process.on("SIGTERM", () => onSignal("SIGTERM"));
 
   try {
-    const { markdown, written } = await runBench(options, controller.signal);
+    const { markdown, written } = options.bulkOnly ? await runBulkBench(options, controller.signal) : await runBench(options, controller.signal);
     console.log(`\n${markdown}`);
     if (written) console.log(`written to ${written}`);
     return 0;

@@ -146,7 +146,7 @@ export async function runBench(options: BenchOptions, signal: AbortSignal, log: 
           natsPrefix: names.natsPrefix,
           store,
           databaseUrl: db.url,
-          sizes: { collect: options.collect, inbox: options.inbox, requeue: options.requeue, requeueNats: options.requeueNats },
+          sizes: { collect: options.collect, collectNats: options.collectNats, inbox: options.inbox, requeue: options.requeue, requeueNats: options.requeueNats, rounds: options.bulkRounds },
           embedded: options.embedded,
           migrationsDir: path.join(ROOT, "prisma/migrations"),
           signal,

@@ -62,16 +62,24 @@ describe("the sweep benchmark, quick mode", () => {
 
     // The dead-letter sections: positive rates, every letter accounted for.
     const dl = report.deadLetters!;
-    expect(markdown).toContain("## Collection burst");
+    expect(markdown).toContain("## Collection (issue 18)");
     expect(markdown).toContain("## Inbox at scale");
     expect(markdown).toContain("## Requeue throughput");
-    const rates = [dl.collect.redrive, dl.collect.bareAck, dl.collect.plainInsert, dl.requeue.rabbit.run, dl.requeue.rabbit.shovel, dl.requeue.rabbit.bare, dl.requeue.nats.run, dl.requeue.nats.bare];
+    const c = dl.collect;
+    const q = dl.requeue;
+    const rates = [c.rabbit.redrive.median, c.rabbit.bare.median, c.nats.redrive.median, c.nats.bare.median, c.plainInsert, q.rabbit.job.median, q.rabbit.shovel.median, q.rabbit.bare.median, q.nats.job.median, q.nats.bare.median];
     for (const r of rates) expect(r.perSecond).toBeGreaterThan(0);
-    expect(dl.collect.stored).toBe(options.collect);
-    expect(dl.collect.left).toBe(0);
+    expect(c.rabbit.stored).toBe(options.collect * options.bulkRounds);
+    expect(c.rabbit.left).toBe(0);
+    expect(c.nats.stored).toBeGreaterThanOrEqual(options.collectNats * options.bulkRounds);
+    for (const j of [...q.rabbit.jobs, ...q.nats.jobs]) {
+      expect(j.firstLetterMs).toBeGreaterThan(0);
+      expect(j.rss.peakMiB).toBeGreaterThanOrEqual(j.rss.beforeMiB);
+    }
+    expect(dl.inbox).not.toBeNull();
     expect(markdown).toContain("### the embedded store (PGlite)");
     expect(dl.inboxEmbedded).not.toBeNull();
-    for (const inbox of [dl.inbox, dl.inboxEmbedded!]) {
+    for (const inbox of [dl.inbox!, dl.inboxEmbedded!]) {
       expect(inbox.rows, inbox.store).toBeGreaterThanOrEqual(options.inbox);
       expect(inbox.kinds.map((k) => k.key).sort()).toEqual([
         "deep",
@@ -96,8 +104,10 @@ describe("the sweep benchmark, quick mode", () => {
       expect(inbox.kinds.find((k) => k.key === "messageId")!.items).toBe(1);
       expect(inbox.baseline.p50).toBeGreaterThan(0);
     }
-    expect(dl.requeue.rabbit).toMatchObject({ destination: options.requeue, requeued: options.requeue, failed: 0, shovelMoved: options.requeue });
-    expect(dl.requeue.nats).toMatchObject({ destination: options.requeueNats, requeued: options.requeueNats, failed: 0, bareStored: options.requeueNats });
+    const r = options.bulkRounds;
+    expect(q.rabbit).toMatchObject({ destination: options.requeue * r, requeued: options.requeue * r, shovelMoved: options.requeue * r });
+    expect(q.nats).toMatchObject({ destination: options.requeueNats * r, requeued: options.requeueNats * r, bareStored: options.requeueNats * r });
+    for (const j of [...q.rabbit.jobs, ...q.nats.jobs]) expect(j.done).toBe(j.total.n);
 
     // Nothing with the run's names is left on the brokers or the database server.
     const vhosts = await mgmt<Array<{ name: string }>>("GET", "/api/vhosts");

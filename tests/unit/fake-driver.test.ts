@@ -33,11 +33,11 @@ async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000
   return last;
 }
 
-function letter(n: number): FakeDeadLetter {
-  const at = new Date(Date.UTC(2026, 0, 1, 9, 0, n));
+function letter(n: number, source = "ORDERS/worker"): FakeDeadLetter {
+  const at = new Date(Date.UTC(2026, 0, 1, 9, 0, n % 60));
   return {
-    dedupeKey: `fake:${n}`,
-    source: "ORDERS/worker",
+    dedupeKey: `fake:${source}:${n}`,
+    source,
     destination: "orders.created",
     collectedFrom: "fake-dead-letters",
     reason: "max_deliveries",
@@ -126,5 +126,46 @@ describe("a broker kind is a driver: the fake driver end to end", () => {
     const landed = (fake.queues.get("orders.created") ?? []).map((m) => JSON.parse(new TextDecoder().decode(m.payload)) as { order: number });
     expect(landed.sort((a, b) => a.order - b.order)).toEqual([{ order: 1 }, { order: 2 }, { order: 3 }]);
     expect(await store.prisma.deadLetter.count({ where: { state: "requeued" } })).toBe(3);
+  });
+
+  it("takes every letter of a bulk scope larger than its first claim exactly once, and none captured after its start", { timeout: 120_000 }, async () => {
+    const n = 2150; // the start claims 2,000; the runner claims the rest while the first ones go out
+    // Chunks as large as a server's, so the 2,150 letters take a few chunks, not hundreds.
+    await runner.stop();
+    runner = new JobRunner({ prisma: store.prisma, maxInFlight: 500, publisherFor: (name) => brokerFor(name).openPublisher({ confirmTimeoutMs: 1000 }) });
+    for (let i = 1; i <= n; i++) fake.deadLetter(letter(i, "BULK/worker"));
+    await collector.tick();
+    expect(await store.prisma.deadLetter.count({ where: { source: "BULK/worker" } })).toBe(n);
+    const job = await startJob(
+      { action: "requeue", scope: { kind: "filter", filters: { source: "BULK/worker" } }, includePoison: false, rate: 5000 },
+      TEST_OPERATOR,
+      null,
+    );
+    expect(job.total).toBe(n);
+    expect(job.counts.pending).toBe(n);
+    const row = await store.prisma.redriveJob.findUniqueOrThrow({ where: { id: job.id } });
+    expect(row.claimed).toBe(2000);
+    expect(row.claimUntil).not.toBeNull();
+    // Dead-lettered after the start, in the same scope: not this job's.
+    fake.deadLetter(letter(n + 1, "BULK/worker"));
+    await collector.tick();
+    runner.start();
+    const done = await until(
+      () => getJob(job.id),
+      (j) => j.state !== "running",
+      100_000,
+    );
+    expect(done.state).toBe("completed");
+    expect(done.total).toBe(n);
+    expect(done.counts.done).toBe(n);
+    const landed = (fake.queues.get("orders.created") ?? []).map((m) => (JSON.parse(new TextDecoder().decode(m.payload)) as { order: number }).order);
+    const bulk = landed.filter((o) => o > 3);
+    expect(new Set(bulk).size).toBe(bulk.length);
+    expect(bulk.length).toBe(n - 3);
+    expect(await store.prisma.deadLetter.count({ where: { source: "BULK/worker", state: "requeued" } })).toBe(n);
+    const late = await store.prisma.deadLetter.findFirstOrThrow({ where: { source: "BULK/worker", state: "dead" } });
+    expect(late.jobId).toBeNull();
+    expect(await store.prisma.redriveJobLetter.count({ where: { jobId: job.id } })).toBe(n);
+    expect((await store.prisma.redriveJob.findUniqueOrThrow({ where: { id: job.id } })).claimUntil).toBeNull();
   });
 });

@@ -22,6 +22,7 @@ const RETRY_HELD_MS = 60_000;
 export class DlqConsumer {
   private buffer: ConsumeMessage[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** The last batch's store-and-ack: each batch is stored at once, but acked only after the batches before it. */
   private flushing: Promise<void> = Promise.resolve();
   private tag: string | undefined;
   private retryHeld: NodeJS.Timeout | undefined;
@@ -68,7 +69,7 @@ export class DlqConsumer {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.flushing = this.flushing.then(() => this.flush());
+      this.flushing = this.flush(this.flushing);
     }, ms);
   }
 
@@ -84,17 +85,25 @@ export class DlqConsumer {
     return letter;
   }
 
-  private async flush(): Promise<void> {
+  /**
+   * Stores the buffered letters while the batch before may still be storing (two INSERTs in flight
+   * keep the store busy while RabbitMQ delivers the next batch), then acks once `before` is done:
+   * acks go out in delivery order, so a multiple ack never covers letters of an unstored batch.
+   */
+  private async flush(before: Promise<void>): Promise<void> {
     const batch = this.buffer;
     this.buffer = [];
-    if (batch.length === 0 || this.closed) return;
-    try {
-      const stored = await this.store(batch.map((m) => this.toLetter(m)));
+    if (batch.length === 0 || this.closed) return before;
+    const stored = this.store(batch.map((m) => this.toLetter(m))).then(
+      (n) => ({ n }),
+      (e: unknown) => ({ error: describeError(e) }),
+    );
+    await before;
+    const r = await stored;
+    if ("n" in r) {
       this.ackStored(batch);
-      this.options.onStored?.(stored);
-    } catch (e) {
-      await this.flushOneByOne(batch, describeError(e));
-    }
+      this.options.onStored?.(r.n);
+    } else await this.flushOneByOne(batch, r.error);
   }
 
   /** Acks only after the store committed: one ack for the batch, unless refused letters sit before it unacked. */
