@@ -51,5 +51,5 @@ EXPOSE 3000
 STOPSIGNAL SIGTERM
 # The slim base has no curl: Node's own fetch asks the liveness probe.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
-  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}${process.env.REDRIVE_BASE_PATH || ""}/api/health/live`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}${process.env.REDRIVE_BASE_PATH || ''}/api/health/live`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "server.mjs"]

@@ -20,6 +20,8 @@ export type GateFacts = {
   pausedBy: string | null;
   /** What the gate judges is since this moment: the job's start, then each resume. */
   watchSince: Date;
+  /** A consumer state that began this soon after watchSince does not pause the job (default 0). */
+  stateGraceMs?: number;
   /** Letters the broker confirmed since watchSince, and how many of those came back dead. */
   sent: number;
   bounced: number;
@@ -60,7 +62,11 @@ export function decideGate(f: GateFacts): GateDecision {
     // Only a bad state that began while the job was watching: one it started (or was resumed) into
     // is the operator's informed choice, and a consumer still FAILING from the incident being
     // cleaned up would otherwise stop every requeue at once.
-    const bad = f.consumers.find((c) => (GATE_STATES as readonly string[]).includes(c.state) && c.since.getTime() >= f.watchSince.getTime());
+    // A state the sampler reports within `stateGraceMs` of the start rests on rates measured over a
+    // window reaching back before it (a fresh replica's first readings of an incident's inflow):
+    // that is not this job's doing, and the bounce rate still watches the job's own letters.
+    const from = f.watchSince.getTime() + (f.stateGraceMs ?? 0);
+    const bad = f.consumers.find((c) => (GATE_STATES as readonly string[]).includes(c.state) && c.since.getTime() >= from);
     if (bad) return { kind: "pause", reason: `Paused itself: ${bad.label} turned ${bad.state} at ${hhmmss(bad.since)} UTC (${bad.reason}).` };
     return { kind: "go" };
   }

@@ -25,6 +25,8 @@ const RUNNING_EVERY_MS = 1000;
 const PAUSED_EVERY_MS = 3000;
 /** The consumers a job watches are worked out again after this long. */
 const WATCHED_TTL_MS = 60_000;
+/** Consumer states the sampler reports this soon after the start (or a resume) are read from before it (decide-gate.ts). */
+const STATE_GRACE_MS = 30_000;
 
 type JobRow = {
   id: string;
@@ -207,6 +209,7 @@ export function createJobGate(deps: {
       state: running ? "running" : "paused",
       pausedBy: job.pausedBy,
       watchSince: since,
+      stateGraceMs: STATE_GRACE_MS,
       sent,
       bounced: b.bounced,
       bounceReason: b.reason,

@@ -124,6 +124,14 @@ describe("a requeue job that checks its own work, seen by the operator", () => {
     expect(await reason.textContent()).toMatch(/^Paused itself: /);
     expect(await reason.getAttribute("data-paused-by")).toBe("gate");
     await page.locator('[data-testid="job-state"][data-state="paused"]').waitFor();
+    // A chunk already on its way when the gate paused the job still goes out: read the counts once it settled.
+    await until(
+      async () => (await api<JobSummary>(app, `/api/jobs/${jobId}`)).counts.in_flight,
+      (n) => n === 0,
+      30_000,
+      250,
+    );
+    await new Promise((r) => setTimeout(r, 1500));
     const job = await api<JobSummary>(app, `/api/jobs/${jobId}`);
     expect(job.counts.done).toBeLessThanOrEqual(60);
     expect(job.pausedReason).toBe((await reason.textContent())!.replace(/ Resume once.*$/, ""));

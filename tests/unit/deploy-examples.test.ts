@@ -247,7 +247,7 @@ describe("the image (Dockerfile) the examples run", () => {
     expect(steps.some((s) => s.op === "ENV" && new RegExp(`\\bPORT=${last("EXPOSE")!}\\b`).test(s.args))).toBe(true);
     expect(last("STOPSIGNAL")).toBe("SIGTERM");
     // Under the base path the image was built with (REDRIVE_BASE_PATH, empty by default).
-    const check = /http:\/\/127\.0\.0\.1:\$\{process\.env\.PORT \|\| (\d+)\}\$\{process\.env\.REDRIVE_BASE_PATH \|\| ""\}(\/api\/[a-z/]+)/.exec(last("HEALTHCHECK") ?? "");
+    const check = /http:\/\/127\.0\.0\.1:\$\{process\.env\.PORT \|\| (\d+)\}\$\{process\.env\.REDRIVE_BASE_PATH \|\| ''\}(\/api\/[a-z/]+)/.exec(last("HEALTHCHECK") ?? "");
     expect(check, "the HEALTHCHECK fetches an /api route on PORT under REDRIVE_BASE_PATH").not.toBeNull();
     expect(check![1]).toBe(last("EXPOSE"));
     expectRoute(check![2]!);

@@ -137,7 +137,7 @@ describe("a broker kind is a driver: the fake driver end to end", () => {
     await collector.tick();
     expect(await store.prisma.deadLetter.count({ where: { source: "BULK/worker" } })).toBe(n);
     const job = await startJob(
-      { action: "requeue", scope: { kind: "filter", filters: { source: "BULK/worker" } }, includePoison: false, rate: 5000 },
+      { action: "requeue", scope: { kind: "filter", filters: { source: "BULK/worker" } }, includePoison: false, rate: 5000, confirmCount: n },
       TEST_OPERATOR,
       null,
     );

@@ -49,6 +49,14 @@ describe("the health gate's decision", () => {
     expect(decideGate(running({ consumers: [consumer("LAGGING", "10:19:30"), consumer("UNKNOWN", "10:19:40")] }))).toEqual({ kind: "go" });
   });
 
+  it("leaves a state the sampler first reports within the grace after the start to the bounce rate, and pauses for one after it", () => {
+    // 10:19:20 is 20 s after the start: read from rates reaching back before it.
+    expect(decideGate(running({ stateGraceMs: 30_000, consumers: [consumer("FAILING", "10:19:20")] }))).toEqual({ kind: "go" });
+    expect(decideGate(running({ stateGraceMs: 30_000, consumers: [consumer("STOPPED", "10:19:31")] })).kind).toBe("pause");
+    // The bounce rate is judged from the start all the same.
+    expect(decideGate(running({ stateGraceMs: 30_000, sent: 20, bounced: 20, consumers: [consumer("FAILING", "10:19:20")] })).kind).toBe("pause");
+  });
+
   it("leaves an operator's pause alone, and resumes its own only after the destination was healthy long enough", () => {
     const paused = (over: Partial<GateFacts>) => running({ state: "paused", pausedBy: "gate", autoResumeMs: 5 * 60_000, ...over });
     expect(decideGate(paused({ pausedBy: "operator", consumers: [consumer("OK", "09:00:00")] }))).toEqual({ kind: "stay" });
