@@ -29,7 +29,7 @@ export async function completeSetup(input: z.infer<typeof setupBody>, from: { ad
     if (spent.count !== 1) throw new AppError("FORBIDDEN", "This setup link is not valid: it was used already, has expired, or was mistyped. Restart Redrive for a new one (it prints one while no account exists).");
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(72707370)`;
     if ((await tx.user.count()) > 0) throw new AppError("CONFLICT", "Redrive already has an admin; sign in instead.");
-    return tx.user.create({ data: { name: input.name, role: "admin", passwordHash, createdBy: "setup link", lastSignInAt: new Date() } });
+    return tx.user.create({ data: { name: input.name, role: "admin", passwordHash, createdBy: "setup link" } });
   });
   await recordEvent(prisma, { actor: user.name, address: from.address, action: "user.create", target: auditTarget.user(user.name), request: { name: user.name, role: "admin" }, result: "ok", detail: { from: "setup link" } });
   const session = await startSession(prisma, user.id, from);

@@ -103,7 +103,6 @@ export async function finishOidcSignIn(
   const identity = { via: "oidc" as const, issuer: String(idClaims.iss), subject: idClaims.sub, name, groups };
   const user = await signInSso(prisma, identity, from.address);
   const session = await startSession(prisma, user.id, from);
-  await prisma.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
   await recordEvent(prisma, {
     actor: user.name,
     address: from.address,

@@ -29,7 +29,6 @@ export async function signInThroughProxy(
   const { prisma } = await getStore();
   const user = await signInSso(prisma, proxied.identity, from.address);
   const session = await startSession(prisma, user.id, from);
-  await prisma.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
   await recordEvent(prisma, {
     actor: user.name,
     address: from.address,

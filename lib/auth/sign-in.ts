@@ -58,7 +58,6 @@ export async function signIn(input: SignInInput, from: { address: string | null;
     throw new AppError("UNAUTHENTICATED", "The user name or password is wrong (or the account is disabled).");
   }
   const session = await startSession(prisma, user.id, from);
-  await prisma.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
   await recordEvent(prisma, { ...event, result: "ok", detail: { session: session.id } });
   return { token: session.token, maxAgeMs: session.maxAgeMs, user: { id: user.id, name: user.name, role: user.role } };
 }
