@@ -32,6 +32,22 @@ const SUBJECT = `lc.shutdown.${id}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Every change of a job's lease owner, with when it was seen (polled every 20 ms). */
+/** RabbitMQ's redelivery count for a queue once two reads a statistics interval apart agree (at most ~16 s). */
+async function settledRedeliveries(vhost: string, queue: string): Promise<number> {
+  const read = () =>
+    mgmt<{ message_stats?: { redeliver?: number } }>("GET", `/api/queues/${encodeURIComponent(vhost)}/${encodeURIComponent(queue)}`).then(
+      (q) => q.message_stats?.redeliver ?? 0,
+    );
+  let last = await read();
+  for (let round = 0; round < 3; round++) {
+    await sleep(5500);
+    const next = await read();
+    if (next === last && round > 0) break;
+    last = next;
+  }
+  return last;
+}
+
 function watchLease(prisma: PrismaClient, jobId: string) {
   const events: Array<{ at: number; owner: string | null }> = [];
   let stopped = false;
@@ -266,15 +282,11 @@ describe("replicas shut down with SIGTERM", () => {
     await pub.close();
     await until(async () => ({ n: await stored(), q: await queueStats(VHOST, "inflow.dlq") }), (s) => s.n >= sent && s.q.messages_ready === 0 && s.q.messages_unacknowledged === 0, 60_000, 250);
     await b.terminate();
-    // The broker's own count (its statistics lag by a few seconds): deliveries it made again, i.e.
-    // letters the first replica held unacked at SIGTERM that went back to the DLQ.
-    const stats = await until(
-      () => mgmt<{ message_stats?: { ack?: number; redeliver?: number } }>("GET", `/api/queues/${encodeURIComponent(VHOST)}/inflow.dlq`),
-      (q) => (q.message_stats?.ack ?? 0) >= sent,
-      20_000,
-      500,
-    );
-    const redelivered = stats.message_stats?.redeliver ?? 0;
+    // The broker's own count of deliveries it made again (letters the first replica held unacked at
+    // SIGTERM that went back to the DLQ), for the notes only: RabbitMQ emits a channel's statistics
+    // every 5 s, and a channel that closes before its first emission is never counted, so this is a
+    // lower bound read once the figures stop moving. What the test asserts comes from the store.
+    const redelivered = await settledRedeliveries(VHOST, "inflow.dlq");
 
     const rows = await env.direct.prisma.deadLetter.findMany({ where: { messageId: { startsWith: `${tag}-` } }, select: { id: true, messageId: true } });
     const perMessage = new Map<string, number>();
@@ -291,7 +303,7 @@ describe("replicas shut down with SIGTERM", () => {
       startedAt: t0,
       notes: [
         `${sent} letters died into the DLQ; ${storedByA} stored by the first replica, the rest by the next; ${missing.length} never stored, ${storedTwice} stored twice`,
-        `the first replica exited ${exit.ms} ms after SIGTERM (code ${exit.code}); then the DLQ had ${afterExit.messages_unacknowledged} unacked; RabbitMQ redelivered ${redelivered} letters the first replica had received but not yet stored, and they were stored once`,
+        `the first replica exited ${exit.ms} ms after SIGTERM (code ${exit.code}); then the DLQ had ${afterExit.messages_unacknowledged} unacked; RabbitMQ reports at least ${redelivered} redelivered letters the first replica had received but not yet stored, and they were stored once`,
       ],
     });
     expect({ code: exit.code, signal: exit.signal }, a.output()).toEqual({ code: 0, signal: null });
