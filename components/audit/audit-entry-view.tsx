@@ -108,6 +108,11 @@ function Header({ entry: e, now }: { entry: AuditEntry; now: number | null }) {
                 </Link>
               </span>
             ) : null}
+            {e.letters ? (
+              <span className="mt-1 block font-sans text-xs" data-testid="audit-entry-chunk">
+                {e.letters.count === 1 ? "1 letter" : `${e.letters.count.toLocaleString("en-US")} letters`} of this job, each named in the {e.phase === "intent" ? "request" : "detail"} below
+              </span>
+            ) : null}
             {trail ? (
               <Link href={trail.href} className="mt-1 block font-sans text-xs underline" data-testid="audit-entry-trail">
                 {trail.label}

@@ -74,14 +74,24 @@ const COLUMNS: Column[] = [
     title: "What it was done to; letters and jobs link to their pages",
     width: 0,
     minWidth: 260,
-    cell: (e) => <TargetCell target={e.target} label={e.targetLabel ?? null} cluster={e.cluster ?? e.clusterId} />,
+    cell: (e) => <TargetCell target={e.target} label={e.targetLabel ?? null} cluster={e.cluster ?? e.clusterId} letters={e.letters?.count ?? null} />,
   },
   {
     id: "result",
     label: "Result",
     width: 120,
-    cell: (e) =>
-      e.result === null ? (
+    cell: (e) => {
+      // A chunk row in a list narrowed to one letter: that letter's own result (the row's is the chunk's).
+      const own = e.letters?.letter?.result;
+      if (own)
+        return (
+          <Badge tone={resultTone(own)} title={`${own} — this letter's result (the chunk of ${e.letters!.count}: ${e.result ?? "—"})${e.letters!.letter!.detail ? `: ${e.letters!.letter!.detail}` : ""}`}>
+            <span className="max-w-24 truncate" data-testid="audit-letter-result">
+              {own}
+            </span>
+          </Badge>
+        );
+      return e.result === null ? (
         <span className={`text-xs ${muted}`} title={e.phase === "intent" ? "An intent has no result: its outcome has" : undefined}>
           —
         </span>
@@ -89,7 +99,8 @@ const COLUMNS: Column[] = [
         <Badge tone={resultTone(e.result)} title={e.result}>
           <span className="max-w-24 truncate">{e.result}</span>
         </Badge>
-      ),
+      );
+    },
   },
   {
     id: "id",
@@ -102,7 +113,7 @@ const COLUMNS: Column[] = [
 
 const TABLE_MIN_WIDTH = COLUMNS.reduce((sum, c) => sum + (c.width || c.minWidth || 160), 0);
 
-function TargetCell({ target, label, cluster }: { target: string | null; label: string | null; cluster: string | null }) {
+function TargetCell({ target, label, cluster, letters }: { target: string | null; label: string | null; cluster: string | null; letters: number | null }) {
   const href = targetHref(target);
   const { kind, rest } = splitTarget(target);
   return (
@@ -126,7 +137,16 @@ function TargetCell({ target, label, cluster }: { target: string | null; label: 
         )}
       </p>
       <p className={`truncate text-xs ${muted}`} title={cluster ?? undefined}>
-        {cluster ? `cluster ${cluster}` : "\u00a0"}
+        {letters !== null ? (
+          <span data-testid="audit-chunk-letters" title="One row for a chunk of the job's letters, naming each of them">
+            {letters === 1 ? "1 letter" : `${letters.toLocaleString("en-US")} letters`}
+            {cluster ? ` · cluster ${cluster}` : ""}
+          </span>
+        ) : cluster ? (
+          `cluster ${cluster}`
+        ) : (
+          "\u00a0"
+        )}
       </p>
     </div>
   );

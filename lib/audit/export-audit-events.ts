@@ -8,6 +8,7 @@ import type { AuditExportQuery, AuditFilters } from "./audit-list-query";
 import { auditWhere } from "./audit-filters";
 import { labelTargets } from "./label-targets";
 import { AUDIT_ENTRY_COLUMNS, AUDIT_FROM, toAuditEntry, type AuditRow } from "./audit-row";
+import { summariseChunk } from "./chunk-summary";
 import { csvHeader, csvLine, jsonClose, jsonItem, jsonOpen } from "./export-format";
 import { recordEvent } from "./record-event";
 
@@ -61,7 +62,8 @@ export async function exportAuditEvents(q: AuditExportQuery, actor: Principal, a
         );
         let text = "";
         // JSON carries the API's entries, readable target names included; CSV keeps its fixed columns.
-        const entries = format === "json" ? await labelTargets(prisma, rows.map(toAuditEntry)) : rows.map(toAuditEntry);
+        // A chunk row keeps its letters (the hash covers them) and says how many it names.
+        const entries = format === "json" ? await labelTargets(prisma, rows.map((r) => summariseChunk(toAuditEntry(r)))) : rows.map(toAuditEntry);
         rows.forEach((r, i) => {
           const e = entries[i]!;
           text += format === "csv" ? csvLine(e, r.request_text, r.detail_text) : jsonItem(e, first);

@@ -3,6 +3,7 @@ import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
 import { labelTargets } from "./label-targets";
 import { AUDIT_ENTRY_COLUMNS, AUDIT_FROM, toAuditEntry, type AuditRow } from "./audit-row";
+import { summariseChunk } from "./chunk-summary";
 import type { AuditEntryDetail } from "./types";
 
 /**
@@ -21,6 +22,6 @@ export async function getAuditEvent(id: string): Promise<AuditEntryDetail> {
         row.id,
       )
     : [];
-  const [entry, ...labelled] = await labelTargets(prisma, [toAuditEntry(row), ...partners.map(toAuditEntry)]);
+  const [entry, ...labelled] = await labelTargets(prisma, [row, ...partners].map((r) => summariseChunk(toAuditEntry(r))));
   return { entry: entry!, partners: labelled };
 }

@@ -4,6 +4,7 @@ import type { AuditListQuery } from "./audit-list-query";
 import { auditWhere } from "./audit-filters";
 import { labelTargets } from "./label-targets";
 import { AUDIT_ENTRY_COLUMNS, AUDIT_FROM, toAuditEntry, type AuditRow } from "./audit-row";
+import { summariseChunk } from "./chunk-summary";
 import type { AuditPage } from "./types";
 
 export { AUDIT_PAGE_MAX } from "./audit-list-params";
@@ -24,5 +25,8 @@ export async function listAuditEvents(q: AuditListQuery): Promise<AuditPage> {
   const rows = await prisma.$queryRawUnsafe<AuditRow[]>(sql, ...params);
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
-  return { items: await labelTargets(prisma, page.map(toAuditEntry)), nextCursor: rows.length > q.limit && last ? last.id : null };
+  // A job's chunk rows: how many letters each names (and, narrowed to a letter, its own result), not the letters themselves.
+  const letterId = q.letter ?? (q.target?.startsWith("letter:") ? q.target.slice("letter:".length) : undefined);
+  const entries = page.map((r) => summariseChunk(toAuditEntry(r), { letterId, compact: true }));
+  return { items: await labelTargets(prisma, entries), nextCursor: rows.length > q.limit && last ? last.id : null };
 }

@@ -29,7 +29,15 @@ export type AuditEntry = {
   detail: unknown;
   prevHash: string;
   hash: string;
+  /**
+   * Set on a job's chunk row (one row naming many letters): how many it names, and — in a list
+   * narrowed to one letter — what it says of that letter. Lists leave the letters themselves out of
+   * request and detail (a page stays small); the entry's own page and the export keep them.
+   */
+  letters?: ChunkSummary | null;
 };
+
+export type ChunkSummary = { count: number; letter?: { id: string; result: string | null; detail: string | null } };
 
 export type AuditPage = { items: AuditEntry[]; nextCursor: string | null };
 

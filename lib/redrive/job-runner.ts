@@ -1,9 +1,8 @@
 import "server-only";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import { auditTarget } from "@/lib/audit/actions";
-import { insertAuditRows, insertAuditRowsReturning } from "@/lib/audit/insert-audit-rows";
-import { letterIntentRows, letterOutcomeRows, PREVIOUS_ATTEMPT_AT_SQL } from "@/lib/audit/job-letter-rows";
+import { chunkRowCtes, paramOf } from "@/lib/audit/chunk-row-sql";
+import { chunkIntentRow, chunkOutcomeRow, PREVIOUS_ATTEMPT_AT_SQL } from "@/lib/audit/job-letter-rows";
 import { recordJobEnd } from "@/lib/audit/record-job-end";
 import { recordRecoveredOutcomes } from "@/lib/audit/record-recovered-outcomes";
 import type { PrismaClient } from "@/lib/db/generated/client";
@@ -19,7 +18,9 @@ import type { JobGate } from "./job-gate";
 
 // Runs jobs. Any replica may run a job: it takes a lease on it and renews it; when a process dies
 // its lease lapses and another (or the restarted one) takes over. Letters go through in chunks:
-// audit intents and "in flight" are written before the broker is touched; outcomes after.
+// a chunk's audit intent (one chained row naming its letters) and "in flight" are written in one
+// statement before the broker is touched; its outcome row and the letters' states after, in one
+// statement too (no transaction held open across round trips, so none can expire under load).
 // On shutdown a runner sends nothing new, waits for the confirms of what it sent (up to a
 // deadline), records them, and hands its leases back at once so another replica resumes the job.
 
@@ -263,6 +264,8 @@ export class JobRunner {
   /** Letters a dead process left in flight: JetStream ones go again under the same Nats-Msg-Id (deduplicated); RabbitMQ ones are "unknown". */
   private async recover(id: string): Promise<void> {
     const p = this.deps.prisma;
+    const job = await this.job(id);
+    if (!job) return;
     const again = await p.$queryRawUnsafe<Array<{ letter_id: string }>>(
       `UPDATE "redrive_job_letters" jl SET "outcome" = 'pending' FROM "dead_letters" d
        WHERE jl."job_id" = $1::uuid AND jl."outcome" = 'in_flight' AND d."id" = jl."letter_id" AND d."kind"::text = ANY($2::text[])
@@ -280,8 +283,8 @@ export class JobRunner {
     if (unknown.length) await p.deadLetter.updateMany({ where: { id: { in: unknown.map((u) => u.letter_id) }, jobId: id }, data: { jobId: null } });
     // The intents the dead process wrote get their outcomes, so none is left hanging in the audit log.
     const ids = (rows: Array<{ letter_id: string }>) => rows.map((r) => r.letter_id);
-    await recordRecoveredOutcomes(p, id, ids(again), "interrupted", "Redrive stopped while this publish awaited its confirm; it goes again under the same Nats-Msg-Id, which JetStream deduplicates.");
-    await recordRecoveredOutcomes(p, id, ids(unknown), "unknown", why);
+    await recordRecoveredOutcomes(p, job, ids(again), "interrupted", "Redrive stopped while this publish awaited its confirm; it goes again under the same Nats-Msg-Id, which JetStream deduplicates.");
+    await recordRecoveredOutcomes(p, job, ids(unknown), "unknown", why);
   }
 
   private async run(id: string): Promise<void> {
@@ -414,32 +417,27 @@ export class JobRunner {
     );
   }
 
-  /** Records a chunk's intents and marks its letters in flight, in one transaction; returns each letter's intent id. */
-  private async recordIntents(job: Job, chunk: LetterRow[]): Promise<(l: LetterRow) => bigint | null> {
-    const p = this.deps.prisma;
-    const [intents] = await p.$transaction([
-      insertAuditRowsReturning(
-        p,
-        letterIntentRows(job, chunk.map((l) => l.letter_id)),
-      ),
-      p.$executeRawUnsafe(
-        `UPDATE "redrive_job_letters" SET "outcome" = 'in_flight', "attempt_id" = 'redrive:' || "job_id"::text || ':' || "letter_id"::text
-         WHERE "job_id" = $1::uuid AND "letter_id" = ANY($2::uuid[])`,
-        job.id,
-        chunk.map((l) => l.letter_id),
-      ),
-    ]);
-
-    // Each letter's outcome row names the intent it answers.
-    const intentOf = new Map(intents.map((r) => [r.target, r.id]));
-    return (l: LetterRow) => intentOf.get(auditTarget.letter(l.letter_id)) ?? null;
+  /** Records a chunk's intent (one chained row naming its letters) and marks them in flight, in one statement; returns the intent's id. */
+  private async recordIntents(job: Job, chunk: LetterRow[]): Promise<bigint> {
+    const ids = chunk.map((l) => l.letter_id);
+    const params: unknown[] = [];
+    const p = paramOf(params);
+    const ctes = chunkRowCtes(chunkIntentRow(job, ids), ids, params);
+    const [row] = await this.deps.prisma.$queryRawUnsafe<Array<{ id: string; marked: number }>>(
+      `WITH ${ctes},
+         fl AS (UPDATE "redrive_job_letters" SET "outcome" = 'in_flight', "attempt_id" = 'redrive:' || "job_id"::text || ':' || "letter_id"::text
+                WHERE "job_id" = ${p(job.id)}::uuid AND "letter_id" = ANY(${p(ids)}::uuid[]) RETURNING 1)
+       SELECT ev."id"::text AS id, (SELECT count(*) FROM fl)::int AS marked FROM ev`,
+      ...params,
+    );
+    return BigInt(row!.id);
   }
 
   /** Sends a chunk whose intents are recorded, awaits its confirms, and records the outcomes. */
   private async send(
     job: Job,
     chunk: LetterRow[],
-    intentId: (l: LetterRow) => bigint | null,
+    intentId: bigint,
     publishers: Map<string, Promise<LetterPublisher>>,
     pace: { next: number },
     permits: Permits,
@@ -508,13 +506,8 @@ export class JobRunner {
     const onlyShutdown = notSent.length > 0 && notSent.every((l) => results[letters.indexOf(l)]!.shutdown);
     if (notSent.length) {
       const why = results.find((r) => r.outcome === "not_sent" && !r.shutdown)?.detail;
-      await this.persist(job.id, () => p.$transaction([
-        // An attempt that may have landed keeps its id, so the next one is checked against the dedupe window.
-        p.redriveJobLetter.updateMany({ where: { jobId: job.id, letterId: { in: notSent.filter((l) => !results[letters.indexOf(l)]!.mayHaveLanded).map((l) => l.letter_id) } }, data: { outcome: "pending", attemptId: null } }),
-        p.redriveJobLetter.updateMany({ where: { jobId: job.id, letterId: { in: notSent.filter((l) => results[letters.indexOf(l)]!.mayHaveLanded).map((l) => l.letter_id) } }, data: { outcome: "pending" } }),
-        insertAuditRows(p, letterOutcomeRows(job, notSent.map((l) => ({ letterId: l.letter_id, intentId: intentId(l), result: "not_sent", detail: results[letters.indexOf(l)]!.detail })))),
-        ...(onlyShutdown ? [] : [p.redriveJob.update({ where: { id: job.id }, data: { error: `Waiting for the broker: ${why}. Letters not yet sent wait; nothing is lost.` } })]),
-      ]));
+      const error = onlyShutdown ? null : `Waiting for the broker: ${why}. Letters not yet sent wait; nothing is lost.`;
+      await this.persist(job.id, () => this.recordNotSent(job, notSent, notSent.map((l) => results[letters.indexOf(l)]!), intentId, error));
       letters = letters.filter((_, i) => results[i]!.outcome !== "not_sent");
       results = results.filter((r) => r.outcome !== "not_sent");
       if (!onlyShutdown) {
@@ -529,10 +522,8 @@ export class JobRunner {
       this.backoff = 0;
       await p.redriveJob.update({ where: { id: job.id }, data: { error: null } });
     }
-    const ids = letters.map((l) => l.letter_id);
     const now = new Date();
-    const done = letters.filter((_, i) => results[i]!.outcome === "done").map((l) => l.letter_id);
-    await this.persist(job.id, () => this.recordOutcomes(job, letters, results, ids, done, now, intentId));
+    await this.persist(job.id, () => this.recordOutcomes(job, letters, results, now, intentId));
   }
 
   /**
@@ -553,29 +544,50 @@ export class JobRunner {
     }
   }
 
-  private async recordOutcomes(job: Job, letters: LetterRow[], results: PublishResult[], ids: string[], done: string[], now: Date, intentId: (l: LetterRow) => bigint | null): Promise<void> {
-    const p = this.deps.prisma;
-    await p.$transaction([
-      p.$executeRawUnsafe(
-        `UPDATE "redrive_job_letters" jl SET "outcome" = u.outcome, "detail" = u.detail, "finished_at" = $2::timestamptz
-         FROM unnest($3::uuid[], $4::text[], $5::text[]) AS u(letter_id, outcome, detail)
-         WHERE jl."job_id" = $1::uuid AND jl."letter_id" = u.letter_id`,
-        job.id,
-        now.toISOString(),
-        ids,
-        results.map((r) => r.outcome),
-        results.map((r) => r.detail),
-      ),
-      p.deadLetter.updateMany({ where: { id: { in: done } }, data: { state: OUTCOME_STATE[job.action]!, stateChangedAt: now, jobId: null } }),
-      p.deadLetter.updateMany({ where: { id: { in: ids.filter((x) => !done.includes(x)) }, jobId: job.id }, data: { jobId: null } }),
-      insertAuditRows(
-        p,
-        letterOutcomeRows(
-          job,
-          letters.map((l, i) => ({ letterId: l.letter_id, intentId: intentId(l), result: results[i]!.outcome, detail: results[i]!.detail })),
-        ),
-      ),
-    ]);
+  /**
+   * Letters that never reached the broker go back in line, with the chunk's outcome row for them
+   * ("not_sent"), in one statement. An attempt that may have landed keeps its id, so the next one
+   * is checked against the dedupe window. `error` (the broker is away) is shown on the job.
+   */
+  private async recordNotSent(job: Job, letters: LetterRow[], results: RunResult[], intentId: bigint, error: string | null): Promise<void> {
+    const ids = letters.map((l) => l.letter_id);
+    const params: unknown[] = [];
+    const p = paramOf(params);
+    const ctes = chunkRowCtes(chunkOutcomeRow(job, intentId, letters.map((l, i) => ({ letterId: l.letter_id, result: "not_sent", detail: results[i]!.detail }))), ids, params);
+    const jobId = p(job.id);
+    await this.deps.prisma.$executeRawUnsafe(
+      `WITH ${ctes},
+         back AS (UPDATE "redrive_job_letters" jl SET "outcome" = 'pending', "attempt_id" = CASE WHEN u.keep THEN jl."attempt_id" END
+                  FROM unnest(${p(ids)}::uuid[], ${p(results.map((r) => r.mayHaveLanded === true))}::bool[]) AS u(letter_id, keep)
+                  WHERE jl."job_id" = ${jobId}::uuid AND jl."letter_id" = u.letter_id RETURNING 1)
+       UPDATE "redrive_jobs" SET "error" = ${p(error)} WHERE "id" = ${jobId}::uuid AND ${p(error)}::text IS NOT NULL`,
+      ...params,
+    );
+  }
+
+  /**
+   * What the broker did with a chunk's letters, in one statement: each letter's outcome, the
+   * inbox's state of those done (the others leave the job, still dead), and the chunk's outcome row.
+   */
+  private async recordOutcomes(job: Job, letters: LetterRow[], results: PublishResult[], now: Date, intentId: bigint): Promise<void> {
+    const ids = letters.map((l) => l.letter_id);
+    const params: unknown[] = [];
+    const p = paramOf(params);
+    const ctes = chunkRowCtes(chunkOutcomeRow(job, intentId, letters.map((l, i) => ({ letterId: l.letter_id, result: results[i]!.outcome, detail: results[i]!.detail }))), ids, params);
+    const jobId = p(job.id);
+    const at = p(now.toISOString());
+    await this.deps.prisma.$executeRawUnsafe(
+      `WITH ${ctes},
+         u AS (SELECT * FROM unnest(${p(ids)}::uuid[], ${p(results.map((r) => r.outcome))}::text[], ${p(results.map((r) => r.detail))}::text[]) AS u(letter_id, outcome, detail)),
+         jl AS (UPDATE "redrive_job_letters" jl SET "outcome" = u.outcome, "detail" = u.detail, "finished_at" = ${at}::timestamptz
+                FROM u WHERE jl."job_id" = ${jobId}::uuid AND jl."letter_id" = u.letter_id RETURNING 1)
+       UPDATE "dead_letters" d SET
+           "state" = CASE WHEN u.outcome = 'done' THEN ${p(OUTCOME_STATE[job.action]!)} ELSE d."state" END,
+           "state_changed_at" = CASE WHEN u.outcome = 'done' THEN ${at}::timestamptz ELSE d."state_changed_at" END,
+           "job_id" = NULL
+         FROM u WHERE d."id" = u.letter_id AND (u.outcome = 'done' OR d."job_id" = ${jobId}::uuid)`,
+      ...params,
+    );
   }
 
   private outgoing(job: Job, l: LetterRow, attemptId: string): OutgoingLetter {

@@ -395,7 +395,8 @@ export async function requeueJob(
   try {
     runner.start();
     const started = await startJob(
-      { action, scope: { kind: "filter", filters: { source } }, includePoison: false, rate: jobRate },
+      // The count typed to confirm, as an operator must above redrive.confirmAbove letters.
+      { action, scope: { kind: "filter", filters: { source } }, includePoison: false, rate: jobRate, confirmCount: n },
       principalFor("system", "bench", "bench", "operator"),
       null,
     );

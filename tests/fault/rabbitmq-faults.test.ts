@@ -10,7 +10,7 @@ import { RabbitPublisher } from "@/lib/brokers/rabbitmq/rabbit-publisher";
 import type { LetterPublisher } from "@/lib/brokers/publisher";
 import { startJob } from "@/lib/redrive/start-job";
 import type { JobSummary } from "@/lib/redrive/types";
-import { account, expectAccountedFor } from "../support/accounting";
+import { account, countLetterIntents, expectAccountedFor } from "../support/accounting";
 import { drainQueue, rabbitDeadLetters } from "../support/letters";
 import { TEST_OPERATOR } from "../support/principals";
 import { createRedriveEnv, uniqueId, type RedriveEnv } from "../support/redrive-env";
@@ -285,7 +285,7 @@ describe("requeue to RabbitMQ under faults", () => {
       await env.pgProxy.cut();
       await new Promise((r) => setTimeout(r, 3000));
       const landed = await drainQueue(conn, queue);
-      const intents = await env.direct.prisma.auditEvent.count({ where: { action: "letter.requeue", phase: "intent", target: { in: ids.map((x) => `letter:${x}`) } } });
+      const intents = await countLetterIntents(env.direct.prisma, ids, "letter.requeue");
       expect([...landed.values()].reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(intents);
       await env.pgProxy.restore();
       const end = await settled(job.id);

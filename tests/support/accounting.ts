@@ -1,6 +1,7 @@
 import { appendFileSync } from "node:fs";
 import { expect } from "vitest";
 import type { PrismaClient } from "@/lib/db/generated/client";
+import { chunkLetters } from "@/lib/audit/job-letter-rows";
 
 // The closing count of every fault scenario: for the letters it started with, what the brokers hold
 // (read back by the scenario) and what the store says, letter by letter.
@@ -67,20 +68,15 @@ export async function account(input: AccountInput): Promise<Accounting> {
   const jobLetters = await p.redriveJobLetter.findMany({ where: { letterId: { in: input.letterIds } }, select: { jobId: true, letterId: true, outcome: true, detail: true } });
   const jobIds = [...new Set(jobLetters.map((j) => j.jobId))];
   const jobs = await p.redriveJob.findMany({ where: { id: { in: jobIds } }, select: { id: true, action: true, state: true } });
-  const letterAudit = await p.auditEvent.findMany({
-    where: { target: { in: input.letterIds.map((id) => `letter:${id}`) } },
-    select: { target: true, phase: true, result: true, request: true, detail: true },
-  });
+  const letterAudit = await letterAuditRows(p, input.letterIds);
   const jobAudit = await p.auditEvent.findMany({ where: { target: { in: jobIds.map((id) => `job:${id}`) } }, select: { target: true, phase: true, result: true, action: true } });
 
   const unknownLetters = new Set(jobLetters.filter((j) => j.outcome === "unknown").map((j) => j.letterId));
   const intents = new Set<string>();
   const outcomes = new Set<string>();
   for (const a of letterAudit) {
-    const id = a.target!.slice("letter:".length);
-    const job = a.phase === "intent" ? (a.request as { job?: string }).job : (a.detail as { job?: string } | null)?.job;
-    if (a.phase === "intent") intents.add(`${job}:${id}`);
-    else outcomes.add(`${job}:${id}:${a.result}`);
+    if (a.phase === "intent") intents.add(`${a.job}:${a.letterId}`);
+    else outcomes.add(`${a.job}:${a.letterId}:${a.result}`);
   }
   const intentFor = (id: string) => [...intents].some((k) => k.endsWith(`:${id}`));
 
@@ -130,8 +126,9 @@ export async function account(input: AccountInput): Promise<Accounting> {
     if (!rows.some((a) => a.phase === "intent")) (withoutAudit++, problems.push(`job ${job.id}: no intent row`));
     if (!rows.some((a) => a.phase === "outcome" && a.result === "ok")) (withoutAudit++, problems.push(`job ${job.id}: no outcome row for its start`));
     if (["completed", "cancelled"].includes(job.state) && !rows.some((a) => a.phase === "outcome" && a.result === job.state)) (withoutAudit++, problems.push(`job ${job.id}: ${job.state} with no outcome row`));
-    // Every control (pause, resume, cancel) has its intent and outcome too.
-    const controls = jobAudit.filter((a) => a.target === `job:${job.id}` && a.action !== `job.${job.action}`);
+    // Every control (pause, resume, cancel) has its intent and outcome too. (The job's chunk rows,
+    // letter.<action> on target job:<id>, were counted letter by letter above.)
+    const controls = jobAudit.filter((a) => a.target === `job:${job.id}` && a.action.startsWith("job.") && a.action !== `job.${job.action}`);
     const byAction = new Map<string, { intent: number; outcome: number }>();
     for (const c of controls) {
       const e = byAction.get(c.action) ?? { intent: 0, outcome: 0 };
@@ -161,6 +158,40 @@ export async function account(input: AccountInput): Promise<Accounting> {
   console.log(formatAccounting(result));
   record(result);
   return result;
+}
+
+/** One letter's intent or outcome as the audit log records it, whichever form the row takes. */
+export type LetterAuditRow = { letterId: string; job: string | undefined; phase: string; result: string | null; action: string };
+
+/**
+ * Every audit row about these letters, one entry per letter it names: rows whose target is the
+ * letter (single actions, and per-letter job rows), and a job's chunk rows (target job:<id>) that
+ * audit_event_letters points the letter to — counted only where the row itself names the letter,
+ * with that letter's own result.
+ */
+export async function letterAuditRows(p: PrismaClient, letterIds: string[]): Promise<LetterAuditRow[]> {
+  const wanted = new Set(letterIds);
+  const out: LetterAuditRow[] = [];
+  const jobOf = (phase: string, request: unknown, detail: unknown) => (phase === "intent" ? (request as { job?: string }).job : (detail as { job?: string } | null)?.job);
+  const own = await p.auditEvent.findMany({
+    where: { target: { in: letterIds.map((id) => `letter:${id}`) } },
+    select: { target: true, phase: true, result: true, request: true, detail: true, action: true },
+  });
+  for (const a of own) out.push({ letterId: a.target!.slice("letter:".length), job: jobOf(a.phase, a.request, a.detail), phase: a.phase, result: a.result, action: a.action });
+  const links = await p.auditEventLetter.findMany({ where: { letterId: { in: letterIds } }, select: { eventId: true } });
+  const chunks = await p.auditEvent.findMany({ where: { id: { in: [...new Set(links.map((l) => l.eventId))] } }, select: { phase: true, result: true, request: true, detail: true, action: true } });
+  for (const a of chunks) {
+    for (const l of chunkLetters(a.phase, a.request, a.detail) ?? []) {
+      if (!wanted.has(l.id)) continue;
+      out.push({ letterId: l.id, job: jobOf(a.phase, a.request, a.detail), phase: a.phase, result: a.phase === "outcome" ? (l.result ?? null) : null, action: a.action });
+    }
+  }
+  return out;
+}
+
+/** How many letter intents of `action` the audit log holds for these letters (a letter with two intents counts twice). */
+export async function countLetterIntents(p: PrismaClient, letterIds: string[], action: string): Promise<number> {
+  return (await letterAuditRows(p, letterIds)).filter((a) => a.phase === "intent" && a.action === action).length;
 }
 
 export function formatAccounting(a: Accounting): string {
