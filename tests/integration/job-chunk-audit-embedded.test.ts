@@ -1,0 +1,3 @@
+import { chunkAuditSuite } from "../support/chunk-audit-suite";
+
+chunkAuditSuite("embedded");
