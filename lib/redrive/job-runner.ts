@@ -254,6 +254,23 @@ export class JobRunner {
     return n === 1;
   }
 
+  /**
+   * Renews the lease between chunks without waiting on the job's row: while this runner's own claim
+   * of the next batch holds that row (a second or more under load), the run goes on — the lease
+   * is still ours (read without a lock) and the heartbeat renews it. False once another owns it.
+   */
+  private async stillOwned(id: string): Promise<boolean> {
+    const [r] = await this.deps.prisma.$queryRawUnsafe<Array<{ mine: boolean | null }>>(
+      `WITH free AS (SELECT "id" FROM "redrive_jobs" WHERE "id" = $1::uuid AND "lease_owner" = $2 FOR UPDATE SKIP LOCKED),
+         renewed AS (UPDATE "redrive_jobs" j SET "lease_until" = now() + make_interval(secs => $3) FROM free WHERE j."id" = free."id" RETURNING 1)
+       SELECT (SELECT count(*) FROM renewed) > 0 OR (SELECT "lease_owner" = $2 FROM "redrive_jobs" WHERE "id" = $1::uuid) AS mine`,
+      id,
+      this.owner,
+      this.leaseMs / 1000,
+    );
+    return r?.mine === true;
+  }
+
   private async job(id: string): Promise<Job | null> {
     return this.deps.prisma.redriveJob.findUnique({
       where: { id },
@@ -324,7 +341,7 @@ export class JobRunner {
         if (this.closing) return;
         if (failed.set) throw failed.error;
         if (Date.now() - lastRenew > this.leaseMs / 3) {
-          if (!(await this.renew(id))) return; // another process owns it now
+          if (!(await this.stillOwned(id))) return; // another process owns it now
           lastRenew = Date.now();
         }
         const job = await this.job(id);
@@ -620,13 +637,15 @@ export class JobRunner {
   private async finish(job: Job, state: "completed" | "cancelled"): Promise<void> {
     const p = this.deps.prisma;
     if (state === "cancelled") {
-      const left = await p.redriveJobLetter.findMany({ where: { jobId: job.id, outcome: "pending" }, select: { letterId: true } });
-      await p.$transaction([
-        p.redriveJobLetter.updateMany({ where: { jobId: job.id, outcome: "pending" }, data: { outcome: "cancelled", finishedAt: new Date(), detail: "cancelled before it was sent" } }),
-        p.deadLetter.updateMany({ where: { id: { in: left.map((l) => l.letterId) }, jobId: job.id }, data: { jobId: null } }),
-        // Letters not yet claimed stay out of the job: it ends with the letters it had.
-        p.$executeRawUnsafe(`UPDATE "redrive_jobs" SET "claim_until" = NULL, "total" = "claimed" WHERE "id" = $1::uuid AND "claim_until" IS NOT NULL`, job.id),
-      ]);
+      // One statement, however many letters were left (no transaction to expire): they are
+      // cancelled and released, and letters not yet claimed stay out of the job — it ends with the letters it had.
+      await p.$executeRawUnsafe(
+        `WITH left_over AS (UPDATE "redrive_job_letters" SET "outcome" = 'cancelled', "finished_at" = now(), "detail" = 'cancelled before it was sent'
+                            WHERE "job_id" = $1::uuid AND "outcome" = 'pending' RETURNING "letter_id"),
+           released AS (UPDATE "dead_letters" d SET "job_id" = NULL FROM left_over WHERE d."id" = left_over."letter_id" AND d."job_id" = $1::uuid)
+         UPDATE "redrive_jobs" SET "claim_until" = NULL, "total" = "claimed" WHERE "id" = $1::uuid AND "claim_until" IS NOT NULL`,
+        job.id,
+      );
     }
     await p.redriveJob.update({ where: { id: job.id }, data: { state, finishedAt: new Date(), leaseOwner: null, leaseUntil: null } });
     await recordJobEnd(p, job, state);
