@@ -418,7 +418,7 @@ export async function requeueJob(
 
 export type RabbitRequeue = {
   job: Rounds;
-  /** The same job's bookkeeping alone: a terminate job of as many letters (intents, in-flight marks, outcomes, state), no broker. */
+  /** The same job's bookkeeping alone: a terminate job of as many letters (chunk intents, in-flight marks, chunk outcomes, state), no broker. */
   bookkeeping: Rounds;
   bare: Rounds;
   shovel: Rounds;
