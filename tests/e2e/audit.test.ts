@@ -160,7 +160,9 @@ describe("the audit log in the browser", () => {
     expect(await page.getByTestId("audit-hash").textContent()).toBe(outcome!.hash);
     expect(await page.getByTestId("audit-prev-hash").textContent()).toBe(outcome!.prevHash);
     expect(await page.getByTestId("audit-detail").textContent()).toContain(job.id);
-    expect(await page.getByTestId("audit-entry-job").getAttribute("href")).toBe(`/jobs/${job.id}`);
+    // A job's chunk row is on the job: its target links there, and it says how many letters it names.
+    expect(await page.getByTestId("audit-entry-target").getAttribute("href")).toBe(`/jobs/${job.id}`);
+    expect(await page.getByTestId("audit-entry-chunk").textContent()).toContain("1 letter of this job");
     await page.screenshot({ path: path.join(ARTIFACTS, "audit-entry.png"), fullPage: true });
 
     // A permanent address: it opens the same entry fresh.
