@@ -74,7 +74,12 @@ const COLUMNS: Column[] = [
     title: "What it was done to; letters and jobs link to their pages",
     width: 0,
     minWidth: 260,
-    cell: (e) => <TargetCell target={e.target} label={e.targetLabel ?? null} cluster={e.cluster ?? e.clusterId} letters={e.letters?.count ?? null} />,
+    cell: (e) =>
+      e.letters?.letter ? (
+        <ChunkLetterCell letterId={e.letters.letter.id} target={e.target} label={e.targetLabel ?? null} count={e.letters.count} />
+      ) : (
+        <TargetCell target={e.target} label={e.targetLabel ?? null} cluster={e.cluster ?? e.clusterId} letters={e.letters?.count ?? null} />
+      ),
   },
   {
     id: "result",
@@ -147,6 +152,32 @@ function TargetCell({ target, label, cluster, letters }: { target: string | null
         ) : (
           "\u00a0"
         )}
+      </p>
+    </div>
+  );
+}
+
+/** A job's chunk row in a list narrowed to one letter: the row is about that letter, as part of its job's chunk. */
+function ChunkLetterCell({ letterId, target, label, count }: { letterId: string; target: string | null; label: string | null; count: number }) {
+  const job = targetHref(target);
+  return (
+    <div className="min-w-0">
+      <p className="truncate font-mono text-xs" title={`letter:${letterId}`}>
+        <Link href={`/dead-letters/${letterId}`} prefetch={false} className="underline-offset-2 hover:underline" data-testid="audit-target-link">
+          <span className={muted}>letter:</span>
+          {letterId}
+        </Link>
+      </p>
+      <p className={`truncate text-xs ${muted}`} title={target ?? undefined} data-testid="audit-chunk-letters">
+        in{" "}
+        {job ? (
+          <Link href={job} prefetch={false} className="underline-offset-2 hover:underline" data-testid="audit-chunk-job-link">
+            {label ?? target}
+          </Link>
+        ) : (
+          (label ?? target)
+        )}
+        {`, one chunk of ${count === 1 ? "1 letter" : `${count.toLocaleString("en-US")} letters`}`}
       </p>
     </div>
   );
