@@ -27,8 +27,13 @@ const LEASE_MS = 15_000;
 /** How often a runner looks for work: a lease handed back on shutdown is taken within this. */
 const POLL_MS = 500;
 const DEFAULT_DEADLINE_MS = 20_000;
-/** Letters a large job claims at a time while it runs (see claim-letters.ts). */
+/**
+ * Letters a large job claims at a time while it runs (see claim-letters.ts), at most. Its start
+ * claimed one chunk's worth; the batches grow from there (as many as it has claimed, at least
+ * CLAIM_FIRST_BATCH), so the second chunk is not held behind a claim of thousands.
+ */
 const CLAIM_BATCH = 5000;
+const CLAIM_FIRST_BATCH = 1000;
 /** Chunks sent or recording their outcomes while the next one is taken (see run()). */
 const PIPELINE_DEPTH = 2;
 /** The longest wait between tries to record outcomes while the store is away. */
@@ -74,6 +79,8 @@ type Job = {
   includePoison: boolean;
   /** Set while letters in scope remain to be claimed (a large job claims them in batches as it runs). */
   claimUntil: Date | null;
+  /** Letters claimed so far. */
+  claimed: number;
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -256,7 +263,7 @@ export class JobRunner {
   private async job(id: string): Promise<Job | null> {
     return this.deps.prisma.redriveJob.findUnique({
       where: { id },
-      select: { id: true, action: true, state: true, rate: true, destination: true, edit: true, createdBy: true, scope: true, includePoison: true, claimUntil: true },
+      select: { id: true, action: true, state: true, rate: true, destination: true, edit: true, createdBy: true, scope: true, includePoison: true, claimUntil: true, claimed: true },
     });
   }
 
@@ -390,7 +397,8 @@ export class JobRunner {
   private async claimMore(job: Job): Promise<void> {
     const poisonAfter = this.deps.poisonAfter ?? getConfig().redrive.poisonAfter;
     const sel = selection({ action: job.action as JobAction, scope: job.scope as JobScope, includePoison: job.includePoison }, poisonAfter);
-    await this.deps.prisma.$transaction((tx) => claimLetters(tx, { jobId: job.id, sel, limit: CLAIM_BATCH, until: job.claimUntil!, owner: this.owner }), { timeout: 120_000, maxWait: 10_000 });
+    const limit = Math.min(CLAIM_BATCH, Math.max(CLAIM_FIRST_BATCH, job.claimed));
+    await this.deps.prisma.$transaction((tx) => claimLetters(tx, { jobId: job.id, sel, limit, until: job.claimUntil!, owner: this.owner }), { timeout: 120_000, maxWait: 10_000 });
   }
 
   /** Gives the job's lease up at once, so another replica's runner takes the job at its next poll. */
