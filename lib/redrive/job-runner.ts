@@ -294,6 +294,8 @@ export class JobRunner {
   private async run(id: string): Promise<void> {
     await this.recover(id);
     const publishers = new Map<string, Promise<LetterPublisher>>();
+    // Connections being opened ahead of a chunk's publishes: settled before the publishers close.
+    const preparing = new Set<Promise<void>>();
     // The job's pace runs across chunks: each letter goes out no sooner than 1/rate after the last.
     const pace = { next: Date.now() };
     // Publishes awaiting their confirms, across the chunks in flight: never more than maxInFlight.
@@ -371,6 +373,8 @@ export class JobRunner {
           await settle(false);
           continue;
         }
+        // The connections the chunk needs are opened while its intents are written (nothing is sent).
+        if (job.action === "requeue") this.prepare(job, letters, publishers, preparing);
         // Fail closed: without the chunk's intents recorded, nothing is touched.
         const intentId = await this.recordIntents(job, letters);
         const chunk = this.send(job, letters, intentId, publishers, pace, permits)
@@ -388,6 +392,7 @@ export class JobRunner {
       await Promise.all([...inFlight]);
       await claiming;
       clearInterval(heartbeat);
+      await Promise.all([...preparing]);
       for (const p of publishers.values()) await (await p.catch(() => null))?.close().catch(() => undefined);
       if (this.closing) await this.handBack(id);
     }
@@ -443,6 +448,35 @@ export class JobRunner {
     return (l: LetterRow) => intentOf.get(auditTarget.letter(l.letter_id)) ?? null;
   }
 
+  private publisher(cluster: string, publishers: Map<string, Promise<LetterPublisher>>): Promise<LetterPublisher> {
+    let pub = publishers.get(cluster);
+    if (!pub) {
+      pub = this.deps.publisherFor(cluster);
+      publishers.set(cluster, pub);
+    }
+    return pub;
+  }
+
+  /**
+   * Opens what the chunk's destinations need on their brokers (RabbitMQ: a connection and confirm
+   * channel per vhost), once per job and destination, sending nothing: so the first letter of a job
+   * does not wait for a connection after its intents are written. A failure is publish()'s to report.
+   */
+  private prepare(job: Job, letters: LetterRow[], publishers: Map<string, Promise<LetterPublisher>>, preparing: Set<Promise<void>>): void {
+    const seen = new Set<string>();
+    for (const l of letters) {
+      const destination = job.destination ?? l.destination;
+      const key = `${l.cluster}\u0000${destination}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const p: Promise<void> = this.publisher(l.cluster, publishers)
+        .then((pub) => pub.prepare?.(destination))
+        .catch(() => undefined)
+        .finally(() => preparing.delete(p));
+      preparing.add(p);
+    }
+  }
+
   /** Sends a chunk whose intents are recorded, awaits its confirms, and records the outcomes. */
   private async send(
     job: Job,
@@ -486,12 +520,7 @@ export class JobRunner {
             // A publish slot (maxInFlight across the chunks in flight); shutting down wakes the wait.
             if (!(await permits.take(() => this.closing, this.sleepers))) return { outcome: "not_sent", detail: SHUTDOWN_NOT_SENT, shutdown: true };
             try {
-              let pub = publishers.get(l.cluster);
-              if (!pub) {
-                pub = this.deps.publisherFor(l.cluster);
-                publishers.set(l.cluster, pub);
-              }
-              const publisher = await pub;
+              const publisher = await this.publisher(l.cluster, publishers);
               used.add(publisher);
               const sent = publisher.publish(this.outgoing(job, l, attempt(l.letter_id)));
               // Past the shutdown deadline a confirm is no longer waited for.
