@@ -645,10 +645,14 @@ export class JobRunner {
   private async finish(job: Job, state: "completed" | "cancelled"): Promise<void> {
     const p = this.deps.prisma;
     if (state === "cancelled") {
-      const left = await p.redriveJobLetter.findMany({ where: { jobId: job.id, outcome: "pending" }, select: { letterId: true } });
       await p.$transaction([
+        // Released in the store, not by a list of ids read out first (a large job may have thousands pending).
+        p.$executeRawUnsafe(
+          `UPDATE "dead_letters" d SET "job_id" = NULL FROM "redrive_job_letters" jl
+           WHERE jl."job_id" = $1::uuid AND jl."outcome" = 'pending' AND d."id" = jl."letter_id" AND d."job_id" = $1::uuid`,
+          job.id,
+        ),
         p.redriveJobLetter.updateMany({ where: { jobId: job.id, outcome: "pending" }, data: { outcome: "cancelled", finishedAt: new Date(), detail: "cancelled before it was sent" } }),
-        p.deadLetter.updateMany({ where: { id: { in: left.map((l) => l.letterId) }, jobId: job.id }, data: { jobId: null } }),
         // Letters not yet claimed stay out of the job: it ends with the letters it had.
         p.$executeRawUnsafe(`UPDATE "redrive_jobs" SET "claim_until" = NULL, "total" = "claimed" WHERE "id" = $1::uuid AND "claim_until" IS NOT NULL`, job.id),
       ]);

@@ -9,6 +9,7 @@ import type { RabbitClusterConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
 import type { Store } from "@/lib/db/open-store";
 import { AppError } from "@/lib/errors";
+import { controlJob } from "@/lib/redrive/control-job";
 import { getJob } from "@/lib/redrive/get-job";
 import { JobRunner } from "@/lib/redrive/job-runner";
 import { planJob } from "@/lib/redrive/plan-job";
@@ -176,5 +177,35 @@ describe("a bulk job's scope is the letters captured up to its start", () => {
     expect(await byState("after")).toEqual([{ state: "dead", held: false, n: 30 }]);
     const seqs = await store.prisma.redriveJobLetter.findMany({ where: { jobId: job.id }, select: { seq: true }, orderBy: { seq: "asc" } });
     expect(seqs.map((s) => s.seq)).toEqual(Array.from({ length: scope }, (_, i) => i + 1));
+  });
+
+  it("cancelled while it still claims: ends with the letters it had, and every letter it did not send is free again", async () => {
+    // The letters the last test left dead leave the inbox, so this scope is this test's own.
+    await store.prisma.deadLetter.deleteMany({ where: { messageId: { startsWith: "after" } } });
+    // And what it requeued leaves the queue (making a dead letter rejects whatever is in it).
+    await drainQueue(conn, "orders");
+    const [template] = await rabbitDeadLetters(store.prisma, { conn, cluster: CLUSTER, vhost: VHOST, queue: "orders", dlq: "orders.dlq", n: 1, tag: "cancel" });
+    const scope = 3 * FIRST_CLAIM;
+    await copies(template!, "cancel", scope - 1, `now() - make_interval(secs => (10000 - g) / 1000.0)`);
+    const runner = newRunner();
+    const job = await startJob({ action: "requeue", scope: { kind: "filter", filters: { source: SOURCE } }, includePoison: false, rate: 20, confirmCount: scope }, TEST_OPERATOR, null);
+    await runner.claim();
+    await until(() => getJob(job.id), (j) => j.counts.done >= 5, 20_000);
+    await controlJob(job.id, "cancel", TEST_OPERATOR, null);
+    await runner.idle();
+    await runner.stop();
+    const after = await getJob(job.id);
+    expect(after.state).toBe("cancelled");
+    const row = await store.prisma.redriveJob.findUniqueOrThrow({ where: { id: job.id } });
+    // It ends with the letters it had claimed: its total says so, and it claims no more.
+    expect({ total: row.total, claiming: row.claimUntil }).toEqual({ total: row.claimed, claiming: null });
+    expect(after.counts.done + after.counts.cancelled).toBe(row.claimed);
+    expect(after.counts.done).toBeGreaterThan(0);
+    expect(after.counts.cancelled).toBeGreaterThan(0);
+    // Requeued: exactly the letters done; every other letter of the scope dead and held by no job.
+    expect(await byState("cancel")).toEqual([
+      { state: "dead", held: false, n: scope - after.counts.done },
+      { state: "requeued", held: false, n: after.counts.done },
+    ]);
   });
 });
