@@ -182,7 +182,8 @@ export async function startJob(input: JobRequestInput, actor: Principal, address
           await tx.$executeRawUnsafe(`SET LOCAL gin_pending_list_limit = '64MB'`);
           // Counted beside the claim, on another connection; the embedded store has one, so there in turn.
           const counting = store.kind === "postgres" ? scopeCensus(prisma, id, sel, until) : null;
-          // Awaited whatever the claim does, so no count is left running behind a refused start.
+          // Not awaited when the claim takes the whole scope at once (or fails): its result, or its
+          // failure, then matters to nobody.
           counting?.catch(() => undefined);
           const first = await claimLetters(tx, { jobId: id, sel, limit: FIRST_CLAIM, until });
           claimed = first.claimed;
