@@ -29,5 +29,10 @@ export interface LetterPublisher {
   publish(letter: OutgoingLetter): Promise<PublishResult>;
   /** Why publishes already sent are being held by the broker right now (a resource alarm), or null. */
   waiting?(): string | null;
+  /**
+   * Opens what publishing to `destination` needs (a connection, a channel) ahead of the first
+   * publish, sending nothing; a failure is left for publish() to report.
+   */
+  prepare?(destination: string): Promise<void>;
   close(): Promise<void>;
 }

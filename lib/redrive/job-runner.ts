@@ -28,8 +28,13 @@ const LEASE_MS = 15_000;
 /** How often a runner looks for work: a lease handed back on shutdown is taken within this. */
 const POLL_MS = 500;
 const DEFAULT_DEADLINE_MS = 20_000;
-/** Letters a large job claims at a time while it runs (see claim-letters.ts). */
+/**
+ * Letters a large job claims at a time while it runs (see claim-letters.ts), at most. Its start
+ * claimed one chunk's worth; the batches grow from there (as many as it has claimed, at least
+ * CLAIM_FIRST_BATCH), so the second chunk is not held behind a claim of thousands.
+ */
 const CLAIM_BATCH = 5000;
+const CLAIM_FIRST_BATCH = 1000;
 /** Chunks sent or recording their outcomes while the next one is taken (see run()). */
 const PIPELINE_DEPTH = 2;
 /** The longest wait between tries to record outcomes while the store is away. */
@@ -75,6 +80,8 @@ type Job = {
   includePoison: boolean;
   /** Set while letters in scope remain to be claimed (a large job claims them in batches as it runs). */
   claimUntil: Date | null;
+  /** Letters claimed so far. */
+  claimed: number;
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -274,7 +281,7 @@ export class JobRunner {
   private async job(id: string): Promise<Job | null> {
     return this.deps.prisma.redriveJob.findUnique({
       where: { id },
-      select: { id: true, action: true, state: true, rate: true, destination: true, edit: true, createdBy: true, scope: true, includePoison: true, claimUntil: true },
+      select: { id: true, action: true, state: true, rate: true, destination: true, edit: true, createdBy: true, scope: true, includePoison: true, claimUntil: true, claimed: true },
     });
   }
 
@@ -307,6 +314,8 @@ export class JobRunner {
   private async run(id: string): Promise<void> {
     await this.recover(id);
     const publishers = new Map<string, Promise<LetterPublisher>>();
+    // Connections being opened ahead of a chunk's publishes: settled before the publishers close.
+    const preparing = new Set<Promise<void>>();
     // The job's pace runs across chunks: each letter goes out no sooner than 1/rate after the last.
     const pace = { next: Date.now() };
     // Publishes awaiting their confirms, across the chunks in flight: never more than maxInFlight.
@@ -384,6 +393,8 @@ export class JobRunner {
           await settle(false);
           continue;
         }
+        // The connections the chunk needs are opened while its intents are written (nothing is sent).
+        if (job.action === "requeue") this.prepare(job, letters, publishers, preparing);
         // Fail closed: without the chunk's intents recorded, nothing is touched.
         const intentId = await this.recordIntents(job, letters);
         const chunk = this.send(job, letters, intentId, publishers, pace, permits)
@@ -401,6 +412,7 @@ export class JobRunner {
       await Promise.all([...inFlight]);
       await claiming;
       clearInterval(heartbeat);
+      await Promise.all([...preparing]);
       for (const p of publishers.values()) await (await p.catch(() => null))?.close().catch(() => undefined);
       if (this.closing) await this.handBack(id);
     }
@@ -410,7 +422,8 @@ export class JobRunner {
   private async claimMore(job: Job): Promise<void> {
     const poisonAfter = this.deps.poisonAfter ?? getConfig().redrive.poisonAfter;
     const sel = selection({ action: job.action as JobAction, scope: job.scope as JobScope, includePoison: job.includePoison }, poisonAfter);
-    await this.deps.prisma.$transaction((tx) => claimLetters(tx, { jobId: job.id, sel, limit: CLAIM_BATCH, until: job.claimUntil!, owner: this.owner }), { timeout: 120_000, maxWait: 10_000 });
+    const limit = Math.min(CLAIM_BATCH, Math.max(CLAIM_FIRST_BATCH, job.claimed));
+    await this.deps.prisma.$transaction((tx) => claimLetters(tx, { jobId: job.id, sel, limit, until: job.claimUntil!, owner: this.owner }), { timeout: 120_000, maxWait: 10_000 });
   }
 
   /** Gives the job's lease up at once, so another replica's runner takes the job at its next poll. */
@@ -448,6 +461,35 @@ export class JobRunner {
       ...params,
     );
     return BigInt(row!.id);
+  }
+
+  private publisher(cluster: string, publishers: Map<string, Promise<LetterPublisher>>): Promise<LetterPublisher> {
+    let pub = publishers.get(cluster);
+    if (!pub) {
+      pub = this.deps.publisherFor(cluster);
+      publishers.set(cluster, pub);
+    }
+    return pub;
+  }
+
+  /**
+   * Opens what the chunk's destinations need on their brokers (RabbitMQ: a connection and confirm
+   * channel per vhost), once per job and destination, sending nothing: so the first letter of a job
+   * does not wait for a connection after its intents are written. A failure is publish()'s to report.
+   */
+  private prepare(job: Job, letters: LetterRow[], publishers: Map<string, Promise<LetterPublisher>>, preparing: Set<Promise<void>>): void {
+    const seen = new Set<string>();
+    for (const l of letters) {
+      const destination = job.destination ?? l.destination;
+      const key = `${l.cluster}\u0000${destination}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const p: Promise<void> = this.publisher(l.cluster, publishers)
+        .then((pub) => pub.prepare?.(destination))
+        .catch(() => undefined)
+        .finally(() => preparing.delete(p));
+      preparing.add(p);
+    }
   }
 
   /** Sends a chunk whose intents are recorded, awaits its confirms, and records the outcomes. */
@@ -493,12 +535,7 @@ export class JobRunner {
             // A publish slot (maxInFlight across the chunks in flight); shutting down wakes the wait.
             if (!(await permits.take(() => this.closing, this.sleepers))) return { outcome: "not_sent", detail: SHUTDOWN_NOT_SENT, shutdown: true };
             try {
-              let pub = publishers.get(l.cluster);
-              if (!pub) {
-                pub = this.deps.publisherFor(l.cluster);
-                publishers.set(l.cluster, pub);
-              }
-              const publisher = await pub;
+              const publisher = await this.publisher(l.cluster, publishers);
               used.add(publisher);
               const sent = publisher.publish(this.outgoing(job, l, attempt(l.letter_id)));
               // Past the shutdown deadline a confirm is no longer waited for.

@@ -61,10 +61,34 @@ function watchSettings(input: JobRequestInput, total: number, r: RedriveConfig["
 }
 
 /**
- * Letters a bulk job claims in its start transaction; a larger scope is claimed on by the runner,
- * a batch at a time, while the first letters already move (see claim-letters.ts).
+ * Letters a bulk job claims in its start transaction: one chunk's worth, so the first letters move
+ * at once; a larger scope is claimed on by the runner, a batch at a time, while they go out (see
+ * claim-letters.ts). Each claimed letter is a new version of its inbox row (every index of it
+ * included, the payload's trigram index too), so a larger first claim is paid for before anything moves.
  */
-const FIRST_CLAIM = 2000;
+export const FIRST_CLAIM = 500;
+
+type Census = { rows: Array<{ cluster: string; destination: string; n: number }>; total: number };
+
+/**
+ * The letters of a bulk scope captured up to `until`, free or held by the job: how many, and where
+ * each (cluster, destination) pair of them goes. One scan of the scope, for the total the job runs
+ * and the destinations it checks. Run on its own connection beside the claiming transaction (which
+ * waits for it before committing): the job's own uncommitted claim reads as free there, so claimed
+ * letters count as they would inside the transaction.
+ */
+async function scopeCensus(db: Pick<Prisma.TransactionClient, "$queryRawUnsafe">, jobId: string, sel: Selection, until: Date): Promise<Census> {
+  const n = sel.params.length;
+  const rows = await db.$queryRawUnsafe<Array<{ cluster: string; destination: string; n: number }>>(
+    `SELECT c."name" AS cluster, d."destination", count(*)::int AS n FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"
+     WHERE (${sel.sql}) AND (d."job_id" IS NULL OR d."job_id" = $${n + 1}::uuid) AND d."captured_at" <= $${n + 2}::timestamptz
+     GROUP BY 1, 2 ORDER BY 1, 2`,
+    ...sel.params,
+    jobId,
+    until,
+  );
+  return { rows, total: rows.reduce((t, r) => t + r.n, 0) };
+}
 
 /** Destinations checked with the brokers at once, at most. */
 const CHECKS_AT_ONCE = 8;
@@ -74,21 +98,18 @@ const CHECKS_AT_ONCE = 8;
  * use and must exist (see destination-refusal.ts); else the start is refused and, as it runs in the
  * claiming transaction, leaves nothing behind. Checked over exactly the letters claimed.
  */
-async function refuseBadDestinations(tx: Prisma.TransactionClient, jobId: string, chosen: string | undefined, rest: Selection | null): Promise<void> {
-  // A job still to claim more letters is checked over every letter it will claim: its scope, up to now.
-  const n = rest?.params.length ?? 0;
-  const rows = await tx.$queryRawUnsafe<Array<{ cluster: string; destination: string }>>(
-    rest
-      ? `SELECT DISTINCT c."name" AS cluster, ${chosen === undefined ? `d."destination"` : `$${n + 2}::text`} AS destination
-         FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"
-         WHERE (${rest.sql}) AND (d."job_id" IS NULL OR d."job_id" = $${n + 1}::uuid) AND d."captured_at" <= now() ORDER BY 1, 2`
-      : `SELECT DISTINCT c."name" AS cluster, ${chosen === undefined ? `d."destination"` : `$2::text`} AS destination
+async function refuseBadDestinations(tx: Prisma.TransactionClient, jobId: string, chosen: string | undefined, census: Census | null): Promise<void> {
+  // A job still to claim more letters is checked over every letter it will claim: its scope up to
+  // its start, as the census found it.
+  const rows = census
+    ? [...new Map(census.rows.map((r) => [`${r.cluster}\u0000${chosen ?? r.destination}`, { cluster: r.cluster, destination: chosen ?? r.destination }])).values()]
+    : await tx.$queryRawUnsafe<Array<{ cluster: string; destination: string }>>(
+        `SELECT DISTINCT c."name" AS cluster, ${chosen === undefined ? `d."destination"` : `$2::text`} AS destination
          FROM "redrive_job_letters" jl JOIN "dead_letters" d ON d."id" = jl."letter_id" JOIN "clusters" c ON c."id" = d."cluster_id"
          WHERE jl."job_id" = $1::uuid ORDER BY 1, 2`,
-    ...(rest?.params ?? []),
-    jobId,
-    ...(chosen === undefined ? [] : [chosen]),
-  );
+        jobId,
+        ...(chosen === undefined ? [] : [chosen]),
+      );
   const checked = new Array<CheckedDestination>(rows.length);
   // A cluster that could not be asked once is not asked again for each of its other destinations,
   // so a broker that is away costs one timeout, not one per subject.
@@ -118,7 +139,8 @@ async function refuseBadDestinations(tx: Prisma.TransactionClient, jobId: string
 export async function startJob(input: JobRequestInput, actor: Principal, address: string | null): Promise<JobSummary> {
   const config = getConfig();
   validate(input, config.redrive.maxRate);
-  const { prisma } = await getStore();
+  const store = await getStore();
+  const { prisma } = store;
   const sel = selection(input, config.redrive.poisonAfter);
   const id = randomUUID();
   const rate = input.rate ?? config.redrive.defaultRate;
@@ -132,7 +154,7 @@ export async function startJob(input: JobRequestInput, actor: Principal, address
           data: { id, action: input.action, state: "running", description: "", scope: input.scope, createdBy: actor.name, createdAt: new Date(), startedAt: new Date(), rate, includePoison: input.includePoison, destination: input.destination ?? null, edit: input.edit ?? undefined },
         });
         let claimed: number;
-        let rest: Selection | null = null;
+        let counted: Census | null = null;
         if (sel.explicit) {
           // Letters picked by hand wait for a concurrent job's claim to settle, so the loser can be told who won.
           const n = sel.params.length;
@@ -148,20 +170,28 @@ export async function startJob(input: JobRequestInput, actor: Principal, address
           );
           await tx.redriveJob.update({ where: { id }, data: { claimed } });
         } else {
-          // Bulk scopes skip rows another job is claiming and take the rest: the first batch now, the
-          // rest (captured up to now) by the runner while the first letters move.
-          const first = await claimLetters(tx, { jobId: id, sel, limit: FIRST_CLAIM, until: "now" });
+          // Bulk scopes skip rows another job is claiming and take the rest: the first chunk's worth
+          // now, the rest (captured up to the start) by the runner while the first letters move.
+          // The scope is fixed here: letters captured up to the start, `until`, the store's clock.
+          const [{ until }] = (await tx.$queryRawUnsafe<Array<{ until: Date }>>(`SELECT now() AS until`)) as [{ until: Date }];
+          // The claim adds each letter to the inbox's GIN indexes (payload trigrams, headers), by
+          // their pending lists: past gin_pending_list_limit (4 MB by default) the insert that crosses
+          // it merges the whole list into the index first, which made a start wait a second or more
+          // behind the collector's recent letters. The start's claim only appends; the merge is left
+          // to the next insert or to (auto)vacuum, as it is for every other writer.
+          await tx.$executeRawUnsafe(`SET LOCAL gin_pending_list_limit = '64MB'`);
+          // Counted beside the claim, on another connection; the embedded store has one, so there in turn.
+          const counting = store.kind === "postgres" ? scopeCensus(prisma, id, sel, until) : null;
+          // Not awaited when the claim takes the whole scope at once (or fails): its result, or its
+          // failure, then matters to nobody.
+          counting?.catch(() => undefined);
+          const first = await claimLetters(tx, { jobId: id, sel, limit: FIRST_CLAIM, until });
           claimed = first.claimed;
           if (!first.complete) {
-            rest = sel;
-            const [all] = await tx.$queryRawUnsafe<Array<{ n: number }>>(
-              `SELECT count(*)::int AS n FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"
-               WHERE (${sel.sql}) AND (d."job_id" IS NULL OR d."job_id" = $${sel.params.length + 1}::uuid) AND d."captured_at" <= now()`,
-              ...sel.params,
-              id,
-            );
-            claimed = all?.n ?? claimed;
-            await tx.$executeRawUnsafe(`UPDATE "redrive_jobs" SET "claim_until" = now() WHERE "id" = $1::uuid`, id);
+            counted = await (counting ?? scopeCensus(tx, id, sel, until));
+            // The job's total: every letter of its scope up to the start, also those the runner claims later.
+            claimed = Math.max(counted.total, claimed);
+            await tx.$executeRawUnsafe(`UPDATE "redrive_jobs" SET "claim_until" = $2::timestamptz WHERE "id" = $1::uuid`, id, until);
           }
         }
         if (sel.explicit && input.scope.kind === "letters") {
@@ -183,7 +213,7 @@ export async function startJob(input: JobRequestInput, actor: Principal, address
         // `claimed` counts the whole scope, also when the runner claims the rest as it goes.
         const typed = needsTypedCount(input, claimed, config.redrive.confirmAbove);
         if (typed) throw refusal("INVALID_INPUT", typed);
-        if (input.action === "requeue") await refuseBadDestinations(tx, id, input.destination, rest);
+        if (input.action === "requeue") await refuseBadDestinations(tx, id, input.destination, counted);
         const sample = await tx.$queryRawUnsafe<Array<{ source: string; reason: string }>>(
           `SELECT d."source", d."reason" FROM "redrive_job_letters" jl JOIN "dead_letters" d ON d."id" = jl."letter_id" WHERE jl."job_id" = $1::uuid ORDER BY jl."seq" LIMIT 1`,
           id,

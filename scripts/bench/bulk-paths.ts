@@ -360,8 +360,11 @@ export type JobFigures = {
   /** From the start request until the job completed. */
   total: Throughput;
   done: number;
-  /** Resident set size of this process (which runs the job) before the job and at its peak, sampled every 100 ms. */
-  rss: { beforeMiB: number; peakMiB: number };
+  /**
+   * Resident set size of this process (which runs the job) before the job and at its peak, sampled
+   * every 100 ms; with the JavaScript heap in use and the memory outside it (Buffers) at their peaks.
+   */
+  rss: { beforeMiB: number; peakMiB: number; heapPeakMiB: number; externalPeakMiB: number };
 };
 
 /**
@@ -379,10 +382,19 @@ export async function requeueJob(
   signal: AbortSignal,
   action: "requeue" | "terminate" = "requeue",
 ): Promise<JobFigures> {
-  const mib = () => process.memoryUsage().rss / 1024 / 1024;
-  const beforeMiB = mib();
+  const MiB = 1024 * 1024;
+  const beforeMiB = process.memoryUsage().rss / MiB;
   let peakMiB = beforeMiB;
-  const sampler = setInterval(() => (peakMiB = Math.max(peakMiB, mib())), 100);
+  let heapPeakMiB = 0;
+  let externalPeakMiB = 0;
+  const sample = () => {
+    const m = process.memoryUsage();
+    peakMiB = Math.max(peakMiB, m.rss / MiB);
+    heapPeakMiB = Math.max(heapPeakMiB, m.heapUsed / MiB);
+    externalPeakMiB = Math.max(externalPeakMiB, m.external / MiB);
+  };
+  sample();
+  const sampler = setInterval(sample, 100);
   let firstLetterMs = Number.NaN;
   let watching = true;
   const t = performance.now();
@@ -409,7 +421,7 @@ export async function requeueJob(
     if (job.state !== "completed") throw new Error(`the ${action} job ended ${job.state}: ${job.error ?? ""}`);
     watching = false;
     await watch;
-    return { startMs, firstLetterMs, total: rate(n, totalMs), done: job.counts.done, rss: { beforeMiB, peakMiB } };
+    return { startMs, firstLetterMs, total: rate(n, totalMs), done: job.counts.done, rss: { beforeMiB, peakMiB, heapPeakMiB, externalPeakMiB } };
   } finally {
     watching = false;
     clearInterval(sampler);
@@ -528,7 +540,7 @@ export async function measureRabbitRequeue(
     ratios.shovel.push(r.job!.perSecond / r.shovel!.perSecond);
     const last = jobs[jobs.length - 1]!;
     c.log(
-      `  requeue (RabbitMQ) round ${round + 1}: job ${Math.round(r.job!.perSecond)}/s (start ${Math.round(last.startMs)} ms, first letter ${Math.round(last.firstLetterMs)} ms, RSS peak ${Math.round(last.rss.peakMiB)} MiB), bare ConfirmChannel ${Math.round(r.bare!.perSecond)}/s, shovel ${Math.round(r.shovel!.perSecond)}/s, bookkeeping alone ${Math.round(r.bookkeeping!.perSecond)}/s`,
+      `  requeue (RabbitMQ) round ${round + 1}: job ${Math.round(r.job!.perSecond)}/s (start ${Math.round(last.startMs)} ms, first letter ${Math.round(last.firstLetterMs)} ms, RSS ${Math.round(last.rss.beforeMiB)} → peak ${Math.round(last.rss.peakMiB)} MiB, heap peak ${Math.round(last.rss.heapPeakMiB)} MiB, external peak ${Math.round(last.rss.externalPeakMiB)} MiB), bare ConfirmChannel ${Math.round(r.bare!.perSecond)}/s, shovel ${Math.round(r.shovel!.perSecond)}/s, bookkeeping alone ${Math.round(r.bookkeeping!.perSecond)}/s`,
     );
   }
   return {
@@ -604,7 +616,7 @@ export async function measureNatsRequeue(
     ratios.push(r.job!.perSecond / r.bare!.perSecond);
     const last = jobs[jobs.length - 1]!;
     c.log(
-      `  requeue (JetStream) round ${round + 1}: job ${Math.round(r.job!.perSecond)}/s (start ${Math.round(last.startMs)} ms, first letter ${Math.round(last.firstLetterMs)} ms), bare js.publish ${Math.round(r.bare!.perSecond)}/s`,
+      `  requeue (JetStream) round ${round + 1}: job ${Math.round(r.job!.perSecond)}/s (start ${Math.round(last.startMs)} ms, first letter ${Math.round(last.firstLetterMs)} ms, RSS ${Math.round(last.rss.beforeMiB)} → peak ${Math.round(last.rss.peakMiB)} MiB), bare js.publish ${Math.round(r.bare!.perSecond)}/s`,
     );
   }
   return {

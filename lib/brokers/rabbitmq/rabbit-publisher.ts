@@ -103,6 +103,14 @@ export class RabbitPublisher implements LetterPublisher {
     };
   }
 
+  async prepare(destination: string): Promise<void> {
+    if (rabbitDestinationProblem(destination, this.cluster.vhosts)) return;
+    await this.channel(splitQueueId(destination).vhost).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
   async publish(l: OutgoingLetter): Promise<PublishResult> {
     // Checked when the job started; checked again for jobs that predate the rule.
     const rule = rabbitDestinationProblem(l.destination, this.cluster.vhosts);
