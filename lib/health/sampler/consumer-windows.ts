@@ -62,10 +62,11 @@ export class ConsumerWindows {
     this.findingSince.delete(id);
   }
 
-  /** A new leader picks up where the last one left off: recent samples and states from the store. */
-  async load(prisma: PrismaClient, now: Date): Promise<void> {
+  /** A new leader (of one cluster, or of all) picks up where the last one left off: recent samples and states from the store. */
+  async load(prisma: PrismaClient, now: Date, clusterId?: string): Promise<void> {
     const since = new Date(now.getTime() - this.keepMs);
-    const rows = await prisma.consumerSample.findMany({ where: { takenAt: { gte: since } }, orderBy: [{ consumerId: "asc" }, { takenAt: "asc" }] });
+    const ofCluster = clusterId ? { consumer: { clusterId } } : {};
+    const rows = await prisma.consumerSample.findMany({ where: { takenAt: { gte: since }, ...ofCluster }, orderBy: [{ consumerId: "asc" }, { takenAt: "asc" }] });
     for (const r of rows) {
       const list = this.points.get(r.consumerId) ?? [];
       list.push({
@@ -87,7 +88,7 @@ export class ConsumerWindows {
       });
       this.points.set(r.consumerId, list);
     }
-    const states = await prisma.consumer.findMany({ where: { goneAt: null }, select: { id: true, state: true, stateSince: true, findings: true } });
+    const states = await prisma.consumer.findMany({ where: { goneAt: null, ...(clusterId ? { clusterId } : {}) }, select: { id: true, state: true, stateSince: true, findings: true } });
     for (const s of states) {
       this.states.set(s.id, { state: s.state as HealthState, since: s.stateSince });
       const findings = readFindings(s.findings);

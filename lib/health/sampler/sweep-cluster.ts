@@ -15,7 +15,8 @@ import type { ConsumerWindows } from "./consumer-windows";
 import { ensureCluster } from "@/lib/clusters/ensure-cluster";
 import { markGone, upsertConsumers, writeMissing, writeSamples, writeVerdicts, type SweepRow } from "./write-sweep";
 
-export type SweepResult = { cluster: string; consumers: number; ms: number; error: string | null };
+/** `skipped`: taken over moments after its previous leader swept it; swept from the next tick. */
+export type SweepResult = { cluster: string; consumers: number; ms: number; error: string | null; skipped?: boolean };
 
 const SPARKLINE_POINTS = 30;
 
