@@ -4,6 +4,7 @@ import type { SamplePoint } from "../sample-point";
 import { carrySince, type Detected } from "../findings";
 import { readFindings } from "../to-summary";
 import type { Finding, FindingCode, HealthState } from "../types";
+import type { Written } from "./write-sweep";
 
 type StateMark = { state: HealthState; since: Date };
 
@@ -13,6 +14,12 @@ export class ConsumerWindows {
   private readonly states = new Map<string, StateMark>();
   /** Since when each finding of a consumer has held: kept across sweeps, as the window forgets old points. */
   private readonly findingSince = new Map<string, Map<FindingCode, number>>();
+  /** Consumer key → its id and identity as last upserted (write-sweep.ts upsertConsumers). */
+  readonly known = new Map<string, { id: string; identity: string }>();
+  /** What was last written of each consumer (write-sweep.ts writeSamples). */
+  readonly written: Written = new Map();
+  /** When the cluster was last swept, by this leader. */
+  sweptAt: Date | null = null;
 
   constructor(private readonly keepMs: number) {}
 
@@ -57,6 +64,8 @@ export class ConsumerWindows {
   }
 
   forget(id: string): void {
+    this.written.delete(id);
+    for (const [key, k] of this.known) if (k.id === id) this.known.delete(key);
     this.points.delete(id);
     this.states.delete(id);
     this.findingSince.delete(id);

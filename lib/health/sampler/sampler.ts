@@ -125,6 +125,8 @@ export class Sampler {
       }
       return await sweepCluster({ prisma: this.prisma, broker: t.broker, cluster: t.cluster, windows, intervalMs: this.options.intervalMs, now: this.now });
     } catch (e) {
+      // What this leader remembers having written may not be in the store: the next sweep writes everything again.
+      this.windows.delete(t.cluster.name);
       return { cluster: t.cluster.name, consumers: 0, ms: 0, error: `could not store the sweep: ${describeError(e)}` };
     }
   }
