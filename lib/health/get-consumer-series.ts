@@ -92,7 +92,11 @@ export async function getConsumerSeries(id: string, q: SeriesQuery, now = new Da
     let r = byTime.get(t);
     if (source === "raw") {
       if (r?.last_at) held = { at: new Date(r.last_at).getTime(), values: lastValues(r as unknown as Record<string, number | null>, t) };
-      else if (!r && held && t - held.at <= holdMs && t <= now.getTime()) r = held.values;
+      else if (!r && held && t - held.at <= holdMs && t <= now.getTime()) {
+        // The same oldest message still waits: it is older by the time since.
+        const age = held.values.oldest_age;
+        r = { ...held.values, oldest_age: age === null ? null : age + Math.max(0, (t - held.at) / 1000) };
+      }
     }
     points.push({
       t: new Date(t).toISOString(),

@@ -80,7 +80,7 @@ export class ConsumerWindows {
       const list = this.points.get(r.consumerId) ?? [];
       list.push({
         t: r.takenAt.getTime(),
-        pending: Number(r.pending),
+        pending: Number(r.backlog) - Number(r.inFlight),
         inFlight: Number(r.inFlight),
         backlog: Number(r.backlog),
         inFlightLimit: r.inFlightLimit,

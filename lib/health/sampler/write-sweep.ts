@@ -87,13 +87,19 @@ export type SweepRow = {
 };
 
 /** What was last written of each consumer (by id): its sample's values and minute, and its row's values. */
-export type Written = Map<string, { sample?: string; minute?: number; row?: string }>;
+export type Written = Map<string, { sample?: string; minute?: number; born?: number | null; row?: string }>;
 
-/** A sample is written when a value changed, and at least once a minute (so every minute has a rollup and a chart point). */
+/**
+ * A sample is written when a value changed, and at least once a minute (so every minute has a rollup
+ * and a chart point). The oldest message's age grows with the clock while that message waits: it
+ * counts as changed when the message's arrival time it implies moved by more than a few seconds.
+ */
+const BORN_SLACK_SECONDS = 2;
+const bornAt = (r: SweepRow, at: Date) => (r.oldest.estimated || r.oldest.seconds === null ? null : at.getTime() / 1000 - r.oldest.seconds);
 export const sampleValues = (r: SweepRow) => [
-  r.point.backlog, r.point.pending, r.point.inFlight, r.point.inFlightLimit, r.point.consumerCount,
-  r.point.deliveredTotal, r.point.ackedTotal, r.point.publishedTotal, r.point.redeliveredTotal, r.reading.redeliveredNow, r.point.counterEpoch,
-  r.point.ackRate, r.point.deliverRate, r.point.inflowRate, r.point.redeliverRate, r.oldest.estimated ? null : r.oldest.seconds,
+  r.point.backlog, r.point.inFlight, r.point.inFlightLimit, r.point.consumerCount,
+  r.point.deliveredTotal, r.point.ackedTotal, r.point.publishedTotal, r.point.redeliveredTotal, r.point.counterEpoch,
+  r.point.ackRate, r.point.deliverRate, r.point.inflowRate, r.point.redeliverRate,
 ];
 
 /** The consumer row's values but the sampling time (the rate window to the second: it jitters with every tick). */
@@ -113,24 +119,28 @@ const rowValues = (r: SweepRow) => [
 export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: Date, written: Written = new Map()): Promise<{ samples: number; rows: number }> {
   const minute = Math.floor(at.getTime() / 60_000);
   const keys = rows.map((r) => ({ sample: JSON.stringify(sampleValues(r)), row: JSON.stringify(rowValues(r)) }));
+  const born = rows.map((r) => bornAt(r, at));
   const samples = rows.filter((r, i) => {
     const w = written.get(r.id);
-    return w?.sample !== keys[i]!.sample || w.minute !== minute;
+    if (w?.sample !== keys[i]!.sample || w.minute !== minute || w.born === undefined) return true;
+    const b = born[i]!;
+    return b === null || w.born === null ? b !== w.born : Math.abs(b - w.born) > BORN_SLACK_SECONDS;
   });
+  const sampled = new Set(samples.map((r) => r.id));
   const changed = rows.filter((r, i) => written.get(r.id)?.row !== keys[i]!.row);
   for (const part of chunks(samples)) {
     await prisma.$executeRawUnsafe(
-      `INSERT INTO "consumer_samples" ("consumer_id", "taken_at", "backlog", "pending", "in_flight", "in_flight_limit", "consumer_count",
-         "delivered_total", "acked_total", "published_total", "redelivered_total", "redelivered_now", "counter_epoch",
+      `INSERT INTO "consumer_samples" ("consumer_id", "taken_at", "backlog", "in_flight", "in_flight_limit", "consumer_count",
+         "delivered_total", "acked_total", "published_total", "redelivered_total", "counter_epoch",
          "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate", "oldest_age_seconds")
-       SELECT u.id, $1::timestamptz, u.backlog, u.pending, u.in_flight, u.lim, u.cc, u.dt, u.at, u.pt, u.rt, u.rn, u.ep, u.ar, u.dr, u.ir, u.rr, u.oa
-       FROM unnest($2::uuid[], $3::int8[], $4::int8[], $5::int8[], $6::int4[], $7::int4[], $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::int8[],
-                   $13::text[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::int4[])
-         AS u(id, backlog, pending, in_flight, lim, cc, dt, at, pt, rt, rn, ep, ar, dr, ir, rr, oa)`,
+       SELECT u.id, $1::timestamptz, u.backlog, u.in_flight, u.lim, u.cc, u.dt, u.at, u.pt, u.rt, u.ep, u.ar, u.dr, u.ir, u.rr, u.oa
+       FROM unnest($2::uuid[], $3::int8[], $4::int8[], $5::int4[], $6::int4[], $7::int8[], $8::int8[], $9::int8[], $10::int8[],
+                   $11::text[], $12::float4[], $13::float4[], $14::float4[], $15::float4[], $16::int4[])
+         AS u(id, backlog, in_flight, lim, cc, dt, at, pt, rt, ep, ar, dr, ir, rr, oa)
+       ON CONFLICT DO NOTHING`,
       at.toISOString(),
       part.map((r) => r.id),
       part.map((r) => big(r.point.backlog)),
-      part.map((r) => big(r.point.pending)),
       part.map((r) => big(r.point.inFlight)),
       part.map((r) => r.point.inFlightLimit),
       part.map((r) => r.point.consumerCount),
@@ -138,7 +148,6 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
       part.map((r) => big(r.point.ackedTotal)),
       part.map((r) => big(r.point.publishedTotal)),
       part.map((r) => big(r.point.redeliveredTotal)),
-      part.map((r) => big(r.reading.redeliveredNow)),
       part.map((r) => r.point.counterEpoch),
       part.map((r) => r.point.ackRate),
       part.map((r) => r.point.deliverRate),
@@ -190,7 +199,12 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
       part.map((r) => r.impact),
     );
   }
-  rows.forEach((r, i) => written.set(r.id, { sample: keys[i]!.sample, minute, row: keys[i]!.row }));
+  rows.forEach((r, i) => {
+    const w = written.get(r.id);
+    // The arrival time last stored stays the reference until a sample is written again.
+    const b = sampled.has(r.id) || !w ? born[i]! : (w.born ?? null);
+    written.set(r.id, { sample: keys[i]!.sample, minute: sampled.has(r.id) || !w ? minute : w.minute, born: b, row: keys[i]!.row });
+  });
   return { samples: samples.length, rows: changed.length };
 }
 
