@@ -29,8 +29,9 @@ export function getSampler(): Promise<Sampler> {
       log: (level, message, context) => log[level](message, context),
       afterTick: ({ ms, result }) => {
         recordSamplerTick({ ms, leader: result.leader, sweeps: result.sweeps });
-        // Only the leader has fresh numbers; the rules run beside the sampler, never holding it up.
-        if (result.leader) getNotifier().then((n) => n.afterSweep(), (e: unknown) => log.warn("notifications unavailable", { error: describeError(e) }));
+        // One replica runs the rules (the one doing the upkeep), over every cluster's stored states,
+        // beside the sampler, never holding it up.
+        if (result.upkeep) getNotifier().then((n) => n.afterSweep(), (e: unknown) => log.warn("notifications unavailable", { error: describeError(e) }));
       },
     });
     sampler.start();

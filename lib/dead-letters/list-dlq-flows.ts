@@ -1,4 +1,5 @@
 import "server-only";
+import { LAST_SAMPLED_SQL } from "@/lib/health/last-sampled";
 import { getConfig } from "@/lib/config";
 import { getInstallationId } from "@/lib/db/get-installation-id";
 import { getStore } from "@/lib/db/get-store";
@@ -62,8 +63,8 @@ export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
   const keys = [...dlqs.map((d) => [d.clusterId, d.name] as const), ...captures.map((c) => [c.row.id, `${c.capture.stream}/${captureDurable(c.capture, installationId)}`] as const)];
   const queues = keys.length
     ? await prisma.$queryRawUnsafe<QueueRow[]>(
-        `SELECT c."id"::text AS id, c."cluster_id"::text AS cluster_id, c."key", c."backlog", c."inflow_rate", c."rate_window_seconds", c."last_sampled_at"
-         FROM "consumers" c JOIN unnest($1::uuid[], $2::text[]) AS k(cid, key) ON c."cluster_id" = k.cid AND c."key" = k.key
+        `SELECT c."id"::text AS id, c."cluster_id"::text AS cluster_id, c."key", c."backlog", c."inflow_rate", c."rate_window_seconds", ${LAST_SAMPLED_SQL} AS last_sampled_at
+         FROM "consumers" c JOIN unnest($1::uuid[], $2::text[]) AS k(cid, key) ON c."cluster_id" = k.cid AND c."key" = k.key JOIN "clusters" cl ON cl."id" = c."cluster_id"
          WHERE c."gone_at" IS NULL`,
         keys.map((k) => k[0]),
         keys.map((k) => k[1]),

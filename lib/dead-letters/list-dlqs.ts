@@ -8,6 +8,7 @@ import { captureOf } from "@/lib/brokers/capture-of";
 import { BROKER_CAPABILITIES } from "@/lib/brokers/contracts";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { GONE_PROBLEM } from "./collector/sync-dlqs";
+import { lastSampled } from "@/lib/health/last-sampled";
 
 type Sampled = { backlog: number; at: Date };
 
@@ -15,9 +16,14 @@ async function sampledDepths(prisma: PrismaClient, keys: Array<{ clusterId: stri
   if (!keys.length) return new Map();
   const rows = await prisma.consumer.findMany({
     where: { goneAt: null, OR: keys.map((k) => ({ clusterId: k.clusterId, key: k.key })) },
-    select: { clusterId: true, key: true, backlog: true, lastSampledAt: true },
+    select: { clusterId: true, key: true, backlog: true, lastSampledAt: true, goneAt: true, cluster: { select: { lastSampledAt: true } } },
   });
-  return new Map(rows.flatMap((r) => (r.lastSampledAt ? [[`${r.clusterId}|${r.key}`, { backlog: Number(r.backlog), at: r.lastSampledAt }] as const] : [])));
+  return new Map(
+    rows.flatMap((r) => {
+      const at = lastSampled(r, r.cluster.lastSampledAt);
+      return at ? [[`${r.clusterId}|${r.key}`, { backlog: Number(r.backlog), at }] as const] : [];
+    }),
+  );
 }
 
 function freshestDepth(d: { depth: bigint | null; lastSeenAt: Date; problem: string | null }, s: Sampled | undefined): { depth: number | null; depthAt: string | null } {

@@ -17,9 +17,10 @@ export async function getConsumerOverview(): Promise<ConsumerOverview> {
       where: { goneAt: null, state: { not: "OK" } },
       orderBy: [{ impact: "desc" }, { severity: "asc" }, { backlog: "desc" }, { id: "asc" }],
       take: WORST_SHOWN,
-      include: { cluster: { select: { name: true } } },
+      include: { cluster: { select: { name: true, lastSampledAt: true } } },
     }),
-    prisma.consumer.aggregate({ where: { goneAt: null }, _max: { lastSampledAt: true } }),
+    // Every present consumer was read at its cluster's last sweep (a row is written only when it changed).
+    prisma.cluster.aggregate({ _max: { lastSampledAt: true } }),
   ]);
   const empty = () => Object.fromEntries(HEALTH_STATES.map((s) => [s, 0])) as Record<HealthState, number>;
   const out = clusters

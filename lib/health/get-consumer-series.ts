@@ -33,9 +33,23 @@ type Bucket = {
   inflow_rate: number | null;
   redeliver_rate: number | null;
   oldest_age: number | null;
+  /** Raw only: the time of the bucket's last sample, whose values (l_*) hold until the next one is stored. */
+  last_at?: Date;
 };
 
-const RAW_SQL = `SELECT date_bin(make_interval(secs => $2), "taken_at", $3::timestamptz) AS t,
+// A sample is stored when a value changed, and at least once a minute: a sweep that stored none
+// read the values of the last one. A bucket without a sample takes them from the last one stored
+// within a minute and a sweep before it; a longer gap is a gap (Redrive was not sampling).
+const LAST_SQL = `SELECT "taken_at" AS last_at, "backlog"::float8 AS backlog, "backlog"::float8 AS backlog_max, "in_flight"::float8 AS in_flight,
+    "in_flight_limit"::float8 AS in_flight_limit, "consumer_count"::float8 AS consumer_count, "ack_rate"::float8 AS ack_rate, "deliver_rate"::float8 AS deliver_rate,
+    "inflow_rate"::float8 AS inflow_rate, "redeliver_rate"::float8 AS redeliver_rate, "oldest_age_seconds"::float8 AS oldest_age
+  FROM "consumer_samples" WHERE "consumer_id" = $1::uuid AND "taken_at" < $2::timestamptz AND "taken_at" >= $3::timestamptz ORDER BY "taken_at" DESC LIMIT 1`;
+
+const lastOf = (col: string, as: string) => `(array_agg(${col} ORDER BY "taken_at" DESC))[1]::float8 AS ${as}`;
+const RAW_SQL = `SELECT date_bin(make_interval(secs => $2), "taken_at", $3::timestamptz) AS t, max("taken_at") AS last_at,
+    ${lastOf('"backlog"', "l_backlog")}, ${lastOf('"in_flight"', "l_in_flight")}, ${lastOf('"in_flight_limit"', "l_in_flight_limit")},
+    ${lastOf('"consumer_count"', "l_consumer_count")}, ${lastOf('"ack_rate"', "l_ack_rate")}, ${lastOf('"deliver_rate"', "l_deliver_rate")},
+    ${lastOf('"inflow_rate"', "l_inflow_rate")}, ${lastOf('"redeliver_rate"', "l_redeliver_rate")}, ${lastOf('"oldest_age_seconds"', "l_oldest_age")},
     avg("backlog")::float8 AS backlog, max("backlog")::float8 AS backlog_max, avg("in_flight")::float8 AS in_flight,
     max("in_flight_limit")::float8 AS in_flight_limit, avg("consumer_count")::float8 AS consumer_count,
     avg("ack_rate") AS ack_rate, avg("deliver_rate") AS deliver_rate, avg("inflow_rate") AS inflow_rate, avg("redeliver_rate") AS redeliver_rate, max("oldest_age_seconds")::float8 AS oldest_age
@@ -67,9 +81,23 @@ export async function getConsumerSeries(id: string, q: SeriesQuery, now = new Da
 
   const rows = await prisma.$queryRawUnsafe<Bucket[]>(source === "raw" ? RAW_SQL : ROLLUP_SQL, id, step, q.from.toISOString(), q.to.toISOString());
   const byTime = new Map(rows.map((r) => [new Date(r.t).getTime(), r]));
+  const holdMs = 60_000 + config.sampler.intervalMs;
+  let held: { at: number; values: Bucket } | null = null;
+  if (source === "raw") {
+    const [before] = await prisma.$queryRawUnsafe<Array<Bucket & { last_at: Date }>>(LAST_SQL, id, q.from.toISOString(), new Date(q.from.getTime() - holdMs).toISOString());
+    if (before) held = { at: new Date(before.last_at).getTime(), values: before };
+  }
   const points: SeriesPoint[] = [];
   for (let t = q.from.getTime(); t < q.to.getTime(); t += step * 1000) {
-    const r = byTime.get(t);
+    let r = byTime.get(t);
+    if (source === "raw") {
+      if (r?.last_at) held = { at: new Date(r.last_at).getTime(), values: lastValues(r as unknown as Record<string, number | null>, t) };
+      else if (!r && held && t - held.at <= holdMs && t <= now.getTime()) {
+        // The same oldest message still waits: it is older by the time since.
+        const age = held.values.oldest_age;
+        r = { ...held.values, oldest_age: age === null ? null : age + Math.max(0, (t - held.at) / 1000) };
+      }
+    }
     points.push({
       t: new Date(t).toISOString(),
       backlog: r?.backlog ?? null,
@@ -85,4 +113,22 @@ export async function getConsumerSeries(id: string, q: SeriesQuery, now = new Da
     });
   }
   return { from: q.from.toISOString(), to: q.to.toISOString(), stepSeconds: step, source, points };
+}
+
+/** A raw bucket's last sample, as a bucket of its own. */
+function lastValues(r: Record<string, number | null>, t: number): Bucket {
+  const v = (k: string) => r[`l_${k}`] ?? null;
+  return {
+    t: new Date(t),
+    backlog: v("backlog"),
+    backlog_max: v("backlog"),
+    in_flight: v("in_flight"),
+    in_flight_limit: v("in_flight_limit"),
+    consumer_count: v("consumer_count"),
+    ack_rate: v("ack_rate"),
+    deliver_rate: v("deliver_rate"),
+    inflow_rate: v("inflow_rate"),
+    redeliver_rate: v("redeliver_rate"),
+    oldest_age: v("oldest_age"),
+  };
 }

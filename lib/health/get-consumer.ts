@@ -7,7 +7,7 @@ import type { ConsumerDetail } from "./types";
 
 export async function getConsumer(id: string): Promise<ConsumerDetail> {
   const { prisma } = await getStore();
-  const r = await prisma.consumer.findUnique({ where: { id }, include: { cluster: { select: { name: true, deadLetterProblems: true } } } });
+  const r = await prisma.consumer.findUnique({ where: { id }, include: { cluster: { select: { name: true, deadLetterProblems: true, lastSampledAt: true } } } });
   if (!r) throw new AppError("NOT_FOUND", "This consumer is not known to Redrive (any more). It may have been deleted before Redrive last sampled it.");
   const cluster = getConfig().clusters.find((c) => c.name === r.cluster.name);
   const dlq = r.role === "dlq" ? await prisma.dlq.findUnique({ where: { clusterId_name: { clusterId: r.clusterId, name: r.key } }, select: { id: true } }) : null;

@@ -45,9 +45,9 @@ export async function listConsumers(q: ConsumerListQuery): Promise<ConsumerListR
     ...(q.q ? { OR: [{ name: { contains: q.q, mode: "insensitive" } }, { parent: { contains: q.q, mode: "insensitive" } }] } : {}),
   };
   const [rows, total, latest] = await Promise.all([
-    prisma.consumer.findMany({ where, orderBy: orderBy(q.sort, q.dir ?? CONSUMER_SORT_DEFAULT_DIR[q.sort]), skip: q.offset, take: q.limit, include: { cluster: { select: { name: true } } } }),
+    prisma.consumer.findMany({ where, orderBy: orderBy(q.sort, q.dir ?? CONSUMER_SORT_DEFAULT_DIR[q.sort]), skip: q.offset, take: q.limit, include: { cluster: { select: { name: true, lastSampledAt: true } } } }),
     prisma.consumer.count({ where }),
-    prisma.consumer.aggregate({ where: { goneAt: null }, _max: { lastSampledAt: true } }),
+    prisma.cluster.aggregate({ _max: { lastSampledAt: true } }),
   ]);
   const next = q.offset + rows.length;
   return { items: rows.map(toSummary), total, nextOffset: next < total ? next : null, sampledAt: latest._max.lastSampledAt?.toISOString() ?? null };

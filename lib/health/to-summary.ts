@@ -1,8 +1,9 @@
 import "server-only";
 import type { Consumer } from "@/lib/db/generated/client";
+import { lastSampled } from "./last-sampled";
 import { FINDING_CODES, type ConsumerRole, type ConsumerSummary, type Finding, type HealthState } from "./types";
 
-type Row = Consumer & { cluster: { name: string } };
+type Row = Consumer & { cluster: { name: string; lastSampledAt?: Date | null } };
 
 const num = (v: bigint | number | null) => (v === null ? null : Number(v));
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
@@ -42,7 +43,7 @@ export function toSummary(r: Row): ConsumerSummary {
     oldestAgeSeconds: r.oldestAgeSeconds,
     oldestAgeEstimated: r.oldestAgeEstimated,
     oldestAgeNote: r.oldestAgeNote,
-    lastSampledAt: iso(r.lastSampledAt),
+    lastSampledAt: iso(lastSampled(r, r.cluster.lastSampledAt)),
     expectedMin: r.expectedMin,
     synthetic: r.synthetic,
     findings: readFindings(r.findings),

@@ -1,4 +1,5 @@
 import "server-only";
+import { lastSampled } from "@/lib/health/last-sampled";
 import { Counter, Gauge, Registry } from "prom-client";
 import { getStore } from "@/lib/db/get-store";
 import { listDlqFlows } from "@/lib/dead-letters/list-dlq-flows";
@@ -38,7 +39,7 @@ async function buildMetrics(now: Date): Promise<{ contentType: string; text: str
       // Only what is served: a consumer's config and sparkline are large and not metrics.
       select: {
         id: true, kind: true, parent: true, name: true, state: true, stateSince: true, backlog: true, pending: true, inFlight: true, inFlightLimit: true,
-        consumerCount: true, ackRate: true, deliverRate: true, inflowRate: true, redeliverRate: true, etaSeconds: true, lastSampledAt: true, cluster: { select: { name: true } },
+        consumerCount: true, ackRate: true, deliverRate: true, inflowRate: true, redeliverRate: true, etaSeconds: true, lastSampledAt: true, goneAt: true, cluster: { select: { name: true, lastSampledAt: true } },
         oldestAgeSeconds: true, oldestAgeEstimated: true, findings: true,
       },
       orderBy: [{ clusterId: "asc" }, { key: "asc" }],
@@ -110,7 +111,8 @@ async function buildMetrics(now: Date): Promise<{ contentType: string; text: str
     findings.set(l, Array.isArray(c.findings) ? c.findings.length : 0);
     state.set({ ...l, state: c.state }, 1);
     since.set(l, seconds(c.stateSince));
-    if (c.lastSampledAt) sampled.set(l, seconds(c.lastSampledAt));
+    const at = lastSampled(c, c.cluster.lastSampledAt);
+    if (at) sampled.set(l, seconds(at));
   }
 
   // DLQs, their inflow, and how far collection is behind.

@@ -1,4 +1,5 @@
 import "server-only";
+import { LAST_SAMPLED_SQL } from "@/lib/health/last-sampled";
 import { auditTarget } from "@/lib/audit/actions";
 import { withAudit } from "@/lib/audit/record-audit";
 import { BROKER_LABELS, type BrokerKind } from "@/lib/brokers/contracts";
@@ -180,15 +181,14 @@ export function createJobGate(deps: {
     let acked = 0;
     let empty = true;
     for (const c of consumers) {
-      const [before, after] = await Promise.all([
+      // A sample is stored only when a value changed: the latest one holds until the consumer's last reading.
+      const [before, after, read] = await Promise.all([
         p.consumerSample.findFirst({ where: { consumerId: c.id, takenAt: { lte: start } }, orderBy: { takenAt: "desc" }, select: { ackedTotal: true } }),
-        p.consumerSample.findFirst({
-          where: { consumerId: c.id, takenAt: { gt: sentAt } },
-          orderBy: { takenAt: "desc" },
-          select: { ackedTotal: true, backlog: true },
-        }),
+        p.consumerSample.findFirst({ where: { consumerId: c.id }, orderBy: { takenAt: "desc" }, select: { ackedTotal: true, backlog: true } }),
+        p.$queryRawUnsafe<Array<{ at: Date | null }>>(`SELECT ${LAST_SAMPLED_SQL} AS at FROM "consumers" c JOIN "clusters" cl ON cl."id" = c."cluster_id" WHERE c."id" = $1::uuid`, c.id),
       ]);
-      if (!after) return false;
+      const readAt = read[0]?.at ?? null;
+      if (!after || readAt === null || readAt <= sentAt) return false;
       if (after.backlog > BigInt(0)) empty = false;
       if (before?.ackedTotal != null && after.ackedTotal != null && after.ackedTotal >= before.ackedTotal)
         acked += Number(after.ackedTotal - before.ackedTotal);

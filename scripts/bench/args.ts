@@ -35,6 +35,13 @@ export type BenchOptions = {
   load: boolean;
   loadClients: number;
   loadSeconds: number;
+  /** The storage section (bytes per consumer-day of samples): consumers and hours of ticks written. */
+  storage: boolean;
+  storageConsumers: number;
+  storageHours: number;
+  /** The scale-out section (2 replicas × 4 clusters): queues in each cluster. */
+  scaleOut: boolean;
+  scaleOutQueues: number;
   /** Where the markdown report goes; null: print only. */
   out: string | null;
   /** The command line, for the report. */
@@ -65,6 +72,11 @@ N JetStream consumers, measures Redrive's sampler sweep against bare management-
   --no-embedded   skip the inbox figures on the embedded store (PGlite, in the bench's process)
   --clients N     concurrent API clients of the load run (default 50)
   --load-seconds N  length of the load run's concurrent phase (default 120)
+  --storage-consumers N  consumers whose samples fill the storage section's table (default 2000; --quick: 200)
+  --storage-hours N      hours of 10 s sampler ticks written for it (default 6; --quick: 1)
+  --scale-out-queues N   queues in each of the scale-out section's 4 clusters (default 500; --quick: 50)
+  --no-storage    skip the storage section
+  --no-scale-out  skip the scale-out section (two replica processes sharing four clusters)
   --no-load       skip the load run (npm run load on its own: the same section; --quick skips it)
   --keep          do not delete the vhost, the streams and the database afterwards
   --quick         a small, fast run (the defaults above marked --quick, ticks 2 s apart)
@@ -111,6 +123,11 @@ export function benchOptions(overrides: Partial<BenchOptions> & { quick?: boolea
     load: !quick,
     loadClients: 50,
     loadSeconds: 120,
+    storage: true,
+    storageConsumers: quick ? 200 : 2000,
+    storageHours: quick ? 1 : 6,
+    scaleOut: true,
+    scaleOutQueues: quick ? 50 : 500,
     out: DEFAULT_OUT,
     command: "npm run bench",
     ...overrides,
@@ -134,6 +151,11 @@ const FLAGS = {
   "no-dead-letters": { type: "boolean" },
   "no-embedded": { type: "boolean" },
   "no-load": { type: "boolean" },
+  "storage-consumers": { type: "string" },
+  "storage-hours": { type: "string" },
+  "scale-out-queues": { type: "string" },
+  "no-storage": { type: "boolean" },
+  "no-scale-out": { type: "boolean" },
   clients: { type: "string" },
   "load-seconds": { type: "string" },
   keep: { type: "boolean" },
@@ -165,6 +187,11 @@ export function parseArgs(argv: readonly string[]): BenchOptions | "help" {
     deadLetters: v["no-dead-letters"] ? false : undefined,
     embedded: v["no-embedded"] ? false : undefined,
     load: v["no-load"] ? false : undefined,
+    storageConsumers: count("--storage-consumers", v["storage-consumers"], 50_000),
+    storageHours: count("--storage-hours", v["storage-hours"], 48),
+    scaleOutQueues: count("--scale-out-queues", v["scale-out-queues"], 10_000),
+    storage: v["no-storage"] ? false : undefined,
+    scaleOut: v["no-scale-out"] ? false : undefined,
     keep: v.keep ? true : undefined,
     api: v["no-api"] ? false : undefined,
     out: v["no-write"] ? null : v.out,

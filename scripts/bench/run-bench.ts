@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { measureScaleOut, scaleOutMarkdown } from "./scale-out";
+import { measureStorage, storageMarkdown } from "./storage";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -220,8 +222,22 @@ export async function runBench(options: BenchOptions, signal: AbortSignal, log: 
       },
     );
   }
+  // Storage and scale-out make their own database, vhosts and processes, after the rest has cleaned up.
+  const sections: string[] = [];
+  if (options.storage) {
+    log("storage: sample rows written the way the sampler writes them, bytes on disk per consumer-day");
+    sections.push(await measureStorage({ id, consumers: options.storageConsumers, hours: options.storageHours, log }).then(storageMarkdown, (e: unknown) => `### Sample storage
+
+not measured: ${describeError(e)}`));
+  }
+  if (options.scaleOut) {
+    log("scale-out: 2 replicas × 4 clusters");
+    sections.push(await measureScaleOut({ id, queuesPerCluster: options.scaleOutQueues, log }).then(scaleOutMarkdown, (e: unknown) => `### Scale-out
+
+not measured: ${describeError(e)}`));
+  }
   const report: BenchReport = { ...partial, loadRun, cleanup: cleaned, leftovers, totalMs: performance.now() - started, loadAverageAfter: loadAverage() };
-  const markdown = renderMarkdown(report);
+  const markdown = [renderMarkdown(report), ...sections].join("\n\n");
   let written: string | null = null;
   if (options.out) {
     written = path.resolve(ROOT, options.out);

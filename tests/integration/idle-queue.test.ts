@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createVhost, queueStats, until } from "../support/rabbit-admin";
 import { watchRabbitQueues, type QueueWatch } from "../support/queue-watch";
 import { uniqueId } from "../support/redrive-env";
+import { getStore } from "@/lib/db/get-store";
+import { getConsumerSeries } from "@/lib/health/get-consumer-series";
 
 // RabbitMQ 3.10 moves `idle_since` forward on an idle classic queue about every 2 minutes, with every
 // counter still. Waiting 15 minutes for that is too slow for this tier, so the sampler reads the
@@ -97,5 +99,18 @@ describe("an idle queue whose idle_since the broker refreshes by itself", () => 
     expect(messages[0]!.summary).toMatch(/^backlog 40 and no consumer/);
     const incidents = await watch.store.prisma.notificationIncident.findMany();
     expect(incidents.map((i) => i.status)).toEqual(["firing"]);
+  });
+
+  it("stores a sample only when a value changed and once a minute, and still draws its chart at every step of the 15 minutes", async () => {
+    const c = await watch.consumer("orders");
+    const { prisma } = await getStore();
+    const samples = await prisma.consumerSample.count({ where: { consumerId: c.id } });
+    // 91 sweeps: the first, the first with rates, then one a minute (only the clock moved).
+    expect(samples).toBeGreaterThanOrEqual(15);
+    expect(samples).toBeLessThanOrEqual(18);
+    const series = await getConsumerSeries(c.id, { from: new Date(start), to: new Date(clock) }, new Date(clock));
+    expect(series.source).toBe("raw");
+    expect(series.points.length).toBe(90);
+    expect(series.points.filter((p) => p.backlog !== 40 || p.consumerCount !== 0)).toEqual([]);
   });
 });

@@ -24,7 +24,7 @@ async function exerciseEveryModel(store: Store): Promise<void> {
   const cluster = await prisma.cluster.create({ data: { name: `c-${Date.now()}`, kind: "rabbitmq", reachable: true, serverVersion: "3.10.8", stateSince: new Date() } });
   const consumer = await prisma.consumer.create({ data: { clusterId: cluster.id, key: "/orders", kind: "rabbitmq", config: { prefetch: 10 } } });
   await prisma.consumerSample.create({
-    data: { consumerId: consumer.id, takenAt: new Date(), backlog: 12n, pending: 10n, inFlight: 2n, inFlightLimit: 10, consumerCount: 1, deliveredTotal: 9_007_199_254_740_993n },
+    data: { consumerId: consumer.id, takenAt: new Date(), backlog: 12n, inFlight: 2n, inFlightLimit: 10, consumerCount: 1, deliveredTotal: 9_007_199_254_740_993n },
   });
   await prisma.consumerRollup.create({
     data: { consumerId: consumer.id, bucket: new Date("2026-01-01T10:00:00Z"), samples: 6, backlogAvg: 11.5, backlogMax: 12n, inFlightAvg: 2, consumerCountMin: 1, consumerCountMax: 1, ackRate: 3.5 },

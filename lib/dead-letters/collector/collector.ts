@@ -22,13 +22,12 @@ export type CollectorOptions = {
   log?: (level: "info" | "warn", message: string, context?: Record<string, unknown>) => void;
 };
 
-/** On the replica holding the collector lock: tends each cluster's dead-letter source (its driver's), storing what it yields. */
+/** Tends the dead-letter source (its driver's) of each cluster this replica leads for collection, storing what it yields. */
 export class Collector {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
-  private leading = false;
-  /** One dead-letter source per cluster, by cluster name, while this replica leads. */
+  /** One dead-letter source per cluster, by cluster name, while this replica leads it. */
   private readonly sources = new Map<string, DeadLetterSource>();
 
   constructor(
@@ -36,7 +35,10 @@ export class Collector {
     private readonly targets: CollectorTarget[],
     private readonly lock: LeaderLock,
     private readonly options: CollectorOptions,
-  ) {}
+  ) {
+    // The connection holding the clusters is gone, and another replica may take them now: stop at once.
+    lock.onLost?.(() => void this.standDown().catch((e: unknown) => this.warn(`closing the dead-letter sources: ${describeError(e)}`)));
+  }
 
   private warn(message: string): void {
     this.options.log?.("warn", message);
@@ -63,12 +65,23 @@ export class Collector {
   }
 
   private async runTick(): Promise<void> {
-    if (!(await this.lock.ensure())) {
-      if (this.leading) await this.standDown();
-      return;
-    }
-    this.leading = true;
-    await Promise.all(this.targets.map((t) => this.tend(t).catch((e: unknown) => this.warn(`dead-letter collection on ${t.cluster.name}: ${describeError(e)}`))));
+    const all = this.targets.map((t) => t.cluster.name);
+    // A cluster is handed back only once its source is closed: its unacked letters are back on the broker first.
+    const led = this.lock.claim
+      ? await this.lock.claim(all, this.options.intervalMs, (name) => this.close(name))
+      : new Set((await this.lock.ensure()) ? all : []);
+    for (const name of [...this.sources.keys()]) if (!led.has(name)) await this.close(name);
+    await Promise.all(
+      this.targets.filter((t) => led.has(t.cluster.name)).map((t) => this.tend(t).catch((e: unknown) => this.warn(`dead-letter collection on ${t.cluster.name}: ${describeError(e)}`))),
+    );
+  }
+
+  private async close(name: string): Promise<void> {
+    const source = this.sources.get(name);
+    if (!source) return;
+    this.sources.delete(name);
+    await source.close();
+    this.options.log?.("info", "collector handed a cluster over", { cluster: name });
   }
 
   private async tend(t: CollectorTarget): Promise<void> {
@@ -78,13 +91,13 @@ export class Collector {
       const sink = storeSink(this.prisma, { id: clusterId, name: t.cluster.name }, (m) => this.warn(m));
       source = t.broker.deadLetterSource(sink, { discoveryMs: this.options.discoveryMs, timeoutMs: this.options.timeoutMs, retryHeldMs: this.options.retryHeldMs });
       this.sources.set(t.cluster.name, source);
+      this.options.log?.("info", "collector leads a cluster", { cluster: t.cluster.name });
     }
     await source.tend();
   }
 
-  /** Another replica took the lock: stop collecting; unacked messages return to their queues. */
+  /** Stop collecting everywhere; unacked messages return to their queues. */
   private async standDown(): Promise<void> {
-    this.leading = false;
     const sources = [...this.sources.values()];
     this.sources.clear();
     await Promise.all(sources.map((s) => s.close()));

@@ -4,6 +4,7 @@ import type { SamplePoint } from "../sample-point";
 import { carrySince, type Detected } from "../findings";
 import { readFindings } from "../to-summary";
 import type { Finding, FindingCode, HealthState } from "../types";
+import type { Written } from "./write-sweep";
 
 type StateMark = { state: HealthState; since: Date };
 
@@ -13,6 +14,12 @@ export class ConsumerWindows {
   private readonly states = new Map<string, StateMark>();
   /** Since when each finding of a consumer has held: kept across sweeps, as the window forgets old points. */
   private readonly findingSince = new Map<string, Map<FindingCode, number>>();
+  /** Consumer key → its id and identity as last upserted (write-sweep.ts upsertConsumers). */
+  readonly known = new Map<string, { id: string; identity: string }>();
+  /** What was last written of each consumer (write-sweep.ts writeSamples). */
+  readonly written: Written = new Map();
+  /** When the cluster was last swept, by this leader. */
+  sweptAt: Date | null = null;
 
   constructor(private readonly keepMs: number) {}
 
@@ -57,20 +64,23 @@ export class ConsumerWindows {
   }
 
   forget(id: string): void {
+    this.written.delete(id);
+    for (const [key, k] of this.known) if (k.id === id) this.known.delete(key);
     this.points.delete(id);
     this.states.delete(id);
     this.findingSince.delete(id);
   }
 
-  /** A new leader picks up where the last one left off: recent samples and states from the store. */
-  async load(prisma: PrismaClient, now: Date): Promise<void> {
+  /** A new leader (of one cluster, or of all) picks up where the last one left off: recent samples and states from the store. */
+  async load(prisma: PrismaClient, now: Date, clusterId?: string): Promise<void> {
     const since = new Date(now.getTime() - this.keepMs);
-    const rows = await prisma.consumerSample.findMany({ where: { takenAt: { gte: since } }, orderBy: [{ consumerId: "asc" }, { takenAt: "asc" }] });
+    const ofCluster = clusterId ? { consumer: { clusterId } } : {};
+    const rows = await prisma.consumerSample.findMany({ where: { takenAt: { gte: since }, ...ofCluster }, orderBy: [{ consumerId: "asc" }, { takenAt: "asc" }] });
     for (const r of rows) {
       const list = this.points.get(r.consumerId) ?? [];
       list.push({
         t: r.takenAt.getTime(),
-        pending: Number(r.pending),
+        pending: Number(r.backlog) - Number(r.inFlight),
         inFlight: Number(r.inFlight),
         backlog: Number(r.backlog),
         inFlightLimit: r.inFlightLimit,
@@ -87,7 +97,7 @@ export class ConsumerWindows {
       });
       this.points.set(r.consumerId, list);
     }
-    const states = await prisma.consumer.findMany({ where: { goneAt: null }, select: { id: true, state: true, stateSince: true, findings: true } });
+    const states = await prisma.consumer.findMany({ where: { goneAt: null, ...(clusterId ? { clusterId } : {}) }, select: { id: true, state: true, stateSince: true, findings: true } });
     for (const s of states) {
       this.states.set(s.id, { state: s.state as HealthState, since: s.stateSince });
       const findings = readFindings(s.findings);

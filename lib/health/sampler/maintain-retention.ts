@@ -39,7 +39,7 @@ async function deleteBatches(prisma: PrismaClient, sql: string, before: Date): P
 export async function expireOldData(prisma: PrismaClient, now: Date, rawRetentionMs: number, rollupRetentionMs: number): Promise<{ samples: number; rollups: number }> {
   const samples = await deleteBatches(
     prisma,
-    `DELETE FROM "consumer_samples" WHERE "id" IN (SELECT "id" FROM "consumer_samples" WHERE "taken_at" < $1::timestamptz LIMIT $2)`,
+    `DELETE FROM "consumer_samples" WHERE ("consumer_id", "taken_at") IN (SELECT "consumer_id", "taken_at" FROM "consumer_samples" WHERE "taken_at" < $1::timestamptz LIMIT $2)`,
     new Date(now.getTime() - rawRetentionMs),
   );
   const rollups = await deleteBatches(

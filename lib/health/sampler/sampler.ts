@@ -7,6 +7,7 @@ import { ConsumerWindows } from "./consumer-windows";
 import type { LeaderLock } from "@/lib/db/leader-lock";
 import { expireOldData, rollUpMinutes } from "./maintain-retention";
 import { sweepCluster, type SweepResult } from "./sweep-cluster";
+import { ensureCluster } from "@/lib/clusters/ensure-cluster";
 
 export type SamplerOptions = {
   intervalMs: number;
@@ -15,7 +16,7 @@ export type SamplerOptions = {
   /** How much history the health rules look back on (the largest window of any cluster). */
   windowMs: number;
   now?: () => Date;
-  log?: (level: "info" | "warn", message: string, context?: Record<string, unknown>) => void;
+  log?: (level: "debug" | "info" | "warn", message: string, context?: Record<string, unknown>) => void;
   /**
    * Called after every tick, leader or not, with what it did. Must return at once: whatever it starts
    * (metrics, notification rules) runs beside the sampler, never in its way.
@@ -23,17 +24,19 @@ export type SamplerOptions = {
   afterTick?: (tick: { at: Date; ms: number; result: TickResult }) => void;
 };
 
-export type TickResult = { leader: boolean; sweeps: SweepResult[] };
+/** `leader`: this replica swept at least one cluster or did the upkeep; `upkeep`: it did the store-wide upkeep (and so runs the notification rules). */
+export type TickResult = { leader: boolean; upkeep: boolean; sweeps: SweepResult[] };
 
 const MAINTENANCE_EVERY_MS = 60_000;
 
-/** Every interval: if this replica holds the leader lock, sweep every cluster; ticks never stack. */
+/** Every interval: sweep each cluster this replica leads (lib/db/leader-lock.ts); ticks never stack. */
 export class Sampler {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<TickResult> | undefined;
   private stopped = true;
-  private leading = false;
-  private windows: ConsumerWindows;
+  /** The sliding windows of each cluster this replica leads, by cluster name. */
+  private readonly windows = new Map<string, ConsumerWindows>();
+  private ticks = 0;
   private lastMaintenance = 0;
   private rolledUpTo: Date | undefined;
   private readonly now: () => Date;
@@ -46,7 +49,20 @@ export class Sampler {
     private readonly options: SamplerOptions,
   ) {
     this.now = options.now ?? (() => new Date());
-    this.windows = new ConsumerWindows(options.windowMs + 2 * options.intervalMs);
+    // The connection holding the clusters is gone: so are they; their windows are loaded again when taken back.
+    lock.onLost?.(() => this.windows.clear());
+  }
+
+  /** The clusters this replica leads now: per cluster where the lock can say, else all or none. */
+  private async lead(): Promise<{ names: Set<string>; upkeep: boolean }> {
+    const all = this.targets.map((t) => t.cluster.name);
+    if (this.lock.claim) {
+      const names = await this.lock.claim(all, this.options.intervalMs, async (name) => void this.windows.delete(name));
+      const upkeep = (await this.lock.upkeep?.()) ?? names.size > 0;
+      return { names, upkeep };
+    }
+    const leader = await this.lock.ensure();
+    return { names: new Set(leader ? all : []), upkeep: leader };
   }
 
   start(): void {
@@ -74,29 +90,45 @@ export class Sampler {
 
   private async runTick(): Promise<TickResult> {
     const started = performance.now();
-    const leader = await this.lock.ensure();
-    if (!leader) {
-      if (this.leading) this.options.log?.("warn", "sampler lost the leader lock; another replica samples");
-      this.leading = false;
-      return this.finish(started, { leader: false, sweeps: [] });
+    this.ticks++;
+    const { names, upkeep } = await this.lead();
+    for (const name of [...this.windows.keys()]) {
+      if (names.has(name)) continue;
+      this.windows.delete(name);
+      this.options.log?.("info", "sampler handed a cluster over", { cluster: name });
     }
-    if (!this.leading) {
-      // Taking over: continue from what the previous leader stored.
-      this.windows = new ConsumerWindows(this.options.windowMs + 2 * this.options.intervalMs);
-      await this.windows.load(this.prisma, this.now());
-      this.leading = true;
-      this.options.log?.("info", "sampler is the leader");
+    const led = this.targets.filter((t) => names.has(t.cluster.name));
+    const sweeps = await Promise.all(led.map((t) => this.sweep(t)));
+    for (const s of sweeps) {
+      if (s.error) this.options.log?.("warn", "sweep failed", { cluster: s.cluster, error: s.error });
+      else if (!s.skipped) this.options.log?.("debug", "swept", { cluster: s.cluster, consumers: s.consumers, ms: s.ms });
     }
-    const sweeps = await Promise.all(
-      this.targets.map((t) =>
-        sweepCluster({ prisma: this.prisma, broker: t.broker, cluster: t.cluster, windows: this.windows, intervalMs: this.options.intervalMs, now: this.now }).catch(
-          (e: unknown): SweepResult => ({ cluster: t.cluster.name, consumers: 0, ms: 0, error: `could not store the sweep: ${describeError(e)}` }),
-        ),
-      ),
-    );
-    for (const s of sweeps) if (s.error) this.options.log?.("warn", "sweep failed", { cluster: s.cluster, error: s.error });
-    await this.maintain();
-    return this.finish(started, { leader: true, sweeps });
+    if (upkeep) await this.maintain();
+    return this.finish(started, { leader: led.length > 0 || upkeep, upkeep, sweeps });
+  }
+
+  private async sweep(t: { cluster: ClusterConfig; broker: Broker }): Promise<SweepResult> {
+    const at = this.now();
+    try {
+      let windows = this.windows.get(t.cluster.name);
+      if (!windows) {
+        // Taking a cluster over: continue from what its previous leader stored.
+        windows = new ConsumerWindows(this.options.windowMs + 2 * this.options.intervalMs);
+        const clusterId = await ensureCluster(this.prisma, t.cluster.name, t.cluster.kind);
+        await windows.load(this.prisma, at, clusterId);
+        this.windows.set(t.cluster.name, windows);
+        this.options.log?.("info", "sampler leads a cluster", { cluster: t.cluster.name });
+        // Its previous leader swept it moments ago (a hand-over): the next tick sweeps it, not this one.
+        const last = await this.prisma.cluster.findUnique({ where: { id: clusterId }, select: { lastSampledAt: true } });
+        const age = last?.lastSampledAt ? at.getTime() - last.lastSampledAt.getTime() : Infinity;
+        if (this.ticks > 1 && age >= 0 && age < this.options.intervalMs / 2) return { cluster: t.cluster.name, consumers: 0, ms: 0, error: null, skipped: true };
+      }
+      return await sweepCluster({ prisma: this.prisma, broker: t.broker, cluster: t.cluster, windows, intervalMs: this.options.intervalMs, now: this.now });
+    } catch (e) {
+      // What this leader remembers having written may not be in the store: the next sweep writes everything again.
+      this.windows.delete(t.cluster.name);
+      return { cluster: t.cluster.name, consumers: 0, ms: 0, error: `could not store the sweep: ${describeError(e)}` };
+    }
   }
 
   private finish(started: number, result: TickResult): TickResult {
@@ -131,6 +163,6 @@ export class Sampler {
     clearTimeout(this.timer);
     await this.running;
     await this.lock.release();
-    this.leading = false;
+    this.windows.clear();
   }
 }

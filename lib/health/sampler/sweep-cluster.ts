@@ -15,7 +15,8 @@ import type { ConsumerWindows } from "./consumer-windows";
 import { ensureCluster } from "@/lib/clusters/ensure-cluster";
 import { markGone, upsertConsumers, writeMissing, writeSamples, writeVerdicts, type SweepRow } from "./write-sweep";
 
-export type SweepResult = { cluster: string; consumers: number; ms: number; error: string | null };
+/** `skipped`: taken over moments after its previous leader swept it; swept from the next tick. */
+export type SweepResult = { cluster: string; consumers: number; ms: number; error: string | null; skipped?: boolean; written?: { samples: number; rows: number } };
 
 const SPARKLINE_POINTS = 30;
 
@@ -82,7 +83,8 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
   const at = now();
   const expected = await loadExpectations(prisma, cluster);
   const context = await loadConsumerContext(prisma, clusterId, cluster, thresholds.windowSeconds, at);
-  const ids = await upsertConsumers(prisma, clusterId, cluster.kind, readings, at);
+  const previous = windows.sweptAt;
+  const ids = await upsertConsumers(prisma, clusterId, cluster.kind, readings, at, windows.known);
   // First every point, then the verdicts: a queue's verdict may read its DLQ's latest inflow.
   const pushed: Array<{ id: string; reading: ConsumerReading; point: SamplePoint; window: SamplePoint[] }> = [];
   for (const reading of readings) {
@@ -138,12 +140,14 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
     const impact = scoreImpact({ state: verdict.state, backlog: point.backlog, growthPerSecond: judged.drainRate === null ? null : -judged.drainRate, secondsInState });
     rows.push({ id, role, reading, point, verdict, oldest, findings, expectedMin: expectation?.minConsumers ?? null, stateSince, recentBacklog, rateWindowSeconds, activityAt, impact });
   }
-  await writeSamples(prisma, rows, at);
+  const written = await writeSamples(prisma, rows, at, windows.written);
   // Expected consumers nothing on the broker matches keep (or get) a row of their own, MISSING.
   const unmet = unmetByName(expected, readings.map((r) => r.key));
-  for (const id of await markGone(prisma, clusterId, at, unmet.map((e) => e.key))) windows.forget(id);
+  const seen = { keys: new Set(readings.map((r) => r.key)), known: windows.known, previous };
+  for (const id of await markGone(prisma, clusterId, at, unmet.map((e) => e.key), seen)) windows.forget(id);
   await writeMissing(prisma, clusterId, cluster.kind, unmet, at, (id, state) => windows.mark(id, state, at));
   const ms = Math.round(performance.now() - started);
   await prisma.cluster.update({ where: { id: clusterId }, data: { lastSampledAt: at, lastSampleError: null, lastSampleMs: ms, lastSampleConsumers: rows.length } });
-  return { cluster: cluster.name, consumers: rows.length, ms, error: null };
+  windows.sweptAt = at;
+  return { cluster: cluster.name, consumers: rows.length, ms, error: null, written };
 }

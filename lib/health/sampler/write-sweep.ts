@@ -21,10 +21,24 @@ function chunks<T>(list: T[]): T[][] {
 
 const big = (v: number | null) => (v === null ? null : String(Math.trunc(v)));
 
-/** Inserts new consumers and refreshes known ones; returns key → id. */
-export async function upsertConsumers(prisma: PrismaClient, clusterId: string, kind: BrokerKind, readings: ConsumerReading[], at: Date): Promise<Map<string, string>> {
-  const ids = new Map<string, string>();
-  for (const part of chunks(readings)) {
+/** What the sweep stores of a consumer's identity: a change of any of it is written. */
+const identity = (r: ConsumerReading) => `${r.parent}\u0000${r.name}\u0000${JSON.stringify(r.config)}`;
+
+/**
+ * Inserts new consumers and refreshes those whose name or configuration changed (all of them on a
+ * cluster's first sweep by this leader, which also brings gone ones back); returns key → id.
+ * `known` (key → id and identity, kept by the leader) is brought up to date.
+ */
+export async function upsertConsumers(
+  prisma: PrismaClient,
+  clusterId: string,
+  kind: BrokerKind,
+  readings: ConsumerReading[],
+  at: Date,
+  known: Map<string, { id: string; identity: string }> = new Map(),
+): Promise<Map<string, string>> {
+  const changed = readings.filter((r) => known.get(r.key)?.identity !== identity(r));
+  for (const part of chunks(changed)) {
     const rows = await prisma.$queryRawUnsafe<Array<{ id: string; key: string }>>(
       `INSERT INTO "consumers" ("id", "cluster_id", "key", "kind", "parent", "name", "config", "last_seen_at", "gone_at")
        SELECT gen_random_uuid(), $1::uuid, u.k, $2::"BrokerKind", u.p, u.n, u.c::jsonb, $3::timestamptz, NULL
@@ -40,7 +54,13 @@ export async function upsertConsumers(prisma: PrismaClient, clusterId: string, k
       part.map((r) => r.name),
       part.map((r) => JSON.stringify(r.config)),
     );
-    for (const r of rows) ids.set(r.key, r.id);
+    const byKey = new Map(part.map((r) => [r.key, r]));
+    for (const r of rows) known.set(r.key, { id: r.id, identity: identity(byKey.get(r.key)!) });
+  }
+  const ids = new Map<string, string>();
+  for (const r of readings) {
+    const k = known.get(r.key);
+    if (k) ids.set(r.key, k.id);
   }
   return ids;
 }
@@ -66,20 +86,61 @@ export type SweepRow = {
   impact: number;
 };
 
-export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: Date): Promise<void> {
-  for (const part of chunks(rows)) {
+/** What was last written of each consumer (by id): its sample's values and minute, and its row's values. */
+export type Written = Map<string, { sample?: string; minute?: number; born?: number | null; row?: string }>;
+
+/**
+ * A sample is written when a value changed, and at least once a minute (so every minute has a rollup
+ * and a chart point). The oldest message's age grows with the clock while that message waits: it
+ * counts as changed when the message's arrival time it implies moved by more than a few seconds.
+ */
+const BORN_SLACK_SECONDS = 2;
+const bornAt = (r: SweepRow, at: Date) => (r.oldest.estimated || r.oldest.seconds === null ? null : at.getTime() / 1000 - r.oldest.seconds);
+export const sampleValues = (r: SweepRow) => [
+  r.point.backlog, r.point.inFlight, r.point.inFlightLimit, r.point.consumerCount,
+  r.point.deliveredTotal, r.point.ackedTotal, r.point.publishedTotal, r.point.redeliveredTotal, r.point.counterEpoch,
+  r.point.ackRate, r.point.deliverRate, r.point.inflowRate, r.point.redeliverRate,
+];
+
+/** The consumer row's values but the sampling time (the rate window to the second: it jitters with every tick). */
+const rowValues = (r: SweepRow) => [
+  r.verdict.state, r.verdict.reason, r.stateSince.getTime(), r.point.backlog, r.point.pending, r.point.inFlight, r.point.inFlightLimit, r.point.consumerCount,
+  r.point.ackRate, r.point.deliverRate, r.point.inflowRate, r.point.redeliverRate, r.rateWindowSeconds === null ? null : Math.round(r.rateWindowSeconds),
+  r.verdict.etaSeconds, r.reading.redeliveredNow, r.activityAt?.getTime() ?? null, r.oldest.seconds, r.recentBacklog, r.role, r.oldest.estimated, r.oldest.note,
+  r.expectedMin, r.findings, r.impact,
+];
+
+/**
+ * Writes what changed since the last sweep: a sample for each consumer whose values changed (or
+ * whose last sample is from an earlier minute), and the row of each consumer whose state, figures or
+ * findings changed. `written` (kept by the leader) says what was written last; without it, all is.
+ * A row's "last_sampled_at" is when it last changed; its cluster's says when it was last swept.
+ */
+export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: Date, written: Written = new Map()): Promise<{ samples: number; rows: number }> {
+  const minute = Math.floor(at.getTime() / 60_000);
+  const keys = rows.map((r) => ({ sample: JSON.stringify(sampleValues(r)), row: JSON.stringify(rowValues(r)) }));
+  const born = rows.map((r) => bornAt(r, at));
+  const samples = rows.filter((r, i) => {
+    const w = written.get(r.id);
+    if (w?.sample !== keys[i]!.sample || w.minute !== minute || w.born === undefined) return true;
+    const b = born[i]!;
+    return b === null || w.born === null ? b !== w.born : Math.abs(b - w.born) > BORN_SLACK_SECONDS;
+  });
+  const sampled = new Set(samples.map((r) => r.id));
+  const changed = rows.filter((r, i) => written.get(r.id)?.row !== keys[i]!.row);
+  for (const part of chunks(samples)) {
     await prisma.$executeRawUnsafe(
-      `INSERT INTO "consumer_samples" ("consumer_id", "taken_at", "backlog", "pending", "in_flight", "in_flight_limit", "consumer_count",
-         "delivered_total", "acked_total", "published_total", "redelivered_total", "redelivered_now", "counter_epoch",
+      `INSERT INTO "consumer_samples" ("consumer_id", "taken_at", "backlog", "in_flight", "in_flight_limit", "consumer_count",
+         "delivered_total", "acked_total", "published_total", "redelivered_total", "counter_epoch",
          "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate", "oldest_age_seconds")
-       SELECT u.id, $1::timestamptz, u.backlog, u.pending, u.in_flight, u.lim, u.cc, u.dt, u.at, u.pt, u.rt, u.rn, u.ep, u.ar, u.dr, u.ir, u.rr, u.oa
-       FROM unnest($2::uuid[], $3::int8[], $4::int8[], $5::int8[], $6::int4[], $7::int4[], $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::int8[],
-                   $13::text[], $14::float8[], $15::float8[], $16::float8[], $17::float8[], $18::int4[])
-         AS u(id, backlog, pending, in_flight, lim, cc, dt, at, pt, rt, rn, ep, ar, dr, ir, rr, oa)`,
+       SELECT u.id, $1::timestamptz, u.backlog, u.in_flight, u.lim, u.cc, u.dt, u.at, u.pt, u.rt, u.ep, u.ar, u.dr, u.ir, u.rr, u.oa
+       FROM unnest($2::uuid[], $3::int8[], $4::int8[], $5::int4[], $6::int4[], $7::int8[], $8::int8[], $9::int8[], $10::int8[],
+                   $11::text[], $12::float4[], $13::float4[], $14::float4[], $15::float4[], $16::int4[])
+         AS u(id, backlog, in_flight, lim, cc, dt, at, pt, rt, ep, ar, dr, ir, rr, oa)
+       ON CONFLICT DO NOTHING`,
       at.toISOString(),
       part.map((r) => r.id),
       part.map((r) => big(r.point.backlog)),
-      part.map((r) => big(r.point.pending)),
       part.map((r) => big(r.point.inFlight)),
       part.map((r) => r.point.inFlightLimit),
       part.map((r) => r.point.consumerCount),
@@ -87,7 +148,6 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
       part.map((r) => big(r.point.ackedTotal)),
       part.map((r) => big(r.point.publishedTotal)),
       part.map((r) => big(r.point.redeliveredTotal)),
-      part.map((r) => big(r.reading.redeliveredNow)),
       part.map((r) => r.point.counterEpoch),
       part.map((r) => r.point.ackRate),
       part.map((r) => r.point.deliverRate),
@@ -96,6 +156,8 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
       // Charted from the broker's own figure only: an estimate is shown as one on the row, never plotted as a measurement.
       part.map((r) => (r.oldest.estimated ? null : r.oldest.seconds)),
     );
+  }
+  for (const part of chunks(changed)) {
     await prisma.$executeRawUnsafe(
       `UPDATE "consumers" AS c SET "state" = u.state, "severity" = u.sev, "state_reason" = u.reason, "state_since" = u.since,
          "backlog" = u.backlog, "pending" = u.pending, "in_flight" = u.in_flight, "in_flight_limit" = u.lim, "consumer_count" = u.cc,
@@ -137,13 +199,40 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
       part.map((r) => r.impact),
     );
   }
+  rows.forEach((r, i) => {
+    const w = written.get(r.id);
+    // The arrival time last stored stays the reference until a sample is written again.
+    const b = sampled.has(r.id) || !w ? born[i]! : (w.born ?? null);
+    written.set(r.id, { sample: keys[i]!.sample, minute: sampled.has(r.id) || !w ? minute : w.minute, born: b, row: keys[i]!.row });
+  });
+  return { samples: samples.length, rows: changed.length };
 }
 
-/** Consumers of a cluster that a sweep no longer found: kept, with their history, and marked gone — except the `keep` keys (expected ones, MISSING instead). */
-export async function markGone(prisma: PrismaClient, clusterId: string, at: Date, keep: string[] = []): Promise<string[]> {
-  const gone = await prisma.consumer.findMany({ where: { clusterId, goneAt: null, lastSeenAt: { lt: at }, ...(keep.length ? { key: { notIn: keep } } : {}) }, select: { id: true } });
-  if (gone.length) await prisma.consumer.updateMany({ where: { id: { in: gone.map((g) => g.id) } }, data: { goneAt: at } });
-  return gone.map((g) => g.id);
+/**
+ * Consumers of a cluster that a sweep no longer found: kept, with their history, and marked gone —
+ * except the `keep` keys (expected ones, MISSING instead). With `known` (the leader's keys of the
+ * consumers it saw last sweep, at `previous`), the ones that disappeared since are found in memory;
+ * without it (a leader's first sweep, which upserted every consumer seen), by the store.
+ */
+export async function markGone(prisma: PrismaClient, clusterId: string, at: Date, keep: string[] = [], seen?: { keys: Set<string>; known: Map<string, { id: string }>; previous: Date | null }): Promise<string[]> {
+  if (!seen || !seen.previous) {
+    const gone = await prisma.consumer.findMany({ where: { clusterId, goneAt: null, lastSeenAt: { lt: at }, ...(keep.length ? { key: { notIn: keep } } : {}) }, select: { id: true } });
+    if (gone.length) await prisma.consumer.updateMany({ where: { id: { in: gone.map((g) => g.id) } }, data: { goneAt: at } });
+    return gone.map((g) => g.id);
+  }
+  const kept = new Set(keep);
+  const vanished = [...seen.known].filter(([key]) => !seen.keys.has(key));
+  // Placeholders of expected consumers (never read from the broker) that are no longer expected, or that a real consumer now matches.
+  const placeholders = await prisma.consumer.findMany({ where: { clusterId, goneAt: null, synthetic: true, ...(keep.length ? { key: { notIn: keep } } : {}) }, select: { id: true } });
+  if (placeholders.length) await prisma.consumer.updateMany({ where: { id: { in: placeholders.map((p) => p.id) } }, data: { goneAt: at } });
+  if (!vanished.length) return placeholders.map((p) => p.id);
+  const gone = [...vanished.filter(([key]) => !kept.has(key)).map(([, k]) => k.id)];
+  const expected = vanished.filter(([key]) => kept.has(key)).map(([, k]) => k.id);
+  // Last seen by the previous sweep (a row is not written while it stays as it was).
+  if (gone.length) await prisma.consumer.updateMany({ where: { id: { in: gone }, goneAt: null }, data: { goneAt: at, lastSeenAt: seen.previous } });
+  if (expected.length) await prisma.consumer.updateMany({ where: { id: { in: expected } }, data: { lastSeenAt: seen.previous } });
+  for (const [key] of vanished) seen.known.delete(key);
+  return [...gone, ...placeholders.map((p) => p.id)];
 }
 
 /** A cluster that could not be read: its consumers keep their last values, and say why they are UNKNOWN. */

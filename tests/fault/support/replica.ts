@@ -18,10 +18,10 @@ export type Replica = {
   terminate(): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 };
 
-export async function startReplica(name: string, env: { configPath: string; databaseUrl: string }): Promise<Replica> {
+export async function startReplica(name: string, env: { configPath: string; databaseUrl: string; logLevel?: "debug" | "info" }): Promise<Replica> {
   const child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "tests/fault/support/run-replica.ts"], {
     cwd: ROOT,
-    env: { ...process.env, REDRIVE_CONFIG: env.configPath, DATABASE_URL: env.databaseUrl, REDRIVE_LOG_LEVEL: "info", REDRIVE_ADMIN_PASSWORD: "" },
+    env: { ...process.env, REDRIVE_CONFIG: env.configPath, DATABASE_URL: env.databaseUrl, REDRIVE_LOG_LEVEL: env.logLevel ?? "info", REDRIVE_ADMIN_PASSWORD: "" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

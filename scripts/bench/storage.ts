@@ -1,0 +1,189 @@
+import path from "node:path";
+import type { ConsumerReading } from "@/lib/brokers/types";
+import { openStore, type Store } from "@/lib/db/open-store";
+import { derivePoint, type SamplePoint } from "@/lib/health/sample-point";
+import { rollUpMinutes } from "@/lib/health/sampler/maintain-retention";
+import { writeSamples, type SweepRow, type Written } from "@/lib/health/sampler/write-sweep";
+import { loadAverage } from "./machine";
+import { createDatabase, dropDatabase } from "./temp-database";
+
+// Bytes on disk per consumer-day of raw samples, measured on a real table filled the way the sampler
+// fills it: the sampler's own writeSamples, tick by tick (10 s apart on a simulated clock), for busy
+// consumers (every counter moves every tick) and idle ones (nothing moves). The baseline is the
+// layout before (a row of every consumer at every tick, surrogate id, two B-tree indexes), filled
+// with the same readings in the same database. Rollups (1-minute buckets) are measured beside them.
+
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+const DAY_MS = 86_400_000;
+const GIB = 1024 ** 3;
+
+/** The raw sample table as it was before the compact layout (migrations up to 20261206080000). */
+const LEGACY_DDL = `CREATE TABLE "legacy_samples" (
+    "id" BIGSERIAL NOT NULL, "consumer_id" UUID NOT NULL, "taken_at" TIMESTAMPTZ(3) NOT NULL, "backlog" BIGINT NOT NULL, "pending" BIGINT NOT NULL,
+    "in_flight" BIGINT NOT NULL, "in_flight_limit" INTEGER, "consumer_count" INTEGER NOT NULL, "delivered_total" BIGINT, "acked_total" BIGINT,
+    "published_total" BIGINT, "redelivered_total" BIGINT, "counter_epoch" TEXT, "redelivered_now" BIGINT, "ack_rate" DOUBLE PRECISION,
+    "deliver_rate" DOUBLE PRECISION, "inflow_rate" DOUBLE PRECISION, "redeliver_rate" DOUBLE PRECISION, "oldest_age_seconds" INTEGER,
+    CONSTRAINT "legacy_samples_pkey" PRIMARY KEY ("id"));
+  CREATE INDEX "legacy_samples_consumer_id_taken_at_idx" ON "legacy_samples"("consumer_id", "taken_at");
+  CREATE INDEX "legacy_samples_taken_at_idx" ON "legacy_samples"("taken_at")`;
+
+export type StorageFigures = {
+  consumers: number;
+  hours: number;
+  intervalMs: number;
+  /** Bytes per consumer-day (table, indexes and TOAST), and rows per consumer-day. */
+  legacy: { bytes: number; rows: number };
+  busy: { bytes: number; rows: number };
+  idle: { bytes: number; rows: number };
+  rollups: { bytes: number; rows: number };
+  fillMs: number;
+  loadAverage: string;
+};
+
+function reading(key: string, i: number, tick: number, busy: boolean): ConsumerReading {
+  const n = busy ? tick : 0;
+  return {
+    key,
+    parent: "bench",
+    name: key,
+    pending: busy ? 100 + ((tick * 7 + i) % 50) : 40,
+    inFlight: busy ? (tick + i) % 10 : 0,
+    inFlightLimit: 10,
+    consumerCount: busy ? 2 : 0,
+    deliveredTotal: 1_000_000 + n * (20 + (i % 5)),
+    ackedTotal: 1_000_000 + n * (20 + (i % 5)) - (busy ? (tick + i) % 10 : 0),
+    publishedTotal: 1_000_000 + n * (21 + (i % 5)),
+    redeliveredTotal: 100 + Math.floor(n / 30),
+    redeliveredNow: 0,
+    counterEpoch: null,
+    lastActivityAt: null,
+    oldestAgeSeconds: busy ? 3 + ((tick + i) % 4) : 3600 + tick * 10, // idle: the same message waits, older every tick
+    oldestAgeNote: null,
+    config: {},
+  };
+}
+
+/** `ticks` sweeps of `ids` through the sampler's writeSamples; with `legacy`, every reading also goes into the old layout. */
+async function fill(store: Store, ids: string[], ticks: number, intervalMs: number, busy: boolean, legacy: boolean): Promise<void> {
+  const written: Written = new Map();
+  const last = new Map<string, SamplePoint>();
+  const start = Date.now() - ticks * intervalMs;
+  for (let tick = 0; tick < ticks; tick++) {
+    const at = new Date(start + tick * intervalMs);
+    const rows: SweepRow[] = ids.map((id, i) => {
+      const r = reading(id, i, tick, busy);
+      const point = derivePoint(last.get(id), { t: at.getTime(), pending: r.pending, inFlight: r.inFlight, backlog: r.pending + r.inFlight, inFlightLimit: r.inFlightLimit, consumerCount: r.consumerCount, deliveredTotal: r.deliveredTotal, ackedTotal: r.ackedTotal, publishedTotal: r.publishedTotal, redeliveredTotal: r.redeliveredTotal, counterEpoch: r.counterEpoch });
+      last.set(id, point);
+      return {
+        id,
+        role: null,
+        reading: r,
+        point,
+        verdict: { state: busy ? "OK" : "STOPPED", reason: busy ? "draining" : "backlog 40 and no consumer", etaSeconds: null, drainRate: null, windowSeconds: null },
+        oldest: { seconds: r.oldestAgeSeconds, estimated: false, note: null },
+        expectedMin: null,
+        findings: [],
+        stateSince: new Date(start),
+        recentBacklog: [],
+        rateWindowSeconds: point.ackRate === null ? null : intervalMs / 1000,
+        activityAt: null,
+        impact: 0,
+      };
+    });
+    await writeSamples(store.prisma, rows, at, written);
+    if (legacy) {
+      await store.prisma.$executeRawUnsafe(
+        `INSERT INTO "legacy_samples" ("consumer_id", "taken_at", "backlog", "pending", "in_flight", "in_flight_limit", "consumer_count", "delivered_total", "acked_total",
+           "published_total", "redelivered_total", "redelivered_now", "counter_epoch", "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate", "oldest_age_seconds")
+         SELECT u.id, $1::timestamptz, u.b, u.p, u.f, 10, u.cc, u.d, u.a, u.pu, u.r, 0, NULL, u.ar, u.dr, u.ir, u.rr, u.oa
+         FROM unnest($2::uuid[], $3::int8[], $4::int8[], $5::int8[], $6::int4[], $7::int8[], $8::int8[], $9::int8[], $10::int8[], $11::float8[], $12::float8[], $13::float8[], $14::float8[], $15::int4[])
+           AS u(id, b, p, f, cc, d, a, pu, r, ar, dr, ir, rr, oa)`,
+        at.toISOString(),
+        rows.map((r) => r.id),
+        rows.map((r) => r.point.backlog),
+        rows.map((r) => r.point.pending),
+        rows.map((r) => r.point.inFlight),
+        rows.map((r) => r.point.consumerCount),
+        rows.map((r) => r.point.deliveredTotal),
+        rows.map((r) => r.point.ackedTotal),
+        rows.map((r) => r.point.publishedTotal),
+        rows.map((r) => r.point.redeliveredTotal),
+        rows.map((r) => r.point.ackRate),
+        rows.map((r) => r.point.deliverRate),
+        rows.map((r) => r.point.inflowRate),
+        rows.map((r) => r.point.redeliverRate),
+        rows.map((r) => r.oldest.seconds),
+      );
+    }
+  }
+}
+
+async function size(store: Store, table: string): Promise<{ bytes: number; rows: number }> {
+  await store.prisma.$executeRawUnsafe(`VACUUM ANALYZE "${table}"`);
+  const [r] = await store.prisma.$queryRawUnsafe<Array<{ bytes: bigint; rows: bigint }>>(`SELECT pg_total_relation_size('"${table}"') AS bytes, (SELECT count(*) FROM "${table}") AS rows`);
+  return { bytes: Number(r!.bytes), rows: Number(r!.rows) };
+}
+
+/** Fills and measures in a temporary database of its own. */
+export async function measureStorage(opts: { id: string; consumers: number; hours: number; intervalMs?: number; log?: (line: string) => void }): Promise<StorageFigures> {
+  const intervalMs = opts.intervalMs ?? 10_000;
+  const name = `redrive_bench_storage_${opts.id}`;
+  const db = await createDatabase(name);
+  const store = await openStore({ kind: "postgres", url: db.url }, path.join(ROOT, "prisma/migrations"));
+  try {
+    const started = performance.now();
+    const ticks = Math.round((opts.hours * 3_600_000) / intervalMs);
+    const days = (ticks * intervalMs) / DAY_MS;
+    const perDay = (s: { bytes: number; rows: number }) => ({ bytes: s.bytes / opts.consumers / days, rows: s.rows / opts.consumers / days });
+    await store.prisma.$executeRawUnsafe(LEGACY_DDL.split(";")[0]!);
+    for (const stmt of LEGACY_DDL.split(";").slice(1)) await store.prisma.$executeRawUnsafe(stmt);
+    const cluster = await store.prisma.cluster.create({ data: { name: `bench-storage-${opts.id}`, kind: "rabbitmq" } });
+    const made = await store.prisma.$queryRawUnsafe<Array<{ id: string }>>(
+      `INSERT INTO "consumers" ("id", "cluster_id", "key", "kind", "parent", "name") SELECT gen_random_uuid(), $1::uuid, 'q' || g, 'rabbitmq', 'bench', 'q' || g FROM generate_series(1, $2::int) g RETURNING "id"::text AS id`,
+      cluster.id,
+      opts.consumers,
+    );
+    const ids = made.map((m) => m.id);
+    opts.log?.(`  storage: ${opts.consumers} busy consumers, ${ticks} ticks (${opts.hours} h of samples)`);
+    await fill(store, ids, ticks, intervalMs, true, true);
+    const busy = perDay(await size(store, "consumer_samples"));
+    const legacy = perDay(await size(store, "legacy_samples"));
+    const from = await store.prisma.consumerSample.aggregate({ _min: { takenAt: true }, _max: { takenAt: true } });
+    await rollUpMinutes(store.prisma, from._min.takenAt!, new Date(from._max.takenAt!.getTime() + 60_000));
+    const rollups = perDay(await size(store, "consumer_rollups"));
+    await store.prisma.$executeRawUnsafe(`TRUNCATE "consumer_samples"`);
+    opts.log?.(`  storage: ${opts.consumers} idle consumers, ${ticks} ticks`);
+    await fill(store, ids, ticks, intervalMs, false, false);
+    const idle = perDay(await size(store, "consumer_samples"));
+    return { consumers: opts.consumers, hours: opts.hours, intervalMs, legacy, busy, idle, rollups, fillMs: performance.now() - started, loadAverage: loadAverage() };
+  } finally {
+    await store.close().catch(() => undefined);
+    await dropDatabase(name).catch(() => undefined);
+  }
+}
+
+const kb = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+const gib = (b: number) => `${(b / GIB).toFixed(2)} GiB`;
+
+export function storageMarkdown(f: StorageFigures, fleet = 12_000): string {
+  const day = (perConsumer: number) => perConsumer * fleet;
+  const mix = (busyShare: number) => busyShare * f.busy.bytes + (1 - busyShare) * f.idle.bytes;
+  const fits = (perConsumer: number) => Math.min(24, (2 * GIB) / day(perConsumer) * 24);
+  const lines = [
+    `### Sample storage (bytes on disk per consumer-day)`,
+    "",
+    `${f.consumers} consumers, ${f.hours} h of ticks ${f.intervalMs / 1000} s apart, written by the sampler's own writeSamples into a PostgreSQL table (table + indexes, after VACUUM); ` +
+      `projected to ${fleet.toLocaleString("en-US")} consumers × 24 h. Load average ${f.loadAverage}; fill took ${(f.fillMs / 1000).toFixed(1)} s.`,
+    "",
+    "| layout | rows / consumer-day | bytes / consumer-day | 24 h of " + fleet.toLocaleString("en-US") + " consumers | raw window under 2 GiB |",
+    "| --- | --- | --- | --- | --- |",
+    `| before: every sample, id + 2 B-trees (baseline) | ${Math.round(f.legacy.rows)} | ${kb(f.legacy.bytes)} | ${gib(day(f.legacy.bytes))} | ${fits(f.legacy.bytes).toFixed(1)} h |`,
+    `| compact, busy consumer (every counter moves every tick) | ${Math.round(f.busy.rows)} | ${kb(f.busy.bytes)} | ${gib(day(f.busy.bytes))} | ${fits(f.busy.bytes).toFixed(1)} h |`,
+    `| compact, idle consumer (one sample a minute) | ${Math.round(f.idle.rows)} | ${kb(f.idle.bytes)} | ${gib(day(f.idle.bytes))} | ${fits(f.idle.bytes).toFixed(1)} h |`,
+    `| compact, 25 % busy / 75 % idle | — | ${kb(mix(0.25))} | ${gib(day(mix(0.25)))} | ${fits(mix(0.25)).toFixed(1)} h |`,
+    `| 1-minute rollups (kept 30 days) | ${Math.round(f.rollups.rows)} | ${kb(f.rollups.bytes)} | ${gib(day(f.rollups.bytes))} per day, ${gib(day(f.rollups.bytes) * 30)} for 30 days | — |`,
+    "",
+    `Compact vs before, busy: ${(f.legacy.bytes / f.busy.bytes).toFixed(2)}× smaller; idle: ${(f.legacy.bytes / f.idle.bytes).toFixed(1)}× smaller.`,
+  ];
+  return lines.join("\n");
+}
