@@ -45,12 +45,47 @@ function groupsByScan(prisma: PrismaClient, f: LetterFilters): Promise<GroupRow[
   );
 }
 
+/** Stale edges recomputed per call at most: the rest are read from the letters until a later call. */
+const REPAIR_BATCH = 200;
+
+/**
+ * Recomputes first and last arrival of group counts whose edge letter left (edges_stale), in their
+ * own transaction. Rows a writer holds are skipped (SKIP LOCKED), never waited for; each row is
+ * locked before its letters are read (a fresh snapshot in the second statement), so a writer that
+ * changes the group later finds the recomputed row and applies its change to it.
+ */
+async function repairEdges(prisma: PrismaClient): Promise<void> {
+  const any = await prisma.$queryRawUnsafe<Array<{ stale: boolean }>>(
+    `SELECT EXISTS (SELECT 1 FROM "dead_letter_group_counts" WHERE "edges_stale") AS stale`,
+  );
+  if (!any[0]?.stale) return;
+  await prisma.$transaction(async (tx) => {
+    const keys = await tx.$queryRawUnsafe<Array<{ group_key: string }>>(
+      `SELECT "group_key" FROM "dead_letter_group_counts" WHERE "edges_stale" ORDER BY "group_key" LIMIT ${REPAIR_BATCH} FOR UPDATE SKIP LOCKED`,
+    );
+    if (keys.length === 0) return;
+    const ofGroup = `d."fingerprint" = g."fingerprint" AND d."cluster_id" = g."cluster_id" AND d."kind" = g."kind" AND d."source" = g."source"
+      AND d."reason" = g."reason" AND d."error_text" IS NOT DISTINCT FROM g."error_text" AND d."payload_shape" = g."payload_shape"
+      AND d."state" = g."state" AND d."collected_from" = g."collected_from"`;
+    await tx.$executeRawUnsafe(
+      `UPDATE "dead_letter_group_counts" g SET
+         "first_seen" = (SELECT d."captured_at" FROM "dead_letters" d WHERE ${ofGroup} ORDER BY d."captured_at" ASC LIMIT 1),
+         "last_seen" = (SELECT d."captured_at" FROM "dead_letters" d WHERE ${ofGroup} ORDER BY d."captured_at" DESC LIMIT 1),
+         "edges_stale" = false
+       WHERE g."group_key" = ANY($1::text[]) AND g."edges_stale"`,
+      keys.map((k) => k.group_key),
+    );
+  });
+}
+
 /**
  * The same groups from the maintained counts (dead_letter_group_counts, kept by triggers on
- * dead_letters): a few rows per group instead of every letter. First and last arrival are the
- * ends of the (fingerprint, captured_at) index, two probes per group, under the same filters.
+ * dead_letters): a few rows per group instead of every letter, with each group's bounces and first
+ * and last arrival. Only a group with a row whose edges are stale (left for repairEdges) reads its
+ * arrivals from the ends of the (fingerprint, captured_at) index, two probes, under the same filters.
  */
-function groupsByCounts(prisma: PrismaClient, f: LetterFilters): Promise<GroupRow[]> {
+async function groupsByCounts(prisma: PrismaClient, f: LetterFilters): Promise<GroupRow[]> {
+  await repairEdges(prisma);
   const counts = whereClause(f, 1, "s");
   const letters = whereClause(f, counts.params.length + 1, "d");
   const edge = (dir: "ASC" | "DESC") =>
@@ -59,16 +94,18 @@ function groupsByCounts(prisma: PrismaClient, f: LetterFilters): Promise<GroupRo
   return prisma.$queryRawUnsafe<GroupRow[]>(
     `WITH g AS (
        SELECT s."fingerprint", min(c."name") AS cluster, min(s."kind"::text) AS kind, min(s."source") AS source, min(s."reason") AS reason,
-         min(s."error_text") AS error_text, min(s."payload_shape") AS payload_shape, sum(s."letters")::bigint AS count
+         min(s."error_text") AS error_text, min(s."payload_shape") AS payload_shape, sum(s."letters")::bigint AS count,
+         sum(s."bounced")::bigint AS bounced, min(s."first_seen") AS first_seen, max(s."last_seen") AS last_seen, bool_or(s."edges_stale") AS stale
        FROM "dead_letter_group_counts" s JOIN "clusters" c ON c."id" = s."cluster_id"
        WHERE s."letters" > 0 AND ${counts.sql}
        GROUP BY s."fingerprint"
+     ), e AS (
+       SELECT g."fingerprint", g.cluster, g.kind, g.source, g.reason, g.error_text, g.payload_shape, g.count, g.bounced,
+         CASE WHEN g.stale THEN ${edge("ASC")} ELSE g.first_seen END AS first_seen,
+         CASE WHEN g.stale THEN ${edge("DESC")} ELSE g.last_seen END AS last_seen
+       FROM g
      )
-     SELECT g.*, ${edge("ASC")} AS first_seen, e.last_seen,
-       (SELECT count(*) FROM "dead_letters" d${clustersJoin(f)}
-        WHERE d."fingerprint" = g."fingerprint" AND d."bounced_from_job_id" IS NOT NULL AND ${letters.sql}) AS bounced
-     FROM g CROSS JOIN LATERAL (SELECT ${edge("DESC")} AS last_seen) e
-     ORDER BY g.count DESC, e.last_seen DESC, g."fingerprint" LIMIT ${MAX_GROUPS}`,
+     SELECT * FROM e ORDER BY e.count DESC, e.last_seen DESC, e."fingerprint" LIMIT ${MAX_GROUPS}`,
     ...counts.params,
     ...letters.params,
   );
