@@ -68,7 +68,8 @@ async function allIds(filters: Record<string, string>): Promise<string[]> {
 }
 
 /** The cause groups as the inbox counted them before: every matching letter, grouped. */
-async function oldGroups(store: Store, f: LetterFilters): Promise<Array<Omit<LetterGroup, "arrivals">>> {
+/** The filters the groups view's counts answer, as a WHERE on every letter. */
+function oldWhere(f: LetterFilters): { parts: string[]; params: unknown[] } {
   const parts: string[] = [];
   const params: unknown[] = [];
   const p = (v: unknown) => (params.push(v), `$${params.length}`);
@@ -78,6 +79,29 @@ async function oldGroups(store: Store, f: LetterFilters): Promise<Array<Omit<Let
   if (f.state.length) parts.push(`d."state" = ANY(${p(f.state)}::text[])`);
   if (f.collectedFrom) parts.push(`d."collected_from" = ${p(f.collectedFrom)}`);
   if (f.fingerprint) parts.push(`d."fingerprint" = ${p(f.fingerprint)}`);
+  return { parts, params };
+}
+
+/** Each group's arrivals per UTC hour over the 24 hours up to `at`'s hour, counted from every letter. */
+async function oldArrivals(store: Store, f: LetterFilters, at: Date, fingerprints: string[]): Promise<Record<string, number[]>> {
+  const { parts, params } = oldWhere(f);
+  const since = Math.floor(at.getTime() / 3_600_000) * 3_600_000 - 23 * 3_600_000;
+  const letters = await withoutIndexes<{ fingerprint: string; captured_at: Date }>(
+    store,
+    `SELECT d."fingerprint", d."captured_at" FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"
+     WHERE ${[...parts, `d."captured_at" >= $${params.length + 1}::timestamptz`].join(" AND ")}`,
+    [...params, new Date(since).toISOString()],
+  );
+  const out: Record<string, number[]> = Object.fromEntries(fingerprints.map((fp) => [fp, new Array<number>(24).fill(0)]));
+  for (const l of letters) {
+    const slot = Math.floor((new Date(l.captured_at).getTime() - since) / 3_600_000);
+    if (out[l.fingerprint] && slot >= 0 && slot <= 23) out[l.fingerprint]![slot]! += 1;
+  }
+  return out;
+}
+
+async function oldGroups(store: Store, f: LetterFilters): Promise<Array<Omit<LetterGroup, "arrivals">>> {
+  const { parts, params } = oldWhere(f);
   const rows = await withoutIndexes<{
     fingerprint: string;
     cluster: string;
@@ -115,11 +139,16 @@ async function oldGroups(store: Store, f: LetterFilters): Promise<Array<Omit<Let
 
 async function expectGroupsAsBefore(store: Store, raw: Record<string, string>) {
   const f = letterFilters.parse(raw);
-  const now = await listLetterGroups(f);
+  const at = new Date();
+  const now = await listLetterGroups(f, at);
   expect(
     now.groups.map(({ arrivals: _arrivals, ...g }) => g),
     JSON.stringify(raw),
   ).toEqual(await oldGroups(store, f));
+  const fingerprints = now.groups.map((g) => g.fingerprint);
+  expect(Object.fromEntries(now.groups.map((g) => [g.fingerprint, g.arrivals])), `arrivals ${JSON.stringify(raw)}`).toEqual(
+    await oldArrivals(store, f, at, fingerprints),
+  );
   return now.groups;
 }
 
