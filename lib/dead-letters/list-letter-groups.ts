@@ -60,6 +60,8 @@ async function repairEdges(prisma: PrismaClient): Promise<void> {
   );
   if (!any[0]?.stale) return;
   await prisma.$transaction(async (tx) => {
+    // Whatever the database's default: the second statement must see what committed before the locks.
+    await tx.$executeRawUnsafe(`SET TRANSACTION ISOLATION LEVEL READ COMMITTED`);
     const keys = await tx.$queryRawUnsafe<Array<{ group_key: string }>>(
       `SELECT "group_key" FROM "dead_letter_group_counts" WHERE "edges_stale" ORDER BY "group_key" LIMIT ${REPAIR_BATCH} FOR UPDATE SKIP LOCKED`,
     );
