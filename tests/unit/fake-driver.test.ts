@@ -12,7 +12,7 @@ import type { Store } from "@/lib/db/open-store";
 import { Collector } from "@/lib/dead-letters/collector/collector";
 import { getJob } from "@/lib/redrive/get-job";
 import { JobRunner } from "@/lib/redrive/job-runner";
-import { startJob } from "@/lib/redrive/start-job";
+import { FIRST_CLAIM, startJob } from "@/lib/redrive/start-job";
 import { TEST_OPERATOR } from "../support/principals";
 
 // The proof that a broker kind is only a driver: the fake driver (lib/brokers/fake) stands in for a
@@ -129,7 +129,7 @@ describe("a broker kind is a driver: the fake driver end to end", () => {
   });
 
   it("takes every letter of a bulk scope larger than its first claim exactly once, and none captured after its start", { timeout: 120_000 }, async () => {
-    const n = 2150; // the start claims 2,000; the runner claims the rest while the first ones go out
+    const n = 2150; // the start claims FIRST_CLAIM (500); the runner claims the rest, in growing batches, while the first ones go out
     // Chunks as large as a server's, so the 2,150 letters take a few chunks, not hundreds.
     await runner.stop();
     runner = new JobRunner({ prisma: store.prisma, maxInFlight: 500, publisherFor: (name) => brokerFor(name).openPublisher({ confirmTimeoutMs: 1000 }) });
@@ -144,7 +144,7 @@ describe("a broker kind is a driver: the fake driver end to end", () => {
     expect(job.total).toBe(n);
     expect(job.counts.pending).toBe(n);
     const row = await store.prisma.redriveJob.findUniqueOrThrow({ where: { id: job.id } });
-    expect(row.claimed).toBe(2000);
+    expect(row.claimed).toBe(FIRST_CLAIM);
     expect(row.claimUntil).not.toBeNull();
     // Dead-lettered after the start, in the same scope: not this job's.
     fake.deadLetter(letter(n + 1, "BULK/worker"));
