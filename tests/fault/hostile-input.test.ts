@@ -106,7 +106,7 @@ describe("hostile input", () => {
 
     const warnings: string[] = [];
     const broker = new RabbitBroker(rabbitCluster, 5000);
-    const collector = new Collector(env.store.prisma, [{ cluster: rabbitCluster, broker }], createLeaderLock({ kind: "postgres", url: env.directUrl }, () => undefined, COLLECTOR_LOCK), { intervalMs: 500, discoveryMs: 0, timeoutMs: 5000, log: (_l, m) => warnings.push(m) });
+    const collector = new Collector(env.store.prisma, [{ cluster: rabbitCluster, broker }], createLeaderLock({ kind: "postgres", url: env.directUrl }, () => undefined, COLLECTOR_LOCK), { intervalMs: 500, discoveryMs: 0, timeoutMs: 5000, log: (level, m) => void (level === "warn" && warnings.push(m)) });
     collector.start();
     try {
       const stored = await until(() => env.store.prisma.deadLetter.findMany({ where: { source: `${VHOST}/${SOURCE}` } }), (l) => l.length === bodies.length || warnings.length > 0, 60_000, 250).catch((e: unknown) => {
