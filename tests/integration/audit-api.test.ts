@@ -19,6 +19,7 @@ import { JobRunner } from "@/lib/redrive/job-runner";
 import { startJob } from "@/lib/redrive/start-job";
 import { TEST_OPERATOR } from "../support/principals";
 import { createTestDatabase } from "../support/postgres";
+import { ordersLetter } from "../support/letters";
 // Some rows here carry names outside Redrive's vocabulary on purpose: the chain and the filters take any text.
 import type { AuditAction } from "@/lib/audit/actions";
 
@@ -63,28 +64,7 @@ async function listAll(qs: string, limit = 7): Promise<AuditEntry[]> {
 }
 
 function letter(clusterId: string, i: number): NewLetter {
-  return {
-    clusterId,
-    clusterName: CLUSTER,
-    kind: "rabbitmq",
-    dedupeKey: `${id}-${i}`,
-    source: "v/orders",
-    destination: "v/orders",
-    collectedFrom: "v/orders.dlq",
-    reason: "rejected",
-    messageId: `m-${i}`,
-    contentType: "application/json",
-    payload: Buffer.from(JSON.stringify({ i })),
-    payloadMissing: null,
-    properties: {},
-    headers: {},
-    rawHeaders: null,
-    redriveCount: 0,
-    deaths: [],
-    deathCount: 1,
-    firstDeathAt: new Date(),
-    lastDeathAt: new Date(),
-  };
+  return ordersLetter({ clusterId, clusterName: CLUSTER, dedupeKey: `${id}-${i}`, messageId: `m-${i}`, i });
 }
 
 /** An entry as a list shows it: a chunk row without its letters, and only their count. */

@@ -15,6 +15,7 @@ import { getJob } from "@/lib/redrive/get-job";
 import { JobRunner } from "@/lib/redrive/job-runner";
 import { startJob } from "@/lib/redrive/start-job";
 import { letterAuditRows } from "./accounting";
+import { ordersLetter } from "./letters";
 import { createTestDatabase } from "./postgres";
 import { TEST_OPERATOR } from "./principals";
 
@@ -26,28 +27,7 @@ import { TEST_OPERATOR } from "./principals";
 const CLUSTER = "chunk-audit";
 
 function letter(clusterId: string, tag: string, i: number): NewLetter {
-  return {
-    clusterId,
-    clusterName: CLUSTER,
-    kind: "rabbitmq",
-    dedupeKey: `${tag}-${i}`,
-    source: "v/orders",
-    destination: "v/orders",
-    collectedFrom: "v/orders.dlq",
-    reason: "rejected",
-    messageId: `${tag}-${String(i).padStart(4, "0")}`,
-    contentType: "application/json",
-    payload: Buffer.from(JSON.stringify({ i })),
-    payloadMissing: null,
-    properties: {},
-    headers: {},
-    rawHeaders: null,
-    redriveCount: 0,
-    deaths: [],
-    deathCount: 1,
-    firstDeathAt: new Date(),
-    lastDeathAt: new Date(),
-  };
+  return ordersLetter({ clusterId, clusterName: CLUSTER, dedupeKey: `${tag}-${i}`, messageId: `${tag}-${String(i).padStart(4, "0")}`, i });
 }
 
 export function chunkAuditSuite(kind: "postgres" | "embedded"): void {

@@ -123,3 +123,29 @@ export async function streamCopies(jsm: JetStreamManager, stream: string, into =
   }
   return into;
 }
+
+/** One plain RabbitMQ dead letter of `v/orders` (JSON `{ i }`), for tests that need letters in the store and no broker. */
+export function ordersLetter(l: { clusterId: string; clusterName: string; dedupeKey: string; messageId: string; i: number }): NewLetter {
+  return {
+    clusterId: l.clusterId,
+    clusterName: l.clusterName,
+    kind: "rabbitmq",
+    dedupeKey: l.dedupeKey,
+    source: "v/orders",
+    destination: "v/orders",
+    collectedFrom: "v/orders.dlq",
+    reason: "rejected",
+    messageId: l.messageId,
+    contentType: "application/json",
+    payload: Buffer.from(JSON.stringify({ i: l.i })),
+    payloadMissing: null,
+    properties: {},
+    headers: {},
+    rawHeaders: null,
+    redriveCount: 0,
+    deaths: [],
+    deathCount: 1,
+    firstDeathAt: new Date(),
+    lastDeathAt: new Date(),
+  };
+}
