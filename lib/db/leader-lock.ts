@@ -38,7 +38,7 @@ export interface LeaderLock {
   onLost?(fn: () => void): void;
 }
 
-/** A stable 31-bit key for a cluster (never UPKEEP). */
+/** A stable 31-bit key for a cluster (never UPKEEP). Two names can share a key: whoever holds it leads both. */
 export function clusterKey(name: string): number {
   const n = createHash("sha256").update(name).digest().readUInt32BE(0) & 0x7fff_ffff;
   return n === UPKEEP ? 1 : n;
@@ -56,8 +56,8 @@ export function createLeaderLock(database: RedriveConfig["database"], onError: (
   let client: pg.Client | undefined;
   let pid = 0;
   let member = false;
-  /** Cluster keys this connection holds, by key → cluster name. */
-  const mine = new Map<number, string>();
+  /** Cluster keys this connection holds, by key → the cluster names under it (usually one). */
+  const mine = new Map<number, string[]>();
   let upkeepHeld = false;
   /** When each free key was first seen free by this replica. */
   const freeSince = new Map<number, number>();
@@ -151,7 +151,8 @@ export function createLeaderLock(database: RedriveConfig["database"], onError: (
     },
 
     async claim(clusters, intervalMs, handBack) {
-      const byKey = new Map(clusters.map((name) => [clusterKey(name), name]));
+      const byKey = new Map<number, string[]>();
+      for (const name of clusters) byKey.set(clusterKey(name), [...(byKey.get(clusterKey(name)) ?? []), name]);
       try {
         const c = await connect();
         // An older Redrive holding the whole-installation lock (one key, exclusive) keeps every cluster until it stops.
@@ -161,9 +162,14 @@ export function createLeaderLock(database: RedriveConfig["database"], onError: (
         // What this replica holds, as the database says (a lost connection loses them all).
         for (const key of [...mine.keys()]) if (v.holders.get(key) !== pid) mine.delete(key);
         // Clusters no longer configured here are handed back.
-        for (const key of [...mine.keys()]) {
-          if (byKey.has(key)) continue;
-          await handBack?.(mine.get(key)!);
+        for (const [key, names] of [...mine]) {
+          const kept = byKey.get(key);
+          if (kept) {
+            for (const name of names) if (!kept.includes(name)) await handBack?.(name);
+            mine.set(key, kept);
+            continue;
+          }
+          for (const name of names) await handBack?.(name);
           await unlock(c, key);
         }
         const total = new Set([...byKey.keys(), ...v.holders.keys()]).size;
@@ -173,7 +179,7 @@ export function createLeaderLock(database: RedriveConfig["database"], onError: (
         const sheddable = [...mine.keys()].filter((k) => (keepUntil.get(k) ?? 0) <= now).sort((a, b) => a - b);
         if (mine.size > share && sheddable.length > 0) {
           const key = sheddable[sheddable.length - 1]!;
-          await handBack?.(mine.get(key)!);
+          for (const name of mine.get(key)!) await handBack?.(name);
           await unlock(c, key);
           freeSince.set(key, now);
         }
@@ -189,7 +195,7 @@ export function createLeaderLock(database: RedriveConfig["database"], onError: (
           freeSince.delete(key);
           if (mine.size > share) keepUntil.set(key, now + ORPHAN_KEEP_MS);
         }
-        return new Set(mine.values());
+        return new Set([...mine.values()].flat());
       } catch (e) {
         onError(`cannot take the ${what} cluster locks: ${describeError(e)}`);
         drop();
