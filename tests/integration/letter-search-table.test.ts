@@ -98,6 +98,26 @@ for (const kind of ["postgres", "embedded"] as const) {
       expect(await search(store, { header: "x-retries:4" })).toEqual(["old-4"]);
     });
 
+    it("keeps only letters with a value in the job and bounce indexes, and still answers lookups by value from them", async () => {
+      const defs = await store.prisma.$queryRawUnsafe<Array<{ indexname: string; indexdef: string }>>(
+        `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'dead_letters' AND indexname = ANY($1::text[]) ORDER BY 1`,
+        ["dead_letters_job_id_idx", "dead_letters_bounced_from_job_id_idx", "dead_letters_bounced_from_letter_id_idx"],
+      );
+      expect(defs.map((d) => d.indexname)).toEqual(["dead_letters_bounced_from_job_id_idx", "dead_letters_bounced_from_letter_id_idx", "dead_letters_job_id_idx"]);
+      for (const d of defs) expect(d.indexdef, d.indexname).toMatch(/WHERE \(\w+ IS NOT NULL\)/);
+      const plan = async (where: string, param: unknown) => {
+        const rows = await store.prisma.$transaction(async (tx) => {
+          await tx.$executeRawUnsafe(`SET LOCAL enable_seqscan = off`);
+          return tx.$queryRawUnsafe<Array<{ "QUERY PLAN": string }>>(`EXPLAIN SELECT d."id" FROM "dead_letters" d WHERE ${where}`, param);
+        });
+        return rows.map((r) => r["QUERY PLAN"]).join("\n");
+      };
+      const some = "00000000-0000-4000-8000-000000000001";
+      expect(await plan(`d."job_id" = $1::uuid`, some)).toMatch(/dead_letters_job_id_idx/);
+      expect(await plan(`d."bounced_from_letter_id" = $1::uuid`, some)).toMatch(/dead_letters_bounced_from_letter_id_idx/);
+      expect(await plan(`d."bounced_from_job_id" = ANY($1::uuid[])`, [some])).toMatch(/dead_letters_bounced_(from_job_id|fingerprint)_idx/);
+    });
+
     it("keeps the copy in step as letters arrive, change, move through a job and leave", async () => {
       await addLetters(store, clusterId, "new", 4, (i) => ({ "x-tenant": `tenant-${i % 2}` }));
       expect(await search(store, { q: "new-order-2" })).toEqual(["new-2"]);
