@@ -24,13 +24,14 @@ export async function profileStore<T>(url: string, run: () => Promise<T>): Promi
   let going = true;
   const sampling = (async () => {
     while (going) {
-      const r = await c.query<{ query: string }>(
-        `SELECT query FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`,
+      const r = await c.query<{ query: string; wait: string | null }>(
+        `SELECT query, wait_event_type AS wait FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`,
       );
       samples++;
       if (r.rows.length) busy++;
-      for (const { query } of r.rows) {
-        const step = STEPS.find(([, re]) => re.test(query))?.[0] ?? "other";
+      for (const { query, wait } of r.rows) {
+        // A statement waiting for a row lock (another step holds it) uses no CPU: counted apart.
+        const step = (STEPS.find(([, re]) => re.test(query))?.[0] ?? "other") + (wait === "Lock" ? " (waiting for a lock)" : "");
         counts.set(step, (counts.get(step) ?? 0) + 1);
       }
       await new Promise((res) => setTimeout(res, 10));
