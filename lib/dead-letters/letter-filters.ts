@@ -33,6 +33,9 @@ export function whereClause(f: LetterFilters, firstParam = 1, table = "d"): { sq
     return `$${firstParam + params.length - 1}`;
   };
   const d = table;
+  // The searched text and its indexes live in dead_letter_search (written once per letter), so a
+  // job's updates of dead_letters never touch them: see migration 20261206170000_letter_search_table.
+  const searched = (cond: string) => `EXISTS (SELECT 1 FROM "dead_letter_search" ls WHERE ls."letter_id" = ${d}."id" AND ${cond})`;
   if (f.cluster) parts.push(`c."name" = ${p(f.cluster)}`);
   if (f.source) parts.push(`${d}."source" = ${p(f.source)}`);
   if (f.reason) parts.push(`${d}."reason" = ${p(f.reason)}`);
@@ -49,15 +52,17 @@ export function whereClause(f: LetterFilters, firstParam = 1, table = "d"): { sq
     // planner estimates from statistics; a number, boolean, array or object prints as JSON, so the
     // value as the JSON it spells is asked for too, checked against the text.
     const json = jsonValue(text);
-    const asString = `${d}."headers" @> jsonb_build_object(${key}::text, ${value}::text)`;
+    const asString = `ls."headers" @> jsonb_build_object(${key}::text, ${value}::text)`;
     parts.push(
-      json === null
-        ? asString
-        : `(${asString} OR (${d}."headers" @> jsonb_build_object(${key}::text, ${p(json)}::jsonb) AND ${d}."headers" ->> ${key}::text = ${value}::text))`,
+      searched(
+        json === null
+          ? asString
+          : `(${asString} OR (ls."headers" @> jsonb_build_object(${key}::text, ${p(json)}::jsonb) AND ls."headers" ->> ${key}::text = ${value}::text))`,
+      ),
     );
   }
   if (f.messageId) parts.push(`${d}."message_id" = ${p(f.messageId)}`);
-  if (f.q) parts.push(`${d}."payload_text" ILIKE ${p("%" + f.q.replace(/[\\%_]/g, (m) => "\\" + m) + "%")}`);
+  if (f.q) parts.push(searched(`ls."payload_text" ILIKE ${p("%" + f.q.replace(/[\\%_]/g, (m) => "\\" + m) + "%")}`));
   if (f.fingerprint) parts.push(`${d}."fingerprint" = ${p(f.fingerprint)}`);
   if (f.collectedFrom) parts.push(`${d}."collected_from" = ${p(f.collectedFrom)}`);
   if (f.bouncedFromJob) parts.push(`${d}."bounced_from_job_id" = ${p(f.bouncedFromJob)}::uuid`);

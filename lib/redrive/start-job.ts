@@ -174,12 +174,6 @@ export async function startJob(input: JobRequestInput, actor: Principal, address
           // now, the rest (captured up to the start) by the runner while the first letters move.
           // The scope is fixed here: letters captured up to the start, `until`, the store's clock.
           const [{ until }] = (await tx.$queryRawUnsafe<Array<{ until: Date }>>(`SELECT now() AS until`)) as [{ until: Date }];
-          // The claim adds each letter to the inbox's GIN indexes (payload trigrams, headers), by
-          // their pending lists: past gin_pending_list_limit (4 MB by default) the insert that crosses
-          // it merges the whole list into the index first, which made a start wait a second or more
-          // behind the collector's recent letters. The start's claim only appends; the merge is left
-          // to the next insert or to (auto)vacuum, as it is for every other writer.
-          await tx.$executeRawUnsafe(`SET LOCAL gin_pending_list_limit = '64MB'`);
           // Counted beside the claim, on another connection; the embedded store has one, so there in turn.
           const counting = store.kind === "postgres" ? scopeCensus(prisma, id, sel, until) : null;
           // Not awaited when the claim takes the whole scope at once (or fails): its result, or its

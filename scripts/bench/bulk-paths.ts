@@ -14,6 +14,7 @@ import type { JobRunner } from "@/lib/redrive/job-runner";
 import { startJob } from "@/lib/redrive/start-job";
 import { sleep } from "./local";
 import { summarize, type Summary } from "./stats";
+import { describeProfile, profileStore, type StoreProfile } from "./store-profile";
 
 // The bulk paths against the brokers' own tools: collection (RabbitMQ consumer, JetStream advisory
 // + STREAM.MSG.GET) and requeue (ConfirmChannel, shovel move, js.publish). Each comparison runs in
@@ -432,6 +433,8 @@ export type RabbitRequeue = {
   job: Rounds;
   /** The same job's bookkeeping alone: a terminate job of as many letters (chunk intents, in-flight marks, chunk outcomes, state), no broker. */
   bookkeeping: Rounds;
+  /** Where the bookkeeping job's time in the store went (sampled, last round). */
+  bookkeepingProfile: StoreProfile | null;
   bare: Rounds;
   shovel: Rounds;
   ratios: { bare: number[]; shovel: number[] };
@@ -453,6 +456,8 @@ export type RequeueCtx = {
   rounds: number;
   signal: AbortSignal;
   log: (line: string) => void;
+  /** The store's database, for sampling what it is busy with. */
+  databaseUrl: string;
   /** Makes `count` more dead letters like the template (by SQL), all with the template's source. */
   clone: (count: number, tag: string) => Promise<void>;
 };
@@ -477,6 +482,7 @@ export async function measureRabbitRequeue(
   const shovel: Throughput[] = [];
   const ratios = { bare: [] as number[], shovel: [] as number[] };
   const jobs: JobFigures[] = [];
+  let bookkeepingProfile: StoreProfile | null = null;
   let destination = 0;
   let shovelMoved = 0;
   let requeued = 0;
@@ -495,7 +501,11 @@ export async function measureRabbitRequeue(
     const r: Record<string, Throughput> = {};
     for (const who of rotation(["job", "bare", "shovel", "bookkeeping"] as const, round)) {
       if (who === "bookkeeping") {
-        r.bookkeeping = (await requeueJob(c.store, c.runner, `${c.source} (bookkeeping)`, c.jobRate, n, async () => true, c.signal, "terminate")).total;
+        const { result, profile } = await profileStore(c.databaseUrl, () =>
+          requeueJob(c.store, c.runner, `${c.source} (bookkeeping)`, c.jobRate, n, async () => true, c.signal, "terminate"),
+        );
+        r.bookkeeping = result.total;
+        bookkeepingProfile = profile;
       } else if (who === "job") {
         const before = await c.store.prisma.deadLetter.count({ where: { source: c.source, state: "requeued" } });
         const f = await requeueJob(c.store, c.runner, c.source, c.jobRate, n, async () => (await messageCount(ch, c.destinationQueue)) > 0, c.signal);
@@ -542,10 +552,12 @@ export async function measureRabbitRequeue(
     c.log(
       `  requeue (RabbitMQ) round ${round + 1}: job ${Math.round(r.job!.perSecond)}/s (start ${Math.round(last.startMs)} ms, first letter ${Math.round(last.firstLetterMs)} ms, RSS ${Math.round(last.rss.beforeMiB)} → peak ${Math.round(last.rss.peakMiB)} MiB, heap peak ${Math.round(last.rss.heapPeakMiB)} MiB, external peak ${Math.round(last.rss.externalPeakMiB)} MiB), bare ConfirmChannel ${Math.round(r.bare!.perSecond)}/s, shovel ${Math.round(r.shovel!.perSecond)}/s, bookkeeping alone ${Math.round(r.bookkeeping!.perSecond)}/s`,
     );
+    if (bookkeepingProfile) c.log(`    bookkeeping's store time: ${describeProfile(bookkeepingProfile)}`);
   }
   return {
     job: roundsOf(job),
     bookkeeping: roundsOf(bookkeeping),
+    bookkeepingProfile,
     bare: roundsOf(bare),
     shovel: roundsOf(shovel),
     ratios,

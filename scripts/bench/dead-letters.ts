@@ -269,7 +269,7 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
       log: (level, message, context) => level === "warn" && c.warnings.push(`job runner: ${message} ${JSON.stringify(context ?? {})}`),
     });
     cleanup.add("the bench's job runner", () => runner.stop());
-    const common = { store, runner, jobRate, maxInFlight, rounds, signal, log };
+    const common = { store, runner, jobRate, maxInFlight, rounds, signal, log, databaseUrl: opts.databaseUrl };
     const rabbitRequeue = await measureRabbitRequeue({
       ...common,
       n: c.sizes.requeue,

@@ -262,7 +262,7 @@ function suite(name: string, open: () => Promise<{ store: Store; close(): Promis
     });
 
     it("finds payload text as the ILIKE over every payload did, through the trigram index", async () => {
-      expect(await planOf(store, `d."payload_text" ILIKE $1`, ["%cust-needle-7%"])).toMatch(/dead_letters_payload_text_trgm_idx/);
+      expect(await planOf(store, `EXISTS (SELECT 1 FROM "dead_letter_search" ls WHERE ls."letter_id" = d."id" AND ls."payload_text" ILIKE $1)`, ["%cust-needle-7%"])).toMatch(/dead_letter_search_payload_text_trgm_idx/);
       expect(await store.prisma.deadLetter.count()).toBe(125);
       for (const q of [
         "cust-1",
@@ -311,7 +311,7 @@ function suite(name: string, open: () => Promise<{ store: Store; close(): Promis
       }
       // Number headers (2 in 42 letters) and the letter whose header is the string "2" all match "2", as before.
       expect(await allIds({ header: "x-retries:2" })).toHaveLength(42);
-      expect(await planOf(store, `d."headers" @> jsonb_build_object($1::text, $2::text)`, ["x-tenant", "tenant-2"])).toMatch(/dead_letters_headers_idx/);
+      expect(await planOf(store, `EXISTS (SELECT 1 FROM "dead_letter_search" ls WHERE ls."letter_id" = d."id" AND ls."headers" @> jsonb_build_object($1::text, $2::text))`, ["x-tenant", "tenant-2"])).toMatch(/dead_letter_search_headers_idx/);
     });
 
     it("groups by cause from the maintained counts exactly as counting every letter did, as letters change state, move and leave", async () => {
