@@ -1,0 +1,104 @@
+-- Raw samples packed by the hour, and hourly rollups (issue 18: 24 h of 12,000 busy consumers and
+-- 30 days of rollups in under 2 GB).
+--
+-- "consumer_samples" stays where the sampler writes, a row a sample, but only for the current hour
+-- or so: once an hour is over, the sampler's maintenance moves it into "consumer_sample_spans", one
+-- row per consumer and hour whose arrays hold the hour's samples in order. Times, backlog and the
+-- four counters are stored as differences from the sample before (the first of a span, and the
+-- first after a NULL, whole), so a busy consumer's counters are small repeated numbers; the arrays
+-- are compressed and kept in the row (STORAGE MAIN, toast_tuple_target), a few bytes a sample, where
+-- a sample row took about 170. See lib/health/sample-rows.ts for the SQL that writes and reads both.
+--
+-- "consumer_rollups" keeps its columns but its buckets become hours: raw samples cover the charts'
+-- ranges up to a day (and their 5-minute steps), the rollups the ranges beyond, whose steps are
+-- hours anyway. Existing 1-minute rollups are merged into hours here; existing samples of finished
+-- hours are packed here (the rest by the sampler).
+
+CREATE TABLE "consumer_sample_spans" (
+    "consumer_id" UUID NOT NULL,
+    "span" TIMESTAMPTZ(3) NOT NULL,
+    "ms" INTEGER[] NOT NULL,
+    "backlog" BIGINT[] NOT NULL,
+    "in_flight" BIGINT[] NOT NULL,
+    "in_flight_limit" INTEGER[] NOT NULL,
+    "consumer_count" INTEGER[] NOT NULL,
+    "delivered_total" BIGINT[] NOT NULL,
+    "acked_total" BIGINT[] NOT NULL,
+    "published_total" BIGINT[] NOT NULL,
+    "redelivered_total" BIGINT[] NOT NULL,
+    "counter_epoch" TEXT[] NOT NULL,
+    "ack_rate" REAL[] NOT NULL,
+    "deliver_rate" REAL[] NOT NULL,
+    "inflow_rate" REAL[] NOT NULL,
+    "redeliver_rate" REAL[] NOT NULL,
+    "oldest_age_seconds" INTEGER[] NOT NULL,
+
+    CONSTRAINT "consumer_sample_spans_pkey" PRIMARY KEY ("consumer_id", "span")
+) WITH (toast_tuple_target = 128);
+
+ALTER TABLE "consumer_sample_spans" ALTER COLUMN "ms" SET STORAGE MAIN, ALTER COLUMN "backlog" SET STORAGE MAIN, ALTER COLUMN "in_flight" SET STORAGE MAIN,
+    ALTER COLUMN "in_flight_limit" SET STORAGE MAIN, ALTER COLUMN "consumer_count" SET STORAGE MAIN, ALTER COLUMN "delivered_total" SET STORAGE MAIN,
+    ALTER COLUMN "acked_total" SET STORAGE MAIN, ALTER COLUMN "published_total" SET STORAGE MAIN, ALTER COLUMN "redelivered_total" SET STORAGE MAIN,
+    ALTER COLUMN "counter_epoch" SET STORAGE MAIN, ALTER COLUMN "ack_rate" SET STORAGE MAIN, ALTER COLUMN "deliver_rate" SET STORAGE MAIN,
+    ALTER COLUMN "inflow_rate" SET STORAGE MAIN, ALTER COLUMN "redeliver_rate" SET STORAGE MAIN, ALTER COLUMN "oldest_age_seconds" SET STORAGE MAIN;
+ALTER TABLE "consumer_sample_spans" ADD CONSTRAINT "consumer_sample_spans_consumer_id_fkey" FOREIGN KEY ("consumer_id") REFERENCES "consumers"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+CREATE INDEX "consumer_sample_spans_span_idx" ON "consumer_sample_spans" USING BRIN ("span");
+
+-- 1-minute rollups merged into hours: averages weighted by samples, rates averaged over the minutes.
+CREATE TABLE "consumer_rollups_hours" AS
+SELECT "consumer_id", date_bin('1 hour', "bucket", timestamptz '2000-01-01 00:00:00+00') AS "bucket", sum("samples")::int AS "samples",
+    (sum("backlog_avg" * "samples") / nullif(sum("samples"), 0))::float8 AS "backlog_avg", max("backlog_max") AS "backlog_max",
+    (sum("in_flight_avg" * "samples") / nullif(sum("samples"), 0))::float8 AS "in_flight_avg", max("in_flight_limit") AS "in_flight_limit",
+    min("consumer_count_min") AS "consumer_count_min", max("consumer_count_max") AS "consumer_count_max",
+    avg("ack_rate") AS "ack_rate", avg("deliver_rate") AS "deliver_rate", avg("inflow_rate") AS "inflow_rate", avg("redeliver_rate") AS "redeliver_rate",
+    max("oldest_age_max") AS "oldest_age_max"
+FROM "consumer_rollups" GROUP BY 1, 2;
+DELETE FROM "consumer_rollups";
+INSERT INTO "consumer_rollups" ("consumer_id", "bucket", "samples", "backlog_avg", "backlog_max", "in_flight_avg", "in_flight_limit",
+    "consumer_count_min", "consumer_count_max", "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate", "oldest_age_max")
+SELECT "consumer_id", "bucket", "samples", coalesce("backlog_avg", 0), "backlog_max", coalesce("in_flight_avg", 0), "in_flight_limit",
+    "consumer_count_min", "consumer_count_max", "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate", "oldest_age_max"
+FROM "consumer_rollups_hours";
+DROP TABLE "consumer_rollups_hours";
+-- Hours are few: a BRIN index finds expired ones, where a B-tree entry per row cost as much as the row.
+DROP INDEX "consumer_rollups_bucket_idx";
+CREATE INDEX "consumer_rollups_bucket_idx" ON "consumer_rollups" USING BRIN ("bucket");
+
+-- Samples of finished hours packed (and rolled up from the samples where those cover more of the hour).
+WITH moved AS (
+    DELETE FROM "consumer_samples" c WHERE c."taken_at" < date_bin('1 hour', now(), timestamptz '2000-01-01 00:00:00+00')
+      AND NOT EXISTS (SELECT 1 FROM "consumer_sample_spans" p WHERE p."consumer_id" = c."consumer_id" AND p."span" = date_bin('1 hour', c."taken_at", timestamptz '2000-01-01 00:00:00+00'))
+    RETURNING *
+  ), rolled AS (
+    INSERT INTO "consumer_rollups" ("consumer_id", "bucket", "samples", "backlog_avg", "backlog_max", "in_flight_avg", "in_flight_limit",
+      "consumer_count_min", "consumer_count_max", "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate", "oldest_age_max")
+    SELECT "consumer_id", date_bin('1 hour', "taken_at", timestamptz '2000-01-01 00:00:00+00'), count(*)::int, avg("backlog")::float8, max("backlog"), avg("in_flight")::float8,
+      max("in_flight_limit"), min("consumer_count"), max("consumer_count"),
+      avg("ack_rate"), avg("deliver_rate"), avg("inflow_rate"), avg("redeliver_rate"), max("oldest_age_seconds")
+    FROM moved GROUP BY 1, 2
+    ON CONFLICT ("consumer_id", "bucket") DO UPDATE SET "samples" = EXCLUDED."samples", "backlog_avg" = EXCLUDED."backlog_avg",
+      "backlog_max" = EXCLUDED."backlog_max", "in_flight_avg" = EXCLUDED."in_flight_avg", "in_flight_limit" = EXCLUDED."in_flight_limit",
+      "consumer_count_min" = EXCLUDED."consumer_count_min", "consumer_count_max" = EXCLUDED."consumer_count_max",
+      "ack_rate" = EXCLUDED."ack_rate", "deliver_rate" = EXCLUDED."deliver_rate", "inflow_rate" = EXCLUDED."inflow_rate",
+      "redeliver_rate" = EXCLUDED."redeliver_rate", "oldest_age_max" = EXCLUDED."oldest_age_max"
+      WHERE "consumer_rollups"."samples" <= EXCLUDED."samples"
+    RETURNING 1
+  ), packed AS (
+    INSERT INTO "consumer_sample_spans" ("consumer_id", "span", "ms", "backlog", "in_flight", "in_flight_limit", "consumer_count", "delivered_total", "acked_total",
+      "published_total", "redelivered_total", "counter_epoch", "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate", "oldest_age_seconds")
+    SELECT "consumer_id", "span", array_agg("ms" ORDER BY "taken_at"), array_agg("backlog" ORDER BY "taken_at"), array_agg("in_flight" ORDER BY "taken_at"),
+      array_agg("in_flight_limit" ORDER BY "taken_at"), array_agg("consumer_count" ORDER BY "taken_at"), array_agg("delivered_total" ORDER BY "taken_at"),
+      array_agg("acked_total" ORDER BY "taken_at"), array_agg("published_total" ORDER BY "taken_at"), array_agg("redelivered_total" ORDER BY "taken_at"),
+      array_agg("counter_epoch" ORDER BY "taken_at"), array_agg("ack_rate" ORDER BY "taken_at"), array_agg("deliver_rate" ORDER BY "taken_at"),
+      array_agg("inflow_rate" ORDER BY "taken_at"), array_agg("redeliver_rate" ORDER BY "taken_at"), array_agg("oldest_age_seconds" ORDER BY "taken_at")
+    FROM (
+      SELECT "consumer_id", "taken_at", date_bin('1 hour', "taken_at", timestamptz '2000-01-01 00:00:00+00') AS "span",
+        (round(extract(epoch FROM "taken_at" - coalesce(lag("taken_at") OVER w, date_bin('1 hour', "taken_at", timestamptz '2000-01-01 00:00:00+00'))) * 1000))::int4 AS "ms",
+        "backlog" - coalesce(lag("backlog") OVER w, 0) AS "backlog", "in_flight", "in_flight_limit", "consumer_count",
+        "delivered_total" - coalesce(lag("delivered_total") OVER w, 0) AS "delivered_total", "acked_total" - coalesce(lag("acked_total") OVER w, 0) AS "acked_total", "published_total" - coalesce(lag("published_total") OVER w, 0) AS "published_total", "redelivered_total" - coalesce(lag("redelivered_total") OVER w, 0) AS "redelivered_total",
+        "counter_epoch", "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate", "oldest_age_seconds"
+      FROM moved WINDOW w AS (PARTITION BY "consumer_id", date_bin('1 hour', "taken_at", timestamptz '2000-01-01 00:00:00+00') ORDER BY "taken_at")
+    ) d GROUP BY 1, 2
+    RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM moved)::int AS samples, (SELECT count(*) FROM packed)::int AS spans, (SELECT count(*) FROM rolled)::int AS rollups;
