@@ -194,7 +194,7 @@ describe("the sampler against real brokers", () => {
     clock = Math.ceil((clock + 1) / 3_600_000) * 3_600_000 + PACK_SETTLE_MS;
     await sampler.maintain(true);
     const rollups = await store.prisma.consumerRollup.findMany({ where: { consumerId: stopped.id } });
-    const spans = await store.prisma.consumerSampleSpan.findMany({ where: { consumerId: stopped.id } });
+    const spans = await store.prisma.consumerSampleSpan.findMany({ where: { consumerId: stopped.id }, select: { ms: true } });
     expect(await store.prisma.consumerSample.count({ where: { consumerId: stopped.id } })).toBe(0);
     expect(spans.reduce((a, s) => a + s.ms.length, 0)).toBe(written);
     expect(rollups.reduce((a, r) => a + r.samples, 0)).toBe(written);
