@@ -4,7 +4,7 @@ import { getConfig } from "@/lib/config";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
-import { sampleRowsSql, spanOf } from "./sample-rows";
+import { dayOf, rollupRowsSql, sampleRowsSql, spanOf } from "./sample-rows";
 import { RAW_SLACK_MS } from "./sampler/maintain-retention";
 import type { ConsumerSeries, SeriesPoint } from "./types";
 
@@ -69,7 +69,7 @@ const ROLLUP_SQL = `SELECT date_bin(make_interval(secs => $2), "bucket", $3::tim
     (sum("in_flight_avg" * "samples") / sum("samples"))::float8 AS in_flight, max("in_flight_limit")::float8 AS in_flight_limit,
     avg(("consumer_count_min" + "consumer_count_max") / 2.0)::float8 AS consumer_count,
     avg("ack_rate") AS ack_rate, avg("deliver_rate") AS deliver_rate, avg("inflow_rate") AS inflow_rate, avg("redeliver_rate") AS redeliver_rate, max("oldest_age_max")::float8 AS oldest_age
-  FROM "consumer_rollups" WHERE "consumer_id" = $1::uuid AND "bucket" >= $3::timestamptz AND "bucket" < $4::timestamptz
+  FROM ${rollupRowsSql(`"consumer_id" = $1::uuid AND "bucket" >= $3::timestamptz AND "bucket" < $4::timestamptz`, `"consumer_id" = $1::uuid AND "day" >= ${dayOf("$3::timestamptz")} AND "day" < $4::timestamptz`)} r
   GROUP BY 1 ORDER BY 1`;
 
 /** Charts' data: raw samples for recent ranges up to a day, hourly rollups beyond; gaps stay gaps. */

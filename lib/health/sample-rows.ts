@@ -87,3 +87,38 @@ export const PACK_SQL = `WITH moved AS (
     RETURNING 1
   )
   SELECT (SELECT count(*) FROM moved)::int AS samples, (SELECT count(*) FROM packed)::int AS spans, (SELECT count(*) FROM rolled)::int AS rollups`;
+
+// Hourly rollups: rows for the current day or so ("consumer_rollups"), then one row per consumer and
+// UTC day ("consumer_rollup_days") holding the day's hours as arrays, the same values exactly.
+
+export const DAY_MS = 86_400_000;
+export const dayOf = (ts: string) => `date_bin('1 day', ${ts}, timestamptz '2000-01-01 00:00:00+00')`;
+
+export const ROLLUP_COLUMNS = `"consumer_id", "bucket", "samples", "backlog_avg", "backlog_max", "in_flight_avg", "in_flight_limit",
+  "consumer_count_min", "consumer_count_max", "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate", "oldest_age_max"`;
+const ROLLUP_VALUES = ["samples", "backlog_avg", "backlog_max", "in_flight_avg", "in_flight_limit", "consumer_count_min", "consumer_count_max", "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate", "oldest_age_max"];
+
+/** Hourly rollup rows with `where` applied to each part; `dayWhere` limits the days read (it may name "consumer_id" and "day"). */
+export function rollupRowsSql(where: string, dayWhere: string): string {
+  return `(SELECT ${ROLLUP_COLUMNS} FROM "consumer_rollups" WHERE ${where}
+  UNION ALL
+  SELECT ${ROLLUP_COLUMNS} FROM (
+    SELECT d."consumer_id", d."day" + u."hour" * interval '1 hour' AS "bucket", ${ROLLUP_VALUES.map((c) => `u."${c}"`).join(", ")}
+    FROM (SELECT * FROM "consumer_rollup_days" WHERE ${dayWhere}) d
+      CROSS JOIN LATERAL unnest(d."hour", ${ROLLUP_VALUES.map((c) => `d."${c}"`).join(", ")}) AS u("hour", ${ROLLUP_VALUES.map((c) => `"${c}"`).join(", ")})
+  ) p WHERE ${where})`;
+}
+
+/** Moves every hourly rollup of a UTC day before `$1` (a day boundary) into one row per consumer and day. */
+export const PACK_DAYS_SQL = `WITH moved AS (
+    DELETE FROM "consumer_rollups" r WHERE r."bucket" < $1::timestamptz
+      AND NOT EXISTS (SELECT 1 FROM "consumer_rollup_days" d WHERE d."consumer_id" = r."consumer_id" AND d."day" = ${dayOf('r."bucket"')})
+    RETURNING *
+  ), packed AS (
+    INSERT INTO "consumer_rollup_days" ("consumer_id", "day", "hour", ${ROLLUP_VALUES.map((c) => `"${c}"`).join(", ")})
+    SELECT "consumer_id", ${dayOf('"bucket"')}, array_agg((extract(epoch FROM "bucket" - ${dayOf('"bucket"')}) / 3600)::int2 ORDER BY "bucket"),
+      ${ROLLUP_VALUES.map((c) => `array_agg("${c}" ORDER BY "bucket")`).join(", ")}
+    FROM moved GROUP BY 1, 2
+    RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM moved)::int AS rollups, (SELECT count(*) FROM packed)::int AS days`;

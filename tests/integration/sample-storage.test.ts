@@ -6,8 +6,8 @@ import type { RedriveConfig } from "@/lib/config";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { openStore, type Store } from "@/lib/db/open-store";
 import { readConsumerSeries } from "@/lib/health/get-consumer-series";
-import { SAMPLE_COLUMNS, sampleRowsSql } from "@/lib/health/sample-rows";
-import { RAW_SLACK_MS, expireOldData, packHours } from "@/lib/health/sampler/maintain-retention";
+import { ROLLUP_COLUMNS, SAMPLE_COLUMNS, rollupRowsSql, sampleRowsSql } from "@/lib/health/sample-rows";
+import { PACK_SETTLE_MS, RAW_SLACK_MS, expireOldData, packDays, packHours } from "@/lib/health/sampler/maintain-retention";
 import { createTestDatabase } from "../support/postgres";
 
 // Raw samples packed by the hour (prisma/migrations/20261206171000_packed_consumer_samples): what goes
@@ -110,6 +110,14 @@ function expected(id: string, samples: Sample[]): string[] {
       redeliver_rate: 0,
       oldest_age_seconds: s.oldest,
     }),
+  );
+}
+
+/** A consumer's hourly rollups (rows and packed days alike), in time order. */
+async function readRollups(prisma: PrismaClient, id: string) {
+  return prisma.$queryRawUnsafe<Array<{ bucket: Date; samples: number; backlog_avg: number; backlog_max: bigint; ack_rate: number | null }>>(
+    `SELECT ${ROLLUP_COLUMNS} FROM ${rollupRowsSql(`"consumer_id" = $1::uuid`, `"consumer_id" = $1::uuid`)} r ORDER BY "bucket"`,
+    id,
   );
 }
 
@@ -229,6 +237,40 @@ function suite(kind: string, make: () => Promise<Opener>) {
       }
     });
 
+    it("packs a finished day of hourly rollups into one row, charts the same week from it, and expires it whole", async () => {
+      const store = await open();
+      try {
+        const id = await newConsumer(store.prisma, "days");
+        // Three hours of yesterday, from 10:00 UTC.
+        const base = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 86_400_000 + 10 * HOUR;
+        await insertSamples(store.prisma, id, ticks(base, (3 * HOUR) / TICK));
+        await packHours(store.prisma, new Date(base + 3 * HOUR + PACK_SETTLE_MS));
+        const rollups = await readRollups(store.prisma, id);
+        expect(rollups).toHaveLength(3);
+        const dayEnd = base - 10 * HOUR + 86_400_000;
+        const later = new Date(dayEnd + PACK_SETTLE_MS);
+        const sampler = { intervalMs: TICK, rawRetentionMs: 24 * HOUR };
+        const week = { from: new Date(dayEnd - 7 * 86_400_000), to: new Date(dayEnd) };
+        const before = await readConsumerSeries(store.prisma, sampler, id, week, later);
+        expect(before.points.filter((p) => p.backlog !== null)).toHaveLength(3);
+
+        expect((await packDays(store.prisma, later)).rollups).toBeGreaterThanOrEqual(3);
+        expect(await store.prisma.consumerRollup.count({ where: { consumerId: id } })).toBe(0);
+        expect(await store.prisma.consumerRollupDay.count({ where: { consumerId: id } })).toBe(1);
+        expect(await readRollups(store.prisma, id)).toEqual(rollups);
+        expect(await readConsumerSeries(store.prisma, sampler, id, week, later)).toEqual(before);
+        expect((await packDays(store.prisma, later)).rollups).toBe(0);
+
+        // Kept while any of its hours is within the rollup window; gone after.
+        await expireOldData(store.prisma, new Date(dayEnd + 5 * HOUR), HOUR, 6 * HOUR);
+        expect(await readRollups(store.prisma, id)).toEqual(rollups);
+        await expireOldData(store.prisma, new Date(dayEnd + 7 * HOUR), HOUR, 6 * HOUR);
+        expect(await readRollups(store.prisma, id)).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    });
+
     it("starts a consumer deleted and made again under the same name with none of the old one's samples", async () => {
       const store = await open();
       try {
@@ -297,7 +339,9 @@ function migration(kind: string, make: () => Promise<Opener>) {
       const current = Math.floor(Date.now() / HOUR) * HOUR;
       expect(await countRows(store.prisma, id)).toEqual({ rows: samples.filter((s) => s.t >= current).length, spans: 2 });
       expect(await readSamples(store.prisma, id)).toEqual(expected(id, samples));
-      const rollups = await store.prisma.consumerRollup.findMany({ where: { consumerId: id }, orderBy: { bucket: "asc" } });
+      const rollups = (await readRollups(store.prisma, id)).map((r) => ({ bucket: new Date(r.bucket), samples: r.samples, backlogAvg: r.backlog_avg, ackRate: r.ack_rate }));
+      // Yesterday's (or older) hours are packed into a day.
+      expect(await store.prisma.consumerRollupDay.count({ where: { consumerId: id } })).toBeGreaterThan(0);
       // The 1-minute rollups as two hours (weighted by samples), then the two packed hours.
       const hours = [0, 1].map((h) => minutes.filter((m) => m.bucket >= hour0 - 30 * HOUR + h * HOUR && m.bucket < hour0 - 29 * HOUR + h * HOUR));
       expect(rollups.map((r) => [r.bucket.getTime(), r.samples])).toEqual([

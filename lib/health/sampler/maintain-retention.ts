@@ -1,9 +1,10 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db/generated/client";
-import { PACK_SQL, SPAN_MS } from "../sample-rows";
+import { DAY_MS, PACK_DAYS_SQL, PACK_SQL, SPAN_MS } from "../sample-rows";
 
 // Storage stays bounded however long Redrive runs: each finished hour of raw samples is packed into
-// one row per consumer (and rolled up into an hourly rollup on the way), then both expire. Deletes go
+// one row per consumer (and rolled up into an hourly rollup on the way), each finished day of hourly
+// rollups into one row per consumer, then all expire. Deletes go
 // in batches so no statement holds locks for long.
 
 const DELETE_BATCH = 20_000;
@@ -23,6 +24,13 @@ export async function packHours(prisma: PrismaClient, now: Date): Promise<{ samp
   return r ?? { samples: 0, spans: 0, rollups: 0 };
 }
 
+/** Packs the hourly rollups of every UTC day that ended at least PACK_SETTLE_MS before `now` (after packHours); idempotent. */
+export async function packDays(prisma: PrismaClient, now: Date): Promise<{ rollups: number; days: number }> {
+  const before = new Date(Math.floor((now.getTime() - PACK_SETTLE_MS) / DAY_MS) * DAY_MS);
+  const [r] = await prisma.$queryRawUnsafe<Array<{ rollups: number; days: number }>>(PACK_DAYS_SQL, before.toISOString());
+  return r ?? { rollups: 0, days: 0 };
+}
+
 async function deleteBatches(prisma: PrismaClient, sql: string, before: Date): Promise<number> {
   let total = 0;
   for (;;) {
@@ -32,8 +40,8 @@ async function deleteBatches(prisma: PrismaClient, sql: string, before: Date): P
   }
 }
 
-/** Drops spans that ended (and sample rows taken) before the raw window, and rollups before theirs. */
-export async function expireOldData(prisma: PrismaClient, now: Date, rawRetentionMs: number, rollupRetentionMs: number): Promise<{ samples: number; spans: number; rollups: number }> {
+/** Drops spans that ended (and sample rows taken) before the raw window, and rollups (hours, and days that ended) before theirs. */
+export async function expireOldData(prisma: PrismaClient, now: Date, rawRetentionMs: number, rollupRetentionMs: number): Promise<{ samples: number; spans: number; rollups: number; days: number }> {
   const rawCutoff = new Date(now.getTime() - rawRetentionMs - RAW_SLACK_MS);
   const samples = await deleteBatches(
     prisma,
@@ -50,5 +58,11 @@ export async function expireOldData(prisma: PrismaClient, now: Date, rawRetentio
     `DELETE FROM "consumer_rollups" WHERE ("consumer_id", "bucket") IN (SELECT "consumer_id", "bucket" FROM "consumer_rollups" WHERE "bucket" < $1::timestamptz LIMIT $2)`,
     new Date(now.getTime() - rollupRetentionMs),
   );
-  return { samples, spans, rollups };
+  // A day goes once all its hours are past the rollup window.
+  const days = await deleteBatches(
+    prisma,
+    `DELETE FROM "consumer_rollup_days" WHERE ("consumer_id", "day") IN (SELECT "consumer_id", "day" FROM "consumer_rollup_days" WHERE "day" < $1::timestamptz LIMIT $2)`,
+    new Date(now.getTime() - rollupRetentionMs - DAY_MS),
+  );
+  return { samples, spans, rollups, days };
 }

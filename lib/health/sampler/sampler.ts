@@ -5,7 +5,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import { ConsumerWindows } from "./consumer-windows";
 import type { LeaderLock } from "@/lib/db/leader-lock";
-import { expireOldData, packBoundary, packHours } from "./maintain-retention";
+import { expireOldData, packBoundary, packDays, packHours } from "./maintain-retention";
 import { sweepCluster, type SweepResult } from "./sweep-cluster";
 import { ensureCluster } from "@/lib/clusters/ensure-cluster";
 
@@ -143,7 +143,7 @@ export class Sampler {
 
   private packedTo: number | undefined;
 
-  /** Pack (and roll up) finished hours and expire old data, checked about once a minute. */
+  /** Pack (and roll up) finished hours, pack finished days of rollups, and expire old data, checked about once a minute. */
   async maintain(force = false): Promise<void> {
     const now = this.now();
     if (!force && now.getTime() - this.lastMaintenance < MAINTENANCE_EVERY_MS) return;
@@ -153,6 +153,7 @@ export class Sampler {
       const boundary = packBoundary(now).getTime();
       if (force || boundary !== this.packedTo) {
         await packHours(this.prisma, now);
+        await packDays(this.prisma, now);
         this.packedTo = boundary;
       }
       await expireOldData(this.prisma, now, this.options.rawRetentionMs, this.options.rollupRetentionMs);

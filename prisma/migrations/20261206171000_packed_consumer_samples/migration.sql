@@ -11,8 +11,10 @@
 --
 -- "consumer_rollups" keeps its columns but its buckets become hours: raw samples cover the charts'
 -- ranges up to a day (and their 5-minute steps), the rollups the ranges beyond, whose steps are
--- hours anyway. Existing 1-minute rollups are merged into hours here; existing samples of finished
--- hours are packed here (the rest by the sampler).
+-- hours anyway. Rollup rows are kept for the current UTC day; finished days are moved into
+-- "consumer_rollup_days", one row per consumer and day. Existing 1-minute rollups are merged into
+-- hours here, existing samples of finished hours and rollups of finished days packed here (the rest
+-- by the sampler).
 
 CREATE TABLE "consumer_sample_spans" (
     "consumer_id" UUID NOT NULL,
@@ -64,6 +66,38 @@ DROP TABLE "consumer_rollups_hours";
 DROP INDEX "consumer_rollups_bucket_idx";
 CREATE INDEX "consumer_rollups_bucket_idx" ON "consumer_rollups" USING BRIN ("bucket");
 
+-- The 1-minute rollups are hours now; finished days of them are packed further below.
+
+-- Hourly rollups of finished UTC days, one row per consumer and day (the same values, as arrays in
+-- hour order; "hour" is the hour of the day), compressed in the row like the spans.
+CREATE TABLE "consumer_rollup_days" (
+    "consumer_id" UUID NOT NULL,
+    "day" TIMESTAMPTZ(3) NOT NULL,
+    "hour" SMALLINT[] NOT NULL,
+    "samples" INTEGER[] NOT NULL,
+    "backlog_avg" DOUBLE PRECISION[] NOT NULL,
+    "backlog_max" BIGINT[] NOT NULL,
+    "in_flight_avg" DOUBLE PRECISION[] NOT NULL,
+    "in_flight_limit" INTEGER[] NOT NULL,
+    "consumer_count_min" INTEGER[] NOT NULL,
+    "consumer_count_max" INTEGER[] NOT NULL,
+    "ack_rate" DOUBLE PRECISION[] NOT NULL,
+    "deliver_rate" DOUBLE PRECISION[] NOT NULL,
+    "inflow_rate" DOUBLE PRECISION[] NOT NULL,
+    "redeliver_rate" DOUBLE PRECISION[] NOT NULL,
+    "oldest_age_max" INTEGER[] NOT NULL,
+
+    CONSTRAINT "consumer_rollup_days_pkey" PRIMARY KEY ("consumer_id", "day")
+) WITH (toast_tuple_target = 128);
+
+ALTER TABLE "consumer_rollup_days" ALTER COLUMN "hour" SET STORAGE MAIN, ALTER COLUMN "samples" SET STORAGE MAIN, ALTER COLUMN "backlog_avg" SET STORAGE MAIN,
+    ALTER COLUMN "backlog_max" SET STORAGE MAIN, ALTER COLUMN "in_flight_avg" SET STORAGE MAIN, ALTER COLUMN "in_flight_limit" SET STORAGE MAIN,
+    ALTER COLUMN "consumer_count_min" SET STORAGE MAIN, ALTER COLUMN "consumer_count_max" SET STORAGE MAIN, ALTER COLUMN "ack_rate" SET STORAGE MAIN,
+    ALTER COLUMN "deliver_rate" SET STORAGE MAIN, ALTER COLUMN "inflow_rate" SET STORAGE MAIN, ALTER COLUMN "redeliver_rate" SET STORAGE MAIN,
+    ALTER COLUMN "oldest_age_max" SET STORAGE MAIN;
+ALTER TABLE "consumer_rollup_days" ADD CONSTRAINT "consumer_rollup_days_consumer_id_fkey" FOREIGN KEY ("consumer_id") REFERENCES "consumers"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+CREATE INDEX "consumer_rollup_days_day_idx" ON "consumer_rollup_days" USING BRIN ("day");
+
 -- Samples of finished hours packed (and rolled up from the samples where those cover more of the hour).
 WITH moved AS (
     DELETE FROM "consumer_samples" c WHERE c."taken_at" < date_bin('1 hour', now(), timestamptz '2000-01-01 00:00:00+00')
@@ -102,3 +136,17 @@ WITH moved AS (
     RETURNING 1
   )
   SELECT (SELECT count(*) FROM moved)::int AS samples, (SELECT count(*) FROM packed)::int AS spans, (SELECT count(*) FROM rolled)::int AS rollups;
+
+-- Hourly rollups of finished days packed.
+WITH moved AS (
+    DELETE FROM "consumer_rollups" r WHERE r."bucket" < date_bin('1 day', now(), timestamptz '2000-01-01 00:00:00+00')
+      AND NOT EXISTS (SELECT 1 FROM "consumer_rollup_days" d WHERE d."consumer_id" = r."consumer_id" AND d."day" = date_bin('1 day', r."bucket", timestamptz '2000-01-01 00:00:00+00'))
+    RETURNING *
+  ), packed AS (
+    INSERT INTO "consumer_rollup_days" ("consumer_id", "day", "hour", "samples", "backlog_avg", "backlog_max", "in_flight_avg", "in_flight_limit", "consumer_count_min", "consumer_count_max", "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate", "oldest_age_max")
+    SELECT "consumer_id", date_bin('1 day', "bucket", timestamptz '2000-01-01 00:00:00+00'), array_agg((extract(epoch FROM "bucket" - date_bin('1 day', "bucket", timestamptz '2000-01-01 00:00:00+00')) / 3600)::int2 ORDER BY "bucket"),
+      array_agg("samples" ORDER BY "bucket"), array_agg("backlog_avg" ORDER BY "bucket"), array_agg("backlog_max" ORDER BY "bucket"), array_agg("in_flight_avg" ORDER BY "bucket"), array_agg("in_flight_limit" ORDER BY "bucket"), array_agg("consumer_count_min" ORDER BY "bucket"), array_agg("consumer_count_max" ORDER BY "bucket"), array_agg("ack_rate" ORDER BY "bucket"), array_agg("deliver_rate" ORDER BY "bucket"), array_agg("inflow_rate" ORDER BY "bucket"), array_agg("redeliver_rate" ORDER BY "bucket"), array_agg("oldest_age_max" ORDER BY "bucket")
+    FROM moved GROUP BY 1, 2
+    RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM moved)::int AS rollups, (SELECT count(*) FROM packed)::int AS days;
