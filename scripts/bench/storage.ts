@@ -2,7 +2,7 @@ import path from "node:path";
 import type { ConsumerReading } from "@/lib/brokers/types";
 import { openStore, type Store } from "@/lib/db/open-store";
 import { derivePoint, type SamplePoint } from "@/lib/health/sample-point";
-import { PACK_SETTLE_MS, packHours } from "@/lib/health/sampler/maintain-retention";
+import { PACK_SETTLE_MS, packDays, packHours } from "@/lib/health/sampler/maintain-retention";
 import { writeSamples, type SweepRow, type Written } from "@/lib/health/sampler/write-sweep";
 import { loadAverage } from "./machine";
 import { createDatabase, dropDatabase } from "./temp-database";
@@ -51,8 +51,8 @@ export type StorageFigures = {
   /** Packed hours (per consumer-day), and the rows of the hour not yet packed (per consumer-day: one hour of them is 1/24 of it). */
   busy: { bytes: number; rows: number; hot: number };
   idle: { bytes: number; rows: number; hot: number };
-  /** Hourly rollups, and the 1-minute rollups before them. */
-  rollups: { bytes: number; rows: number };
+  /** Hourly rollups packed by the day (and as rows, before packing), and the 1-minute rollups before them. */
+  rollups: { bytes: number; rows: number; hourRows: { bytes: number; rows: number } };
   legacyRollups: { bytes: number; rows: number };
   fillMs: number;
   loadAverage: string;
@@ -173,8 +173,11 @@ export async function measureStorage(opts: { id: string; consumers: number; hour
     await store.prisma.$executeRawUnsafe(`DROP TABLE "legacy_rollups"`);
     await packHours(store.prisma, packAt);
     const busy = { ...perDay(await size(store, "consumer_sample_spans")), hot: compact.bytes };
-    const rollups = perDay(await size(store, "consumer_rollups"));
-    await store.prisma.$executeRawUnsafe(`TRUNCATE "consumer_samples", "consumer_sample_spans", "consumer_rollups"`);
+    const hourRows = perDay(await size(store, "consumer_rollups"));
+    // Finished days of them, one row per consumer and day (a shorter fill's day row holds fewer hours: per hour, it costs more).
+    await packDays(store.prisma, new Date(Math.ceil(packAt.getTime() / DAY_MS) * DAY_MS + PACK_SETTLE_MS));
+    const rollups = { ...perDay(await size(store, "consumer_rollup_days")), hourRows };
+    await store.prisma.$executeRawUnsafe(`TRUNCATE "consumer_samples", "consumer_sample_spans", "consumer_rollups", "consumer_rollup_days"`);
     opts.log?.(`  storage: ${opts.consumers} idle consumers, ${ticks} ticks`);
     await fill(store, ids, ticks, intervalMs, false, false, start);
     const idleRows = perDay(await size(store, "consumer_samples"));
@@ -198,7 +201,8 @@ export function storageMarkdown(f: StorageFigures, fleet = 12_000): string {
   // 24 h of raw samples: packed hours, plus the rows of the hour not yet packed.
   const raw = (x: { bytes: number; hot: number }) => x.bytes + x.hot * HOT_DAYS;
   const mix = <T extends Record<"bytes" | "hot", number>>(share: number, a: T, b: T) => ({ bytes: share * a.bytes + (1 - share) * b.bytes, hot: share * a.hot + (1 - share) * b.hot });
-  const rollups30 = f.rollups.bytes * 30;
+  // 30 days of rollups: 29 packed days and up to a day of rows.
+  const rollups30 = f.rollups.bytes * 29 + f.rollups.hourRows.bytes;
   const total = (x: { bytes: number; hot: number }) => (raw(x) + rollups30) * fleet;
   const realistic = mix(0.25, f.busy, f.idle);
   const verdict = (b: number) => (b < 2 * GIB ? "under 2 GiB" : "over 2 GiB");
@@ -216,12 +220,13 @@ export function storageMarkdown(f: StorageFigures, fleet = 12_000): string {
     `| packed hours, idle (one sample a minute) | ${Math.round(f.idle.rows)} | ${kb(raw(f.idle))} | ${gib(raw(f.idle) * fleet)} |`,
     `| packed hours, 25 % busy / 75 % idle | — | ${kb(raw(realistic))} | ${gib(raw(realistic) * fleet)} |`,
     `| 1-minute rollups (before), per day | ${Math.round(f.legacyRollups.rows)} | ${kb(f.legacyRollups.bytes)} | ${gib(f.legacyRollups.bytes * fleet)} a day, ${gib(f.legacyRollups.bytes * fleet * 30)} for 30 days |`,
-    `| hourly rollups, per day | ${Math.round(f.rollups.rows)} | ${kb(f.rollups.bytes)} | ${gib(f.rollups.bytes * fleet)} a day, ${gib(rollups30 * fleet)} for 30 days |`,
+    `| hourly rollups as rows (the current day), per day | ${Math.round(f.rollups.hourRows.rows)} | ${kb(f.rollups.hourRows.bytes)} | ${gib(f.rollups.hourRows.bytes * fleet)} a day, ${gib(f.rollups.hourRows.bytes * 30 * fleet)} for 30 days |`,
+    `| hourly rollups packed by the day, per day | ${f.rollups.rows.toFixed(1)} | ${kb(f.rollups.bytes)} | ${gib(f.rollups.bytes * fleet)} a day, ${gib(rollups30 * fleet)} for 30 days |`,
     "",
     `24 h of ${n} consumers with 30 days of rollups: all busy ${gib(total(f.busy))} (${verdict(total(f.busy))}); 25 % busy ${gib(total(realistic))} (${verdict(total(realistic))}); ` +
       `before (compact rows, 1-minute rollups), all busy: ${gib((f.compact.bytes + f.legacyRollups.bytes * 30) * fleet)}.`,
     `Packed vs compact rows, busy: ${(f.compact.bytes / raw(f.busy)).toFixed(1)}× smaller; vs the first layout: ${(f.legacy.bytes / raw(f.busy)).toFixed(1)}× smaller. ` +
-      `Hourly vs 1-minute rollups: ${(f.legacyRollups.bytes / f.rollups.bytes).toFixed(1)}× smaller.`,
+      `30 days of rollups vs 1-minute rollups: ${((f.legacyRollups.bytes * 30) / rollups30).toFixed(1)}× smaller.`,
   ];
   return lines.join("\n");
 }

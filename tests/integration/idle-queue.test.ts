@@ -106,8 +106,8 @@ describe("an idle queue whose idle_since the broker refreshes by itself", () => 
     const c = await watch.consumer("orders");
     const { prisma } = await getStore();
     // Rows and packed hours alike: the 15 minutes may cross an hour the sampler has packed since.
-    const [{ n }] = await prisma.$queryRawUnsafe<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM ${sampleRowsSql(`"consumer_id" = $1::uuid`, `"consumer_id" = $1::uuid`)} s`, c.id);
-    const samples = n;
+    const [counted] = await prisma.$queryRawUnsafe<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM ${sampleRowsSql(`"consumer_id" = $1::uuid`, `"consumer_id" = $1::uuid`)} s`, c.id);
+    const samples = counted!.n;
     // 91 sweeps: the first, the first with rates, then one a minute (only the clock moved).
     expect(samples).toBeGreaterThanOrEqual(15);
     expect(samples).toBeLessThanOrEqual(18);
