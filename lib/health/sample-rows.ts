@@ -45,13 +45,15 @@ export function sampleRowsSql(where: string, spanWhere: string): string {
 const delta = (col: string) => `"${col}" - coalesce(lag("${col}") OVER w, 0) AS "${col}"`;
 
 /**
- * Moves every hour before `$1` (an hour boundary) from "consumer_samples" into spans, rolling each
- * hour up into "consumer_rollups" on the way, in one statement (all or nothing). An hour already
+ * Moves every hour before `$1` (an hour boundary) of the consumers with ids in [$2, $3) ($3 NULL: no
+ * upper bound) from "consumer_samples" into spans, rolling each hour up into "consumer_rollups" on
+ * the way, in one statement (all or nothing). An hour already
  * packed for a consumer (a sample that came after its hour was packed: a leader's clock behind the
  * last one's) is left as rows, read as such and expired by time.
  */
 export const PACK_SQL = `WITH moved AS (
     DELETE FROM "consumer_samples" c WHERE c."taken_at" < $1::timestamptz
+      AND c."consumer_id" >= $2::uuid AND ($3::uuid IS NULL OR c."consumer_id" < $3::uuid)
       AND NOT EXISTS (SELECT 1 FROM "consumer_sample_spans" p WHERE p."consumer_id" = c."consumer_id" AND p."span" = ${spanOf('c."taken_at"')})
     RETURNING *
   ), rolled AS (

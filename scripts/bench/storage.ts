@@ -55,6 +55,8 @@ export type StorageFigures = {
   rollups: { bytes: number; rows: number; hourRows: { bytes: number; rows: number } };
   legacyRollups: { bytes: number; rows: number };
   fillMs: number;
+  /** packHours over all the busy consumers' hours (one sixteenth of the consumers per statement). */
+  packMs: number;
   loadAverage: string;
 };
 
@@ -171,7 +173,9 @@ export async function measureStorage(opts: { id: string; consumers: number; hour
     await store.prisma.$executeRawUnsafe(LEGACY_ROLLUP_SQL);
     const legacyRollups = perDay(await size(store, "legacy_rollups"));
     await store.prisma.$executeRawUnsafe(`DROP TABLE "legacy_rollups"`);
+    const packStarted = performance.now();
     await packHours(store.prisma, packAt);
+    const packMs = performance.now() - packStarted;
     const busy = { ...perDay(await size(store, "consumer_sample_spans")), hot: compact.bytes };
     const hourRows = perDay(await size(store, "consumer_rollups"));
     // Finished days of them, one row per consumer and day (a shorter fill's day row holds fewer hours: per hour, it costs more).
@@ -183,7 +187,7 @@ export async function measureStorage(opts: { id: string; consumers: number; hour
     const idleRows = perDay(await size(store, "consumer_samples"));
     await packHours(store.prisma, packAt);
     const idle = { ...perDay(await size(store, "consumer_sample_spans")), hot: idleRows.bytes };
-    return { consumers: opts.consumers, hours: opts.hours, intervalMs, legacy, compact, busy, idle, rollups, legacyRollups, fillMs: performance.now() - started, loadAverage: loadAverage() };
+    return { consumers: opts.consumers, hours: opts.hours, intervalMs, legacy, compact, busy, idle, rollups, legacyRollups, packMs, fillMs: performance.now() - started, loadAverage: loadAverage() };
   } finally {
     await store.close().catch(() => undefined);
     await dropDatabase(name).catch(() => undefined);
@@ -227,6 +231,8 @@ export function storageMarkdown(f: StorageFigures, fleet = 12_000): string {
       `before (compact rows, 1-minute rollups), all busy: ${gib((f.compact.bytes + f.legacyRollups.bytes * 30) * fleet)}.`,
     `Packed vs compact rows, busy: ${(f.compact.bytes / raw(f.busy)).toFixed(1)}× smaller; vs the first layout: ${(f.legacy.bytes / raw(f.busy)).toFixed(1)}× smaller. ` +
       `30 days of rollups vs 1-minute rollups: ${((f.legacyRollups.bytes * 30) / rollups30).toFixed(1)}× smaller.`,
+    `Packing ${f.hours} h of ${f.consumers} busy consumers took ${(f.packMs / 1000).toFixed(1)} s (the sampler packs one hour at a time, beside its sweeps): ` +
+      `${((f.packMs / f.consumers / f.hours) * 1000).toFixed(0)} µs per consumer-hour, about ${((f.packMs / f.consumers / f.hours) * fleet / 1000).toFixed(0)} s an hour for ${n}.`,
   ];
   return lines.join("\n");
 }

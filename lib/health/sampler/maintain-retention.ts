@@ -17,11 +17,20 @@ export const RAW_SLACK_MS = 10 * 60_000;
 /** The end of the last hour that can be packed at `now`. */
 export const packBoundary = (now: Date) => new Date(Math.floor((now.getTime() - PACK_SETTLE_MS) / SPAN_MS) * SPAN_MS);
 
+/** Consumers are packed a sixteenth at a time (by the first hex digit of their id): statements stay short, sweeps go on between them. */
+const ID_BOUNDS = Array.from({ length: 17 }, (_, i) => (i === 16 ? null : `${i.toString(16)}0000000-0000-0000-0000-000000000000`));
+
 /** Packs (and rolls up) every hour that ended at least PACK_SETTLE_MS before `now`; idempotent. */
 export async function packHours(prisma: PrismaClient, now: Date): Promise<{ samples: number; spans: number; rollups: number }> {
-  const before = packBoundary(now);
-  const [r] = await prisma.$queryRawUnsafe<Array<{ samples: number; spans: number; rollups: number }>>(PACK_SQL, before.toISOString());
-  return r ?? { samples: 0, spans: 0, rollups: 0 };
+  const before = packBoundary(now).toISOString();
+  const total = { samples: 0, spans: 0, rollups: 0 };
+  for (let i = 0; i < 16; i++) {
+    const [r] = await prisma.$queryRawUnsafe<Array<{ samples: number; spans: number; rollups: number }>>(PACK_SQL, before, ID_BOUNDS[i], ID_BOUNDS[i + 1]);
+    total.samples += r?.samples ?? 0;
+    total.spans += r?.spans ?? 0;
+    total.rollups += r?.rollups ?? 0;
+  }
+  return total;
 }
 
 /** Packs the hourly rollups of every UTC day that ended at least PACK_SETTLE_MS before `now` (after packHours); idempotent. */

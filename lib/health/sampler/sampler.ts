@@ -142,6 +142,17 @@ export class Sampler {
   }
 
   private packedTo: number | undefined;
+  private packing: Promise<void> | undefined;
+
+  private async pack(now: Date): Promise<void> {
+    try {
+      await packHours(this.prisma, now);
+      await packDays(this.prisma, now);
+    } catch (e) {
+      this.packedTo = undefined;
+      this.options.log?.("warn", "packing samples failed; retried next minute", { error: describeError(e) });
+    }
+  }
 
   /** Pack (and roll up) finished hours, pack finished days of rollups, and expire old data, checked about once a minute. */
   async maintain(force = false): Promise<void> {
@@ -150,11 +161,14 @@ export class Sampler {
     this.lastMaintenance = now.getTime();
     try {
       // Once an hour has something to pack (and again on a new leader, which may find hours left over).
+      // Packing an hour of a large fleet takes a while: sweeps go on meanwhile (forced: awaited).
       const boundary = packBoundary(now).getTime();
       if (force || boundary !== this.packedTo) {
-        await packHours(this.prisma, now);
-        await packDays(this.prisma, now);
         this.packedTo = boundary;
+        const run = (this.packing ??= this.pack(now).finally(() => {
+          this.packing = undefined;
+        }));
+        if (force) await run;
       }
       await expireOldData(this.prisma, now, this.options.rawRetentionMs, this.options.rollupRetentionMs);
     } catch (e) {
@@ -166,6 +180,7 @@ export class Sampler {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    await this.packing;
     await this.lock.release();
     this.windows.clear();
   }

@@ -101,6 +101,7 @@ CREATE INDEX "consumer_rollup_days_day_idx" ON "consumer_rollup_days" USING BRIN
 -- Samples of finished hours packed (and rolled up from the samples where those cover more of the hour).
 WITH moved AS (
     DELETE FROM "consumer_samples" c WHERE c."taken_at" < date_bin('1 hour', now(), timestamptz '2000-01-01 00:00:00+00')
+      AND c."consumer_id" >= '00000000-0000-0000-0000-000000000000'::uuid AND true
       AND NOT EXISTS (SELECT 1 FROM "consumer_sample_spans" p WHERE p."consumer_id" = c."consumer_id" AND p."span" = date_bin('1 hour', c."taken_at", timestamptz '2000-01-01 00:00:00+00'))
     RETURNING *
   ), rolled AS (
