@@ -178,9 +178,20 @@ export async function measureStorage(opts: { id: string; consumers: number; hour
     const packMs = performance.now() - packStarted;
     const busy = { ...perDay(await size(store, "consumer_sample_spans")), hot: compact.bytes };
     const hourRows = perDay(await size(store, "consumer_rollups"));
-    // Finished days of them, one row per consumer and day (a shorter fill's day row holds fewer hours: per hour, it costs more).
-    await packDays(store.prisma, new Date(Math.ceil(packAt.getTime() / DAY_MS) * DAY_MS + PACK_SETTLE_MS));
-    const rollups = { ...perDay(await size(store, "consumer_rollup_days")), hourRows };
+    // Finished days of them, one row per consumer and UTC day: the filled hours repeated over a whole day
+    // (the day before the fill), as a day row holds 24 of them, then packed by the sampler's packDays.
+    const day0 = Math.floor(start / DAY_MS) * DAY_MS - DAY_MS;
+    await store.prisma.$executeRawUnsafe(
+      `INSERT INTO "consumer_rollups" SELECT r."consumer_id", $1::timestamptz + h * interval '1 hour', r."samples", r."backlog_avg", r."backlog_max", r."in_flight_avg",
+         r."in_flight_limit", r."consumer_count_min", r."consumer_count_max", r."ack_rate", r."deliver_rate", r."inflow_rate", r."redeliver_rate", r."oldest_age_max"
+       FROM generate_series(0, 23) h JOIN "consumer_rollups" r ON r."bucket" = $2::timestamptz + (h % $3::int) * interval '1 hour'`,
+      new Date(day0).toISOString(),
+      new Date(start).toISOString(),
+      opts.hours,
+    );
+    await store.prisma.$executeRawUnsafe(`DELETE FROM "consumer_rollups" WHERE "bucket" >= $1::timestamptz`, new Date(start).toISOString());
+    await packDays(store.prisma, new Date(day0 + DAY_MS + PACK_SETTLE_MS));
+    const rollups = { bytes: (await size(store, "consumer_rollup_days")).bytes / opts.consumers, rows: 1, hourRows };
     await store.prisma.$executeRawUnsafe(`TRUNCATE "consumer_samples", "consumer_sample_spans", "consumer_rollups", "consumer_rollup_days"`);
     opts.log?.(`  storage: ${opts.consumers} idle consumers, ${ticks} ticks`);
     await fill(store, ids, ticks, intervalMs, false, false, start);
