@@ -337,6 +337,12 @@ function migration(kind: string, make: () => Promise<Opener>) {
     try {
       expect(store.migrations.applied).toContain(PACKED_MIGRATION);
       const current = Math.floor(Date.now() / HOUR) * HOUR;
+      // The upgrade packs nothing itself: every sample is still a row, and reads the same.
+      expect(await countRows(store.prisma, id)).toEqual({ rows: samples.length, spans: 0 });
+      expect(await readSamples(store.prisma, id)).toEqual(expected(id, samples));
+      // The sampler's maintenance packs finished hours, then finished days.
+      await packHours(store.prisma, new Date(current + PACK_SETTLE_MS));
+      await packDays(store.prisma, new Date(current + PACK_SETTLE_MS));
       expect(await countRows(store.prisma, id)).toEqual({ rows: samples.filter((s) => s.t >= current).length, spans: 2 });
       expect(await readSamples(store.prisma, id)).toEqual(expected(id, samples));
       const rollups = (await readRollups(store.prisma, id)).map((r) => ({ bucket: new Date(r.bucket), samples: r.samples, backlogAvg: r.backlog_avg, ackRate: r.ack_rate }));

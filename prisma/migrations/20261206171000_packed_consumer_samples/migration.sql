@@ -13,8 +13,9 @@
 -- ranges up to a day (and their 5-minute steps), the rollups the ranges beyond, whose steps are
 -- hours anyway. Rollup rows are kept for the current UTC day; finished days are moved into
 -- "consumer_rollup_days", one row per consumer and day. Existing 1-minute rollups are merged into
--- hours here, existing samples of finished hours and rollups of finished days packed here (the rest
--- by the sampler).
+-- hours here. Existing samples and rollups are packed by the sampler's maintenance after the upgrade
+-- (a sixteenth of the consumers per statement, beside its sweeps), not here: an upgrade of a large
+-- store does not wait for them, and charts read unpacked rows and packed ones alike meanwhile.
 
 CREATE TABLE "consumer_sample_spans" (
     "consumer_id" UUID NOT NULL,
@@ -97,57 +98,3 @@ ALTER TABLE "consumer_rollup_days" ALTER COLUMN "hour" SET STORAGE MAIN, ALTER C
     ALTER COLUMN "oldest_age_max" SET STORAGE MAIN;
 ALTER TABLE "consumer_rollup_days" ADD CONSTRAINT "consumer_rollup_days_consumer_id_fkey" FOREIGN KEY ("consumer_id") REFERENCES "consumers"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 CREATE INDEX "consumer_rollup_days_day_idx" ON "consumer_rollup_days" USING BRIN ("day");
-
--- Samples of finished hours packed (and rolled up from the samples where those cover more of the hour).
-WITH moved AS (
-    DELETE FROM "consumer_samples" c WHERE c."taken_at" < date_bin('1 hour', now(), timestamptz '2000-01-01 00:00:00+00')
-      AND c."consumer_id" >= '00000000-0000-0000-0000-000000000000'::uuid AND true
-      AND NOT EXISTS (SELECT 1 FROM "consumer_sample_spans" p WHERE p."consumer_id" = c."consumer_id" AND p."span" = date_bin('1 hour', c."taken_at", timestamptz '2000-01-01 00:00:00+00'))
-    RETURNING *
-  ), rolled AS (
-    INSERT INTO "consumer_rollups" ("consumer_id", "bucket", "samples", "backlog_avg", "backlog_max", "in_flight_avg", "in_flight_limit",
-      "consumer_count_min", "consumer_count_max", "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate", "oldest_age_max")
-    SELECT "consumer_id", date_bin('1 hour', "taken_at", timestamptz '2000-01-01 00:00:00+00'), count(*)::int, avg("backlog")::float8, max("backlog"), avg("in_flight")::float8,
-      max("in_flight_limit"), min("consumer_count"), max("consumer_count"),
-      avg("ack_rate"), avg("deliver_rate"), avg("inflow_rate"), avg("redeliver_rate"), max("oldest_age_seconds")
-    FROM moved GROUP BY 1, 2
-    ON CONFLICT ("consumer_id", "bucket") DO UPDATE SET "samples" = EXCLUDED."samples", "backlog_avg" = EXCLUDED."backlog_avg",
-      "backlog_max" = EXCLUDED."backlog_max", "in_flight_avg" = EXCLUDED."in_flight_avg", "in_flight_limit" = EXCLUDED."in_flight_limit",
-      "consumer_count_min" = EXCLUDED."consumer_count_min", "consumer_count_max" = EXCLUDED."consumer_count_max",
-      "ack_rate" = EXCLUDED."ack_rate", "deliver_rate" = EXCLUDED."deliver_rate", "inflow_rate" = EXCLUDED."inflow_rate",
-      "redeliver_rate" = EXCLUDED."redeliver_rate", "oldest_age_max" = EXCLUDED."oldest_age_max"
-      WHERE "consumer_rollups"."samples" <= EXCLUDED."samples"
-    RETURNING 1
-  ), packed AS (
-    INSERT INTO "consumer_sample_spans" ("consumer_id", "span", "ms", "backlog", "in_flight", "in_flight_limit", "consumer_count", "delivered_total", "acked_total",
-      "published_total", "redelivered_total", "counter_epoch", "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate", "oldest_age_seconds")
-    SELECT "consumer_id", "span", array_agg("ms" ORDER BY "taken_at"), array_agg("backlog" ORDER BY "taken_at"), array_agg("in_flight" ORDER BY "taken_at"),
-      array_agg("in_flight_limit" ORDER BY "taken_at"), array_agg("consumer_count" ORDER BY "taken_at"), array_agg("delivered_total" ORDER BY "taken_at"),
-      array_agg("acked_total" ORDER BY "taken_at"), array_agg("published_total" ORDER BY "taken_at"), array_agg("redelivered_total" ORDER BY "taken_at"),
-      array_agg("counter_epoch" ORDER BY "taken_at"), array_agg("ack_rate" ORDER BY "taken_at"), array_agg("deliver_rate" ORDER BY "taken_at"),
-      array_agg("inflow_rate" ORDER BY "taken_at"), array_agg("redeliver_rate" ORDER BY "taken_at"), array_agg("oldest_age_seconds" ORDER BY "taken_at")
-    FROM (
-      SELECT "consumer_id", "taken_at", date_bin('1 hour', "taken_at", timestamptz '2000-01-01 00:00:00+00') AS "span",
-        (round(extract(epoch FROM "taken_at" - coalesce(lag("taken_at") OVER w, date_bin('1 hour', "taken_at", timestamptz '2000-01-01 00:00:00+00'))) * 1000))::int4 AS "ms",
-        "backlog" - coalesce(lag("backlog") OVER w, 0) AS "backlog", "in_flight", "in_flight_limit", "consumer_count",
-        "delivered_total" - coalesce(lag("delivered_total") OVER w, 0) AS "delivered_total", "acked_total" - coalesce(lag("acked_total") OVER w, 0) AS "acked_total", "published_total" - coalesce(lag("published_total") OVER w, 0) AS "published_total", "redelivered_total" - coalesce(lag("redelivered_total") OVER w, 0) AS "redelivered_total",
-        "counter_epoch", "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate", "oldest_age_seconds"
-      FROM moved WINDOW w AS (PARTITION BY "consumer_id", date_bin('1 hour', "taken_at", timestamptz '2000-01-01 00:00:00+00') ORDER BY "taken_at")
-    ) d GROUP BY 1, 2
-    RETURNING 1
-  )
-  SELECT (SELECT count(*) FROM moved)::int AS samples, (SELECT count(*) FROM packed)::int AS spans, (SELECT count(*) FROM rolled)::int AS rollups;
-
--- Hourly rollups of finished days packed.
-WITH moved AS (
-    DELETE FROM "consumer_rollups" r WHERE r."bucket" < date_bin('1 day', now(), timestamptz '2000-01-01 00:00:00+00')
-      AND NOT EXISTS (SELECT 1 FROM "consumer_rollup_days" d WHERE d."consumer_id" = r."consumer_id" AND d."day" = date_bin('1 day', r."bucket", timestamptz '2000-01-01 00:00:00+00'))
-    RETURNING *
-  ), packed AS (
-    INSERT INTO "consumer_rollup_days" ("consumer_id", "day", "hour", "samples", "backlog_avg", "backlog_max", "in_flight_avg", "in_flight_limit", "consumer_count_min", "consumer_count_max", "ack_rate", "deliver_rate", "inflow_rate", "redeliver_rate", "oldest_age_max")
-    SELECT "consumer_id", date_bin('1 day', "bucket", timestamptz '2000-01-01 00:00:00+00'), array_agg((extract(epoch FROM "bucket" - date_bin('1 day', "bucket", timestamptz '2000-01-01 00:00:00+00')) / 3600)::int2 ORDER BY "bucket"),
-      array_agg("samples" ORDER BY "bucket"), array_agg("backlog_avg" ORDER BY "bucket"), array_agg("backlog_max" ORDER BY "bucket"), array_agg("in_flight_avg" ORDER BY "bucket"), array_agg("in_flight_limit" ORDER BY "bucket"), array_agg("consumer_count_min" ORDER BY "bucket"), array_agg("consumer_count_max" ORDER BY "bucket"), array_agg("ack_rate" ORDER BY "bucket"), array_agg("deliver_rate" ORDER BY "bucket"), array_agg("inflow_rate" ORDER BY "bucket"), array_agg("redeliver_rate" ORDER BY "bucket"), array_agg("oldest_age_max" ORDER BY "bucket")
-    FROM moved GROUP BY 1, 2
-    RETURNING 1
-  )
-  SELECT (SELECT count(*) FROM moved)::int AS rollups, (SELECT count(*) FROM packed)::int AS days;
