@@ -1,12 +1,19 @@
 import "server-only";
 import { z } from "zod";
 import { getConfig } from "@/lib/config";
+import type { PrismaClient } from "@/lib/db/generated/client";
 import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
+import { dayOf, rollupRowsSql, sampleRowsSql, spanOf } from "./sample-rows";
+import { RAW_SLACK_MS } from "./sampler/maintain-retention";
 import type { ConsumerSeries, SeriesPoint } from "./types";
 
 const MAX_RANGE_MS = 31 * 86_400_000;
-const RAW_MAX_RANGE_MS = 6 * 3_600_000;
+/** Ranges up to a day (and a bit) read raw samples while the raw window covers them; longer ones the hourly rollups. */
+const RAW_MAX_RANGE_MS = 25 * 3_600_000;
+/** Beyond this, steps are whole minutes (as when these ranges read 1-minute rollups). */
+const RAW_FINE_RANGE_MS = 6 * 3_600_000;
+const ROLLUP_STEP_S = 3600;
 const TARGET_POINTS = 300;
 const MAX_POINTS = 2000;
 
@@ -43,7 +50,8 @@ type Bucket = {
 const LAST_SQL = `SELECT "taken_at" AS last_at, "backlog"::float8 AS backlog, "backlog"::float8 AS backlog_max, "in_flight"::float8 AS in_flight,
     "in_flight_limit"::float8 AS in_flight_limit, "consumer_count"::float8 AS consumer_count, "ack_rate"::float8 AS ack_rate, "deliver_rate"::float8 AS deliver_rate,
     "inflow_rate"::float8 AS inflow_rate, "redeliver_rate"::float8 AS redeliver_rate, "oldest_age_seconds"::float8 AS oldest_age
-  FROM "consumer_samples" WHERE "consumer_id" = $1::uuid AND "taken_at" < $2::timestamptz AND "taken_at" >= $3::timestamptz ORDER BY "taken_at" DESC LIMIT 1`;
+  FROM ${sampleRowsSql(`"consumer_id" = $1::uuid AND "taken_at" < $2::timestamptz AND "taken_at" >= $3::timestamptz`, `"consumer_id" = $1::uuid AND "span" >= ${spanOf("$3::timestamptz")} AND "span" < $2::timestamptz`)} s
+  ORDER BY "taken_at" DESC LIMIT 1`;
 
 const lastOf = (col: string, as: string) => `(array_agg(${col} ORDER BY "taken_at" DESC))[1]::float8 AS ${as}`;
 const RAW_SQL = `SELECT date_bin(make_interval(secs => $2), "taken_at", $3::timestamptz) AS t, max("taken_at") AS last_at,
@@ -53,7 +61,7 @@ const RAW_SQL = `SELECT date_bin(make_interval(secs => $2), "taken_at", $3::time
     avg("backlog")::float8 AS backlog, max("backlog")::float8 AS backlog_max, avg("in_flight")::float8 AS in_flight,
     max("in_flight_limit")::float8 AS in_flight_limit, avg("consumer_count")::float8 AS consumer_count,
     avg("ack_rate") AS ack_rate, avg("deliver_rate") AS deliver_rate, avg("inflow_rate") AS inflow_rate, avg("redeliver_rate") AS redeliver_rate, max("oldest_age_seconds")::float8 AS oldest_age
-  FROM "consumer_samples" WHERE "consumer_id" = $1::uuid AND "taken_at" >= $3::timestamptz AND "taken_at" < $4::timestamptz
+  FROM ${sampleRowsSql(`"consumer_id" = $1::uuid AND "taken_at" >= $3::timestamptz AND "taken_at" < $4::timestamptz`, `"consumer_id" = $1::uuid AND "span" >= ${spanOf("$3::timestamptz")} AND "span" < $4::timestamptz`)} s
   GROUP BY 1 ORDER BY 1`;
 
 const ROLLUP_SQL = `SELECT date_bin(make_interval(secs => $2), "bucket", $3::timestamptz) AS t,
@@ -61,22 +69,28 @@ const ROLLUP_SQL = `SELECT date_bin(make_interval(secs => $2), "bucket", $3::tim
     (sum("in_flight_avg" * "samples") / sum("samples"))::float8 AS in_flight, max("in_flight_limit")::float8 AS in_flight_limit,
     avg(("consumer_count_min" + "consumer_count_max") / 2.0)::float8 AS consumer_count,
     avg("ack_rate") AS ack_rate, avg("deliver_rate") AS deliver_rate, avg("inflow_rate") AS inflow_rate, avg("redeliver_rate") AS redeliver_rate, max("oldest_age_max")::float8 AS oldest_age
-  FROM "consumer_rollups" WHERE "consumer_id" = $1::uuid AND "bucket" >= $3::timestamptz AND "bucket" < $4::timestamptz
+  FROM ${rollupRowsSql(`"consumer_id" = $1::uuid AND "bucket" >= $3::timestamptz AND "bucket" < $4::timestamptz`, `"consumer_id" = $1::uuid AND "day" >= ${dayOf("$3::timestamptz")} AND "day" < $4::timestamptz`)} r
   GROUP BY 1 ORDER BY 1`;
 
-/** Charts' data: raw samples for recent short ranges, 1-minute rollups beyond; gaps stay gaps. */
+/** Charts' data: raw samples for recent ranges up to a day, hourly rollups beyond; gaps stay gaps. */
 export async function getConsumerSeries(id: string, q: SeriesQuery, now = new Date()): Promise<ConsumerSeries> {
-  const config = getConfig();
   const { prisma } = await getStore();
   if (!(await prisma.consumer.findUnique({ where: { id }, select: { id: true } }))) {
     throw new AppError("NOT_FOUND", "This consumer is not known to Redrive (any more).");
   }
+  return readConsumerSeries(prisma, getConfig().sampler, id, q, now);
+}
+
+/** The series of a consumer known to exist, from a given store and sampler settings. */
+export async function readConsumerSeries(prisma: PrismaClient, sampler: { intervalMs: number; rawRetentionMs: number }, id: string, q: SeriesQuery, now: Date): Promise<ConsumerSeries> {
+  const config = { sampler };
   const range = q.to.getTime() - q.from.getTime();
-  const rawCovers = q.from.getTime() >= now.getTime() - config.sampler.rawRetentionMs;
+  const rawCovers = q.from.getTime() >= now.getTime() - config.sampler.rawRetentionMs - RAW_SLACK_MS;
   const source = range <= RAW_MAX_RANGE_MS && rawCovers ? "raw" : "rollup";
-  const minStep = source === "raw" ? Math.round(config.sampler.intervalMs / 1000) : 60;
+  const minStep = source === "raw" ? Math.round(config.sampler.intervalMs / 1000) : ROLLUP_STEP_S;
   let step = Math.max(q.step ?? 0, minStep, Math.ceil(range / 1000 / TARGET_POINTS));
-  if (source === "rollup") step = Math.ceil(step / 60) * 60;
+  if (source === "rollup") step = Math.ceil(step / ROLLUP_STEP_S) * ROLLUP_STEP_S;
+  else if (range > RAW_FINE_RANGE_MS) step = Math.ceil(step / 60) * 60;
   step = Math.max(step, Math.ceil(range / 1000 / MAX_POINTS));
 
   const rows = await prisma.$queryRawUnsafe<Bucket[]>(source === "raw" ? RAW_SQL : ROLLUP_SQL, id, step, q.from.toISOString(), q.to.toISOString());

@@ -98,7 +98,7 @@ export type ConsumerSeries = {
   from: string;
   to: string;
   stepSeconds: number;
-  /** "raw" samples or 1-minute "rollup" buckets. */
+  /** "raw" samples or hourly "rollup" buckets. */
   source: "raw" | "rollup";
   points: SeriesPoint[];
 };

@@ -1,5 +1,6 @@
 import "server-only";
 import { LAST_SAMPLED_SQL } from "@/lib/health/last-sampled";
+import { sampleRowsSql } from "@/lib/health/sample-rows";
 import { auditTarget } from "@/lib/audit/actions";
 import { withAudit } from "@/lib/audit/record-audit";
 import { BROKER_LABELS, type BrokerKind } from "@/lib/brokers/contracts";
@@ -14,6 +15,13 @@ import { decideGate, type WatchedConsumer } from "./decide-gate";
 // and the state of the consumers its letters go to. The gate pauses the job (as Redrive, audited,
 // with one sentence saying why), holds it while the canary settles, or lifts its own pause once
 // the destination has been healthy for as long as the job asked.
+
+
+/** A consumer's latest sample (`and` may bound its time by $2): the newest of its rows and of its last packed hour. */
+const LAST_SAMPLE_SQL = (and: string) =>
+  `SELECT "acked_total" AS "ackedTotal", "backlog" FROM ${sampleRowsSql(`"consumer_id" = $1::uuid ${and}`,
+    `"consumer_id" = $1::uuid AND "span" = (SELECT max("span") FROM "consumer_sample_spans" WHERE "consumer_id" = $1::uuid ${and.replace('"taken_at"', '"span"')})`)} s
+   ORDER BY "taken_at" DESC LIMIT 1`;
 
 /** What the runner does with the gate's answer: wait this long and ask again, or send at most `limit` letters next. */
 export type JobGateStep = { holdMs?: number; limit?: number };
@@ -183,8 +191,8 @@ export function createJobGate(deps: {
     for (const c of consumers) {
       // A sample is stored only when a value changed: the latest one holds until the consumer's last reading.
       const [before, after, read] = await Promise.all([
-        p.consumerSample.findFirst({ where: { consumerId: c.id, takenAt: { lte: start } }, orderBy: { takenAt: "desc" }, select: { ackedTotal: true } }),
-        p.consumerSample.findFirst({ where: { consumerId: c.id }, orderBy: { takenAt: "desc" }, select: { ackedTotal: true, backlog: true } }),
+        p.$queryRawUnsafe<Array<{ ackedTotal: bigint | null }>>(LAST_SAMPLE_SQL("AND \"taken_at\" <= $2::timestamptz"), c.id, start.toISOString()).then((r) => r[0]),
+        p.$queryRawUnsafe<Array<{ ackedTotal: bigint | null; backlog: bigint }>>(LAST_SAMPLE_SQL(""), c.id).then((r) => r[0]),
         p.$queryRawUnsafe<Array<{ at: Date | null }>>(`SELECT ${LAST_SAMPLED_SQL} AS at FROM "consumers" c JOIN "clusters" cl ON cl."id" = c."cluster_id" WHERE c."id" = $1::uuid`, c.id),
       ]);
       const readAt = read[0]?.at ?? null;

@@ -8,6 +8,7 @@ import { RabbitBroker } from "@/lib/brokers/rabbitmq/rabbitmq-broker";
 import { DEFAULT_THRESHOLDS, type NatsClusterConfig, type RabbitClusterConfig } from "@/lib/config";
 import { openStore, type Store } from "@/lib/db/open-store";
 import { createLeaderLock } from "@/lib/db/leader-lock";
+import { PACK_SETTLE_MS } from "@/lib/health/sampler/maintain-retention";
 import { Sampler } from "@/lib/health/sampler/sampler";
 import { createTestDatabase } from "../support/postgres";
 import { createVhost, mgmt, queueStats, until } from "../support/rabbit-admin";
@@ -185,14 +186,20 @@ describe("the sampler against real brokers", () => {
     await proxy.restore();
   });
 
-  it("rolls samples up into minutes and serves no more than one leader", async () => {
-    await sampler.maintain(true);
+  it("packs finished hours into spans and hourly rollups, and serves no more than one leader", async () => {
     const stopped = await byName("stopped-q");
+    const written = await store.prisma.consumerSample.count({ where: { consumerId: stopped.id } });
+    expect(written).toBeGreaterThan(0);
+    // The sampler's clock past the end of this hour and the settling minutes after it.
+    clock = Math.ceil((clock + 1) / 3_600_000) * 3_600_000 + PACK_SETTLE_MS;
+    await sampler.maintain(true);
     const rollups = await store.prisma.consumerRollup.findMany({ where: { consumerId: stopped.id } });
-    const samples = await store.prisma.consumerSample.findMany({ where: { consumerId: stopped.id } });
-    expect(rollups.reduce((a, r) => a + r.samples, 0)).toBeLessThanOrEqual(samples.length);
-    expect(rollups.length).toBeGreaterThan(0);
+    const spans = await store.prisma.consumerSampleSpan.findMany({ where: { consumerId: stopped.id }, select: { ms: true } });
+    expect(await store.prisma.consumerSample.count({ where: { consumerId: stopped.id } })).toBe(0);
+    expect(spans.reduce((a, s) => a + s.ms.length, 0)).toBe(written);
+    expect(rollups.reduce((a, r) => a + r.samples, 0)).toBe(written);
     for (const r of rollups) expect(Number(r.backlogMax)).toBe(40);
+    for (const r of rollups) expect(r.bucket.getTime() % 3_600_000).toBe(0);
 
     const second = new Sampler(store.prisma, [{ cluster: rabbitCluster, broker: rabbit }], createLeaderLock({ kind: "postgres", url: db.url }, () => undefined), {
       intervalMs: TICK_MS,

@@ -1,10 +1,29 @@
 import "server-only";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import type { SamplePoint } from "../sample-point";
+import { sampleRowsSql, spanOf } from "../sample-rows";
 import { carrySince, type Detected } from "../findings";
 import { readFindings } from "../to-summary";
 import type { Finding, FindingCode, HealthState } from "../types";
 import type { Written } from "./write-sweep";
+
+type SampleRow = {
+  consumer_id: string;
+  taken_at: Date;
+  backlog: bigint;
+  in_flight: bigint;
+  in_flight_limit: number | null;
+  consumer_count: number;
+  delivered_total: bigint | null;
+  acked_total: bigint | null;
+  published_total: bigint | null;
+  redelivered_total: bigint | null;
+  counter_epoch: string | null;
+  ack_rate: number | null;
+  deliver_rate: number | null;
+  inflow_rate: number | null;
+  redeliver_rate: number | null;
+};
 
 type StateMark = { state: HealthState; since: Date };
 
@@ -74,28 +93,34 @@ export class ConsumerWindows {
   /** A new leader (of one cluster, or of all) picks up where the last one left off: recent samples and states from the store. */
   async load(prisma: PrismaClient, now: Date, clusterId?: string): Promise<void> {
     const since = new Date(now.getTime() - this.keepMs);
-    const ofCluster = clusterId ? { consumer: { clusterId } } : {};
-    const rows = await prisma.consumerSample.findMany({ where: { takenAt: { gte: since }, ...ofCluster }, orderBy: [{ consumerId: "asc" }, { takenAt: "asc" }] });
+    const rows = await prisma.$queryRawUnsafe<SampleRow[]>(
+      `SELECT s.* FROM ${sampleRowsSql(`"taken_at" >= $1::timestamptz`, `"span" >= ${spanOf("$1::timestamptz")}`)} s
+       ${clusterId ? `JOIN "consumers" c ON c."id" = s."consumer_id" WHERE c."cluster_id" = $2::uuid` : ""}
+       ORDER BY s."consumer_id", s."taken_at"`,
+      since.toISOString(),
+      ...(clusterId ? [clusterId] : []),
+    );
+    const num = (v: bigint | number | null) => (v === null ? null : Number(v));
     for (const r of rows) {
-      const list = this.points.get(r.consumerId) ?? [];
+      const list = this.points.get(r.consumer_id) ?? [];
       list.push({
-        t: r.takenAt.getTime(),
-        pending: Number(r.backlog) - Number(r.inFlight),
-        inFlight: Number(r.inFlight),
+        t: new Date(r.taken_at).getTime(),
+        pending: Number(r.backlog) - Number(r.in_flight),
+        inFlight: Number(r.in_flight),
         backlog: Number(r.backlog),
-        inFlightLimit: r.inFlightLimit,
-        consumerCount: r.consumerCount,
-        deliveredTotal: r.deliveredTotal === null ? null : Number(r.deliveredTotal),
-        ackedTotal: r.ackedTotal === null ? null : Number(r.ackedTotal),
-        publishedTotal: r.publishedTotal === null ? null : Number(r.publishedTotal),
-        redeliveredTotal: r.redeliveredTotal === null ? null : Number(r.redeliveredTotal),
-        counterEpoch: r.counterEpoch,
-        ackRate: r.ackRate,
-        deliverRate: r.deliverRate,
-        inflowRate: r.inflowRate,
-        redeliverRate: r.redeliverRate,
+        inFlightLimit: r.in_flight_limit,
+        consumerCount: r.consumer_count,
+        deliveredTotal: num(r.delivered_total),
+        ackedTotal: num(r.acked_total),
+        publishedTotal: num(r.published_total),
+        redeliveredTotal: num(r.redelivered_total),
+        counterEpoch: r.counter_epoch,
+        ackRate: r.ack_rate,
+        deliverRate: r.deliver_rate,
+        inflowRate: r.inflow_rate,
+        redeliverRate: r.redeliver_rate,
       });
-      this.points.set(r.consumerId, list);
+      this.points.set(r.consumer_id, list);
     }
     const states = await prisma.consumer.findMany({ where: { goneAt: null, ...(clusterId ? { clusterId } : {}) }, select: { id: true, state: true, stateSince: true, findings: true } });
     for (const s of states) {

@@ -5,7 +5,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import { ConsumerWindows } from "./consumer-windows";
 import type { LeaderLock } from "@/lib/db/leader-lock";
-import { expireOldData, rollUpMinutes } from "./maintain-retention";
+import { expireOldData, packBoundary, packDays, packHours } from "./maintain-retention";
 import { sweepCluster, type SweepResult } from "./sweep-cluster";
 import { ensureCluster } from "@/lib/clusters/ensure-cluster";
 
@@ -38,7 +38,6 @@ export class Sampler {
   private readonly windows = new Map<string, ConsumerWindows>();
   private ticks = 0;
   private lastMaintenance = 0;
-  private rolledUpTo: Date | undefined;
   private readonly now: () => Date;
   lastTick: { at: Date; ms: number; result: TickResult } | undefined;
 
@@ -142,16 +141,35 @@ export class Sampler {
     return result;
   }
 
-  /** Roll up finished minutes and expire old data, about once a minute. */
+  private packedTo: number | undefined;
+  private packing: Promise<void> | undefined;
+
+  private async pack(now: Date): Promise<void> {
+    try {
+      await packHours(this.prisma, now);
+      await packDays(this.prisma, now);
+    } catch (e) {
+      this.packedTo = undefined;
+      this.options.log?.("warn", "packing samples failed; retried next minute", { error: describeError(e) });
+    }
+  }
+
+  /** Pack (and roll up) finished hours, pack finished days of rollups, and expire old data, checked about once a minute. */
   async maintain(force = false): Promise<void> {
     const now = this.now();
     if (!force && now.getTime() - this.lastMaintenance < MAINTENANCE_EVERY_MS) return;
     this.lastMaintenance = now.getTime();
     try {
-      const from = this.rolledUpTo ?? new Date(now.getTime() - this.options.rawRetentionMs);
-      await rollUpMinutes(this.prisma, from, now);
-      // The current minute is still filling; it is rolled up again next time.
-      this.rolledUpTo = new Date(Math.floor(now.getTime() / 60_000) * 60_000 - 60_000);
+      // Once an hour has something to pack (and again on a new leader, which may find hours left over).
+      // Packing an hour of a large fleet takes a while: sweeps go on meanwhile (forced: awaited).
+      const boundary = packBoundary(now).getTime();
+      if (force || boundary !== this.packedTo) {
+        this.packedTo = boundary;
+        const run = (this.packing ??= this.pack(now).finally(() => {
+          this.packing = undefined;
+        }));
+        if (force) await run;
+      }
       await expireOldData(this.prisma, now, this.options.rawRetentionMs, this.options.rollupRetentionMs);
     } catch (e) {
       this.options.log?.("warn", "sample retention failed; retried next minute", { error: describeError(e) });
@@ -162,6 +180,7 @@ export class Sampler {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
+    await this.packing;
     await this.lock.release();
     this.windows.clear();
   }
