@@ -4,8 +4,9 @@ import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { authenticate } from "@/lib/auth/authenticate";
 import { principalFor, type Principal, type Role } from "@/lib/auth/permissions";
-import { SESSION_CACHE_MS } from "@/lib/auth/session-cache";
+import { cachedSession, forgetUser, rememberSession, SESSION_CACHE_MS } from "@/lib/auth/session-cache";
 import { signOut } from "@/lib/auth/sign-out";
+import { hashSecret } from "@/lib/auth/secrets";
 import { startSession } from "@/lib/auth/start-session";
 import { updateUser } from "@/lib/auth/update-user";
 import { getStore } from "@/lib/db/get-store";
@@ -118,5 +119,23 @@ describe("session checks cached for a second", () => {
     expect((await authenticate(cookie(token)))?.role).toBe("viewer");
     later(1);
     expect((await authenticate(cookie(token)))?.role).toBe("operator");
+  });
+
+  it("does not remember a check that began before its account was changed (its read may predate the change)", async () => {
+    const eve = await account("eve", "admin");
+    const token = await session(eve.id);
+    freezeClock();
+    const began = Date.now();
+    const seen = await authenticate(cookie(token));
+    expect(seen?.sessionId).toBeTruthy();
+    const principal = { ...seen!, sessionId: seen!.sessionId! };
+    later(5);
+    forgetUser(eve.id);
+    rememberSession(hashSecret(token), { principal, lastSeenAt: began, expiresAt: began + 60_000, checkedAt: began });
+    expect(cachedSession(hashSecret(token), Date.now())).toBeNull();
+    // A check that began after the change is remembered as usual.
+    later(5);
+    rememberSession(hashSecret(token), { principal, lastSeenAt: Date.now(), expiresAt: Date.now() + 60_000, checkedAt: Date.now() });
+    expect(cachedSession(hashSecret(token), Date.now())?.principal.name).toBe("eve");
   });
 });
