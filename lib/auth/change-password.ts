@@ -9,6 +9,7 @@ import { AppError } from "@/lib/errors";
 import type { Authenticated } from "./authenticate";
 import { accountTarget, countFailures, limitError, limitReached } from "./count-failures";
 import { hashPassword, MAX_PASSWORD_LENGTH, passwordProblem, verifyPassword } from "./password";
+import { forgetUser } from "./session-cache";
 
 export const changePasswordBody = z.object({ current: z.string().min(1).max(MAX_PASSWORD_LENGTH), next: z.string().max(MAX_PASSWORD_LENGTH) });
 
@@ -43,5 +44,6 @@ export async function changePassword(input: z.infer<typeof changePasswordBody>, 
     await prisma.user.update({ where: { id: user.id }, data: { passwordHash, passwordChangedAt: new Date() } });
     await prisma.session.deleteMany({ where: { userId: user.id, NOT: { id: principal.sessionId ?? "" } } });
   });
+  forgetUser(user.id);
   return { changed: true };
 }

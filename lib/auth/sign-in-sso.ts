@@ -8,6 +8,7 @@ import { AppError } from "@/lib/errors";
 import { findUserByName } from "./find-user-by-name";
 import { isRole, type Role } from "./permissions";
 import { roleFromGroups, type GroupRoleRules } from "./role-from-groups";
+import { forgetUser } from "./session-cache";
 import type { SsoError } from "./sso-error-sentence";
 import { userName } from "./user-name";
 
@@ -118,6 +119,7 @@ export async function signInSso(
     const from = user.role;
     // Only this sign-in's view of the groups changes the role; a concurrent one settles on the same.
     await prisma.user.update({ where: { id: user.id }, data: { role: mapped.role } });
+    forgetUser(user.id);
     await recordEvent(prisma, {
       actor: user.name,
       address,

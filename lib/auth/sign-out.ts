@@ -7,6 +7,7 @@ import { getStore } from "@/lib/db/get-store";
 import { log } from "@/lib/log";
 import type { Authenticated } from "./authenticate";
 import { getOidcClient } from "./get-oidc-client";
+import { forgetSession } from "./session-cache";
 
 /**
  * Ends the caller's session (an API token has none: it is revoked by an admin instead). For an
@@ -17,6 +18,7 @@ export async function signOut(principal: Authenticated, address: string | null):
   if (!principal.sessionId) return { signedOut: false };
   const { prisma } = await getStore();
   await prisma.session.deleteMany({ where: { id: principal.sessionId } });
+  forgetSession(principal.sessionId);
   const user = await prisma.user.findUnique({ where: { id: principal.id }, select: { ssoSource: true } });
   await recordEvent(prisma, {
     actor: principal.name,

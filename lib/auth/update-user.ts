@@ -10,6 +10,7 @@ import { log } from "@/lib/log";
 import { listUsers, type UserView } from "./list-users";
 import { hashPassword, MAX_PASSWORD_LENGTH, passwordProblem } from "./password";
 import { ROLES, type Principal } from "./permissions";
+import { forgetUser } from "./session-cache";
 
 export const updateUserBody = z
   .object({ role: z.enum(ROLES).optional(), disabled: z.boolean().optional(), password: z.string().max(MAX_PASSWORD_LENGTH).optional() })
@@ -52,6 +53,8 @@ export async function updateUser(id: string, input: z.infer<typeof updateUserBod
     }),
     (tokens) => (tokens.length ? { tokensRevoked: tokens } : {}),
   );
+  // Its sessions checked in the last second are checked again: the new role or state applies at once here.
+  forgetUser(id);
   // Each token also gets its own line, so the log read by token shows when and why it ended.
   // The revocation itself is already in the outcome above: a line that cannot be written is logged, not an error.
   for (const t of revoked) {

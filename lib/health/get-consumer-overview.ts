@@ -1,7 +1,7 @@
 import "server-only";
 import { getStore } from "@/lib/db/get-store";
 import type { ConsumerOverview } from "./overview-types";
-import { toSummary } from "./to-summary";
+import { SUMMARY_SELECT, toSummary } from "./to-summary";
 import { HEALTH_STATES, type HealthState } from "./types";
 
 /** How many of the worst consumers the Overview lists; the rest are a link away. */
@@ -17,7 +17,7 @@ export async function getConsumerOverview(): Promise<ConsumerOverview> {
       where: { goneAt: null, state: { not: "OK" } },
       orderBy: [{ impact: "desc" }, { severity: "asc" }, { backlog: "desc" }, { id: "asc" }],
       take: WORST_SHOWN,
-      include: { cluster: { select: { name: true, lastSampledAt: true } } },
+      select: SUMMARY_SELECT,
     }),
     // Every present consumer was read at its cluster's last sweep (a row is written only when it changed).
     prisma.cluster.aggregate({ _max: { lastSampledAt: true } }),

@@ -4,7 +4,7 @@ import type { Prisma } from "@/lib/db/generated/client";
 import { CONSUMER_SORT_DEFAULT_DIR } from "./consumer-list-params";
 import type { ConsumerListQuery } from "./consumer-list-query";
 import type { ConsumerListResponse } from "./types";
-import { toSummary } from "./to-summary";
+import { SUMMARY_SELECT, toSummary } from "./to-summary";
 
 // The query's schema is the list's contract, shared with the client hook and the page's URL.
 export { consumerListQuery, type ConsumerListQuery } from "./consumer-list-query";
@@ -45,7 +45,7 @@ export async function listConsumers(q: ConsumerListQuery): Promise<ConsumerListR
     ...(q.q ? { OR: [{ name: { contains: q.q, mode: "insensitive" } }, { parent: { contains: q.q, mode: "insensitive" } }] } : {}),
   };
   const [rows, total, latest] = await Promise.all([
-    prisma.consumer.findMany({ where, orderBy: orderBy(q.sort, q.dir ?? CONSUMER_SORT_DEFAULT_DIR[q.sort]), skip: q.offset, take: q.limit, include: { cluster: { select: { name: true, lastSampledAt: true } } } }),
+    prisma.consumer.findMany({ where, orderBy: orderBy(q.sort, q.dir ?? CONSUMER_SORT_DEFAULT_DIR[q.sort]), skip: q.offset, take: q.limit, select: SUMMARY_SELECT }),
     prisma.consumer.count({ where }),
     prisma.cluster.aggregate({ _max: { lastSampledAt: true } }),
   ]);

@@ -1,9 +1,46 @@
 import "server-only";
-import type { Consumer } from "@/lib/db/generated/client";
+import type { Prisma } from "@/lib/db/generated/client";
 import { lastSampled } from "./last-sampled";
 import { FINDING_CODES, type ConsumerRole, type ConsumerSummary, type Finding, type HealthState } from "./types";
 
-type Row = Consumer & { cluster: { name: string; lastSampledAt?: Date | null } };
+/**
+ * The columns a summary is made of, and no others: lists read 100 rows at a time, and the ones left
+ * out (the broker's config JSON above all) cost the store and the app reading them for nothing.
+ */
+export const SUMMARY_SELECT = {
+  id: true,
+  kind: true,
+  parent: true,
+  name: true,
+  role: true,
+  state: true,
+  stateReason: true,
+  stateSince: true,
+  backlog: true,
+  pending: true,
+  inFlight: true,
+  inFlightLimit: true,
+  consumerCount: true,
+  ackRate: true,
+  deliverRate: true,
+  inflowRate: true,
+  redeliverRate: true,
+  rateWindowSeconds: true,
+  etaSeconds: true,
+  lastActivityAt: true,
+  oldestAgeSeconds: true,
+  oldestAgeEstimated: true,
+  oldestAgeNote: true,
+  lastSampledAt: true,
+  goneAt: true,
+  expectedMin: true,
+  synthetic: true,
+  findings: true,
+  recentBacklog: true,
+  cluster: { select: { name: true, lastSampledAt: true } },
+} as const satisfies Prisma.ConsumerSelect;
+
+type Row = Prisma.ConsumerGetPayload<{ select: Omit<typeof SUMMARY_SELECT, "cluster"> }> & { cluster: { name: string; lastSampledAt?: Date | null } };
 
 const num = (v: bigint | number | null) => (v === null ? null : Number(v));
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());

@@ -33,7 +33,11 @@ endpoint and writes them as JSON (docs/reliability.md and docs/benchmarks.md are
   --quick               a small, fast run (the defaults marked --quick)
   --out PATH            write the JSON figures to PATH (default ${DEFAULT_LOAD_OUT})
   --no-write            print only
-  --help                show this text`;
+  --help                show this text
+
+Environment: REDRIVE_LOAD_CPU_PROF=<folder> makes each app process write a V8 CPU profile there when it
+stops (summarise with node --import tsx scripts/load/profile-summary.ts FILE.cpuprofile);
+REDRIVE_LOAD_APP_DIR=<folder> serves a private copy built before (kept) instead of building one.`;
 
 export { UsageError as LoadArgsError } from "../cli-args";
 

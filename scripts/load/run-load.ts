@@ -154,8 +154,10 @@ export async function runLoad(options: LoadOptions, signal: AbortSignal, log: (l
     );
     await step(`PostgreSQL: ${options.letters.toLocaleString("en-US")} letters into the inbox (SQL)`, () => fillInbox(store.prisma, [ids[0]!, ids[1]!], options.letters, signal, () => undefined));
 
-    const dir = await step("the app: next build of a private copy", () => buildPrivateCopy(ROOT, signal));
-    cleanup.add("the app's build folder", () => rm(dir, { recursive: true, force: true }));
+    // REDRIVE_LOAD_APP_DIR: serve a private copy built before (kept afterwards), to profile one build many times.
+    const prebuilt = process.env.REDRIVE_LOAD_APP_DIR;
+    const dir = prebuilt ? prebuilt : await step("the app: next build of a private copy", () => buildPrivateCopy(ROOT, signal));
+    if (!prebuilt) cleanup.add("the app's build folder", () => rm(dir, { recursive: true, force: true }));
     const configFile = path.join(dir, "redrive.load.config.json");
     await writeFile(
       configFile,
@@ -170,7 +172,10 @@ export async function runLoad(options: LoadOptions, signal: AbortSignal, log: (l
     );
     const sweeps = watchSweeps(store);
     cleanup.add("the sweep watcher", () => sweeps.stop());
-    const appEnv = { DATABASE_URL: db.url, REDRIVE_CONFIG: configFile, REDRIVE_LOG_LEVEL: "warn" };
+    // REDRIVE_LOAD_CPU_PROF=<folder>: each app process writes a V8 CPU profile there when it stops
+    // (summarise with scripts/load/profile-summary.ts).
+    const profileDir = process.env.REDRIVE_LOAD_CPU_PROF;
+    const appEnv = { DATABASE_URL: db.url, REDRIVE_CONFIG: configFile, REDRIVE_LOG_LEVEL: "warn", ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(profileDir)}` } : {}) };
     let app = await step("the app: next start", () => startApp({ dir, root: ROOT, env: appEnv, signal }));
     cleanup.add("the app server", () => app.stop());
     const usage = watchApp(() => app.pid);

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { isRole, principalFor } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
-import { defineRoute } from "@/lib/http/define-route";
+import { defineRoute, stringify } from "@/lib/http/define-route";
 
 // Who is asking comes from the store in the app; here the x-test-role header stands for a session
 // of that role ("none": nobody signed in). Everything else is the real route wrapper.
@@ -125,5 +125,20 @@ describe("defineRoute", () => {
     const res = await raw(new Request("http://x/"), ctx());
     expect(res.status).toBe(201);
     expect(await res.text()).toBe("a,b\n");
+  });
+});
+
+describe("stringify", () => {
+  it("writes a BigInt anywhere as its decimal string and everything else as JSON.stringify does", () => {
+    const plain = { a: [1, "x", null, { b: new Date(0), c: undefined }], d: true };
+    expect(stringify(plain)).toBe(JSON.stringify(plain));
+    const big = { n: 9007199254740993n, list: [{ seq: 1n }, 2], d: new Date(0) };
+    expect(stringify(big)).toBe('{"n":"9007199254740993","list":[{"seq":"1"},2],"d":"1970-01-01T00:00:00.000Z"}');
+  });
+
+  it("still refuses what JSON.stringify refuses", () => {
+    const loop: Record<string, unknown> = {};
+    loop.self = loop;
+    expect(() => stringify(loop)).toThrow(TypeError);
   });
 });

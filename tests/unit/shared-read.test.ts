@@ -34,4 +34,19 @@ describe("sharedRead", () => {
     const [a, b] = await Promise.all([sharedRead("k3", 1000, async () => "a"), sharedRead("k4", 1000, async () => "b")]);
     expect([a, b]).toEqual(["a", "b"]);
   });
+
+  it("with no time to keep, shares only a read in flight: a caller after it has settled reads again", async () => {
+    let calls = 0;
+    const read = async () => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 20));
+      return { n: calls };
+    };
+    const at = await Promise.all(Array.from({ length: 3 }, () => sharedRead("k5", 0, read)));
+    expect(calls).toBe(1);
+    expect(new Set(at).size).toBe(1);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await sharedRead("k5", 0, read)).toEqual({ n: 2 });
+    expect(calls).toBe(2);
+  });
 });
