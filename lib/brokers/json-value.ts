@@ -25,7 +25,8 @@ export function toJsonValue(v: unknown, depth = 0): unknown {
   if (depth > 20) return "[nested too deep]";
   if (v === null || v === undefined) return null;
   if (typeof v === "bigint") return v.toString();
-  if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return typeof v === "string" ? v.replace(/\u0000/g, "\\u0000") : v;
+  if (typeof v === "string") return v.includes("\u0000") ? v.replace(/\u0000/g, "\\u0000") : v;
+  if (typeof v === "number" || typeof v === "boolean") return v;
   if (v instanceof Date) return v.toISOString();
   if (v instanceof Uint8Array) return isUtf8(v) ? payloadText(v, v.length) : { base64: Buffer.from(v).toString("base64") };
   if (Array.isArray(v)) return v.map((x) => toJsonValue(x, depth + 1));
@@ -35,7 +36,15 @@ export function toJsonValue(v: unknown, depth = 0): unknown {
     if (typeof o["!"] === "string" && "value" in o) {
       return o["!"] === "timestamp" && typeof o.value === "number" ? new Date(o.value * 1000).toISOString() : toJsonValue(o.value, depth + 1);
     }
-    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k.replace(/\u0000/g, ""), toJsonValue(x, depth + 1)]));
+    // A plain loop (every header of every collected letter passes here); "__proto__" stays an own key, as with Object.fromEntries.
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(o)) {
+      const key = k.includes("\u0000") ? k.replace(/\u0000/g, "") : k;
+      const value = toJsonValue(x, depth + 1);
+      if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      else out[key] = value;
+    }
+    return out;
   }
   return String(v);
 }

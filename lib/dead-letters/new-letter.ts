@@ -25,7 +25,11 @@ export async function storeLetters(prisma: PrismaClient, letters: NewLetter[]): 
   // PostgreSQL text and jsonb hold no NUL character: one in a name or a header would refuse the
   // whole batch. It is kept visible as the six characters \u0000, as header values already are.
   const text = (v: string | null) => (v === null ? null : v.replace(/\u0000/g, "\\u0000"));
-  const json = (v: unknown) => JSON.stringify(v, (_key, value: unknown) => (typeof value === "string" ? text(value) : value));
+  // Without a NUL anywhere (JSON writes one as \u0000) the replacer changes nothing: most letters skip it.
+  const json = (v: unknown) => {
+    const plain = JSON.stringify(v);
+    return typeof plain === "string" && plain.includes("\\u0000") ? JSON.stringify(v, (_key, value: unknown) => (typeof value === "string" ? text(value) : value)) : plain;
+  };
   return prisma.$executeRawUnsafe(
     `INSERT INTO "dead_letters" ("id", "cluster_id", "kind", "dedupe_key", "source", "destination", "collected_from", "reason", "error_text", "payload_shape",
        "fingerprint", "message_id", "content_type", "payload", "payload_size", "payload_missing", "payload_text", "properties", "headers", "raw_headers",

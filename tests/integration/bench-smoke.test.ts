@@ -16,6 +16,12 @@ describe("the sweep benchmark, quick mode", () => {
     const { report, written, markdown } = await runBench(options, new AbortController().signal, () => undefined);
     expect(written).toBeNull();
     expect(markdown).toContain("## Sweep vs bare walks");
+    // The storage and scale-out sections run in --quick too, and measured (not "not measured: …").
+    expect(markdown).toContain("### Sample storage (bytes on disk per consumer-day)");
+    expect(markdown).toMatch(/\| compact, idle consumer \(one sample a minute\) \| \d+ \|/);
+    expect(markdown).toContain("### Scale-out: 2 replicas × 4 clusters");
+    expect(markdown).toMatch(/\| takeover: SIGKILL to A, until B swept every cluster A led \| \d+\.\d s/);
+    expect(markdown).not.toMatch(/### (Sample storage|Scale-out)[^\n]*\n\nnot measured/);
     // Time lag on and off over the same JetStream load: both sweeps saw every bench consumer, and
     // the cold round read the oldest waiting message of the backlogged ones.
     expect(report.timeLag, report.warnings.join("; ")).not.toBeNull();

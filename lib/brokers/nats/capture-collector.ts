@@ -146,8 +146,23 @@ export class CaptureCollector {
     this.waitingSeenAt = Date.now();
   }
 
+  /**
+   * Fetches, reads the originals of, and stores batch after batch. A batch's INSERT is left to
+   * commit while the next batch is fetched and its originals read; each batch is acked as soon as
+   * its own commit is done (never before), and a batch is stored only once the one before it has
+   * been stored, so a store that went away is noticed before more is sent to it. A crash in
+   * between leaves the advisories unacked: JetStream redelivers them, and their advisory id keeps
+   * each death single.
+   */
   private async run(jsm: JetStreamManager): Promise<void> {
     const consumer = await jetstream(this.nc).consumers.get(this.capture.stream, this.durable);
+    /** The previous batch's store-and-ack, if still going: rejects as its store did. */
+    let storing: Promise<void> | null = null;
+    const settle = async () => {
+      const p = storing;
+      storing = null;
+      if (p) await p;
+    };
     while (!this.stopped) {
       try {
         await this.checkWaiting(jsm);
@@ -157,7 +172,10 @@ export class CaptureCollector {
           this.noteDelivery(m.info.deliverySequence);
           msgs.push(m);
         }
-        if (msgs.length === 0) continue;
+        if (msgs.length === 0) {
+          await settle();
+          continue;
+        }
         // The stream as it is now, read once per batch: its retention, and when this incarnation was made.
         const streams = new Map<string, Promise<StreamInfo | null>>();
         const streamOf = (name: string) => {
@@ -185,16 +203,14 @@ export class CaptureCollector {
             return { m, letter: letterFromAdvisory(a, original, { ...this.ctx, captureStream: this.capture.stream, retention: info?.config.retention ?? null, recreated }) };
           }),
         );
-        const letters = items.flatMap((i) => (i.letter ? [i.letter] : []));
-        try {
-          await this.sink.store(letters);
-        } catch (e) {
-          await this.storeOneByOne(items, describeError(e));
-          continue;
-        }
-        for (const m of msgs) m.ack();
-        this.collected += letters.length;
+        await settle();
+        const current = this.storeAndAck(items);
+        // Awaited at the next batch (or the end); until then its failure is not unhandled.
+        current.catch(() => undefined);
+        storing = current;
       } catch (e) {
+        // A batch fetched and read while the one before failed to store is not acked: redelivered, like it.
+        await settle().catch(() => undefined);
         // Our durable removed under us (by hand, or by its inactive threshold): end this loop; the
         // collector's next tick makes the durable again and reads what the stream still holds.
         const gone = await jsm.consumers.info(this.capture.stream, this.durable).then(() => false, (x: unknown) => /consumer not found|10014|stream not found|10059/i.test(describeError(x)));
@@ -208,6 +224,21 @@ export class CaptureCollector {
         await new Promise((r) => setTimeout(r, 2000));
       }
     }
+    // Stopping: the last batch's commit and acks are let finish (its failure leaves it to redelivery).
+    await settle().catch((e: unknown) => this.onError(`capturing NATS dead letters failed while stopping; left to redelivery: ${describeError(e)}`));
+  }
+
+  /** Stores one batch, then acks it (the batch whole, or letter by letter when the store refused the batch). */
+  private async storeAndAck(items: Array<{ m: { ack(): void }; letter: NewLetter | null }>): Promise<void> {
+    const letters = items.flatMap((i) => (i.letter ? [i.letter] : []));
+    try {
+      await this.sink.store(letters);
+    } catch (e) {
+      await this.storeOneByOne(items, describeError(e));
+      return;
+    }
+    for (const { m } of items) m.ack();
+    this.collected += letters.length;
   }
 
   /**

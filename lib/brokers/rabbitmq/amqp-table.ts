@@ -11,8 +11,19 @@ export function encodeAmqpTable(v: unknown, depth = 0): unknown {
   if (typeof v === "bigint") return { "!": "int64", value: v.toString() };
   if (typeof v === "string" && v.includes("\u0000")) return { "!": "string", base64: Buffer.from(v, "utf8").toString("base64") };
   if (Array.isArray(v)) return v.map((x) => encodeAmqpTable(x, depth + 1));
-  if (typeof v === "object") return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k.replace(/\u0000/g, ""), encodeAmqpTable(x, depth + 1)]));
+  if (typeof v === "object") {
+    // A plain loop: this runs for every header of every collected letter.
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) setOwn(out, k.includes("\u0000") ? k.replace(/\u0000/g, "") : k, encodeAmqpTable(x, depth + 1));
+    return out;
+  }
   return v;
+}
+
+/** As Object.fromEntries sets a key: a header named "__proto__" is an own property, not the object's prototype. */
+function setOwn(o: Record<string, unknown>, k: string, value: unknown): void {
+  if (k === "__proto__") Object.defineProperty(o, k, { value, enumerable: true, writable: true, configurable: true });
+  else o[k] = value;
 }
 
 export function decodeAmqpTable(v: unknown): unknown {

@@ -75,6 +75,11 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
         return { id, verdict, stateSince, impact };
       }),
     );
+    // Their rows now say UNKNOWN: the next sweep that reads them writes them whole again.
+    for (const { id } of known) {
+      const w = windows.written.get(id);
+      if (w) windows.written.set(id, { ...w, row: undefined });
+    }
     const ms = Math.round(performance.now() - started);
     await prisma.cluster.update({ where: { id: clusterId }, data: { lastSampleError: reason, lastSampleMs: ms } });
     return { cluster: cluster.name, consumers: known.length, ms, error: reason };

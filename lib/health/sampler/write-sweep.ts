@@ -86,8 +86,11 @@ export type SweepRow = {
   impact: number;
 };
 
-/** What was last written of each consumer (by id): its sample's values and minute, and its row's values. */
-export type Written = Map<string, { sample?: string; minute?: number; born?: number | null; row?: string }>;
+/**
+ * What was last written of each consumer (by id): its sample's values and minute, its row's values,
+ * and the sparkline's shape and the impact score as the row last stored them.
+ */
+export type Written = Map<string, { sample?: string; minute?: number; born?: number | null; row?: string; spark?: string; impact?: number }>;
 
 /**
  * A sample is written when a value changed, and at least once a minute (so every minute has a rollup
@@ -102,13 +105,34 @@ export const sampleValues = (r: SweepRow) => [
   r.point.ackRate, r.point.deliverRate, r.point.inflowRate, r.point.redeliverRate,
 ];
 
-/** The consumer row's values but the sampling time (the rate window to the second: it jitters with every tick). */
+/**
+ * The consumer row's values but the sampling time (the rate window to the second: it jitters with
+ * every tick), the sparkline and the impact score (compared on their own, below).
+ */
 const rowValues = (r: SweepRow) => [
   r.verdict.state, r.verdict.reason, r.stateSince.getTime(), r.point.backlog, r.point.pending, r.point.inFlight, r.point.inFlightLimit, r.point.consumerCount,
   r.point.ackRate, r.point.deliverRate, r.point.inflowRate, r.point.redeliverRate, r.rateWindowSeconds === null ? null : Math.round(r.rateWindowSeconds),
-  r.verdict.etaSeconds, r.reading.redeliveredNow, r.activityAt?.getTime() ?? null, r.oldest.seconds, r.recentBacklog, r.role, r.oldest.estimated, r.oldest.note,
-  r.expectedMin, r.findings, r.impact,
+  r.verdict.etaSeconds, r.reading.redeliveredNow, r.activityAt?.getTime() ?? null, r.oldest.seconds, r.role, r.oldest.estimated, r.oldest.note,
+  r.expectedMin, r.findings,
 ];
+
+/**
+ * The sparkline as a chart draws it (components/charts/sparkline.tsx): nothing under two readings,
+ * and a level series is the same flat line however many readings it has. Only a change of what is
+ * drawn rewrites the row; the stored readings then catch up with the window.
+ */
+export function sparklineShape(values: readonly number[]): string {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (finite.length < 2) return "";
+  return finite.every((v) => v === finite[0]) ? `level ${finite[0]}` : JSON.stringify(finite);
+}
+
+/**
+ * The impact score's time-in-state term creeps up every sweep while nothing else changes: a rise of
+ * less than this (from the score last stored) leaves the row; any fall, or a rise by this much, is written.
+ */
+export const IMPACT_STEP = 0.1;
+const impactMoved = (now: number, stored: number | undefined) => stored === undefined || now < stored || Math.round((now - stored) * 100) >= Math.round(IMPACT_STEP * 100);
 
 /**
  * Writes what changed since the last sweep: a sample for each consumer whose values changed (or
@@ -127,7 +151,12 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
     return b === null || w.born === null ? b !== w.born : Math.abs(b - w.born) > BORN_SLACK_SECONDS;
   });
   const sampled = new Set(samples.map((r) => r.id));
-  const changed = rows.filter((r, i) => written.get(r.id)?.row !== keys[i]!.row);
+  const sparks = rows.map((r) => sparklineShape(r.recentBacklog));
+  const changed = rows.filter((r, i) => {
+    const w = written.get(r.id);
+    return w?.row !== keys[i]!.row || w.spark !== sparks[i] || impactMoved(r.impact, w.impact);
+  });
+  const rewritten = new Set(changed.map((r) => r.id));
   for (const part of chunks(samples)) {
     await prisma.$executeRawUnsafe(
       `INSERT INTO "consumer_samples" ("consumer_id", "taken_at", "backlog", "in_flight", "in_flight_limit", "consumer_count",
@@ -203,7 +232,9 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
     const w = written.get(r.id);
     // The arrival time last stored stays the reference until a sample is written again.
     const b = sampled.has(r.id) || !w ? born[i]! : (w.born ?? null);
-    written.set(r.id, { sample: keys[i]!.sample, minute: sampled.has(r.id) || !w ? minute : w.minute, born: b, row: keys[i]!.row });
+    // The sparkline and impact last stored stay the reference until the row is written again.
+    const stored = rewritten.has(r.id) || !w ? { spark: sparks[i]!, impact: r.impact } : { spark: w.spark, impact: w.impact };
+    written.set(r.id, { sample: keys[i]!.sample, minute: sampled.has(r.id) || !w ? minute : w.minute, born: b, row: keys[i]!.row, ...stored });
   });
   return { samples: samples.length, rows: changed.length };
 }
