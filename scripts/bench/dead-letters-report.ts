@@ -41,6 +41,9 @@ export function renderCollection(f: DeadLetterFigures): string[] {
     `| collect from a RabbitMQ DLQ into the store | ${per(c.redrive.median)} | bare consumer, prefetch ${f.prefetch}, no store | ${per(c.bare.median)} | ${ratio(c.redrive.median.perSecond, c.bare.median.perSecond)} | ${list(c.ratios)} | ${target(median(c.ratios), 0.8)} |`,
     `| collect JetStream dead letters into the store | ${per(n.redrive.median)} | bare advisory fetch + STREAM.MSG.GET, no store | ${per(n.bare.median)} | ${ratio(n.redrive.median.perSecond, n.bare.median.perSecond)} | ${list(n.ratios)} | ${target(median(n.ratios), 0.8)} |`,
     `| (the store's ceiling) | | plain batched INSERT of the same bytes into a table with only a primary key, batches of ${Math.min(f.prefetch, 100)} | ${per(f.collect.plainInsert)} | ${ratio(c.redrive.median.perSecond, f.collect.plainInsert.perSecond)} | | |`,
+    `| (the inbox's ceiling) | | the same letters INSERTed by SQL into dead_letters (its indexes, the search table, the group counts), batches of ${Math.min(f.prefetch, 100)}, no broker | ${per(f.collect.inboxInsert)} | ${ratio(c.redrive.median.perSecond, f.collect.inboxInsert.perSecond)} | | |`,
+    "",
+    `The inbox's ceiling is what storing the letters costs by itself: ${per(f.collect.inboxInsert)}, ${ratio(f.collect.inboxInsert.perSecond, c.bare.median.perSecond)}× the bare consumer. Collection cannot beat it, whatever the broker's speed.`,
     "",
     `Nothing is acked before it is stored: each batch is acked after its INSERT committed. Accounted for: ${int(c.stored)} RabbitMQ letters stored, ${int(c.left)} left on the DLQs; ${int(n.stored)} JetStream letters stored.`,
   ];

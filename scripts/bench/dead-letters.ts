@@ -53,7 +53,7 @@ export type DeadLetterFigures = {
   maxInFlight: number;
   jobRate: number;
   prefetch: number;
-  collect: { rabbit: RabbitCollection; nats: NatsCollection; plainInsert: Throughput };
+  collect: { rabbit: RabbitCollection; nats: NatsCollection; plainInsert: Throughput; inboxInsert: Throughput };
   /** null with --bulk-only (no inbox section). */
   inbox: InboxFigures | null;
   /** The same inbox on the embedded store (PGlite); null with --no-embedded or --bulk-only. */
@@ -75,9 +75,9 @@ const SQL_BODY = `'{"orderId":' || g || ',"customer":"cust-' || (g % 9973) || '"
  * dedupe key, captured a millisecond apart before the template (never in the future: a job takes
  * the letters captured up to its start).
  */
-export async function cloneLetter(store: Store, templateId: string, n: number, tag: string): Promise<void> {
-  for (let from = 1; from < n; from += 50_000) {
-    const to = Math.min(n - 1, from + 49_999);
+export async function cloneLetter(store: Store, templateId: string, n: number, tag: string, batch = 50_000): Promise<void> {
+  for (let from = 1; from < n; from += batch) {
+    const to = Math.min(n - 1, from + batch - 1);
     await store.prisma.$executeRawUnsafe(
       `INSERT INTO "dead_letters" (${INSERT_COLUMNS})
        SELECT gen_random_uuid(), t."cluster_id", t."kind", t."dedupe_key" || ':${tag}:' || g, t."source", t."destination", t."collected_from", t."reason", t."error_text", t."payload_shape", t."fingerprint", 'dead',
@@ -110,6 +110,24 @@ async function plainInsert(dbUrl: string, n: number, batch: number): Promise<Thr
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The inbox's own write alone: copies of a letter the collector stored, INSERTed by SQL into
+ * dead_letters in batches as big as the collector's (every index, the search table and the group
+ * counts kept, as a collected batch keeps them), no broker and no per-letter work in Node; then removed.
+ */
+async function inboxInsertCeiling(store: Store, clusterId: string, n: number, batch: number): Promise<Throughput> {
+  const [template] = await store.prisma.$queryRawUnsafe<Array<{ id: string }>>(
+    `SELECT "id"::text AS id FROM "dead_letters" WHERE "cluster_id" = $1::uuid ORDER BY "captured_at" LIMIT 1`,
+    clusterId,
+  );
+  if (!template) throw new Error("no collected letter to copy for the inbox INSERT ceiling");
+  const t = performance.now();
+  await cloneLetter(store, template.id, n + 1, "ceiling", batch);
+  const r = rate(n, performance.now() - t);
+  await store.prisma.$executeRawUnsafe(`DELETE FROM "dead_letters" WHERE "cluster_id" = $1::uuid AND "message_id" LIKE 'ceiling-%'`, clusterId);
+  return r;
 }
 
 async function shovelMove(vhost: string, src: string, dest: string, n: number, signal: AbortSignal): Promise<Throughput> {
@@ -234,6 +252,7 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
     log(`dead letters: collection of ${c.sizes.collect.toLocaleString("en-US")} RabbitMQ and ${c.sizes.collectNats.toLocaleString("en-US")} JetStream letters, ${rounds} rounds, order rotating`);
     const rabbitCollect = await measureRabbitCollection({ conn, ch, store, cluster, clusterId: rabbitRow.id, vhost, n: c.sizes.collect, rounds, prefetch: PREFETCH, signal, log });
     const plain = await plainInsert(opts.databaseUrl, c.sizes.collect, Math.min(PREFETCH, 100));
+    const inboxInsert = await inboxInsertCeiling(store, rabbitRow.id, c.sizes.collect, Math.min(PREFETCH, 100));
     const natsCollect = await measureNatsCollection({ nc, store, clusterId: natsRow.id, clusterName: names.nats, prefix: c.natsPrefix, n: c.sizes.collectNats, rounds, signal, log });
 
     // 2. Requeue throughput (before the inbox fills the table with a million rows).
@@ -309,7 +328,7 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
         maxInFlight,
         jobRate,
         prefetch: PREFETCH,
-        collect: { rabbit: rabbitCollect, nats: natsCollect, plainInsert: plain },
+        collect: { rabbit: rabbitCollect, nats: natsCollect, plainInsert: plain, inboxInsert },
         inbox,
         inboxEmbedded,
         requeue: { insertMs, rabbit: rabbitRequeue, nats: natsRequeue },
