@@ -6,6 +6,7 @@ import type { LetterListQuery } from "./letter-list-query";
 import { whereClause } from "./letter-filters";
 import type { LetterPage, LetterSummary, LetterState } from "./types";
 import type { BrokerKind } from "@/lib/brokers/contracts";
+import { holderSql } from "@/lib/redrive/letter-hold";
 
 export { letterListQuery, type LetterListQuery } from "./letter-list-query";
 
@@ -37,7 +38,7 @@ export type LetterRow = {
 
 export const LETTER_COLUMNS = `d."id"::text AS id, c."name" AS cluster, d."kind"::text AS kind, d."source", d."destination", d."collected_from", d."reason",
   d."error_text", d."fingerprint", d."state", d."message_id", d."content_type", d."payload_size", d."payload_missing", d."death_count",
-  d."first_death_at", d."last_death_at", d."captured_at", left(d."payload_text", 200) AS preview, encode(substring(d."payload" from 1 for 16), 'hex') AS preview_hex, d."redrive_count", d."job_id"::text AS job_id,
+  d."first_death_at", d."last_death_at", d."captured_at", left(d."payload_text", 200) AS preview, encode(substring(d."payload" from 1 for 16), 'hex') AS preview_hex, d."redrive_count", ${holderSql("d")} AS job_id,
   d."bounced_from_job_id"::text AS bounced_from_job_id`;
 
 export function toLetterSummary(r: LetterRow): LetterSummary {

@@ -1,16 +1,18 @@
 import "server-only";
 import type { Prisma } from "@/lib/db/generated/client";
+import { heldSql, ON_HELD_DO_NOTHING } from "./letter-hold";
 
 /** Which letters a job selects: SQL over `d` (dead_letters) and `c` (clusters), with its parameters ($1…). */
 export type Selection = { sql: string; params: unknown[]; explicit: boolean };
 
 /**
  * Claims up to `limit` letters of the selection for a job, in captured order after the job's
- * cursor and captured no later than `until`: marks them held by the job (skipping rows another
- * job's claim has locked) and adds them to its letters after the ones it has. Moves the cursor and
- * the count in the same transaction, so a batch is claimed whole or not at all; when fewer than
- * `limit` were left, the claim is complete (claim_until NULL, total = claimed). With `owner`, only
- * while that runner holds the job's lease. Returns how many it claimed.
+ * cursor and captured no later than `until`: adds them to its letters after the ones it has, which
+ * is what holds them (letter-hold.ts); the inbox rows are not written. Rows another job's claim has
+ * locked are skipped, and a letter another job took meanwhile is left out by the held index. Moves
+ * the cursor and the count in the same transaction, so a batch is claimed whole or not at all; when
+ * fewer than `limit` were left, the claim is complete (claim_until NULL, total = claimed). With
+ * `owner`, only while that runner holds the job's lease. Returns how many it claimed.
  */
 export async function claimLetters(
   tx: Prisma.TransactionClient,
@@ -28,15 +30,16 @@ export async function claimLetters(
   const until = o.until === "now" ? "now()" : `$${n + 2}::timestamptz`;
   const p = (k: number) => `$${n + (o.until === "now" ? 2 : 3) + k}`;
   const after = cursor.after_at === null ? "" : `AND (d."captured_at", d."id") > (${p(2)}::timestamptz, ${p(3)}::uuid)`;
-  const [r] = await tx.$queryRawUnsafe<Array<{ n: number; last_at: string | null; last_id: string | null }>>(
+  // The row lock keeps two claims from picking one letter at once (the later one skips it, or,
+  // picking by hand, waits and is then left out by the held index when the first commits).
+  const [r] = await tx.$queryRawUnsafe<Array<{ n: number; picked: number; last_at: string | null; last_id: string | null }>>(
     `WITH picked AS (
        SELECT d."id", d."captured_at" FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"
-       WHERE ${o.sel.sql} AND d."job_id" IS NULL AND d."captured_at" <= ${until} ${after}
+       WHERE ${o.sel.sql} AND NOT ${heldSql("d")} AND d."captured_at" <= ${until} ${after}
        ORDER BY d."captured_at", d."id" LIMIT ${p(0)} FOR UPDATE OF d ${o.sel.explicit ? "" : "SKIP LOCKED"}),
-     claimed AS (UPDATE "dead_letters" u SET "job_id" = ${job} FROM picked WHERE u."id" = picked."id" RETURNING u."id", picked."captured_at"),
      added AS (INSERT INTO "redrive_job_letters" ("job_id", "letter_id", "seq")
-       SELECT ${job}, "id", ${p(1)}::int + row_number() OVER (ORDER BY "captured_at", "id") FROM claimed RETURNING 1)
-     SELECT (SELECT count(*)::int FROM added) AS n,
+       SELECT ${job}, "id", ${p(1)}::int + row_number() OVER (ORDER BY "captured_at", "id") FROM picked ${ON_HELD_DO_NOTHING} RETURNING 1)
+     SELECT (SELECT count(*)::int FROM added) AS n, (SELECT count(*)::int FROM picked) AS picked,
        (SELECT "captured_at"::text FROM picked ORDER BY "captured_at" DESC, "id" DESC LIMIT 1) AS last_at,
        (SELECT "id"::text FROM picked ORDER BY "captured_at" DESC, "id" DESC LIMIT 1) AS last_id`,
     ...o.sel.params,
@@ -47,8 +50,9 @@ export async function claimLetters(
     ...(cursor.after_at === null ? [] : [cursor.after_at, cursor.after_id]),
   );
   const got = r?.n ?? 0;
+  if (got < (r?.picked ?? 0)) await closeSeqGaps(tx, o.jobId, cursor.claimed);
   // Fewer picked than asked: nothing in scope is left after the cursor.
-  const complete = (r?.last_at ?? null) === null || got < o.limit;
+  const complete = (r?.last_at ?? null) === null || (r?.picked ?? 0) < o.limit;
   const claimed = cursor.claimed + got;
   await tx.$executeRawUnsafe(
     `UPDATE "redrive_jobs" SET "claimed" = $2, "claim_after_at" = COALESCE($3::timestamptz, "claim_after_at"), "claim_after_id" = COALESCE($4::uuid, "claim_after_id"),
@@ -61,4 +65,19 @@ export async function claimLetters(
     complete,
   );
   return { claimed: got, complete };
+}
+
+/**
+ * A letter picked but taken by another job in between (its claim committed after this statement
+ * began) left a gap in the seq given after `base`: the job's later letters move up, so seq stays
+ * 1..claimed, which the next claim and the canary count on. Rare: only when two jobs race for a letter.
+ */
+export async function closeSeqGaps(tx: Prisma.TransactionClient, jobId: string, base: number): Promise<void> {
+  await tx.$executeRawUnsafe(
+    `UPDATE "redrive_job_letters" jl SET "seq" = $2::int + r.rn
+       FROM (SELECT "letter_id", row_number() OVER (ORDER BY "seq") AS rn FROM "redrive_job_letters" WHERE "job_id" = $1::uuid AND "seq" > $2::int) r
+      WHERE jl."job_id" = $1::uuid AND jl."letter_id" = r."letter_id" AND jl."seq" <> $2::int + r.rn`,
+    jobId,
+    base,
+  );
 }

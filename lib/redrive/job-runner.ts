@@ -304,7 +304,6 @@ export class JobRunner {
       id,
       why,
     );
-    if (unknown.length) await p.deadLetter.updateMany({ where: { id: { in: unknown.map((u) => u.letter_id) }, jobId: id }, data: { jobId: null } });
     // The intents the dead process wrote get their outcomes, so none is left hanging in the audit log.
     const ids = (rows: Array<{ letter_id: string }>) => rows.map((r) => r.letter_id);
     await recordRecoveredOutcomes(p, job, ids(again), "interrupted", "Redrive stopped while this publish awaited its confirm; it goes again under the same Nats-Msg-Id, which JetStream deduplicates.");
@@ -620,8 +619,9 @@ export class JobRunner {
   }
 
   /**
-   * What the broker did with a chunk's letters, in one statement: each letter's outcome, the
-   * inbox's state of those done (the others leave the job, still dead), and the chunk's outcome row.
+   * What the broker did with a chunk's letters, in one statement: each letter's outcome (settled,
+   * so the job no longer holds it), the inbox's state of those done (the others leave the job
+   * still dead, their inbox rows untouched), and the chunk's outcome row.
    */
   private async recordOutcomes(job: Job, letters: LetterRow[], results: PublishResult[], now: Date, intentId: bigint): Promise<void> {
     const ids = letters.map((l) => l.letter_id);
@@ -635,11 +635,8 @@ export class JobRunner {
          u AS (SELECT * FROM unnest(${p(ids)}::uuid[], ${p(results.map((r) => r.outcome))}::text[], ${p(results.map((r) => r.detail))}::text[]) AS u(letter_id, outcome, detail)),
          jl AS (UPDATE "redrive_job_letters" jl SET "outcome" = u.outcome, "detail" = u.detail, "finished_at" = ${at}::timestamptz
                 FROM u WHERE jl."job_id" = ${jobId}::uuid AND jl."letter_id" = u.letter_id RETURNING 1)
-       UPDATE "dead_letters" d SET
-           "state" = CASE WHEN u.outcome = 'done' THEN ${p(OUTCOME_STATE[job.action]!)} ELSE d."state" END,
-           "state_changed_at" = CASE WHEN u.outcome = 'done' THEN ${at}::timestamptz ELSE d."state_changed_at" END,
-           "job_id" = NULL
-         FROM u WHERE d."id" = u.letter_id AND (u.outcome = 'done' OR d."job_id" = ${jobId}::uuid)`,
+       UPDATE "dead_letters" d SET "state" = ${p(OUTCOME_STATE[job.action]!)}, "state_changed_at" = ${at}::timestamptz
+         FROM u WHERE d."id" = u.letter_id AND u.outcome = 'done'`,
       ...params,
     );
   }
@@ -675,11 +672,10 @@ export class JobRunner {
     const p = this.deps.prisma;
     if (state === "cancelled") {
       // One statement, however many letters were left (no transaction to expire): they are
-      // cancelled and released, and letters not yet claimed stay out of the job — it ends with the letters it had.
+      // cancelled, which releases them, and letters not yet claimed stay out of the job — it ends with the letters it had.
       await p.$executeRawUnsafe(
         `WITH left_over AS (UPDATE "redrive_job_letters" SET "outcome" = 'cancelled', "finished_at" = now(), "detail" = 'cancelled before it was sent'
-                            WHERE "job_id" = $1::uuid AND "outcome" = 'pending' RETURNING "letter_id"),
-           released AS (UPDATE "dead_letters" d SET "job_id" = NULL FROM left_over WHERE d."id" = left_over."letter_id" AND d."job_id" = $1::uuid)
+                            WHERE "job_id" = $1::uuid AND "outcome" = 'pending' RETURNING 1)
          UPDATE "redrive_jobs" SET "claim_until" = NULL, "total" = "claimed" WHERE "id" = $1::uuid AND "claim_until" IS NOT NULL`,
         job.id,
       );

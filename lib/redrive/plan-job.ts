@@ -6,6 +6,7 @@ import { canarySize } from "./canary-size";
 import { checkDestination, type DestinationCheck } from "./check-destination";
 import { destinationRefusal } from "./destination-refusal";
 import { FROM_STATE, scopeSql, type JobRequestInput } from "./job-scope";
+import { ACTIVE_OUTCOMES, heldSql } from "./letter-hold";
 import { requireRedirect } from "./require-redirect";
 import { selection } from "./start-job";
 import type { JobPlan } from "./types";
@@ -32,11 +33,13 @@ export async function planJob(input: JobRequestInput, actor: Principal): Promise
 
   const [dests, held, counts] = await Promise.all([
     prisma.$queryRawUnsafe<Dest[]>(
-      `SELECT c."name" AS cluster, d."kind"::text AS kind, d."destination", count(*) AS count ${from} WHERE ${sel.sql} AND d."job_id" IS NULL GROUP BY 1, 2, 3 ORDER BY 4 DESC LIMIT 100`,
+      `SELECT c."name" AS cluster, d."kind"::text AS kind, d."destination", count(*) AS count ${from} WHERE ${sel.sql} AND NOT ${heldSql("d")} GROUP BY 1, 2, 3 ORDER BY 4 DESC LIMIT 100`,
       ...sel.params,
     ),
     prisma.$queryRawUnsafe<Array<{ job_id: string; number: bigint; n: bigint }>>(
-      `SELECT d."job_id"::text AS job_id, j."number", count(*) AS n ${from} JOIN "redrive_jobs" j ON j."id" = d."job_id" WHERE ${sel.sql} GROUP BY 1, 2`,
+      `SELECT h."job_id"::text AS job_id, j."number", count(*) AS n ${from}
+       JOIN "redrive_job_letters" h ON h."letter_id" = d."id" AND h."outcome" IN ${ACTIVE_OUTCOMES} JOIN "redrive_jobs" j ON j."id" = h."job_id"
+       WHERE ${sel.sql} GROUP BY 1, 2`,
       ...sel.params,
     ),
     q<{ poison: bigint; not_applicable: bigint; missing: bigint }>(

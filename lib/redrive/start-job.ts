@@ -9,10 +9,11 @@ import { getStore } from "@/lib/db/get-store";
 import { AppError, refusal } from "@/lib/errors";
 import { canarySize } from "./canary-size";
 import { checkDestination, type DestinationCheck } from "./check-destination";
-import { claimLetters, type Selection } from "./claim-letters";
+import { claimLetters, closeSeqGaps, type Selection } from "./claim-letters";
 import { destinationRefusal, type CheckedDestination } from "./destination-refusal";
 import { getJob } from "./get-job";
 import { jobStartSignal } from "./job-start-signal";
+import { ACTIVE_OUTCOMES, heldSql, ON_HELD_DO_NOTHING } from "./letter-hold";
 import { describeScope, FROM_STATE, scopeSql, type JobRequestInput } from "./job-scope";
 import { requireRedirect } from "./require-redirect";
 import type { HeldDetails, JobSummary } from "./types";
@@ -63,8 +64,8 @@ function watchSettings(input: JobRequestInput, total: number, r: RedriveConfig["
 /**
  * Letters a bulk job claims in its start transaction: one chunk's worth, so the first letters move
  * at once; a larger scope is claimed on by the runner, a batch at a time, while they go out (see
- * claim-letters.ts). Each claimed letter is a new version of its inbox row (every index of it
- * included, the payload's trigram index too), so a larger first claim is paid for before anything moves.
+ * claim-letters.ts). Each claimed letter is a job-letter row and a row lock on its inbox row, so a
+ * larger first claim is paid for before anything moves.
  */
 export const FIRST_CLAIM = 500;
 
@@ -81,7 +82,8 @@ async function scopeCensus(db: Pick<Prisma.TransactionClient, "$queryRawUnsafe">
   const n = sel.params.length;
   const rows = await db.$queryRawUnsafe<Array<{ cluster: string; destination: string; n: number }>>(
     `SELECT c."name" AS cluster, d."destination", count(*)::int AS n FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"
-     WHERE (${sel.sql}) AND (d."job_id" IS NULL OR d."job_id" = $${n + 1}::uuid) AND d."captured_at" <= $${n + 2}::timestamptz
+     WHERE (${sel.sql}) AND (NOT ${heldSql("d")} OR EXISTS (SELECT 1 FROM "redrive_job_letters" o WHERE o."job_id" = $${n + 1}::uuid AND o."letter_id" = d."id"))
+       AND d."captured_at" <= $${n + 2}::timestamptz
      GROUP BY 1, 2 ORDER BY 1, 2`,
     ...sel.params,
     jobId,
@@ -158,16 +160,20 @@ export async function startJob(input: JobRequestInput, actor: Principal, address
         if (sel.explicit) {
           // Letters picked by hand wait for a concurrent job's claim to settle, so the loser can be told who won.
           const n = sel.params.length;
-          claimed = await tx.$executeRawUnsafe(
+          // The loser of such a race picks the letter (its statement began before the winner
+          // committed) and is then left out by the held index: it is refused below, naming the winner.
+          const [r] = await tx.$queryRawUnsafe<Array<{ n: number; picked: number }>>(
             `WITH picked AS (
                SELECT d."id", d."captured_at" FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"
-               WHERE ${sel.sql} AND d."job_id" IS NULL ORDER BY d."captured_at", d."id" FOR UPDATE OF d),
-             claimed AS (UPDATE "dead_letters" u SET "job_id" = $${n + 1}::uuid FROM picked WHERE u."id" = picked."id" RETURNING u."id", picked."captured_at")
-             INSERT INTO "redrive_job_letters" ("job_id", "letter_id", "seq")
-             SELECT $${n + 1}::uuid, "id", row_number() OVER (ORDER BY "captured_at", "id") FROM claimed`,
+               WHERE ${sel.sql} AND NOT ${heldSql("d")} ORDER BY d."captured_at", d."id" FOR UPDATE OF d),
+             added AS (INSERT INTO "redrive_job_letters" ("job_id", "letter_id", "seq")
+               SELECT $${n + 1}::uuid, "id", row_number() OVER (ORDER BY "captured_at", "id") FROM picked ${ON_HELD_DO_NOTHING} RETURNING 1)
+             SELECT (SELECT count(*)::int FROM added) AS n, (SELECT count(*)::int FROM picked) AS picked`,
             ...sel.params,
             id,
           );
+          claimed = r?.n ?? 0;
+          if (claimed < (r?.picked ?? 0)) await closeSeqGaps(tx, id, 0);
           await tx.redriveJob.update({ where: { id }, data: { claimed } });
         } else {
           // Bulk scopes skip rows another job is claiming and take the rest: the first chunk's worth
@@ -190,8 +196,8 @@ export async function startJob(input: JobRequestInput, actor: Principal, address
         }
         if (sel.explicit && input.scope.kind === "letters") {
           const held = await tx.$queryRawUnsafe<Array<{ job_id: string; number: bigint; n: bigint }>>(
-            `SELECT d."job_id"::text AS job_id, j."number", count(*) AS n FROM "dead_letters" d JOIN "redrive_jobs" j ON j."id" = d."job_id"
-             WHERE d."id" = ANY($1::uuid[]) AND d."job_id" <> $2::uuid GROUP BY 1, 2 ORDER BY 3 DESC`,
+            `SELECT h."job_id"::text AS job_id, j."number", count(*) AS n FROM "redrive_job_letters" h JOIN "redrive_jobs" j ON j."id" = h."job_id"
+             WHERE h."letter_id" = ANY($1::uuid[]) AND h."outcome" IN ${ACTIVE_OUTCOMES} AND h."job_id" <> $2::uuid GROUP BY 1, 2 ORDER BY 3 DESC`,
             input.scope.ids,
             id,
           );

@@ -83,8 +83,9 @@ export function renderRequeue(f: DeadLetterFigures): string[] {
     `Where the ceiling is: a requeue job cannot go faster than its bookkeeping in the store, measured alone as a terminate job of ${int(f.sizes.requeue)} letters`,
     `(${per(r.bookkeeping.median)}, ${ratio(r.bookkeeping.median.perSecond, r.bare.median.perSecond)}× the bare ConfirmChannel). Each chunk costs two chained audit rows (intent, outcome, naming its letters);`,
     "each letter its entries in the audit's letter index, two updates of its job row (in flight, outcome), one update of the letter's inbox row (state, with that",
-    "table's B-tree indexes; the searched text and its GIN indexes are in dead_letter_search, written once at capture) and its share of the claim (one more update",
-    "of that row and an insert); the brokers and PostgreSQL share the machine's two cores, so a requeue job also competes with the broker's own work for CPU, which",
+    "table's B-tree indexes; the searched text and its GIN indexes are in dead_letter_search, written once at capture) and its share of the claim (the insert of",
+    "its job row, which is the job's hold on it, and a row lock on the inbox row, which is not rewritten); the brokers and PostgreSQL share the machine's two cores,",
+    "so a requeue job also competes with the broker's own work for CPU, which",
     "the bare baselines do not.",
     ...(r.bookkeepingProfile
       ? [`Where the bookkeeping job's time in the store went (pg_stat_activity sampled every 10 ms, last round): ${describeProfile(r.bookkeepingProfile)}.`]

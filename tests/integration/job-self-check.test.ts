@@ -24,6 +24,7 @@ import { TEST_OPERATOR } from "../support/principals";
 import { createVhost, until } from "../support/rabbit-admin";
 import { createRedriveEnv, uniqueId, type RedriveEnv } from "../support/redrive-env";
 import { startReceiver } from "../support/webhook-receiver";
+import { FREE } from "../support/holds";
 
 // A requeue that checks its own work, on real RabbitMQ: the consumer still rejects everything, so the
 // job pauses itself, says why, notifies, and every letter that died again names the job; fixed, it
@@ -190,7 +191,7 @@ describe("requeue jobs that check their own work (RabbitMQ)", () => {
     const wrong = await refused(12);
     expect(wrong?.message).toMatch(/The number typed \(12\) is not the 120 letters this would terminate now/);
     expect(await env.store.prisma.redriveJob.count()).toBe(0);
-    expect(await env.store.prisma.deadLetter.count({ where: { headers: { path: ["x-batch"], equals: "typed" }, state: "dead", jobId: null } })).toBe(120);
+    expect(await env.store.prisma.deadLetter.count({ where: { headers: { path: ["x-batch"], equals: "typed" }, state: "dead", ...FREE } })).toBe(120);
     const outcomes = await env.store.prisma.auditEvent.findMany({ where: { action: "job.terminate", phase: "outcome" }, select: { result: true } });
     expect(outcomes.map((o) => o.result)).toEqual(["refused", "refused"]);
     const job = await startJob({ action: "terminate", scope: byBatch("typed"), includePoison: false, confirmCount: 120, rate: 1000 }, TEST_OPERATOR, null);

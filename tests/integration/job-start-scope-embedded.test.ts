@@ -61,7 +61,7 @@ describe("a bulk job's scope on the embedded store", () => {
     expect(done).toMatchObject({ state: "completed", total: scope });
     expect(done.counts.done).toBe(scope);
     const states = await store.prisma.$queryRawUnsafe<Array<{ tag: string; state: string; n: number }>>(
-      `SELECT split_part("message_id", '-', 1) AS tag, "state", count(*)::int AS n FROM "dead_letters" WHERE "job_id" IS NULL GROUP BY 1, 2 ORDER BY 1`,
+      `SELECT split_part(d."message_id", '-', 1) AS tag, d."state", count(*)::int AS n FROM "dead_letters" d WHERE NOT EXISTS (SELECT 1 FROM "redrive_job_letters" h WHERE h."letter_id" = d."id" AND h."outcome" IN ('pending', 'in_flight')) GROUP BY 1, 2 ORDER BY 1`,
     );
     expect(states).toEqual([
       { tag: "after", state: "dead", n: 25 },

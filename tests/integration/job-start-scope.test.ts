@@ -63,7 +63,7 @@ describe("a bulk job's scope is the letters captured up to its start", () => {
   /** Letters of `tag` (message ids `${tag}-…`) by state and whether a job holds them. */
   const byState = async (tag: string) =>
     store.prisma.$queryRawUnsafe<Array<{ state: string; held: boolean; n: number }>>(
-      `SELECT "state", "job_id" IS NOT NULL AS held, count(*)::int AS n FROM "dead_letters" WHERE "message_id" LIKE $1 GROUP BY 1, 2 ORDER BY 1, 2`,
+      `SELECT d."state", EXISTS (SELECT 1 FROM "redrive_job_letters" h WHERE h."letter_id" = d."id" AND h."outcome" IN ('pending', 'in_flight')) AS held, count(*)::int AS n FROM "dead_letters" d WHERE d."message_id" LIKE $1 GROUP BY 1, 2 ORDER BY 1, 2`,
       `${tag}-%`,
     );
 

@@ -23,6 +23,7 @@ import { natsLetters, rabbitDeadLetters } from "../support/letters";
 import { createTestDatabase } from "../support/postgres";
 import { TEST_ADMIN, TEST_OPERATOR } from "../support/principals";
 import { createVhost, until } from "../support/rabbit-admin";
+import { FREE } from "../support/holds";
 
 // Where a requeue may go. A NATS publish is a request to whatever listens on its subject: a requeue to
 // "$JS.API.STREAM.DELETE.<name>" once deleted the stream. These tests ask for such requeues against the
@@ -82,7 +83,7 @@ describe("requeue destinations", () => {
     expect(err.message).toContain("Nothing was started");
     expect(await store.prisma.redriveJob.count()).toBe(jobs);
     const ids = request.scope.kind === "letters" ? request.scope.ids : [];
-    expect(await store.prisma.deadLetter.count({ where: { id: { in: ids }, state: "dead", jobId: null } })).toBe(ids.length);
+    expect(await store.prisma.deadLetter.count({ where: { id: { in: ids }, state: "dead", ...FREE } })).toBe(ids.length);
     const rows = await store.prisma.auditEvent.findMany({ where: { id: { gt: before } }, orderBy: { id: "asc" } });
     expect(rows.map((r) => [r.action, r.phase, r.actor, r.address, r.result])).toEqual([
       ["job.requeue", "intent", actor.name, "203.0.113.9", null],
@@ -208,7 +209,6 @@ describe("requeue destinations", () => {
       data: { action: "requeue", state: "running", description: "legacy", scope: { kind: "letters", ids: [letter] }, createdBy: "old-operator", startedAt: new Date(), rate: 100, total: 1, destination: `$JS.API.STREAM.DELETE.${STREAM}`, edit: { payloadBase64: "" } },
     });
     await store.prisma.redriveJobLetter.create({ data: { jobId: job.id, letterId: letter, seq: 1 } });
-    await store.prisma.deadLetter.update({ where: { id: letter }, data: { jobId: job.id } });
     const after = await run(job.id);
     expect(after.counts).toMatchObject({ failed: 1, done: 0 });
     const outcome = await store.prisma.redriveJobLetter.findFirstOrThrow({ where: { jobId: job.id } });

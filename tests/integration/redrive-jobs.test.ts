@@ -20,6 +20,7 @@ import { rabbitDeadLetters } from "../support/letters";
 import { createTestDatabase } from "../support/postgres";
 import { createVhost, until } from "../support/rabbit-admin";
 import { TcpProxy } from "../support/tcp-proxy";
+import { FREE } from "../support/holds";
 
 const id = randomBytes(3).toString("hex");
 const VHOST = `it-jobs-${id}`;
@@ -103,7 +104,7 @@ describe("redrive jobs against real RabbitMQ", () => {
     for (const letterId of ids) {
       const l = await store.prisma.deadLetter.findUniqueOrThrow({ where: { id: letterId } });
       expect(l.state).toBe("requeued");
-      expect(l.jobId).toBeNull();
+      expect(await store.prisma.deadLetter.count({ where: { id: letterId, ...FREE } })).toBe(1);
       const copies = received.get(l.messageId!)!;
       expect(copies).toHaveLength(1);
       expect(Buffer.compare(copies[0]!.body, Buffer.from(l.payload!))).toBe(0);
@@ -152,7 +153,7 @@ describe("redrive jobs against real RabbitMQ", () => {
     expect(done.counts).toMatchObject({ failed: 3, done: 0 });
     const outcomes = await store.prisma.redriveJobLetter.findMany({ where: { jobId: job.id } });
     for (const o of outcomes) expect(o.detail).toMatch(/^unroutable: 312 NO_ROUTE/);
-    expect(await store.prisma.deadLetter.count({ where: { id: { in: ids }, state: "dead", jobId: null } })).toBe(3);
+    expect(await store.prisma.deadLetter.count({ where: { id: { in: ids }, state: "dead", ...FREE } })).toBe(3);
   });
 
   it("stops within a second of a cancel; what moved stays moved and the rest is released", async () => {
@@ -168,7 +169,7 @@ describe("redrive jobs against real RabbitMQ", () => {
     expect(Date.parse(after.finishedAt!) - asked).toBeLessThan(1500);
     expect(after.counts.done + after.counts.cancelled).toBe(40);
     expect(after.counts.cancelled).toBeGreaterThan(0);
-    expect(await store.prisma.deadLetter.count({ where: { id: { in: ids }, state: "dead", jobId: null } })).toBe(after.counts.cancelled);
+    expect(await store.prisma.deadLetter.count({ where: { id: { in: ids }, state: "dead", ...FREE } })).toBe(after.counts.cancelled);
     await until(async () => (await drainOrders(), arrivals("cancel").length), (n) => n === after.counts.done, 20_000);
   });
 
@@ -186,7 +187,7 @@ describe("redrive jobs against real RabbitMQ", () => {
     await until(async () => (await drainOrders(), arrivals("crash").length), (n) => n === 8, 20_000);
     for (const [, copies] of arrivals("crash")) expect(copies).toHaveLength(1);
     // "Outcome unknown" letters are not lost: still dead in the inbox, free for an operator's retry.
-    expect(await store.prisma.deadLetter.count({ where: { id: { in: inFlight }, state: "dead", jobId: null } })).toBe(4);
+    expect(await store.prisma.deadLetter.count({ where: { id: { in: inFlight }, state: "dead", ...FREE } })).toBe(4);
     // And the audit log says so for each of them.
     const recorded = (await letterAuditRows(store.prisma, ids)).filter((a) => a.action === "letter.requeue" && a.phase === "outcome" && a.result === "unknown" && a.job === job.id);
     expect(recorded.map((r) => r.letterId).sort()).toEqual([...inFlight].sort());

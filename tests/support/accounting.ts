@@ -11,7 +11,8 @@ import { chunkLetters } from "@/lib/audit/job-letter-rows";
 //   dead in the inbox where a later requeue would send it again) — allowed only where the store holds
 //   an "unknown" outcome for it, which tells the operator to check before retrying;
 // - without audit: a letter the broker got, or a job outcome the store holds, with no intent row, or
-//   a settled outcome with no outcome row; and every job's and control's intent and outcome.
+//   a settled outcome with no outcome row; and every job's and control's intent and outcome;
+// - and no letter held by two jobs at once (two pending or in-flight job-letter rows).
 //
 // Each result is printed, and appended as a JSON line to $REDRIVE_RELIABILITY_OUT when it is set
 // (scripts/reliability runs the suites with it and writes docs/reliability.md from the lines).
@@ -121,6 +122,10 @@ export async function account(input: AccountInput): Promise<Accounting> {
       if (!outcomes.has(`${j.jobId}:${j.letterId}:${j.outcome}`)) (withoutAudit++, problems.push(`job ${j.jobId} letter ${j.letterId}: ${j.outcome} with no outcome row`));
     }
   }
+  // A letter is held by the job whose row for it is pending or in flight: never by two at once.
+  const holders = new Map<string, string[]>();
+  for (const j of jobLetters) if (j.outcome === "pending" || j.outcome === "in_flight") holders.set(j.letterId, [...(holders.get(j.letterId) ?? []), j.jobId]);
+  for (const [letterId, by] of holders) if (by.length > 1) problems.push(`letter ${letterId}: held by ${by.length} jobs at once (${by.join(", ")})`);
   for (const job of jobs) {
     const rows = jobAudit.filter((a) => a.target === `job:${job.id}` && a.action === `job.${job.action}`);
     if (!rows.some((a) => a.phase === "intent")) (withoutAudit++, problems.push(`job ${job.id}: no intent row`));

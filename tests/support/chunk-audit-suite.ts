@@ -148,7 +148,8 @@ export function chunkAuditSuite(kind: "postgres" | "embedded"): void {
       expect(done.state).toBe("completed");
       expect({ unknown: done.counts.unknown, done: done.counts.done }).toEqual({ unknown: 5, done: 7 });
       // Not retried (a RabbitMQ letter's fate is unknown), and still dead in the inbox for an operator's retry.
-      expect(await store.prisma.deadLetter.count({ where: { id: { in: inFlight }, state: "dead", jobId: null } })).toBe(5);
+      expect(await store.prisma.deadLetter.count({ where: { id: { in: inFlight }, state: "dead" } })).toBe(5);
+      expect(await store.prisma.redriveJobLetter.count({ where: { letterId: { in: inFlight }, outcome: { in: ["pending", "in_flight"] } } })).toBe(0);
       for (const id of inFlight) {
         const [outcome, intent] = await trail(id);
         expect(intent!.id).toBe(intentId.toString());

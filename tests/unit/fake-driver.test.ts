@@ -14,6 +14,7 @@ import { getJob } from "@/lib/redrive/get-job";
 import { JobRunner } from "@/lib/redrive/job-runner";
 import { FIRST_CLAIM, startJob } from "@/lib/redrive/start-job";
 import { TEST_OPERATOR } from "../support/principals";
+import { FREE, HELD } from "../support/holds";
 
 // The proof that a broker kind is only a driver: the fake driver (lib/brokers/fake) stands in for a
 // cluster, and the collector, the job start (with its destination checks) and the job runner work
@@ -109,7 +110,7 @@ describe("a broker kind is a driver: the fake driver end to end", () => {
     await expect(startJob({ action: "requeue", scope: { kind: "letters", ids }, includePoison: false, rate: 100 }, TEST_OPERATOR, null)).rejects.toThrow(
       /no destination orders\.created/,
     );
-    expect(await store.prisma.deadLetter.count({ where: { jobId: { not: null } } })).toBe(0);
+    expect(await store.prisma.deadLetter.count({ where: HELD })).toBe(0);
   });
 
   it("runs a requeue job through the driver's publisher: every payload lands once, every letter is marked requeued", async () => {
@@ -164,7 +165,7 @@ describe("a broker kind is a driver: the fake driver end to end", () => {
     expect(bulk.length).toBe(n - 3);
     expect(await store.prisma.deadLetter.count({ where: { source: "BULK/worker", state: "requeued" } })).toBe(n);
     const late = await store.prisma.deadLetter.findFirstOrThrow({ where: { source: "BULK/worker", state: "dead" } });
-    expect(late.jobId).toBeNull();
+    expect(await store.prisma.deadLetter.count({ where: { id: late.id, ...FREE } })).toBe(1);
     expect(await store.prisma.redriveJobLetter.count({ where: { jobId: job.id } })).toBe(n);
     expect((await store.prisma.redriveJob.findUniqueOrThrow({ where: { id: job.id } })).claimUntil).toBeNull();
   });

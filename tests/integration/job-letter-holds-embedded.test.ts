@@ -1,0 +1,3 @@
+import { jobHoldSuite } from "../support/job-hold-suite";
+
+jobHoldSuite("embedded");
