@@ -491,7 +491,7 @@ export async function measureRabbitRequeue(
     // As many letters again, under another source, for the bookkeeping-only job.
     await c.clone(n + 1, `bk${round}`);
     await c.store.prisma.$executeRawUnsafe(`UPDATE "dead_letters" SET "source" = $1 WHERE "dedupe_key" LIKE $2`, `${c.source} (bookkeeping)`, `%:bk${round}:%`);
-    await c.store.prisma.$executeRawUnsafe(`ANALYZE "dead_letters"`);
+    await c.store.prisma.$executeRawUnsafe(`ANALYZE "dead_letters", "dead_letter_search"`);
     const fill = await c.conn.createConfirmChannel();
     await confirmedPublish(fill, n, c.maxInFlight, (i, cb) =>
       fill.sendToQueue("shovel-src", body(i), { persistent: true, messageId: `sh-${i}`, contentType: "application/json", headers: c.headers }, cb),
@@ -596,7 +596,7 @@ export async function measureNatsRequeue(
   let bareStored = 0;
   for (let round = 0; round < c.rounds; round++) {
     await c.clone(round === 0 ? c.n : c.n + 1, `nq${round}`);
-    await c.store.prisma.$executeRawUnsafe(`ANALYZE "dead_letters"`);
+    await c.store.prisma.$executeRawUnsafe(`ANALYZE "dead_letters", "dead_letter_search"`);
     await jsm.streams.purge(c.stream);
     await jsm.streams.purge(c.bareStream);
     const r: Record<string, Throughput> = {};

@@ -162,7 +162,7 @@ async function fetchStatus(path: string): Promise<number> {
  */
 export async function fillInbox(p: Store["prisma"], ids: [string, string], m: number, signal: AbortSignal, log: (line: string) => void): Promise<void> {
   const gin = await p.$queryRawUnsafe<Array<{ name: string; def: string }>>(
-    `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'dead_letters' AND indexdef LIKE '% USING gin %'`,
+    `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('dead_letters', 'dead_letter_search') AND indexdef LIKE '% USING gin %'`,
   );
   for (const i of gin) await p.$executeRawUnsafe(`DROP INDEX "${i.name}"`);
   // 1,000 cause groups over 40 sources and 4 reasons; 50 tenants in a header; 30 days of arrivals, newest first.
@@ -198,6 +198,7 @@ export async function fillInbox(p: Store["prisma"], ids: [string, string], m: nu
     log(`  inbox: index ${i.name} built`);
   }
   await p.$executeRawUnsafe(`VACUUM ANALYZE "dead_letters"`);
+  await p.$executeRawUnsafe(`VACUUM ANALYZE "dead_letter_search"`);
 }
 
 async function inboxOf(c: Ctx, clusters: { rabbit: string; nats: string }): Promise<InboxFigures> {

@@ -96,6 +96,11 @@ for (const kind of ["postgres", "embedded"] as const) {
       expect(await search(store, { q: "old-order-3" })).toEqual(["old-3"]);
       expect(await search(store, { header: "x-tenant:tenant-1" })).toEqual(["old-1", "old-3", "old-5"]);
       expect(await search(store, { header: "x-retries:4" })).toEqual(["old-4"]);
+      // Analyzed by the migration itself: the planner knows the copied headers before autovacuum gets there.
+      const stats = await store.prisma.$queryRawUnsafe<Array<{ n: number }>>(
+        `SELECT count(*)::int AS n FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'dead_letter_search' AND attname = 'headers'`,
+      );
+      expect(stats[0]!.n).toBe(1);
     });
 
     it("keeps only letters with a value in the job and bounce indexes, and still answers lookups by value from them", async () => {
