@@ -6,7 +6,7 @@ import type { LetterListQuery } from "./letter-list-query";
 import { whereClause } from "./letter-filters";
 import type { LetterPage, LetterSummary, LetterState } from "./types";
 import type { BrokerKind } from "@/lib/brokers/contracts";
-import { holderSql } from "@/lib/redrive/letter-hold";
+import { holderSql } from "./letter-hold";
 
 export { letterListQuery, type LetterListQuery } from "./letter-list-query";
 

@@ -1,6 +1,6 @@
 import "server-only";
 import type { Prisma } from "@/lib/db/generated/client";
-import { heldSql, ON_HELD_DO_NOTHING } from "./letter-hold";
+import { heldSql, ON_HELD_DO_NOTHING } from "@/lib/dead-letters/letter-hold";
 
 /** Which letters a job selects: SQL over `d` (dead_letters) and `c` (clusters), with its parameters ($1…). */
 export type Selection = { sql: string; params: unknown[]; explicit: boolean };
@@ -8,7 +8,7 @@ export type Selection = { sql: string; params: unknown[]; explicit: boolean };
 /**
  * Claims up to `limit` letters of the selection for a job, in captured order after the job's
  * cursor and captured no later than `until`: adds them to its letters after the ones it has, which
- * is what holds them (letter-hold.ts); the inbox rows are not written. Rows another job's claim has
+ * is what holds them (lib/dead-letters/letter-hold.ts); the inbox rows are not written. Rows another job's claim has
  * locked are skipped, and a letter another job took meanwhile is left out by the held index. Moves
  * the cursor and the count in the same transaction, so a batch is claimed whole or not at all; when
  * fewer than `limit` were left, the claim is complete (claim_until NULL, total = claimed). With

@@ -6,7 +6,7 @@ import { canarySize } from "./canary-size";
 import { checkDestination, type DestinationCheck } from "./check-destination";
 import { destinationRefusal } from "./destination-refusal";
 import { FROM_STATE, scopeSql, type JobRequestInput } from "./job-scope";
-import { ACTIVE_OUTCOMES, heldSql } from "./letter-hold";
+import { ACTIVE_OUTCOMES, heldSql } from "@/lib/dead-letters/letter-hold";
 import { requireRedirect } from "./require-redirect";
 import { selection } from "./start-job";
 import type { JobPlan } from "./types";

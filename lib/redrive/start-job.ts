@@ -13,7 +13,7 @@ import { claimLetters, closeSeqGaps, type Selection } from "./claim-letters";
 import { destinationRefusal, type CheckedDestination } from "./destination-refusal";
 import { getJob } from "./get-job";
 import { jobStartSignal } from "./job-start-signal";
-import { ACTIVE_OUTCOMES, heldSql, ON_HELD_DO_NOTHING } from "./letter-hold";
+import { ACTIVE_OUTCOMES, heldSql, ON_HELD_DO_NOTHING } from "@/lib/dead-letters/letter-hold";
 import { describeScope, FROM_STATE, scopeSql, type JobRequestInput } from "./job-scope";
 import { requireRedirect } from "./require-redirect";
 import type { HeldDetails, JobSummary } from "./types";

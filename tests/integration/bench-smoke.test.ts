@@ -18,7 +18,7 @@ describe("the sweep benchmark, quick mode", () => {
     expect(markdown).toContain("## Sweep vs bare walks");
     // The storage and scale-out sections run in --quick too, and measured (not "not measured: …").
     expect(markdown).toContain("### Sample storage (bytes on disk per consumer-day)");
-    expect(markdown).toMatch(/\| compact, idle consumer \(one sample a minute\) \| \d+ \|/);
+    expect(markdown).toMatch(/\| packed hours, idle \(one sample a minute\) \| \d+ \| [\d.]+ KiB \|/);
     expect(markdown).toContain("### Scale-out: 2 replicas × 4 clusters");
     expect(markdown).toMatch(/\| takeover: SIGKILL to A, until B swept every cluster A led \| \d+\.\d s/);
     expect(markdown).not.toMatch(/### (Sample storage|Scale-out)[^\n]*\n\nnot measured/);

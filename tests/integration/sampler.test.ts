@@ -193,13 +193,22 @@ describe("the sampler against real brokers", () => {
     // The sampler's clock past the end of this hour and the settling minutes after it.
     clock = Math.ceil((clock + 1) / 3_600_000) * 3_600_000 + PACK_SETTLE_MS;
     await sampler.maintain(true);
-    const rollups = await store.prisma.consumerRollup.findMany({ where: { consumerId: stopped.id } });
     const spans = await store.prisma.consumerSampleSpan.findMany({ where: { consumerId: stopped.id }, select: { ms: true } });
     expect(await store.prisma.consumerSample.count({ where: { consumerId: stopped.id } })).toBe(0);
     expect(spans.reduce((a, s) => a + s.ms.length, 0)).toBe(written);
-    expect(rollups.reduce((a, r) => a + r.samples, 0)).toBe(written);
-    for (const r of rollups) expect(Number(r.backlogMax)).toBe(40);
-    for (const r of rollups) expect(r.bucket.getTime() % 3_600_000).toBe(0);
+    // Hourly rollups: rows for the current UTC day, and packed into a day row once that day is over
+    // (the jump above crosses midnight when the test runs in the last hour of a UTC day).
+    const rollups = await store.prisma.$queryRawUnsafe<Array<{ bucket: Date; samples: number; backlog_max: bigint }>>(
+      `SELECT r."bucket", r."samples", r."backlog_max" FROM "consumer_rollups" r WHERE r."consumer_id" = $1::uuid
+       UNION ALL
+       SELECT d."day" + make_interval(hours => u.hour), u.samples, u.backlog_max
+       FROM "consumer_rollup_days" d, unnest(d."hour", d."samples", d."backlog_max") AS u(hour, samples, backlog_max) WHERE d."consumer_id" = $1::uuid`,
+      stopped.id,
+    );
+    expect(rollups.length).toBeGreaterThan(0);
+    expect(rollups.reduce((a, r) => a + Number(r.samples), 0)).toBe(written);
+    for (const r of rollups) expect(Number(r.backlog_max)).toBe(40);
+    for (const r of rollups) expect(new Date(r.bucket).getTime() % 3_600_000).toBe(0);
 
     const second = new Sampler(store.prisma, [{ cluster: rabbitCluster, broker: rabbit }], createLeaderLock({ kind: "postgres", url: db.url }, () => undefined), {
       intervalMs: TICK_MS,

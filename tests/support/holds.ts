@@ -1,4 +1,4 @@
-/** The job letter outcomes that hold a letter (lib/redrive/letter-hold.ts): a Prisma filter on a letter's job rows. */
+/** The job letter outcomes that hold a letter (lib/dead-letters/letter-hold.ts): a Prisma filter on a letter's job rows. */
 export const HELD_OUTCOMES = ["pending", "in_flight"];
 
 /** A dead-letter `where` clause part: no job holds the letter. */
