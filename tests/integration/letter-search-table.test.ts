@@ -1,32 +1,20 @@
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readMigrations } from "@/lib/db/migrate";
 import { openStore, type Store } from "@/lib/db/open-store";
 import { whereClause, letterFilters } from "@/lib/dead-letters/letter-filters";
 import { storeLetters } from "@/lib/dead-letters/new-letter";
 import { ordersLetter } from "../support/letters";
 import { createTestDatabase } from "../support/postgres";
+import { migrationsBefore } from "../support/migrations-before";
 
 // The inbox's searched text (payload text, headers) lives in dead_letter_search, kept by the store
 // from dead_letters, so a job's updates of dead_letters (held by a job, state) insert into no GIN
 // index. Checked on both stores: letters stored before the migration are searchable after it, every
 // way a letter arrives, changes or leaves keeps the copy in step, and the search filters read it.
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const MIGRATION = "_letter_search_table";
-
-/** A migrations folder holding only those before the search table. */
-async function migrationsBefore(): Promise<{ dir: string; drop(): void }> {
-  const all = await readMigrations(path.join(ROOT, "prisma/migrations"));
-  const cut = all.findIndex((m) => m.name.endsWith(MIGRATION));
-  expect(cut).toBeGreaterThan(0);
-  const dir = mkdtempSync(path.join(tmpdir(), "redrive-mig-"));
-  for (const m of all.slice(0, cut)) cpSync(path.join(ROOT, "prisma/migrations", m.name), path.join(dir, m.name), { recursive: true });
-  cpSync(path.join(ROOT, "prisma/migrations/migration_lock.toml"), path.join(dir, "migration_lock.toml"));
-  return { dir, drop: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 async function addLetters(store: Store, clusterId: string, tag: string, n: number, headers: (i: number) => Record<string, unknown>): Promise<void> {
   const letters = Array.from({ length: n }, (_, i) => ({
@@ -58,7 +46,7 @@ for (const kind of ["postgres", "embedded"] as const) {
     let clusterId = "";
 
     beforeAll(async () => {
-      const before = await migrationsBefore();
+      const before = await migrationsBefore(MIGRATION);
       const db = kind === "postgres" ? await createTestDatabase("redrive_search") : null;
       const dataDir = kind === "embedded" ? mkdtempSync(path.join(tmpdir(), "redrive-search-")) : "";
       const open = (dir?: string) => openStore(db ? { kind: "postgres", url: db.url } : { kind: "embedded", dataDir }, dir);

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,11 +9,11 @@ import { readConsumerSeries } from "@/lib/health/get-consumer-series";
 import { ROLLUP_COLUMNS, SAMPLE_COLUMNS, rollupRowsSql, sampleRowsSql } from "@/lib/health/sample-rows";
 import { PACK_SETTLE_MS, RAW_SLACK_MS, expireOldData, packDays, packHours } from "@/lib/health/sampler/maintain-retention";
 import { createTestDatabase } from "../support/postgres";
+import { migrationsBefore } from "../support/migrations-before";
 
 // Raw samples packed by the hour (prisma/migrations/20261206171000_packed_consumer_samples): what goes
 // in as rows comes back the same through the packed spans, on both stores.
 
-const MIGRATIONS = path.join(process.cwd(), "prisma/migrations");
 const PACKED_MIGRATION = "20261206171000_packed_consumer_samples";
 const HOUR = 3_600_000;
 const TICK = 10_000;
@@ -296,25 +296,16 @@ function suite(kind: string, make: () => Promise<Opener>) {
   });
 }
 
-function migrationsBefore(name: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "redrive-migrations-"));
-  for (const e of readdirSync(MIGRATIONS, { withFileTypes: true })) {
-    if (e.isDirectory() && e.name < name) cpSync(path.join(MIGRATIONS, e.name), path.join(dir, e.name), { recursive: true });
-    if (e.isFile()) cpSync(path.join(MIGRATIONS, e.name), path.join(dir, e.name));
-  }
-  return dir;
-}
-
 function migration(kind: string, make: () => Promise<Opener>) {
   it(`carries existing samples and 1-minute rollups over (${kind})`, async () => {
     const open = await make();
-    const dir = migrationsBefore(PACKED_MIGRATION);
+    const migrations = await migrationsBefore(PACKED_MIGRATION);
     const hour0 = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
     const samples = ticks(hour0, Math.floor((Date.now() - hour0) / TICK));
     let id: string;
     const minutes = Array.from({ length: 90 }, (_, m) => ({ bucket: hour0 - 30 * HOUR + m * 60_000, samples: 1 + (m % 6), backlogAvg: m, ackRate: m % 2 ? 1 : null }));
     try {
-      const before = await open(dir);
+      const before = await open(migrations.dir);
       try {
         id = await newConsumer(before.prisma, "migrated");
         await insertSamples(before.prisma, id, samples);
@@ -331,7 +322,7 @@ function migration(kind: string, make: () => Promise<Opener>) {
         await before.close();
       }
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      migrations.drop();
     }
     const store = await open();
     try {

@@ -1,9 +1,8 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeStore, getStore } from "@/lib/db/get-store";
-import { readMigrations } from "@/lib/db/migrate";
 import { openStore, type Store } from "@/lib/db/open-store";
 import { getLetter } from "@/lib/dead-letters/get-letter";
 import { letterListQuery, listLetters } from "@/lib/dead-letters/list-letters";
@@ -18,6 +17,7 @@ import { ordersLetter } from "./letters";
 import { until } from "./rabbit-admin";
 import { createTestDatabase } from "./postgres";
 import { TEST_OPERATOR } from "./principals";
+import { migrationsBefore } from "./migrations-before";
 
 // A job holds a letter through its letter row while that row is pending or in flight (not through
 // the inbox row): one job at a time, whoever starts first; released when the row settles (done,
@@ -26,19 +26,7 @@ import { TEST_OPERATOR } from "./principals";
 // Terminate jobs (no broker), run by the real runner.
 
 const CLUSTER = "job-hold";
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const MIGRATION = "_job_letter_holds";
-
-/** A migrations folder holding only those before the hold moved to job letters. */
-async function migrationsBefore(): Promise<{ dir: string; drop(): void }> {
-  const all = await readMigrations(path.join(ROOT, "prisma/migrations"));
-  const cut = all.findIndex((m) => m.name.endsWith(MIGRATION));
-  expect(cut).toBeGreaterThan(0);
-  const dir = mkdtempSync(path.join(tmpdir(), "redrive-mig-"));
-  for (const m of all.slice(0, cut)) cpSync(path.join(ROOT, "prisma/migrations", m.name), path.join(dir, m.name), { recursive: true });
-  cpSync(path.join(ROOT, "prisma/migrations/migration_lock.toml"), path.join(dir, "migration_lock.toml"));
-  return { dir, drop: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 async function addLetters(store: Pick<Store, "prisma">, clusterId: string, tag: string, n: number): Promise<string[]> {
   await storeLetters(
@@ -68,7 +56,7 @@ export function jobHoldSuite(kind: "postgres" | "embedded"): void {
         delete process.env.DATABASE_URL;
         process.env.REDRIVE_DATA_DIR = path.join(dir, "data");
       }
-      const before = await migrationsBefore();
+      const before = await migrationsBefore(MIGRATION);
       try {
         const old = await openStore(kind === "postgres" ? { kind: "postgres", url: db!.url } : { kind: "embedded", dataDir: path.join(dir, "data") }, before.dir);
         clusterId = (await old.prisma.cluster.create({ data: { name: CLUSTER, kind: "rabbitmq" } })).id;
