@@ -152,7 +152,10 @@ export function createLeaderLock(database: RedriveConfig["database"], onError: (
 
     async claim(clusters, intervalMs, handBack) {
       const byKey = new Map<number, string[]>();
-      for (const name of clusters) byKey.set(clusterKey(name), [...(byKey.get(clusterKey(name)) ?? []), name]);
+      for (const name of clusters) {
+        const key = clusterKey(name);
+        byKey.set(key, [...(byKey.get(key) ?? []), name]);
+      }
       try {
         const c = await connect();
         // An older Redrive holding the whole-installation lock (one key, exclusive) keeps every cluster until it stops.
