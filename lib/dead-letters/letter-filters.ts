@@ -23,9 +23,10 @@ function jsonValue(value: string): string | null {
 
 /**
  * `d` is dead_letters (or `table`, for a table with the same filter columns), `c` clusters.
- * Returns the clause (without WHERE) and its parameters from $1.
+ * Returns the clause (without WHERE) and its parameters from $1. With `searchJoined`, the statement
+ * already joins the letters' dead_letter_search row as `ls`, and the text and header filters read it.
  */
-export function whereClause(f: LetterFilters, firstParam = 1, table = "d"): { sql: string; params: unknown[] } {
+export function whereClause(f: LetterFilters, firstParam = 1, table = "d", searchJoined = false): { sql: string; params: unknown[] } {
   const parts: string[] = [];
   const params: unknown[] = [];
   const p = (v: unknown) => {
@@ -35,7 +36,8 @@ export function whereClause(f: LetterFilters, firstParam = 1, table = "d"): { sq
   const d = table;
   // The searched text and its indexes live in dead_letter_search (written once per letter), so a
   // job's updates of dead_letters never touch them: see migration 20261206170000_letter_search_table.
-  const searched = (cond: string) => `EXISTS (SELECT 1 FROM "dead_letter_search" ls WHERE ls."letter_id" = ${d}."id" AND ${cond})`;
+  const searched = (cond: string) =>
+    searchJoined ? cond : `EXISTS (SELECT 1 FROM "dead_letter_search" ls WHERE ls."letter_id" = ${d}."id" AND ${cond})`;
   if (f.cluster) parts.push(`c."name" = ${p(f.cluster)}`);
   if (f.source) parts.push(`${d}."source" = ${p(f.source)}`);
   if (f.reason) parts.push(`${d}."reason" = ${p(f.reason)}`);
@@ -44,22 +46,30 @@ export function whereClause(f: LetterFilters, firstParam = 1, table = "d"): { sq
   if (f.to) parts.push(`${d}."captured_at" < ${p(f.to)}::timestamptz`);
   if (f.header) {
     const i = f.header.indexOf(":");
-    const key = p(f.header.slice(0, i).trim());
+    const name = f.header.slice(0, i).trim();
     const text = f.header.slice(i + 1).trim();
-    const value = p(text);
     // A header matches when its text (->>) is the value, as it always did. For a string header that
     // is containment (@>) of the value as a JSON string, which the headers index answers and the
     // planner estimates from statistics; a number, boolean, array or object prints as JSON, so the
     // value as the JSON it spells is asked for too, checked against the text.
+    // The string is one jsonb constant: jsonb_build_object is only stable, so a filter that walks
+    // the letters (a common value) built it again for every row, most of that walk's time on the
+    // embedded store. A NUL cannot be in jsonb: it keeps the built form and fails as it did.
     const json = jsonValue(text);
-    const asString = `ls."headers" @> jsonb_build_object(${key}::text, ${value}::text)`;
-    parts.push(
-      searched(
-        json === null
-          ? asString
-          : `(${asString} OR (ls."headers" @> jsonb_build_object(${key}::text, ${p(json)}::jsonb) AND ls."headers" ->> ${key}::text = ${value}::text))`,
-      ),
-    );
+    if (/\u0000/.test(name + text) || json !== null) {
+      const key = p(name);
+      const value = p(text);
+      const asString = `ls."headers" @> jsonb_build_object(${key}::text, ${value}::text)`;
+      parts.push(
+        searched(
+          json === null
+            ? asString
+            : `(${asString} OR (ls."headers" @> jsonb_build_object(${key}::text, ${p(json)}::jsonb) AND ls."headers" ->> ${key}::text = ${value}::text))`,
+        ),
+      );
+    } else {
+      parts.push(searched(`ls."headers" @> ${p(JSON.stringify({ [name]: text }))}::jsonb`));
+    }
   }
   if (f.messageId) parts.push(`${d}."message_id" = ${p(f.messageId)}`);
   if (f.q) parts.push(searched(`ls."payload_text" ILIKE ${p("%" + f.q.replace(/[\\%_]/g, (m) => "\\" + m) + "%")}`));

@@ -6,6 +6,22 @@ import type { LetterGroup } from "./types";
 import type { BrokerKind } from "@/lib/brokers/contracts";
 
 const MAX_GROUPS = 500;
+/** Biggest first, then latest arrival; the fingerprint breaks ties so the order is the same every time. */
+const GROUP_ORDER = `q."count" DESC, q."last_seen" DESC, q."fingerprint"`;
+
+/**
+ * The rows of `sql` (parameters from $1), sorted by `order` (of `q`), as one JSON array in one text
+ * value: the embedded store's driver converts each value of each row on its own, a quarter of the
+ * groups' time for 500 groups of 11 columns; JSON.parse reads one value at once. Counts arrive as
+ * numbers, times as ISO 8601 text.
+ */
+async function asJsonRows<T>(prisma: PrismaClient, sql: string, order: string, params: unknown[]): Promise<T[]> {
+  const rows = await prisma.$queryRawUnsafe<Array<{ rows: string | null }>>(
+    `SELECT coalesce(json_agg(q ORDER BY ${order}), '[]')::text AS rows FROM (${sql}) q`,
+    ...params,
+  );
+  return JSON.parse(rows[0]?.rows ?? "[]") as T[];
+}
 
 type GroupRow = {
   fingerprint: string;
@@ -17,8 +33,9 @@ type GroupRow = {
   payload_shape: string;
   count: bigint | number;
   bounced: bigint | number;
-  first_seen: Date;
-  last_seen: Date;
+  /** JSON text (ISO 8601) from asJsonRows. */
+  first_seen: string;
+  last_seen: string;
 };
 
 /** Only the cluster filter reads the clusters table; without it the arrivals are an index-only scan. */
@@ -34,14 +51,16 @@ function countable(f: LetterFilters): boolean {
 /** The groups by counting the letters that match: any filter, but a scan of every one of them. */
 function groupsByScan(prisma: PrismaClient, f: LetterFilters): Promise<GroupRow[]> {
   const where = whereClause(f);
-  return prisma.$queryRawUnsafe<GroupRow[]>(
+  return asJsonRows<GroupRow>(
+    prisma,
     `SELECT d."fingerprint", min(c."name") AS cluster, min(d."kind"::text) AS kind, min(d."source") AS source, min(d."reason") AS reason,
        min(d."error_text") AS error_text, min(d."payload_shape") AS payload_shape, count(*) AS count, count(d."bounced_from_job_id") AS bounced,
        min(d."captured_at") AS first_seen, max(d."captured_at") AS last_seen
      FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"
      WHERE ${where.sql}
      GROUP BY d."fingerprint" ORDER BY count(*) DESC, max(d."captured_at") DESC, d."fingerprint" LIMIT ${MAX_GROUPS}`,
-    ...where.params,
+    GROUP_ORDER,
+    where.params,
   );
 }
 
@@ -96,7 +115,8 @@ async function groupsByCounts(prisma: PrismaClient, f: LetterFilters): Promise<G
   const edge = (dir: "ASC" | "DESC") =>
     `(SELECT d."captured_at" FROM "dead_letters" d${clustersJoin(f)}
       WHERE d."fingerprint" = g."fingerprint" AND ${letters.sql} ORDER BY d."captured_at" ${dir} LIMIT 1)`;
-  return prisma.$queryRawUnsafe<GroupRow[]>(
+  return asJsonRows<GroupRow>(
+    prisma,
     `WITH g AS (
        SELECT s."fingerprint", min(c."name") AS cluster, min(s."kind"::text) AS kind, min(s."source") AS source, min(s."reason") AS reason,
          min(s."error_text") AS error_text, min(s."payload_shape") AS payload_shape, sum(s."letters")::bigint AS count,
@@ -111,8 +131,8 @@ async function groupsByCounts(prisma: PrismaClient, f: LetterFilters): Promise<G
        FROM g
      )
      SELECT * FROM e ORDER BY e.count DESC, e.last_seen DESC, e."fingerprint" LIMIT ${MAX_GROUPS}`,
-    ...counts.params,
-    ...letters.params,
+    GROUP_ORDER,
+    [...counts.params, ...letters.params],
   );
 }
 
@@ -123,15 +143,14 @@ export async function listLetterGroups(f: LetterFilters, now = new Date()): Prom
   const where = whereClause(f);
   if (rows.length === 0) return { groups: [] };
   const since = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 - 23 * 3_600_000);
-  // One row per group (its hours' slots and counts), not one per group and hour: 500 rows, not 12,000.
-  const hourly = await prisma.$queryRawUnsafe<Array<{ fingerprint: string; slots: number[]; ns: Array<bigint | number> }>>(
-    `SELECT h."fingerprint", array_agg(h.slot) AS slots, array_agg(h.n) AS ns
-     FROM (
-       SELECT d."fingerprint", floor(extract(epoch FROM d."captured_at" - $${where.params.length + 2}::timestamptz) / 3600)::int AS slot, count(*) AS n
-       FROM "dead_letters" d${clustersJoin(f)}
-       WHERE ${where.sql} AND d."fingerprint" = ANY($${where.params.length + 1}::text[]) AND d."captured_at" >= $${where.params.length + 2}::timestamptz
-       GROUP BY 1, 2
-     ) h
+  // One row per group with the hour of each of its arrivals, counted here: the (fingerprint, captured_at)
+  // index hands them over in fingerprint order, so one sorted aggregate does, where counting per group
+  // and hour took a hash table of 12,000 entries (twice the time on the embedded store). date_part is
+  // a float; extract's numeric costs more per letter, and the hours are whole numbers either way.
+  const hourly = await prisma.$queryRawUnsafe<Array<{ fingerprint: string; slots: number[] }>>(
+    `SELECT d."fingerprint", array_agg(floor(date_part('epoch', d."captured_at" - $${where.params.length + 2}::timestamptz) / 3600)::int) AS slots
+     FROM "dead_letters" d${clustersJoin(f)}
+     WHERE ${where.sql} AND d."fingerprint" = ANY($${where.params.length + 1}::text[]) AND d."captured_at" >= $${where.params.length + 2}::timestamptz
      GROUP BY 1`,
     ...where.params,
     rows.map((r) => r.fingerprint),
@@ -140,9 +159,7 @@ export async function listLetterGroups(f: LetterFilters, now = new Date()): Prom
   const arrivals = new Map<string, number[]>();
   for (const h of hourly) {
     const list = new Array<number>(24).fill(0);
-    h.slots.forEach((slot, i) => {
-      if (slot >= 0 && slot <= 23) list[slot] = Number(h.ns[i]);
-    });
+    for (const slot of h.slots) if (slot >= 0 && slot <= 23) list[slot]! += 1;
     arrivals.set(h.fingerprint, list);
   }
   return {

@@ -85,16 +85,24 @@ function decodeCursor(cursor: string): { at: string; id: string } {
 /** Newest first, keyset-paged on (captured_at, id): as fast on page 1,000 as on page 1. */
 export async function listLetters(q: LetterListQuery): Promise<LetterPage> {
   const { prisma } = await getStore();
-  const where = whereClause(q);
-  let sql = `SELECT ${LETTER_COLUMNS} FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id" WHERE ${where.sql}`;
+  // A header filter walks the search table newest first (it holds each letter's arrival time and
+  // headers), so a common value reads no letter it does not show and a rare one comes from the
+  // headers index; every other filter walks dead_letters. Same order and cursor either way.
+  const bySearch = Boolean(q.header);
+  const where = whereClause(q, 1, "d", bySearch);
+  const from = bySearch
+    ? `"dead_letter_search" ls JOIN "dead_letters" d ON d."id" = ls."letter_id" JOIN "clusters" c ON c."id" = d."cluster_id"`
+    : `"dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"`;
+  const [at, id] = bySearch ? [`ls."captured_at"`, `ls."letter_id"`] : [`d."captured_at"`, `d."id"`];
+  let sql = `SELECT ${LETTER_COLUMNS} FROM ${from} WHERE ${where.sql}`;
   const params = [...where.params];
   if (q.cursor) {
-    const { at, id } = decodeCursor(q.cursor);
-    params.push(at, id);
-    sql += ` AND (d."captured_at", d."id") < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+    const cursor = decodeCursor(q.cursor);
+    params.push(cursor.at, cursor.id);
+    sql += ` AND (${at}, ${id}) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
   }
   params.push(q.limit + 1);
-  sql += ` ORDER BY d."captured_at" DESC, d."id" DESC LIMIT $${params.length}`;
+  sql += ` ORDER BY ${at} DESC, ${id} DESC LIMIT $${params.length}`;
   const rows = await prisma.$queryRawUnsafe<LetterRow[]>(sql, ...params);
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];

@@ -77,7 +77,7 @@ for (const kind of ["postgres", "embedded"] as const) {
         expect.arrayContaining(["dead_letter_search_headers_idx", "dead_letter_search_payload_text_trgm_idx", "dead_letter_search_pkey"]),
       );
       const copies = await store.prisma.$queryRawUnsafe<Array<{ n: number; same: number }>>(
-        `SELECT count(*)::int AS n, count(*) FILTER (WHERE s."payload_text" IS NOT DISTINCT FROM d."payload_text" AND s."headers" = d."headers")::int AS same
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE s."payload_text" IS NOT DISTINCT FROM d."payload_text" AND s."headers" = d."headers" AND s."captured_at" = d."captured_at")::int AS same
          FROM "dead_letters" d JOIN "dead_letter_search" s ON s."letter_id" = d."id"`,
       );
       expect(copies[0]).toEqual({ n: 6, same: 6 });
@@ -123,6 +123,12 @@ for (const kind of ["postgres", "embedded"] as const) {
       expect(await search(store, { header: "x-tenant:moved" })).toEqual(["new-1"]);
       expect(await search(store, { q: "edited text" })).toEqual(["new-1"]);
       expect(await search(store, { q: "new-order-1" })).toEqual([]);
+      // The arrival time the header filter walks by follows the letter's, as it arrives and if it moves.
+      await store.prisma.$executeRawUnsafe(`UPDATE "dead_letters" SET "captured_at" = "captured_at" - interval '3 days' WHERE "message_id" = 'new-2'`);
+      const times = await store.prisma.$queryRawUnsafe<Array<{ n: number; same: number }>>(
+        `SELECT count(*)::int AS n, count(*) FILTER (WHERE s."captured_at" = d."captured_at")::int AS same FROM "dead_letters" d JOIN "dead_letter_search" s ON s."letter_id" = d."id"`,
+      );
+      expect(times[0]).toEqual({ n: 10, same: 10 });
       // A letter that leaves the inbox leaves the search with it.
       await store.prisma.$executeRawUnsafe(`DELETE FROM "dead_letters" WHERE "message_id" IN ('new-1', 'old-0')`);
       expect(await search(store, { header: "x-tenant:moved" })).toEqual([]);
