@@ -140,7 +140,13 @@ const impactMoved = (now: number, stored: number | undefined) => stored === unde
  * findings changed. `written` (kept by the leader) says what was written last; without it, all is.
  * A row's "last_sampled_at" is when it last changed; its cluster's says when it was last swept.
  */
-export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: Date, written: Written = new Map()): Promise<{ samples: number; rows: number }> {
+export async function writeSamples(
+  prisma: PrismaClient,
+  rows: SweepRow[],
+  at: Date,
+  written: Written = new Map(),
+): Promise<{ samples: number; rows: number; ms: { compare: number; samples: number; rows: number } }> {
+  const started = performance.now();
   const minute = Math.floor(at.getTime() / 60_000);
   const keys = rows.map((r) => ({ sample: JSON.stringify(sampleValues(r)), row: JSON.stringify(rowValues(r)) }));
   const born = rows.map((r) => bornAt(r, at));
@@ -157,6 +163,7 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
     return w?.row !== keys[i]!.row || w.spark !== sparks[i] || impactMoved(r.impact, w.impact);
   });
   const rewritten = new Set(changed.map((r) => r.id));
+  const compared = performance.now();
   for (const part of chunks(samples)) {
     await prisma.$executeRawUnsafe(
       `INSERT INTO "consumer_samples" ("consumer_id", "taken_at", "backlog", "in_flight", "in_flight_limit", "consumer_count",
@@ -186,6 +193,7 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
       part.map((r) => (r.oldest.estimated ? null : r.oldest.seconds)),
     );
   }
+  const inserted = performance.now();
   for (const part of chunks(changed)) {
     await prisma.$executeRawUnsafe(
       `UPDATE "consumers" AS c SET "state" = u.state, "severity" = u.sev, "state_reason" = u.reason, "state_since" = u.since,
@@ -228,6 +236,7 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
       part.map((r) => r.impact),
     );
   }
+  const updated = performance.now();
   rows.forEach((r, i) => {
     const w = written.get(r.id);
     // The arrival time last stored stays the reference until a sample is written again.
@@ -236,7 +245,8 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
     const stored = rewritten.has(r.id) || !w ? { spark: sparks[i]!, impact: r.impact } : { spark: w.spark, impact: w.impact };
     written.set(r.id, { sample: keys[i]!.sample, minute: sampled.has(r.id) || !w ? minute : w.minute, born: b, row: keys[i]!.row, ...stored });
   });
-  return { samples: samples.length, rows: changed.length };
+  const ms = { compare: Math.round(compared - started + (performance.now() - updated)), samples: Math.round(inserted - compared), rows: Math.round(updated - inserted) };
+  return { samples: samples.length, rows: changed.length, ms };
 }
 
 /**
