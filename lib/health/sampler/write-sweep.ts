@@ -106,12 +106,24 @@ export const sampleValues = (r: SweepRow) => [
 ];
 
 /**
- * The consumer row's values but the sampling time (the rate window to the second: it jitters with
- * every tick), the sparkline and the impact score (compared on their own, below).
+ * The rate window as the row compares it: to the second while something moves; while every rate is
+ * zero, only that it is (a queue where nothing moved reads 0/s over any window, and the window
+ * follows the spacing of sweeps, which varies whenever one overruns the interval).
+ */
+export function rateWindowKey(r: Pick<SweepRow, "point" | "rateWindowSeconds">): number | "still" | null {
+  if (r.rateWindowSeconds === null) return null;
+  const { ackRate, deliverRate, inflowRate, redeliverRate } = r.point;
+  const still = [ackRate, deliverRate, inflowRate, redeliverRate].every((v) => v === null || v === 0);
+  return still ? "still" : Math.round(r.rateWindowSeconds);
+}
+
+/**
+ * The consumer row's values but the sampling time (the rate window as rateWindowKey compares it: it
+ * jitters with every tick), the sparkline and the impact score (compared on their own, below).
  */
 const rowValues = (r: SweepRow) => [
   r.verdict.state, r.verdict.reason, r.stateSince.getTime(), r.point.backlog, r.point.pending, r.point.inFlight, r.point.inFlightLimit, r.point.consumerCount,
-  r.point.ackRate, r.point.deliverRate, r.point.inflowRate, r.point.redeliverRate, r.rateWindowSeconds === null ? null : Math.round(r.rateWindowSeconds),
+  r.point.ackRate, r.point.deliverRate, r.point.inflowRate, r.point.redeliverRate, rateWindowKey(r),
   r.verdict.etaSeconds, r.reading.redeliveredNow, r.activityAt?.getTime() ?? null, r.oldest.seconds, r.role, r.oldest.estimated, r.oldest.note,
   r.expectedMin, r.findings,
 ];
