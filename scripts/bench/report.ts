@@ -114,6 +114,21 @@ function pagesTable(r: BenchReport): string[] {
   ];
 }
 
+/** Where each measured RabbitMQ sweep's time went, from the sweep's own step timings. */
+function stepsTable(r: BenchReport): string[] {
+  const measured = r.rounds.filter((x) => !x.warmup && !x.rabbit.error && x.rabbit.steps);
+  if (!measured.length) return [];
+  const keys = Object.keys(measured[0]!.rabbit.steps!) as Array<keyof NonNullable<Round["rabbit"]["steps"]>>;
+  const median = (pick: (x: Round) => number) => ms(summarize(measured.map(pick)).p50);
+  return [
+    "Where the RabbitMQ sweep's time goes, median over the measured rounds (the sweep's own step timings; `read` is the broker listing, the rest is the store's reads, deriving and writing):",
+    "",
+    `| ${keys.join(" | ")} | above the reads | samples written | rows written |`,
+    `| ${keys.map(() => "---:").join(" | ")} | ---: | ---: | ---: |`,
+    `| ${keys.map((k) => median((x) => x.rabbit.steps![k])).join(" | ")} | ${median((x) => x.rabbit.ms - x.rabbit.steps!.read)} | ${int(summarize(measured.map((x) => x.rabbit.written?.samples ?? 0)).p50)} | ${int(summarize(measured.map((x) => x.rabbit.written?.rows ?? 0)).p50)} |`,
+  ];
+}
+
 function roundsTable(r: BenchReport): string[] {
   const w = (x: { ms: number; requests: number; error: string | null }) => `${ms(x.ms)} / ${x.requests} req${x.error ? " (failed)" : ""}`;
   return [
@@ -190,6 +205,8 @@ export function renderMarkdown(r: BenchReport): string {
     ...sweepTable(r),
     "",
     ...pagesTable(r),
+    "",
+    ...stepsTable(r),
     "",
     `Store after the rounds: ${int(r.store.consumers)} consumers, ${int(r.store.samples)} samples.`,
     "",

@@ -6,13 +6,24 @@ import { DEFAULT_THRESHOLDS, type NatsClusterConfig, type RabbitClusterConfig } 
 import type { Store } from "@/lib/db/open-store";
 import { createLeaderLock } from "@/lib/db/leader-lock";
 import { Sampler } from "@/lib/health/sampler/sampler";
+import type { SweepSteps } from "@/lib/health/sampler/sweep-cluster";
 import { sleep } from "./local";
 import { columnsOf, countManagementRequests, natsListerWalk, plainQueueWalk, type WalkResult } from "./walks";
 
 // Redrive's sweep through the production path (Sampler.tick: leader lock, both clusters at once,
 // store writes, retention), with its requests counted from outside lib/.
 
-export type ClusterSweep = { ms: number; readMs: number; requests: number; slowestMs: number; consumers: number; error: string | null };
+/** `steps`: where the sweep's own time went (SweepSteps), and what it wrote. */
+export type ClusterSweep = {
+  ms: number;
+  readMs: number;
+  requests: number;
+  slowestMs: number;
+  consumers: number;
+  error: string | null;
+  steps?: SweepSteps;
+  written?: { samples: number; rows: number };
+};
 export type Round = { round: number; warmup: boolean; tickMs: number; rabbit: ClusterSweep; nats: ClusterSweep; plain: WalkResult; columns: WalkResult; natsWalk: WalkResult };
 
 export type BenchSampler = {
@@ -97,7 +108,7 @@ export async function createBenchSampler(opts: { store: Store; databaseUrl: stri
       if (!result.leader) throw new Error("the bench's sampler is not the leader of its own database");
       const pick = (name: string, readMs: number, requests: number, slowestMs: number): ClusterSweep => {
         const s = result.sweeps.find((x) => x.cluster === name);
-        return { ms: s?.ms ?? Number.NaN, readMs, requests, slowestMs, consumers: s?.consumers ?? 0, error: s ? s.error : "no sweep result" };
+        return { ms: s?.ms ?? Number.NaN, readMs, requests, slowestMs, consumers: s?.consumers ?? 0, error: s ? s.error : "no sweep result", steps: s?.steps, written: s?.written };
       };
       return {
         tickMs,
@@ -151,6 +162,8 @@ export async function measureRounds(opts: { bench: BenchSampler; vhost: string; 
       `  round ${round}${r.warmup ? " (warm-up)" : ""}: tick ${s(r.tickMs)} (rabbitmq ${s(r.rabbit.ms)}/${r.rabbit.requests} req, nats ${s(r.nats.ms)}/${r.nats.requests} req)` +
         ` | plain walk ${s(r.plain.ms)}, with columns ${s(r.columns.ms)}, nats listers ${s(r.natsWalk.ms)}${err.length ? ` | errors: ${err.join("; ")}` : ""}`,
     );
+    const st = r.rabbit.steps;
+    if (st) opts.log(`    rabbitmq steps (ms): ${Object.entries(st).map(([k, v]) => `${k} ${v}`).join(", ")}; wrote ${r.rabbit.written?.samples ?? "?"} samples, ${r.rabbit.written?.rows ?? "?"} rows`);
     if (round < opts.rounds) await sleep(Math.max(0, started + opts.intervalMs - Date.now()), opts.signal);
   }
   return out;

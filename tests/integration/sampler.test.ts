@@ -134,7 +134,15 @@ describe("the sampler against real brokers", () => {
   });
 
   it("stores one sample per consumer per tick and agrees with the brokers' own counts", async () => {
-    await tick();
+    const before = await store.prisma.consumerSample.count();
+    const r = await tick();
+    // Each sweep says where its time went: steps that together make up its time (each rounded), and what it wrote.
+    for (const s of r.sweeps) {
+      const steps = Object.values(s.steps!);
+      expect(steps.every((v) => Number.isInteger(v) && v >= 0), s.cluster).toBe(true);
+      expect(Math.abs(steps.reduce((a, b) => a + b, 0) - s.ms), s.cluster).toBeLessThanOrEqual(steps.length);
+    }
+    expect(r.sweeps.reduce((a, s) => a + s.written!.samples, 0)).toBe((await store.prisma.consumerSample.count()) - before);
     const [stopped, stalled, idle] = await Promise.all([byName("stopped-q"), byName("stalled-q"), byName("idle")]);
     const [sq, stq] = await Promise.all([queueStats(VHOST, "stopped-q"), queueStats(VHOST, "stalled-q")]);
     expect(Number(stopped.backlog)).toBe(sq.messages_ready + sq.messages_unacknowledged);

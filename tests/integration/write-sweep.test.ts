@@ -120,4 +120,61 @@ describe("writing a sweep", () => {
     expect(await sweep(6, { level: { backlog: 6, impact: 40 }, creeping: { backlog: 5, impact: 40 + IMPACT_STEP - 0.01 } })).toBe(1);
     expect(await stored("level")).toEqual({ recent: [5, 5, 5, 5, 5, 5, 6], impact: 40, backlog: 6 });
   });
+
+  it("leaves a row where nothing moves when only the spacing of sweeps changes, and writes the window of rates that move", async () => {
+    const prisma = store.prisma;
+    const clusterId = await ensureCluster(prisma, "write-sweep-window", "rabbitmq");
+    const start = Date.parse("2026-12-06T13:00:00Z");
+    const ids = await upsertConsumers(prisma, clusterId, "rabbitmq", ["still", "busy"].map((k) => reading(k, 0)), new Date(start));
+    const written: Written = new Map();
+    const last = new Map<string, SamplePoint>();
+
+    /** One sweep `seconds` after the previous one: each consumer's acked counter as given; returns the rows written. */
+    let t = start;
+    const sweep = async (seconds: number, acked: Record<string, number>) => {
+      t += seconds * 1000;
+      const at = new Date(t);
+      const rows: SweepRow[] = Object.entries(acked).map(([key, total]) => {
+        const id = ids.get(key)!;
+        const prev = last.get(id);
+        const point = derivePoint(prev, { t, pending: 0, inFlight: 0, backlog: 0, inFlightLimit: null, consumerCount: 1, deliveredTotal: total, ackedTotal: total, publishedTotal: total, redeliveredTotal: 0, counterEpoch: null });
+        last.set(id, point);
+        return {
+          id,
+          role: null,
+          reading: reading(key, 0),
+          point,
+          verdict: { state: "OK", reason: "empty", etaSeconds: 0, drainRate: null, windowSeconds: null },
+          oldest: { seconds: null, estimated: false, note: null },
+          expectedMin: null,
+          findings: [],
+          stateSince: new Date(start),
+          recentBacklog: [0, 0],
+          rateWindowSeconds: prev && point.ackRate !== null ? (t - prev.t) / 1000 : null,
+          activityAt: null,
+          impact: 0,
+        };
+      });
+      return (await writeSamples(prisma, rows, at, written)).rows;
+    };
+    const window = async (key: string) => (await prisma.consumer.findUniqueOrThrow({ where: { id: ids.get(key)! }, select: { rateWindowSeconds: true, ackRate: true } }));
+
+    expect(await sweep(0, { still: 0, busy: 0 })).toBe(2);
+    // The first rates, and their window, are written.
+    expect(await sweep(10, { still: 0, busy: 10 })).toBe(2);
+    expect(await window("still")).toEqual({ rateWindowSeconds: 10, ackRate: 0 });
+    expect(await window("busy")).toEqual({ rateWindowSeconds: 10, ackRate: 1 });
+    // A sweep that overran: "still" reads 0/s over 17 s as over 10 s and is left; "busy" is written with its window.
+    expect(await sweep(17, { still: 0, busy: 27 })).toBe(1);
+    expect(await window("still")).toEqual({ rateWindowSeconds: 10, ackRate: 0 });
+    expect(await window("busy")).toEqual({ rateWindowSeconds: 17, ackRate: 1 });
+    // The same spacing and rate again: nothing to write.
+    expect(await sweep(17, { still: 0, busy: 44 })).toBe(0);
+    // Once something moves on "still", its rate and the window it was measured over are written.
+    expect(await sweep(12, { still: 6, busy: 56 })).toBe(2);
+    expect(await window("still")).toEqual({ rateWindowSeconds: 12, ackRate: 0.5 });
+    // And when it is still again, the zero rate is written (a change of rate), with its window.
+    expect(await sweep(14, { still: 6, busy: 70 })).toBe(2);
+    expect(await window("still")).toEqual({ rateWindowSeconds: 14, ackRate: 0 });
+  });
 });

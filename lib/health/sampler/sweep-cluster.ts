@@ -15,8 +15,23 @@ import type { ConsumerWindows } from "./consumer-windows";
 import { ensureCluster } from "@/lib/clusters/ensure-cluster";
 import { markGone, upsertConsumers, writeMissing, writeSamples, writeVerdicts, type SweepRow } from "./write-sweep";
 
+/**
+ * Where a sweep's time went, in ms: the broker's listing; the store's expectations and context; the
+ * upsert of new or changed consumers; deriving points, verdicts and findings; comparing with what was
+ * last written; the sample INSERT; the consumer-row UPDATE; marking gone and missing consumers.
+ */
+export type SweepSteps = { read: number; context: number; upsert: number; derive: number; compare: number; samples: number; rows: number; absent: number };
+
 /** `skipped`: taken over moments after its previous leader swept it; swept from the next tick. */
-export type SweepResult = { cluster: string; consumers: number; ms: number; error: string | null; skipped?: boolean; written?: { samples: number; rows: number } };
+export type SweepResult = {
+  cluster: string;
+  consumers: number;
+  ms: number;
+  error: string | null;
+  skipped?: boolean;
+  written?: { samples: number; rows: number };
+  steps?: SweepSteps;
+};
 
 const SPARKLINE_POINTS = 30;
 
@@ -85,11 +100,14 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
     return { cluster: cluster.name, consumers: known.length, ms, error: reason };
   }
 
+  const read = performance.now();
   const at = now();
   const expected = await loadExpectations(prisma, cluster);
   const context = await loadConsumerContext(prisma, clusterId, cluster, thresholds.windowSeconds, at);
   const previous = windows.sweptAt;
+  const contextRead = performance.now();
   const ids = await upsertConsumers(prisma, clusterId, cluster.kind, readings, at, windows.known);
+  const upserted = performance.now();
   // First every point, then the verdicts: a queue's verdict may read its DLQ's latest inflow.
   const pushed: Array<{ id: string; reading: ConsumerReading; point: SamplePoint; window: SamplePoint[] }> = [];
   for (const reading of readings) {
@@ -145,14 +163,18 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
     const impact = scoreImpact({ state: verdict.state, backlog: point.backlog, growthPerSecond: judged.drainRate === null ? null : -judged.drainRate, secondsInState });
     rows.push({ id, role, reading, point, verdict, oldest, findings, expectedMin: expectation?.minConsumers ?? null, stateSince, recentBacklog, rateWindowSeconds, activityAt, impact });
   }
-  const written = await writeSamples(prisma, rows, at, windows.written);
+  const derived = performance.now();
+  const { ms: writeMs, ...written } = await writeSamples(prisma, rows, at, windows.written);
+  const wrote = performance.now();
   // Expected consumers nothing on the broker matches keep (or get) a row of their own, MISSING.
   const unmet = unmetByName(expected, readings.map((r) => r.key));
   const seen = { keys: new Set(readings.map((r) => r.key)), known: windows.known, previous };
   for (const id of await markGone(prisma, clusterId, at, unmet.map((e) => e.key), seen)) windows.forget(id);
   await writeMissing(prisma, clusterId, cluster.kind, unmet, at, (id, state) => windows.mark(id, state, at));
-  const ms = Math.round(performance.now() - started);
+  const done = performance.now();
+  const ms = Math.round(done - started);
+  const steps = { read: Math.round(read - started), context: Math.round(contextRead - read), upsert: Math.round(upserted - contextRead), derive: Math.round(derived - upserted), ...writeMs, absent: Math.round(done - wrote) };
   await prisma.cluster.update({ where: { id: clusterId }, data: { lastSampledAt: at, lastSampleError: null, lastSampleMs: ms, lastSampleConsumers: rows.length } });
   windows.sweptAt = at;
-  return { cluster: cluster.name, consumers: rows.length, ms, error: null, written };
+  return { cluster: cluster.name, consumers: rows.length, ms, error: null, written, steps };
 }

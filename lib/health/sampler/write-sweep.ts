@@ -106,12 +106,24 @@ export const sampleValues = (r: SweepRow) => [
 ];
 
 /**
- * The consumer row's values but the sampling time (the rate window to the second: it jitters with
- * every tick), the sparkline and the impact score (compared on their own, below).
+ * The rate window as the row compares it: to the second while something moves; while every rate is
+ * zero, only that it is (a queue where nothing moved reads 0/s over any window, and the window
+ * follows the spacing of sweeps, which varies whenever one overruns the interval).
+ */
+export function rateWindowKey(r: Pick<SweepRow, "point" | "rateWindowSeconds">): number | "still" | null {
+  if (r.rateWindowSeconds === null) return null;
+  const { ackRate, deliverRate, inflowRate, redeliverRate } = r.point;
+  const still = [ackRate, deliverRate, inflowRate, redeliverRate].every((v) => v === null || v === 0);
+  return still ? "still" : Math.round(r.rateWindowSeconds);
+}
+
+/**
+ * The consumer row's values but the sampling time (the rate window as rateWindowKey compares it: it
+ * jitters with every tick), the sparkline and the impact score (compared on their own, below).
  */
 const rowValues = (r: SweepRow) => [
   r.verdict.state, r.verdict.reason, r.stateSince.getTime(), r.point.backlog, r.point.pending, r.point.inFlight, r.point.inFlightLimit, r.point.consumerCount,
-  r.point.ackRate, r.point.deliverRate, r.point.inflowRate, r.point.redeliverRate, r.rateWindowSeconds === null ? null : Math.round(r.rateWindowSeconds),
+  r.point.ackRate, r.point.deliverRate, r.point.inflowRate, r.point.redeliverRate, rateWindowKey(r),
   r.verdict.etaSeconds, r.reading.redeliveredNow, r.activityAt?.getTime() ?? null, r.oldest.seconds, r.role, r.oldest.estimated, r.oldest.note,
   r.expectedMin, r.findings,
 ];
@@ -140,7 +152,13 @@ const impactMoved = (now: number, stored: number | undefined) => stored === unde
  * findings changed. `written` (kept by the leader) says what was written last; without it, all is.
  * A row's "last_sampled_at" is when it last changed; its cluster's says when it was last swept.
  */
-export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: Date, written: Written = new Map()): Promise<{ samples: number; rows: number }> {
+export async function writeSamples(
+  prisma: PrismaClient,
+  rows: SweepRow[],
+  at: Date,
+  written: Written = new Map(),
+): Promise<{ samples: number; rows: number; ms: { compare: number; samples: number; rows: number } }> {
+  const started = performance.now();
   const minute = Math.floor(at.getTime() / 60_000);
   const keys = rows.map((r) => ({ sample: JSON.stringify(sampleValues(r)), row: JSON.stringify(rowValues(r)) }));
   const born = rows.map((r) => bornAt(r, at));
@@ -157,6 +175,7 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
     return w?.row !== keys[i]!.row || w.spark !== sparks[i] || impactMoved(r.impact, w.impact);
   });
   const rewritten = new Set(changed.map((r) => r.id));
+  const compared = performance.now();
   for (const part of chunks(samples)) {
     await prisma.$executeRawUnsafe(
       `INSERT INTO "consumer_samples" ("consumer_id", "taken_at", "backlog", "in_flight", "in_flight_limit", "consumer_count",
@@ -186,6 +205,7 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
       part.map((r) => (r.oldest.estimated ? null : r.oldest.seconds)),
     );
   }
+  const inserted = performance.now();
   for (const part of chunks(changed)) {
     await prisma.$executeRawUnsafe(
       `UPDATE "consumers" AS c SET "state" = u.state, "severity" = u.sev, "state_reason" = u.reason, "state_since" = u.since,
@@ -228,6 +248,7 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
       part.map((r) => r.impact),
     );
   }
+  const updated = performance.now();
   rows.forEach((r, i) => {
     const w = written.get(r.id);
     // The arrival time last stored stays the reference until a sample is written again.
@@ -236,7 +257,8 @@ export async function writeSamples(prisma: PrismaClient, rows: SweepRow[], at: D
     const stored = rewritten.has(r.id) || !w ? { spark: sparks[i]!, impact: r.impact } : { spark: w.spark, impact: w.impact };
     written.set(r.id, { sample: keys[i]!.sample, minute: sampled.has(r.id) || !w ? minute : w.minute, born: b, row: keys[i]!.row, ...stored });
   });
-  return { samples: samples.length, rows: changed.length };
+  const ms = { compare: Math.round(compared - started + (performance.now() - updated)), samples: Math.round(inserted - compared), rows: Math.round(updated - inserted) };
+  return { samples: samples.length, rows: changed.length, ms };
 }
 
 /**
