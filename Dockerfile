@@ -52,4 +52,5 @@ STOPSIGNAL SIGTERM
 # The slim base has no curl: Node's own fetch asks the liveness probe.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}${process.env.REDRIVE_BASE_PATH || ''}/api/health/live`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "server.mjs"]
+# The V8 heap's bounds, as `npm start` runs it (package.json; README "Memory").
+CMD ["node", "--max-semi-space-size=16", "--max-old-space-size=1024", "server.mjs"]

@@ -2,6 +2,7 @@ import "server-only";
 import { getStore } from "@/lib/db/get-store";
 import type { Prisma } from "@/lib/db/generated/client";
 import { CONSUMER_SORT_DEFAULT_DIR } from "./consumer-list-params";
+import { countConsumers, readSweepGeneration } from "./count-consumers";
 import type { ConsumerListQuery } from "./consumer-list-query";
 import type { ConsumerListResponse } from "./types";
 import { SUMMARY_SELECT, toSummary } from "./to-summary";
@@ -44,11 +45,13 @@ export async function listConsumers(q: ConsumerListQuery): Promise<ConsumerListR
     ...(q.role ? { role: q.role === "app" ? null : q.role } : {}),
     ...(q.q ? { OR: [{ name: { contains: q.q, mode: "insensitive" } }, { parent: { contains: q.q, mode: "insensitive" } }] } : {}),
   };
-  const [rows, total, latest] = await Promise.all([
+  const [rows, generation] = await Promise.all([
     prisma.consumer.findMany({ where, orderBy: orderBy(q.sort, q.dir ?? CONSUMER_SORT_DEFAULT_DIR[q.sort]), skip: q.offset, take: q.limit, select: SUMMARY_SELECT }),
-    prisma.consumer.count({ where }),
-    prisma.cluster.aggregate({ _max: { lastSampledAt: true } }),
+    readSweepGeneration(prisma),
   ]);
+  // Kept per filter for the current sweep generation (lib/health/count-consumers.ts says what a reader can see).
+  const total = await countConsumers(prisma, JSON.stringify(where), where, generation);
+  const latest = generation.reduce<Date | null>((m, c) => (c.lastSampledAt && (!m || c.lastSampledAt > m) ? c.lastSampledAt : m), null);
   const next = q.offset + rows.length;
-  return { items: rows.map(toSummary), total, nextOffset: next < total ? next : null, sampledAt: latest._max.lastSampledAt?.toISOString() ?? null };
+  return { items: rows.map(toSummary), total, nextOffset: next < total ? next : null, sampledAt: latest?.toISOString() ?? null };
 }

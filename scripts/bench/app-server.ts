@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { cp, mkdtemp, rename, rm, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -83,10 +83,18 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The app as `npm start` serves it (server.mjs) on 127.0.0.1 from the built folder, with the bench's database and config. */
+/** Node's flags in `npm start` (package.json: the V8 heap's bounds), so the bench measures the memory the app is run with. */
+export async function npmStartFlags(root: string): Promise<string[]> {
+  const start = String((JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start).split(" ");
+  if (start[0] !== "node" || start[start.length - 1] !== "server.mjs") throw new Error(`package.json's start script is "${start.join(" ")}": expected node [flags] server.mjs.`);
+  return start.slice(1, -1);
+}
+
+/** The app as `npm start` serves it (server.mjs, with npm start's Node flags) on 127.0.0.1 from the built folder, with the bench's database and config. */
 export async function startApp(opts: { dir: string; root: string; env: Record<string, string>; signal: AbortSignal }): Promise<AppServer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [path.join(opts.dir, "server.mjs"), "-p", String(port), "-H", HOST], {
+  const flags = await npmStartFlags(opts.root);
+  const child: ChildProcess = spawn(process.execPath, [...flags, path.join(opts.dir, "server.mjs"), "-p", String(port), "-H", HOST], {
     cwd: opts.dir,
     env: baseEnv({ REDRIVE_ADMIN_USER: BENCH_ADMIN.name, REDRIVE_ADMIN_PASSWORD: BENCH_ADMIN.password, ...opts.env }),
     stdio: ["ignore", "pipe", "pipe"],

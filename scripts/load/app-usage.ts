@@ -70,3 +70,56 @@ export function watchApp(pid: () => number) {
     stop: () => clearInterval(timer),
   };
 }
+
+/** Who used the machine's CPU: the load clients (this process), the app's tree, and every other process by command name. */
+export type MachineUsage = { totalMs: number; idleMs: number; clientsMs: number; byPid: Map<number, { comm: string; ms: number }> };
+
+/** The machine's CPU time so far (from /proc/stat), this process's own, and every process's with its command name. */
+export function machineUsage(): MachineUsage | null {
+  try {
+    const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest is already counted in user).
+    const ticksToMs = 1000 / clockTicks();
+    const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0) * ticksToMs;
+    const idle = ((cpu[3] ?? 0) + (cpu[4] ?? 0)) * ticksToMs;
+    const byPid = new Map<number, { comm: string; ms: number }>();
+    for (const name of readdirSync("/proc")) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        const raw = readFileSync(`/proc/${name}/stat`, "utf8");
+        const comm = raw.slice(raw.indexOf("(") + 1, raw.lastIndexOf(")"));
+        const f = raw.slice(raw.lastIndexOf(")") + 2).split(" ");
+        byPid.set(Number(name), { comm, ms: (Number(f[11]) + Number(f[12])) * ticksToMs });
+      } catch {
+        // The process ended between the listing and the read.
+      }
+    }
+    const own = process.cpuUsage();
+    return { totalMs: total, idleMs: idle, clientsMs: (own.user + own.system) / 1000, byPid };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Shares of the machine's CPU over a phase: the clients (this process: it also runs a sweep watcher, which
+ * is small), the app, PostgreSQL, RabbitMQ, NATS, everything else, and idle — as fractions of all CPUs' time.
+ * Per process: one that started during the phase counts whole; one that ended during it is not seen (its
+ * last moments fall into "other"), e.g. a short-lived PostgreSQL backend.
+ */
+export function machineShares(before: MachineUsage, after: MachineUsage, appMs: number): Record<string, number> {
+  const total = after.totalMs - before.totalMs;
+  if (!(total > 0)) return {};
+  const delta = (comm: (c: string) => boolean) => {
+    let ms = 0;
+    for (const [pid, a] of after.byPid) if (comm(a.comm)) ms += Math.max(0, a.ms - (before.byPid.get(pid)?.ms ?? 0));
+    return ms;
+  };
+  const clients = after.clientsMs - before.clientsMs;
+  const postgres = delta((c) => c === "postgres");
+  const rabbitmq = delta((c) => c === "beam.smp" || c.startsWith("erl") || c === "inet_gethost" || c === "epmd");
+  const nats = delta((c) => c === "nats-server");
+  const idle = after.idleMs - before.idleMs;
+  const other = Math.max(0, total - idle - clients - appMs - postgres - rabbitmq - nats);
+  return { clients: clients / total, app: appMs / total, postgres: postgres / total, rabbitmq: rabbitmq / total, nats: nats / total, other: other / total, idle: idle / total };
+}

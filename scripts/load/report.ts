@@ -18,7 +18,13 @@ export type LoadFigures = {
   /** The same clients with sampling paused (the app a replica that is not the sampler's leader). Older runs lack it. */
   paused?: { endpoints: Array<{ key: string; load: Latency & { errors: number } }>; total: { n: number; perSecond: number; errors: number; all: Latency } };
   /** The app process (and any under it): CPU time per request and share of one core per phase, peak resident memory. */
-  app?: { cpuMsPerRequest: Record<Phase, number>; cpuShare: Record<Phase, number>; peakRssMiB: Record<Phase, number> };
+  app?: {
+    cpuMsPerRequest: Record<Phase, number>;
+    cpuShare: Record<Phase, number>;
+    peakRssMiB: Record<Phase, number>;
+    /** Fractions of all CPUs' time per phase: clients, app, postgres, rabbitmq, nats, other, idle (older runs lack it). */
+    machineShares?: Record<Phase, Record<string, number>>;
+  };
   /** Each endpoint 20 times in a row, one client, sampler running: its latency and the app's CPU per request. */
   costs?: Array<{ key: string; label: string; n: number; p50: number; cpuMs: number }>;
   setup: Array<{ label: string; ms: number }>;
@@ -109,6 +115,21 @@ function renderPausedAndCosts(f: LoadFigures): string[] {
       "",
       `App RSS with ${int(s.letters)} letters in the inbox: at most ${int(Math.max(a.peakRssMiB.baseline, a.peakRssMiB.load, a.peakRssMiB.paused))} MiB (target ≤ 500 MB = 477 MiB).`,
     );
+    if (a.machineShares) {
+      const cols = ["clients", "app", "postgres", "rabbitmq", "nats", "other", "idle"] as const;
+      const share = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "–" : `${(100 * x).toFixed(0)} %`);
+      const row = (label: string, p: Record<string, number>) => `| ${label} | ${cols.map((c) => share(p[c])).join(" | ")} |`;
+      out.push(
+        "",
+        `Where the machine's CPU went (share of all ${m.cpus} CPUs' time over each phase, from /proc; "clients" is the load run's own process, which also watches the sweeps; "other" is everything else on the machine):`,
+        "",
+        `| phase | ${cols.join(" | ")} |`,
+        `| --- | ${cols.map(() => "---:").join(" | ")} |`,
+        row("1 client, sampling", a.machineShares.baseline),
+        row(`${s.clients} clients, sampling`, a.machineShares.load),
+        row(`${s.clients} clients, sampling paused`, a.machineShares.paused),
+      );
+    }
     // Clients waiting while the app itself gets little CPU: the machine is the limit, not the app's work.
     if (a.cpuShare.load < 0.5 && Number.isFinite(a.cpuMsPerRequest.load)) {
       const perCore = 1000 / a.cpuMsPerRequest.load;

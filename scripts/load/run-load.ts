@@ -16,7 +16,7 @@ import { createRabbitLoad } from "../bench/rabbit-load";
 import { percentile } from "../bench/stats";
 import { createDatabase, dropDatabase } from "../bench/temp-database";
 import type { LoadOptions } from "./args";
-import { processTreeUsage, watchApp } from "./app-usage";
+import { machineShares, machineUsage, processTreeUsage, watchApp } from "./app-usage";
 import { renderLoad, type Latency, type LoadFigures } from "./report";
 
 // The load run: the app serving an operator's browsing to many clients at once while its own sampler
@@ -190,14 +190,17 @@ export async function runLoad(options: LoadOptions, signal: AbortSignal, log: (l
     const first = (await firstRes.json()) as { data?: { items: Array<{ id: string }>; nextCursor: string | null }; error?: { message: string } };
     if (!first.data?.items[0]) throw new Error(`the app's first page of letters: HTTP ${firstRes.status} ${first.error?.message ?? "no letters"}`);
     const ctx: Ctx = { consumerId: consumer.id, letterId: first.data.items[0]!.id, cursor: first.data.nextCursor ?? "" };
-    /** Runs a phase, noting the app's CPU time over it. */
-    const phase = async <T extends { samples: Sample[] }>(name: string, run: () => Promise<T>): Promise<T & { cpuMs: number }> => {
+    /** Runs a phase, noting the app's CPU time over it and who else used the machine meanwhile. */
+    const phase = async <T extends { samples: Sample[] }>(name: string, run: () => Promise<T>): Promise<T & { cpuMs: number; shares: Record<string, number> }> => {
       sweeps.phase = name;
       usage.phase = name;
+      const machineBefore = machineUsage();
       const before = processTreeUsage(app.pid);
       const r = await run();
       const after = processTreeUsage(app.pid);
-      return { ...r, cpuMs: before && after ? after.cpuMs - before.cpuMs : Number.NaN };
+      const machineAfter = machineUsage();
+      const cpuMs = before && after ? after.cpuMs - before.cpuMs : Number.NaN;
+      return { ...r, cpuMs, shares: machineBefore && machineAfter ? machineShares(machineBefore, machineAfter, cpuMs) : {} };
     };
 
     log(`baseline: 1 client for ${options.baselineSeconds} s`);
@@ -277,6 +280,7 @@ export async function runLoad(options: LoadOptions, signal: AbortSignal, log: (l
         cpuMsPerRequest: { baseline: base.cpuMs / base.samples.length, load: load.cpuMs / load.samples.length, paused: paused.cpuMs / paused.samples.length },
         cpuShare: { baseline: base.cpuMs / base.wallMs, load: load.cpuMs / load.wallMs, paused: paused.cpuMs / paused.wallMs },
         peakRssMiB: { baseline: usage.peakRss("baseline") / 2 ** 20, load: usage.peakRss("load") / 2 ** 20, paused: usage.peakRss("paused") / 2 ** 20 },
+        machineShares: { baseline: base.shares, load: load.shares, paused: paused.shares },
       },
       costs,
       setup,

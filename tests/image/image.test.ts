@@ -259,7 +259,8 @@ describe("the container image", () => {
       ],
     };
     const command = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
-    expect(command).toEqual(["node", "server.mjs"]);
+    // npm start: node with the V8 heap's bounds, then server.mjs.
+    expect(command).toEqual(String(JSON.parse(readFileSync("package.json", "utf8")).scripts.start).split(" "));
     const c = startContainer(
       container,
       command,

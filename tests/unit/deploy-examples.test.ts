@@ -15,6 +15,8 @@ type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const at = (v: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((o, k) => obj(o)[k], v);
+/** `npm start` as a command line: node, its V8 heap bounds, server.mjs. The image and the examples run exactly this. */
+const npmStart = (): string[] => String(JSON.parse(readFileSync("package.json", "utf8")).scripts.start).split(" ");
 
 function manifests(): Obj[] {
   return readdirSync(K8S)
@@ -115,8 +117,7 @@ describe("the Kubernetes example (docs/deploy/kubernetes)", () => {
 
   it("runs two replicas of Redrive's own server (npm start), with the configuration from the environment", () => {
     expect(at(deployment, "spec", "replicas")).toBe(2);
-    expect(container.command).toEqual(["node", "server.mjs"]);
-    expect(JSON.parse(readFileSync("package.json", "utf8")).scripts.start).toBe("node server.mjs");
+    expect(container.command).toEqual(npmStart());
     const config = loadWithStandIns(env, secretContent);
     expect(config.source).toBe("REDRIVE_CONFIG_JSON");
     expect(config.clusters.map((c) => c.kind).sort()).toEqual(["nats", "rabbitmq"]);
@@ -179,7 +180,7 @@ describe("the compose example (docs/deploy/compose.yaml)", () => {
 
   it("runs Redrive's own server with PostgreSQL and both brokers, configured from the environment alone", () => {
     expect(Object.keys(services).sort()).toEqual(["nats", "postgres", "rabbitmq", "redrive"]);
-    expect(redrive.command).toEqual(["node", "server.mjs"]);
+    expect(redrive.command).toEqual(npmStart());
     const config = loadWithStandIns(env, secretContent);
     expect(config.source).toBe("REDRIVE_CONFIG_JSON");
     expect(config.database.kind).toBe("postgres");
