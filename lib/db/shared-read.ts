@@ -14,7 +14,14 @@ export function sharedRead<T>(key: string, ttlMs: number, read: () => Promise<T>
   const now = Date.now();
   const hit = cache.get(key);
   if (hit && (hit.settledAt === null || now - hit.settledAt < ttlMs)) return hit.value as Promise<T>;
-  if (cache.size >= MAX_KEYS) for (const [k, e] of cache) if (e.settledAt !== null && now - e.settledAt >= ttlMs) cache.delete(k);
+  if (cache.size >= MAX_KEYS) {
+    for (const [k, e] of cache) if (e.settledAt !== null && now - e.settledAt >= ttlMs) cache.delete(k);
+    // Still full of answers inside their time (a long ttlMs and many keys): the oldest settled go first.
+    for (const [k, e] of cache) {
+      if (cache.size < MAX_KEYS) break;
+      if (e.settledAt !== null) cache.delete(k);
+    }
+  }
   const entry: Entry = { settledAt: null, value: read() };
   cache.set(key, entry);
   entry.value.then(

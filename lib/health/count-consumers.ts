@@ -1,5 +1,6 @@
 import "server-only";
 import type { Prisma, PrismaClient } from "@/lib/db/generated/client";
+import { sharedRead } from "@/lib/db/shared-read";
 
 // The consumer list's `total` counts every present consumer that matches the filter: at 12,000
 // consumers that is a scan costing PostgreSQL ~15 ms, asked again by every console polling the list.
@@ -11,14 +12,10 @@ import type { Prisma, PrismaClient } from "@/lib/db/generated/client";
 // What a reader can see: while a sweep is writing, the total is the one counted at some moment since
 // the previous sweep finished (the rows on the page are read live, as before); once that sweep has
 // written its cluster's row, the next request counts afresh. A count never outlives its generation,
-// and MAX_AGE_MS bounds it in any case (a write that does not go through a sweep, if one is ever added).
+// and CONSUMER_COUNT_MAX_AGE_MS bounds it in any case (a write that does not go through a sweep, if one is ever added).
 
 export type SweepGeneration = Array<{ id: string; lastSampledAt: Date | null; lastSampleError: string | null; lastSampleMs: number | null }>;
 
-type Entry = { generation: string; countedAt: number; total: Promise<number> };
-// Per store (a process has one; tests open several).
-const caches = new WeakMap<PrismaClient, Map<string, Entry>>();
-const MAX_KEYS = 200;
 export const CONSUMER_COUNT_MAX_AGE_MS = 60_000;
 
 /** Every cluster's sweep marks, in a stable order: what must change for any consumer row to have changed. */
@@ -31,26 +28,11 @@ function generationKey(g: SweepGeneration): string {
 }
 
 /**
- * The number of consumers matching `where`, counted at most once per sweep generation per `filterKey`.
- * `generation` must be read before this is called, so a count is never older than the generation it is kept under.
+ * The number of consumers matching `where`, counted at most once per sweep generation per `filterKey`
+ * (a shared read keyed by both: the clusters' ids in the generation keep one store's counts apart
+ * from another's). `generation` must be read before this is called, so a count is never older than
+ * the generation it is kept under.
  */
-export function countConsumers(prisma: PrismaClient, filterKey: string, where: Prisma.ConsumerWhereInput, generation: SweepGeneration, now = Date.now()): Promise<number> {
-  let cache = caches.get(prisma);
-  if (!cache) caches.set(prisma, (cache = new Map()));
-  const gen = generationKey(generation);
-  const hit = cache.get(filterKey);
-  if (hit && hit.generation === gen && now - hit.countedAt < CONSUMER_COUNT_MAX_AGE_MS) return hit.total;
-  if (cache.size >= MAX_KEYS) {
-    // Drop the oldest entries (insertion order) until there is room.
-    for (const k of cache.keys()) {
-      cache.delete(k);
-      if (cache.size < MAX_KEYS) break;
-    }
-  }
-  const entry: Entry = { generation: gen, countedAt: now, total: prisma.consumer.count({ where }) };
-  cache.delete(filterKey);
-  cache.set(filterKey, entry);
-  // A failed count is not kept: the next request counts again.
-  entry.total.catch(() => cache.get(filterKey) === entry && cache.delete(filterKey));
-  return entry.total;
+export function countConsumers(prisma: PrismaClient, filterKey: string, where: Prisma.ConsumerWhereInput, generation: SweepGeneration): Promise<number> {
+  return sharedRead(`consumer-count:${generationKey(generation)}:${filterKey}`, CONSUMER_COUNT_MAX_AGE_MS, () => prisma.consumer.count({ where }));
 }

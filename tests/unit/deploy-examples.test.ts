@@ -117,6 +117,7 @@ describe("the Kubernetes example (docs/deploy/kubernetes)", () => {
 
   it("runs two replicas of Redrive's own server (npm start), with the configuration from the environment", () => {
     expect(at(deployment, "spec", "replicas")).toBe(2);
+    expect(npmStart()).toEqual(["node", "--max-semi-space-size=16", "--max-old-space-size=1024", "server.mjs"]);
     expect(container.command).toEqual(npmStart());
     const config = loadWithStandIns(env, secretContent);
     expect(config.source).toBe("REDRIVE_CONFIG_JSON");

@@ -49,4 +49,17 @@ describe("sharedRead", () => {
     expect(await sharedRead("k5", 0, read)).toEqual({ n: 2 });
     expect(calls).toBe(2);
   });
+
+  it("holds at most 200 answers: when every one is still inside its time, the oldest settled is dropped for a new key", async () => {
+    const first = await sharedRead("bound-0", 60_000, async () => ({ k: 0 }));
+    for (let i = 1; i < 260; i++) await sharedRead(`bound-${i}`, 60_000, async () => ({ k: i }));
+    await new Promise((r) => setTimeout(r, 0));
+    // The newest is still kept (the same object back, no read); the first was dropped (read again).
+    let reads = 0;
+    const last = await sharedRead("bound-259", 60_000, async () => (reads++, { k: -1 }));
+    expect(last).toEqual({ k: 259 });
+    const again = await sharedRead("bound-0", 60_000, async () => (reads++, { k: 0 }));
+    expect(again).not.toBe(first);
+    expect(reads).toBe(1);
+  });
 });
