@@ -18,6 +18,18 @@ import { ManagementClient } from "./management-client";
 
 type Overview = { rabbitmq_version?: string; management_version?: string; erlang_version?: string; cluster_name?: string };
 
+/**
+ * What a failed AMQP open says about why, from amqplib's message. The broker's refusals carry
+ * a reply code and name ("403 (ACCESS-REFUSED)", "530 (NOT-ALLOWED) ... vhost"); a socket
+ * error carries the address instead, whose port may hold the same digits ("127.0.0.1:40305"),
+ * so a bare number is never enough.
+ */
+export function amqpRefusal(reason: string): "credentials" | "not-allowed" | null {
+  if (/ACCESS[-_]REFUSED|\b403 \(/i.test(reason)) return "credentials";
+  if (/NOT[-_]ALLOWED|\b530 \(|\bvhost\b/i.test(reason)) return "not-allowed";
+  return null;
+}
+
 export class RabbitBroker implements Broker {
   readonly kind = "rabbitmq" as const;
   readonly name: string;
@@ -72,10 +84,11 @@ export class RabbitBroker implements Broker {
     } catch (e) {
       if (isAppError(e)) throw e;
       const reason = describeError(e);
-      if (/ACCESS[-_]REFUSED|403/i.test(reason)) {
+      const refusal = amqpRefusal(reason);
+      if (refusal === "credentials") {
         throw new AppError("BROKER_REFUSED", `RabbitMQ at ${this.where} refused the credentials of user "${this.cluster.user}". Check the user and password for cluster "${this.name}".`, { cause: e });
       }
-      if (/NOT[-_]ALLOWED|vhost/i.test(reason)) {
+      if (refusal === "not-allowed") {
         throw new AppError("BROKER_REFUSED", `RabbitMQ at ${this.where} refused the connection: ${reason}.`, { cause: e });
       }
       throw new AppError("BROKER_UNREACHABLE", `Cannot reach RabbitMQ at ${this.where}: ${reason}.`, { cause: e });
