@@ -64,7 +64,7 @@ export function renderRequeue(f: DeadLetterFigures): string[] {
   return [
     `${REQUEUE_HEADING}: ${int(f.sizes.requeue)} RabbitMQ letters, ${int(f.sizes.requeueNats)} JetStream letters; ${rounds} rounds`,
     "",
-    `The letters are copies (by SQL) of one real collected dead letter each, with their own ~290-byte payloads, made afresh for each round. A requeue job`,
+    `The letters are copies (by SQL) of one real collected dead letter each, with their own ~290-byte payloads, made afresh for each round, then \`VACUUM ANALYZE\` of the letters and the jobs' tables (what autovacuum does between jobs on a server that runs it; this machine's PostgreSQL has it off). A requeue job`,
     `as an operator starts it: \`startJob\` (filter by source) at rate ${int(f.jobRate)}/s (= \`redrive.maxRate\` of the bench's configuration, i.e. unpaced), run by a`,
     `\`JobRunner\` polling for work as the server's does, with \`maxInFlight\` ${f.maxInFlight}: chunks of up to ${f.maxInFlight}, each chunk's audit intent (one chained row naming its letters) and in-flight marks written`,
     "in one statement before its letters are sent and its outcome row and the letters' states in one statement after their confirms, the next chunk taken and its intent written while the last awaits its confirms, at most",

@@ -75,12 +75,12 @@ const SQL_BODY = `'{"orderId":' || g || ',"customer":"cust-' || (g % 9973) || '"
  * dedupe key, captured a millisecond apart before the template (never in the future: a job takes
  * the letters captured up to its start).
  */
-export async function cloneLetter(store: Store, templateId: string, n: number, tag: string, batch = 50_000): Promise<void> {
+export async function cloneLetter(store: Store, templateId: string, n: number, tag: string, batch = 50_000, source?: string): Promise<void> {
   for (let from = 1; from < n; from += batch) {
     const to = Math.min(n - 1, from + batch - 1);
     await store.prisma.$executeRawUnsafe(
       `INSERT INTO "dead_letters" (${INSERT_COLUMNS})
-       SELECT gen_random_uuid(), t."cluster_id", t."kind", t."dedupe_key" || ':${tag}:' || g, t."source", t."destination", t."collected_from", t."reason", t."error_text", t."payload_shape", t."fingerprint", 'dead',
+       SELECT gen_random_uuid(), t."cluster_id", t."kind", t."dedupe_key" || ':${tag}:' || g, coalesce($5::text, t."source"), t."destination", t."collected_from", t."reason", t."error_text", t."payload_shape", t."fingerprint", 'dead',
          '${tag}-' || g, t."content_type", convert_to(b.text, 'UTF8'), octet_length(b.text), NULL, b.text, t."properties" || jsonb_build_object('messageId', '${tag}-' || g), t."headers", t."deaths", t."death_count",
          t."first_death_at", t."last_death_at", LEAST(t."captured_at", now()) - make_interval(secs => ($4::int - g) / 1000.0), t."raw_headers", 0, NULL, NULL
        FROM "dead_letters" t, generate_series($2::int, $3::int) g, LATERAL (SELECT ${SQL_BODY} AS text) b WHERE t."id" = $1::uuid`,
@@ -88,6 +88,7 @@ export async function cloneLetter(store: Store, templateId: string, n: number, t
       from,
       to,
       n,
+      source ?? null,
     );
   }
 }
@@ -298,7 +299,7 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
       source: rabbitTemplate.source,
       destinationQueue: "rq-orders",
       headers: rabbitTemplate.headers as Record<string, unknown>,
-      clone: (count, tag) => cloneLetter(store, rabbitTemplate.id, count, tag),
+      clone: (count, tag, source) => cloneLetter(store, rabbitTemplate.id, count, tag, undefined, source),
       shovel: (src, dest, n) => shovelMove(vhost, src, dest, n, signal),
     });
     const natsRequeue = await measureNatsRequeue({
@@ -310,7 +311,7 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
       subject: natsSubject,
       bareStream,
       confirmMs,
-      clone: (count, tag) => cloneLetter(store, natsTemplate.id, count, tag),
+      clone: (count, tag, source) => cloneLetter(store, natsTemplate.id, count, tag, undefined, source),
     });
     await runner.stop();
 
