@@ -113,6 +113,31 @@ describe("store on PostgreSQL", () => {
     }
   });
 
+  it("runs every connection of its pool without JIT compilation, whatever the server's default", async () => {
+    const store = await openStore(config());
+    const c = new pg.Client({ connectionString: db.url });
+    await c.connect();
+    try {
+      const server = (await c.query<{ jit: string }>("SHOW jit")).rows[0]!.jit;
+      // Five transactions at once hold five of the pool's connections: each one says what it runs with.
+      const seen = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          store.prisma.$transaction(async (tx) => {
+            const [row] = await tx.$queryRawUnsafe<Array<{ jit: string; pid: number }>>(`SELECT current_setting('jit') AS jit, pg_backend_pid() AS pid FROM pg_sleep(0.2)`);
+            return row!;
+          }),
+        ),
+      );
+      expect(new Set(seen.map((r) => r.pid)).size).toBe(5);
+      expect(seen.map((r) => r.jit)).toEqual(["off", "off", "off", "off", "off"]);
+      // Only the store's own sessions: another client of the same database keeps the server's setting.
+      expect((await c.query<{ jit: string }>("SHOW jit")).rows[0]!.jit).toBe(server);
+    } finally {
+      await c.end();
+      await store.close();
+    }
+  });
+
   it("rolls back a failing migration whole and names it", async () => {
     const fresh = await createTestDatabase();
     const dir = mkdtempSync(path.join(tmpdir(), "redrive-mig-"));
