@@ -138,15 +138,17 @@ export async function listRabbitQueues(api: ManagementClient, vhosts: string[], 
   const prefetch = new Map<string, Prefetch>();
   let requests = 0;
   for (const vhost of scopes) {
-    const r = await listQueuePages(api, vhost);
+    // The consumer list (not paginated by the API; one call per scope) is read while the queue
+    // pages are walked, so a sweep's reads take as long as the walk, not the walk and then this.
+    const [r, consumers] = await Promise.all([
+      listQueuePages(api, vhost),
+      api.get<ConsumerItem[]>(
+        vhost === null ? "/api/consumers?columns=queue.name,queue.vhost,prefetch_count,ack_required,activity_status" : `/api/consumers/${encodeURIComponent(vhost)}?columns=queue.name,queue.vhost,prefetch_count,ack_required,activity_status`,
+        { timeoutMs: PAGE_TIMEOUT_MS },
+      ),
+    ]);
     queues.push(...r.items);
-    requests += r.requests;
-    // Not paginated by the API; one call per scope.
-    const consumers = await api.get<ConsumerItem[]>(
-      vhost === null ? "/api/consumers?columns=queue.name,queue.vhost,prefetch_count,ack_required,activity_status" : `/api/consumers/${encodeURIComponent(vhost)}?columns=queue.name,queue.vhost,prefetch_count,ack_required,activity_status`,
-      { timeoutMs: PAGE_TIMEOUT_MS },
-    );
-    requests++;
+    requests += r.requests + 1;
     for (const c of consumers) {
       if (!c.queue) continue;
       const k = `${c.queue.vhost}/${c.queue.name}`;
