@@ -8,6 +8,7 @@ import { letterFilters, type LetterFilters } from "@/lib/dead-letters/letter-fil
 import { listLetterGroups } from "@/lib/dead-letters/list-letter-groups";
 import { expireGroupHours } from "@/lib/dead-letters/expire-group-hours";
 import { storeLetters, type NewLetter } from "@/lib/dead-letters/new-letter";
+import { Sampler } from "@/lib/health/sampler/sampler";
 import { createTestDatabase } from "../support/postgres";
 
 // Cause groups' arrivals per hour come from counts kept by triggers (dead_letter_group_hours,
@@ -336,7 +337,17 @@ function suite(name: string, open: (migrationsDir?: string) => Promise<Opened>, 
         `INSERT INTO "dead_letter_group_hours" ("group_key", "hour", "letters") VALUES ($1, "dead_letter_group_hours_since"() - interval '1 hour', 3)`,
         key,
       );
-      expect(await expireGroupHours(store.prisma)).toBe(25000);
+      // The sampler's periodic upkeep runs it, as lib/boot/get-sampler.ts wires it.
+      const expired: number[] = [];
+      const sampler = new Sampler(store.prisma, [], { ensure: async () => true, release: async () => {} }, {
+        intervalMs: 10_000,
+        rawRetentionMs: 3_600_000,
+        rollupRetentionMs: 86_400_000,
+        windowMs: 60_000,
+        upkeep: [{ name: "expiring old arrival hours", run: async (prisma) => expired.push(await expireGroupHours(prisma)) }],
+      });
+      await sampler.maintain(true);
+      expect(expired).toEqual([25000]);
       const after = await hoursTable(store);
       expect(after.filter((r) => r.group_key === key && !kept.some((k) => k.hour.getTime() === r.hour.getTime()))).toHaveLength(1);
       expect(after.length).toBe(kept.length + 1);
