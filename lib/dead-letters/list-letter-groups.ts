@@ -150,14 +150,16 @@ async function arrivalsByHours(prisma: PrismaClient, f: LetterFilters, fingerpri
   const n = where.params.length;
   const rows = await prisma.$queryRawUnsafe<Array<{ rows: string | null }>>(
     `SELECT CASE WHEN $${n + 2}::timestamptz >= "dead_letter_group_hours_since"() THEN (
-       SELECT coalesce(json_agg(json_build_array(a."fingerprint", a.slot, a.letters)), '[]')::text FROM (
-         SELECT s."fingerprint", floor(date_part('epoch', h."hour" - $${n + 2}::timestamptz) / 3600)::int AS slot, sum(h."letters")::bigint AS letters
-         FROM "dead_letter_group_counts" s${f.cluster ? ` JOIN "clusters" c ON c."id" = s."cluster_id"` : ""}
-         JOIN "dead_letter_group_hours" h ON h."group_key" = s."group_key"
-           AND h."hour" >= $${n + 2}::timestamptz AND h."hour" < $${n + 2}::timestamptz + interval '24 hours'
-         WHERE ${where.sql} AND s."fingerprint" = ANY($${n + 1}::text[])
-         GROUP BY 1, 2
-       ) a
+       SELECT coalesce(json_agg(json_build_array(b."fingerprint", b.slots, b.letters)), '[]')::text FROM (
+         SELECT a."fingerprint", array_agg(a.slot) AS slots, array_agg(a.letters) AS letters FROM (
+           SELECT s."fingerprint", floor(date_part('epoch', h."hour" - $${n + 2}::timestamptz) / 3600)::int AS slot, sum(h."letters")::bigint AS letters
+           FROM "dead_letter_group_counts" s${f.cluster ? ` JOIN "clusters" c ON c."id" = s."cluster_id"` : ""}
+           JOIN "dead_letter_group_hours" h ON h."group_key" = s."group_key"
+             AND h."hour" >= $${n + 2}::timestamptz AND h."hour" < $${n + 2}::timestamptz + interval '24 hours'
+           WHERE ${where.sql} AND s."fingerprint" = ANY($${n + 1}::text[])
+           GROUP BY 1, 2
+         ) a GROUP BY 1
+       ) b
      ) END AS rows`,
     ...where.params,
     fingerprints,
@@ -166,11 +168,13 @@ async function arrivalsByHours(prisma: PrismaClient, f: LetterFilters, fingerpri
   const text = rows[0]?.rows;
   if (text == null) return null;
   const arrivals = new Map<string, number[]>();
-  for (const [fingerprint, slot, letters] of JSON.parse(text) as Array<[string, number, number]>) {
-    if (slot < 0 || slot > 23 || letters === 0) continue;
-    let list = arrivals.get(fingerprint);
-    if (!list) arrivals.set(fingerprint, (list = new Array<number>(24).fill(0)));
-    list[slot]! += letters;
+  // One entry per group: its hours and their letters, side by side.
+  for (const [fingerprint, slots, letters] of JSON.parse(text) as Array<[string, number[], number[]]>) {
+    const list = new Array<number>(24).fill(0);
+    slots.forEach((slot, i) => {
+      if (slot >= 0 && slot <= 23) list[slot]! += letters[i]!;
+    });
+    arrivals.set(fingerprint, list);
   }
   return arrivals;
 }

@@ -1,5 +1,5 @@
 /**
- * `node --conditions=react-server --import tsx scripts/bench/group-hours.ts [--month N] [--burst N] [--embedded-month N] [--embedded-burst N] [--inserts N] [--no-embedded]`
+ * `node --conditions=react-server --import tsx scripts/bench/group-hours.ts [--month N] [--burst N] [--inserts N] [--embedded-month N] [--embedded-burst N] [--embedded-inserts N] [--no-postgres] [--no-embedded]`
  *
  * The cause groups' hourly arrivals on a burst: a month of letters and a large burst in the last
  * hour, in a temporary PostgreSQL database and an embedded store (PGlite, temp folder). Times
@@ -72,17 +72,24 @@ async function scanArrivals(store: Store, fingerprints: string[]): Promise<numbe
   return rows.length;
 }
 
-function collectorLetters(ids: [string, string], tag: string, n: number): NewLetter[] {
-  return Array.from({ length: n }, (_, i) => ({
+/** `n` letters as a collector stores them, over `groups` cause groups (each batch of 100 spans min(groups, 100) of them). */
+function collectorLetters(ids: [string, string], tag: string, n: number, groups: number): NewLetter[] {
+  return Array.from({ length: n }, (_, k) => ({
+    ...letterOf(ids, tag, k, k % groups),
+  }));
+}
+
+function letterOf(ids: [string, string], tag: string, k: number, i: number): NewLetter {
+  return {
     clusterId: ids[i % 5 === 0 ? 1 : 0],
     clusterName: i % 5 === 0 ? "gh-nats" : "gh-rabbit",
     kind: i % 5 === 0 ? "nats" : "rabbitmq",
-    dedupeKey: `${tag}-${i}`,
+    dedupeKey: `${tag}-${k}`,
     source: `inbox/orders-${i % 40}`,
     destination: `inbox/orders-${i % 40}`,
     collectedFrom: "inbox/orders.dlq",
     reason: ["rejected", "expired", "maxlen", "delivery_limit"][i % 4]!,
-    messageId: `m-${tag}-${i}`,
+    messageId: `m-${tag}-${k}`,
     contentType: "application/json",
     payload: new TextEncoder().encode(JSON.stringify({ orderId: i, customer: `cust-${i % 997}`, note: "x".repeat(120) })),
     payloadMissing: null,
@@ -94,7 +101,7 @@ function collectorLetters(ids: [string, string], tag: string, n: number): NewLet
     deathCount: 1,
     firstDeathAt: null,
     lastDeathAt: null,
-  }));
+  };
 }
 
 /**
@@ -102,19 +109,18 @@ function collectorLetters(ids: [string, string], tag: string, n: number): NewLet
  * alternating short rounds (the machine is shared: a slow spell falls on both modes alike). Returns
  * each mode's median time per batch and letters per second over all its rounds.
  */
-async function insertCost(store: Store, ids: [string, string], total: number, log: (l: string) => void) {
+async function insertCost(store: Store, ids: [string, string], total: number, groups: number, trigger: string, log: (l: string) => void) {
   const per = 2000;
   const rounds = Math.max(2, Math.floor(total / per));
   const batches = { on: [] as number[], off: [] as number[] };
   const ms = { on: 0, off: 0 };
-  const trigger = "dead_letters_group_hours_insert";
   // A warm-up round first (caches, the plan of the insert), not counted.
-  const warm = collectorLetters(ids, `warm-${randomBytes(3).toString("hex")}`, per);
+  const warm = collectorLetters(ids, `warm-${randomBytes(3).toString("hex")}`, per, groups);
   for (let i = 0; i < warm.length; i += 100) await storeLetters(store.prisma, warm.slice(i, i + 100));
   for (let r = 0; r < rounds; r++) {
     const mode = r % 2 === 0 ? "off" : "on";
     await store.prisma.$executeRawUnsafe(`ALTER TABLE "dead_letters" ${mode === "on" ? "ENABLE" : "DISABLE"} TRIGGER "${trigger}"`);
-    const list = collectorLetters(ids, `ins-${r}-${randomBytes(3).toString("hex")}`, per);
+    const list = collectorLetters(ids, `ins-${r}-${randomBytes(3).toString("hex")}`, per, groups);
     for (let i = 0; i < list.length; i += 100) {
       const t = performance.now();
       await storeLetters(store.prisma, list.slice(i, i + 100));
@@ -141,8 +147,15 @@ async function measure(store: Store, label: string, month: number, burst: number
     ).map(async ([name, kind]) => (await store.prisma.cluster.create({ data: { name, kind } })).id),
   )) as [string, string];
   log(`${label}: insert cost, ${inserts.toLocaleString("en-US")} letters in batches of 100 (storeLetters), arriving now`);
-  const cost = await insertCost(store, ids, inserts, log);
-  log(`${label}:   hours trigger off ${cost.off.toFixed(0)} letters/s, on ${cost.on.toFixed(0)} letters/s (${(((cost.off - cost.on) / cost.off) * 100).toFixed(1)} % slower); median batch ${cost.p50Off.toFixed(2)} → ${cost.p50On.toFixed(2)} ms`);
+  for (const [groups, trigger] of [
+    [280, "dead_letters_group_hours_insert"],
+    [4, "dead_letters_group_hours_insert"],
+    [280, "dead_letters_group_counts_insert"],
+  ] as const) {
+  log(`${label}: ${trigger} on and off, ${Math.min(groups, 100)} cause groups in each batch of 100`);
+  const cost = await insertCost(store, ids, inserts, groups, trigger, log);
+  log(`${label}:   trigger off ${cost.off.toFixed(0)} letters/s, on ${cost.on.toFixed(0)} letters/s (${(((cost.off - cost.on) / cost.off) * 100).toFixed(1)} % slower); median batch ${cost.p50Off.toFixed(2)} → ${cost.p50On.toFixed(2)} ms`);
+  }
   let t = performance.now();
   log(`${label}: a month of letters (${month.toLocaleString("en-US")}) and a burst in the last hour (${burst.toLocaleString("en-US")})`);
   await fill(store, ids, 1, month, 3600, (30 * 86400) / month, log);
@@ -187,6 +200,8 @@ async function main(): Promise<number> {
       burst: { type: "string" },
       "embedded-month": { type: "string" },
       "embedded-burst": { type: "string" },
+      "embedded-inserts": { type: "string" },
+      "no-postgres": { type: "boolean" },
       inserts: { type: "string" },
       "no-embedded": { type: "boolean" },
     },
@@ -201,18 +216,20 @@ async function main(): Promise<number> {
   const cleanup = new Cleanup();
   log(`${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(", ")}`);
   try {
-    const name = `redrive_bench_gh_${randomBytes(3).toString("hex")}`;
-    const db = await createDatabase(name);
-    cleanup.add(`database ${name}`, () => dropDatabase(name), true);
-    const pgStore = await openStore({ kind: "postgres", url: db.url }, MIGRATIONS);
-    cleanup.add("the PostgreSQL store", () => pgStore.close());
-    await measure(pgStore, `PostgreSQL ${db.version}`, month, burst, inserts, log);
+    if (!args["no-postgres"]) {
+      const name = `redrive_bench_gh_${randomBytes(3).toString("hex")}`;
+      const db = await createDatabase(name);
+      cleanup.add(`database ${name}`, () => dropDatabase(name), true);
+      const pgStore = await openStore({ kind: "postgres", url: db.url }, MIGRATIONS);
+      cleanup.add("the PostgreSQL store", () => pgStore.close());
+      await measure(pgStore, `PostgreSQL ${db.version}`, month, burst, inserts, log);
+    }
     if (!args["no-embedded"]) {
       const dir = await mkdtemp(path.join(tmpdir(), "redrive-bench-gh-"));
       cleanup.add("the embedded store's folder", () => rm(dir, { recursive: true, force: true }));
       const store = await openStore({ kind: "embedded", dataDir: dir }, MIGRATIONS);
       cleanup.add("the embedded store", () => store.close());
-      await measure(store, "embedded", Number(args["embedded-month"] ?? month), Number(args["embedded-burst"] ?? burst), Number(args.inserts ?? 50_000), log);
+      await measure(store, "embedded", Number(args["embedded-month"] ?? month), Number(args["embedded-burst"] ?? burst), Number(args["embedded-inserts"] ?? inserts), log);
     }
     log(`load ${os.loadavg().map((l) => l.toFixed(2)).join(", ")}`);
     return 0;
