@@ -9,6 +9,7 @@ import { recordSamplerTick } from "@/lib/metrics/record-sampler-tick";
 import { getNotifier } from "@/lib/notifications/get-notifier";
 import { createLeaderLock } from "@/lib/db/leader-lock";
 import { Sampler } from "@/lib/health/sampler/sampler";
+import { expireGroupHours } from "@/lib/dead-letters/expire-group-hours";
 
 // Composed here, at boot, not inside lib/health: the sampler feeds the notifier and the metrics,
 // which in turn read health; the domain itself knows none of them.
@@ -27,6 +28,7 @@ export function getSampler(): Promise<Sampler> {
       rollupRetentionMs: config.sampler.rollupRetentionMs,
       windowMs,
       log: (level, message, context) => log[level](message, context),
+      upkeep: [{ name: "expiring the cause groups' old arrival hours", run: (prisma) => expireGroupHours(prisma) }],
       afterTick: ({ ms, result }) => {
         recordSamplerTick({ ms, leader: result.leader, sweeps: result.sweeps });
         // One replica runs the rules (the one doing the upkeep), over every cluster's stored states,

@@ -22,6 +22,8 @@ export type SamplerOptions = {
    * (metrics, notification rules) runs beside the sampler, never in its way.
    */
   afterTick?: (tick: { at: Date; ms: number; result: TickResult }) => void;
+  /** Other domains' store upkeep (expiring their own old rows), run by the replica doing the upkeep with the sample retention. */
+  upkeep?: Array<{ name: string; run: (prisma: PrismaClient, now: Date) => Promise<unknown> }>;
 };
 
 /** `leader`: this replica swept at least one cluster or did the upkeep; `upkeep`: it did the store-wide upkeep (and so runs the notification rules). */
@@ -173,6 +175,13 @@ export class Sampler {
       await expireOldData(this.prisma, now, this.options.rawRetentionMs, this.options.rollupRetentionMs);
     } catch (e) {
       this.options.log?.("warn", "sample retention failed; retried next minute", { error: describeError(e) });
+    }
+    for (const task of this.options.upkeep ?? []) {
+      try {
+        await task.run(this.prisma, now);
+      } catch (e) {
+        this.options.log?.("warn", `${task.name} failed; retried next minute`, { error: describeError(e) });
+      }
     }
   }
 
