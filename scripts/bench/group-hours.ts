@@ -170,19 +170,11 @@ async function measure(store: Store, label: string, month: number, burst: number
   );
   log(`${label}:   ${Number(sizes[0]!.letters).toLocaleString("en-US")} letters, ${Number(sizes[0]!.recent).toLocaleString("en-US")} in the last 24 h, ${Number(sizes[0]!.hours).toLocaleString("en-US")} hour rows`);
   holder.__redriveStore = Promise.resolve(store);
-  // Before: the view as it was (per-letter arrivals), imported from a copy of the previous file when present.
-  // (git show <commit>:lib/dead-letters/list-letter-groups.ts, its ./ imports made @/lib/dead-letters/, renamed listLetterGroupsBefore; not kept in the repository).
-  const beforeModule = "./list-letter-groups-before";
-  const before = (await import(beforeModule).catch(() => null)) as { listLetterGroupsBefore: typeof listLetterGroups } | null;
   for (const raw of [{}, { state: "dead" }] as Array<Record<string, string>>) {
     const f = letterFilters.parse(raw);
     const groups = (await listLetterGroups(f)).groups;
     const now = await sample(() => listLetterGroups(f), 20);
     log(`${label}: listLetterGroups ${JSON.stringify(raw)} (${groups.length} groups): p50 ${now.p50.toFixed(1)} ms, p95 ${now.p95.toFixed(1)} ms, max ${now.max.toFixed(1)} ms`);
-    if (before) {
-      const then = await sample(() => before.listLetterGroupsBefore(f), 8);
-      log(`${label}:   before (per-letter arrivals): p50 ${then.p50.toFixed(1)} ms, p95 ${then.p95.toFixed(1)} ms, max ${then.max.toFixed(1)} ms`);
-    }
     if (Object.keys(raw).length === 0) {
       t = performance.now();
       const scan = await sample(() => scanArrivals(store, groups.map((g) => g.fingerprint)), 5);
