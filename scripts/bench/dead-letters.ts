@@ -3,7 +3,7 @@ import amqp from "amqplib";
 import pg from "pg";
 import { getConfig, type RabbitClusterConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
-import type { Store } from "@/lib/db/open-store";
+import { openStore, type Store } from "@/lib/db/open-store";
 import { storeLetters, type NewLetter } from "@/lib/dead-letters/new-letter";
 import { letterFromAmqp } from "@/lib/brokers/rabbitmq/letter-from-amqp";
 import { queueId } from "@/lib/brokers/rabbitmq/queue-id";
@@ -30,6 +30,7 @@ import {
 import type { Cleanup } from "./cleanup";
 import { AMQP_URL, GUEST, mgmt } from "./local";
 import { connectNats } from "./nats-load";
+import { createDatabase, dropDatabase } from "./temp-database";
 import { measureEmbeddedInbox, measureInbox, type InboxFigures } from "./inbox";
 
 // Issues 4 and 5 under load: collecting a burst from a RabbitMQ DLQ, the inbox at scale, and requeue
@@ -255,10 +256,33 @@ export async function fillBurst(p: Store["prisma"], clusterId: string, n: number
   );
 }
 
-async function inboxOf(c: Ctx, clusters: { rabbit: string; nats: string }): Promise<InboxFigures> {
-  const p = c.store.prisma;
-  const ids = await Promise.all([clusters.rabbit, clusters.nats].map(async (name) => (await p.cluster.findUniqueOrThrow({ where: { name } })).id));
-  return measureInbox(c.store, [ids[0]!, ids[1]!], c.sizes.inbox, c.signal, c.log);
+/**
+ * The inbox in a database of its own: the month of letters alone (not on top of the letters the
+ * collection and requeue sections left in the last hour), then the burst, each on purpose.
+ * Dropped as soon as it is measured; the cleanup drops it too if the run stops before.
+ */
+async function inboxOf(c: Ctx, clusters: { rabbit: string; nats: string }, benchDatabaseUrl: string): Promise<InboxFigures> {
+  const name = inboxDatabase(decodeURIComponent(new URL(benchDatabaseUrl).pathname.slice(1)));
+  const db = await createDatabase(name);
+  let open: Store | null = null;
+  const drop = async () => {
+    const s = open;
+    open = null;
+    await s?.close();
+    await dropDatabase(name);
+  };
+  c.cleanup.add(`PostgreSQL database "${name}"`, drop, true);
+  open = await openStore({ kind: "postgres", url: db.url }, c.migrationsDir);
+  const p = open.prisma;
+  const ids = await Promise.all([clusters.rabbit, clusters.nats].map(async (n, i) => (await p.cluster.create({ data: { name: n, kind: i ? "nats" : "rabbitmq" } })).id));
+  const figures = await measureInbox(open, [ids[0]!, ids[1]!], c.sizes.inbox, c.signal, c.log);
+  await drop();
+  return figures;
+}
+
+/** The database the PostgreSQL inbox figures are made in, beside the bench's own (see inboxOf). */
+export function inboxDatabase(benchDatabase: string): string {
+  return `${benchDatabase}_inbox`;
 }
 
 /**
@@ -373,7 +397,7 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
     let inboxEmbedded: DeadLetterFigures["inboxEmbedded"] = null;
     if (c.sizes.inbox > 0) {
       log(`dead letters: inbox of ${c.sizes.inbox.toLocaleString("en-US")} letters`);
-      inbox = await inboxOf(c, names);
+      inbox = await inboxOf(c, names, opts.databaseUrl);
       inboxEmbedded = c.embedded ? await measureEmbeddedInbox(c.sizes.inbox, signal, cleanup, log, c.migrationsDir) : null;
     }
 
