@@ -90,6 +90,9 @@ const keyBelow = (k: Key, next: (v: unknown) => string) => `(ls."captured_at", l
  * Search rows a header filter reads newest first before it asks the headers index instead: at the
  * default page of 50, a value on 1 letter in 100 still fills its page from the walk.
  */
+/** The header filter's windows of time below its walk (ms back from the walk's last row), then the rest. */
+const HEADER_WINDOWS = [1, 16, 256, 4096, 65_536].map((minutes) => minutes * 60_000);
+
 export function headerWalkRows(limit: number): number {
   return Math.max(2000, 100 * (limit + 1));
 }
@@ -97,8 +100,9 @@ export function headerWalkRows(limit: number): number {
 /**
  * A header filter's page: first a walk of at most `walk` search rows newest first (a common value
  * fills its page there, reading no letter it does not show); when the walk ended short of a page and
- * there are older rows, the rest comes from the headers index, sorted by arrival below the walk's
- * last row. A burst of letters without the value costs one bounded walk, not a walk through the burst.
+ * there are older rows, the rest comes from the headers index, window of time by window of time below
+ * the walk's last row. A burst of letters without the value costs one bounded walk and a few windows,
+ * not a walk through the burst.
  * Same rows, order and cursor as one walk would give.
  */
 async function pageByHeader(q: LetterListQuery, cursor: Key | null, n: number, walk: number): Promise<LetterRow[]> {
@@ -124,19 +128,34 @@ async function pageByHeader(q: LetterListQuery, cursor: Key | null, n: number, w
   const rows = await prisma.$queryRawUnsafe<LetterRow[]>(sql, ...params);
   if (rows.length >= n || !edge) return rows;
 
-  // Older than the walk: the letters carrying the header, found by the headers index (materialized,
-  // so the planner cannot turn it back into a walk), then sorted.
-  const hit = whereClause({ state: [], header: q.header, from: q.from, to: q.to }, 1, "d", true);
-  const hitParams = [...hit.params];
-  const h = bind(hitParams);
-  const rest = whereClause(q, hitParams.length + 2 + 1, "d", true);
-  const below = keyBelow(edge, h);
-  hitParams.push(...rest.params);
-  const restSql = `WITH hits AS MATERIALIZED (
-      SELECT ls."letter_id", ls."captured_at", ls."headers", ls."payload_text" FROM "dead_letter_search" ls WHERE ${hit.sql} AND ${below}
-    )
-    SELECT ${LETTER_COLUMNS} FROM hits ls ${from} WHERE ${rest.sql} ${order} LIMIT ${h(n - rows.length)}`;
-  return [...rows, ...(await prisma.$queryRawUnsafe<LetterRow[]>(restSql, ...hitParams))];
+  // Older than the walk: the letters carrying the header, from the headers index ANDed with the
+  // time index (BRIN), one window of time at a time going back, each window's few letters sorted;
+  // the windows grow sixteenfold, so a value older than any burst is a handful of windows away, and a
+  // value carrying thousands of letters never has them all read. Materialized, so the planner cannot
+  // turn a window back into a walk.
+  const out = [...rows];
+  let newer: string | null = null;
+  for (let i = 0; i <= HEADER_WINDOWS.length && out.length < n; i++) {
+    const span = HEADER_WINDOWS[i];
+    // The last window reaches back to `from` (or the first letter): no window past it.
+    const last = span === undefined || (q.from !== undefined && Date.parse(edge.at) - span <= Date.parse(q.from));
+    const older = last ? null : new Date(Date.parse(edge.at) - span).toISOString();
+    const hit = whereClause({ state: [], header: q.header, from: q.from, to: q.to }, 1, "d", true);
+    const hitParams = [...hit.params];
+    const h = bind(hitParams);
+    const slice = [hit.sql, newer === null ? keyBelow(edge, h) : `ls."captured_at" < ${h(newer)}::timestamptz`];
+    if (older !== null) slice.push(`ls."captured_at" >= ${h(older)}::timestamptz`);
+    const rest = whereClause(q, hitParams.length + 1, "d", true);
+    hitParams.push(...rest.params);
+    const sliceSql = `WITH hits AS MATERIALIZED (
+        SELECT ls."letter_id", ls."captured_at", ls."headers", ls."payload_text" FROM "dead_letter_search" ls WHERE ${slice.join(" AND ")}
+      )
+      SELECT ${LETTER_COLUMNS} FROM hits ls ${from} WHERE ${rest.sql} ${order} LIMIT ${h(n - out.length)}`;
+    out.push(...(await prisma.$queryRawUnsafe<LetterRow[]>(sliceSql, ...hitParams)));
+    if (last) break;
+    newer = older;
+  }
+  return out;
 }
 
 /** Newest first, keyset-paged on (captured_at, id): as fast on page 1,000 as on page 1. */
