@@ -18,13 +18,13 @@ export function renderInbox(all: InboxFigures[]): string[] {
     "(header filter as `headers ->> key = value`; text search with no index scan allowed; groups by counting every letter, then its hourly arrivals), same data, same run.",
     "Baseline: the first-page query as one raw SQL statement through the same store. “vs baseline” = p50 ÷ baseline p50; “speed-up” = before p50 ÷ p50.",
   ];
-  const read = all.map((f) => `${int(f.arrivals.shown)} on ${STORE[f.store]} (of its ${int(f.arrivals.lastDay)} letters of the last 24 h)`).join(", ");
+  const read = all.map((f) => `${int(f.arrivals.shown)} entries on ${STORE[f.store]} (of its ${int(f.arrivals.lastDay)} letters of the last 24 h)`).join(", ");
   out.push(
     "",
     "Where the groups time goes: the group counts (a few thousand rows) hold each group's letters, bounces and first and last arrival, so",
     "ordering the 1,000 equal-sized groups by last arrival reads no letter; what is left is the last 24 h of arrivals of the 500 groups shown,",
-    `one index-only scan of the (fingerprint, captured_at) index: ${read} entries here, counted after the run: once the inbox`,
-    "holds more than a day of letters, that figure no longer grows with it.",
+    `one index-only scan of the (fingerprint, captured_at) index, counted after the run: ${read}.`,
+    "Once the inbox holds more than a day of letters, that figure no longer grows with it.",
   );
   for (const f of all) {
     out.push(
@@ -49,7 +49,7 @@ export function renderInbox(all: InboxFigures[]): string[] {
       "",
       "### A burst on top of the month",
       "",
-      `Then, in the same store, an outage's burst: letters captured over the last hour, newer than the whole month (${ratio(100 * b0.letters, b0.rows)} % of the letters`,
+      `Then, in the same store, an outage's burst: letters captured over the last hour, newer than the whole month (${Math.round((100 * b0.letters) / b0.rows)} % of the letters`,
       `once it landed), one RabbitMQ cluster, ${b0.causeGroups} cause groups, all dead, none with an \`x-tenant\` header: the header filter's values are all older`,
       "than the burst. Inserted by SQL as above. **before** for the header filter: the statement `listLetters` ran before its walk was bounded (one newest-first walk",
       "of the search table until the page is full, so through the whole burst), same data, same run.",
