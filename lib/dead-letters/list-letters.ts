@@ -86,13 +86,13 @@ type Key = { at: string; id: string };
 
 const keyBelow = (k: Key, next: (v: unknown) => string) => `(ls."captured_at", ls."letter_id") < (${next(k.at)}::timestamptz, ${next(k.id)}::uuid)`;
 
+/** The header filter's windows of time below its walk (ms back from the walk's last row), then the rest. */
+const HEADER_WINDOWS = [1, 16, 256, 4096, 65_536].map((minutes) => minutes * 60_000);
+
 /**
  * Search rows a header filter reads newest first before it asks the headers index instead: at the
  * default page of 50, a value on 1 letter in 100 still fills its page from the walk.
  */
-/** The header filter's windows of time below its walk (ms back from the walk's last row), then the rest. */
-const HEADER_WINDOWS = [1, 16, 256, 4096, 65_536].map((minutes) => minutes * 60_000);
-
 export function headerWalkRows(limit: number): number {
   return Math.max(2000, 100 * (limit + 1));
 }
@@ -134,13 +134,13 @@ async function pageByHeader(q: LetterListQuery, cursor: Key | null, n: number, w
   // value carrying thousands of letters never has them all read. Materialized, so the planner cannot
   // turn a window back into a walk.
   const out = [...rows];
+  const hit = whereClause({ state: [], header: q.header, from: q.from, to: q.to }, 1, "d", true);
   let newer: string | null = null;
   for (let i = 0; i <= HEADER_WINDOWS.length && out.length < n; i++) {
     const span = HEADER_WINDOWS[i];
     // The last window reaches back to `from` (or the first letter): no window past it.
     const last = span === undefined || (q.from !== undefined && Date.parse(edge.at) - span <= Date.parse(q.from));
     const older = last ? null : new Date(Date.parse(edge.at) - span).toISOString();
-    const hit = whereClause({ state: [], header: q.header, from: q.from, to: q.to }, 1, "d", true);
     const hitParams = [...hit.params];
     const h = bind(hitParams);
     const slice = [hit.sql, newer === null ? keyBelow(edge, h) : `ls."captured_at" < ${h(newer)}::timestamptz`];
