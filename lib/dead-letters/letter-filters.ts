@@ -24,7 +24,7 @@ function jsonValue(value: string): string | null {
 /**
  * `d` is dead_letters (or `table`, for a table with the same filter columns), `c` clusters.
  * Returns the clause (without WHERE) and its parameters from $1. With `searchJoined`, the statement
- * already joins the letters' dead_letter_search row as `ls`, and the text and header filters read it.
+ * already joins the letters' dead_letter_search row as `ls`, and the text, header and time filters read it.
  */
 export function whereClause(f: LetterFilters, firstParam = 1, table = "d", searchJoined = false): { sql: string; params: unknown[] } {
   const parts: string[] = [];
@@ -42,8 +42,11 @@ export function whereClause(f: LetterFilters, firstParam = 1, table = "d", searc
   if (f.source) parts.push(`${d}."source" = ${p(f.source)}`);
   if (f.reason) parts.push(`${d}."reason" = ${p(f.reason)}`);
   if (f.state.length) parts.push(`${d}."state" = ANY(${p(f.state)}::text[])`);
-  if (f.from) parts.push(`${d}."captured_at" >= ${p(f.from)}::timestamptz`);
-  if (f.to) parts.push(`${d}."captured_at" < ${p(f.to)}::timestamptz`);
+  // Joined to its search row, a letter's arrival is read there (the same time, kept by the search
+  // table's triggers), so a header filter's walk of the search table's time index stops at `from`.
+  const at = searchJoined ? `ls."captured_at"` : `${d}."captured_at"`;
+  if (f.from) parts.push(`${at} >= ${p(f.from)}::timestamptz`);
+  if (f.to) parts.push(`${at} < ${p(f.to)}::timestamptz`);
   if (f.header) {
     const i = f.header.indexOf(":");
     const name = f.header.slice(0, i).trim();

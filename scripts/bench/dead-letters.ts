@@ -3,7 +3,7 @@ import amqp from "amqplib";
 import pg from "pg";
 import { getConfig, type RabbitClusterConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
-import type { Store } from "@/lib/db/open-store";
+import { openStore, type Store } from "@/lib/db/open-store";
 import { storeLetters, type NewLetter } from "@/lib/dead-letters/new-letter";
 import { letterFromAmqp } from "@/lib/brokers/rabbitmq/letter-from-amqp";
 import { queueId } from "@/lib/brokers/rabbitmq/queue-id";
@@ -30,6 +30,7 @@ import {
 import type { Cleanup } from "./cleanup";
 import { AMQP_URL, GUEST, mgmt } from "./local";
 import { connectNats } from "./nats-load";
+import { createDatabase, dropDatabase } from "./temp-database";
 import { measureEmbeddedInbox, measureInbox, type InboxFigures } from "./inbox";
 
 // Issues 4 and 5 under load: collecting a burst from a RabbitMQ DLQ, the inbox at scale, and requeue
@@ -155,39 +156,17 @@ async function fetchStatus(path: string): Promise<number> {
 }
 
 /**
- * Inserts `m` letters by SQL for two clusters (1 in 5 NATS): 1,000 cause groups over 40 sources and
- * 4 reasons, 50 tenants in a header, 30 days of arrivals, 1 in 10 already requeued. Then VACUUM ANALYZE,
- * the settled table autovacuum leaves behind a burst (visibility map set: index-only scans stay index-only).
- * The inbox's GIN indexes (text search, headers) are dropped for the fill and built again from their
- * own definitions: same end state, minutes sooner than growing them a row at a time.
+ * Runs `insert` with the inbox's GIN indexes (text search, headers) dropped, then builds them again
+ * from their own definitions (same end state, minutes sooner than growing them a row at a time) and
+ * VACUUM ANALYZEs: the settled table autovacuum leaves behind a burst (visibility map set: index-only
+ * scans stay index-only).
  */
-export async function fillInbox(p: Store["prisma"], ids: [string, string], m: number, signal: AbortSignal, log: (line: string) => void): Promise<void> {
+async function withGinRebuilt(p: Store["prisma"], log: (line: string) => void, insert: () => Promise<void>): Promise<void> {
   const gin = await p.$queryRawUnsafe<Array<{ name: string; def: string }>>(
     `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('dead_letters', 'dead_letter_search') AND indexdef LIKE '% USING gin %'`,
   );
   for (const i of gin) await p.$executeRawUnsafe(`DROP INDEX "${i.name}"`);
-  // 1,000 cause groups over 40 sources and 4 reasons; 50 tenants in a header; 30 days of arrivals, newest first.
-  const chunk = 200_000;
-  for (let from = 1; from <= m; from += chunk) {
-    signal.throwIfAborted();
-    const to = Math.min(m, from + chunk - 1);
-    await p.$executeRawUnsafe(
-      `INSERT INTO "dead_letters" (${INSERT_COLUMNS})
-       SELECT gen_random_uuid(), CASE WHEN g % 5 = 0 THEN $2::uuid ELSE $1::uuid END, (CASE WHEN g % 5 = 0 THEN 'nats' ELSE 'rabbitmq' END)::"BrokerKind", 'inbox:' || g,
-         'inbox/orders-' || (g % 1000 % 40), 'inbox/orders-' || (g % 1000 % 40), 'inbox/orders.dlq', (ARRAY['rejected','expired','maxlen','delivery_limit'])[1 + g % 1000 % 4],
-         'timeout after ' || (g % 1000 % 7) * 100 || ' ms', 'json:{customer,lines,note,orderId,sku}', left(md5('fp' || (g % 1000)), 16), CASE WHEN g % 10 = 0 THEN 'requeued' ELSE 'dead' END,
-         'msg-' || g, 'application/json', convert_to(b.text, 'UTF8'), octet_length(b.text), NULL, b.text,
-         jsonb_build_object('messageId', 'msg-' || g, 'contentType', 'application/json', 'deliveryMode', 2),
-         jsonb_build_object('x-tenant', 'tenant-' || (g % 50), 'x-error', 'timeout after ' || (g % 1000 % 7) * 100 || ' ms', 'x-first-death-queue', 'orders-' || (g % 1000 % 40)),
-         '[]'::jsonb, 1 + g % 3, now() - make_interval(secs => g * 2.6 + 5), now() - make_interval(secs => g * 2.6 + 1), now() - make_interval(secs => g * 2.6), NULL, g % 4, NULL, NULL
-       FROM generate_series($3::int, $4::int) g, LATERAL (SELECT ${SQL_BODY} AS text) b`,
-      ids[0],
-      ids[1],
-      from,
-      to,
-    );
-    log(`  inbox: ${to.toLocaleString("en-US")} letters inserted`);
-  }
+  await insert();
   for (const i of gin) {
     await p.$transaction(
       async (tx) => {
@@ -202,10 +181,109 @@ export async function fillInbox(p: Store["prisma"], ids: [string, string], m: nu
   await p.$executeRawUnsafe(`VACUUM ANALYZE "dead_letter_search"`);
 }
 
-async function inboxOf(c: Ctx, clusters: { rabbit: string; nats: string }): Promise<InboxFigures> {
-  const p = c.store.prisma;
-  const ids = await Promise.all([clusters.rabbit, clusters.nats].map(async (name) => (await p.cluster.findUniqueOrThrow({ where: { name } })).id));
-  return measureInbox(c.store, [ids[0]!, ids[1]!], c.sizes.inbox, c.signal, c.log);
+/** Runs one INSERT … SELECT over generate_series(from, to) per chunk of 200,000 of 1..m ($3, $4). */
+async function inChunks(m: number, signal: AbortSignal, insertRange: (from: number, to: number) => Promise<unknown>, done: (to: number) => void): Promise<void> {
+  const chunk = 200_000;
+  for (let from = 1; from <= m; from += chunk) {
+    signal.throwIfAborted();
+    const to = Math.min(m, from + chunk - 1);
+    await insertRange(from, to);
+    done(to);
+  }
+}
+
+/**
+ * Inserts `m` letters by SQL for two clusters (1 in 5 NATS): 1,000 cause groups over 40 sources and
+ * 4 reasons, 50 tenants in a header, 30 days of arrivals, 1 in 10 already requeued (see withGinRebuilt).
+ */
+export async function fillInbox(p: Store["prisma"], ids: [string, string], m: number, signal: AbortSignal, log: (line: string) => void): Promise<void> {
+  // 1,000 cause groups over 40 sources and 4 reasons; 50 tenants in a header; 30 days of arrivals, newest first.
+  await withGinRebuilt(p, log, () =>
+    inChunks(
+      m,
+      signal,
+      (from, to) =>
+        p.$executeRawUnsafe(
+          `INSERT INTO "dead_letters" (${INSERT_COLUMNS})
+       SELECT gen_random_uuid(), CASE WHEN g % 5 = 0 THEN $2::uuid ELSE $1::uuid END, (CASE WHEN g % 5 = 0 THEN 'nats' ELSE 'rabbitmq' END)::"BrokerKind", 'inbox:' || g,
+         'inbox/orders-' || (g % 1000 % 40), 'inbox/orders-' || (g % 1000 % 40), 'inbox/orders.dlq', (ARRAY['rejected','expired','maxlen','delivery_limit'])[1 + g % 1000 % 4],
+         'timeout after ' || (g % 1000 % 7) * 100 || ' ms', 'json:{customer,lines,note,orderId,sku}', left(md5('fp' || (g % 1000)), 16), CASE WHEN g % 10 = 0 THEN 'requeued' ELSE 'dead' END,
+         'msg-' || g, 'application/json', convert_to(b.text, 'UTF8'), octet_length(b.text), NULL, b.text,
+         jsonb_build_object('messageId', 'msg-' || g, 'contentType', 'application/json', 'deliveryMode', 2),
+         jsonb_build_object('x-tenant', 'tenant-' || (g % 50), 'x-error', 'timeout after ' || (g % 1000 % 7) * 100 || ' ms', 'x-first-death-queue', 'orders-' || (g % 1000 % 40)),
+         '[]'::jsonb, 1 + g % 3, now() - make_interval(secs => g * 2.6 + 5), now() - make_interval(secs => g * 2.6 + 1), now() - make_interval(secs => g * 2.6), NULL, g % 4, NULL, NULL
+       FROM generate_series($3::int, $4::int) g, LATERAL (SELECT ${SQL_BODY} AS text) b`,
+          ids[0],
+          ids[1],
+          from,
+          to,
+        ),
+      (to) => log(`  inbox: ${to.toLocaleString("en-US")} letters inserted`),
+    ),
+  );
+}
+
+/** The cause groups of a burst (an outage: one broker, one cluster, a few causes). */
+export const BURST_GROUPS = 4;
+
+/**
+ * Inserts a burst of `n` letters by SQL, captured over the last hour (newer than fillInbox's month,
+ * which it lands on top of): one RabbitMQ cluster, 4 sources, 4 cause groups, all dead, none with
+ * an `x-tenant` header (the header filter's values are all older than the burst).
+ */
+export async function fillBurst(p: Store["prisma"], clusterId: string, n: number, signal: AbortSignal, log: (line: string) => void): Promise<void> {
+  await withGinRebuilt(p, log, () =>
+    inChunks(
+      n,
+      signal,
+      (from, to) =>
+        p.$executeRawUnsafe(
+          `INSERT INTO "dead_letters" (${INSERT_COLUMNS})
+       SELECT gen_random_uuid(), $1::uuid, 'rabbitmq'::"BrokerKind", 'inbox-burst:' || g,
+         'inbox/payments-' || (g % ${BURST_GROUPS}), 'inbox/payments-' || (g % ${BURST_GROUPS}), 'inbox/payments.dlq', 'rejected',
+         'connection refused', 'json:{customer,lines,note,orderId,sku}', left(md5('burst' || (g % ${BURST_GROUPS})), 16), 'dead',
+         'burst-msg-' || g, 'application/json', convert_to(b.text, 'UTF8'), octet_length(b.text), NULL, b.text,
+         jsonb_build_object('messageId', 'burst-msg-' || g, 'contentType', 'application/json', 'deliveryMode', 2),
+         jsonb_build_object('x-error', 'connection refused', 'x-first-death-queue', 'payments-' || (g % ${BURST_GROUPS})),
+         '[]'::jsonb, 1, now() - make_interval(secs => g * $4::double precision + 2), now() - make_interval(secs => g * $4::double precision + 1), now() - make_interval(secs => g * $4::double precision), NULL, 0, NULL, NULL
+       FROM generate_series($2::int, $3::int) g, LATERAL (SELECT ${SQL_BODY} AS text) b`,
+          clusterId,
+          from,
+          to,
+          3600 / n,
+        ),
+      (to) => log(`  inbox: ${to.toLocaleString("en-US")} burst letters inserted`),
+    ),
+  );
+}
+
+/**
+ * The inbox in a database of its own: the month of letters alone (not on top of the letters the
+ * collection and requeue sections left in the last hour), then the burst, each on purpose.
+ * Dropped as soon as it is measured; the cleanup drops it too if the run stops before.
+ */
+async function inboxOf(c: Ctx, clusters: { rabbit: string; nats: string }, benchDatabaseUrl: string): Promise<InboxFigures> {
+  const name = inboxDatabase(decodeURIComponent(new URL(benchDatabaseUrl).pathname.slice(1)));
+  const db = await createDatabase(name);
+  let open: Store | null = null;
+  const drop = async () => {
+    const s = open;
+    open = null;
+    await s?.close();
+    await dropDatabase(name);
+  };
+  c.cleanup.add(`PostgreSQL database "${name}"`, drop, true);
+  open = await openStore({ kind: "postgres", url: db.url }, c.migrationsDir);
+  const p = open.prisma;
+  const ids = await Promise.all([clusters.rabbit, clusters.nats].map(async (n, i) => (await p.cluster.create({ data: { name: n, kind: i ? "nats" : "rabbitmq" } })).id));
+  const figures = await measureInbox(open, [ids[0]!, ids[1]!], c.sizes.inbox, c.signal, c.log);
+  await drop();
+  return figures;
+}
+
+/** The database the PostgreSQL inbox figures are made in, beside the bench's own (see inboxOf). */
+export function inboxDatabase(benchDatabase: string): string {
+  return `${benchDatabase}_inbox`;
 }
 
 /**
@@ -320,7 +398,7 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
     let inboxEmbedded: DeadLetterFigures["inboxEmbedded"] = null;
     if (c.sizes.inbox > 0) {
       log(`dead letters: inbox of ${c.sizes.inbox.toLocaleString("en-US")} letters`);
-      inbox = await inboxOf(c, names);
+      inbox = await inboxOf(c, names, opts.databaseUrl);
       inboxEmbedded = c.embedded ? await measureEmbeddedInbox(c.sizes.inbox, signal, cleanup, log, c.migrationsDir) : null;
     }
 

@@ -1,8 +1,8 @@
 /**
- * `npm run bench:inbox -- [--letters N] [--embedded-letters N] [--no-embedded] [--write]` — only the inbox section of the
- * bench: N letters by SQL into a temporary PostgreSQL database and into an embedded store (PGlite,
- * in a temp folder), every listing, search, filter and groups call timed next to its target and to
- * the statement the inbox ran before. Prints the markdown section; with --write, replaces the inbox
+ * `npm run bench:inbox -- [--letters N] [--embedded-letters N] [--burst-letters N] [--no-embedded] [--write]` — only the
+ * inbox section of the bench: N letters by SQL into a temporary PostgreSQL database and into an embedded
+ * store (PGlite, in a temp folder), every listing, search, filter and groups call timed next to its
+ * target and to the statement the inbox ran before; then a burst in the last hour on top, timed again. Prints the markdown section; with --write, replaces the inbox
  * section of docs/benchmarks.md with it. Cleans up.
  */
 import { randomBytes } from "node:crypto";
@@ -13,38 +13,48 @@ import { openStore } from "@/lib/db/open-store";
 import { describeError } from "@/lib/errors";
 import { readCli, UsageError } from "../cli-args";
 import { Cleanup } from "./cleanup";
-import { measureEmbeddedInbox, measureInbox, type InboxFigures } from "./inbox";
+import { burstSize, measureEmbeddedInbox, measureInbox, type InboxFigures } from "./inbox";
 import { renderInbox } from "./inbox-report";
 import { createDatabase, dropDatabase } from "./temp-database";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const MIGRATIONS = path.join(ROOT, "prisma/migrations");
-const USAGE = `Usage: npm run bench:inbox -- [--letters N] [--embedded-letters N] [--no-embedded] [--write]
+const USAGE = `Usage: npm run bench:inbox -- [--letters N] [--embedded-letters N] [--burst-letters N] [--no-embedded] [--write]
 
 The inbox section of \`npm run bench\` alone: N letters (default 1000000) in a temporary PostgreSQL
 database (redrive_bench_<id>) and in an embedded store in a temp folder, each listing, search, header
 filter and groups call timed against its target and the statement the inbox ran before.
   --letters N     letters in each store (1–10000000, default 1000000)
   --embedded-letters N  letters in the embedded store (default: as --letters; it inserts several times slower)
+  --burst-letters N  then a burst of N letters in the last hour on top, timed again (0: none; default: 40 %
+                  of each store's letters once landed, i.e. 2/3 of its month)
   --no-embedded   PostgreSQL only
   --write         replace the inbox section of docs/benchmarks.md with the result`;
 
 async function main(): Promise<number> {
   const args = readCli(
     process.argv.slice(2),
-    { letters: { type: "string" }, "embedded-letters": { type: "string" }, "no-embedded": { type: "boolean" }, write: { type: "boolean" } },
+    {
+      letters: { type: "string" },
+      "embedded-letters": { type: "string" },
+      "burst-letters": { type: "string" },
+      "no-embedded": { type: "boolean" },
+      write: { type: "boolean" },
+    },
     USAGE,
     "redrive bench:inbox",
   );
   if (typeof args === "number") return args;
   const letters = args.letters === undefined ? 1_000_000 : Number(args.letters);
   const embeddedLetters = args["embedded-letters"] === undefined ? letters : Number(args["embedded-letters"]);
-  for (const [flag, n] of [
-    ["--letters", letters],
-    ["--embedded-letters", embeddedLetters],
+  const burst = args["burst-letters"] === undefined ? null : Number(args["burst-letters"]);
+  for (const [flag, n, min] of [
+    ["--letters", letters, 1],
+    ["--embedded-letters", embeddedLetters, 1],
+    ["--burst-letters", burst ?? 0, 0],
   ] as const) {
-    if (!Number.isInteger(n) || n < 1 || n > 10_000_000) {
-      console.error(`redrive bench:inbox: ${new UsageError(`${flag} must be a whole number from 1 to 10000000.`).message}\n\n${USAGE}`);
+    if (!Number.isInteger(n) || n < min || n > 10_000_000) {
+      console.error(`redrive bench:inbox: ${new UsageError(`${flag} must be a whole number from ${min} to 10000000.`).message}\n\n${USAGE}`);
       return 2;
     }
   }
@@ -70,8 +80,8 @@ async function main(): Promise<number> {
       ).map(async ([name, kind]) => (await store.prisma.cluster.create({ data: { name, kind } })).id),
     );
     log(`inbox: ${letters.toLocaleString("en-US")} letters into PostgreSQL ${db.version} (database ${database})`);
-    const figures: InboxFigures[] = [await measureInbox(store, [ids[0]!, ids[1]!], letters, controller.signal, log)];
-    if (!args["no-embedded"]) figures.push(await measureEmbeddedInbox(embeddedLetters, controller.signal, cleanup, log, MIGRATIONS));
+    const figures: InboxFigures[] = [await measureInbox(store, [ids[0]!, ids[1]!], letters, controller.signal, log, burst ?? burstSize(letters))];
+    if (!args["no-embedded"]) figures.push(await measureEmbeddedInbox(embeddedLetters, controller.signal, cleanup, log, MIGRATIONS, burst ?? burstSize(embeddedLetters)));
     const section = [
       ...renderInbox(figures),
       "",

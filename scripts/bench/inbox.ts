@@ -2,11 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openStore, type Store } from "@/lib/db/open-store";
-import { letterFilters } from "@/lib/dead-letters/letter-filters";
+import { letterFilters, whereClause } from "@/lib/dead-letters/letter-filters";
 import { listLetterGroups } from "@/lib/dead-letters/list-letter-groups";
 import { letterListQuery, listLetters, LETTER_COLUMNS } from "@/lib/dead-letters/list-letters";
 import type { Cleanup } from "./cleanup";
-import { fillInbox } from "./dead-letters";
+import { BURST_GROUPS, fillBurst, fillInbox } from "./dead-letters";
 import { summarize, type Summary } from "./stats";
 
 // The inbox at a million letters, on PostgreSQL and on the embedded store: listLetters and
@@ -24,6 +24,20 @@ export type InboxKind = {
   before: Summary | null;
 };
 
+/** Index entries the groups view's last-24-hours arrivals read: the groups shown's letters of the last 24 h. */
+export type ArrivalsRead = { shown: number; lastDay: number };
+
+/** The same kinds once a burst landed on top of the month: an outage's letters, all in the last hour. */
+export type BurstFigures = {
+  /** Letters of the burst, its cause groups, and the letters in the inbox with it. */
+  letters: number;
+  causeGroups: number;
+  rows: number;
+  insertMs: number;
+  kinds: InboxKind[];
+  arrivals: ArrivalsRead;
+};
+
 export type InboxFigures = {
   store: "postgres" | "embedded";
   rows: number;
@@ -31,6 +45,9 @@ export type InboxFigures = {
   kinds: InboxKind[];
   baseline: Summary;
   groups: number;
+  arrivals: ArrivalsRead;
+  /** null when the run asked for no burst. */
+  burst: BurstFigures | null;
   /** Resident memory of the process holding the embedded store (it runs inside Redrive's own process). */
   rssMiB: number | null;
 };
@@ -62,26 +79,41 @@ function without(store: Store, switches: string[], sql: string, params: unknown[
   );
 }
 
-/** Fills the store's inbox with `m` letters for the two clusters, then times every kind. */
-export async function measureInbox(store: Store, ids: [string, string], m: number, signal: AbortSignal, log: (line: string) => void): Promise<InboxFigures> {
+/** The default burst: 40 % of the letters once it has landed on the month's `m`. */
+export function burstSize(m: number): number {
+  return Math.round((m * 2) / 3);
+}
+
+/**
+ * Fills the store's inbox with `m` letters for the two clusters, times every kind; then lands a burst
+ * of `burst` letters in the last hour on top (0: none) and times the burst's kinds.
+ */
+export async function measureInbox(
+  store: Store,
+  ids: [string, string],
+  m: number,
+  signal: AbortSignal,
+  log: (line: string) => void,
+  burst = burstSize(m),
+): Promise<InboxFigures> {
   const p = store.prisma;
   const t = performance.now();
   await fillInbox(p, ids, m, signal, log);
   const insertMs = performance.now() - t;
-  return withStore(store, () => timeKinds(store, m, insertMs, signal, log));
+  return withStore(store, async () => {
+    const even = await timeKinds(store, m, insertMs, signal, log);
+    if (burst <= 0) return even;
+    log(`inbox (${store.kind}): a burst of ${burst.toLocaleString("en-US")} letters in the last hour, on top`);
+    const t1 = performance.now();
+    await fillBurst(p, ids[0], burst, signal, log);
+    return { ...even, burst: await timeBurst(store, burst, performance.now() - t1, signal, log) };
+  });
 }
 
-async function timeKinds(store: Store, m: number, insertMs: number, signal: AbortSignal, log: (line: string) => void): Promise<InboxFigures> {
-  const p = store.prisma;
-  const rows = await p.deadLetter.count();
-  const from = `FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"`;
-  const order = `ORDER BY d."captured_at" DESC, d."id" DESC LIMIT 51`;
-  const baselineSql = `SELECT ${LETTER_COLUMNS} ${from} ORDER BY d."captured_at" DESC, d."id" DESC LIMIT 50`;
-  const g = Math.min(7, m);
-  const fp = (await p.$queryRawUnsafe<Array<{ f: string }>>(`SELECT left(md5('fp' || $1::int), 16) AS f`, g % 1000))[0]!.f;
-  const mid = `msg-${Math.max(1, Math.floor(m / 2))}`;
+/** One warm-up call, then up to `max` timed calls within the budget (at least 3). */
+function sampler(m: number, signal: AbortSignal) {
   const BUDGET_MS = m >= 100_000 ? 8000 : 2000;
-  const sample = async (fn: () => Promise<number>, max = 20): Promise<{ s: Summary; items: number }> => {
+  return async (fn: () => Promise<number>, max = 20): Promise<{ s: Summary; items: number }> => {
     await fn(); // warm-up
     const out: number[] = [];
     let items = 0;
@@ -94,6 +126,81 @@ async function timeKinds(store: Store, m: number, insertMs: number, signal: Abor
     }
     return { s: summarize(out), items };
   };
+}
+
+/** How many index entries the groups view's arrivals read now: see ArrivalsRead. */
+async function arrivalsRead(store: Store): Promise<ArrivalsRead> {
+  const shown = (await listLetterGroups(letterFilters.parse({}))).groups.map((g) => g.fingerprint);
+  const rows = await store.prisma.$queryRawUnsafe<Array<{ shown: bigint; day: bigint }>>(
+    `SELECT count(*) FILTER (WHERE "fingerprint" = ANY($1::text[])) AS shown, count(*) AS day FROM "dead_letters" WHERE "captured_at" >= now() - interval '24 hours'`,
+    shown,
+  );
+  return { shown: Number(rows[0]!.shown), lastDay: Number(rows[0]!.day) };
+}
+
+/**
+ * The header filter's page as listLetters ran it before its walk was bounded: one newest-first walk
+ * of the search table until the page is full, however many rows without the value come first.
+ */
+function headerWalkBefore(store: Store, filters: Record<string, string>): () => Promise<number> {
+  return async () => {
+    const q = letterListQuery.parse(filters);
+    const where = whereClause(q, 1, "d", true);
+    const rows = await store.prisma.$queryRawUnsafe<unknown[]>(
+      `SELECT ${LETTER_COLUMNS} FROM "dead_letter_search" ls JOIN "dead_letters" d ON d."id" = ls."letter_id" JOIN "clusters" c ON c."id" = d."cluster_id"
+       WHERE ${where.sql} ORDER BY ls."captured_at" DESC, ls."letter_id" DESC LIMIT $${where.params.length + 1}`,
+      ...where.params,
+      q.limit + 1,
+    );
+    return Math.min(rows.length, q.limit);
+  };
+}
+
+/** The burst's kinds: the newest page, the header filter (its values all older than the burst), the groups. */
+async function timeBurst(store: Store, letters: number, insertMs: number, signal: AbortSignal, log: (line: string) => void): Promise<BurstFigures> {
+  const rows = await store.prisma.deadLetter.count();
+  const sample = sampler(rows, signal);
+  const kinds: InboxKind[] = [];
+  const lists: Array<{ key: string; label: string; filters: Record<string, string>; target: number | null; before: boolean }> = [
+    { key: "first", label: "first page (no filter): the burst's newest", filters: {}, target: null, before: false },
+    { key: "header", label: "filter by header (`x-tenant:tenant-7`, none in the burst)", filters: { header: "x-tenant:tenant-7" }, target: INBOX_TARGETS.header, before: true },
+    {
+      key: "header-dead",
+      label: "filter by header and state (`x-tenant:tenant-7`, `state=dead`)",
+      filters: { header: "x-tenant:tenant-7", state: "dead" },
+      target: INBOX_TARGETS.header,
+      before: true,
+    },
+    { key: "header-rare", label: "filter by header matching nothing (`x-tenant:tenant-none`)", filters: { header: "x-tenant:tenant-none" }, target: INBOX_TARGETS.header, before: false },
+  ];
+  for (const f of lists) {
+    const q = letterListQuery.parse(f.filters);
+    const r = await sample(async () => (await listLetters(q)).items.length);
+    const old = f.before ? await sample(headerWalkBefore(store, f.filters), 10) : null;
+    kinds.push({ key: f.key, label: f.label, latency: r.s, items: r.items, targetP95: f.target, before: old?.s ?? null });
+    log(`  inbox (${store.kind}, burst): ${f.label}: p50 ${r.s.p50.toFixed(1)} ms, p95 ${r.s.p95.toFixed(1)} ms${old ? ` (before: p50 ${old.s.p50.toFixed(1)} ms)` : ""}`);
+  }
+  for (const [key, label, filters] of [
+    ["groups", "`listLetterGroups`, no filter", {}],
+    ["groups-dead", "`listLetterGroups`, `state=dead`", { state: "dead" }],
+  ] as const) {
+    const g = await sample(async () => (await listLetterGroups(letterFilters.parse(filters))).groups.length, 20);
+    kinds.push({ key, label, latency: g.s, items: g.items, targetP95: INBOX_TARGETS.groups, before: null });
+    log(`  inbox (${store.kind}, burst): ${label}: p50 ${g.s.p50.toFixed(1)} ms, p95 ${g.s.p95.toFixed(1)} ms`);
+  }
+  return { letters, causeGroups: BURST_GROUPS, rows, insertMs, kinds, arrivals: await arrivalsRead(store) };
+}
+
+async function timeKinds(store: Store, m: number, insertMs: number, signal: AbortSignal, log: (line: string) => void): Promise<InboxFigures> {
+  const p = store.prisma;
+  const rows = await p.deadLetter.count();
+  const from = `FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"`;
+  const order = `ORDER BY d."captured_at" DESC, d."id" DESC LIMIT 51`;
+  const baselineSql = `SELECT ${LETTER_COLUMNS} ${from} ORDER BY d."captured_at" DESC, d."id" DESC LIMIT 50`;
+  const g = Math.min(7, m);
+  const fp = (await p.$queryRawUnsafe<Array<{ f: string }>>(`SELECT left(md5('fp' || $1::int), 16) AS f`, g % 1000))[0]!.f;
+  const mid = `msg-${Math.max(1, Math.floor(m / 2))}`;
+  const sample = sampler(m, signal);
   // The statements as the inbox ran them before: the header filter as `->>` (no index could answer
   // it), the text search with no index scan allowed (there was none), the groups by counting every letter.
   const before: Record<string, () => Promise<number>> = {
@@ -174,7 +281,7 @@ async function timeKinds(store: Store, m: number, insertMs: number, signal: Abor
     `  inbox (${store.kind}): groups: p50 ${groups.s.p50.toFixed(1)} ms, p95 ${groups.s.p95.toFixed(1)} ms (before: p50 ${groupsBefore.s.p50.toFixed(1)} ms)`,
   );
   const rssMiB = store.kind === "embedded" ? process.memoryUsage().rss / 2 ** 20 : null;
-  return { store: store.kind, rows, insertMs, kinds, baseline: baseline.s, groups: groups.items, rssMiB };
+  return { store: store.kind, rows, insertMs, kinds, baseline: baseline.s, groups: groups.items, arrivals: await arrivalsRead(store), burst: null, rssMiB };
 }
 
 /**
@@ -187,6 +294,7 @@ export async function measureEmbeddedInbox(
   cleanup: Cleanup,
   log: (line: string) => void,
   migrationsDir: string,
+  burst = burstSize(m),
 ): Promise<InboxFigures> {
   const dir = await mkdtemp(path.join(tmpdir(), "redrive-bench-embedded-"));
   cleanup.add("the embedded store's folder", () => rm(dir, { recursive: true, force: true }));
@@ -201,5 +309,5 @@ export async function measureEmbeddedInbox(
     ).map(async ([name, kind]) => (await store.prisma.cluster.create({ data: { name, kind } })).id),
   );
   log(`inbox: ${m.toLocaleString("en-US")} letters into the embedded store (PGlite)`);
-  return measureInbox(store, [ids[0]!, ids[1]!], m, signal, log);
+  return measureInbox(store, [ids[0]!, ids[1]!], m, signal, log, burst);
 }

@@ -11,7 +11,7 @@ import { describeError } from "@/lib/errors";
 import type { BenchOptions } from "./args";
 import { Cleanup } from "./cleanup";
 import { mgmtExists } from "./local";
-import { BENCH_REDRIVE, dlClusterNames, dlVhost, measureDeadLetters } from "./dead-letters";
+import { BENCH_REDRIVE, dlClusterNames, dlVhost, inboxDatabase, measureDeadLetters } from "./dead-letters";
 import { describeMachine, loadAverage, rabbitMemoryMiB } from "./machine";
 import { measureApp } from "./measure-app";
 import { connectNats, createNatsLoad, streamsWithPrefix } from "./nats-load";
@@ -40,7 +40,7 @@ export async function findLeftovers(names: BenchReport["names"]): Promise<string
   } finally {
     await nc.close();
   }
-  if (await databaseExists(names.database)) left.push(`PostgreSQL database "${names.database}"`);
+  for (const name of [names.database, inboxDatabase(names.database)]) if (await databaseExists(name)) left.push(`PostgreSQL database "${name}"`);
   return left;
 }
 

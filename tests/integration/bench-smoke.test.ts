@@ -109,7 +109,25 @@ describe("the sweep benchmark, quick mode", () => {
       expect(inbox.kinds.find((k) => k.key === "first")!.items).toBe(50);
       expect(inbox.kinds.find((k) => k.key === "messageId")!.items).toBe(1);
       expect(inbox.baseline.p50).toBeGreaterThan(0);
+      // The month alone, in a database of its own: every letter is the inbox's.
+      expect(inbox.rows, inbox.store).toBe(options.inbox);
+      expect(inbox.arrivals.shown, inbox.store).toBeGreaterThan(0);
+      expect(inbox.arrivals.lastDay, inbox.store).toBeGreaterThanOrEqual(inbox.arrivals.shown);
+      // Then the burst on top, timed as its own rows.
+      const burst = inbox.burst!;
+      expect(burst, inbox.store).not.toBeNull();
+      expect(burst.rows, inbox.store).toBe(inbox.rows + burst.letters);
+      expect(burst.letters / burst.rows).toBeCloseTo(0.4, 2);
+      expect(burst.kinds.map((k) => k.key).sort()).toEqual(["first", "groups", "groups-dead", "header", "header-dead", "header-rare"]);
+      for (const k of burst.kinds) {
+        expect(k.latency.p50, `burst ${k.key}`).toBeGreaterThan(0);
+        if (k.key.startsWith("groups")) expect(k.items, `burst ${k.key}`).toBeGreaterThanOrEqual(burst.causeGroups);
+        else expect(k.items, `burst ${k.key}`).toBe(k.key === "header-rare" ? 0 : 50);
+      }
+      for (const key of ["header", "header-dead"]) expect(burst.kinds.find((k) => k.key === key)!.before!.p50, key).toBeGreaterThan(0);
+      expect(burst.arrivals.shown, inbox.store).toBeGreaterThanOrEqual(burst.letters);
     }
+    expect(markdown).toContain("### A burst on top of the month");
     const r = options.bulkRounds;
     expect(q.rabbit).toMatchObject({ destination: options.requeue * r, requeued: options.requeue * r, shovelMoved: options.requeue * r });
     expect(q.nats).toMatchObject({ destination: options.requeueNats * r, requeued: options.requeueNats * r, bareStored: options.requeueNats * r });
