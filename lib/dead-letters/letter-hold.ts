@@ -8,9 +8,9 @@ import "server-only";
  */
 export const ACTIVE_OUTCOMES = `('pending', 'in_flight')`;
 
-/** SQL true when the letter `d` (an alias of dead_letters) is held by some job. */
-export function heldSql(d: string): string {
-  return `EXISTS (SELECT 1 FROM "redrive_job_letters" h WHERE h."letter_id" = ${d}."id" AND h."outcome" IN ${ACTIVE_OUTCOMES})`;
+/** SQL true when the letter `d` (an alias of dead_letters) is held by some job (other than the job `otherThan`, SQL for its id, when given). */
+export function heldSql(d: string, otherThan?: string): string {
+  return `EXISTS (SELECT 1 FROM "redrive_job_letters" h WHERE h."letter_id" = ${d}."id" AND h."outcome" IN ${ACTIVE_OUTCOMES}${otherThan === undefined ? "" : ` AND h."job_id" <> ${otherThan}`})`;
 }
 
 /** SQL for the id (text) of the job holding the letter `d`, or NULL. */

@@ -81,11 +81,14 @@ type Census = { rows: Array<{ cluster: string; destination: string; n: number }>
 async function scopeCensus(db: Pick<Prisma.TransactionClient, "$queryRawUnsafe">, jobId: string, sel: Selection, until: Date): Promise<Census> {
   const n = sel.params.length;
   // Counted per cluster id and named after: a hash of a few groups, where grouping by the name
-  // sorted every letter of the scope (spilling to disk at 100,000 letters).
+  // sorted every letter of the scope (spilling to disk at 100,000 letters). A letter counts unless
+  // another job holds it (a letter has one hold at most, so the job's own claim counts): one NOT
+  // EXISTS the planner joins, where "not held, or held by this job" was a subplan per letter, which
+  // it ran as a scan of the job letters for each one when their table had just been vacuumed.
   const rows = await db.$queryRawUnsafe<Array<{ cluster: string; destination: string; n: number }>>(
     `SELECT k."name" AS cluster, s."destination", s.n FROM (
        SELECT d."cluster_id", d."destination", count(*)::int AS n FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"
-       WHERE (${sel.sql}) AND (NOT ${heldSql("d")} OR EXISTS (SELECT 1 FROM "redrive_job_letters" o WHERE o."job_id" = $${n + 1}::uuid AND o."letter_id" = d."id"))
+       WHERE (${sel.sql}) AND NOT ${heldSql("d", `$${n + 1}::uuid`)}
          AND d."captured_at" <= $${n + 2}::timestamptz
        GROUP BY 1, 2
      ) s JOIN "clusters" k ON k."id" = s."cluster_id"
