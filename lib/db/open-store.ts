@@ -30,13 +30,16 @@ const CONNECT_TIMEOUT_MS = 5000;
  * passes through a connection pooler (no startup option).
  */
 function storePool(url: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, max: 10 });
-  pool.on("connect", (client) => {
-    // Queued ahead of whatever the pool hands this connection out for. A server without JIT's
-    // setting (before PostgreSQL 11) answers with an error that changes nothing.
-    client.query("SET jit = off").catch((e: unknown) => log.warn("could not turn JIT off for a store connection", { error: describeError(e) }));
+  return new pg.Pool({
+    connectionString: url,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    max: 10,
+    // Awaited by the pool before it hands the new connection out. A server without JIT's setting
+    // (before PostgreSQL 11) answers with an error: the connection is used as it is.
+    onConnect: async (client) => {
+      await client.query("SET jit = off").catch((e: unknown) => log.warn("could not turn JIT off for a store connection", { error: describeError(e) }));
+    },
   });
-  return pool;
 }
 
 /** Opens the store named by the config and brings its schema up to date. */
