@@ -3,6 +3,7 @@ import amqp from "amqplib";
 import pg from "pg";
 import { getConfig, type RabbitClusterConfig } from "@/lib/config";
 import { getStore } from "@/lib/db/get-store";
+import { describeError } from "@/lib/errors";
 import { openStore, type Store } from "@/lib/db/open-store";
 import { storeLetters, type NewLetter } from "@/lib/dead-letters/new-letter";
 import { letterFromAmqp } from "@/lib/brokers/rabbitmq/letter-from-amqp";
@@ -359,6 +360,10 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
     const insertMs = performance.now() - t;
     await jsm.streams.add({ name: natsStream, subjects: [natsSubject], storage: StorageType.File, num_replicas: 1 });
     await jsm.streams.add({ name: bareStream, subjects: [`${natsSubject}.bare`], storage: StorageType.File, num_replicas: 1 });
+    // Removed here too: with --bulk-only no NATS load (whose cleanup removes every stream of the prefix) was made.
+    cleanup.add(`JetStream streams ${natsStream} and ${bareStream}`, async () => {
+      for (const name of [natsStream, bareStream]) await jsm.streams.delete(name).catch((e: unknown) => (/not found/i.test(describeError(e)) ? false : Promise.reject(e)));
+    }, true);
 
     const confirmMs = config.redrive.confirmTimeoutMs;
     const runner = new JobRunner({
