@@ -82,11 +82,8 @@ async function scopeCensus(db: Pick<Prisma.TransactionClient, "$queryRawUnsafe">
   const n = sel.params.length;
   // Counted per cluster id and named after: a hash of a few groups, where grouping by the name
   // sorted every letter of the scope (spilling to disk at 100,000 letters). A letter counts unless
-  // another job holds it (a letter has one hold at most, so the job's own claim counts): one NOT
-  // EXISTS the planner can join (a hash anti join once the job letters hold some history), where
-  // "not held, or held by this job" was always a subplan per letter. Right after a VACUUM of an
-  // empty job-letters table the planner still probes it per letter: 0.35 s of a 0.5 s census at
-  // 100,000 letters, on that first job only.
+  // another job holds it (a letter has one hold at most, so the job's own claim counts): one probe
+  // of the held index per letter (see heldSql), whatever the job letters' statistics say.
   const rows = await db.$queryRawUnsafe<Array<{ cluster: string; destination: string; n: number }>>(
     `SELECT k."name" AS cluster, s."destination", s.n FROM (
        SELECT d."cluster_id", d."destination", count(*)::int AS n FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id"
