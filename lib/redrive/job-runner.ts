@@ -134,6 +134,17 @@ class Permits {
 
 const OUTCOME_STATE: Record<string, string> = { requeue: "requeued", terminate: "terminated", restore: "dead" };
 
+/**
+ * SQL over `jl` (redrive_job_letters): the row is the job's. Its letters are found by letter id
+ * (the letter id index, a few rows per letter) and the job matched as a filter the planner cannot
+ * turn into an index condition. Written as job_id = …, the planner, which cannot know a new job's
+ * size from the table's statistics (its id is in none of them), read every letter of the job for
+ * each chunk: 76 ms a chunk at 100,000 letters, against 8 ms.
+ */
+function ofJobSql(jl: string, jobParam: string): string {
+  return `${jl}."job_id" IS NOT DISTINCT FROM ${jobParam}::uuid`;
+}
+
 export class JobRunner {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
   private readonly active = new Map<string, Promise<void>>();
@@ -454,8 +465,8 @@ export class JobRunner {
     const ctes = chunkRowCtes(chunkIntentRow(job, ids), ids, params);
     const [row] = await this.deps.prisma.$queryRawUnsafe<Array<{ id: string; marked: number }>>(
       `WITH ${ctes},
-         fl AS (UPDATE "redrive_job_letters" SET "outcome" = 'in_flight', "attempt_id" = 'redrive:' || "job_id"::text || ':' || "letter_id"::text
-                WHERE "job_id" = ${p(job.id)}::uuid AND "letter_id" = ANY(${p(ids)}::uuid[]) RETURNING 1)
+         fl AS (UPDATE "redrive_job_letters" jl SET "outcome" = 'in_flight', "attempt_id" = 'redrive:' || "job_id"::text || ':' || "letter_id"::text
+                WHERE ${ofJobSql("jl", p(job.id))} AND "letter_id" = ANY(${p(ids)}::uuid[]) RETURNING 1)
        SELECT ev."id"::text AS id, (SELECT count(*) FROM fl)::int AS marked FROM ev`,
       ...params,
     );
@@ -612,7 +623,7 @@ export class JobRunner {
       `WITH ${ctes},
          back AS (UPDATE "redrive_job_letters" jl SET "outcome" = 'pending', "attempt_id" = CASE WHEN u.keep THEN jl."attempt_id" END
                   FROM unnest(${p(ids)}::uuid[], ${p(results.map((r) => r.mayHaveLanded === true))}::bool[]) AS u(letter_id, keep)
-                  WHERE jl."job_id" = ${jobId}::uuid AND jl."letter_id" = u.letter_id RETURNING 1)
+                  WHERE ${ofJobSql("jl", jobId)} AND jl."letter_id" = u.letter_id RETURNING 1)
        UPDATE "redrive_jobs" SET "error" = ${p(error)} WHERE "id" = ${jobId}::uuid AND ${p(error)}::text IS NOT NULL`,
       ...params,
     );
@@ -634,7 +645,7 @@ export class JobRunner {
       `WITH ${ctes},
          u AS (SELECT * FROM unnest(${p(ids)}::uuid[], ${p(results.map((r) => r.outcome))}::text[], ${p(results.map((r) => r.detail))}::text[]) AS u(letter_id, outcome, detail)),
          jl AS (UPDATE "redrive_job_letters" jl SET "outcome" = u.outcome, "detail" = u.detail, "finished_at" = ${at}::timestamptz
-                FROM u WHERE jl."job_id" = ${jobId}::uuid AND jl."letter_id" = u.letter_id RETURNING 1)
+                FROM u WHERE ${ofJobSql("jl", jobId)} AND jl."letter_id" = u.letter_id RETURNING 1)
        UPDATE "dead_letters" d SET "state" = ${p(OUTCOME_STATE[job.action]!)}, "state_changed_at" = ${at}::timestamptz
          FROM u WHERE d."id" = u.letter_id AND u.outcome = 'done'`,
       ...params,

@@ -7,7 +7,7 @@ import pg from "pg";
 
 const STEPS: Array<[string, RegExp]> = [
   ["claim", /^\s*WITH picked AS/],
-  ["chunk intents + in-flight marks", /^\s*WITH ev AS[\s\S]*'in_flight'/],
+  ["chunk intents + in-flight marks", /^\s*WITH ev AS[\s\S]*SET "outcome" = 'in_flight'/],
   ["chunk outcomes + letter states", /^\s*WITH ev AS[\s\S]*UPDATE "dead_letters"/],
   ["reading the next chunk", /^\s*SELECT jl\."letter_id"/],
   ["job row (lease, heartbeat, counts)", /"redrive_jobs"/],
