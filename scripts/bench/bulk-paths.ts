@@ -1,4 +1,5 @@
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, StorageType, type JetStreamManager } from "@nats-io/jetstream";
+import { meterCpu, startCpu, type CpuUse } from "./cpu-meter";
 import type { NatsConnection } from "@nats-io/transport-node";
 import amqp from "amqplib";
 import { principalFor } from "@/lib/auth/permissions";
@@ -119,7 +120,17 @@ export async function deadLetterInto(conn: amqp.ChannelModel, ch: amqp.Channel, 
 
 // ── Collection ────────────────────────────────────────────────────────────────────────────────
 
-export type RabbitCollection = { redrive: Rounds; bare: Rounds; ratios: number[]; stored: number; left: number; payloadBytes: number; setupMs: number };
+export type RabbitCollection = {
+  redrive: Rounds;
+  bare: Rounds;
+  ratios: number[];
+  stored: number;
+  left: number;
+  payloadBytes: number;
+  setupMs: number;
+  /** CPU used during each round's collection and bare consumer (cpu-meter.ts). */
+  cpu: { redrive: CpuUse[]; bare: CpuUse[] };
+};
 
 /** A bare amqplib consumer: same prefetch, acking each message, storing nothing. */
 async function bareConsume(conn: amqp.ChannelModel, queue: string, n: number, prefetch: number, signal: AbortSignal): Promise<Throughput> {
@@ -156,6 +167,7 @@ export async function measureRabbitCollection(o: {
   const bare: Throughput[] = [];
   const redrive: Throughput[] = [];
   const ratios: number[] = [];
+  const cpu: RabbitCollection["cpu"] = { redrive: [], bare: [] };
   let setupMs = 0;
   let stored = 0;
   let left = 0;
@@ -168,8 +180,11 @@ export async function measureRabbitCollection(o: {
     setupMs += performance.now() - t0;
     const results: Record<string, Throughput> = {};
     for (const who of rotation(["redrive", "bare"] as const, round)) {
-      if (who === "bare") results.bare = await bareConsume(o.conn, dlqB, o.n, o.prefetch, o.signal);
-      else {
+      if (who === "bare") {
+        const metered = await meterCpu(() => bareConsume(o.conn, dlqB, o.n, o.prefetch, o.signal));
+        cpu.bare.push(metered.cpu);
+        results.bare = metered.result;
+      } else {
         const errors: string[] = [];
         const collector = new RabbitCollector((letters) => storeLetters(o.store.prisma, letters), o.cluster, o.clusterId, {
           timeoutMs: 5000,
@@ -177,18 +192,22 @@ export async function measureRabbitCollection(o: {
         });
         const qid = queueId(o.vhost, dlqA);
         try {
-          const t = performance.now();
-          const failures = await collector.reconcile([{ vhost: o.vhost, queue: dlqA }]);
-          if (failures.size) throw new Error(`collector: ${[...failures.values()].join("; ")}`);
-          await until(
-            "the collector to store the burst",
-            async () => (errors.length ? -1 : collector.collected(qid)),
-            (x) => x < 0 || x >= o.n,
-            600_000,
-            o.signal,
-            5,
-          );
-          results.redrive = rate(o.n, performance.now() - t);
+          const metered = await meterCpu(async () => {
+            const t = performance.now();
+            const failures = await collector.reconcile([{ vhost: o.vhost, queue: dlqA }]);
+            if (failures.size) throw new Error(`collector: ${[...failures.values()].join("; ")}`);
+            await until(
+              "the collector to store the burst",
+              async () => (errors.length ? -1 : collector.collected(qid)),
+              (x) => x < 0 || x >= o.n,
+              600_000,
+              o.signal,
+              5,
+            );
+            return rate(o.n, performance.now() - t);
+          });
+          cpu.redrive.push(metered.cpu);
+          results.redrive = metered.result;
           if (errors.length) throw new Error(`collector: ${errors.join("; ")}`);
         } finally {
           await collector.close();
@@ -206,10 +225,19 @@ export async function measureRabbitCollection(o: {
     await o.ch.deleteQueue(dlqA);
     await o.ch.deleteQueue(dlqB);
   }
-  return { redrive: roundsOf(redrive), bare: roundsOf(bare), ratios, stored, left, payloadBytes: body(0).length, setupMs };
+  return { redrive: roundsOf(redrive), bare: roundsOf(bare), ratios, stored, left, payloadBytes: body(0).length, setupMs, cpu };
 }
 
-export type NatsCollection = { redrive: Rounds; bare: Rounds; ratios: number[]; stored: number; setupMs: number; batch: number };
+export type NatsCollection = {
+  redrive: Rounds;
+  bare: Rounds;
+  ratios: number[];
+  stored: number;
+  setupMs: number;
+  batch: number;
+  /** CPU used during each round's collection and bare loop (cpu-meter.ts). */
+  cpu: { redrive: CpuUse[]; bare: CpuUse[] };
+};
 
 /**
  * JetStream: `n` messages terminated by a worker (+TERM) make `n` MSG_TERMINATED advisories in the
@@ -233,6 +261,7 @@ export async function measureNatsCollection(o: {
   const bare: Throughput[] = [];
   const redrive: Throughput[] = [];
   const ratios: number[] = [];
+  const cpu: NatsCollection["cpu"] = { redrive: [], bare: [] };
   let setupMs = 0;
   let stored = 0;
   const capture: CaptureConfig = { ...DEFAULT_CAPTURE, startFrom: "new" };
@@ -277,6 +306,7 @@ export async function measureNatsCollection(o: {
       for (const who of rotation(["redrive", "bare"] as const, round)) {
         if (who === "bare") {
           const c = await js.consumers.get(capture.stream, theirs);
+          const meter = startCpu();
           const t = performance.now();
           let got = 0;
           while (got < o.n) {
@@ -293,6 +323,7 @@ export async function measureNatsCollection(o: {
             got += msgs.length;
           }
           results.bare = rate(o.n, performance.now() - t);
+          cpu.bare.push(meter.stop());
         } else {
           const errors: string[] = [];
           const sink = {
@@ -303,6 +334,7 @@ export async function measureNatsCollection(o: {
             warn: (m: string) => errors.push(m),
           } as Pick<DeadLetterSink, "clusterId" | "clusterName" | "store" | "collectedBefore" | "warn"> as DeadLetterSink;
           const collector = new CaptureCollector(sink, o.nc, { ...capture, consumer: ours }, ours);
+          const meter = startCpu();
           const t = performance.now();
           await collector.start();
           try {
@@ -323,6 +355,7 @@ export async function measureNatsCollection(o: {
               5,
             );
             results.redrive = rate(o.n, performance.now() - t);
+            cpu.redrive.push(meter.stop());
             if (errors.length) throw new Error(`capture collector: ${errors.join("; ")}`);
           } finally {
             await collector.stop();
@@ -342,7 +375,7 @@ export async function measureNatsCollection(o: {
       await jsm.streams.delete(stream).catch(() => undefined);
     }
   }
-  return { redrive: roundsOf(redrive), bare: roundsOf(bare), ratios, stored, setupMs, batch: BATCH };
+  return { redrive: roundsOf(redrive), bare: roundsOf(bare), ratios, stored, setupMs, batch: BATCH, cpu };
 }
 
 export async function deleteBenchDurables(jsm: JetStreamManager, prefix: string): Promise<void> {
@@ -438,6 +471,8 @@ export type RabbitRequeue = {
   bare: Rounds;
   shovel: Rounds;
   ratios: { bare: number[]; shovel: number[] };
+  /** CPU used during each round's job, bare ConfirmChannel and bookkeeping job (cpu-meter.ts). */
+  cpu: { job: CpuUse[]; bare: CpuUse[]; bookkeeping: CpuUse[] };
   jobs: JobFigures[];
   firstLetter: Summary;
   start: Summary;
@@ -493,6 +528,7 @@ export async function measureRabbitRequeue(
   const ratios = { bare: [] as number[], shovel: [] as number[] };
   const jobs: JobFigures[] = [];
   let bookkeepingProfile: StoreProfile | null = null;
+  const cpu: RabbitRequeue["cpu"] = { job: [], bare: [], bookkeeping: [] };
   let destination = 0;
   let shovelMoved = 0;
   let requeued = 0;
@@ -510,14 +546,18 @@ export async function measureRabbitRequeue(
     const r: Record<string, Throughput> = {};
     for (const who of rotation(["job", "bare", "shovel", "bookkeeping"] as const, round)) {
       if (who === "bookkeeping") {
-        const { result, profile } = await profileStore(c.databaseUrl, () =>
-          requeueJob(c.store, c.runner, `${c.source} (bookkeeping)`, c.jobRate, n, async () => true, c.signal, "terminate"),
+        const metered = await meterCpu(() =>
+          profileStore(c.databaseUrl, () => requeueJob(c.store, c.runner, `${c.source} (bookkeeping)`, c.jobRate, n, async () => true, c.signal, "terminate")),
         );
+        const { result, profile } = metered.result;
+        cpu.bookkeeping.push(metered.cpu);
         r.bookkeeping = result.total;
         bookkeepingProfile = profile;
       } else if (who === "job") {
         const before = await c.store.prisma.deadLetter.count({ where: { source: c.source, state: "requeued" } });
-        const f = await requeueJob(c.store, c.runner, c.source, c.jobRate, n, async () => (await messageCount(ch, c.destinationQueue)) > 0, c.signal);
+        const metered = await meterCpu(() => requeueJob(c.store, c.runner, c.source, c.jobRate, n, async () => (await messageCount(ch, c.destinationQueue)) > 0, c.signal));
+        const f = metered.result;
+        cpu.job.push(metered.cpu);
         jobs.push(f);
         r.job = f.total;
         destination += await until(
@@ -532,17 +572,21 @@ export async function measureRabbitRequeue(
         await ch.purgeQueue(c.destinationQueue);
       } else if (who === "bare") {
         const bareCh = await c.conn.createConfirmChannel();
-        const t = performance.now();
-        await confirmedPublish(bareCh, n, c.maxInFlight, (i, cb) =>
-          bareCh.publish(
-            "",
-            "bare-dst",
-            body(i),
-            { persistent: true, mandatory: true, messageId: `bare-${i}`, contentType: "application/json", headers: c.headers },
-            cb,
-          ),
-        );
-        r.bare = rate(n, performance.now() - t);
+        const metered = await meterCpu(async () => {
+          const t = performance.now();
+          await confirmedPublish(bareCh, n, c.maxInFlight, (i, cb) =>
+            bareCh.publish(
+              "",
+              "bare-dst",
+              body(i),
+              { persistent: true, mandatory: true, messageId: `bare-${i}`, contentType: "application/json", headers: c.headers },
+              cb,
+            ),
+          );
+          return rate(n, performance.now() - t);
+        });
+        cpu.bare.push(metered.cpu);
+        r.bare = metered.result;
         await bareCh.close();
         await ch.purgeQueue("bare-dst");
       } else {
@@ -570,6 +614,7 @@ export async function measureRabbitRequeue(
     bare: roundsOf(bare),
     shovel: roundsOf(shovel),
     ratios,
+    cpu,
     jobs,
     firstLetter: summarize(jobs.map((j) => j.firstLetterMs)),
     start: summarize(jobs.map((j) => j.startMs)),
@@ -583,6 +628,8 @@ export type NatsRequeue = {
   job: Rounds;
   bare: Rounds;
   ratios: number[];
+  /** CPU used during each round's job and bare js.publish run (cpu-meter.ts). */
+  cpu: { job: CpuUse[]; bare: CpuUse[] };
   jobs: JobFigures[];
   firstLetter: Summary;
   destination: number;
@@ -600,6 +647,7 @@ export async function measureNatsRequeue(
   const bare: Throughput[] = [];
   const ratios: number[] = [];
   const jobs: JobFigures[] = [];
+  const cpu: NatsRequeue["cpu"] = { job: [], bare: [] };
   let destination = 0;
   let requeued = 0;
   let bareStored = 0;
@@ -612,23 +660,29 @@ export async function measureNatsRequeue(
     for (const who of rotation(["job", "bare"] as const, round)) {
       if (who === "job") {
         const before = await c.store.prisma.deadLetter.count({ where: { source: c.source, state: "requeued" } });
-        const f = await requeueJob(c.store, c.runner, c.source, c.jobRate, c.n, async () => (await messages(c.stream)) > 0, c.signal);
+        const metered = await meterCpu(() => requeueJob(c.store, c.runner, c.source, c.jobRate, c.n, async () => (await messages(c.stream)) > 0, c.signal));
+        const f = metered.result;
+        cpu.job.push(metered.cpu);
         jobs.push(f);
         r.job = f.total;
         destination += await messages(c.stream);
         requeued += (await c.store.prisma.deadLetter.count({ where: { source: c.source, state: "requeued" } })) - before;
       } else {
-        const t = performance.now();
-        let next = 0;
-        await Promise.all(
-          Array.from({ length: Math.min(c.maxInFlight, c.n) }, async () => {
-            while (next < c.n) {
-              const i = next++;
-              await js.publish(`${c.subject}.bare`, body(i), { timeout: c.confirmMs });
-            }
-          }),
-        );
-        r.bare = rate(c.n, performance.now() - t);
+        const metered = await meterCpu(async () => {
+          const t = performance.now();
+          let next = 0;
+          await Promise.all(
+            Array.from({ length: Math.min(c.maxInFlight, c.n) }, async () => {
+              while (next < c.n) {
+                const i = next++;
+                await js.publish(`${c.subject}.bare`, body(i), { timeout: c.confirmMs });
+              }
+            }),
+          );
+          return rate(c.n, performance.now() - t);
+        });
+        cpu.bare.push(metered.cpu);
+        r.bare = metered.result;
         bareStored += await messages(c.bareStream);
       }
     }
@@ -644,6 +698,7 @@ export async function measureNatsRequeue(
     job: roundsOf(job),
     bare: roundsOf(bare),
     ratios,
+    cpu,
     jobs,
     firstLetter: summarize(jobs.map((j) => j.firstLetterMs)),
     destination,

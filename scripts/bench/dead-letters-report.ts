@@ -1,3 +1,4 @@
+import { medianPerLetter, type CpuUse } from "./cpu-meter";
 import type { DeadLetterFigures, Throughput } from "./dead-letters";
 import { renderInbox as renderInboxFigures } from "./inbox-report";
 import { int, ms, ratio } from "./stats";
@@ -11,6 +12,47 @@ const median = (xs: number[]) => {
   const s = [...xs].filter(Number.isFinite).sort((a, b) => a - b);
   return s.length ? s[Math.floor((s.length - 1) / 2)]! : Number.NaN;
 };
+
+type CpuRow = { run: string; broker: string; rate: Throughput; cpu: CpuUse[] };
+
+/**
+ * Where each run's CPU went, per letter (medians over the rounds), and the letters a second the
+ * machine's cores allow at that cost: broker + PostgreSQL + the bench's process (Redrive's job or
+ * collector, or the bare client), the work the run itself made.
+ */
+export function renderCpu(rows: CpuRow[]): string[] {
+  const us = (x: number) => (Number.isFinite(x) ? `${Math.round(x)} µs` : "–");
+  const pct = (x: number) => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : "–");
+  const out: string[] = [];
+  let cores = 0;
+  for (const r of rows) {
+    const m = medianPerLetter(r.cpu.map((cpu) => ({ cpu, n: r.rate.n })));
+    if (!m) continue;
+    cores = m.cores;
+    out.push(
+      `| ${r.run} | ${int(r.rate.perSecond)}/s | ${us(m.perLetter.broker)} (${r.broker}) | ${us(m.perLetter.store)} | ${us(m.perLetter.bench)} | **${us(m.perLetter.total)}** | ${int(m.ceiling)}/s (${pct(r.rate.perSecond / m.ceiling)} of it reached) | ${us(m.perLetter.other)} | ${pct(m.machineBusy)} |`,
+    );
+  }
+  if (!out.length) return [];
+  return [
+    `| run | letters/s (median) | broker CPU a letter | PostgreSQL | the bench's process (Redrive, or the bare client) | all three | CPU ceiling: ${cores} cores ÷ all three | other processes | machine busy |`,
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...out,
+  ];
+}
+
+/** "the requeue job's own CPU cost … allows at most …": the CPU ceiling of `job` against `bare`, or nothing when not measured. */
+function cpuCeilingSentence(what: string, job: { rate: Throughput; cpu: CpuUse[] }, bareName: string, bare: { rate: Throughput; cpu: CpuUse[] }, targetRatio: number): string[] {
+  const j = medianPerLetter(job.cpu.map((cpu) => ({ cpu, n: job.rate.n })));
+  const b = medianPerLetter(bare.cpu.map((cpu) => ({ cpu, n: bare.rate.n })));
+  if (!j || !b || !Number.isFinite(j.ceiling)) return [];
+  const us = (x: number) => `${Math.round(x)} µs`;
+  const limit = j.ceiling / bare.rate.perSecond;
+  return [
+    `${what} cost ${us(j.perLetter.total)} of CPU a letter (broker ${us(j.perLetter.broker)}, PostgreSQL ${us(j.perLetter.store)}, Redrive ${us(j.perLetter.bench)}); ${bareName} ${us(b.perLetter.total)} (broker ${us(b.perLetter.broker)}, client ${us(b.perLetter.bench)}).`,
+    `At that cost this machine's ${j.cores} cores, shared by broker, store and Redrive, allow at most ${int(j.ceiling)}/s, ${limit.toFixed(2)}× ${bareName}'s median: ${limit >= targetRatio ? `room for the ${targetRatio}× target` : `below the ${targetRatio}× target, so here the target needs a cheaper letter, not a faster pipeline`}; it ran at ${Math.round((job.rate.perSecond / j.ceiling) * 100)}% of that ceiling.`,
+  ];
+}
 
 /** The dead-letter sections of the report: figure | baseline | ratio (figure ÷ baseline). */
 export function renderDeadLetters(f: DeadLetterFigures): string[] {
@@ -45,7 +87,30 @@ export function renderCollection(f: DeadLetterFigures): string[] {
     "",
     `The inbox's ceiling is what storing the letters costs by itself: ${per(f.collect.inboxInsert)}, ${ratio(f.collect.inboxInsert.perSecond, c.bare.median.perSecond)}× the bare consumer. Collection cannot beat it, whatever the broker's speed.`,
     "",
+    ...cpuSection([
+      { run: "collect from a RabbitMQ DLQ", broker: "RabbitMQ", rate: c.redrive.median, cpu: c.cpu?.redrive ?? [] },
+      { run: "bare consumer", broker: "RabbitMQ", rate: c.bare.median, cpu: c.cpu?.bare ?? [] },
+      { run: "collect JetStream dead letters", broker: "NATS", rate: n.redrive.median, cpu: n.cpu?.redrive ?? [] },
+      { run: "bare advisory fetch + STREAM.MSG.GET", broker: "NATS", rate: n.bare.median, cpu: n.cpu?.bare ?? [] },
+    ], [
+      ...cpuCeilingSentence("Collection from the RabbitMQ DLQ", { rate: c.redrive.median, cpu: c.cpu?.redrive ?? [] }, "the bare consumer", { rate: c.bare.median, cpu: c.cpu?.bare ?? [] }, 0.8),
+      ...cpuCeilingSentence("Collection of JetStream dead letters", { rate: n.redrive.median, cpu: n.cpu?.redrive ?? [] }, "the bare loop", { rate: n.bare.median, cpu: n.cpu?.bare ?? [] }, 0.8),
+    ]),
     `Nothing is acked before it is stored: each batch is acked after its INSERT committed. Accounted for: ${int(c.stored)} RabbitMQ letters stored, ${int(c.left)} left on the DLQs; ${int(n.stored)} JetStream letters stored.`,
+  ];
+}
+
+/** The CPU table and what it says, or nothing when this machine gave no per-process CPU times. */
+function cpuSection(rows: CpuRow[], sentences: string[]): string[] {
+  const table = renderCpu(rows);
+  if (!table.length) return [];
+  return [
+    "Where the CPU went (every process's CPU time from /proc during each run, per letter, medians over the rounds; the broker is every RabbitMQ or NATS server process, the bench's process runs Redrive's job or collector in-process, or the bare baseline's client; other processes are whatever else ran on the machine meanwhile):",
+    "",
+    ...table,
+    "",
+    ...sentences,
+    "",
   ];
 }
 
@@ -91,6 +156,16 @@ export function renderRequeue(f: DeadLetterFigures): string[] {
       ? [`Where the bookkeeping job's time in the store went (pg_stat_activity sampled every 10 ms, last round): ${describeProfile(r.bookkeepingProfile)}.`]
       : []),
     "",
+    ...cpuSection([
+      { run: "RabbitMQ requeue job", broker: "RabbitMQ", rate: r.job.median, cpu: r.cpu?.job ?? [] },
+      { run: "bare ConfirmChannel", broker: "RabbitMQ", rate: r.bare.median, cpu: r.cpu?.bare ?? [] },
+      { run: "bookkeeping alone (terminate job)", broker: "RabbitMQ", rate: r.bookkeeping.median, cpu: r.cpu?.bookkeeping ?? [] },
+      { run: "JetStream requeue job", broker: "NATS", rate: n.job.median, cpu: n.cpu?.job ?? [] },
+      { run: "bare js.publish", broker: "NATS", rate: n.bare.median, cpu: n.cpu?.bare ?? [] },
+    ], [
+      ...cpuCeilingSentence("The RabbitMQ requeue job", { rate: r.job.median, cpu: r.cpu?.job ?? [] }, "the bare ConfirmChannel", { rate: r.bare.median, cpu: r.cpu?.bare ?? [] }, 0.8),
+      ...cpuCeilingSentence("The JetStream requeue job", { rate: n.job.median, cpu: n.cpu?.job ?? [] }, "bare js.publish", { rate: n.bare.median, cpu: n.cpu?.bare ?? [] }, 0.8),
+    ]),
     "| job | start request → first letter on the broker | `startJob` returns | peak RSS of the process running the job |",
     "| --- | ---: | ---: | ---: |",
     ...r.jobs.map(
