@@ -1,8 +1,7 @@
 import "server-only";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import { chunkRowCtes, paramOf } from "@/lib/audit/chunk-row-sql";
-import { chunkIntentRow, chunkOutcomeRow, PREVIOUS_ATTEMPT_AT_SQL } from "@/lib/audit/job-letter-rows";
+import { PREVIOUS_ATTEMPT_AT_SQL } from "@/lib/audit/job-letter-rows";
 import { recordJobEnd } from "@/lib/audit/record-job-end";
 import { recordRecoveredOutcomes } from "@/lib/audit/record-recovered-outcomes";
 import type { PrismaClient } from "@/lib/db/generated/client";
@@ -10,6 +9,7 @@ import { describeError } from "@/lib/errors";
 import type { LetterPublisher, OutgoingLetter, PublishResult } from "@/lib/brokers/publisher";
 import { BROKER_CAPABILITIES, kindsWith, unknownKind, type BrokerKind } from "@/lib/brokers/contracts";
 import { getConfig } from "@/lib/config";
+import { chunkIntentsSql, chunkNotSentSql, chunkOutcomesSql } from "./chunk-statements";
 import { claimLetters } from "./claim-letters";
 import { jobStartSignal } from "./job-start-signal";
 import { selection } from "./start-job";
@@ -130,22 +130,6 @@ class Permits {
     this.free++;
     this.waiters[0]?.();
   }
-}
-
-const OUTCOME_STATE: Record<string, string> = { requeue: "requeued", terminate: "terminated", restore: "dead" };
-
-/**
- * SQL over `jl` (redrive_job_letters) for the job's rows of a chunk's letters (`ids`, a uuid[]
- * parameter). The rows are found by letter id alone (its index: a few rows a letter), the job is a
- * filter the planner cannot make an index condition of, and the statements take each letter's
- * values from their arrays by position rather than joining them in. A new job's id is in none of
- * the table's statistics, so the planner takes it for a job of one letter: written as job_id = …
- * it read every letter of the job for each chunk (76 ms a chunk at 100,000 letters, against 8 ms),
- * and with the values joined in, it compared every letter of the job with every letter of the
- * chunk (1.4 s a chunk at 20,000).
- */
-function chunkLettersSql(jl: string, jobParam: string, idsParam: string): string {
-  return `${jl}."job_id" IS NOT DISTINCT FROM ${jobParam}::uuid AND ${jl}."letter_id" = ANY(${idsParam}::uuid[])`;
 }
 
 export class JobRunner {
@@ -462,17 +446,8 @@ export class JobRunner {
 
   /** Records a chunk's intent (one chained row naming its letters) and marks them in flight, in one statement; returns the intent's id. */
   private async recordIntents(job: Job, chunk: LetterRow[]): Promise<bigint> {
-    const ids = chunk.map((l) => l.letter_id);
-    const params: unknown[] = [];
-    const p = paramOf(params);
-    const ctes = chunkRowCtes(chunkIntentRow(job, ids), ids, params);
-    const [row] = await this.deps.prisma.$queryRawUnsafe<Array<{ id: string; marked: number }>>(
-      `WITH ${ctes},
-         fl AS (UPDATE "redrive_job_letters" jl SET "outcome" = 'in_flight', "attempt_id" = 'redrive:' || "job_id"::text || ':' || "letter_id"::text
-                WHERE ${chunkLettersSql("jl", p(job.id), p(ids))} RETURNING 1)
-       SELECT ev."id"::text AS id, (SELECT count(*) FROM fl)::int AS marked FROM ev`,
-      ...params,
-    );
+    const q = chunkIntentsSql(job, chunk.map((l) => l.letter_id));
+    const [row] = await this.deps.prisma.$queryRawUnsafe<Array<{ id: string; marked: number }>>(q.sql, ...q.params);
     return BigInt(row!.id);
   }
 
@@ -617,21 +592,10 @@ export class JobRunner {
    * is checked against the dedupe window. `error` (the broker is away) is shown on the job.
    */
   private async recordNotSent(job: Job, letters: LetterRow[], results: RunResult[], intentId: bigint, error: string | null): Promise<void> {
-    const ids = letters.map((l) => l.letter_id);
-    const params: unknown[] = [];
-    const p = paramOf(params);
-    const ctes = chunkRowCtes(chunkOutcomeRow(job, intentId, letters.map((l, i) => ({ letterId: l.letter_id, result: "not_sent", detail: results[i]!.detail }))), ids, params);
-    const jobId = p(job.id);
-    const idList = p(ids);
-    const keep = `(${p(results.map((r) => r.mayHaveLanded === true))}::bool[])[array_position(${idList}::uuid[], jl."letter_id")]`;
-    await this.deps.prisma.$executeRawUnsafe(
-      `WITH ${ctes},
-         back AS (UPDATE "redrive_job_letters" jl SET "outcome" = 'pending', "attempt_id" = CASE WHEN ${keep} THEN jl."attempt_id" END
-                  WHERE ${chunkLettersSql("jl", jobId, idList)} RETURNING 1)
-       UPDATE "redrive_jobs" SET "error" = ${p(error)} WHERE "id" = ${jobId}::uuid AND ${p(error)}::text IS NOT NULL`,
-      ...params,
-    );
+    const q = chunkNotSentSql(job, intentId, letters.map((l, i) => ({ letterId: l.letter_id, detail: results[i]!.detail, mayHaveLanded: results[i]!.mayHaveLanded === true })), error);
+    await this.deps.prisma.$executeRawUnsafe(q.sql, ...q.params);
   }
+
 
   /**
    * What the broker did with a chunk's letters, in one statement: each letter's outcome (settled,
@@ -639,26 +603,10 @@ export class JobRunner {
    * still dead, their inbox rows untouched), and the chunk's outcome row.
    */
   private async recordOutcomes(job: Job, letters: LetterRow[], results: PublishResult[], now: Date, intentId: bigint): Promise<void> {
-    const ids = letters.map((l) => l.letter_id);
-    const params: unknown[] = [];
-    const p = paramOf(params);
-    const ctes = chunkRowCtes(chunkOutcomeRow(job, intentId, letters.map((l, i) => ({ letterId: l.letter_id, result: results[i]!.outcome, detail: results[i]!.detail }))), ids, params);
-    const jobId = p(job.id);
-    const at = p(now.toISOString());
-    const idList = p(ids);
-    const outcomes = p(results.map((r) => r.outcome));
-    const details = p(results.map((r) => r.detail));
-    const k = `array_position(${idList}::uuid[], jl."letter_id")`;
-    await this.deps.prisma.$executeRawUnsafe(
-      `WITH ${ctes},
-         u AS (SELECT * FROM unnest(${idList}::uuid[], ${outcomes}::text[], ${details}::text[]) AS u(letter_id, outcome, detail)),
-         jl AS (UPDATE "redrive_job_letters" jl SET "outcome" = (${outcomes}::text[])[${k}], "detail" = (${details}::text[])[${k}], "finished_at" = ${at}::timestamptz
-                WHERE ${chunkLettersSql("jl", jobId, idList)} RETURNING 1)
-       UPDATE "dead_letters" d SET "state" = ${p(OUTCOME_STATE[job.action]!)}, "state_changed_at" = ${at}::timestamptz
-         FROM u WHERE d."id" = u.letter_id AND u.outcome = 'done'`,
-      ...params,
-    );
+    const q = chunkOutcomesSql(job, intentId, letters.map((l, i) => ({ letterId: l.letter_id, result: results[i]!.outcome, detail: results[i]!.detail })), now);
+    await this.deps.prisma.$executeRawUnsafe(q.sql, ...q.params);
   }
+
 
   private outgoing(job: Job, l: LetterRow, attemptId: string): OutgoingLetter {
     const edit = (job.edit ?? null) as { payloadBase64?: string; headers?: Record<string, string | null> } | null;
