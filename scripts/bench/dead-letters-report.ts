@@ -131,7 +131,7 @@ export function renderRequeue(f: DeadLetterFigures): string[] {
     "",
     `The letters are copies (by SQL) of one real collected dead letter each, with their own ~290-byte payloads, made afresh for each round, then \`VACUUM ANALYZE\` of the letters and the jobs' tables (what autovacuum does between jobs on a server that runs it; this machine's PostgreSQL has it off). A requeue job`,
     `as an operator starts it: \`startJob\` (filter by source) at rate ${int(f.jobRate)}/s (= \`redrive.maxRate\` of the bench's configuration, i.e. unpaced), run by a`,
-    `\`JobRunner\` polling for work as the server's does, with \`maxInFlight\` ${f.maxInFlight}: chunks of up to ${f.maxInFlight}, each chunk's audit intent (one chained row naming its letters) and in-flight marks written`,
+    `\`JobRunner\` polling for work and asking the health gate before each chunk as the server's does, with \`maxInFlight\` ${f.maxInFlight}: chunks of up to ${f.maxInFlight}, each chunk's audit intent (one chained row naming its letters) and in-flight marks written`,
     "in one statement before its letters are sent and its outcome row and the letters' states in one statement after their confirms, the next chunk taken and its intent written while the last awaits its confirms, at most",
     `${f.maxInFlight} publishes unconfirmed across chunks. Timed from the start request until the job is completed (the claim transaction included).`,
     `Baselines with the same confirms in flight, same round: a bare amqplib ConfirmChannel (${f.maxInFlight} unconfirmed), the shovel's “move messages” (the management UI's`,

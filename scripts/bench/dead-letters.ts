@@ -8,6 +8,7 @@ import { openStore, type Store } from "@/lib/db/open-store";
 import { storeLetters, type NewLetter } from "@/lib/dead-letters/new-letter";
 import { letterFromAmqp } from "@/lib/brokers/rabbitmq/letter-from-amqp";
 import { queueId } from "@/lib/brokers/rabbitmq/queue-id";
+import { createJobGate } from "@/lib/redrive/job-gate";
 import { JobRunner } from "@/lib/redrive/job-runner";
 import { NatsPublisher } from "@/lib/brokers/nats/nats-publisher";
 import { RabbitPublisher } from "@/lib/brokers/rabbitmq/rabbit-publisher";
@@ -366,11 +367,14 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
     }, true);
 
     const confirmMs = config.redrive.confirmTimeoutMs;
+    const warn = (level: "info" | "warn", message: string, context?: Record<string, unknown>) => level === "warn" && c.warnings.push(`job runner: ${message} ${JSON.stringify(context ?? {})}`);
     const runner = new JobRunner({
       prisma: store.prisma,
       maxInFlight,
+      // The server's health gate too (lib/redrive/get-job-runner.ts): asked before each chunk, it judges a running requeue once a second.
+      gate: createJobGate({ prisma: store.prisma, redrive: config.redrive, log: warn }),
       publisherFor: async (name): Promise<LetterPublisher> => (name === names.nats ? new NatsPublisher(nc, confirmMs) : new RabbitPublisher(cluster, confirmMs)),
-      log: (level, message, context) => level === "warn" && c.warnings.push(`job runner: ${message} ${JSON.stringify(context ?? {})}`),
+      log: warn,
     });
     cleanup.add("the bench's job runner", () => runner.stop());
     const common = { store, runner, jobRate, maxInFlight, rounds, signal, log, databaseUrl: opts.databaseUrl };
