@@ -596,7 +596,6 @@ export class JobRunner {
     await this.deps.prisma.$executeRawUnsafe(q.sql, ...q.params);
   }
 
-
   /**
    * What the broker did with a chunk's letters, in one statement: each letter's outcome (settled,
    * so the job no longer holds it), the inbox's state of those done (the others leave the job
@@ -606,7 +605,6 @@ export class JobRunner {
     const q = chunkOutcomesSql(job, intentId, letters.map((l, i) => ({ letterId: l.letter_id, result: results[i]!.outcome, detail: results[i]!.detail })), now);
     await this.deps.prisma.$executeRawUnsafe(q.sql, ...q.params);
   }
-
 
   private outgoing(job: Job, l: LetterRow, attemptId: string): OutgoingLetter {
     const edit = (job.edit ?? null) as { payloadBase64?: string; headers?: Record<string, string | null> } | null;
