@@ -14,6 +14,8 @@ const median = (xs: number[]) => {
 };
 
 type CpuRow = { run: string; broker: string; rate: Throughput; cpu: CpuUse[] };
+/** A Redrive run and its bare baseline, as the CPU table shows them and its sentences compare them. */
+type CpuPair = { what: string; redrive: CpuRow; bareName: string; bare: CpuRow };
 
 /**
  * Where each run's CPU went, per letter (medians over the rounds), and the letters a second the
@@ -42,7 +44,7 @@ export function renderCpu(rows: CpuRow[]): string[] {
 }
 
 /** "the requeue job's own CPU cost … allows at most …": the CPU ceiling of `job` against `bare`, or nothing when not measured. */
-function cpuCeilingSentence(what: string, job: { rate: Throughput; cpu: CpuUse[] }, bareName: string, bare: { rate: Throughput; cpu: CpuUse[] }, targetRatio: number): string[] {
+function cpuCeilingSentence({ what, redrive: job, bareName, bare }: CpuPair, targetRatio: number): string[] {
   const j = medianPerLetter(job.cpu.map((cpu) => ({ cpu, n: job.rate.n })));
   const b = medianPerLetter(bare.cpu.map((cpu) => ({ cpu, n: bare.rate.n })));
   if (!j || !b || !Number.isFinite(j.ceiling)) return [];
@@ -88,20 +90,30 @@ export function renderCollection(f: DeadLetterFigures): string[] {
     `The inbox's ceiling is what storing the letters costs by itself: ${per(f.collect.inboxInsert)}, ${ratio(f.collect.inboxInsert.perSecond, c.bare.median.perSecond)}× the bare consumer. Collection cannot beat it, whatever the broker's speed.`,
     "",
     ...cpuSection([
-      { run: "collect from a RabbitMQ DLQ", broker: "RabbitMQ", rate: c.redrive.median, cpu: c.cpu?.redrive ?? [] },
-      { run: "bare consumer", broker: "RabbitMQ", rate: c.bare.median, cpu: c.cpu?.bare ?? [] },
-      { run: "collect JetStream dead letters", broker: "NATS", rate: n.redrive.median, cpu: n.cpu?.redrive ?? [] },
-      { run: "bare advisory fetch + STREAM.MSG.GET", broker: "NATS", rate: n.bare.median, cpu: n.cpu?.bare ?? [] },
-    ], [
-      ...cpuCeilingSentence("Collection from the RabbitMQ DLQ", { rate: c.redrive.median, cpu: c.cpu?.redrive ?? [] }, "the bare consumer", { rate: c.bare.median, cpu: c.cpu?.bare ?? [] }, 0.8),
-      ...cpuCeilingSentence("Collection of JetStream dead letters", { rate: n.redrive.median, cpu: n.cpu?.redrive ?? [] }, "the bare loop", { rate: n.bare.median, cpu: n.cpu?.bare ?? [] }, 0.8),
+      {
+        what: "Collection from the RabbitMQ DLQ",
+        redrive: { run: "collect from a RabbitMQ DLQ", broker: "RabbitMQ", rate: c.redrive.median, cpu: c.cpu?.redrive ?? [] },
+        bareName: "the bare consumer",
+        bare: { run: "bare consumer", broker: "RabbitMQ", rate: c.bare.median, cpu: c.cpu?.bare ?? [] },
+      },
+      {
+        what: "Collection of JetStream dead letters",
+        redrive: { run: "collect JetStream dead letters", broker: "NATS", rate: n.redrive.median, cpu: n.cpu?.redrive ?? [] },
+        bareName: "the bare loop",
+        bare: { run: "bare advisory fetch + STREAM.MSG.GET", broker: "NATS", rate: n.bare.median, cpu: n.cpu?.bare ?? [] },
+      },
     ]),
     `Nothing is acked before it is stored: each batch is acked after its INSERT committed. Accounted for: ${int(c.stored)} RabbitMQ letters stored, ${int(c.left)} left on the DLQs; ${int(n.stored)} JetStream letters stored.`,
   ];
 }
 
-/** The CPU table and what it says, or nothing when this machine gave no per-process CPU times. */
-function cpuSection(rows: CpuRow[], sentences: string[]): string[] {
+/**
+ * The CPU table (each pair's Redrive run, then its baseline; `extra` rows after the first pair) and
+ * each pair's ceiling against the 0.8× target, or nothing when this machine gave no per-process CPU times.
+ */
+function cpuSection(pairs: CpuPair[], extra: CpuRow[] = []): string[] {
+  const rows = pairs.flatMap((p, i) => [p.redrive, p.bare, ...(i === 0 ? extra : [])]);
+  const sentences = pairs.flatMap((p) => cpuCeilingSentence(p, 0.8));
   const table = renderCpu(rows);
   if (!table.length) return [];
   return [
@@ -156,16 +168,24 @@ export function renderRequeue(f: DeadLetterFigures): string[] {
       ? [`Where the bookkeeping job's time in the store went (pg_stat_activity sampled every 10 ms, last round): ${describeProfile(r.bookkeepingProfile)}.`]
       : []),
     "",
-    ...cpuSection([
-      { run: "RabbitMQ requeue job", broker: "RabbitMQ", rate: r.job.median, cpu: r.cpu?.job ?? [] },
-      { run: "bare ConfirmChannel", broker: "RabbitMQ", rate: r.bare.median, cpu: r.cpu?.bare ?? [] },
-      { run: "bookkeeping alone (terminate job)", broker: "RabbitMQ", rate: r.bookkeeping.median, cpu: r.cpu?.bookkeeping ?? [] },
-      { run: "JetStream requeue job", broker: "NATS", rate: n.job.median, cpu: n.cpu?.job ?? [] },
-      { run: "bare js.publish", broker: "NATS", rate: n.bare.median, cpu: n.cpu?.bare ?? [] },
-    ], [
-      ...cpuCeilingSentence("The RabbitMQ requeue job", { rate: r.job.median, cpu: r.cpu?.job ?? [] }, "the bare ConfirmChannel", { rate: r.bare.median, cpu: r.cpu?.bare ?? [] }, 0.8),
-      ...cpuCeilingSentence("The JetStream requeue job", { rate: n.job.median, cpu: n.cpu?.job ?? [] }, "bare js.publish", { rate: n.bare.median, cpu: n.cpu?.bare ?? [] }, 0.8),
-    ]),
+    ...cpuSection(
+      [
+        {
+          what: "The RabbitMQ requeue job",
+          redrive: { run: "RabbitMQ requeue job", broker: "RabbitMQ", rate: r.job.median, cpu: r.cpu?.job ?? [] },
+          bareName: "the bare ConfirmChannel",
+          bare: { run: "bare ConfirmChannel", broker: "RabbitMQ", rate: r.bare.median, cpu: r.cpu?.bare ?? [] },
+        },
+        {
+          what: "The JetStream requeue job",
+          redrive: { run: "JetStream requeue job", broker: "NATS", rate: n.job.median, cpu: n.cpu?.job ?? [] },
+          bareName: "bare js.publish",
+          bare: { run: "bare js.publish", broker: "NATS", rate: n.bare.median, cpu: n.cpu?.bare ?? [] },
+        },
+      ],
+      // Shown after the RabbitMQ pair: the same job's store work alone.
+      [{ run: "bookkeeping alone (terminate job)", broker: "RabbitMQ", rate: r.bookkeeping.median, cpu: r.cpu?.bookkeeping ?? [] }],
+    ),
     "| job | start request → first letter on the broker | `startJob` returns | peak RSS of the process running the job |",
     "| --- | ---: | ---: | ---: |",
     ...r.jobs.map(

@@ -132,6 +132,14 @@ describe("the sweep benchmark, quick mode", () => {
     expect(q.rabbit).toMatchObject({ destination: options.requeue * r, requeued: options.requeue * r, shovelMoved: options.requeue * r });
     expect(q.nats).toMatchObject({ destination: options.requeueNats * r, requeued: options.requeueNats * r, bareStored: options.requeueNats * r });
     for (const j of [...q.rabbit.jobs, ...q.nats.jobs]) expect(j.done).toBe(j.total.n);
+    // Where the CPU went: one reading per round of every run, the broker busy in each, and the table with its ceilings.
+    const cpuRuns = [c.rabbit.cpu.redrive, c.rabbit.cpu.bare, c.nats.cpu.redrive, c.nats.cpu.bare, q.rabbit.cpu.job, q.rabbit.cpu.bare, q.rabbit.cpu.bookkeeping, q.nats.cpu.job, q.nats.cpu.bare];
+    for (const runs of cpuRuns) expect(runs).toHaveLength(r);
+    for (const u of [...q.rabbit.cpu.job, ...q.rabbit.cpu.bare, ...q.nats.cpu.job]) expect(u.seconds.broker + u.seconds.store + u.seconds.bench).toBeGreaterThan(0);
+    for (const u of q.rabbit.cpu.job) expect(u.seconds.store).toBeGreaterThan(0);
+    expect(markdown).toContain("Where the CPU went");
+    expect(markdown).toMatch(/\| RabbitMQ requeue job \| [\d,]+\/s \| \d+ µs \(RabbitMQ\) \| \d+ µs \| \d+ µs \| \*\*\d+ µs\*\* \| [\d,]+\/s \(\d+% of it reached\)/);
+    expect(markdown).toMatch(/The RabbitMQ requeue job cost \d+ µs of CPU a letter/);
 
     // Nothing with the run's names is left on the brokers or the database server.
     const vhosts = await mgmt<Array<{ name: string }>>("GET", "/api/vhosts");
