@@ -1,5 +1,4 @@
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, StorageType, type JetStreamManager } from "@nats-io/jetstream";
-import { meterCpu, startCpu, type CpuUse } from "./cpu-meter";
 import type { NatsConnection } from "@nats-io/transport-node";
 import amqp from "amqplib";
 import { principalFor } from "@/lib/auth/permissions";
@@ -13,6 +12,7 @@ import { storeLetters } from "@/lib/dead-letters/new-letter";
 import { getJob } from "@/lib/redrive/get-job";
 import type { JobRunner } from "@/lib/redrive/job-runner";
 import { startJob } from "@/lib/redrive/start-job";
+import { meterCpu, startCpu, type CpuUse } from "./cpu-meter";
 import { sleep } from "./local";
 import { summarize, type Summary } from "./stats";
 import { describeProfile, profileStore, type StoreProfile } from "./store-profile";
@@ -40,6 +40,15 @@ export function rotation<T>(items: readonly T[], round: number): T[] {
 }
 
 /** Polls until ok or the deadline (bounded in count and time). */
+/** Times `work` as `n` letters, with the CPU each process used meanwhile (cpu-meter.ts). */
+async function meteredRate(n: number, work: () => Promise<unknown>): Promise<{ rate: Throughput; cpu: CpuUse }> {
+  const meter = startCpu();
+  const t = performance.now();
+  await work();
+  const r = rate(n, performance.now() - t);
+  return { rate: r, cpu: meter.stop() };
+}
+
 export async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, ms: number, signal: AbortSignal, every = 50): Promise<T> {
   const deadline = Date.now() + ms;
   for (let i = 0; i < Math.ceil(ms / every) + 2; i++) {
@@ -192,8 +201,7 @@ export async function measureRabbitCollection(o: {
         });
         const qid = queueId(o.vhost, dlqA);
         try {
-          const metered = await meterCpu(async () => {
-            const t = performance.now();
+          const metered = await meteredRate(o.n, async () => {
             const failures = await collector.reconcile([{ vhost: o.vhost, queue: dlqA }]);
             if (failures.size) throw new Error(`collector: ${[...failures.values()].join("; ")}`);
             await until(
@@ -204,10 +212,9 @@ export async function measureRabbitCollection(o: {
               o.signal,
               5,
             );
-            return rate(o.n, performance.now() - t);
           });
           cpu.redrive.push(metered.cpu);
-          results.redrive = metered.result;
+          results.redrive = metered.rate;
           if (errors.length) throw new Error(`collector: ${errors.join("; ")}`);
         } finally {
           await collector.close();
@@ -572,9 +579,8 @@ export async function measureRabbitRequeue(
         await ch.purgeQueue(c.destinationQueue);
       } else if (who === "bare") {
         const bareCh = await c.conn.createConfirmChannel();
-        const metered = await meterCpu(async () => {
-          const t = performance.now();
-          await confirmedPublish(bareCh, n, c.maxInFlight, (i, cb) =>
+        const metered = await meteredRate(n, () =>
+          confirmedPublish(bareCh, n, c.maxInFlight, (i, cb) =>
             bareCh.publish(
               "",
               "bare-dst",
@@ -582,11 +588,10 @@ export async function measureRabbitRequeue(
               { persistent: true, mandatory: true, messageId: `bare-${i}`, contentType: "application/json", headers: c.headers },
               cb,
             ),
-          );
-          return rate(n, performance.now() - t);
-        });
+          ),
+        );
         cpu.bare.push(metered.cpu);
-        r.bare = metered.result;
+        r.bare = metered.rate;
         await bareCh.close();
         await ch.purgeQueue("bare-dst");
       } else {
@@ -668,21 +673,19 @@ export async function measureNatsRequeue(
         destination += await messages(c.stream);
         requeued += (await c.store.prisma.deadLetter.count({ where: { source: c.source, state: "requeued" } })) - before;
       } else {
-        const metered = await meterCpu(async () => {
-          const t = performance.now();
-          let next = 0;
-          await Promise.all(
+        let next = 0;
+        const metered = await meteredRate(c.n, () =>
+          Promise.all(
             Array.from({ length: Math.min(c.maxInFlight, c.n) }, async () => {
               while (next < c.n) {
                 const i = next++;
                 await js.publish(`${c.subject}.bare`, body(i), { timeout: c.confirmMs });
               }
             }),
-          );
-          return rate(c.n, performance.now() - t);
-        });
+          ),
+        );
         cpu.bare.push(metered.cpu);
-        r.bare = metered.result;
+        r.bare = metered.rate;
         bareStored += await messages(c.bareStream);
       }
     }

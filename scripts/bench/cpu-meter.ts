@@ -11,7 +11,6 @@ export type CpuGroup = "broker" | "store" | "bench" | "other";
 export const CPU_GROUPS: CpuGroup[] = ["broker", "store", "bench", "other"];
 
 export type CpuUse = {
-  wallMs: number;
   cores: number;
   /** CPU seconds used by each group during the run. */
   seconds: Record<CpuGroup, number>;
@@ -77,10 +76,8 @@ export function canMeterCpu(): boolean {
 export function startCpu(): { stop: () => CpuUse } {
   const before = processTicks();
   const m0 = machineTicks();
-  const t = performance.now();
   return {
     stop: () => {
-      const wallMs = performance.now() - t;
       const m1 = machineTicks();
       const seconds: Record<CpuGroup, number> = { broker: 0, store: 0, bench: 0, other: 0 };
       for (const [pid, now] of processTicks()) {
@@ -88,7 +85,7 @@ export function startCpu(): { stop: () => CpuUse } {
         seconds[now.group] += Math.max(0, now.ticks - was) / HZ;
       }
       const dt = m1.total - m0.total;
-      return { wallMs, cores: availableParallelism(), seconds, machineBusy: dt > 0 ? (m1.busy - m0.busy) / dt : Number.NaN };
+      return { cores: availableParallelism(), seconds, machineBusy: dt > 0 ? (m1.busy - m0.busy) / dt : Number.NaN };
     },
   };
 }

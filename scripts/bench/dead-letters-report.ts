@@ -17,18 +17,21 @@ type CpuRow = { run: string; broker: string; rate: Throughput; cpu: CpuUse[] };
 /** A Redrive run and its bare baseline, as the CPU table shows them and its sentences compare them. */
 type CpuPair = { what: string; redrive: CpuRow; bareName: string; bare: CpuRow };
 
+/** A row's per-letter figures, medians over its rounds (null when none was metered). */
+const cpuOf = (r: CpuRow) => medianPerLetter(r.cpu.map((cpu) => ({ cpu, n: r.rate.n })));
+const us = (x: number) => (Number.isFinite(x) ? `${Math.round(x)} µs` : "–");
+
 /**
  * Where each run's CPU went, per letter (medians over the rounds), and the letters a second the
  * machine's cores allow at that cost: broker + PostgreSQL + the bench's process (Redrive's job or
  * collector, or the bare client), the work the run itself made.
  */
 export function renderCpu(rows: CpuRow[]): string[] {
-  const us = (x: number) => (Number.isFinite(x) ? `${Math.round(x)} µs` : "–");
   const pct = (x: number) => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : "–");
   const out: string[] = [];
   let cores = 0;
   for (const r of rows) {
-    const m = medianPerLetter(r.cpu.map((cpu) => ({ cpu, n: r.rate.n })));
+    const m = cpuOf(r);
     if (!m) continue;
     cores = m.cores;
     out.push(
@@ -45,10 +48,9 @@ export function renderCpu(rows: CpuRow[]): string[] {
 
 /** "the requeue job's own CPU cost … allows at most …": the CPU ceiling of `job` against `bare`, or nothing when not measured. */
 function cpuCeilingSentence({ what, redrive: job, bareName, bare }: CpuPair, targetRatio: number): string[] {
-  const j = medianPerLetter(job.cpu.map((cpu) => ({ cpu, n: job.rate.n })));
-  const b = medianPerLetter(bare.cpu.map((cpu) => ({ cpu, n: bare.rate.n })));
+  const j = cpuOf(job);
+  const b = cpuOf(bare);
   if (!j || !b || !Number.isFinite(j.ceiling)) return [];
-  const us = (x: number) => `${Math.round(x)} µs`;
   const limit = j.ceiling / bare.rate.perSecond;
   return [
     `${what} cost ${us(j.perLetter.total)} of CPU a letter (broker ${us(j.perLetter.broker)}, PostgreSQL ${us(j.perLetter.store)}, Redrive ${us(j.perLetter.bench)}); ${bareName} ${us(b.perLetter.total)} (broker ${us(b.perLetter.broker)}, client ${us(b.perLetter.bench)}).`,
@@ -92,15 +94,15 @@ export function renderCollection(f: DeadLetterFigures): string[] {
     ...cpuSection([
       {
         what: "Collection from the RabbitMQ DLQ",
-        redrive: { run: "collect from a RabbitMQ DLQ", broker: "RabbitMQ", rate: c.redrive.median, cpu: c.cpu?.redrive ?? [] },
+        redrive: { run: "collect from a RabbitMQ DLQ", broker: "RabbitMQ", rate: c.redrive.median, cpu: c.cpu.redrive },
         bareName: "the bare consumer",
-        bare: { run: "bare consumer", broker: "RabbitMQ", rate: c.bare.median, cpu: c.cpu?.bare ?? [] },
+        bare: { run: "bare consumer", broker: "RabbitMQ", rate: c.bare.median, cpu: c.cpu.bare },
       },
       {
         what: "Collection of JetStream dead letters",
-        redrive: { run: "collect JetStream dead letters", broker: "NATS", rate: n.redrive.median, cpu: n.cpu?.redrive ?? [] },
+        redrive: { run: "collect JetStream dead letters", broker: "NATS", rate: n.redrive.median, cpu: n.cpu.redrive },
         bareName: "the bare loop",
-        bare: { run: "bare advisory fetch + STREAM.MSG.GET", broker: "NATS", rate: n.bare.median, cpu: n.cpu?.bare ?? [] },
+        bare: { run: "bare advisory fetch + STREAM.MSG.GET", broker: "NATS", rate: n.bare.median, cpu: n.cpu.bare },
       },
     ]),
     `Nothing is acked before it is stored: each batch is acked after its INSERT committed. Accounted for: ${int(c.stored)} RabbitMQ letters stored, ${int(c.left)} left on the DLQs; ${int(n.stored)} JetStream letters stored.`,
@@ -172,19 +174,19 @@ export function renderRequeue(f: DeadLetterFigures): string[] {
       [
         {
           what: "The RabbitMQ requeue job",
-          redrive: { run: "RabbitMQ requeue job", broker: "RabbitMQ", rate: r.job.median, cpu: r.cpu?.job ?? [] },
+          redrive: { run: "RabbitMQ requeue job", broker: "RabbitMQ", rate: r.job.median, cpu: r.cpu.job },
           bareName: "the bare ConfirmChannel",
-          bare: { run: "bare ConfirmChannel", broker: "RabbitMQ", rate: r.bare.median, cpu: r.cpu?.bare ?? [] },
+          bare: { run: "bare ConfirmChannel", broker: "RabbitMQ", rate: r.bare.median, cpu: r.cpu.bare },
         },
         {
           what: "The JetStream requeue job",
-          redrive: { run: "JetStream requeue job", broker: "NATS", rate: n.job.median, cpu: n.cpu?.job ?? [] },
+          redrive: { run: "JetStream requeue job", broker: "NATS", rate: n.job.median, cpu: n.cpu.job },
           bareName: "bare js.publish",
-          bare: { run: "bare js.publish", broker: "NATS", rate: n.bare.median, cpu: n.cpu?.bare ?? [] },
+          bare: { run: "bare js.publish", broker: "NATS", rate: n.bare.median, cpu: n.cpu.bare },
         },
       ],
       // Shown after the RabbitMQ pair: the same job's store work alone.
-      [{ run: "bookkeeping alone (terminate job)", broker: "RabbitMQ", rate: r.bookkeeping.median, cpu: r.cpu?.bookkeeping ?? [] }],
+      [{ run: "bookkeeping alone (terminate job)", broker: "RabbitMQ", rate: r.bookkeeping.median, cpu: r.cpu.bookkeeping }],
     ),
     "| job | start request → first letter on the broker | `startJob` returns | peak RSS of the process running the job |",
     "| --- | ---: | ---: | ---: |",

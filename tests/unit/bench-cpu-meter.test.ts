@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { canMeterCpu, cpuCeiling, medianPerLetter, perLetter, startCpu, type CpuUse } from "../../scripts/bench/cpu-meter";
 
-const use = (seconds: CpuUse["seconds"], cores = 2): CpuUse => ({ wallMs: 1000, cores, seconds, machineBusy: 0.5 });
+const use = (seconds: CpuUse["seconds"], cores = 2): CpuUse => ({ cores, seconds, machineBusy: 0.5 });
 
 describe("the bench's CPU meter", () => {
   it("gives each group's CPU a letter, and the letters a second the cores allow at the run's own cost", () => {
