@@ -210,7 +210,7 @@ export async function runBench(options: BenchOptions, signal: AbortSignal, log: 
   if (options.load) {
     log("load: the built app sampling its own load while concurrent clients browse");
     loadRun = await runLoad(
-      { queues: options.queues, consumers: options.consumers, letters: options.inbox, clients: options.loadClients, seconds: options.loadSeconds, baselineSeconds: 30, quick: false, out: options.out ? "docs/figures/load.json" : null, command: options.command },
+      { queues: options.queues, consumers: options.consumers, letters: options.inbox, jobLetters: options.requeue, clients: options.loadClients, seconds: options.loadSeconds, baselineSeconds: 30, quick: false, out: options.out ? "docs/figures/load.json" : null, command: options.command },
       signal,
       log,
     ).then(

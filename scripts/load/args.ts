@@ -4,6 +4,8 @@ export type LoadOptions = {
   queues: number;
   consumers: number;
   letters: number;
+  /** Letters of the requeue job the app runs after the load phases (its RSS through it); 0: none. */
+  jobLetters: number;
   clients: number;
   /** How long the concurrent phase lasts; the single-client baseline runs `baselineSeconds` before it. */
   seconds: number;
@@ -16,17 +18,19 @@ export type LoadOptions = {
 
 export const DEFAULT_LOAD_OUT = "docs/figures/load.json";
 
-export const LOAD_USAGE = `Usage: npm run load -- [--queues N] [--consumers N] [--letters N] [--clients N] [--seconds N] [--baseline-seconds N] [--quick] [--out PATH | --no-write]
+export const LOAD_USAGE = `Usage: npm run load -- [--queues N] [--consumers N] [--letters N] [--job-letters N] [--clients N] [--seconds N] [--baseline-seconds N] [--quick] [--out PATH | --no-write]
 
 The load run (127.0.0.1 only): N RabbitMQ queues in a private vhost and N JetStream consumers, swept by
 the built app's own sampler every 10 s, N letters in its inbox, and N concurrent API clients browsing
 (overview, consumers, a consumer and its chart, the inbox, its groups, a letter, jobs) for N seconds,
-after a single-client baseline of the same mix. Prints p50/p95/p99 latency and the error rate per
-endpoint and writes them as JSON (docs/reliability.md and docs/benchmarks.md are rendered from it).
+after a single-client baseline of the same mix; then the same app, still sampling, runs a requeue job
+of N more letters started through /api/jobs, and its memory through the job is reported. Prints
+p50/p95/p99 latency and the error rate per endpoint and writes them as JSON (docs/reliability.md and docs/benchmarks.md are rendered from it).
 
   --queues N            RabbitMQ queues (default 10000; --quick: 500)
   --consumers N         JetStream durable pull consumers (default 2000; --quick: 100)
   --letters N           letters in the inbox (default 1000000; --quick: 20000)
+  --job-letters N       letters of the app's requeue job (default 100000; --quick: 2000)
   --clients N           concurrent API clients (default 50; --quick: 10)
   --seconds N           length of the concurrent phase (default 120; --quick: 20)
   --baseline-seconds N  length of the single-client baseline (default 30; --quick: 10)
@@ -52,6 +56,7 @@ const FLAGS = {
   queues: { type: "string" },
   consumers: { type: "string" },
   letters: { type: "string" },
+  "job-letters": { type: "string" },
   clients: { type: "string" },
   seconds: { type: "string" },
   "baseline-seconds": { type: "string" },
@@ -71,6 +76,7 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions | "help" {
     queues: count("--queues", v.queues, 100_000),
     consumers: count("--consumers", v.consumers, 20_000),
     letters: count("--letters", v.letters, 10_000_000),
+    jobLetters: count("--job-letters", v["job-letters"], 10_000_000),
     clients: count("--clients", v.clients, 500),
     seconds: count("--seconds", v.seconds, 3600),
     baselineSeconds: count("--baseline-seconds", v["baseline-seconds"], 3600),
@@ -80,6 +86,7 @@ export function parseLoadArgs(argv: readonly string[]): LoadOptions | "help" {
     queues: quick ? 500 : 10_000,
     consumers: quick ? 100 : 2000,
     letters: quick ? 20_000 : 1_000_000,
+    jobLetters: quick ? 2000 : 100_000,
     clients: quick ? 10 : 50,
     seconds: quick ? 20 : 120,
     baselineSeconds: quick ? 10 : 30,

@@ -16,6 +16,7 @@ import { createRabbitLoad } from "../bench/rabbit-load";
 import { percentile } from "../bench/stats";
 import { createDatabase, dropDatabase } from "../bench/temp-database";
 import type { LoadOptions } from "./args";
+import { runAppJob } from "./app-job";
 import { machineShares, machineUsage, processTreeUsage, watchApp } from "./app-usage";
 import { renderLoad, type Latency, type LoadFigures } from "./report";
 
@@ -219,6 +220,15 @@ export async function runLoad(options: LoadOptions, signal: AbortSignal, log: (l
       costs.push({ key: e.key, label: e.label, n: r.samples.length, p50: percentile(r.samples.map((x) => x.ms), 50), cpuMs: r.cpuMs / r.samples.length });
     }
 
+    // The app's memory through a requeue job: started through /api/jobs as an operator starts it,
+    // run by the app's own runner while it keeps sampling, its letters beside the inbox's million.
+    const inboxLetters = await store.prisma.deadLetter.count();
+    log(`job: a requeue job of ${options.jobLetters.toLocaleString("en-US")} letters run by the app, sampling on`);
+    sweeps.phase = "job";
+    usage.phase = "job";
+    const job = await runAppJob({ app, store, clusterId: ids[0]!, clusterName: names.rabbit, vhost: names.vhost, n: options.jobLetters, signal, log });
+    log(`  ${Math.round(job.letters / (job.ms / 1000))}/s, app RSS ${Math.round(job.rssBeforeMiB)} → peak ${Math.round(job.peakRssMiB)} MiB`);
+
     // The same load with sampling paused: the app restarted while this run holds the sampler's
     // leader lock, so it serves as a replica that is not the leader (reads only, no sweeps).
     log(`paused: the app without sampling, ${options.clients} clients for ${options.seconds} s`);
@@ -253,7 +263,7 @@ export async function runLoad(options: LoadOptions, signal: AbortSignal, log: (l
       date: machine.date,
       command: options.command,
       machine: { cpus: machine.cpus, cpuModel: machine.cpuModel, memoryGiB: machine.memoryGiB, loadAverageStart: machine.loadAverage, loadAverageEnd: loadAverage(), node: machine.node, rabbitmq: machine.rabbitmq, rabbitMemoryMiB: memory },
-      sizes: { queues: options.queues, consumers: options.consumers, natsConsumersSwept: nats.before.consumers + options.consumers, letters: await store.prisma.deadLetter.count(), clients: options.clients, seconds: options.seconds, baselineSeconds: options.baselineSeconds, rabbitMessages: rabbit.messages },
+      sizes: { queues: options.queues, consumers: options.consumers, natsConsumersSwept: nats.before.consumers + options.consumers, letters: inboxLetters, clients: options.clients, seconds: options.seconds, baselineSeconds: options.baselineSeconds, rabbitMessages: rabbit.messages },
       endpoints: ENDPOINTS.map((e) => {
         const b = base.samples.filter((s) => s.key === e.key);
         const l = load.samples.filter((s) => s.key === e.key);
@@ -283,6 +293,7 @@ export async function runLoad(options: LoadOptions, signal: AbortSignal, log: (l
         machineShares: { baseline: base.shares, load: load.shares, paused: paused.shares },
       },
       costs,
+      job,
       setup,
       errorsSeen,
       warnings,
