@@ -1,6 +1,7 @@
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, StorageType, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import amqp from "amqplib";
+import pg from "pg";
 import { principalFor } from "@/lib/auth/permissions";
 import { CaptureCollector, ensureCaptureStream } from "@/lib/brokers/nats/capture-collector";
 import { RabbitCollector } from "@/lib/brokers/rabbitmq/rabbit-collector";
@@ -478,6 +479,8 @@ export type RabbitRequeue = {
   bare: Rounds;
   shovel: Rounds;
   ratios: { bare: number[]; shovel: number[] };
+  /** The store's floor: the letters' inbox state updated alone, once, after the rounds. */
+  floor: { rate: Throughput; cpu: CpuUse };
   /** CPU used during each round's job, bare ConfirmChannel and bookkeeping job (cpu-meter.ts). */
   cpu: { job: CpuUse[]; bare: CpuUse[]; bookkeeping: CpuUse[] };
   jobs: JobFigures[];
@@ -512,6 +515,34 @@ export type RequeueCtx = {
  */
 async function settle(store: Store): Promise<void> {
   await store.prisma.$executeRawUnsafe(`VACUUM ANALYZE "dead_letters", "dead_letter_search", "redrive_job_letters", "redrive_jobs"`);
+}
+
+/**
+ * The least any requeue writes in the store: each letter's inbox state, the outcome it must record
+ * after the broker confirmed, one UPDATE a chunk as big as a job's (the table's indexes and its
+ * group-count triggers with it), from one connection, and nothing else: no claim, no job rows, no
+ * audit. Its CPU is the store's share of a requeue that no bookkeeping design can go below.
+ */
+async function stateFloor(c: RequeueCtx, source: string): Promise<{ rate: Throughput; cpu: CpuUse }> {
+  await c.clone(c.n + 1, "floor", source);
+  await settle(c.store);
+  const db = new pg.Client({ connectionString: c.databaseUrl });
+  await db.connect();
+  try {
+    const ids = (await db.query<{ id: string }>(`SELECT "id" FROM "dead_letters" WHERE "source" = $1 AND "state" = 'dead' ORDER BY "captured_at" LIMIT $2`, [source, c.n])).rows.map((r) => r.id);
+    if (ids.length !== c.n) throw new Error(`the floor's letters: ${ids.length}, not ${c.n}`);
+    const metered = await meteredRate(ids.length, async () => {
+      for (let i = 0; i < ids.length; i += c.maxInFlight) {
+        c.signal.throwIfAborted();
+        await db.query(`UPDATE "dead_letters" SET "state" = 'requeued', "state_changed_at" = now() WHERE "id" = ANY($1::uuid[])`, [ids.slice(i, i + c.maxInFlight)]);
+      }
+    });
+    const moved = Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM "dead_letters" WHERE "source" = $1 AND "state" = 'requeued'`, [source])).rows[0]!.n);
+    if (moved !== c.n) throw new Error(`the floor's update moved ${moved} letters, not ${c.n}`);
+    return metered;
+  } finally {
+    await db.end();
+  }
 }
 
 export async function measureRabbitRequeue(
@@ -612,9 +643,12 @@ export async function measureRabbitRequeue(
     );
     if (bookkeepingProfile) c.log(`    bookkeeping's store time: ${describeProfile(bookkeepingProfile)}`);
   }
+  const floor = await stateFloor(c, `${c.source} (floor)`);
+  c.log(`  requeue floor (the letters' state alone): ${Math.round(floor.rate.perSecond)}/s, PostgreSQL ${Math.round((floor.cpu.seconds.store * 1e6) / n)} µs a letter`);
   return {
     job: roundsOf(job),
     bookkeeping: roundsOf(bookkeeping),
+    floor,
     bookkeepingProfile,
     bare: roundsOf(bare),
     shovel: roundsOf(shovel),

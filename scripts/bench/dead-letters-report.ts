@@ -133,6 +133,30 @@ export function renderInbox(f: DeadLetterFigures): string[] {
   return renderInboxFigures([f.inbox, ...(f.inboxEmbedded ? [f.inboxEmbedded] : [])]);
 }
 
+/**
+ * The floor's verdict: the store's CPU for the letters' states alone, added to each bare baseline's
+ * own CPU, and the rate this machine's cores would allow a requeue that wrote nothing more.
+ */
+function floorSentences(f: DeadLetterFigures): string[] {
+  const r = f.requeue.rabbit;
+  const n = f.requeue.nats;
+  const floor = medianPerLetter([{ cpu: r.floor.cpu, n: r.floor.rate.n }]);
+  if (!floor || !(floor.perLetter.store > 0)) return [];
+  const against = (name: string, bare: Throughput, cpu: CpuUse[]) => {
+    const b = medianPerLetter(cpu.map((c) => ({ cpu: c, n: bare.n })));
+    if (!b) return null;
+    const ceiling = (floor.cores * 1e6) / (b.perLetter.total + floor.perLetter.store);
+    const x = ceiling / bare.perSecond;
+    return `${name}'s own ${us(b.perLetter.total)} plus the floor's ${us(floor.perLetter.store)} allow at most ${int(ceiling)}/s, ${x.toFixed(2)}× ${name} (${x >= 0.8 ? "room for the 0.8× target: what stands between it and a requeue job is the job's bookkeeping beyond the floor and Redrive's own CPU" : "below the 0.8× target: on this machine no requeue that records each letter's outcome in this store can reach it"})`;
+  };
+  const parts = [against("the bare ConfirmChannel", r.bare.median, r.cpu.bare), against("bare js.publish", n.bare.median, n.cpu.bare)].filter((x): x is string => x !== null);
+  return [
+    `The floor: what any requeue must write in this store, each letter's inbox state after its confirm (one UPDATE a chunk of ${f.maxInFlight}, with the table's indexes and group-count triggers, from one connection; no claim, job rows or audit), measured once on ${int(r.floor.rate.n)} letters: ${per(r.floor.rate)}, PostgreSQL ${us(floor.perLetter.store)} a letter.`,
+    `With nothing else written, ${parts.join("; ")}.`,
+    "",
+  ];
+}
+
 export function renderRequeue(f: DeadLetterFigures): string[] {
   const r = f.requeue.rabbit;
   const n = f.requeue.nats;
@@ -185,9 +209,13 @@ export function renderRequeue(f: DeadLetterFigures): string[] {
           bare: { run: "bare js.publish", broker: "NATS", rate: n.bare.median, cpu: n.cpu.bare },
         },
       ],
-      // Shown after the RabbitMQ pair: the same job's store work alone.
-      [{ run: "bookkeeping alone (terminate job)", broker: "RabbitMQ", rate: r.bookkeeping.median, cpu: r.cpu.bookkeeping }],
+      // Shown after the RabbitMQ pair: the same job's store work alone, and the least of it.
+      [
+        { run: "bookkeeping alone (terminate job)", broker: "RabbitMQ", rate: r.bookkeeping.median, cpu: r.cpu.bookkeeping },
+        { run: "the floor: the letters' inbox state alone", broker: "RabbitMQ", rate: r.floor.rate, cpu: [r.floor.cpu] },
+      ],
     ),
+    ...floorSentences(f),
     "| job | start request → first letter on the broker | `startJob` returns | peak RSS of the process running the job |",
     "| --- | ---: | ---: | ---: |",
     ...r.jobs.map(

@@ -140,6 +140,11 @@ describe("the sweep benchmark, quick mode", () => {
     expect(markdown).toContain("Where the CPU went");
     expect(markdown).toMatch(/\| RabbitMQ requeue job \| [\d,]+\/s \| \d+ µs \(RabbitMQ\) \| \d+ µs \| \d+ µs \| \*\*\d+ µs\*\* \| [\d,]+\/s \(\d+% of it reached\)/);
     expect(markdown).toMatch(/The RabbitMQ requeue job cost \d+ µs of CPU a letter/);
+    // The floor: as many letters' states updated alone, the store busy, and its verdict against both bare baselines.
+    expect(q.rabbit.floor.rate.n).toBe(options.requeue);
+    expect(q.rabbit.floor.cpu.seconds.store).toBeGreaterThan(0);
+    expect(markdown).toMatch(/\| the floor: the letters' inbox state alone \| [\d,]+\/s \| \d+ µs \(RabbitMQ\) \| \d+ µs \|/);
+    expect(markdown).toMatch(/With nothing else written, the bare ConfirmChannel's own \d+ µs plus the floor's \d+ µs allow at most [\d,]+\/s, [\d.]+× the bare ConfirmChannel \([^)]*\); bare js\.publish's own \d+ µs plus the floor's \d+ µs allow at most/);
 
     // Nothing with the run's names is left on the brokers or the database server.
     const vhosts = await mgmt<Array<{ name: string }>>("GET", "/api/vhosts");
