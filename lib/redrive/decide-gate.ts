@@ -81,3 +81,17 @@ export function decideGate(f: GateFacts): GateDecision {
     reason: `Resumed itself: its destinations have been healthy and nothing came back dead for ${spoken(f.now.getTime() - since)} (asked for ${spoken(f.autoResumeMs)}).`,
   };
 }
+
+/**
+ * How far the gate counts the letters sent: a job pauses when at least `minSent` were sent and more
+ * than `threshold` of them came back, so once the count passes both `minSent` and
+ * bounced ÷ threshold, no larger count can change the decision, and the capped count, given to
+ * decideGate, decides the same. A pause's reason names the count, which is then below the cap, so
+ * exact. null (count them all) for a threshold of 0.
+ */
+export function sentCountCap(bounced: number, threshold: number, minSent: number): number | null {
+  if (!(threshold > 0)) return null;
+  const cap = Math.max(minSent, Math.ceil(bounced / threshold)) + 1;
+  // A LIMIT is an int here: past that, every letter is counted anyway.
+  return cap < 2 ** 31 - 1 ? cap : null;
+}

@@ -8,7 +8,7 @@ import type { RedriveConfig } from "@/lib/config";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import { decideCanary } from "./decide-canary";
-import { decideGate, type WatchedConsumer } from "./decide-gate";
+import { decideGate, sentCountCap, type WatchedConsumer } from "./decide-gate";
 
 // A requeue job checks its own work while it runs. Before each chunk the runner asks the gate:
 // the canary (first letters alone, then wait for the verdict), the bounce rate of what it sent,
@@ -107,6 +107,23 @@ export function createJobGate(deps: {
     );
     const last = rows.reduce<Date | null>((m, r) => (m === null || r.last > m ? r.last : m), null);
     return { bounced: rows.reduce((n, r) => n + Number(r.n), 0), reason: rows[0]?.reason ?? null, lastAt: last };
+  }
+
+  /**
+   * The job's letters the broker confirmed since `since`, counted up to `cap` (null: all). A job of a
+   * million letters is judged every second: counting them all each time would read every letter it
+   * sent so far, every second (150 ms at a million), for a figure only its ratio to the bounces needs.
+   */
+  async function sentSince(jobId: string, since: Date, cap: number | null): Promise<number> {
+    const [r] = await p.$queryRawUnsafe<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM (
+         SELECT 1 FROM "redrive_job_letters" WHERE "job_id" = $1::uuid AND "outcome" = 'done' AND "finished_at" >= $2::timestamptz LIMIT $3::int
+       ) sent`,
+      jobId,
+      since.toISOString(),
+      cap,
+    );
+    return r?.n ?? 0;
   }
 
   async function pause(job: JobRow, by: "gate" | "canary", reason: string, canary?: { state: string; detail: string }): Promise<void> {
@@ -208,10 +225,11 @@ export function createJobGate(deps: {
     const since = job.watchSince ?? job.startedAt ?? now();
     const consumers = await watchedConsumers(job);
     const running = job.state === "running";
-    const [sent, b] = await Promise.all([
-      running ? p.redriveJobLetter.count({ where: { jobId: job.id, outcome: "done", finishedAt: { gte: since } } }) : Promise.resolve(0),
-      bounces(job.id, running ? since : null, null),
-    ]);
+    const threshold = job.bounceThreshold ?? deps.redrive.bounceThresholdPercent / 100;
+    const minSent = job.bounceMinSent ?? deps.redrive.bounceMinSent;
+    const b = await bounces(job.id, running ? since : null, null);
+    // The letters sent matter only against letters that came back: none back, no count at all.
+    const sent = running && b.bounced > 0 ? await sentSince(job.id, since, sentCountCap(b.bounced, threshold, minSent)) : 0;
     const d = decideGate({
       now: now(),
       state: running ? "running" : "paused",
@@ -221,8 +239,8 @@ export function createJobGate(deps: {
       sent,
       bounced: b.bounced,
       bounceReason: b.reason,
-      threshold: job.bounceThreshold ?? deps.redrive.bounceThresholdPercent / 100,
-      minSent: job.bounceMinSent ?? deps.redrive.bounceMinSent,
+      threshold,
+      minSent,
       consumers: consumers.map((c): WatchedConsumer => ({ label: label(c), state: c.state, since: c.state_since, reason: c.state_reason })),
       autoResumeMs: job.autoResumeMinutes === null ? null : job.autoResumeMinutes * 60_000,
       lastBounceAt: b.lastAt,

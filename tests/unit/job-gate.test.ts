@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decideCanary, type CanaryFacts } from "@/lib/redrive/decide-canary";
-import { decideGate, type GateFacts } from "@/lib/redrive/decide-gate";
+import { decideGate, sentCountCap, type GateFacts } from "@/lib/redrive/decide-gate";
 
 const at = (s: string) => new Date(`2026-12-06T${s}Z`);
 
@@ -118,5 +118,35 @@ describe("the canary's decision", () => {
       kind: "pass",
       detail: expect.stringMatching(/^Canary passed on timeout: none of the 10 canary letters came back dead within 120 s/),
     });
+  });
+});
+
+describe("the gate's count of letters sent, capped", () => {
+  it("decides as the full count would, for every count, bounce and threshold, and names the exact count when it pauses", () => {
+    let checked = 0;
+    for (const threshold of [0.001, 0.05, 0.1, 0.3, 1 / 3, 0.5, 1]) {
+      for (const minSent of [1, 20, 250]) {
+        for (const bounced of [1, 2, 3, 7, 19, 20, 21, 100, 333]) {
+          const cap = sentCountCap(bounced, threshold, minSent)!;
+          expect(cap).toBeGreaterThan(minSent);
+          expect(cap).toBeGreaterThan(bounced / threshold);
+          for (const sent of [0, 1, 5, 19, 20, 21, 29, 30, 31, 99, 100, 101, 249, 250, 251, 1000, 3330, 3331, 333_000, 1_000_000]) {
+            const full = decideGate(running({ sent, bounced, threshold, minSent, bounceReason: "rejected" }));
+            const capped = decideGate(running({ sent: Math.min(sent, cap), bounced, threshold, minSent, bounceReason: "rejected" }));
+            expect(capped, `sent ${sent}, bounced ${bounced}, threshold ${threshold}, minSent ${minSent}`).toEqual(full);
+            if (full.kind === "pause") expect(sent).toBeLessThan(cap);
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBe(7 * 3 * 9 * 20);
+  });
+
+  it("counts every letter when any bounce pauses (threshold 0) or when the cap would not fit a LIMIT", () => {
+    expect(sentCountCap(5, 0, 20)).toBeNull();
+    expect(sentCountCap(2 ** 30, 0.1, 20)).toBeNull();
+    expect(sentCountCap(3, 0.1, 20)).toBe(31);
+    expect(sentCountCap(1, 0.1, 20)).toBe(21);
   });
 });
