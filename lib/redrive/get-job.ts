@@ -13,7 +13,27 @@ export async function jobCounts(jobIds: string[]): Promise<Map<string, JobCounts
   return out;
 }
 
+/**
+ * Each job's letter counts: a finished job's as kept on its row when it ended (its letters never
+ * change after), the others' (and a finished job's from before they were kept) counted live.
+ */
+export async function countsOf(jobs: Array<Pick<RedriveJob, "id" | "finalCounts">>): Promise<Map<string, JobCounts>> {
+  const out = new Map<string, JobCounts>();
+  const live: string[] = [];
+  for (const j of jobs) {
+    const kept = j.finalCounts;
+    if (kept && typeof kept === "object" && !Array.isArray(kept)) {
+      const k = kept as Record<string, unknown>;
+      out.set(j.id, Object.fromEntries(LETTER_OUTCOMES.map((o) => [o, Number(k[o] ?? 0)])) as JobCounts);
+    } else live.push(j.id);
+  }
+  if (live.length) for (const [id, c] of await jobCounts(live)) out.set(id, c);
+  return out;
+}
+
+/** Letters a second over the last 5 s, for the jobs still sending (a finished or paused job shows none). */
 export async function recentRates(jobIds: string[]): Promise<Map<string, number>> {
+  if (jobIds.length === 0) return new Map();
   const { prisma } = await getStore();
   const rows = await prisma.redriveJobLetter.groupBy({ by: ["jobId"], where: { jobId: { in: jobIds }, finishedAt: { gte: new Date(Date.now() - 5000) } }, _count: { _all: true } });
   return new Map(rows.map((r) => [r.jobId, r._count._all / 5]));
@@ -29,6 +49,9 @@ export async function jobBounces(jobIds: string[]): Promise<Map<string, number>>
   );
   return new Map(rows.map((r) => [r.job_id, Number(r.n)]));
 }
+
+/** The jobs whose current rate is shown (toJobSummary): running or cancelling. */
+export const sending = (jobs: Array<Pick<RedriveJob, "id" | "state">>) => jobs.filter((j) => j.state === "running" || j.state === "cancelling").map((j) => j.id);
 
 function toWatch(j: RedriveJob, counts: JobCounts, bounced: number): JobWatch | null {
   if (j.action !== "requeue") return null;
@@ -73,6 +96,6 @@ export async function getJob(id: string): Promise<JobSummary> {
   const { prisma } = await getStore();
   const j = await prisma.redriveJob.findUnique({ where: { id } });
   if (!j) throw new AppError("NOT_FOUND", "There is no such job.");
-  const [counts, rates, bounces] = await Promise.all([jobCounts([id]), recentRates([id]), jobBounces([id])]);
+  const [counts, rates, bounces] = await Promise.all([countsOf([j]), recentRates(sending([j])), jobBounces([id])]);
   return toJobSummary(j, counts.get(id)!, rates.get(id) ?? 0, bounces.get(id) ?? 0);
 }

@@ -47,6 +47,16 @@ describe("redrive jobs against real RabbitMQ", () => {
     return getJob(jobId);
   };
 
+  /** A finished job's counts as kept on its row: its letters' outcomes counted from the table now. */
+  const expectCountsKept = async (jobId: string) => {
+    const rows = await store.prisma.redriveJobLetter.groupBy({ by: ["outcome"], where: { jobId }, _count: { _all: true } });
+    const live = Object.fromEntries(rows.map((r) => [r.outcome, r._count._all]));
+    const job = await store.prisma.redriveJob.findUniqueOrThrow({ where: { id: jobId } });
+    expect(job.finalCounts).toEqual(live);
+    const shown = (await getJob(jobId)).counts;
+    for (const [outcome, n] of Object.entries(shown)) expect(n, outcome).toBe(live[outcome] ?? 0);
+  };
+
   beforeAll(async () => {
     db = await createTestDatabase();
     const dir = mkdtempSync(path.join(tmpdir(), "redrive-jobs-"));
@@ -154,6 +164,7 @@ describe("redrive jobs against real RabbitMQ", () => {
     const outcomes = await store.prisma.redriveJobLetter.findMany({ where: { jobId: job.id } });
     for (const o of outcomes) expect(o.detail).toMatch(/^unroutable: 312 NO_ROUTE/);
     expect(await store.prisma.deadLetter.count({ where: { id: { in: ids }, state: "dead", ...FREE } })).toBe(3);
+    await expectCountsKept(job.id);
   });
 
   it("stops within a second of a cancel; what moved stays moved and the rest is released", async () => {
@@ -171,6 +182,7 @@ describe("redrive jobs against real RabbitMQ", () => {
     expect(after.counts.cancelled).toBeGreaterThan(0);
     expect(await store.prisma.deadLetter.count({ where: { id: { in: ids }, state: "dead", ...FREE } })).toBe(after.counts.cancelled);
     await until(async () => (await drainOrders(), arrivals("cancel").length), (n) => n === after.counts.done, 20_000);
+    await expectCountsKept(job.id);
   });
 
   it("resumes after a crash without losing or doubling a letter", async () => {
