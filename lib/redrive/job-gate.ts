@@ -9,6 +9,7 @@ import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
 import { decideCanary } from "./decide-canary";
 import { decideGate, sentCountCap, type WatchedConsumer } from "./decide-gate";
+import { LETTER_OUTCOMES } from "./types";
 
 // A requeue job checks its own work while it runs. Before each chunk the runner asks the gate:
 // the canary (first letters alone, then wait for the verdict), the bounce rate of what it sent,
@@ -152,9 +153,12 @@ export function createJobGate(deps: {
     if (size === null || job.canaryState === "passed" || job.canaryState === "failed") return null;
     const [c] = await p.$queryRawUnsafe<Array<{ taken: bigint; settled: bigint; done: bigint; last: Date | null }>>(
       `SELECT count(*) FILTER (WHERE "outcome" <> 'pending') AS taken, count(*) FILTER (WHERE "outcome" NOT IN ('pending', 'in_flight')) AS settled, count(*) FILTER (WHERE "outcome" = 'done') AS done, max("finished_at") AS last
-       FROM "redrive_job_letters" WHERE "job_id" = $1::uuid AND "seq" <= $2`,
+       FROM "redrive_job_letters" WHERE "job_id" = $1::uuid AND "outcome" = ANY($3::text[]) AND "seq" <= $2`,
       job.id,
       size,
+      // Every outcome, named: the (job, outcome, seq) index then reads the canary's letters alone,
+      // one range an outcome, where seq alone left the planner a walk of every letter of the job.
+      LETTER_OUTCOMES,
     );
     const settled = Number(c?.settled ?? 0);
     const sentAt = settled >= size ? (job.canarySentAt ?? c?.last ?? now()) : null;
