@@ -53,6 +53,8 @@ type JobRow = {
   canarySize: number | null;
   canaryState: string | null;
   canarySentAt: Date | null;
+  /** Set while the job is still claiming its letters. */
+  claimUntil: Date | null;
 };
 
 type ConsumerRow = { id: string; kind: BrokerKind; parent: string; name: string; state: string; state_since: Date; state_reason: string; cluster: string };
@@ -70,18 +72,40 @@ export function createJobGate(deps: {
   /** Jobs with no canary left to send or judge: between judgements they cost no query at all. */
   const noCanary = new Set<string>();
 
+  /**
+   * Where a job's letters come from and go to, (cluster, source) and (cluster, destination): read
+   * from its letters, which for a large job is every letter it holds, so kept once the job has
+   * claimed them all (they cannot change after); while it is still claiming, read again each time.
+   */
+  const targetsOf = new Map<string, { clusters: string[]; keys: string[] }>();
+  async function jobTargets(job: JobRow): Promise<{ clusters: string[]; keys: string[] }> {
+    const kept = targetsOf.get(job.id);
+    if (kept) return kept;
+    const rows = await p.$queryRawUnsafe<Array<{ cluster_id: string; key: string }>>(
+      `SELECT DISTINCT d."cluster_id"::text AS cluster_id, d."source" AS key FROM "redrive_job_letters" jl JOIN "dead_letters" d ON d."id" = jl."letter_id" WHERE jl."job_id" = $1::uuid
+       UNION SELECT DISTINCT d."cluster_id"::text, COALESCE($2::text, d."destination") FROM "redrive_job_letters" jl JOIN "dead_letters" d ON d."id" = jl."letter_id" WHERE jl."job_id" = $1::uuid`,
+      job.id,
+      job.destination,
+    );
+    const targets = { clusters: rows.map((r) => r.cluster_id), keys: rows.map((r) => r.key) };
+    if (job.claimUntil === null) {
+      // A finished job is not asked about again: a long-lived server drops the kept ones now and then (read again if needed).
+      if (targetsOf.size >= 1000) targetsOf.clear();
+      targetsOf.set(job.id, targets);
+    }
+    return targets;
+  }
+
   /** The application consumers the job's letters go to: the ones they died in, and (RabbitMQ) the queue they are sent to. */
   async function watchedConsumers(job: JobRow): Promise<ConsumerRow[]> {
     let w = watched.get(job.id);
     if (!w || Date.now() - w.at > WATCHED_TTL_MS) {
+      const t = await jobTargets(job);
       const rows = await p.$queryRawUnsafe<Array<{ id: string }>>(
-        `WITH targets AS (
-           SELECT DISTINCT d."cluster_id", d."source" AS key FROM "redrive_job_letters" jl JOIN "dead_letters" d ON d."id" = jl."letter_id" WHERE jl."job_id" = $1::uuid
-           UNION SELECT DISTINCT d."cluster_id", COALESCE($2::text, d."destination") FROM "redrive_job_letters" jl JOIN "dead_letters" d ON d."id" = jl."letter_id" WHERE jl."job_id" = $1::uuid)
-         SELECT c."id"::text AS id FROM "consumers" c JOIN targets t ON t."cluster_id" = c."cluster_id" AND t.key = c."key"
+        `SELECT c."id"::text AS id FROM "consumers" c JOIN unnest($1::uuid[], $2::text[]) AS t("cluster_id", "key") ON t."cluster_id" = c."cluster_id" AND t."key" = c."key"
          WHERE c."gone_at" IS NULL AND c."role" IS NULL`,
-        job.id,
-        job.destination,
+        t.clusters,
+        t.keys,
       );
       w = { at: Date.now(), ids: rows.map((r) => r.id) };
       watched.set(job.id, w);
@@ -273,7 +297,12 @@ export function createJobGate(deps: {
   }
 
   return async ({ id, state }) => {
-    if (state !== "running" && state !== "paused") return null;
+    if (state !== "running" && state !== "paused") {
+      // Ending (or ended): nothing more to judge; what was kept for it goes.
+      for (const m of [lastAsked, watched, targetsOf]) m.delete(id);
+      noCanary.delete(id);
+      return null;
+    }
     const t = Date.now();
     const every = state === "running" ? RUNNING_EVERY_MS : PAUSED_EVERY_MS;
     if ((noCanary.has(id) || state !== "running") && t - (lastAsked.get(id) ?? 0) < every) return null;
@@ -294,6 +323,7 @@ export function createJobGate(deps: {
         canarySize: true,
         canaryState: true,
         canarySentAt: true,
+        claimUntil: true,
       },
     });
     if (!job || job.action !== "requeue") return null;
