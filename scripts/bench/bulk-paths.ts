@@ -5,6 +5,7 @@ import pg from "pg";
 import { principalFor } from "@/lib/auth/permissions";
 import { CaptureCollector, ensureCaptureStream } from "@/lib/brokers/nats/capture-collector";
 import { RabbitCollector } from "@/lib/brokers/rabbitmq/rabbit-collector";
+import { letterFromAmqp } from "@/lib/brokers/rabbitmq/letter-from-amqp";
 import { queueId } from "@/lib/brokers/rabbitmq/queue-id";
 import { DEFAULT_CAPTURE, type CaptureConfig, type RabbitClusterConfig } from "@/lib/config";
 import type { Store } from "@/lib/db/open-store";
@@ -126,6 +127,25 @@ export async function deadLetterInto(conn: amqp.ChannelModel, ch: amqp.Channel, 
     200,
   );
   await rejecter.close();
+}
+
+/**
+ * One real dead letter stored as the collector stores it, for copies by SQL (cloneLetter): published
+ * to `queue`, nacked into `dlq` by RabbitMQ itself, read from there and stored; returns the stored row.
+ */
+export async function storedTemplateLetter(
+  conn: amqp.ChannelModel,
+  ch: amqp.Channel,
+  store: Store,
+  where: { clusterId: string; clusterName: string; vhost: string; queue: string; dlq: string },
+  signal: AbortSignal,
+) {
+  await deadLetterInto(conn, ch, where.queue, where.dlq, 1, signal);
+  const m = await ch.get(where.dlq, { noAck: false });
+  if (m === false) throw new Error(`the template dead letter is not in ${where.dlq}`);
+  await storeLetters(store.prisma, [letterFromAmqp({ content: m.content, properties: m.properties as unknown as Record<string, unknown> }, where)]);
+  ch.ack(m);
+  return store.prisma.deadLetter.findFirstOrThrow({ where: { collectedFrom: queueId(where.vhost, where.dlq) } });
 }
 
 // ── Collection ────────────────────────────────────────────────────────────────────────────────

@@ -6,8 +6,6 @@ import { getStore } from "@/lib/db/get-store";
 import { describeError } from "@/lib/errors";
 import { openStore, type Store } from "@/lib/db/open-store";
 import { storeLetters, type NewLetter } from "@/lib/dead-letters/new-letter";
-import { letterFromAmqp } from "@/lib/brokers/rabbitmq/letter-from-amqp";
-import { queueId } from "@/lib/brokers/rabbitmq/queue-id";
 import { createJobGate } from "@/lib/redrive/job-gate";
 import { JobRunner } from "@/lib/redrive/job-runner";
 import { NatsPublisher } from "@/lib/brokers/nats/nats-publisher";
@@ -15,7 +13,7 @@ import { RabbitPublisher } from "@/lib/brokers/rabbitmq/rabbit-publisher";
 import type { LetterPublisher } from "@/lib/brokers/publisher";
 import {
   body,
-  deadLetterInto,
+  storedTemplateLetter,
   deleteBenchDurables,
   measureNatsCollection,
   measureNatsRequeue,
@@ -341,12 +339,7 @@ export async function measureDeadLetters(opts: Omit<Ctx, "warnings"> & { databas
     log(`dead letters: requeue ${c.sizes.requeue.toLocaleString("en-US")} (RabbitMQ) and ${c.sizes.requeueNats.toLocaleString("en-US")} (JetStream) letters, ${rounds} rounds, order rotating`);
     const t = performance.now();
     // A real dead letter as the template: published to rq-orders, nacked, collected from rq-orders.dlq.
-    await deadLetterInto(conn, ch, "rq-orders", "rq-orders.dlq", 1, signal);
-    const m = await ch.get("rq-orders.dlq", { noAck: false });
-    if (m === false) throw new Error("the template dead letter is not in rq-orders.dlq");
-    await storeLetters(store.prisma, [letterFromAmqp({ content: m.content, properties: m.properties as unknown as Record<string, unknown> }, { clusterId: rabbitRow.id, clusterName: names.rabbit, vhost, dlq: "rq-orders.dlq" })]);
-    ch.ack(m);
-    const rabbitTemplate = await store.prisma.deadLetter.findFirstOrThrow({ where: { collectedFrom: queueId(vhost, "rq-orders.dlq") } });
+    const rabbitTemplate = await storedTemplateLetter(conn, ch, store, { clusterId: rabbitRow.id, clusterName: names.rabbit, vhost, queue: "rq-orders", dlq: "rq-orders.dlq" }, signal);
 
     const natsSubject = `bench.${c.natsPrefix.toLowerCase()}.rq.orders`;
     const natsStream = `${c.natsPrefix}_RQ`;

@@ -1,10 +1,7 @@
 import amqp from "amqplib";
-import { letterFromAmqp } from "@/lib/brokers/rabbitmq/letter-from-amqp";
-import { queueId } from "@/lib/brokers/rabbitmq/queue-id";
 import type { Store } from "@/lib/db/open-store";
-import { storeLetters } from "@/lib/dead-letters/new-letter";
 import type { AppServer } from "../bench/app-server";
-import { deadLetterInto, messageCount, until } from "../bench/bulk-paths";
+import { messageCount, storedTemplateLetter, until } from "../bench/bulk-paths";
 import { cloneLetter } from "../bench/dead-letters";
 import { AMQP_URL } from "../bench/local";
 import { processTreeUsage } from "./app-usage";
@@ -35,13 +32,7 @@ export async function runAppJob(opts: {
   const conn = await amqp.connect(`${AMQP_URL}/${encodeURIComponent(opts.vhost)}`);
   try {
     const ch = await conn.createChannel();
-    // A real dead letter as the template: published, nacked into the DLQ, read from it and stored as the collector stores it.
-    await deadLetterInto(conn, ch, QUEUE, DLQ, 1, signal);
-    const m = await ch.get(DLQ, { noAck: false });
-    if (m === false) throw new Error(`the template dead letter is not in ${DLQ}`);
-    await storeLetters(store.prisma, [letterFromAmqp({ content: m.content, properties: m.properties as unknown as Record<string, unknown> }, { clusterId: opts.clusterId, clusterName: opts.clusterName, vhost: opts.vhost, dlq: DLQ })]);
-    ch.ack(m);
-    const template = await store.prisma.deadLetter.findFirstOrThrow({ where: { collectedFrom: queueId(opts.vhost, DLQ) } });
+    const template = await storedTemplateLetter(conn, ch, store, { clusterId: opts.clusterId, clusterName: opts.clusterName, vhost: opts.vhost, queue: QUEUE, dlq: DLQ }, signal);
     await cloneLetter(store, template.id, n, "loadjob");
     opts.log(`  ${n.toLocaleString("en-US")} letters of ${template.source} in the inbox; starting the job through the app`);
 

@@ -1,12 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openStore, type Store } from "@/lib/db/open-store";
+import type { Store } from "@/lib/db/open-store";
 import { storeLetters } from "@/lib/dead-letters/new-letter";
 import { ordersLetter } from "../support/letters";
-import { migrationsBefore } from "../support/migrations-before";
-import { createTestDatabase } from "../support/postgres";
+import { upgradedStore } from "../support/migrations-before";
 
 // A finished job keeps its letters' counts on its row (the job list reads them instead of counting
 // every letter of every finished job). Jobs that ended before the column existed get theirs when
@@ -52,23 +48,10 @@ for (const kind of ["postgres", "embedded"] as const) {
     let cleanup: () => Promise<void> = async () => undefined;
 
     beforeAll(async () => {
-      const before = await migrationsBefore(MIGRATION);
-      const db = kind === "postgres" ? await createTestDatabase("redrive_final_counts") : null;
-      const dataDir = kind === "embedded" ? mkdtempSync(path.join(tmpdir(), "redrive-final-counts-")) : "";
-      const open = (dir?: string) => openStore(db ? { kind: "postgres", url: db.url } : { kind: "embedded", dataDir }, dir);
-      try {
-        const old = await open(before.dir);
-        jobs = await oldJobs(old);
-        await old.close();
-      } finally {
-        before.drop();
-      }
-      store = await open();
-      cleanup = async () => {
-        await store.close();
-        await db?.drop();
-        if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-      };
+      const upgraded = await upgradedStore(kind, MIGRATION, oldJobs);
+      store = upgraded.store;
+      jobs = upgraded.seeded;
+      cleanup = () => upgraded.close();
     }, 120_000);
     afterAll(() => cleanup());
 

@@ -1,13 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openStore, type Store } from "@/lib/db/open-store";
+import type { Store } from "@/lib/db/open-store";
 import { whereClause, letterFilters } from "@/lib/dead-letters/letter-filters";
 import { storeLetters } from "@/lib/dead-letters/new-letter";
 import { ordersLetter } from "../support/letters";
-import { createTestDatabase } from "../support/postgres";
-import { migrationsBefore } from "../support/migrations-before";
+import { upgradedStore } from "../support/migrations-before";
 
 // The inbox's searched text (payload text, headers) lives in dead_letter_search, kept by the store
 // from dead_letters, so a job's updates of dead_letters (held by a job, state) insert into no GIN
@@ -46,26 +42,15 @@ for (const kind of ["postgres", "embedded"] as const) {
     let clusterId = "";
 
     beforeAll(async () => {
-      const before = await migrationsBefore(MIGRATION);
-      const db = kind === "postgres" ? await createTestDatabase("redrive_search") : null;
-      const dataDir = kind === "embedded" ? mkdtempSync(path.join(tmpdir(), "redrive-search-")) : "";
-      const open = (dir?: string) => openStore(db ? { kind: "postgres", url: db.url } : { kind: "embedded", dataDir }, dir);
-      try {
-        // Letters stored by the schema before the search table.
-        const old = await open(before.dir);
+      // Letters stored by the schema before the search table.
+      const upgraded = await upgradedStore(kind, MIGRATION, async (old) => {
         const [c] = await old.prisma.$queryRawUnsafe<Array<{ id: string }>>(`INSERT INTO "clusters" ("id", "name", "kind") VALUES (gen_random_uuid(), 'c', 'rabbitmq') RETURNING "id"::text AS id`);
-        clusterId = c!.id;
-        await addLetters(old, clusterId, "old", 6, (i) => ({ "x-tenant": `tenant-${i % 2}`, "x-retries": i }));
-        await old.close();
-      } finally {
-        before.drop();
-      }
-      store = await open();
-      cleanup = async () => {
-        await store.close();
-        await db?.drop();
-        if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-      };
+        await addLetters(old, c!.id, "old", 6, (i) => ({ "x-tenant": `tenant-${i % 2}`, "x-retries": i }));
+        return c!.id;
+      });
+      store = upgraded.store;
+      clusterId = upgraded.seeded;
+      cleanup = () => upgraded.close();
     }, 120_000);
     afterAll(() => cleanup());
 

@@ -2,6 +2,8 @@ import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { readMigrations } from "@/lib/db/migrate";
+import { openStore, type Store } from "@/lib/db/open-store";
+import { createTestDatabase } from "./postgres";
 
 const MIGRATIONS = path.resolve(import.meta.dirname, "../../prisma/migrations");
 
@@ -17,4 +19,41 @@ export async function migrationsBefore(suffix: string): Promise<{ dir: string; d
   for (const m of all.slice(0, cut)) cpSync(path.join(MIGRATIONS, m.name), path.join(dir, m.name), { recursive: true });
   cpSync(path.join(MIGRATIONS, "migration_lock.toml"), path.join(dir, "migration_lock.toml"));
   return { dir, drop: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A store of `kind` built by the migrations before the one ending in `suffix`, given data by `seed`
+ * through that older schema, then reopened with every migration (the upgrade under test). `close`
+ * closes it and removes its database or data folder.
+ */
+export async function upgradedStore<T>(
+  kind: "postgres" | "embedded",
+  suffix: string,
+  seed: (old: Store) => Promise<T>,
+): Promise<{ store: Store; seeded: T; close(): Promise<void> }> {
+  const before = await migrationsBefore(suffix);
+  const db = kind === "postgres" ? await createTestDatabase("redrive_upgrade") : null;
+  const dataDir = kind === "embedded" ? mkdtempSync(path.join(tmpdir(), "redrive-upgrade-")) : "";
+  const open = (dir?: string) => openStore(db ? { kind: "postgres", url: db.url } : { kind: "embedded", dataDir }, dir);
+  let seeded: T;
+  try {
+    const old = await open(before.dir);
+    try {
+      seeded = await seed(old);
+    } finally {
+      await old.close();
+    }
+  } finally {
+    before.drop();
+  }
+  const store = await open();
+  return {
+    store,
+    seeded,
+    async close() {
+      await store.close();
+      await db?.drop();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
