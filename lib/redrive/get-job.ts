@@ -4,11 +4,14 @@ import type { RedriveJob } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
 import { LETTER_OUTCOMES, type JobAction, type JobCounts, type JobState, type JobSummary, type JobWatch } from "./types";
 
+/** Every outcome's count, from letters by outcome (an outcome missing counts 0). */
+const countsFrom = (byOutcome: Record<string, unknown>): JobCounts => Object.fromEntries(LETTER_OUTCOMES.map((o) => [o, Number(byOutcome[o] ?? 0)])) as JobCounts;
+
 export async function jobCounts(jobIds: string[]): Promise<Map<string, JobCounts>> {
   const { prisma } = await getStore();
   const rows = await prisma.redriveJobLetter.groupBy({ by: ["jobId", "outcome"], where: { jobId: { in: jobIds } }, _count: { _all: true } });
   const out = new Map<string, JobCounts>();
-  for (const id of jobIds) out.set(id, Object.fromEntries(LETTER_OUTCOMES.map((o) => [o, 0])) as JobCounts);
+  for (const id of jobIds) out.set(id, countsFrom({}));
   for (const r of rows) (out.get(r.jobId)!)[r.outcome as keyof JobCounts] = r._count._all;
   return out;
 }
@@ -22,10 +25,8 @@ export async function countsOf(jobs: Array<Pick<RedriveJob, "id" | "finalCounts"
   const live: string[] = [];
   for (const j of jobs) {
     const kept = j.finalCounts;
-    if (kept && typeof kept === "object" && !Array.isArray(kept)) {
-      const k = kept as Record<string, unknown>;
-      out.set(j.id, Object.fromEntries(LETTER_OUTCOMES.map((o) => [o, Number(k[o] ?? 0)])) as JobCounts);
-    } else live.push(j.id);
+    if (kept && typeof kept === "object" && !Array.isArray(kept)) out.set(j.id, countsFrom(kept as Record<string, unknown>));
+    else live.push(j.id);
   }
   if (live.length) for (const [id, c] of await jobCounts(live)) out.set(id, c);
   return out;
@@ -50,8 +51,11 @@ export async function jobBounces(jobIds: string[]): Promise<Map<string, number>>
   return new Map(rows.map((r) => [r.job_id, Number(r.n)]));
 }
 
-/** The jobs whose current rate is shown (toJobSummary): running or cancelling. */
-export const sending = (jobs: Array<Pick<RedriveJob, "id" | "state">>) => jobs.filter((j) => j.state === "running" || j.state === "cancelling").map((j) => j.id);
+/** Whether a job in this state shows a current rate: it is still sending. */
+const showsRate = (state: string) => state === "running" || state === "cancelling";
+
+/** The jobs whose current rate is shown (toJobSummary), for recentRates. */
+export const sending = (jobs: Array<Pick<RedriveJob, "id" | "state">>) => jobs.filter((j) => showsRate(j.state)).map((j) => j.id);
 
 function toWatch(j: RedriveJob, counts: JobCounts, bounced: number): JobWatch | null {
   if (j.action !== "requeue") return null;
@@ -83,7 +87,7 @@ export function toJobSummary(j: RedriveJob, counts: JobCounts, rate: number | nu
     rate: j.rate,
     total: j.total,
     counts,
-    currentRate: j.state === "running" || j.state === "cancelling" ? rate : null,
+    currentRate: showsRate(j.state) ? rate : null,
     destination: j.destination,
     error: j.error,
     pausedReason: j.state === "paused" ? j.pausedReason : null,
