@@ -29,9 +29,11 @@ RUN npm run build
 FROM node:24-bookworm-slim
 # The same base path again, for the health check's address (server.mjs reads it from the build).
 ARG REDRIVE_BASE_PATH=""
+# MALLOC_ARENA_MAX: glibc's malloc arenas, as `npm start` sets them (package.json; README "Memory").
 ENV NODE_ENV=production \
     NEXT_TELEMETRY_DISABLED=1 \
     PORT=3000 \
+    MALLOC_ARENA_MAX=2 \
     REDRIVE_BASE_PATH=$REDRIVE_BASE_PATH
 WORKDIR /app
 RUN groupadd --gid 10001 redrive \

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { cp, mkdtemp, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { npmStart } from "../npm-start";
 import { HOST, sleep } from "./local";
 
 // The app is built from a private copy of the sources in a temp folder, never into the repository's
@@ -14,7 +15,15 @@ const BUILD_TIMEOUT_MS = 10 * 60_000;
 const READY_TIMEOUT_MS = 90_000;
 
 /** `headers` carry the bench admin's session cookie: every API call is made signed in, as the console's are. */
-export type AppServer = { url: string; pid: number; headers: Record<string, string>; stop(): Promise<void>; output(): string };
+export type AppServer = {
+  url: string;
+  pid: number;
+  headers: Record<string, string>;
+  stop(): Promise<void>;
+  output(): string;
+  /** How the process ended ("exit code 1", "signal SIGKILL"), or null while it runs. */
+  ended(): string | null;
+};
 
 const BENCH_ADMIN = { name: "bench-admin", password: "bench admin password, local only" };
 
@@ -83,20 +92,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Node's flags in `npm start` (package.json: the V8 heap's bounds), so the bench measures the memory the app is run with. */
-export async function npmStartFlags(root: string): Promise<string[]> {
-  const start = String((JSON.parse(await readFile(path.join(root, "package.json"), "utf8")) as { scripts: { start: string } }).scripts.start).split(" ");
-  if (start[0] !== "node" || start[start.length - 1] !== "server.mjs") throw new Error(`package.json's start script is "${start.join(" ")}": expected node [flags] server.mjs.`);
-  return start.slice(1, -1);
-}
-
 /** The app as `npm start` serves it (server.mjs, with npm start's Node flags) on 127.0.0.1 from the built folder, with the bench's database and config. */
 export async function startApp(opts: { dir: string; root: string; env: Record<string, string>; signal: AbortSignal }): Promise<AppServer> {
   const port = await freePort();
-  const flags = await npmStartFlags(opts.root);
-  const child: ChildProcess = spawn(process.execPath, [...flags, path.join(opts.dir, "server.mjs"), "-p", String(port), "-H", HOST], {
+  // npm start's environment and Node flags (package.json), so the bench measures the memory the app is run with.
+  const start = npmStart(opts.root);
+  const child: ChildProcess = spawn(process.execPath, [...start.command.slice(1, -1), path.join(opts.dir, "server.mjs"), "-p", String(port), "-H", HOST], {
     cwd: opts.dir,
-    env: baseEnv({ REDRIVE_ADMIN_USER: BENCH_ADMIN.name, REDRIVE_ADMIN_PASSWORD: BENCH_ADMIN.password, ...opts.env }),
+    env: baseEnv({ ...start.env, REDRIVE_ADMIN_USER: BENCH_ADMIN.name, REDRIVE_ADMIN_PASSWORD: BENCH_ADMIN.password, ...opts.env }),
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: string[] = [];
@@ -104,13 +107,21 @@ export async function startApp(opts: { dir: string; root: string; env: Record<st
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.on("exit", () => ((exited = true), resolve())));
+  let ended: string | null = null;
+  const exit = new Promise<void>((resolve) =>
+    child.on("exit", (code, sig) => {
+      exited = true;
+      ended = sig ? `signal ${sig}` : `exit code ${code}`;
+      resolve();
+    }),
+  );
   const url = `http://${HOST}:${port}`;
   const server: AppServer = {
     url,
     pid: child.pid ?? -1,
     headers: {},
     output: () => tail(lines),
+    ended: () => ended,
     async stop() {
       if (exited) return;
       child.kill("SIGTERM");
@@ -123,7 +134,7 @@ export async function startApp(opts: { dir: string; root: string; env: Record<st
   };
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (let attempt = 0; attempt < READY_TIMEOUT_MS / 250; attempt++) {
-    if (exited) throw new Error(`the app server exited before it was ready:\n${server.output()}`);
+    if (exited) throw new Error(`the app server ended (${ended}) before it was ready:\n${server.output()}`);
     if (opts.signal.aborted || Date.now() > deadline) break;
     try {
       const res = await fetch(`${url}/api/health/live`, { signal: AbortSignal.timeout(5000) });

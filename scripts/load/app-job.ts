@@ -43,7 +43,7 @@ export async function runAppJob(opts: {
       return u;
     };
     const before = sample();
-    if (!before) throw new Error(`the app (pid ${app.pid}) is not running`);
+    if (!before) throw new Error(`the app (pid ${app.pid}) is not running (${app.ended() ?? "gone"}); its last output:\n${app.output()}`);
     const sampler = setInterval(sample, 100);
     try {
       const t = performance.now();

@@ -41,6 +41,8 @@ p50/p95/p99 latency and the error rate per endpoint and writes them as JSON (doc
 
 Environment: REDRIVE_LOAD_CPU_PROF=<folder> makes each app process write a V8 CPU profile there when it
 stops (summarise with node --import tsx scripts/load/profile-summary.ts FILE.cpuprofile);
+REDRIVE_LOAD_NODE_OPTIONS=<flags> adds Node options to each app process (e.g. --heapsnapshot-signal=SIGUSR2
+--diagnostic-dir=<folder>, to take heap snapshots with kill -USR2);
 REDRIVE_LOAD_APP_DIR=<folder> serves a private copy built before (kept) instead of building one.`;
 
 export { UsageError as LoadArgsError } from "../cli-args";

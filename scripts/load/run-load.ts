@@ -175,8 +175,10 @@ export async function runLoad(options: LoadOptions, signal: AbortSignal, log: (l
     cleanup.add("the sweep watcher", () => sweeps.stop());
     // REDRIVE_LOAD_CPU_PROF=<folder>: each app process writes a V8 CPU profile there when it stops
     // (summarise with scripts/load/profile-summary.ts).
+    // REDRIVE_LOAD_NODE_OPTIONS=<flags>: more Node flags for each app process (e.g. --heapsnapshot-signal=SIGUSR2).
     const profileDir = process.env.REDRIVE_LOAD_CPU_PROF;
-    const appEnv = { DATABASE_URL: db.url, REDRIVE_CONFIG: configFile, REDRIVE_LOG_LEVEL: "warn", ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(profileDir)}` } : {}) };
+    const nodeOptions = [profileDir ? `--cpu-prof --cpu-prof-dir=${path.resolve(profileDir)}` : "", process.env.REDRIVE_LOAD_NODE_OPTIONS ?? ""].filter(Boolean).join(" ");
+    const appEnv = { DATABASE_URL: db.url, REDRIVE_CONFIG: configFile, REDRIVE_LOG_LEVEL: "warn", ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
     let app = await step("the app: next start", () => startApp({ dir, root: ROOT, env: appEnv, signal }));
     cleanup.add("the app server", () => app.stop());
     const usage = watchApp(() => app.pid);

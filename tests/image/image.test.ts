@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, queryRows } from "../support/postgres";
 import { createVhost, until } from "../support/rabbit-admin";
 import { closedPort } from "../support/tcp-proxy";
+import { npmStart } from "../../scripts/npm-start";
 
 // The container image as a platform would run it: the repository's Dockerfile built unchanged with
 // buildah on a local stand-in for node:24-bookworm-slim (scripts/ci/make-base-image.sh; the registry
@@ -259,8 +260,10 @@ describe("the container image", () => {
       ],
     };
     const command = [...(config.Entrypoint ?? []), ...(config.Cmd ?? [])];
-    // npm start: node with the V8 heap's bounds, then server.mjs.
-    expect(command).toEqual(String(JSON.parse(readFileSync("package.json", "utf8")).scripts.start).split(" "));
+    // npm start: its environment (the image's ENV), node with the V8 heap's bounds, then server.mjs.
+    const start = npmStart();
+    expect(command).toEqual(start.command);
+    for (const [name, value] of Object.entries(start.env)) expect(config.Env ?? []).toContain(`${name}=${value}`);
     const c = startContainer(
       container,
       command,
@@ -290,6 +293,9 @@ describe("the container image", () => {
       500,
     );
     expect(ready, c.logs()).toEqual({ status: 200, word: "ready" });
+    // The server runs with npm start's environment (the malloc arenas), from the image's ENV.
+    const serverEnv = readFileSync(`/proc/${c.serverPid()}/environ`, "utf8").split("\0");
+    for (const [name, value] of Object.entries(start.env)) expect(serverEnv).toContain(`${name}=${value}`);
 
     // The app applied every migration of the image to the fresh database itself.
     const applied = await queryRows<{ n: string }>(db.url, `SELECT count(*) AS n FROM "_prisma_migrations" WHERE finished_at IS NOT NULL`);

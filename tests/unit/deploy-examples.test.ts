@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
 import { ENVIRONMENT_VARIABLES, loadConfig, type RedriveConfig } from "@/lib/config";
+import { npmStart as readNpmStart } from "../../scripts/npm-start";
 
 // The example deployments in docs/deploy/ are read by platform engineers and applied as they are:
 // their probe paths, ports, command and variable names must be the ones this Redrive answers to.
@@ -15,8 +16,8 @@ type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const at = (v: unknown, ...keys: string[]): unknown => keys.reduce<unknown>((o, k) => obj(o)[k], v);
-/** `npm start` as a command line: node, its V8 heap bounds, server.mjs. The image and the examples run exactly this. */
-const npmStart = (): string[] => String(JSON.parse(readFileSync("package.json", "utf8")).scripts.start).split(" ");
+/** `npm start`'s command line: node, its V8 heap bounds, server.mjs. The image and the examples run exactly this, with its environment (the image's ENV). */
+const npmStart = (): string[] => readNpmStart().command;
 
 function manifests(): Obj[] {
   return readdirSync(K8S)
@@ -118,6 +119,7 @@ describe("the Kubernetes example (docs/deploy/kubernetes)", () => {
   it("runs two replicas of Redrive's own server (npm start), with the configuration from the environment", () => {
     expect(at(deployment, "spec", "replicas")).toBe(2);
     expect(npmStart()).toEqual(["node", "--max-semi-space-size=16", "--max-old-space-size=1024", "server.mjs"]);
+    expect(readNpmStart().env).toEqual({ MALLOC_ARENA_MAX: "2" });
     expect(container.command).toEqual(npmStart());
     const config = loadWithStandIns(env, secretContent);
     expect(config.source).toBe("REDRIVE_CONFIG_JSON");
@@ -247,6 +249,8 @@ describe("the image (Dockerfile) the examples run", () => {
     expect(last("USER")).toBe(`${String(at(pod, "securityContext", "runAsUser"))}:${String(at(pod, "securityContext", "fsGroup"))}`);
     expect(last("EXPOSE")).toBe(String(obj(arr(container.ports)[0]).containerPort));
     expect(steps.some((s) => s.op === "ENV" && new RegExp(`\\bPORT=${last("EXPOSE")!}\\b`).test(s.args))).toBe(true);
+    // npm start's environment (the allocator's arenas) is the image's too, whatever command runs it.
+    for (const [name, value] of Object.entries(readNpmStart().env)) expect(steps.some((s) => s.op === "ENV" && new RegExp(`(^|\\s)${name}=${value}(\\s|$)`).test(s.args)), name).toBe(true);
     expect(last("STOPSIGNAL")).toBe("SIGTERM");
     // Under the base path the image was built with (REDRIVE_BASE_PATH, empty by default).
     const check = /http:\/\/127\.0\.0\.1:\$\{process\.env\.PORT \|\| (\d+)\}\$\{process\.env\.REDRIVE_BASE_PATH \|\| ''\}(\/api\/[a-z/]+)/.exec(last("HEALTHCHECK") ?? "");
