@@ -27,6 +27,11 @@ const nextConfig: NextConfig = {
     "@prisma/adapter-pg",
     // One copy for the sampler (instrumentation) and /api/metrics (routes) alike.
     "prom-client",
+    // Libraries nearly every route uses. Bundled, they sat in a shared chunk that the build wrote
+    // once per route under another name, and the server held each copy's source: 23 copies of a
+    // 480 KB chunk, 21 MB of the heap. From node_modules they are loaded once (15 copies of 254 KB).
+    "yaml",
+    "zod",
   ],
   poweredByHeader: false,
   // forbidden(): a page a role may not open answers 403 with app/forbidden.tsx.

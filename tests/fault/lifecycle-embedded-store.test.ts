@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify as stringifyYaml } from "yaml";
 import { recordEvent } from "@/lib/audit/record-event";
 import { verifyChain, type ChainVerdict } from "@/lib/audit/verify-chain";
 import { openSqlSession } from "@/lib/db/open-sql-session";
@@ -55,12 +56,14 @@ const rowsOf = (out: string) => Number(/audit log intact: ([\d,]+) row/.exec(out
 describe("the embedded store belongs to one process", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "redrive-lc-store-"));
   const dataDir = path.join(dir, "data");
-  const configPath = path.join(dir, "redrive.config.json");
+  // YAML here (JSON elsewhere): the built server reads it with the yaml package, which it loads from
+  // node_modules at run time (next.config.ts serverExternalPackages), not from its bundle.
+  const configPath = path.join(dir, "redrive.config.yaml");
   const env = { REDRIVE_CONFIG: configPath, REDRIVE_DATA_DIR: dataDir, REDRIVE_ADMIN_PASSWORD: ADMIN.password };
   const running: Proc[] = [];
 
   beforeAll(() => {
-    writeFileSync(configPath, JSON.stringify(CONFIG));
+    writeFileSync(configPath, stringifyYaml(CONFIG));
     ensureBuild();
   }, 900_000);
 
