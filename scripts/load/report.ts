@@ -19,6 +19,9 @@ export type AppJobFigures = {
   /** Accounting: messages on the destination queue afterwards, and the letters the store shows requeued. */
   onQueue: number;
   requeued: number;
+  /** How long the app had been sampling when the job started, and the samples its sampler keeps per consumer in steady state (the health window and two sweeps); older runs lack them. */
+  sampledSeconds?: number;
+  keptSeconds?: number;
 };
 
 /** The issue's bar for the app's memory: 500 MB. */
@@ -184,5 +187,12 @@ function renderJob(j: AppJobFigures): string[] {
     `App RSS through a requeue job of ${int(j.letters)} letters, with those letters and the inbox's beside them: ${int(j.rssBeforeMiB)} MiB just before the start request, peak ${int(j.peakRssMiB)} MiB until it completed (target ≤ 500 MB = ${int(RSS_TARGET_MIB)} MiB ${met ? "✔" : "✘"}), sampled every 100 ms.`,
     `The job was started as an operator starts one (\`POST /api/jobs\`, a filter by source, the count typed to confirm, at ${int(j.rate)}/s, \`redrive.maxRate\`'s default) and run by the app's own runner while its sampler kept sweeping: ${int(j.letters)} letters in ${ms(j.ms)} (${int(j.letters / (j.ms / 1000))}/s).` +
       ` Accounted for: ${int(j.onQueue)} messages on the destination queue, ${int(j.requeued)} letters requeued in the store.`,
+    ...(j.sampledSeconds !== undefined && j.keptSeconds !== undefined
+      ? [
+          j.sampledSeconds >= j.keptSeconds
+            ? `It started after the app had sampled for ${int(j.sampledSeconds)} s, so its sampler held every consumer's full ${int(j.keptSeconds)} s of samples (the health window and two sweeps), as it does in steady state.`
+            : `It started after the app had sampled for only ${int(j.sampledSeconds)} s, less than the ${int(j.keptSeconds)} s of samples its sampler holds per consumer in steady state: the figure is below what a long-running app holds.`,
+        ]
+      : []),
   ];
 }

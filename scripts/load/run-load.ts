@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
+import { DEFAULT_THRESHOLDS } from "@/lib/config";
 import { SAMPLER_LOCK } from "@/lib/db/leader-lock";
 import { openStore, type Store } from "@/lib/db/open-store";
 import { describeError } from "@/lib/errors";
@@ -25,6 +27,8 @@ import { renderLoad, type Latency, type LoadFigures } from "./report";
 // request is bounded (30 s), every phase is bounded in time, and everything made is removed.
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
+/** The app's sampler interval in the load run: the default (lib/config.ts). */
+const SAMPLER_INTERVAL_SECONDS = 10;
 const REQUEST_TIMEOUT_MS = 30_000;
 
 type Endpoint = { key: string; label: string; path: (ctx: Ctx) => string; weight: number };
@@ -163,7 +167,7 @@ export async function runLoad(options: LoadOptions, signal: AbortSignal, log: (l
     await writeFile(
       configFile,
       JSON.stringify({
-        sampler: { intervalSeconds: 10 },
+        sampler: { intervalSeconds: SAMPLER_INTERVAL_SECONDS },
         clusters: [
           { name: names.rabbit, kind: "rabbitmq", amqpUrl: "amqp://guest:guest@127.0.0.1:5672", managementUrl: "http://127.0.0.1:15672", vhosts: [names.vhost] },
           // Capture off: the load run must not make Redrive's capture stream on the shared NATS.
@@ -184,9 +188,20 @@ export async function runLoad(options: LoadOptions, signal: AbortSignal, log: (l
     const usage = watchApp(() => app.pid);
     cleanup.add("the app's memory watcher", async () => usage.stop());
     const total = options.queues + options.consumers;
+    const sampledFrom = performance.now();
     await step("the app's sampler: first sweep of both clusters", () =>
       waitFor("the first sweeps", () => store.prisma.consumer.count({ where: { goneAt: null } }), (n) => n >= total, 180_000, signal, 1000),
     );
+
+    // Steady state first: the sampler keeps each consumer's samples of the health window and two
+    // sweeps more (lib/boot/get-sampler.ts), and holds that much only once it has sampled as long;
+    // the phases measure the app as it runs for days. A quick run does not wait (the report says so).
+    const keptSeconds = DEFAULT_THRESHOLDS.windowSeconds + 2 * SAMPLER_INTERVAL_SECONDS;
+    const waitMs = keptSeconds * 1000 - (performance.now() - sampledFrom);
+    if (!options.quick && waitMs > 0) {
+      log(`steady state: waiting ${Math.ceil(waitMs / 1000)} s, until the sampler holds ${keptSeconds} s of samples of every consumer`);
+      await sleep(waitMs, undefined, { signal });
+    }
 
     const consumer = await store.prisma.consumer.findFirstOrThrow({ where: { key: { endsWith: "/q-000050" } } }).catch(() => store.prisma.consumer.findFirstOrThrow());
     const firstRes = await fetch(`${app.url}/api/dead-letters`, { headers: app.headers });
@@ -228,7 +243,8 @@ export async function runLoad(options: LoadOptions, signal: AbortSignal, log: (l
     log(`job: a requeue job of ${options.jobLetters.toLocaleString("en-US")} letters run by the app, sampling on`);
     sweeps.phase = "job";
     usage.phase = "job";
-    const job = await runAppJob({ app, store, clusterId: ids[0]!, clusterName: names.rabbit, vhost: names.vhost, n: options.jobLetters, signal, log });
+    const sampledSeconds = (performance.now() - sampledFrom) / 1000;
+    const job = { ...(await runAppJob({ app, store, clusterId: ids[0]!, clusterName: names.rabbit, vhost: names.vhost, n: options.jobLetters, signal, log })), sampledSeconds, keptSeconds };
     log(`  ${Math.round(job.letters / (job.ms / 1000))}/s, app RSS ${Math.round(job.rssBeforeMiB)} → peak ${Math.round(job.peakRssMiB)} MiB`);
 
     // The same load with sampling paused: the app restarted while this run holds the sampler's

@@ -53,6 +53,11 @@ describe("the load run, small", () => {
     expect(job.cpuMs).toBeGreaterThan(0);
     expect(markdown).toMatch(/\| a requeue job of 3,000 letters, sampling \(no clients\) \| \| \d+ µs a letter \| \d+ % of a core \| [\d,]+ MiB \|/);
     expect(markdown).toMatch(/App RSS through a requeue job of 3,000 letters, [^\n]*peak [\d,]+ MiB until it completed \(target ≤ 500 MB = 477 MiB [✔✘]\)/);
+    // A quick run does not wait for the sampler's steady state (320 s of samples kept), and says so.
+    expect(job.keptSeconds).toBe(320);
+    expect(job.sampledSeconds).toBeGreaterThan(0);
+    expect(job.sampledSeconds).toBeLessThan(job.keptSeconds!);
+    expect(markdown).toMatch(/It started after the app had sampled for only \d+ s, less than the 320 s of samples its sampler holds per consumer in steady state/);
     expect(markdown).toContain("Accounted for: 3,000 messages on the destination queue, 3,000 letters requeued in the store.");
 
     const after = await leftovers();
