@@ -34,12 +34,37 @@ export function countersReset(prev: RawPoint, cur: RawPoint): boolean {
   );
 }
 
+/**
+ * A point written out field by field, as one object literal: the sampler holds every consumer's
+ * last 320 s of points (384,000 of them at 12,000 consumers), and V8 gives a literal all its fields
+ * in the object itself. Spreading the reading and adding the rates to it, as before, left the rates
+ * in a second array per point: 31 bytes a point more (12 MB at that size, measured with heapUsed).
+ */
+function pointOf(cur: RawPoint, ackRate: number | null, deliverRate: number | null, inflowRate: number | null, redeliverRate: number | null): SamplePoint {
+  return {
+    t: cur.t,
+    pending: cur.pending,
+    inFlight: cur.inFlight,
+    backlog: cur.backlog,
+    inFlightLimit: cur.inFlightLimit,
+    consumerCount: cur.consumerCount,
+    deliveredTotal: cur.deliveredTotal,
+    ackedTotal: cur.ackedTotal,
+    publishedTotal: cur.publishedTotal,
+    redeliveredTotal: cur.redeliveredTotal,
+    counterEpoch: cur.counterEpoch,
+    ackRate,
+    deliverRate,
+    inflowRate,
+    redeliverRate,
+  };
+}
+
 /** Rates from counter deltas; never negative, null where a reading lacks the counter or counters reset. */
 export function derivePoint(prev: SamplePoint | RawPoint | undefined, cur: RawPoint): SamplePoint {
-  const none = { ...cur, ackRate: null, deliverRate: null, inflowRate: null, redeliverRate: null };
-  if (!prev) return none;
+  if (!prev) return pointOf(cur, null, null, null, null);
   const dt = (cur.t - prev.t) / 1000;
-  if (dt <= 0 || countersReset(prev, cur)) return none;
+  if (dt <= 0 || countersReset(prev, cur)) return pointOf(cur, null, null, null, null);
   const rate = (d: number | null) => (d === null ? null : Math.max(0, d) / dt);
   const dAcked = delta(prev.ackedTotal, cur.ackedTotal);
   const dDelivered = delta(prev.deliveredTotal, cur.deliveredTotal);
@@ -55,7 +80,7 @@ export function derivePoint(prev: SamplePoint | RawPoint | undefined, cur: RawPo
     const fresh = dPublished - (cur.pending - prev.pending);
     redelivered = Math.max(0, dDelivered - fresh);
   }
-  return { ...cur, ackRate: rate(dAcked), deliverRate: rate(dDelivered), inflowRate: rate(inflow), redeliverRate: rate(redelivered) };
+  return pointOf(cur, rate(dAcked), rate(dDelivered), rate(inflow), rate(redelivered));
 }
 
 /** A rate's time-weighted mean (per second) over the points after `since`; null when none of them has that rate. */
