@@ -106,11 +106,9 @@ export async function startApp(opts: { dir: string; root: string; env: Record<st
   const keep = (b: Buffer) => lines.push(b.toString()) > 400 && lines.splice(0, 200);
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
-  let exited = false;
   let ended: string | null = null;
   const exit = new Promise<void>((resolve) =>
     child.on("exit", (code, sig) => {
-      exited = true;
       ended = sig ? `signal ${sig}` : `exit code ${code}`;
       resolve();
     }),
@@ -123,10 +121,10 @@ export async function startApp(opts: { dir: string; root: string; env: Record<st
     output: () => tail(lines),
     ended: () => ended,
     async stop() {
-      if (exited) return;
+      if (ended !== null) return;
       child.kill("SIGTERM");
       await Promise.race([exit, sleep(10_000)]);
-      if (!exited) {
+      if (ended === null) {
         child.kill("SIGKILL");
         await Promise.race([exit, sleep(5000)]);
       }
@@ -134,7 +132,7 @@ export async function startApp(opts: { dir: string; root: string; env: Record<st
   };
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (let attempt = 0; attempt < READY_TIMEOUT_MS / 250; attempt++) {
-    if (exited) throw new Error(`the app server ended (${ended}) before it was ready:\n${server.output()}`);
+    if (ended !== null) throw new Error(`the app server ended (${ended}) before it was ready:\n${server.output()}`);
     if (opts.signal.aborted || Date.now() > deadline) break;
     try {
       const res = await fetch(`${url}/api/health/live`, { signal: AbortSignal.timeout(5000) });

@@ -5,6 +5,7 @@ import path from "node:path";
 import pg from "pg";
 import { DEFAULT_THRESHOLDS } from "@/lib/config";
 import { SAMPLER_LOCK } from "@/lib/db/leader-lock";
+import { keptWindowMs } from "@/lib/health/sampler/consumer-windows";
 import { openStore, type Store } from "@/lib/db/open-store";
 import { describeError } from "@/lib/errors";
 import { buildPrivateCopy, startApp } from "../bench/app-server";
@@ -194,9 +195,9 @@ export async function runLoad(options: LoadOptions, signal: AbortSignal, log: (l
     );
 
     // Steady state first: the sampler keeps each consumer's samples of the health window and two
-    // sweeps more (lib/boot/get-sampler.ts), and holds that much only once it has sampled as long;
+    // sweeps more (keptWindowMs), and holds that much only once it has sampled as long;
     // the phases measure the app as it runs for days. A quick run does not wait (the report says so).
-    const keptSeconds = DEFAULT_THRESHOLDS.windowSeconds + 2 * SAMPLER_INTERVAL_SECONDS;
+    const keptSeconds = keptWindowMs(DEFAULT_THRESHOLDS.windowSeconds * 1000, SAMPLER_INTERVAL_SECONDS * 1000) / 1000;
     const waitMs = keptSeconds * 1000 - (performance.now() - sampledFrom);
     if (!options.quick && waitMs > 0) {
       log(`steady state: waiting ${Math.ceil(waitMs / 1000)} s, until the sampler holds ${keptSeconds} s of samples of every consumer`);

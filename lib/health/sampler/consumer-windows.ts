@@ -27,6 +27,9 @@ type SampleRow = {
 
 type StateMark = { state: HealthState; since: Date };
 
+/** How long each consumer's samples are kept: the health window and two sweeps more (the load run waits this long for steady state). */
+export const keptWindowMs = (windowMs: number, intervalMs: number): number => windowMs + 2 * intervalMs;
+
 /** The sliding window of recent samples per consumer, held by the sampling leader. */
 export class ConsumerWindows {
   private readonly points = new Map<string, SamplePoint[]>();

@@ -3,7 +3,7 @@ import type { Broker } from "@/lib/brokers/types";
 import type { ClusterConfig } from "@/lib/config";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { describeError } from "@/lib/errors";
-import { ConsumerWindows } from "./consumer-windows";
+import { ConsumerWindows, keptWindowMs } from "./consumer-windows";
 import type { LeaderLock } from "@/lib/db/leader-lock";
 import { expireOldData, packBoundary, packDays, packHours } from "./maintain-retention";
 import { sweepCluster, type SweepResult } from "./sweep-cluster";
@@ -114,7 +114,7 @@ export class Sampler {
       let windows = this.windows.get(t.cluster.name);
       if (!windows) {
         // Taking a cluster over: continue from what its previous leader stored.
-        windows = new ConsumerWindows(this.options.windowMs + 2 * this.options.intervalMs);
+        windows = new ConsumerWindows(keptWindowMs(this.options.windowMs, this.options.intervalMs));
         const clusterId = await ensureCluster(this.prisma, t.cluster.name, t.cluster.kind);
         await windows.load(this.prisma, at, clusterId);
         this.windows.set(t.cluster.name, windows);
