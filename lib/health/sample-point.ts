@@ -35,10 +35,10 @@ export function countersReset(prev: RawPoint, cur: RawPoint): boolean {
 }
 
 /**
- * A point written out field by field, as one object literal: the sampler holds every consumer's
- * last 320 s of points (384,000 of them at 12,000 consumers), and V8 gives a literal all its fields
- * in the object itself. Spreading the reading and adding the rates to it, as before, left the rates
- * in a second array per point: 31 bytes a point more (12 MB at that size, measured with heapUsed).
+ * A point written out field by field, as one object literal of one shape: V8 then gives it all its
+ * fields in the object itself. Spreading the reading and adding the rates to it, as before, left the
+ * rates in a second array per point. The sampler keeps its windows as numbers (sampler/point-ring.ts)
+ * and makes objects of them for each sweep, so every sweep makes hundreds of thousands of these.
  */
 function pointOf(cur: RawPoint, ackRate: number | null, deliverRate: number | null, inflowRate: number | null, redeliverRate: number | null): SamplePoint {
   return {

@@ -6,6 +6,7 @@ import { carrySince, type Detected } from "../findings";
 import { readFindings } from "../to-summary";
 import type { Finding, FindingCode, HealthState } from "../types";
 import type { Written } from "./write-sweep";
+import { PointRing } from "./point-ring";
 
 type SampleRow = {
   consumer_id: string;
@@ -32,7 +33,8 @@ export const keptWindowMs = (windowMs: number, intervalMs: number): number => wi
 
 /** The sliding window of recent samples per consumer, held by the sampling leader. */
 export class ConsumerWindows {
-  private readonly points = new Map<string, SamplePoint[]>();
+  /** Each consumer's points, as numbers (point-ring.ts): made into objects only while it is judged. */
+  private readonly points = new Map<string, PointRing>();
   private readonly states = new Map<string, StateMark>();
   /** Since when each finding of a consumer has held: kept across sweeps, as the window forgets old points. */
   private readonly findingSince = new Map<string, Map<FindingCode, number>>();
@@ -43,24 +45,35 @@ export class ConsumerWindows {
   /** When the cluster was last swept, by this leader. */
   sweptAt: Date | null = null;
 
-  constructor(private readonly keepMs: number) {}
+  /** Points a consumer is expected to hold: the kept span's sweeps, and two more for late ones. */
+  private readonly expectedPoints: number;
 
+  /** `intervalMs`, when known, sizes each consumer's ring for the points it will hold. */
+  constructor(
+    private readonly keepMs: number,
+    intervalMs?: number,
+  ) {
+    this.expectedPoints = intervalMs && intervalMs > 0 ? Math.floor(keepMs / intervalMs) + 2 : 8;
+  }
+
+  /** The consumer's points, oldest first, as objects made for this call. */
   get(id: string): SamplePoint[] {
-    return this.points.get(id) ?? [];
+    return this.points.get(id)?.points() ?? [];
   }
 
   last(id: string): SamplePoint | undefined {
-    const list = this.points.get(id);
-    return list?.[list.length - 1];
+    const ring = this.points.get(id);
+    return ring && ring.length > 0 ? ring.at(ring.length - 1) : undefined;
   }
 
-  push(id: string, point: SamplePoint): SamplePoint[] {
-    const list = this.points.get(id) ?? [];
-    list.push(point);
-    const cutoff = point.t - this.keepMs;
-    while (list.length > 2 && list[0]!.t < cutoff) list.shift();
-    this.points.set(id, list);
-    return list;
+  /** Adds the consumer's newest point and forgets its points older than the kept span (keeping two). */
+  push(id: string, point: SamplePoint): void {
+    let ring = this.points.get(id);
+    if (!ring) {
+      ring = new PointRing(this.expectedPoints);
+      this.points.set(id, ring);
+    }
+    ring.push(point, this.keepMs);
   }
 
   /** Records the state; returns since when the consumer has been in it: from `evidenceSince` (ms) when the rules say when its evidence began, else from this sweep. */
@@ -105,8 +118,7 @@ export class ConsumerWindows {
     );
     const num = (v: bigint | number | null) => (v === null ? null : Number(v));
     for (const r of rows) {
-      const list = this.points.get(r.consumer_id) ?? [];
-      list.push({
+      this.push(r.consumer_id, {
         t: new Date(r.taken_at).getTime(),
         pending: Number(r.backlog) - Number(r.in_flight),
         inFlight: Number(r.in_flight),
@@ -123,7 +135,6 @@ export class ConsumerWindows {
         inflowRate: r.inflow_rate,
         redeliverRate: r.redeliver_rate,
       });
-      this.points.set(r.consumer_id, list);
     }
     const states = await prisma.consumer.findMany({ where: { goneAt: null, ...(clusterId ? { clusterId } : {}) }, select: { id: true, state: true, stateSince: true, findings: true } });
     for (const s of states) {

@@ -114,7 +114,7 @@ export class Sampler {
       let windows = this.windows.get(t.cluster.name);
       if (!windows) {
         // Taking a cluster over: continue from what its previous leader stored.
-        windows = new ConsumerWindows(keptWindowMs(this.options.windowMs, this.options.intervalMs));
+        windows = new ConsumerWindows(keptWindowMs(this.options.windowMs, this.options.intervalMs), this.options.intervalMs);
         const clusterId = await ensureCluster(this.prisma, t.cluster.name, t.cluster.kind);
         await windows.load(this.prisma, at, clusterId);
         this.windows.set(t.cluster.name, windows);

@@ -108,13 +108,15 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
   const contextRead = performance.now();
   const ids = await upsertConsumers(prisma, clusterId, cluster.kind, readings, at, windows.known);
   const upserted = performance.now();
-  // First every point, then the verdicts: a queue's verdict may read its DLQ's latest inflow.
-  const pushed: Array<{ id: string; reading: ConsumerReading; point: SamplePoint; window: SamplePoint[] }> = [];
+  // First every point, then the verdicts: a queue's verdict may read its DLQ's latest inflow. A
+  // consumer's window is made into objects only while it is judged, never all of them at once.
+  const pushed: Array<{ id: string; reading: ConsumerReading; point: SamplePoint }> = [];
   for (const reading of readings) {
     const id = ids.get(reading.key);
     if (!id) continue;
     const point = derivePoint(windows.last(id), toRaw(reading, at.getTime()));
-    pushed.push({ id, reading, point, window: windows.push(id, point) });
+    windows.push(id, point);
+    pushed.push({ id, reading, point });
   }
   const deadPerMinute = new Map(context.deadLettersPerMinute);
   for (const [dlqKey, source] of context.fedByOne) {
@@ -125,7 +127,8 @@ export async function sweepCluster(deps: { prisma: PrismaClient; broker: Broker;
   }
   const captureMissing = missingCapture(cluster, readings);
   const rows: SweepRow[] = [];
-  for (const { id, reading, point, window } of pushed) {
+  for (const { id, reading, point } of pushed) {
+    const window = windows.get(id);
     const role = context.roles.get(reading.key) ?? (context.captureStream !== null && reading.key.startsWith(`${context.captureStream}/`) ? "capture" : null);
     const deadLetterPerMinute = deadPerMinute.get(reading.key) ?? null;
     const judged = evaluateHealth(window, { now: at.getTime(), intervalMs, thresholds, reachable: true, role, deadLetterPerMinute, held: windows.held(id) });
