@@ -5,7 +5,7 @@ import { getStore } from "@/lib/db/get-store";
 import { listDlqFlows } from "@/lib/dead-letters/list-dlq-flows";
 import { LETTER_STATES } from "@/lib/dead-letters/types";
 import { HEALTH_STATES } from "@/lib/health/types";
-import { jobCounts } from "@/lib/redrive/get-job";
+import { countsOf } from "@/lib/redrive/get-job";
 import { JOB_STATES, LETTER_OUTCOMES } from "@/lib/redrive/types";
 import { getProcessMetrics } from "./process-metrics";
 import { BROKER_CAPABILITIES } from "@/lib/brokers/contracts";
@@ -156,7 +156,7 @@ async function buildMetrics(now: Date): Promise<{ contentType: string; text: str
   const J = ["job_id", "job_number", "action", "state"] as const;
   const jobTotal = gauge("redrive_job_letters_total", "Letters in an unfinished job.", J);
   const jobLetters = gauge("redrive_job_letters", "Letters of an unfinished job by outcome so far.", [...J, "outcome"]);
-  const counts = await jobCounts(activeJobs.map((j) => j.id));
+  const counts = await countsOf(activeJobs);
   for (const j of activeJobs) {
     const l = { job_id: j.id, job_number: String(j.number), action: j.action, state: j.state };
     jobTotal.set(l, j.total);

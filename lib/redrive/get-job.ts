@@ -17,18 +17,69 @@ export async function jobCounts(jobIds: string[]): Promise<Map<string, JobCounts
 }
 
 /**
- * Each job's letter counts: a finished job's as kept on its row when it ended (its letters never
- * change after), the others' (and a finished job's from before they were kept) counted live.
+ * A big unfinished job's live counts are shared, for a second, by everyone on this replica who asks:
+ * its page and the jobs list poll every second while it runs, and counting a million letters takes
+ * over 100 ms, so fifty people watching one job would otherwise count it fifty times a second. A
+ * count already under way is joined, not repeated. Small jobs cost little to count and are counted
+ * each time, exactly.
  */
-export async function countsOf(jobs: Array<Pick<RedriveJob, "id" | "finalCounts">>): Promise<Map<string, JobCounts>> {
+export const SHARED_COUNTS_MIN_LETTERS = 10_000;
+export const SHARED_COUNTS_MS = 1_000;
+
+type Shared = { at: number; counts: Promise<JobCounts> };
+
+export class SharedCounts {
+  private readonly entries = new Map<string, Shared>();
+
+  constructor(
+    private readonly count: (jobIds: string[]) => Promise<Map<string, JobCounts>>,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Each job's counts: the big ones' from a count started in the last second, if any; the rest counted now, in one query. */
+  async of(jobs: Array<{ id: string; total: number }>): Promise<Map<string, JobCounts>> {
+    const now = this.now();
+    for (const [id, e] of this.entries) if (now - e.at >= SHARED_COUNTS_MS) this.entries.delete(id);
+    const joined = new Map<string, Promise<JobCounts>>();
+    const fresh: string[] = [];
+    for (const j of jobs) {
+      const e = this.entries.get(j.id);
+      if (e) joined.set(j.id, e.counts);
+      else fresh.push(j.id);
+    }
+    const counted = fresh.length ? this.count(fresh) : Promise.resolve(new Map<string, JobCounts>());
+    for (const j of jobs) {
+      if (joined.has(j.id) || j.total < SHARED_COUNTS_MIN_LETTERS) continue;
+      const counts = counted.then((m) => m.get(j.id) ?? countsFrom({}));
+      const entry = { at: now, counts };
+      this.entries.set(j.id, entry);
+      // A failed count is not shared: the next request counts again.
+      counts.catch(() => {
+        if (this.entries.get(j.id) === entry) this.entries.delete(j.id);
+      });
+    }
+    const out = new Map(await counted);
+    for (const [id, p] of joined) out.set(id, await p);
+    return out;
+  }
+}
+
+const shared = new SharedCounts(jobCounts);
+
+/**
+ * Each job's letter counts: a finished job's as kept on its row when it ended (its letters never
+ * change after), the others' (and a finished job's from before they were kept) counted live, a big
+ * one's shared for a second (SharedCounts).
+ */
+export async function countsOf(jobs: Array<Pick<RedriveJob, "id" | "finalCounts" | "total">>): Promise<Map<string, JobCounts>> {
   const out = new Map<string, JobCounts>();
-  const live: string[] = [];
+  const live: Array<{ id: string; total: number }> = [];
   for (const j of jobs) {
     const kept = j.finalCounts;
     if (kept && typeof kept === "object" && !Array.isArray(kept)) out.set(j.id, countsFrom(kept as Record<string, unknown>));
-    else live.push(j.id);
+    else live.push(j);
   }
-  if (live.length) for (const [id, c] of await jobCounts(live)) out.set(id, c);
+  if (live.length) for (const [id, c] of await shared.of(live)) out.set(id, c);
   return out;
 }
 
