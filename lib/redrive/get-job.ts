@@ -16,60 +16,70 @@ export async function jobCounts(jobIds: string[]): Promise<Map<string, JobCounts
   return out;
 }
 
+/** Letters a second over the last 5 s, for the jobs still sending (a finished or paused job shows none). */
+export async function recentRates(jobIds: string[]): Promise<Map<string, number>> {
+  if (jobIds.length === 0) return new Map();
+  const { prisma } = await getStore();
+  const rows = await prisma.redriveJobLetter.groupBy({ by: ["jobId"], where: { jobId: { in: jobIds }, finishedAt: { gte: new Date(Date.now() - 5000) } }, _count: { _all: true } });
+  return new Map(rows.map((r) => [r.jobId, r._count._all / 5]));
+}
+
 /**
- * A big unfinished job's live counts are shared, for a second, by everyone on this replica who asks:
- * its page and the jobs list poll every second while it runs, and counting a million letters takes
- * over 100 ms, so fifty people watching one job would otherwise count it fifty times a second. A
- * count already under way is joined, not repeated. Small jobs cost little to count and are counted
- * each time, exactly.
+ * What a big unfinished job's page shows live (its counts, its rate) is read once a second per
+ * replica and shared by everyone on it who asks: the page and the jobs list poll every second while
+ * the job runs, and each read goes over all its letters (over 100 ms at a million), so fifty people
+ * watching one job would otherwise read it fifty times a second. A read already under way is joined,
+ * not repeated. Small jobs cost little to read and are read on every request, exactly.
  */
 export const SHARED_COUNTS_MIN_LETTERS = 10_000;
 export const SHARED_COUNTS_MS = 1_000;
 
-type Shared = { at: number; counts: Promise<JobCounts> };
+export class SharedPerJob<T> {
+  private readonly entries = new Map<string, { at: number; value: Promise<T> }>();
 
-export class SharedCounts {
-  private readonly entries = new Map<string, Shared>();
-
+  /** `read`: one query for many jobs; a job it leaves out gets `missing`. */
   constructor(
-    private readonly count: (jobIds: string[]) => Promise<Map<string, JobCounts>>,
+    private readonly read: (jobIds: string[]) => Promise<Map<string, T>>,
+    private readonly missing: () => T,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Each job's counts: the big ones' from a count started in the last second, if any; the rest counted now, in one query. */
-  async of(jobs: Array<{ id: string; total: number }>): Promise<Map<string, JobCounts>> {
+  /** Each job's value: a big one's from a read started in the last second, if any; the rest read now, in one query. */
+  async of(jobs: Array<{ id: string; total: number }>): Promise<Map<string, T>> {
     const now = this.now();
     for (const [id, e] of this.entries) if (now - e.at >= SHARED_COUNTS_MS) this.entries.delete(id);
-    const joined = new Map<string, Promise<JobCounts>>();
+    const joined = new Map<string, Promise<T>>();
     const fresh: string[] = [];
     for (const j of jobs) {
       const e = this.entries.get(j.id);
-      if (e) joined.set(j.id, e.counts);
+      if (e) joined.set(j.id, e.value);
       else fresh.push(j.id);
     }
-    const counted = fresh.length ? this.count(fresh) : Promise.resolve(new Map<string, JobCounts>());
+    const read = fresh.length ? this.read(fresh) : Promise.resolve(new Map<string, T>());
     for (const j of jobs) {
       if (joined.has(j.id) || j.total < SHARED_COUNTS_MIN_LETTERS) continue;
-      const counts = counted.then((m) => m.get(j.id) ?? countsFrom({}));
-      const entry = { at: now, counts };
+      const value = read.then((m) => (m.has(j.id) ? m.get(j.id)! : this.missing()));
+      const entry = { at: now, value };
       this.entries.set(j.id, entry);
-      // A failed count is not shared: the next request counts again.
-      counts.catch(() => {
+      // A failed read is not shared: the next request reads again.
+      value.catch(() => {
         if (this.entries.get(j.id) === entry) this.entries.delete(j.id);
       });
     }
-    const out = new Map(await counted);
+    const out = new Map(await read);
+    for (const id of fresh) if (!out.has(id)) out.set(id, this.missing());
     for (const [id, p] of joined) out.set(id, await p);
     return out;
   }
 }
 
-const shared = new SharedCounts(jobCounts);
+const sharedCounts = new SharedPerJob(jobCounts, () => countsFrom({}));
+const sharedRates = new SharedPerJob(recentRates, () => 0);
 
 /**
  * Each job's letter counts: a finished job's as kept on its row when it ended (its letters never
  * change after), the others' (and a finished job's from before they were kept) counted live, a big
- * one's shared for a second (SharedCounts).
+ * one's shared for a second (SharedPerJob).
  */
 export async function countsOf(jobs: Array<Pick<RedriveJob, "id" | "finalCounts" | "total">>): Promise<Map<string, JobCounts>> {
   const out = new Map<string, JobCounts>();
@@ -79,16 +89,14 @@ export async function countsOf(jobs: Array<Pick<RedriveJob, "id" | "finalCounts"
     if (kept && typeof kept === "object" && !Array.isArray(kept)) out.set(j.id, countsFrom(kept as Record<string, unknown>));
     else live.push(j);
   }
-  if (live.length) for (const [id, c] of await shared.of(live)) out.set(id, c);
+  if (live.length) for (const [id, c] of await sharedCounts.of(live)) out.set(id, c);
   return out;
 }
 
-/** Letters a second over the last 5 s, for the jobs still sending (a finished or paused job shows none). */
-export async function recentRates(jobIds: string[]): Promise<Map<string, number>> {
-  if (jobIds.length === 0) return new Map();
-  const { prisma } = await getStore();
-  const rows = await prisma.redriveJobLetter.groupBy({ by: ["jobId"], where: { jobId: { in: jobIds }, finishedAt: { gte: new Date(Date.now() - 5000) } }, _count: { _all: true } });
-  return new Map(rows.map((r) => [r.jobId, r._count._all / 5]));
+/** The current rate of each job that shows one (still sending); a big job's shared for a second. */
+export async function ratesOf(jobs: Array<Pick<RedriveJob, "id" | "state" | "total">>): Promise<Map<string, number>> {
+  const shown = jobs.filter((j) => showsRate(j.state));
+  return shown.length ? sharedRates.of(shown) : new Map();
 }
 
 /** How many of each job's letters came back dead (counted once per letter sent back). */
@@ -104,9 +112,6 @@ export async function jobBounces(jobIds: string[]): Promise<Map<string, number>>
 
 /** Whether a job in this state shows a current rate: it is still sending. */
 const showsRate = (state: string) => state === "running" || state === "cancelling";
-
-/** The jobs whose current rate is shown (toJobSummary), for recentRates. */
-export const sending = (jobs: Array<Pick<RedriveJob, "id" | "state">>) => jobs.filter((j) => showsRate(j.state)).map((j) => j.id);
 
 function toWatch(j: RedriveJob, counts: JobCounts, bounced: number): JobWatch | null {
   if (j.action !== "requeue") return null;
@@ -151,6 +156,6 @@ export async function getJob(id: string): Promise<JobSummary> {
   const { prisma } = await getStore();
   const j = await prisma.redriveJob.findUnique({ where: { id } });
   if (!j) throw new AppError("NOT_FOUND", "There is no such job.");
-  const [counts, rates, bounces] = await Promise.all([countsOf([j]), recentRates(sending([j])), jobBounces([id])]);
+  const [counts, rates, bounces] = await Promise.all([countsOf([j]), ratesOf([j]), jobBounces([id])]);
   return toJobSummary(j, counts.get(id)!, rates.get(id) ?? 0, bounces.get(id) ?? 0);
 }

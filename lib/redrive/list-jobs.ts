@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { JobListQuery } from "./job-list-query";
 import { getStore } from "@/lib/db/get-store";
 import { AppError } from "@/lib/errors";
-import { countsOf, jobBounces, recentRates, sending, toJobSummary } from "./get-job";
+import { countsOf, jobBounces, ratesOf, toJobSummary } from "./get-job";
 import { LETTER_OUTCOMES, type JobLetterPage, type JobSummary, type LetterHistoryEntry, type JobAction, type LetterOutcome } from "./types";
 
 export { jobListQuery } from "./job-list-query";
@@ -12,7 +12,7 @@ export async function listJobs(q: JobListQuery): Promise<{ items: JobSummary[] }
   const { prisma } = await getStore();
   const jobs = await prisma.redriveJob.findMany({ where: q.state.length ? { state: { in: q.state } } : {}, orderBy: { number: "desc" }, take: q.limit });
   const ids = jobs.map((j) => j.id);
-  const [counts, rates, bounces] = await Promise.all([countsOf(jobs), recentRates(sending(jobs)), jobBounces(ids)]);
+  const [counts, rates, bounces] = await Promise.all([countsOf(jobs), ratesOf(jobs), jobBounces(ids)]);
   return { items: jobs.map((j) => toJobSummary(j, counts.get(j.id)!, rates.get(j.id) ?? 0, bounces.get(j.id) ?? 0)) };
 }
 

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getStore } from "@/lib/db/get-store";
 import type { Store } from "@/lib/db/open-store";
 import { storeLetters } from "@/lib/dead-letters/new-letter";
-import { getJob, jobCounts, SHARED_COUNTS_MIN_LETTERS, SHARED_COUNTS_MS, SharedCounts } from "@/lib/redrive/get-job";
+import { getJob, jobCounts, recentRates, SHARED_COUNTS_MIN_LETTERS, SHARED_COUNTS_MS, SharedPerJob } from "@/lib/redrive/get-job";
+import { LETTER_OUTCOMES, type JobCounts } from "@/lib/redrive/types";
 import { listJobs } from "@/lib/redrive/list-jobs";
 import { ordersLetter } from "../support/letters";
 import { createTestDatabase } from "../support/postgres";
@@ -11,7 +12,9 @@ import { createTestDatabase } from "../support/postgres";
 // Its live counts are counted once a second per replica and shared; a small job's are exact on
 // every request. Real PostgreSQL; the clock of the sharing is the test's, so nothing hangs on timing.
 
-describe("live counts of an unfinished job", () => {
+const zero = Object.fromEntries(LETTER_OUTCOMES.map((o) => [o, 0])) as JobCounts;
+
+describe("live counts and rate of an unfinished job", () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let store: Store;
   let big: string;
@@ -60,10 +63,14 @@ describe("live counts of an unfinished job", () => {
   it("counts a big job once for every request within a second, and again after it", async () => {
     let clock = 0;
     const counted: string[][] = [];
-    const shared = new SharedCounts(async (ids) => {
-      counted.push(ids);
-      return jobCounts(ids);
-    }, () => clock);
+    const shared = new SharedPerJob(
+      async (ids) => {
+        counted.push(ids);
+        return jobCounts(ids);
+      },
+      () => zero,
+      () => clock,
+    );
     const jobs = [{ id: big, total: SHARED_COUNTS_MIN_LETTERS }];
 
     // Fifty viewers at once: one count, the same answer for all.
@@ -83,10 +90,14 @@ describe("live counts of an unfinished job", () => {
 
   it("counts a small job on every request, beside a big one being shared", async () => {
     const counted: string[][] = [];
-    const shared = new SharedCounts(async (ids) => {
-      counted.push(ids);
-      return jobCounts(ids);
-    }, () => 0);
+    const shared = new SharedPerJob(
+      async (ids) => {
+        counted.push(ids);
+        return jobCounts(ids);
+      },
+      () => zero,
+      () => 0,
+    );
     const jobs = [
       { id: big, total: SHARED_COUNTS_MIN_LETTERS },
       { id: small, total: 5 },
@@ -97,6 +108,29 @@ describe("live counts of an unfinished job", () => {
     expect(again.get(small)).toMatchObject({ pending: 3, done: 2 });
     // The second request counted the small job only.
     expect(counted).toEqual([[big, small], [small]]);
+  });
+
+  it("reads a big job's current rate once a second too", async () => {
+    let clock = 0;
+    let reads = 0;
+    const shared = new SharedPerJob(
+      async (ids) => {
+        reads++;
+        return recentRates(ids);
+      },
+      () => 0,
+      () => clock,
+    );
+    const jobs = [{ id: big, total: SHARED_COUNTS_MIN_LETTERS }];
+    // The 4,000 letters the tests before sent: as if they had finished an hour ago, then just now.
+    const finished = (at: string) => store.prisma.$executeRawUnsafe(`UPDATE "redrive_job_letters" SET "finished_at" = ${at} WHERE "job_id" = $1::uuid AND "outcome" = 'done'`, big);
+    await finished("now() - interval '1 hour'");
+    expect((await shared.of(jobs)).get(big)).toBe(0);
+    await finished("now()");
+    expect((await shared.of(jobs)).get(big)).toBe(0);
+    clock += SHARED_COUNTS_MS;
+    expect((await shared.of(jobs)).get(big)).toBe(4_000 / 5);
+    expect(reads).toBe(2);
   });
 
   it("is what the job page and the jobs list show: a small job's counts exact at once", async () => {
