@@ -37,10 +37,11 @@ export async function listDlqs(): Promise<DlqOverview> {
   const [all, clusters, collected, installationId] = await Promise.all([
     prisma.dlq.findMany({ include: { cluster: { select: { name: true, kind: true } } }, orderBy: [{ cluster: { name: "asc" } }, { name: "asc" }] }),
     prisma.cluster.findMany({ select: { id: true, name: true, kind: true, deadLetterProblems: true } }),
-    prisma.deadLetter.groupBy({ by: ["clusterId", "collectedFrom"], _count: { _all: true } }),
+    // From the cause groups' counts, kept exact by triggers: not a count of every letter in the inbox.
+    prisma.deadLetterGroupCount.groupBy({ by: ["clusterId", "collectedFrom"], _sum: { letters: true } }),
     getInstallationId(prisma),
   ]);
-  const count = (clusterId: string, from: string) => collected.find((c) => c.clusterId === clusterId && c.collectedFrom === from)?._count._all ?? 0;
+  const count = (clusterId: string, from: string) => Number(collected.find((c) => c.clusterId === clusterId && c.collectedFrom === from)?._sum.letters ?? 0);
   // A queue deleted on the broker is left out, unless it was adopted or its letters are in the inbox: those stay, marked deleted.
   const rows = all.filter((d) => d.problem !== GONE_PROBLEM || d.adopted || count(d.clusterId, d.name) > 0);
   // The sampler reads each queue every sweep; discovery only every few minutes. Show the newer depth, with when it was read.
