@@ -46,11 +46,15 @@ export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
   const [dlqs, clusters, collected, recent, installationId] = await Promise.all([
     prisma.dlq.findMany({ include: { cluster: { select: { name: true, kind: true } } }, orderBy: [{ cluster: { name: "asc" } }, { name: "asc" }] }),
     prisma.cluster.findMany({ select: { id: true, name: true, kind: true, deadLetterProblems: true } }),
-    prisma.deadLetter.groupBy({ by: ["clusterId", "collectedFrom"], _count: { _all: true } }),
+    // Everything collected: from the cause groups' counts, kept exact by triggers, not a count of every letter.
+    prisma.deadLetterGroupCount.groupBy({ by: ["clusterId", "collectedFrom"], _sum: { letters: true } }),
     prisma.deadLetter.groupBy({ by: ["clusterId", "collectedFrom"], where: { capturedAt: { gte: since } }, _count: { _all: true } }),
     getInstallationId(prisma),
   ]);
-  const count = (list: typeof collected, clusterId: string, from: string) => list.find((c) => c.clusterId === clusterId && c.collectedFrom === from)?._count._all ?? 0;
+  const byDlq = (list: Array<{ clusterId: string; collectedFrom: string; n: number }>) => (clusterId: string, from: string) =>
+    list.find((c) => c.clusterId === clusterId && c.collectedFrom === from)?.n ?? 0;
+  const collectedBy = byDlq(collected.map((c) => ({ clusterId: c.clusterId, collectedFrom: c.collectedFrom, n: Number(c._sum.letters ?? 0) })));
+  const recentBy = byDlq(recent.map((c) => ({ clusterId: c.clusterId, collectedFrom: c.collectedFrom, n: c._count._all })));
 
   const captures = getConfig()
     .clusters.flatMap((c) => {
@@ -76,7 +80,7 @@ export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
   const flows: DlqFlow[] = dlqs.map((d) => {
     const q = queue(d.clusterId, d.name);
     const sampled = q?.inflow_rate == null ? null : q.inflow_rate * 60;
-    const recentCollected = d.adopted ? perMinute(count(recent, d.clusterId, d.name)) : null;
+    const recentCollected = d.adopted ? perMinute(recentBy(d.clusterId, d.name)) : null;
     const useSampledInflow = sampled !== null && (recentCollected === null || sampled >= recentCollected);
     const inflow = useSampledInflow ? sampled : recentCollected;
     const inflowWindowSeconds = inflow === null ? null : useSampledInflow ? (q?.rate_window_seconds ?? null) : INFLOW_WINDOW_MS / 1000;
@@ -98,7 +102,7 @@ export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
       problem: d.problem,
       inflowPerMinute: inflow,
       inflowWindowSeconds,
-      collected: count(collected, d.clusterId, d.name),
+      collected: collectedBy(d.clusterId, d.name),
       collectorLag: d.adopted ? (q ? Number(q.backlog) : depth) : null,
       consumerId: q?.id ?? null,
       sources: Array.isArray(d.sources) ? (d.sources as string[]) : [],
@@ -119,9 +123,9 @@ export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
       depthAt: null,
       deleted: false,
       problem: c.capture.enabled ? (problem?.problem ?? null) : "capture is disabled in the configuration: JetStream dead letters are not collected",
-      inflowPerMinute: c.capture.enabled ? perMinute(count(recent, c.row.id, c.capture.stream)) : null,
+      inflowPerMinute: c.capture.enabled ? perMinute(recentBy(c.row.id, c.capture.stream)) : null,
       inflowWindowSeconds: c.capture.enabled ? INFLOW_WINDOW_MS / 1000 : null,
-      collected: count(collected, c.row.id, c.capture.stream),
+      collected: collectedBy(c.row.id, c.capture.stream),
       collectorLag: c.capture.enabled && q ? Number(q.backlog) : null,
       consumerId: q?.id ?? null,
       sources: ["every consumer's MAX_DELIVERIES and MSG_TERMINATED advisories"],

@@ -46,7 +46,8 @@ async function buildMetrics(now: Date): Promise<{ contentType: string; text: str
     }),
     prisma.cluster.findMany({ orderBy: { name: "asc" } }),
     prisma.$queryRawUnsafe<Array<{ cluster: string; state: string; n: bigint }>>(
-      `SELECT c."name" AS cluster, d."state", count(*) AS n FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id" GROUP BY 1, 2`,
+      // From the cause groups' counts (kept exact by triggers), not a count of every letter.
+      `SELECT c."name" AS cluster, g."state", sum(g."letters")::bigint AS n FROM "dead_letter_group_counts" g JOIN "clusters" c ON c."id" = g."cluster_id" GROUP BY 1, 2`,
     ),
     prisma.deadLetter.count({ where: { capturedAt: { gte: new Date(now.getTime() - 3_600_000) } } }),
     prisma.deadLetter.groupBy({ by: ["clusterId"], _max: { capturedAt: true } }),

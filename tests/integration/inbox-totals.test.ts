@@ -5,9 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getStore } from "@/lib/db/get-store";
 import type { Store } from "@/lib/db/open-store";
 import { getInboxTotals } from "@/lib/dead-letters/get-inbox-totals";
+import { listDlqFlows } from "@/lib/dead-letters/list-dlq-flows";
 import { listDlqs } from "@/lib/dead-letters/list-dlqs";
+import { renderMetrics } from "@/lib/metrics/render-metrics";
 import { storeLetters } from "@/lib/dead-letters/new-letter";
 import { ordersLetter } from "../support/letters";
+import { parseExposition, sampleOf } from "../support/parse-exposition";
 import { createTestDatabase } from "../support/postgres";
 
 // The Overview's inbox totals and the DLQ list's collected counts are read from the cause groups'
@@ -27,12 +30,16 @@ describe("the inbox totals", () => {
     const perCluster = await q<{ cluster: string; n: bigint }>(
       `SELECT c."name" AS cluster, count(*) AS n FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id" WHERE d."state" = 'dead' GROUP BY 1 ORDER BY 1`,
     );
+    const perClusterState = await q<{ cluster: string; state: string; n: bigint }>(
+      `SELECT c."name" AS cluster, d."state", count(*) AS n FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id" GROUP BY 1, 2`,
+    );
     const collected = await q<{ cluster: string; from: string; n: bigint }>(
       `SELECT c."name" AS cluster, d."collected_from" AS from, count(*) AS n FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id" GROUP BY 1, 2`,
     );
     return {
       byState: Object.fromEntries(byState.map((r) => [r.state, Number(r.n)])),
       clusters: perCluster.map((r) => ({ cluster: r.cluster, dead: Number(r.n) })),
+      inCluster: Object.fromEntries(perClusterState.map((r) => [`${r.cluster}|${r.state}`, Number(r.n)])),
       collected: Object.fromEntries(collected.map((r) => [`${r.cluster}|${r.from}`, Number(r.n)])),
     };
   }
@@ -46,6 +53,16 @@ describe("the inbox totals", () => {
     const shown = dlqs.filter((d) => d.collected > 0 || want.collected[`${d.cluster}|${d.name}`] !== undefined);
     expect(shown.length).toBeGreaterThan(0);
     for (const d of shown) expect(d.collected, `${d.cluster} ${d.name}`).toBe(want.collected[`${d.cluster}|${d.name}`] ?? 0);
+    // The DLQ flows (the DLQ page, notifications, metrics) and the inbox gauge say the same.
+    const flows = (await listDlqFlows()).filter((f) => f.kind === "rabbitmq");
+    expect(flows).toHaveLength(4);
+    for (const f of flows) expect(f.collected, `flow ${f.cluster} ${f.name}`).toBe(want.collected[`${f.cluster}|${f.name}`] ?? 0);
+    const families = parseExposition((await renderMetrics()).text);
+    for (const cluster of ["east", "west"]) {
+      for (const state of ["dead", "requeued", "terminated"]) {
+        expect(sampleOf(families, "redrive_inbox_letters", { cluster, state })?.value, `${cluster} ${state}`).toBe(want.inCluster[`${cluster}|${state}`] ?? 0);
+      }
+    }
   }
 
   beforeAll(async () => {
