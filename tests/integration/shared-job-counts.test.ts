@@ -60,8 +60,8 @@ describe("live counts and rate of an unfinished job", () => {
     await db?.drop();
   });
 
-  it("counts a big job once for every request within a second, and again after it", async () => {
-    let clock = 0;
+  /** Shared counts of the real store, on the test's clock, noting which jobs each count read. */
+  const countingShared = (clock: () => number) => {
     const counted: string[][] = [];
     const shared = new SharedPerJob(
       async (ids) => {
@@ -69,8 +69,14 @@ describe("live counts and rate of an unfinished job", () => {
         return jobCounts(ids);
       },
       () => zero,
-      () => clock,
+      clock,
     );
+    return { shared, counted };
+  };
+
+  it("counts a big job once for every request within a second, and again after it", async () => {
+    let clock = 0;
+    const { shared, counted } = countingShared(() => clock);
     const jobs = [{ id: big, total: SHARED_COUNTS_MIN_LETTERS }];
 
     // Fifty viewers at once: one count, the same answer for all.
@@ -89,15 +95,7 @@ describe("live counts and rate of an unfinished job", () => {
   });
 
   it("counts a small job on every request, beside a big one being shared", async () => {
-    const counted: string[][] = [];
-    const shared = new SharedPerJob(
-      async (ids) => {
-        counted.push(ids);
-        return jobCounts(ids);
-      },
-      () => zero,
-      () => 0,
-    );
+    const { shared, counted } = countingShared(() => 0);
     const jobs = [
       { id: big, total: SHARED_COUNTS_MIN_LETTERS },
       { id: small, total: 5 },
