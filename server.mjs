@@ -84,6 +84,37 @@ const app = next({ dev: false, dir, hostname: hostname ?? "localhost", port });
 const handle = app.getRequestHandler();
 await app.prepare();
 
+/**
+ * A body over the limit is answered 413 before the rest of it is read (lib/http/read-body.ts), with
+ * Connection: close. Node closes such a socket as soon as the answer is written; with the client's
+ * unread bytes still in it, the kernel then sends a reset, and a client still writing may meet the
+ * reset before it has read the answer. So, as web servers' "lingering close" does: the socket is
+ * half-closed (the client reads the answer to its end), what still arrives is read and dropped, and
+ * the socket is closed when the client closes its side or after LINGER_MS, whichever comes first.
+ */
+const LINGER_MS = 2000;
+
+function lingerAfterRefusal(req, res) {
+  res.once("prefinish", () => {
+    if (res.statusCode !== 413 || req.complete) return;
+    const socket = req.socket;
+    // Node calls destroySoon once the answer is out, for a response that closes its connection.
+    socket.destroySoon = function lingeringClose() {
+      if (this.destroyed) return;
+      const close = () => {
+        clearTimeout(timer);
+        this.destroy();
+      };
+      const timer = setTimeout(close, LINGER_MS);
+      timer.unref();
+      this.once("end", close);
+      this.on("error", close);
+      this.end();
+      this.resume();
+    };
+  });
+}
+
 /** Under the base path: "/redrive", "/redrive/…" or "/redrive?…". */
 const underBase = (url) => basePath === "" || url === basePath || url.startsWith(`${basePath}/`) || url.startsWith(`${basePath}?`);
 
@@ -98,6 +129,7 @@ const server = createServer((req, res) => {
   }
   for (const name of Object.keys(req.headers)) if (name.startsWith(PEER_FAMILY)) delete req.headers[name];
   req.headers[peerHeader] = req.socket.remoteAddress ?? "";
+  lingerAfterRefusal(req, res);
   handle(req, res).catch((e) => {
     console.error(JSON.stringify({ t: new Date().toISOString(), level: "error", msg: "request failed outside the app", url: req.url, error: String(e) }));
     if (!res.headersSent) {

@@ -5,7 +5,8 @@ import { AppError } from "@/lib/errors";
 // not the client declared a Content-Length (a chunked body declares none) — and the answer is 413.
 // The stream is left unread rather than cancelled: cancelling would reset the connection before
 // the 413 is sent; the answer carries `Connection: close` instead, so the server closes the socket
-// once it is out (see errorResponse in define-route.ts).
+// once it is out (see errorResponse in define-route.ts), after a lingering close: what the client
+// still sends is read and dropped for a moment, so that it reads the answer (server.mjs).
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -99,26 +99,28 @@ describe("the edges an attacker probes", () => {
   it("refuses a 64 MiB chunked body to sign-in with 413 before it is read: the upload is cut short and the server's memory stays flat", async () => {
     const t0 = Date.now();
     const before = rssBytes(app.pid);
-    // The server answers and closes while the client is still writing: a client can then meet the
-    // reset (EPIPE) before it has read the answer. The upload is cut short either way; ask again
-    // (at most three times) to read the answer itself.
-    let r = await streamChunked(app, "/api/auth/sign-in", 64 * 1024 * 1024);
-    for (let attempt = 1; r.status === null && attempt < 3; attempt++) {
-      expect(r.sent, r.error ?? "").toBeLessThan(64 * 1024 * 1024);
+    // The server answers while the client is still writing. It then closes lingering (server.mjs):
+    // had it closed at once, the client's unread bytes would make the kernel reset the connection,
+    // and a client could meet the reset before it read the answer. Every upload gets its answer.
+    let r: Awaited<ReturnType<typeof streamChunked>> | undefined;
+    let peakRss = before;
+    for (let attempt = 1; attempt <= 5; attempt++) {
       r = await streamChunked(app, "/api/auth/sign-in", 64 * 1024 * 1024);
+      expect(r.status, `upload ${attempt}: ${r.error ?? ""} ${r.text}`).toBe(413);
+      expect(JSON.parse(r.text)).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE", message: expect.stringMatching(/^The request body is larger than 1024 KiB/) } });
+      // The answer came while the client was still sending, after a few MiB at most (socket buffers).
+      expect(r.sentWhenAnswered).toBeLessThan(16 * 1024 * 1024);
+      expect(r.sent).toBeLessThan(64 * 1024 * 1024);
+      peakRss = Math.max(peakRss, r.peakRss);
     }
-    expect(r.status, `${r.error ?? ""} ${r.text}`).toBe(413);
-    expect(JSON.parse(r.text)).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE", message: expect.stringMatching(/^The request body is larger than 1024 KiB/) } });
-    // The answer came while the client was still sending, after a few MiB at most (socket buffers).
-    expect(r.sentWhenAnswered).toBeLessThan(16 * 1024 * 1024);
-    expect(r.sent).toBeLessThan(64 * 1024 * 1024);
-    expect(r.peakRss - before).toBeLessThan(40 * 1024 * 1024);
+    r = r!;
+    expect(peakRss - before).toBeLessThan(40 * 1024 * 1024);
     // The server is fine afterwards.
     expect((await fetch(`${app.url}/api/health/live`)).status).toBe(200);
     recordHostile(
       "POST /api/auth/sign-in with a 64 MiB chunked body (no Content-Length), signed out",
       "read as it arrives and refused at 1 MiB: nothing past it is read, and the connection closes after the answer",
-      `HTTP ${r.status} while the client was still sending, after ${((r.sentWhenAnswered ?? r.sent) / 1048576).toFixed(1)} MiB had left it; server RSS +${((r.peakRss - before) / 1048576).toFixed(1)} MiB at peak`,
+      `HTTP ${r.status} to each of 5 uploads while the client was still sending, after ${((r.sentWhenAnswered ?? r.sent) / 1048576).toFixed(1)} MiB had left it (the last); server RSS +${((peakRss - before) / 1048576).toFixed(1)} MiB at peak`,
       t0,
     );
   });
