@@ -1,5 +1,6 @@
 import "server-only";
 import { getStore } from "@/lib/db/get-store";
+import { sharedReads, SharedReads } from "@/lib/db/shared-read";
 import type { RedriveJob } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
 import { LETTER_OUTCOMES, type JobAction, type JobCounts, type JobState, type JobSummary, type JobWatch } from "./types";
@@ -34,52 +35,21 @@ export async function recentRates(jobIds: string[]): Promise<Map<string, number>
 export const SHARED_COUNTS_MIN_LETTERS = 10_000;
 export const SHARED_COUNTS_MS = 1_000;
 
-export class SharedPerJob<T> {
-  private readonly entries = new Map<string, { at: number; value: Promise<T> }>();
-
-  /** `read`: one query for many jobs; a job it leaves out gets `missing`. */
-  constructor(
-    private readonly read: (jobIds: string[]) => Promise<Map<string, T>>,
-    private readonly missing: () => T,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
-
-  /** Each job's value: a big one's from a read started in the last second, if any; the rest read now, in one query. */
-  async of(jobs: Array<{ id: string; total: number }>): Promise<Map<string, T>> {
-    const now = this.now();
-    for (const [id, e] of this.entries) if (now - e.at >= SHARED_COUNTS_MS) this.entries.delete(id);
-    const joined = new Map<string, Promise<T>>();
-    const fresh: string[] = [];
-    for (const j of jobs) {
-      const e = this.entries.get(j.id);
-      if (e) joined.set(j.id, e.value);
-      else fresh.push(j.id);
-    }
-    const read = fresh.length ? this.read(fresh) : Promise.resolve(new Map<string, T>());
-    for (const j of jobs) {
-      if (joined.has(j.id) || j.total < SHARED_COUNTS_MIN_LETTERS) continue;
-      const value = read.then((m) => (m.has(j.id) ? m.get(j.id)! : this.missing()));
-      const entry = { at: now, value };
-      this.entries.set(j.id, entry);
-      // A failed read is not shared: the next request reads again.
-      value.catch(() => {
-        if (this.entries.get(j.id) === entry) this.entries.delete(j.id);
-      });
-    }
-    const out = new Map(await read);
-    for (const id of fresh) if (!out.has(id)) out.set(id, this.missing());
-    for (const [id, p] of joined) out.set(id, await p);
-    return out;
-  }
+/** Values of live jobs, `what` read for many jobs in one query and shared (see above) through `reads`. */
+export function perJobShared<T>(what: string, read: (jobIds: string[]) => Promise<Map<string, T>>, missing: () => T, reads: SharedReads = sharedReads) {
+  return (jobs: Array<{ id: string; total: number }>): Promise<Map<string, T>> => {
+    const big = new Set(jobs.filter((j) => j.total >= SHARED_COUNTS_MIN_LETTERS).map((j) => j.id));
+    return reads.many({ ids: jobs.map((j) => j.id), key: (id) => `job-${what}:${id}`, ttlMs: SHARED_COUNTS_MS, read, missing, share: (id) => big.has(id) });
+  };
 }
 
-const sharedCounts = new SharedPerJob(jobCounts, () => countsFrom({}));
-const sharedRates = new SharedPerJob(recentRates, () => 0);
+const sharedCounts = perJobShared("counts", jobCounts, () => countsFrom({}));
+const sharedRates = perJobShared("rate", recentRates, () => 0);
 
 /**
  * Each job's letter counts: a finished job's as kept on its row when it ended (its letters never
  * change after), the others' (and a finished job's from before they were kept) counted live, a big
- * one's shared for a second (SharedPerJob).
+ * one's shared for a second (perJobShared).
  */
 export async function countsOf(jobs: Array<Pick<RedriveJob, "id" | "finalCounts" | "total">>): Promise<Map<string, JobCounts>> {
   const out = new Map<string, JobCounts>();
@@ -89,14 +59,14 @@ export async function countsOf(jobs: Array<Pick<RedriveJob, "id" | "finalCounts"
     if (kept && typeof kept === "object" && !Array.isArray(kept)) out.set(j.id, countsFrom(kept as Record<string, unknown>));
     else live.push(j);
   }
-  if (live.length) for (const [id, c] of await sharedCounts.of(live)) out.set(id, c);
+  if (live.length) for (const [id, c] of await sharedCounts(live)) out.set(id, c);
   return out;
 }
 
 /** The current rate of each job that shows one (still sending); a big job's shared for a second. */
 export async function ratesOf(jobs: Array<Pick<RedriveJob, "id" | "state" | "total">>): Promise<Map<string, number>> {
   const shown = jobs.filter((j) => showsRate(j.state));
-  return shown.length ? sharedRates.of(shown) : new Map();
+  return shown.length ? sharedRates(shown) : new Map();
 }
 
 /** How many of each job's letters came back dead (counted once per letter sent back). */

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getStore } from "@/lib/db/get-store";
 import type { Store } from "@/lib/db/open-store";
 import { storeLetters } from "@/lib/dead-letters/new-letter";
-import { getJob, jobCounts, recentRates, SHARED_COUNTS_MIN_LETTERS, SHARED_COUNTS_MS, SharedPerJob } from "@/lib/redrive/get-job";
+import { SharedReads } from "@/lib/db/shared-read";
+import { getJob, jobCounts, perJobShared, recentRates, SHARED_COUNTS_MIN_LETTERS, SHARED_COUNTS_MS } from "@/lib/redrive/get-job";
 import { LETTER_OUTCOMES, type JobCounts } from "@/lib/redrive/types";
 import { listJobs } from "@/lib/redrive/list-jobs";
 import { ordersLetter } from "../support/letters";
@@ -63,13 +64,14 @@ describe("live counts and rate of an unfinished job", () => {
   /** Shared counts of the real store, on the test's clock, noting which jobs each count read. */
   const countingShared = (clock: () => number) => {
     const counted: string[][] = [];
-    const shared = new SharedPerJob(
+    const shared = perJobShared(
+      "counts",
       async (ids) => {
         counted.push(ids);
         return jobCounts(ids);
       },
       () => zero,
-      clock,
+      new SharedReads(clock),
     );
     return { shared, counted };
   };
@@ -80,17 +82,17 @@ describe("live counts and rate of an unfinished job", () => {
     const jobs = [{ id: big, total: SHARED_COUNTS_MIN_LETTERS }];
 
     // Fifty viewers at once: one count, the same answer for all.
-    const first = await Promise.all(Array.from({ length: 50 }, () => shared.of(jobs)));
+    const first = await Promise.all(Array.from({ length: 50 }, () => shared(jobs)));
     expect(counted).toEqual([[big]]);
     for (const m of first) expect(m.get(big)).toMatchObject({ pending: SHARED_COUNTS_MIN_LETTERS, done: 0 });
 
     await send(big, 4_000);
     clock += SHARED_COUNTS_MS - 1;
-    expect((await shared.of(jobs)).get(big)).toMatchObject({ pending: SHARED_COUNTS_MIN_LETTERS, done: 0 });
+    expect((await shared(jobs)).get(big)).toMatchObject({ pending: SHARED_COUNTS_MIN_LETTERS, done: 0 });
     expect(counted).toHaveLength(1);
 
     clock += 1;
-    expect((await shared.of(jobs)).get(big)).toMatchObject({ pending: SHARED_COUNTS_MIN_LETTERS - 4_000, done: 4_000 });
+    expect((await shared(jobs)).get(big)).toMatchObject({ pending: SHARED_COUNTS_MIN_LETTERS - 4_000, done: 4_000 });
     expect(counted).toEqual([[big], [big]]);
   });
 
@@ -100,9 +102,9 @@ describe("live counts and rate of an unfinished job", () => {
       { id: big, total: SHARED_COUNTS_MIN_LETTERS },
       { id: small, total: 5 },
     ];
-    await shared.of(jobs);
+    await shared(jobs);
     await send(small, 2);
-    const again = await shared.of(jobs);
+    const again = await shared(jobs);
     expect(again.get(small)).toMatchObject({ pending: 3, done: 2 });
     // The second request counted the small job only.
     expect(counted).toEqual([[big, small], [small]]);
@@ -111,23 +113,24 @@ describe("live counts and rate of an unfinished job", () => {
   it("reads a big job's current rate once a second too", async () => {
     let clock = 0;
     let reads = 0;
-    const shared = new SharedPerJob(
+    const shared = perJobShared(
+      "rate",
       async (ids) => {
         reads++;
         return recentRates(ids);
       },
       () => 0,
-      () => clock,
+      new SharedReads(() => clock),
     );
     const jobs = [{ id: big, total: SHARED_COUNTS_MIN_LETTERS }];
     // The 4,000 letters the tests before sent: as if they had finished an hour ago, then just now.
     const finished = (at: string) => store.prisma.$executeRawUnsafe(`UPDATE "redrive_job_letters" SET "finished_at" = ${at} WHERE "job_id" = $1::uuid AND "outcome" = 'done'`, big);
     await finished("now() - interval '1 hour'");
-    expect((await shared.of(jobs)).get(big)).toBe(0);
+    expect((await shared(jobs)).get(big)).toBe(0);
     await finished("now()");
-    expect((await shared.of(jobs)).get(big)).toBe(0);
+    expect((await shared(jobs)).get(big)).toBe(0);
     clock += SHARED_COUNTS_MS;
-    expect((await shared.of(jobs)).get(big)).toBe(4_000 / 5);
+    expect((await shared(jobs)).get(big)).toBe(4_000 / 5);
     expect(reads).toBe(2);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sharedRead } from "@/lib/db/shared-read";
+import { sharedRead, SharedReads } from "@/lib/db/shared-read";
 
 describe("sharedRead", () => {
   it("runs one read for callers asking at once, and serves its answer until the time is up", async () => {
@@ -61,5 +61,65 @@ describe("sharedRead", () => {
     const again = await sharedRead("bound-0", 60_000, async () => (reads++, { k: 0 }));
     expect(again).not.toBe(first);
     expect(reads).toBe(1);
+  });
+});
+
+describe("SharedReads.many", () => {
+  /** Keyed reads on the test's clock, noting which ids each read asked for. */
+  const counter = () => {
+    let clock = 0;
+    const reads = new SharedReads(() => clock);
+    const asked: string[][] = [];
+    let failNext = false;
+    const many = (ids: string[], share: (id: string) => boolean = () => true) =>
+      reads.many({
+        ids,
+        key: (id) => `n:${id}`,
+        ttlMs: 1000,
+        read: async (fresh) => {
+          asked.push(fresh);
+          if (failNext) {
+            failNext = false;
+            throw new Error("the store went away");
+          }
+          // "gone" is left out of the answer: it gets the missing value.
+          return new Map(fresh.filter((id) => id !== "gone").map((id) => [id, asked.length]));
+        },
+        missing: () => -1,
+        share,
+      });
+    return { many, asked, tick: (ms: number) => (clock += ms), fail: () => (failNext = true) };
+  };
+
+  it("reads the ids without a live answer in one read, joins the others, and gives the missing value to an id the read leaves out", async () => {
+    const c = counter();
+    expect(await c.many(["a", "b"])).toEqual(new Map([["a", 1], ["b", 1]]));
+    c.tick(500);
+    expect(await c.many(["a", "b", "c", "gone"])).toEqual(new Map([["c", 2], ["gone", -1], ["a", 1], ["b", 1]]));
+    expect(c.asked).toEqual([["a", "b"], ["c", "gone"]]);
+    c.tick(999);
+    // a and b settled at 0: their time is up at 1000; c and gone settled at 500, still live.
+    expect(await c.many(["a", "c", "gone"])).toEqual(new Map([["a", 3], ["c", 2], ["gone", -1]]));
+    expect(c.asked).toEqual([["a", "b"], ["c", "gone"], ["a"]]);
+  });
+
+  it("reads an id it may not share on every call, beside a shared one", async () => {
+    const c = counter();
+    const bigOnly = (id: string) => id === "big";
+    await c.many(["big", "small"], bigOnly);
+    expect(await c.many(["big", "small"], bigOnly)).toEqual(new Map([["small", 2], ["big", 1]]));
+    expect(c.asked).toEqual([["big", "small"], ["small"]]);
+  });
+
+  it("joins callers at once to one read, and keeps no failure: those joined to it fail, the next call reads again", async () => {
+    const c = counter();
+    c.fail();
+    const both = await Promise.allSettled([c.many(["x"]), c.many(["x"])]);
+    expect(both.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    expect(c.asked).toEqual([["x"]]);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await c.many(["x"])).toEqual(new Map([["x", 2]]));
+    expect(await c.many(["x"])).toEqual(new Map([["x", 2]]));
+    expect(c.asked).toEqual([["x"], ["x"]]);
   });
 });
