@@ -7,6 +7,8 @@ import { captureDurable } from "@/lib/brokers/names";
 import type { BrokerKind } from "@/lib/brokers/types";
 import { captureOf } from "@/lib/brokers/capture-of";
 import { GONE_PROBLEM } from "./collector/sync-dlqs";
+import { freshestDepth } from "./list-dlqs";
+import { collectedPerDlq, perDlq } from "./per-dlq";
 
 /** One DLQ (or NATS capture stream) with how fast dead letters arrive and how far collection is behind. */
 export type DlqFlow = {
@@ -43,18 +45,14 @@ type QueueRow = { id: string; cluster_id: string; key: string; backlog: bigint; 
 export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
   const { prisma } = await getStore();
   const since = new Date(now.getTime() - INFLOW_WINDOW_MS);
-  const [dlqs, clusters, collected, recent, installationId] = await Promise.all([
+  const [dlqs, clusters, collectedBy, recent, installationId] = await Promise.all([
     prisma.dlq.findMany({ include: { cluster: { select: { name: true, kind: true } } }, orderBy: [{ cluster: { name: "asc" } }, { name: "asc" }] }),
     prisma.cluster.findMany({ select: { id: true, name: true, kind: true, deadLetterProblems: true } }),
-    // Everything collected: from the cause groups' counts, kept exact by triggers, not a count of every letter.
-    prisma.deadLetterGroupCount.groupBy({ by: ["clusterId", "collectedFrom"], _sum: { letters: true } }),
+    collectedPerDlq(prisma),
     prisma.deadLetter.groupBy({ by: ["clusterId", "collectedFrom"], where: { capturedAt: { gte: since } }, _count: { _all: true } }),
     getInstallationId(prisma),
   ]);
-  const byDlq = (list: Array<{ clusterId: string; collectedFrom: string; n: number }>) => (clusterId: string, from: string) =>
-    list.find((c) => c.clusterId === clusterId && c.collectedFrom === from)?.n ?? 0;
-  const collectedBy = byDlq(collected.map((c) => ({ clusterId: c.clusterId, collectedFrom: c.collectedFrom, n: Number(c._sum.letters ?? 0) })));
-  const recentBy = byDlq(recent.map((c) => ({ clusterId: c.clusterId, collectedFrom: c.collectedFrom, n: c._count._all })));
+  const recentBy = perDlq(recent.map((c) => ({ clusterId: c.clusterId, collectedFrom: c.collectedFrom, n: c._count._all })));
 
   const captures = getConfig()
     .clusters.flatMap((c) => {
@@ -86,9 +84,7 @@ export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
     const inflowWindowSeconds = inflow === null ? null : useSampledInflow ? (q?.rate_window_seconds ?? null) : INFLOW_WINDOW_MS / 1000;
     const deleted = d.problem === GONE_PROBLEM;
     // The sampler's reading of the queue is newer than discovery's most of the time (every sweep, not every few minutes).
-    const useSampled = !deleted && q?.last_sampled_at != null && (d.depth === null || q.last_sampled_at >= d.lastSeenAt);
-    const depth = deleted ? null : useSampled ? Number(q!.backlog) : d.depth === null ? null : Number(d.depth);
-    const depthAt = deleted || depth === null ? null : useSampled ? q!.last_sampled_at!.toISOString() : d.lastSeenAt.toISOString();
+    const { depth, depthAt } = freshestDepth(d, q?.last_sampled_at == null ? undefined : { backlog: Number(q.backlog), at: q.last_sampled_at });
     return {
       depthAt,
       deleted,

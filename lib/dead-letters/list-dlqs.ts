@@ -9,6 +9,7 @@ import { BROKER_CAPABILITIES } from "@/lib/brokers/contracts";
 import type { PrismaClient } from "@/lib/db/generated/client";
 import { GONE_PROBLEM } from "./collector/sync-dlqs";
 import { lastSampled } from "@/lib/health/last-sampled";
+import { collectedPerDlq } from "./per-dlq";
 
 type Sampled = { backlog: number; at: Date };
 
@@ -26,7 +27,8 @@ async function sampledDepths(prisma: PrismaClient, keys: Array<{ clusterId: stri
   );
 }
 
-function freshestDepth(d: { depth: bigint | null; lastSeenAt: Date; problem: string | null }, s: Sampled | undefined): { depth: number | null; depthAt: string | null } {
+/** The newer of discovery's depth and the sampler's reading of the queue, with when it was read; none for a queue gone from the broker. */
+export function freshestDepth(d: { depth: bigint | null; lastSeenAt: Date; problem: string | null }, s: Sampled | undefined): { depth: number | null; depthAt: string | null } {
   if (d.problem === GONE_PROBLEM) return { depth: null, depthAt: null };
   if (s && (d.depth === null || s.at >= d.lastSeenAt)) return { depth: s.backlog, depthAt: s.at.toISOString() };
   return { depth: d.depth === null ? null : Number(d.depth), depthAt: d.depth === null ? null : d.lastSeenAt.toISOString() };
@@ -34,14 +36,12 @@ function freshestDepth(d: { depth: bigint | null; lastSeenAt: Date; problem: str
 
 export async function listDlqs(): Promise<DlqOverview> {
   const { prisma } = await getStore();
-  const [all, clusters, collected, installationId] = await Promise.all([
+  const [all, clusters, count, installationId] = await Promise.all([
     prisma.dlq.findMany({ include: { cluster: { select: { name: true, kind: true } } }, orderBy: [{ cluster: { name: "asc" } }, { name: "asc" }] }),
     prisma.cluster.findMany({ select: { id: true, name: true, kind: true, deadLetterProblems: true } }),
-    // From the cause groups' counts, kept exact by triggers: not a count of every letter in the inbox.
-    prisma.deadLetterGroupCount.groupBy({ by: ["clusterId", "collectedFrom"], _sum: { letters: true } }),
+    collectedPerDlq(prisma),
     getInstallationId(prisma),
   ]);
-  const count = (clusterId: string, from: string) => Number(collected.find((c) => c.clusterId === clusterId && c.collectedFrom === from)?._sum.letters ?? 0);
   // A queue deleted on the broker is left out, unless it was adopted or its letters are in the inbox: those stay, marked deleted.
   const rows = all.filter((d) => d.problem !== GONE_PROBLEM || d.adopted || count(d.clusterId, d.name) > 0);
   // The sampler reads each queue every sweep; discovery only every few minutes. Show the newer depth, with when it was read.
