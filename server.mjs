@@ -85,18 +85,20 @@ const handle = app.getRequestHandler();
 await app.prepare();
 
 /**
- * A body over the limit is answered 413 before the rest of it is read (lib/http/read-body.ts), with
- * Connection: close. Node closes such a socket as soon as the answer is written; with the client's
- * unread bytes still in it, the kernel then sends a reset, and a client still writing may meet the
- * reset before it has read the answer. So, as web servers' "lingering close" does: the socket is
- * half-closed (the client reads the answer to its end), what still arrives is read and dropped, and
- * the socket is closed when the client closes its side or after LINGER_MS, whichever comes first.
+ * An answer that closes its connection before the request's body was read (today: a body over the
+ * limit, answered 413 with Connection: close by lib/http/read-body.ts). Node closes such a socket as
+ * soon as the answer is written; with the client's unread bytes still in it, the kernel then sends
+ * a reset, and a client still writing may meet the reset before it has read the answer. So, as web
+ * servers' "lingering close" does: the socket is half-closed (the client reads the answer to its
+ * end), what still arrives is read and dropped, and the socket is closed when the client closes its
+ * side or after LINGER_MS, whichever comes first. An answer that keeps its connection is left to
+ * Node, which reads the rest of the body itself; it never calls destroySoon for it.
  */
 const LINGER_MS = 2000;
 
 function lingerAfterRefusal(req, res) {
   res.once("prefinish", () => {
-    if (res.statusCode !== 413 || req.complete) return;
+    if (req.complete) return;
     const socket = req.socket;
     // Node calls destroySoon once the answer is out, for a response that closes its connection.
     socket.destroySoon = function lingeringClose() {
