@@ -3,6 +3,7 @@ import { LAST_SAMPLED_SQL } from "@/lib/health/last-sampled";
 import { getConfig } from "@/lib/config";
 import { getInstallationId } from "@/lib/db/get-installation-id";
 import { getStore } from "@/lib/db/get-store";
+import type { PrismaClient } from "@/lib/db/generated/client";
 import { captureDurable } from "@/lib/brokers/names";
 import type { BrokerKind } from "@/lib/brokers/types";
 import { captureOf } from "@/lib/brokers/capture-of";
@@ -25,7 +26,11 @@ export type DlqFlow = {
   /** No longer on the broker. */
   deleted: boolean;
   problem: string | null;
-  /** Dead letters arriving per minute: the queue's latest sampled inflow, or letters collected over the last 5 minutes (INFLOW_WINDOW_MS). */
+  /**
+   * Dead letters arriving per minute: the queue's latest sampled inflow, or the letters collected
+   * over the last 5 minutes (INFLOW_WINDOW_MS) that had died no longer than that before (arrivals;
+   * see recentArrivals).
+   */
   inflowPerMinute: number | null;
   /** Over how many seconds that rate was measured. */
   inflowWindowSeconds: number | null;
@@ -40,6 +45,27 @@ export type DlqFlow = {
 
 const INFLOW_WINDOW_MS = 5 * 60_000;
 
+/**
+ * Letters that arrived at each DLQ lately: collected in the window, and dead no longer than the
+ * window before they were collected. A letter that waited longer in its queue did not arrive now:
+ * the backlog a DLQ held when it was adopted, the capture stream's history a second installation
+ * reads from its start, or what piled up while Redrive was down for a deploy are collected in a
+ * burst, and counted as arriving they would page the on-call for an inflow that is not there. The
+ * death time is the broker's (x-death, the advisory's timestamp): a broker clock behind Redrive's by
+ * more than the window would hide arrivals, one ahead of it changes nothing. A letter without a
+ * death time counts from its collection.
+ */
+async function recentArrivals(prisma: PrismaClient, since: Date): Promise<Array<{ clusterId: string; collectedFrom: string; n: number }>> {
+  const rows = await prisma.$queryRawUnsafe<Array<{ cluster_id: string; collected_from: string; n: number }>>(
+    `SELECT "cluster_id"::text AS cluster_id, "collected_from", count(*)::int AS n FROM "dead_letters"
+     WHERE "captured_at" >= $1::timestamptz AND ("last_death_at" IS NULL OR "last_death_at" >= "captured_at" - make_interval(secs => $2))
+     GROUP BY 1, 2`,
+    since,
+    INFLOW_WINDOW_MS / 1000,
+  );
+  return rows.map((r) => ({ clusterId: r.cluster_id, collectedFrom: r.collected_from, n: r.n }));
+}
+
 type QueueRow = { id: string; cluster_id: string; key: string; backlog: bigint; inflow_rate: number | null; rate_window_seconds: number | null; last_sampled_at: Date | null };
 
 export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
@@ -49,10 +75,10 @@ export async function listDlqFlows(now = new Date()): Promise<DlqFlow[]> {
     prisma.dlq.findMany({ include: { cluster: { select: { name: true, kind: true } } }, orderBy: [{ cluster: { name: "asc" } }, { name: "asc" }] }),
     prisma.cluster.findMany({ select: { id: true, name: true, kind: true, deadLetterProblems: true } }),
     collectedPerDlq(prisma),
-    prisma.deadLetter.groupBy({ by: ["clusterId", "collectedFrom"], where: { capturedAt: { gte: since } }, _count: { _all: true } }),
+    recentArrivals(prisma, since),
     getInstallationId(prisma),
   ]);
-  const recentBy = perDlq(recent.map((c) => ({ clusterId: c.clusterId, collectedFrom: c.collectedFrom, n: c._count._all })));
+  const recentBy = perDlq(recent);
 
   const captures = getConfig()
     .clusters.flatMap((c) => {
