@@ -2,6 +2,7 @@ import "server-only";
 import { lastSampled } from "@/lib/health/last-sampled";
 import { Counter, Gauge, Registry } from "prom-client";
 import { getStore } from "@/lib/db/get-store";
+import { lastCaptures } from "@/lib/dead-letters/last-captures";
 import { listDlqFlows } from "@/lib/dead-letters/list-dlq-flows";
 import { LETTER_STATES } from "@/lib/dead-letters/types";
 import { HEALTH_STATES } from "@/lib/health/types";
@@ -50,7 +51,7 @@ async function buildMetrics(now: Date): Promise<{ contentType: string; text: str
       `SELECT c."name" AS cluster, g."state", sum(g."letters")::bigint AS n FROM "dead_letter_group_counts" g JOIN "clusters" c ON c."id" = g."cluster_id" GROUP BY 1, 2`,
     ),
     prisma.deadLetter.count({ where: { capturedAt: { gte: new Date(now.getTime() - 3_600_000) } } }),
-    prisma.deadLetter.groupBy({ by: ["clusterId"], _max: { capturedAt: true } }),
+    lastCaptures(prisma),
     listDlqFlows(now),
     prisma.redriveJob.groupBy({ by: ["state"], _count: { _all: true } }),
     prisma.redriveJob.findMany({ where: { state: { in: ACTIVE_JOB_STATES } }, orderBy: { number: "asc" } }),
@@ -146,9 +147,9 @@ async function buildMetrics(now: Date): Promise<{ contentType: string; text: str
   for (const row of letters) inbox.set({ cluster: row.cluster, state: row.state }, Number(row.n));
   gauge("redrive_inbox_letters_last_hour", "Letters captured in the last hour.", []).set(lastHour);
   const captured = gauge("redrive_collector_last_capture_timestamp_seconds", "When the cluster's last dead letter was stored in the inbox.", ["cluster"]);
-  for (const row of lastCapture) {
-    const c = clusters.find((x) => x.id === row.clusterId);
-    if (c && row._max.capturedAt) captured.set({ cluster: c.name }, seconds(row._max.capturedAt));
+  for (const c of clusters) {
+    const at = lastCapture.get(c.id);
+    if (at) captured.set({ cluster: c.name }, seconds(at));
   }
 
   // Redrive jobs: how many in each state; progress of the unfinished ones.

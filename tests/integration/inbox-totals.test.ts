@@ -33,6 +33,9 @@ describe("the inbox totals", () => {
     const perClusterState = await q<{ cluster: string; state: string; n: bigint }>(
       `SELECT c."name" AS cluster, d."state", count(*) AS n FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id" GROUP BY 1, 2`,
     );
+    const newest = await q<{ cluster: string; at: Date }>(
+      `SELECT c."name" AS cluster, max(d."captured_at") AS at FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id" GROUP BY 1`,
+    );
     const collected = await q<{ cluster: string; from: string; n: bigint }>(
       `SELECT c."name" AS cluster, d."collected_from" AS from, count(*) AS n FROM "dead_letters" d JOIN "clusters" c ON c."id" = d."cluster_id" GROUP BY 1, 2`,
     );
@@ -41,6 +44,7 @@ describe("the inbox totals", () => {
       clusters: perCluster.map((r) => ({ cluster: r.cluster, dead: Number(r.n) })),
       inCluster: Object.fromEntries(perClusterState.map((r) => [`${r.cluster}|${r.state}`, Number(r.n)])),
       collected: Object.fromEntries(collected.map((r) => [`${r.cluster}|${r.from}`, Number(r.n)])),
+      newest: Object.fromEntries(newest.map((r) => [r.cluster, r.at.getTime() / 1000])),
     };
   }
 
@@ -62,6 +66,8 @@ describe("the inbox totals", () => {
       for (const state of ["dead", "requeued", "terminated"]) {
         expect(sampleOf(families, "redrive_inbox_letters", { cluster, state })?.value, `${cluster} ${state}`).toBe(want.inCluster[`${cluster}|${state}`] ?? 0);
       }
+      // When the cluster's newest letter was captured (from the groups' last arrivals): absent once it has none.
+      expect(sampleOf(families, "redrive_collector_last_capture_timestamp_seconds", { cluster })?.value, `${cluster} last capture`).toBe(want.newest[cluster]);
     }
   }
 
@@ -88,6 +94,8 @@ describe("the inbox totals", () => {
       }));
       await storeLetters(p, letters);
     }
+    // Each letter captured at its own instant, the lowest number newest.
+    await p.$executeRawUnsafe(`UPDATE "dead_letters" SET "captured_at" = now() - make_interval(mins => split_part("message_id", '-', 2)::int)`);
   });
 
   afterAll(async () => {
@@ -106,6 +114,8 @@ describe("the inbox totals", () => {
     // An edit moves letters into another DLQ's count; deletes take some away; a restore brings one back.
     await p.$executeRawUnsafe(`UPDATE "dead_letters" SET "collected_from" = 'v/billing.dlq' WHERE "message_id" IN ('east-7', 'east-8')`);
     await p.$executeRawUnsafe(`DELETE FROM "dead_letters" WHERE "message_id" IN ('east-10', 'east-11', 'west-2')`);
+    // Each cluster's newest letter leaves: its group's last arrival is now too new, the letter before is the answer.
+    await p.$executeRawUnsafe(`DELETE FROM "dead_letters" WHERE "message_id" IN ('east-0', 'west-0')`);
     await p.$executeRawUnsafe(`UPDATE "dead_letters" SET "state" = 'dead' WHERE "message_id" = 'east-1'`);
     await expectInStep();
     // Every west letter gone: west leaves the per-cluster list, its DLQs show none collected.
@@ -113,7 +123,13 @@ describe("the inbox totals", () => {
     await expectInStep();
     const totals = await getInboxTotals();
     expect(totals.clusters.map((c) => c.cluster)).toEqual(["east"]);
-    // East's 60 letters, less the two deleted.
-    expect(totals.byState.dead + totals.byState.requeued + totals.byState.terminated).toBe(60 - 2);
+    // East's 60 letters, less the three deleted.
+    expect(totals.byState.dead + totals.byState.requeued + totals.byState.terminated).toBe(60 - 3);
+    // A new letter arrives: the newest again, read from its group at once.
+    const east = await p.cluster.findFirstOrThrow({ where: { name: "east" } });
+    await storeLetters(p, [ordersLetter({ clusterId: east.id, clusterName: "east", dedupeKey: "east-new", messageId: "east-new", i: 100 })]);
+    await expectInStep();
+    const [row] = await p.$queryRawUnsafe<Array<{ at: Date }>>(`SELECT "captured_at" AS at FROM "dead_letters" WHERE "message_id" = 'east-new'`);
+    expect(sampleOf(parseExposition((await renderMetrics()).text), "redrive_collector_last_capture_timestamp_seconds", { cluster: "east" })?.value).toBe(row!.at.getTime() / 1000);
   });
 });
