@@ -69,12 +69,13 @@ export class SharedReads {
       else fresh.push(id);
     }
     const read = fresh.length ? o.read(fresh) : Promise.resolve(new Map<string, T>());
-    const answer = (id: string) => read.then((m) => (m.has(id) ? m.get(id)! : o.missing()));
+    const valueIn = (m: Map<string, T>, id: string): T => (m.has(id) ? m.get(id)! : o.missing());
+    const answer = (id: string) => read.then((m) => valueIn(m, id));
     for (const id of fresh) if (o.share(id)) this.keep(o.key(id), o.ttlMs, now, answer(id));
     // Every caller awaits its own read first: a failure reaches it, never an unhandled rejection.
     const got = await read;
     const out = new Map<string, T>();
-    for (const id of fresh) out.set(id, got.has(id) ? got.get(id)! : o.missing());
+    for (const id of fresh) out.set(id, valueIn(got, id));
     for (const [id, p] of joined) out.set(id, await p);
     return out;
   }
